@@ -1,0 +1,46 @@
+"""What each role may do: the one table in code. Views, endpoints and services ask `has_capability`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from zhenxing.accounts.enums import Role
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+
+
+class Capability(StrEnum):
+    BROWSE_DIVISIONS = "browse_divisions"  # the division tree within the user's scope
+    BROWSE_ALL_DIVISIONS = "browse_all_divisions"  # the whole tree (reference data), whatever the scope
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+    MANAGE_API_KEYS = "manage_api_keys"
+    MANAGE_PARAMETERS = "manage_parameters"
+    VIEW_SENSITIVE = "view_sensitive"  # health, disability, 低保/特困, income in full
+    REVEAL_ID_NUMBER = "reveal_id_number"  # unmask one ID number, with a reason, audited
+    PUSH_FEEDS = "push_feeds"
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.VILLAGE: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER}),
+    Role.TOWNSHIP: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER}),
+    Role.COUNTY: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER, C.VIEW_AUDIT}),
+    Role.PREFECTURE: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.VIEW_AUDIT}),
+    Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),
+    Role.ADMIN: frozenset(
+        {C.BROWSE_DIVISIONS, C.BROWSE_ALL_DIVISIONS, C.MANAGE_USERS, C.MANAGE_API_KEYS, C.MANAGE_PARAMETERS}
+    ),
+}
+
+
+def capabilities_of(user: User) -> frozenset[Capability]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def has_capability(user: User, capability: Capability) -> bool:
+    return capability in capabilities_of(user)

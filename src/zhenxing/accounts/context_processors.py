@@ -1,0 +1,31 @@
+"""Navigation by role: each entry shows only to users with its capability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from zhenxing.accounts.capabilities import Capability, capabilities_of
+
+# (label, url name, capability needed or None for every signed-in user)
+NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
+    ("首页", "home", None),
+    ("行政区划", "divisions:browse", Capability.BROWSE_DIVISIONS),
+    ("审计日志", "audit:list", Capability.VIEW_AUDIT),
+    ("系统管理", "admin:index", Capability.MANAGE_USERS),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    capabilities = capabilities_of(user)
+    items = [
+        {"label": label, "url": reverse(url_name), "active": request.path == reverse(url_name)}
+        for label, url_name, needed in NAVIGATION
+        if needed is None or needed in capabilities
+    ]
+    return {"nav_items": items, "user_capabilities": capabilities}

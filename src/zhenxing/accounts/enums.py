@@ -1,0 +1,27 @@
+from django.db import models
+
+from zhenxing.divisions.enums import DivisionLevel
+
+
+class Role(models.TextChoices):
+    VILLAGE = "village", "村"
+    TOWNSHIP = "township", "乡镇"
+    COUNTY = "county", "县"
+    PREFECTURE = "prefecture", "州"
+    DEPARTMENT = "department", "行业部门"
+    ADMIN = "admin", "系统管理员"
+
+
+# A territorial role's jurisdiction is a division of exactly this level.
+ROLE_JURISDICTION_LEVEL: dict[str, str] = {
+    Role.VILLAGE: DivisionLevel.VILLAGE,
+    Role.TOWNSHIP: DivisionLevel.TOWNSHIP,
+    Role.COUNTY: DivisionLevel.COUNTY,
+    Role.PREFECTURE: DivisionLevel.PREFECTURE,
+}
+TERRITORIAL_ROLES = frozenset(ROLE_JURISDICTION_LEVEL)
+
+
+class AssignmentKind(models.TextChoices):
+    HELPER = "helper", "帮扶责任人"
+    WORK_TEAM = "work_team", "驻村工作队"

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from zhenxing.accounts.demo import demo_users_ensure
+
+
+class Command(BaseCommand):
+    help = "演示环境：迁移数据库、导入区划、创建演示用户，然后在 127.0.0.1:8000 提供服务（可重复执行）"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("1/3 迁移数据库 …")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("2/3 导入行政区划 …")
+        call_command("divisions", "load", stdout=self.stdout)
+        self.stdout.write("3/3 演示用户 …")
+        credentials = settings.ZHENXING_VAR_DIR / "demo_credentials.txt"
+        created = demo_users_ensure(credentials_file=credentials)
+        if created:
+            self.stdout.write(self.style.SUCCESS("已创建演示用户（密码只在此显示一次，另存于 %s）：" % credentials))
+            for username, label, password in created:
+                self.stdout.write(f"  {label:<6}  用户名 {username:<16} 密码 {password}")
+        else:
+            self.stdout.write(f"演示用户已存在，密码见 {credentials}")
+        if not options["no_serve"]:
+            call_command("serve", bind=options["bind"])

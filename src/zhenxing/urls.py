@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from zhenxing import views
+from zhenxing.api import api
+
+admin.site.site_header = "振兴 · 系统管理"
+admin.site.site_title = "振兴"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("zhenxing.accounts.urls")),
+    path("divisions/", include("zhenxing.divisions.urls")),
+    path("audit/", include("zhenxing.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
