@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 
@@ -34,12 +35,18 @@ class ActiveSessionAuth(SessionAuth):
         return user if user is not None and user.is_active else None
 
 
+class ChineseJSONRenderer(JSONRenderer):
+    # Chinese messages stay readable in the body (UTF-8), not \uXXXX escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="振兴 zhenxing API",
     version="1",
     description="大理州防止返贫动态监测和帮扶平台接口。人员使用会话登录，行业部门使用 X-API-Key。",
     auth=[ActiveSessionAuth(), DepartmentKeyAuth()],
     urls_namespace="api",
+    renderer=ChineseJSONRenderer(),
 )
 
 
@@ -56,7 +63,9 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     details = [
         ErrorDetail(
-            loc=tuple(part for part in error.get("loc", ()) if part not in {"body", "payload", "query", "path"}),
+            loc=tuple(
+                part for part in error.get("loc", ()) if part not in {"body", "payload", "query", "path"}
+            ),
             code=str(error.get("type", "invalid")),
             message=str(error.get("msg", "输入有误")),
         )

@@ -1,9 +1,9 @@
 """The `zhenxing` command: Django's management commands with the zhenxing settings preset.
 
-    zhenxing demo                 migrate, load divisions, demo users, serve on 127.0.0.1:8000
-    zhenxing serve                serve the site
-    zhenxing divisions load       load or refresh the Dali division tree (idempotent)
-    zhenxing <any manage.py command>
+zhenxing demo                 migrate, load divisions, demo users, serve on 127.0.0.1:8000
+zhenxing serve                serve the site
+zhenxing divisions load       load or refresh the Dali division tree (idempotent)
+zhenxing <any manage.py command>
 """
 
 from __future__ import annotations

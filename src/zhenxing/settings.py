@@ -94,8 +94,8 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------------------
 DEFAULT_SQLITE = VAR_DIR / "zhenxing.sqlite3"
 DATABASES: dict[str, dict[str, Any]] = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL", default=f"sqlite:///{DEFAULT_SQLITE}", conn_max_age=60
+    "default": dict(
+        dj_database_url.config(env="DATABASE_URL", default=f"sqlite:///{DEFAULT_SQLITE}", conn_max_age=60)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -172,6 +172,8 @@ USE_TZ = True
 # --- static files ---------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even when it serves from the finders
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -12,7 +12,15 @@ from zhenxing.common.admin import AuditedAdminMixin, AuditedModelAdmin
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
-    list_display = ("username", "display_name", "role", "jurisdiction", "department", "is_active", "last_login")
+    list_display = (
+        "username",
+        "display_name",
+        "role",
+        "jurisdiction",
+        "department",
+        "is_active",
+        "last_login",
+    )
     list_filter = ("role", "department", "is_active")
     search_fields = ("username", "display_name", "jurisdiction__name", "jurisdiction__code")
     raw_id_fields = ("jurisdiction",)

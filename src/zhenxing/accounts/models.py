@@ -85,7 +85,12 @@ class Assignment(models.Model):
     )
     kind = models.CharField("类型", max_length=16, choices=AssignmentKind.choices)
     division = models.ForeignKey(
-        "divisions.Division", verbose_name="区划", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "divisions.Division",
+        verbose_name="区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期", null=True, blank=True)

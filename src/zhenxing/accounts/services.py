@@ -56,7 +56,11 @@ def user_create(
     if expected_level is not None:
         if jurisdiction is None or jurisdiction.level != expected_level:
             problems.append(
-                ErrorDetail(("jurisdiction",), "jurisdiction_level", f"{Role(role).label}级用户的管辖区划必须是一个{expected_level}级区划")
+                ErrorDetail(
+                    ("jurisdiction",),
+                    "jurisdiction_level",
+                    f"{Role(role).label}级用户的管辖区划必须是一个{expected_level}级区划",
+                )
             )
         department = ""
     elif role == Role.DEPARTMENT:
@@ -81,11 +85,15 @@ def user_create(
             jurisdiction=jurisdiction,
             department=department,
             display_name=display_name,
+            # System administrators run the Django admin (users, keys, parameters): staff and superuser.
             is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
         )
         user.set_password(password)
         user.save()
-        audit.record(actor=actor, action="user.create", target=user, division=jurisdiction, new=_user_snapshot(user))
+        audit.record(
+            actor=actor, action="user.create", target=user, division=jurisdiction, new=_user_snapshot(user)
+        )
     return user
 
 
@@ -95,7 +103,9 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     try:
         validate_password(password, user=user)
     except ValidationError as error:
-        raise InvalidInput([ErrorDetail(("password",), "password_weak", m) for m in error.messages]) from error
+        raise InvalidInput(
+            [ErrorDetail(("password",), "password_weak", m) for m in error.messages]
+        ) from error
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         locked.set_password(password)
@@ -156,10 +166,17 @@ def api_key_create(*, actor: User | None, department: Department, name: str) -> 
     raw_key = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         key = DepartmentApiKey.objects.create(
-            department=department, name=name.strip(), prefix=prefix, key_hash=_hash_key(raw_key), created_by=actor
+            department=department,
+            name=name.strip(),
+            prefix=prefix,
+            key_hash=_hash_key(raw_key),
+            created_by=actor,
         )
         audit.record(
-            actor=actor, action="apikey.create", target=key, new={"department": department, "name": key.name, "prefix": prefix}
+            actor=actor,
+            action="apikey.create",
+            target=key,
+            new={"department": department, "name": key.name, "prefix": prefix},
         )
     return key, raw_key
 
@@ -214,11 +231,18 @@ def assignment_create(
     if ends_on is not None and ends_on < starts_on:
         raise InvalidInput([ErrorDetail(("ends_on",), "ends_before_start", "结束日期不能早于开始日期")])
     if user.role not in ROLE_JURISDICTION_LEVEL:
-        raise InvalidInput([ErrorDetail(("user",), "role_not_territorial", "只有村、乡镇、县、州用户可以有帮扶或驻村安排")])
+        raise InvalidInput(
+            [ErrorDetail(("user",), "role_not_territorial", "只有村、乡镇、县、州用户可以有帮扶或驻村安排")]
+        )
     registrar = actor or user
     with transaction.atomic():
         assignment = Assignment.objects.create(
-            user=user, kind=kind, division=division, starts_on=starts_on, ends_on=ends_on, created_by=registrar
+            user=user,
+            kind=kind,
+            division=division,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            created_by=registrar,
         )
         audit.record(
             actor=actor,

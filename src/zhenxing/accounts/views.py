@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 
 from zhenxing.accounts import services
 from zhenxing.accounts.models import User
@@ -21,7 +21,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         user = request.user
         if isinstance(user, User):
             services.logout_record(user=user)

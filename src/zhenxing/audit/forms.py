@@ -10,8 +10,12 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label="操作", required=False, max_length=64)
     target_type = forms.CharField(label="对象类型", required=False, max_length=64)
     target_id = forms.CharField(label="对象编号", required=False, max_length=64)
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -57,13 +57,14 @@ def is_sensitive(key: str) -> bool:
 
 def protect(value: Any, *, key: str | None = None) -> Any:
     """Return a copy of a JSON-like value with every sensitive field masked or replaced by a keyed hash."""
-    if isinstance(value, dict):
-        return {str(k): protect(v, key=str(k)) for k, v in value.items()}
     if key is not None and value is not None:
-        if key in MASKED_FIELDS:
+        if key in MASKED_FIELDS and not isinstance(value, dict | list | tuple):
             return MASKED_FIELDS[key](str(value))
         if is_sensitive(key):
+            # A whole structure under a sensitive key (income: {...}) is hashed as one value.
             return "hmac:" + keyed_hash(_canonical(value))[:32]
+    if isinstance(value, dict):
+        return {str(k): protect(v, key=str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [protect(item, key=key if not isinstance(item, dict) else None) for item in value]
     return value

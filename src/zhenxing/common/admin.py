@@ -30,7 +30,11 @@ class AuditedAdminMixin:
 
     def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> Any:
         audit.record(
-            actor=self._actor(request), action="admin.change", target=obj, new=_snapshot(obj), reason=str(message)
+            actor=self._actor(request),
+            action="admin.change",
+            target=obj,
+            new=_snapshot(obj),
+            reason=str(message),
         )
         return super().log_change(request, obj, message)  # type: ignore[misc]
 
@@ -40,5 +44,5 @@ class AuditedAdminMixin:
         return super().log_deletions(request, queryset)  # type: ignore[misc]
 
 
-class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     pass

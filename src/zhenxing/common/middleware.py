@@ -26,5 +26,7 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError):
             return None
         template = ERROR_TEMPLATES.get(exception.http_status, "error.html")
-        body = render_to_string(template, {"message": exception.message, "status": exception.http_status}, request)
+        body = render_to_string(
+            template, {"message": exception.message, "status": exception.http_status}, request
+        )
         return HttpResponse(body, status=exception.http_status)

@@ -63,7 +63,9 @@ def read_rows(path: Path) -> list[DivisionRow]:
             if expected_parent_level is None:
                 if row.parent_code:
                     raise DivisionFileError(f"第{line}行：州级区划不应有上级代码")
-            elif seen.get(row.parent_code) != expected_parent_level or not row.code.startswith(row.parent_code):
+            elif seen.get(row.parent_code) != expected_parent_level or not row.code.startswith(
+                row.parent_code
+            ):
                 raise DivisionFileError(f"第{line}行：上级代码 {row.parent_code} 不存在或层级不符")
             seen[row.code] = row.level
             rows.append(row)

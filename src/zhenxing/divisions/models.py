@@ -24,7 +24,9 @@ class Division(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    edition = models.CharField("代码版本", max_length=16, help_text="例如 NBS2023: 国家统计局2023年统计用区划代码")
+    edition = models.CharField(
+        "代码版本", max_length=16, help_text="例如 NBS2023: 国家统计局2023年统计用区划代码"
+    )
     is_tuopin_county = models.BooleanField("脱贫县", default=False)
     is_key_county = models.BooleanField("省级乡村振兴重点帮扶县", default=False)
 
@@ -38,9 +40,7 @@ class Division(models.Model):
             models.Index(fields=["level", "code"], name="division_level_code"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(level__in=DivisionLevel.values), name="division_level_known"
-            ),
+            models.CheckConstraint(condition=Q(level__in=DivisionLevel.values), name="division_level_known"),
             models.CheckConstraint(
                 condition=(
                     Q(level=DivisionLevel.PREFECTURE, code__length=4)
@@ -72,4 +72,3 @@ class Division(models.Model):
     def nbs_code(self) -> str:
         """The 12-digit NBS form (upper levels padded with zeros)."""
         return self.code.ljust(12, "0")
-

@@ -59,10 +59,14 @@ class SubtreeCounts:
 
 
 def subtree_counts(*, division: Division) -> SubtreeCounts:
-    totals = Division.objects.filter(code__startswith=division.code).exclude(pk=division.pk).aggregate(
-        counties=Count("pk", filter=Q(level=DivisionLevel.COUNTY)),
-        townships=Count("pk", filter=Q(level=DivisionLevel.TOWNSHIP)),
-        villages=Count("pk", filter=Q(level=DivisionLevel.VILLAGE)),
+    totals = (
+        Division.objects.filter(code__startswith=division.code)
+        .exclude(pk=division.pk)
+        .aggregate(
+            counties=Count("pk", filter=Q(level=DivisionLevel.COUNTY)),
+            townships=Count("pk", filter=Q(level=DivisionLevel.TOWNSHIP)),
+            villages=Count("pk", filter=Q(level=DivisionLevel.VILLAGE)),
+        )
     )
     return SubtreeCounts(**totals)
 

@@ -37,7 +37,9 @@ class Command(BaseCommand):
         try:
             if options["action"] == "create":
                 key, raw = services.api_key_create(
-                    actor=self._admin(options["by"]), department=Department(options["department"]), name=options["name"]
+                    actor=self._admin(options["by"]),
+                    department=Department(options["department"]),
+                    name=options["name"],
                 )
                 self.stdout.write(f"已创建 {key}。密钥（只显示这一次，请妥善保存）：\n{raw}")
             elif options["action"] == "revoke":
@@ -49,6 +51,8 @@ class Command(BaseCommand):
             else:
                 for key in DepartmentApiKey.objects.order_by("department", "created_at"):
                     state = "已吊销" if key.revoked_at else "有效"
-                    self.stdout.write(f"{key.prefix}\t{key.department}\t{state}\t{key.name}\t最近使用 {key.last_used_at or '—'}")
+                    self.stdout.write(
+                        f"{key.prefix}\t{key.department}\t{state}\t{key.name}\t最近使用 {key.last_used_at or '—'}"
+                    )
         except DomainError as error:
             raise CommandError(error.message) from error

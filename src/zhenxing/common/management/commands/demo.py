@@ -26,7 +26,9 @@ class Command(BaseCommand):
         credentials = settings.ZHENXING_VAR_DIR / "demo_credentials.txt"
         created = demo_users_ensure(credentials_file=credentials)
         if created:
-            self.stdout.write(self.style.SUCCESS("已创建演示用户（密码只在此显示一次，另存于 %s）：" % credentials))
+            self.stdout.write(
+                self.style.SUCCESS(f"已创建演示用户（密码只在此显示一次，另存于 {credentials}）：")
+            )
             for username, label, password in created:
                 self.stdout.write(f"  {label:<6}  用户名 {username:<16} 密码 {password}")
         else:

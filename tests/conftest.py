@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from zhenxing.accounts.enums import Role
+from zhenxing.accounts.models import User
+from zhenxing.divisions.models import Division
+from zhenxing.divisions.services import divisions_load
+
+from .factories import make_user
+
+# Codes used across the tests (NBS 2023):
+PREFECTURE = "5329"
+COUNTY = "532926"  # 南涧彝族自治县 (脱贫县, 重点帮扶县)
+TOWNSHIP = "532926101"  # 南涧镇
+VILLAGE = "532926101202"  # 西山村委会
+SAME_TOWNSHIP_VILLAGE = "532926101204"  # 团山村委会
+OTHER_TOWNSHIP = "532926102"  # 小湾东镇
+OTHER_COUNTY = "532901"  # 大理市
+OTHER_COUNTY_TOWNSHIP = "532901102"  # 大理镇
+OTHER_COUNTY_VILLAGE = "532901102001"
+
+
+@pytest.fixture
+def shipped_data(django_db_blocker: object) -> None:
+    """Data the migrations ship, put back for tests that flush tables (transactional and browser tests)."""
+    if not Division.objects.exists():
+        divisions_load(actor=None)
+
+
+@pytest.fixture
+def village_user(db: None) -> User:
+    return make_user(Role.VILLAGE, VILLAGE, username="cun")
+
+
+@pytest.fixture
+def township_user(db: None) -> User:
+    return make_user(Role.TOWNSHIP, TOWNSHIP, username="xiang")
+
+
+@pytest.fixture
+def county_user(db: None) -> User:
+    return make_user(Role.COUNTY, COUNTY, username="xian")
+
+
+@pytest.fixture
+def prefecture_user(db: None) -> User:
+    return make_user(Role.PREFECTURE, PREFECTURE, username="zhou")
+
+
+@pytest.fixture
+def department_user(db: None) -> User:
+    return make_user(Role.DEPARTMENT, department="medical_insurance", username="yibao")
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return make_user(Role.ADMIN, username="guanli")

@@ -1,0 +1,164 @@
+"""Every role against every division-bound page and endpoint (DESIGN: every read is scoped, tested per role).
+
+Later issues add their pages and endpoints to DIVISION_BOUND_URLS; `test_matrix_covers_every_route`
+fails when a route taking a division or object key is missing from it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from zhenxing.accounts.enums import AssignmentKind, Role
+from zhenxing.accounts.models import User
+
+from .conftest import (
+    COUNTY,
+    OTHER_COUNTY,
+    OTHER_COUNTY_TOWNSHIP,
+    OTHER_COUNTY_VILLAGE,
+    OTHER_TOWNSHIP,
+    PREFECTURE,
+    SAME_TOWNSHIP_VILLAGE,
+    TOWNSHIP,
+    VILLAGE,
+)
+from .factories import AssignmentFactory, division, make_user
+
+pytestmark = pytest.mark.django_db
+
+# route name -> URL for a division code
+DIVISION_BOUND_URLS: dict[str, Callable[[str], str]] = {
+    "divisions:detail": lambda code: f"/divisions/{code}/",
+    "divisions:children": lambda code: f"/divisions/{code}/children/",
+    "api:division_detail": lambda code: f"/api/v1/divisions/{code}",
+}
+# Routes with a parameter that are not division-bound, with the reason.
+EXEMPT_ROUTES = {
+    "admin:": "Django admin, staff only, read-only on divisions and audit",
+    "api:openapi-view": "API schema",
+    "api:openapi-json": "API schema",
+}
+
+TARGETS = [PREFECTURE, COUNTY, TOWNSHIP, VILLAGE, SAME_TOWNSHIP_VILLAGE, OTHER_TOWNSHIP, OTHER_COUNTY, OTHER_COUNTY_TOWNSHIP, OTHER_COUNTY_VILLAGE]
+
+
+def _visible(prefixes: list[str]) -> set[str]:
+    return {code for code in TARGETS if any(code.startswith(p) for p in prefixes)}
+
+
+# role label -> (user maker, division codes the user must see among TARGETS)
+def _helper() -> User:
+    cadre = make_user(Role.VILLAGE, VILLAGE)
+    AssignmentFactory(user=cadre, kind=AssignmentKind.HELPER, division=division(OTHER_COUNTY_VILLAGE))
+    return cadre
+
+
+def _expired_helper() -> User:
+    cadre = make_user(Role.VILLAGE, VILLAGE)
+    AssignmentFactory(
+        user=cadre,
+        division=division(OTHER_COUNTY_VILLAGE),
+        starts_on=datetime.date(2020, 1, 1),
+        ends_on=datetime.date(2021, 1, 1),
+    )
+    return cadre
+
+
+ROLES: dict[str, tuple[Callable[[], User], set[str]]] = {
+    "village": (lambda: make_user(Role.VILLAGE, VILLAGE), _visible([VILLAGE])),
+    "township": (lambda: make_user(Role.TOWNSHIP, TOWNSHIP), _visible([TOWNSHIP])),
+    "county": (lambda: make_user(Role.COUNTY, COUNTY), _visible([COUNTY])),
+    "prefecture": (lambda: make_user(Role.PREFECTURE, PREFECTURE), set(TARGETS)),
+    "department": (lambda: make_user(Role.DEPARTMENT), set()),
+    "admin": (lambda: make_user(Role.ADMIN), set(TARGETS)),  # the tree is reference data for user management
+    "village+assignment": (_helper, _visible([VILLAGE, OTHER_COUNTY_VILLAGE])),
+    "village+expired assignment": (_expired_helper, _visible([VILLAGE])),
+}
+
+
+@pytest.mark.parametrize("route", sorted(DIVISION_BOUND_URLS))
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_role_sees_exactly_its_scope(client: Client, role: str, route: str) -> None:
+    # given
+    make, visible = ROLES[role]
+    client.force_login(make())
+    for code in TARGETS:
+        # when
+        response = client.get(DIVISION_BOUND_URLS[route](code))
+        # then: in scope answers, out of scope is not found (404, never 403)
+        expected = 200 if code in visible else 404
+        assert response.status_code == expected, f"{role} {route} {code}: {response.status_code}"
+
+
+@pytest.mark.parametrize("route", sorted(DIVISION_BOUND_URLS))
+def test_anonymous_is_sent_to_login(client: Client, route: str) -> None:
+    response = client.get(DIVISION_BOUND_URLS[route](VILLAGE))
+    assert response.status_code in {302, 401}
+
+
+def _named_routes_with_parameters(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _named_routes_with_parameters(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.pattern.converters and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_matrix_covers_every_route() -> None:
+    routes = _named_routes_with_parameters(get_resolver())
+    uncovered = {
+        route
+        for route in routes
+        if route not in DIVISION_BOUND_URLS and not any(route.startswith(prefix) for prefix in EXEMPT_ROUTES)
+    }
+    assert not uncovered, f"add these routes to the jurisdiction matrix: {sorted(uncovered)}"
+
+
+# The audit list: who may open it, and which events each sees.
+AUDIT_EVENT_DIVISIONS = [VILLAGE, OTHER_TOWNSHIP, OTHER_COUNTY_VILLAGE, None]
+AUDIT_VISIBLE: dict[str, set[str | None] | None] = {  # None: the page answers 404
+    "village": None,
+    "township": None,
+    "county": {VILLAGE, OTHER_TOWNSHIP},
+    "prefecture": {VILLAGE, OTHER_TOWNSHIP, OTHER_COUNTY_VILLAGE, None},
+    "department": None,
+    "admin": None,
+    "village+assignment": None,
+    "village+expired assignment": None,
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_audit_list_by_role(client: Client, role: str) -> None:
+    from django.db import transaction
+
+    from zhenxing.audit import services as audit
+
+    # given: one event bound to each of several divisions, and one bound to none
+    with transaction.atomic():
+        for code in AUDIT_EVENT_DIVISIONS:
+            audit.record(
+                actor=None,
+                action="test.event",
+                target=("test.thing", code or "none"),
+                division=division(code) if code else None,
+            )
+    client.force_login(ROLES[role][0]())
+    # when
+    response = client.get("/audit/", {"action": "test.event"})
+    # then
+    expected = AUDIT_VISIBLE[role]
+    if expected is None:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    shown = {event.target_id for event in response.context["page"]}
+    assert shown == {code or "none" for code in expected}
