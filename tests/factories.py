@@ -38,7 +38,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_user(role: Role, code: str | None = None, department: str = "", **extra: object) -> User:
     if role == Role.DEPARTMENT:
-        return UserFactory(role=role, jurisdiction=None, department=department or "medical_insurance", **extra)
+        return UserFactory(
+            role=role, jurisdiction=None, department=department or "medical_insurance", **extra
+        )
     if role == Role.ADMIN:
         return UserFactory(role=role, jurisdiction=None, is_staff=True, is_superuser=True, **extra)
     assert code is not None

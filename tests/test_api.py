@@ -24,7 +24,8 @@ def test_division_with_children_for_session_user(client: Client, county_user: Us
     client.force_login(county_user)
     body = client.get(f"/api/v1/divisions/{COUNTY}").json()
     assert body["name"] == "南涧彝族自治县"
-    assert body["is_tuopin_county"] is True and body["is_key_county"] is True
+    assert body["is_tuopin_county"] is True
+    assert body["is_key_county"] is True
     assert body["parent_code"] == "5329"
     assert len(body["children"]) == 8
     assert {child["level"] for child in body["children"]} == {"township"}
@@ -34,7 +35,9 @@ def test_out_of_scope_is_404_in_the_error_shape(client: Client, county_user: Use
     client.force_login(county_user)
     response = client.get(f"/api/v1/divisions/{OTHER_COUNTY}")
     assert response.status_code == 404
-    assert response.json() == {"errors": [{"loc": [], "code": "not_found", "message": "未找到，或不在您的管辖范围内"}]}
+    assert response.json() == {
+        "errors": [{"loc": [], "code": "not_found", "message": "未找到，或不在您的管辖范围内"}]
+    }
 
 
 def test_unknown_code_is_the_same_404(client: Client, county_user: User) -> None:

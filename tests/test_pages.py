@@ -46,7 +46,8 @@ def test_division_children_partial_for_htmx(client: Client, township_user: User)
     client.force_login(township_user)
     html = client.get(f"/divisions/{TOWNSHIP}/children/", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in html
-    assert "西山村" in html and "团山村" in html
+    assert "西山村" in html
+    assert "团山村" in html
 
 
 def test_not_found_page_is_chinese(client: Client, village_user: User) -> None:

@@ -57,7 +57,11 @@ def test_user_create_refuses_jurisdiction_of_wrong_level(admin_user: User) -> No
 def test_user_create_refuses_weak_password_in_chinese(admin_user: User) -> None:
     with pytest.raises(InvalidInput) as error:
         services.user_create(
-            actor=admin_user, username="weak", password="123", role=Role.COUNTY, jurisdiction=Division.objects.get(code=COUNTY)
+            actor=admin_user,
+            username="weak",
+            password="123",
+            role=Role.COUNTY,
+            jurisdiction=Division.objects.get(code=COUNTY),
         )
     assert any(d.loc == ("password",) for d in error.value.details)
     assert any("密码" in d.message for d in error.value.details)
@@ -66,14 +70,23 @@ def test_user_create_refuses_weak_password_in_chinese(admin_user: User) -> None:
 def test_only_admins_create_users(county_user: User) -> None:
     with pytest.raises(PermissionDenied):
         services.user_create(
-            actor=county_user, username="x", password="Xishan-village-2025", role=Role.COUNTY, jurisdiction=county_user.jurisdiction
+            actor=county_user,
+            username="x",
+            password="Xishan-village-2025",
+            role=Role.COUNTY,
+            jurisdiction=county_user.jurisdiction,
         )
 
 
 def test_database_refuses_user_whose_scope_does_not_match_role() -> None:
     # A department user with a jurisdiction breaks the invariant, whoever writes the row.
     with pytest.raises(IntegrityError):
-        User.objects.create(username="bad", role=Role.DEPARTMENT, department="", jurisdiction=Division.objects.get(code=COUNTY))
+        User.objects.create(
+            username="bad",
+            role=Role.DEPARTMENT,
+            department="",
+            jurisdiction=Division.objects.get(code=COUNTY),
+        )
 
 
 def test_login_and_logout_are_audited(client: Client, village_user: User) -> None:
@@ -125,14 +138,18 @@ def test_api_key_lifecycle(admin_user: User) -> None:
     # then: only a hash is stored, the key authenticates and records its use
     assert raw not in key.key_hash
     found = services.api_key_authenticate(raw_key=raw)
-    assert found is not None and found.pk == key.pk and found.last_used_at is not None
+    assert found is not None
+    assert found.pk == key.pk
+    assert found.last_used_at is not None
     assert services.api_key_authenticate(raw_key=raw + "x") is None
     assert services.api_key_authenticate(raw_key="garbage") is None
     # when: revoked
     services.api_key_revoke(actor=admin_user, key=key, reason="系统更换")
     # then
     assert services.api_key_authenticate(raw_key=raw) is None
-    actions = list(AuditEvent.objects.filter(target_type="accounts.departmentapikey").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(target_type="accounts.departmentapikey").values_list("action", flat=True)
+    )
     assert sorted(actions) == ["apikey.create", "apikey.revoke"]
     assert raw not in str(list(AuditEvent.objects.values_list("new_values", flat=True)))
 

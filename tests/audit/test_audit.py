@@ -23,14 +23,13 @@ def _event(**extra: object) -> AuditEvent:
         return audit.record(actor=None, action="test.write", target=("test.thing", "1"), **extra)  # type: ignore[arg-type]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_record_refuses_to_run_outside_a_transaction() -> None:
-    # pytest-django wraps each test in a transaction; step outside it with a fresh autocommit check
+    # given: autocommit, as a service that forgot its transaction would have
+    # when / then
     with pytest.raises(AuditOutsideTransaction):
-        connection.in_atomic_block = False
-        try:
-            audit.record(actor=None, action="x", target=("t", "1"))
-        finally:
-            connection.in_atomic_block = True
+        audit.record(actor=None, action="x", target=("t", "1"))
+    assert not AuditEvent.objects.filter(action="x").exists()
 
 
 def test_sensitive_fields_are_masked_or_hashed_at_any_depth() -> None:
@@ -39,7 +38,9 @@ def test_sensitive_fields_are_masked_or_hashed_at_any_depth() -> None:
         old={"id_number": ID_NUMBER, "name": "张三", "income": {"wage": 1200}},
         new={
             "id_number": ID_NUMBER,
-            "members": [{"id_number": "532926199001011234", "health": ["患有大病"], "disability": {"category": 4}}],
+            "members": [
+                {"id_number": "532926199001011234", "health": ["患有大病"], "disability": {"category": 4}}
+            ],
             "wage_income": 30000,
             "phone": "13812345678",
             "dibao": True,
@@ -49,15 +50,18 @@ def test_sensitive_fields_are_masked_or_hashed_at_any_depth() -> None:
     stored = AuditEvent.objects.get(pk=event.pk)
     text = str(stored.old_values) + str(stored.new_values)
     # then: nothing sensitive in plain text, masked forms and hashes in its place
-    assert ID_NUMBER not in text and "532926199001011234" not in text
+    assert ID_NUMBER not in text
+    assert "532926199001011234" not in text
     assert stored.old_values["id_number"] == "110105********002X"
     assert stored.old_values["name"] == "张三"
     assert stored.old_values["income"].startswith("hmac:")
     member = stored.new_values["members"][0]
     assert member["id_number"] == "532926********1234"
-    assert member["health"].startswith("hmac:") and "患有大病" not in text
+    assert member["health"].startswith("hmac:")
+    assert "患有大病" not in text
     assert member["disability"].startswith("hmac:")
-    assert stored.new_values["wage_income"].startswith("hmac:") and "30000" not in text
+    assert stored.new_values["wage_income"].startswith("hmac:")
+    assert "30000" not in text
     assert stored.new_values["phone"] == "138****5678"
     assert stored.new_values["dibao"].startswith("hmac:")
 
@@ -76,7 +80,8 @@ def test_client_ip_and_division_are_recorded() -> None:
     finally:
         current_client_ip.reset(token)
     assert event.client_ip == "10.1.2.3"
-    assert event.division is not None and event.division.code == VILLAGE
+    assert event.division is not None
+    assert event.division.code == VILLAGE
 
 
 def test_model_refuses_update_and_delete() -> None:
@@ -102,10 +107,16 @@ def test_database_refuses_update_even_for_a_superuser() -> None:
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="DELETE is refused by trigger on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="DELETE is refused by trigger on PostgreSQL only"
+)
 def test_postgresql_refuses_delete_at_database_level() -> None:
     event = _event(new={"a": 1})
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 

@@ -14,7 +14,8 @@ from django.conf import settings
 def _script() -> ModuleType:
     path = Path(settings.ZHENXING_DATA_DIR) / "derive_dali_divisions.py"
     spec = importlib.util.spec_from_file_location("derive_dali_divisions", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

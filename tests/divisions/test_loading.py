@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 def test_p2_division_counts_after_migrate() -> None:
     # given: a database that has only been migrated
     # then: the NBS 2023 edition of Dali is there
-    counts = {level: Division.objects.filter(level=level).count() for level in ("prefecture", "county", "township", "village")}
+    counts = {
+        level: Division.objects.filter(level=level).count()
+        for level in ("prefecture", "county", "township", "village")
+    }
     assert counts == {"prefecture": 1, "county": 12, "township": 112, "village": 1159}
 
 
@@ -107,7 +110,9 @@ def test_wrong_header_is_refused(tmp_path: Path) -> None:
 SHARED_CSV = Path(settings.ZHENXING_DATA_DIR).parent.parent / "shared" / "data" / "dali_divisions.csv"
 
 
-@pytest.mark.skipif(not SHARED_CSV.exists() and os.environ.get("CI") != "true", reason="../shared is not on this machine")
+@pytest.mark.skipif(
+    not SHARED_CSV.exists() and os.environ.get("CI") != "true", reason="../shared is not on this machine"
+)
 def test_project_csv_agrees_with_shared_reference() -> None:
     # The project's own derivation (data/derive_dali_divisions.py) must equal the reference extraction.
     ours = (Path(settings.ZHENXING_DATA_DIR) / "dali_divisions.csv").read_bytes()

@@ -13,7 +13,9 @@ from ..factories import TEST_PASSWORD, make_user
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_village_cadre_logs_in_sees_village_gets_404_elsewhere_and_logs_out(live_server: object, page: Page) -> None:
+def test_village_cadre_logs_in_sees_village_gets_404_elsewhere_and_logs_out(
+    live_server: object, page: Page
+) -> None:
     # given
     make_user(Role.VILLAGE, VILLAGE, username="xishan", display_name="西山村 村干部")
     base = str(live_server)
@@ -34,7 +36,8 @@ def test_village_cadre_logs_in_sees_village_gets_404_elsewhere_and_logs_out(live
     # when: opening another village's URL
     response = page.goto(f"{base}/divisions/{OTHER_COUNTY_VILLAGE}/")
     # then: not found, in Chinese
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.get_by_test_id("not-found")).to_contain_text("页面未找到")
     # when: logging out through the phone menu
     page.goto(f"{base}/")
