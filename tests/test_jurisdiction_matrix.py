@@ -42,6 +42,8 @@ EXEMPT_ROUTES = {
     "admin:": "Django admin, staff only, read-only on divisions and audit",
     "api:openapi-view": "API schema",
     "api:openapi-json": "API schema",
+    "policy:parameter_detail": "policy parameters are province-wide reference data, no division; "
+    "who may read and revise them is tested per role in tests/policy/test_pages.py",
 }
 
 TARGETS = [

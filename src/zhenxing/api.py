@@ -86,8 +86,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from zhenxing.divisions.api import router as divisions_router
+    from zhenxing.policy.api import router as policy_router
 
     api.add_router("/divisions", divisions_router)
+    api.add_router("/policy", policy_router)
 
 
 _register_routers()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zhenxing.divisions",
     "zhenxing.accounts",
     "zhenxing.audit",
+    "zhenxing.policy",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("zhenxing.accounts.urls")),
     path("divisions/", include("zhenxing.divisions.urls")),
     path("audit/", include("zhenxing.audit.urls")),
+    path("policy/", include("zhenxing.policy.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,17 +21,27 @@ class Capability(StrEnum):
     VIEW_SENSITIVE = "view_sensitive"  # health, disability, 低保/特困, income in full
     REVEAL_ID_NUMBER = "reveal_id_number"  # unmask one ID number, with a reason, audited
     PUSH_FEEDS = "push_feeds"
+    EVALUATE_POLICY = "evaluate_policy"  # the household verdict form (pure; no personal data stored)
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VILLAGE: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER}),
-    Role.TOWNSHIP: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER}),
-    Role.COUNTY: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER, C.VIEW_AUDIT}),
-    Role.PREFECTURE: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.VIEW_AUDIT}),
+    Role.VILLAGE: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER, C.EVALUATE_POLICY}),
+    Role.TOWNSHIP: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER, C.EVALUATE_POLICY}),
+    Role.COUNTY: frozenset(
+        {C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER, C.VIEW_AUDIT, C.EVALUATE_POLICY}
+    ),
+    Role.PREFECTURE: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.VIEW_AUDIT, C.EVALUATE_POLICY}),
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),
     Role.ADMIN: frozenset(
-        {C.BROWSE_DIVISIONS, C.BROWSE_ALL_DIVISIONS, C.MANAGE_USERS, C.MANAGE_API_KEYS, C.MANAGE_PARAMETERS}
+        {
+            C.BROWSE_DIVISIONS,
+            C.BROWSE_ALL_DIVISIONS,
+            C.MANAGE_USERS,
+            C.MANAGE_API_KEYS,
+            C.MANAGE_PARAMETERS,
+            C.EVALUATE_POLICY,
+        }
     ),
 }
 

@@ -13,6 +13,8 @@ from zhenxing.accounts.capabilities import Capability, capabilities_of
 NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("首页", "home", None),
     ("行政区划", "divisions:browse", Capability.BROWSE_DIVISIONS),
+    ("政策评估", "policy:evaluate", Capability.EVALUATE_POLICY),
+    ("政策参数", "policy:parameters", None),
     ("审计日志", "audit:list", Capability.VIEW_AUDIT),
     ("系统管理", "admin:index", Capability.MANAGE_USERS),
 )

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class ParameterKind(models.TextChoices):
+    MONITORING_LINE = "monitoring_line", "防止返贫监测范围（元/人·年）"
+    DIBAO_STANDARD = "dibao_standard", "农村低保标准（元/人·年）"
+    MEDICAL_SUBSIDY = "medical_insurance_subsidy", "医保资助参保标准（元/人·年）"
+    ELIMINATION_MIN_MONTHS = "elimination_min_months", "风险消除最短监测时间（月）"
+    TRANSPORT_SUBSIDY_MIN_MONTHS = "transport_subsidy_min_months", "一次性交通补助县外务工最短时间（月）"
+    STEP_DEADLINES = "step_deadlines", "识别程序各环节时限（工作日）"
+    SCREENING_WINDOWS = "screening_windows", "部门筛查预警核查时限"
+    WORK_TEAM = "work_team", "驻村工作队配备标准"
+    COLLECTIVE_TIERS = "collective_economy_tiers", "村集体经济收入分档（元）"
+
+
+class YearRule(models.TextChoices):
+    """How a kind's rows answer for a year."""
+
+    EXACT = "exact", "只适用于当年（缺少即报错）"
+    IN_FORCE = "in_force", "自该年起执行，直到有新值"
+    ALL_YEARS = "all_years", "不分年度"
+
+
+KIND_YEAR_RULE: dict[str, str] = {
+    ParameterKind.MONITORING_LINE: YearRule.EXACT,
+    ParameterKind.MEDICAL_SUBSIDY: YearRule.EXACT,
+    ParameterKind.DIBAO_STANDARD: YearRule.IN_FORCE,
+    ParameterKind.ELIMINATION_MIN_MONTHS: YearRule.ALL_YEARS,
+    ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS: YearRule.ALL_YEARS,
+    ParameterKind.STEP_DEADLINES: YearRule.ALL_YEARS,
+    ParameterKind.SCREENING_WINDOWS: YearRule.ALL_YEARS,
+    ParameterKind.WORK_TEAM: YearRule.ALL_YEARS,
+    ParameterKind.COLLECTIVE_TIERS: YearRule.ALL_YEARS,
+}
+
+YUNNAN = "53"

@@ -1,0 +1,50 @@
+"""P3 income, P5 monitoring range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhenxing.policy.household import Household
+from zhenxing.policy.rules.money import below_line
+from zhenxing.policy.vocab import MARGINAL, SUDDEN_HARDSHIP, TUOPIN_HOUSEHOLD, UNSTABLE_TUOPIN
+
+
+def net_income(household: Household) -> int:
+    """P3: 家庭纯收入 = 工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营性支出 (fen). Insurance payouts excluded."""
+    income = household.income
+    return income.wage + income.business + income.property + income.transfer - income.business_cost
+
+
+def adjusted_income(household: Household) -> int:
+    """P3: 家庭纯收入 + 理赔收入 − 刚性支出 (fen); divided by members it is the adjusted per-capita income."""
+    return net_income(household) + household.insurance_payouts - household.rigid_expenses.total
+
+
+@dataclass(frozen=True)
+class RangeResult:
+    within: bool
+    by_income: bool  # P5 test 1
+    by_sudden_hardship: bool  # P5 test 2
+    suggested_type: str | None
+
+
+def monitoring_range(household: Household, *, line_fen: int) -> RangeResult:
+    """P5: within range by the income test, else by the sudden-hardship test; income decides, not 三保障 alone.
+
+    Equal to the line is not below it (P3: `net < line × members`).
+    """
+    members = len(household.members)
+    by_income = below_line(net_income(household), line_fen, members)
+    by_hardship = not by_income and below_line(adjusted_income(household), line_fen, members)
+    if by_income:
+        suggested = UNSTABLE_TUOPIN if household.kind == TUOPIN_HOUSEHOLD else MARGINAL
+    elif by_hardship:
+        suggested = SUDDEN_HARDSHIP
+    else:
+        suggested = None
+    return RangeResult(
+        within=by_income or by_hardship,
+        by_income=by_income,
+        by_sudden_hardship=by_hardship,
+        suggested_type=suggested,
+    )

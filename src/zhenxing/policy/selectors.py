@@ -1,0 +1,88 @@
+"""Reads of the parameters. Always from the database, so an administrator's edit takes effect at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from zhenxing.policy.enums import KIND_YEAR_RULE, YUNNAN, YearRule
+from zhenxing.policy.models import Parameter
+
+
+class ParameterMissing(LookupError):
+    def __init__(self, kind: str, year: int | None) -> None:
+        super().__init__(f"{kind} {year}")
+        self.kind = kind
+        self.year = year
+
+
+def parameter_list() -> QuerySet[Parameter]:
+    """Every current parameter, for the provenance page (no personal data: any signed-in user may read)."""
+    return Parameter.objects.filter(is_current=True).select_related("created_by").order_by("kind", "year")
+
+
+def parameter_history(*, kind: str, region: str, year: int | None) -> QuerySet[Parameter]:
+    return (
+        Parameter.objects.filter(kind=kind, region=region, year=year)
+        .select_related("created_by")
+        .order_by("-version")
+    )
+
+
+def parameter_for(kind: str, *, year: int, region: str = YUNNAN) -> Parameter:
+    """The current parameter of `kind` that answers for `year` (see YearRule); ParameterMissing otherwise."""
+    rule = KIND_YEAR_RULE[kind]
+    current = Parameter.objects.filter(kind=kind, region=region, is_current=True)
+    if rule == YearRule.EXACT:
+        found = current.filter(year=year).first()
+    elif rule == YearRule.IN_FORCE:
+        found = current.filter(year__lte=year).order_by("-year").first()
+    else:
+        found = current.filter(Q(year__isnull=True)).first()
+    if found is None:
+        raise ParameterMissing(kind, year)
+    return found
+
+
+def optional_parameter_for(kind: str, *, year: int, region: str = YUNNAN) -> Parameter | None:
+    try:
+        return parameter_for(kind, year=year, region=region)
+    except ParameterMissing:
+        return None
+
+
+@dataclass(frozen=True)
+class UsedParameter:
+    """How a decision cites a parameter: enough to explain it years later (P8, P13)."""
+
+    id: int
+    kind: str
+    year: int | None
+    version: int
+    value: Any
+    document: str
+    verified: bool
+
+    @classmethod
+    def of(cls, parameter: Parameter) -> UsedParameter:
+        return cls(
+            id=parameter.pk,
+            kind=parameter.kind,
+            year=parameter.year,
+            version=parameter.version,
+            value=parameter.value,
+            document=parameter.document,
+            verified=parameter.verified,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "value": self.value,
+            "document": self.document,
+            "year": self.year,
+            "version": self.version,
+            "verified": self.verified,
+        }

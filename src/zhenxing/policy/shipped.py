@@ -1,0 +1,108 @@
+"""The parameter values POLICY.md gives, shipped by a data migration so that a fresh install can evaluate.
+
+Not shipped, on purpose: the 2021, 2022 and 2024 monitoring lines (unverified; P4) — an administrator
+enters them, and asking for such a year meanwhile is a clear error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PLAN = "《大理州“十四五”巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划》(2023)"
+
+SHIPPED_PARAMETERS: list[dict[str, Any]] = [
+    {
+        "kind": "monitoring_line",
+        "year": 2023,
+        "value": 8050,
+        "document": "云南省2023年防止返贫监测范围（见于县级政府网站公开信息）",
+        "verified": False,
+        "note": "P4: partly verified — seen on a county page, taken as the provincial value.",
+    },
+    {
+        "kind": "monitoring_line",
+        "year": 2025,
+        "value": 8700,
+        "document": "云农办通〔2025〕1号",
+        "verified": True,
+        "note": "P4: verified.",
+    },
+    {
+        "kind": "dibao_standard",
+        "year": 2020,
+        "effective_from": "2020-06-01",
+        "value": 4500,
+        "document": f"{PLAN}；云南省农村低保标准自2020年6月起执行",
+        "verified": True,
+        "note": "P4: later values are unverified and entered as data.",
+    },
+    *[
+        {
+            "kind": "medical_insurance_subsidy",
+            "year": year,
+            "value": {"monitoring_object": 180, "tuopin_household": tuopin, "other": 0},
+            "document": f"{PLAN}（医疗保障资助参保政策）",
+            "verified": True,
+            "note": "P11: monitoring objects 180 every year; 脱贫户 not monitored 180/135/90/45/0 over 2021-2025.",
+        }
+        for year, tuopin in ((2021, 180), (2022, 135), (2023, 90), (2024, 45), (2025, 0))
+    ],
+    {
+        "kind": "elimination_min_months",
+        "year": None,
+        "value": 6,
+        "document": "POLICY.md P9（默认值，可配置）",
+        "verified": False,
+        "note": "P9: monitored at least 6 months before risk elimination.",
+    },
+    {
+        "kind": "transport_subsidy_min_months",
+        "year": None,
+        "value": 3,
+        "document": f"{PLAN}（就业帮扶：县外务工3个月以上给予一次性交通补助）",
+        "verified": True,
+        "note": "P11: 以上 includes the number itself.",
+    },
+    {
+        "kind": "step_deadlines",
+        "year": None,
+        "value": {"analysis": 5, "investigation": 3, "review_meeting": 5, "notice": 5, "whole_procedure": 20},
+        "document": "POLICY.md P8（默认时限；全程20个工作日取自海南规定，大理规定未核实）",
+        "verified": False,
+        "note": "P8: working days.",
+    },
+    {
+        "kind": "screening_windows",
+        "year": None,
+        "value": {
+            "village_check_day": 20,
+            "township_recheck_day": 25,
+            "round_cutoff_day": 15,
+            "dismissal_suppression_days": 90,
+        },
+        "document": "POLICY.md P10（一月一排查；村20日前、乡镇25日前、县月底前；15日后线索并入下月）",
+        "verified": False,
+        "note": "P10: the suppression window after a dismissal is this system's default (90 days).",
+    },
+    {
+        "kind": "work_team",
+        "year": None,
+        "value": {
+            "large_village_people": 200,
+            "large_team_members": 4,
+            "small_team_total": 3,
+            "haixi_team_members": 2,
+        },
+        "document": f"{PLAN}（驻村帮扶）",
+        "verified": True,
+        "note": "P11 village work teams.",
+    },
+    {
+        "kind": "collective_economy_tiers",
+        "year": None,
+        "value": [20000, 50000, 100000],
+        "document": f"{PLAN}（村级集体经济收入分档）",
+        "verified": True,
+        "note": "P11: below 2万; 2万-5万; 5万-10万; 10万 and above.",
+    },
+]

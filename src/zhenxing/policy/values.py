@@ -1,0 +1,96 @@
+"""What a parameter value of each kind must look like, checked before it is stored (Chinese errors)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from zhenxing.common.errors import ErrorDetail, InvalidInput
+from zhenxing.policy.enums import ParameterKind
+
+# Composite kinds: their keys, each a non-negative integer.
+COMPOSITE_KEYS: dict[str, dict[str, str]] = {
+    ParameterKind.MEDICAL_SUBSIDY: {
+        "monitoring_object": "监测对象",
+        "tuopin_household": "脱贫户（非监测对象）",
+        "other": "其他人员",
+    },
+    ParameterKind.STEP_DEADLINES: {
+        "analysis": "综合分析研判",
+        "investigation": "实地调查",
+        "review_meeting": "评议",
+        "notice": "公示期",
+        "whole_procedure": "识别全程",
+    },
+    ParameterKind.SCREENING_WINDOWS: {
+        "village_check_day": "村级核查截止日",
+        "township_recheck_day": "乡镇复核截止日",
+        "round_cutoff_day": "并入下月的日期",
+        "dismissal_suppression_days": "排除后同规则暂停天数",
+    },
+    ParameterKind.WORK_TEAM: {
+        "large_village_people": "脱贫不稳定人口阈值",
+        "large_team_members": "大村工作队员数",
+        "small_team_total": "其他村最少人数（含第一书记）",
+        "haixi_team_members": "海西片区工作队员数",
+    },
+}
+MONEY_KINDS = {ParameterKind.MONITORING_LINE, ParameterKind.DIBAO_STANDARD}
+MONTH_KINDS = {ParameterKind.ELIMINATION_MIN_MONTHS, ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS}
+
+
+def _fail(message: str, code: str = "invalid_value") -> InvalidInput:
+    return InvalidInput([ErrorDetail(("value",), code, message)])
+
+
+def _number(raw: Any, label: str) -> Decimal:
+    if isinstance(raw, bool):
+        raise _fail(f"{label}应为数字")
+    try:
+        number = Decimal(str(raw).strip())
+    except InvalidOperation as error:
+        raise _fail(f"{label}应为数字，收到“{raw}”") from error
+    if not number.is_finite():
+        raise _fail(f"{label}应为数字")
+    return number
+
+
+def _whole(raw: Any, label: str) -> int:
+    number = _number(raw, label)
+    if number != number.to_integral_value() or number < 0:
+        raise _fail(f"{label}应为非负整数")
+    return int(number)
+
+
+def clean_value(kind: str, raw: Any) -> Any:
+    """The normalised JSON value for `kind`, or InvalidInput naming what is wrong."""
+    if kind in MONEY_KINDS:
+        amount = _number(raw, "金额")
+        if amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise _fail("金额应为正数，最多两位小数")
+        return int(amount) if amount == amount.to_integral_value() else float(amount)
+    if kind in MONTH_KINDS:
+        months = _whole(raw, "月数")
+        if months > 120:
+            raise _fail("月数应在0到120之间")
+        return months
+    if kind == ParameterKind.COLLECTIVE_TIERS:
+        if not isinstance(raw, list) or len(raw) != 3:
+            raise _fail("应为三个递增的分档金额（元），例如 [20000, 50000, 100000]")
+        bounds = [_whole(item, "分档金额") for item in raw]
+        if not bounds[0] < bounds[1] < bounds[2]:
+            raise _fail("分档金额应严格递增")
+        return bounds
+    keys = COMPOSITE_KEYS.get(kind)
+    if keys is None:
+        raise _fail(f"未知参数类型 {kind}", code="unknown_kind")
+    if not isinstance(raw, dict):
+        raise _fail("应为包含以下字段的对象：" + "、".join(f"{k}（{v}）" for k, v in keys.items()))
+    missing = [f"{key}（{label}）" for key, label in keys.items() if key not in raw]
+    extra = [key for key in raw if key not in keys]
+    if missing or extra:
+        parts = ([f"缺少 {'、'.join(missing)}"] if missing else []) + (
+            [f"不认识 {'、'.join(extra)}"] if extra else []
+        )
+        raise _fail("；".join(parts))
+    return {key: _whole(raw[key], label) for key, label in keys.items()}
