@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zhenxing.accounts.models import User
 
@@ -318,3 +320,48 @@ def test_cli_invalid_input_exits_2_with_only_json_on_stdout(
     code, content = via_cli(tmp_path, capsys, b"{")
     assert code == 2
     assert json.loads(content)["errors"][0]["code"] == "invalid_json"
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+PATHS = [
+    ("year",),
+    ("monitoring_line",),
+    ("household", "kind"),
+    ("household", "members"),
+    ("household", "members", 0),
+    ("household", "members", 0, "id_number"),
+    ("household", "members", 0, "birth_date"),
+    ("household", "members", 1, "health"),
+    ("household", "members", 2, "disability"),
+    ("household", "income"),
+    ("household", "income", "wage"),
+    ("household", "water"),
+    ("household", "rigid_expenses", "medical"),
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(PATHS), value=json_values)
+def test_contract_any_value_anywhere_gives_200_or_422(path: tuple[Any, ...], value: Any) -> None:
+    from zhenxing.policy.contract import evaluate_json
+
+    body = copy.deepcopy(request_body())
+    target = body
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    status, text = evaluate_json(json.dumps(body))
+    assert status in {200, 422}
+    parsed = json.loads(text)
+    if status == 422:
+        assert all(error["message"] for error in parsed["errors"])

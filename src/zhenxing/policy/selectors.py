@@ -46,6 +46,16 @@ def parameter_for(kind: str, *, year: int, region: str = YUNNAN) -> Parameter:
     return found
 
 
+def latest_line_year(*, up_to: int, region: str = YUNNAN) -> int | None:
+    """The latest year up to `up_to` with a current monitoring line: the sensible default year for a form."""
+    return (
+        Parameter.objects.filter(kind="monitoring_line", region=region, is_current=True, year__lte=up_to)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
 def optional_parameter_for(kind: str, *, year: int, region: str = YUNNAN) -> Parameter | None:
     try:
         return parameter_for(kind, year=year, region=region)

@@ -66,7 +66,9 @@ def evaluate(request: HttpRequest) -> HttpResponse:
                     )
     else:
         rows = min(max(int(request.GET.get("members", DEFAULT_MEMBER_ROWS) or DEFAULT_MEMBER_ROWS), 1), 20)
-        form = HouseholdForm(initial={"year": timezone.localdate().year, "kind": "脱贫户"})
+        this_year = timezone.localdate().year
+        year = selectors.latest_line_year(up_to=this_year) or this_year
+        form = HouseholdForm(initial={"year": year, "kind": "脱贫户"})
         members = MemberFormSet(prefix="m", initial=[{"health": ["健康"], "medical_insurance": True}] * rows)
     context.update({"form": form, "members": members})
     return render(request, "policy/evaluate.html", context)
