@@ -33,6 +33,12 @@ def secret_key(var_dir: Path) -> str:
     )
 
 
+def previous_data_keys() -> list[bytes]:
+    """Keys being rotated out (ZHENXING_DATA_KEY_PREVIOUS, comma-separated base64): they still decrypt."""
+    raw = os.environ.get("ZHENXING_DATA_KEY_PREVIOUS", "")
+    return [base64.b64decode(item) for item in raw.split(",") if item.strip()]
+
+
 def data_key(var_dir: Path) -> bytes:
     encoded = os.environ.get("ZHENXING_DATA_KEY") or _read_or_create(
         var_dir / "data_key", base64.b64encode(secrets.token_bytes(32)).decode("ascii")

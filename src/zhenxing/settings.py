@@ -9,7 +9,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
-from zhenxing.keys import data_key, secret_key
+from zhenxing.keys import data_key, previous_data_keys, secret_key
 from zhenxing.paths import DATA_DIR, PACKAGE_DIR, VAR_DIR
 
 
@@ -32,6 +32,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = _env_bool("ZHENXING_DEBUG")
 SECRET_KEY = secret_key(VAR_DIR)
 ZHENXING_DATA_KEY = data_key(VAR_DIR)
+ZHENXING_PREVIOUS_DATA_KEYS = previous_data_keys()
 ZHENXING_DATA_DIR: Path = DATA_DIR
 ZHENXING_VAR_DIR: Path = VAR_DIR
 ZHENXING_COUNTY_GEOJSON = os.environ.get("ZHENXING_COUNTY_GEOJSON", "")
@@ -55,6 +56,11 @@ INSTALLED_APPS = [
     "zhenxing.accounts",
     "zhenxing.audit",
     "zhenxing.policy",
+    "zhenxing.registry",
+    "zhenxing.transfer",
+    "zhenxing.synth",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -193,3 +199,16 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- background jobs and progress -----------------------------------------------------------------------
+# Jobs are rows in the database (django-tasks + django-tasks-db), run by `zhenxing db_worker`; they take
+# ids only, never personal data. Progress of a running job is kept in the cache, readable while the job's
+# own transaction is still open.
+TASKS = {"default": {"BACKEND": os.environ.get("ZHENXING_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+ZHENXING_IMPORT_MAX_BYTES = int(os.environ.get("ZHENXING_IMPORT_MAX_MB", "30")) * 1024 * 1024

@@ -21,15 +21,45 @@ class Capability(StrEnum):
     VIEW_SENSITIVE = "view_sensitive"  # health, disability, 低保/特困, income in full
     REVEAL_ID_NUMBER = "reveal_id_number"  # unmask one ID number, with a reason, audited
     PUSH_FEEDS = "push_feeds"
-    EVALUATE_POLICY = "evaluate_policy"  # the household verdict form (pure; no personal data stored)
+    EVALUATE_POLICY = "evaluate_policy"
+    EDIT_REGISTRY = "edit_registry"  # households, members, yearly income in the user's scope
+    IMPORT_REGISTRY = (
+        "import_registry"  # Excel 台账 import  # the household verdict form (pure; no personal data stored)
+    )
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VILLAGE: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER, C.EVALUATE_POLICY}),
-    Role.TOWNSHIP: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER, C.EVALUATE_POLICY}),
+    Role.VILLAGE: frozenset(
+        {
+            C.EDIT_REGISTRY,
+            C.IMPORT_REGISTRY,
+            C.BROWSE_DIVISIONS,
+            C.VIEW_SENSITIVE,
+            C.REVEAL_ID_NUMBER,
+            C.EVALUATE_POLICY,
+        }
+    ),
+    Role.TOWNSHIP: frozenset(
+        {
+            C.EDIT_REGISTRY,
+            C.IMPORT_REGISTRY,
+            C.BROWSE_DIVISIONS,
+            C.VIEW_SENSITIVE,
+            C.REVEAL_ID_NUMBER,
+            C.EVALUATE_POLICY,
+        }
+    ),
     Role.COUNTY: frozenset(
-        {C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.REVEAL_ID_NUMBER, C.VIEW_AUDIT, C.EVALUATE_POLICY}
+        {
+            C.EDIT_REGISTRY,
+            C.IMPORT_REGISTRY,
+            C.BROWSE_DIVISIONS,
+            C.VIEW_SENSITIVE,
+            C.REVEAL_ID_NUMBER,
+            C.VIEW_AUDIT,
+            C.EVALUATE_POLICY,
+        }
     ),
     Role.PREFECTURE: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.VIEW_AUDIT, C.EVALUATE_POLICY}),
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),

@@ -33,7 +33,7 @@ class User(AbstractUser):
             models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_known"),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=list(TERRITORIAL_ROLES), jurisdiction__isnull=False, department="")
+                    Q(role__in=sorted(TERRITORIAL_ROLES), jurisdiction__isnull=False, department="")
                     | Q(role=Role.DEPARTMENT, jurisdiction__isnull=True, department__in=Department.values)
                     | Q(role=Role.ADMIN, jurisdiction__isnull=True, department="")
                 ),
@@ -92,6 +92,14 @@ class Assignment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name="农户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期", null=True, blank=True)
     created_by = models.ForeignKey(
@@ -108,9 +116,13 @@ class Assignment(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="assignment_ends_after_start",
             ),
-            models.CheckConstraint(condition=Q(division__isnull=False), name="assignment_has_target"),
+            models.CheckConstraint(
+                condition=Q(division__isnull=False, household__isnull=True)
+                | Q(division__isnull=True, household__isnull=False),
+                name="assignment_one_target",
+            ),
             models.CheckConstraint(condition=Q(kind__in=AssignmentKind.values), name="assignment_kind_known"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.division} ({self.starts_on}–{self.ends_on or ''})"
+        return f"{self.user} → {self.division or self.household} ({self.starts_on}–{self.ends_on or ''})"

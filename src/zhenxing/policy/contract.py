@@ -153,11 +153,22 @@ def _required(kind: ParameterKind, year: int) -> selectors.UsedParameter:
 
 
 def evaluate_request(request: EvaluateRequest) -> Evaluation:
-    household = build_household(request)
-    year = request.year
+    return evaluate_with_parameters(
+        build_household(request),
+        year=request.year,
+        line_override=request.monitoring_line,
+        cites_id_numbers=any(m.id_number for m in request.household.members),
+    )
+
+
+def evaluate_with_parameters(
+    household: Household, *, year: int, line_override: Decimal | None = None, cites_id_numbers: bool = False
+) -> Evaluation:
+    """Load the year's parameters and apply the rules; InvalidInput when a needed parameter is missing.
+    Shared by the contract and by the registry's household page, so both decide alike."""
     used: dict[str, selectors.UsedParameter] = {}
-    if request.monitoring_line is not None:
-        line_fen = yuan_to_fen(request.monitoring_line)
+    if line_override is not None:
+        line_fen = yuan_to_fen(line_override)
     else:
         stored = selectors.optional_parameter_for(ParameterKind.MONITORING_LINE, year=year)
         if stored is None:
@@ -183,9 +194,9 @@ def evaluate_request(request: EvaluateRequest) -> Evaluation:
         subsidy_schedule=schedule,
         elimination_min_months=min_months,
         transport_min_months=int(used[ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS].value),
-        cites_id_numbers=any(m.id_number for m in request.household.members),
+        cites_id_numbers=cites_id_numbers,
     )
-    return Evaluation(verdict=verdict, parameters=used, line_overridden=request.monitoring_line is not None)
+    return Evaluation(verdict=verdict, parameters=used, line_overridden=line_override is not None)
 
 
 def response_body(evaluation: Evaluation) -> dict[str, Any]:

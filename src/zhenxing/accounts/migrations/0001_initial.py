@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('department', ''), ('jurisdiction__isnull', False), ('role__in', ['prefecture', 'township', 'county', 'village'])), models.Q(('department__in', ['medical_insurance', 'civil_affairs', 'education', 'housing', 'water', 'disability', 'emergency', 'human_resources', 'health', 'public_security']), ('jurisdiction__isnull', True), ('role', 'department')), models.Q(('department', ''), ('jurisdiction__isnull', True), ('role', 'admin')), _connector='OR'), name='user_scope_matches_role'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('department', ''), ('jurisdiction__isnull', False), ('role__in', ['county', 'prefecture', 'township', 'village'])), models.Q(('department__in', ['medical_insurance', 'civil_affairs', 'education', 'housing', 'water', 'disability', 'emergency', 'human_resources', 'health', 'public_security']), ('jurisdiction__isnull', True), ('role', 'department')), models.Q(('department', ''), ('jurisdiction__isnull', True), ('role', 'admin')), _connector='OR'), name='user_scope_matches_role'),
         ),
         migrations.AddIndex(
             model_name='assignment',

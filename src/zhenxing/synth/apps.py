@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SynthConfig(AppConfig):
+    name = "zhenxing.synth"
+    label = "synth"
+    verbose_name = "合成数据"

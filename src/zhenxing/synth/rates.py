@@ -1,0 +1,108 @@
+"""Every rate the synthetic Dali is drawn from, in one table, with where it comes from.
+
+"Plan" figures are the baseline facts at the end of POLICY.md (the Dali plan); "estimate" figures are this
+project's own assumptions, chosen to be plausible for rural Yunnan and to reproduce the plan's aggregates.
+Nothing here is real data about a real household.
+"""
+
+from __future__ import annotations
+
+# --- population (plan) ----------------------------------------------------------------------------------
+TUOPIN_HOUSEHOLDS = 109_500  # plan: 10.95万 registered households (2014 建档立卡)
+TUOPIN_PEOPLE = 420_800  # plan: 42.08万 people
+RURAL_POPULATION = 2_000_000  # estimate: Dali ~3.3 million residents, a little over half rural (configurable)
+RELOCATED_HOUSEHOLDS = 4_466  # plan: 17,911 people / 4,466 households relocated
+RELOCATED_EXTRA_MEMBER = 0.17  # estimate: relocated households are larger (4.01 people against 3.84)
+RESETTLEMENT_SITES = 168  # plan: 168 集中安置区
+MINORITY_SHARE_TUOPIN = 0.5957  # plan: 59.57% of the poor from ethnic minorities
+
+# Household sizes (estimate), tuned to the plan's 3.84 people per 脱贫户 and ~3.2 for other rural households.
+SIZE_WEIGHTS_TUOPIN = {1: 0.06, 2: 0.14, 3: 0.20, 4: 0.27, 5: 0.20, 6: 0.09, 7: 0.04}
+SIZE_WEIGHTS_ORDINARY = {1: 0.10, 2: 0.22, 3: 0.26, 4: 0.25, 5: 0.11, 6: 0.06}
+
+# Where 脱贫户 live (estimate; the plan gives no per-county figures): weight = villages × 1.6 in the 7
+# 重点帮扶县, villages × 1.0 in the other 4 脱贫县, 0 in 大理市. Other households: weight = villages.
+KEY_COUNTY_WEIGHT = 1.6
+OTHER_TUOPIN_COUNTY_WEIGHT = 1.0
+NATURAL_VILLAGES_PER_VILLAGE = 10  # plan: 12,159 natural villages under 1,151 villages ≈ 10.5
+
+# --- ethnicity (estimate, matching the plan's minority share among the poor) ---------------------------
+ETHNICITY_TUOPIN = {
+    "汉族": 0.4043,
+    "白族": 0.30,
+    "彝族": 0.20,
+    "回族": 0.03,
+    "傈僳族": 0.025,
+    "苗族": 0.015,
+    "其他": 0.0257,
+}
+ETHNICITY_ORDINARY = {
+    "汉族": 0.52,
+    "白族": 0.33,
+    "彝族": 0.10,
+    "回族": 0.03,
+    "傈僳族": 0.008,
+    "苗族": 0.004,
+    "其他": 0.008,
+}
+OTHER_ETHNICITIES = ("纳西族", "藏族", "傣族", "阿昌族", "壮族")
+
+# --- health and disability (estimate; China's disability prevalence is about 6.3%) ---------------------
+CHRONIC_BASE, CHRONIC_PER_YEAR_OF_AGE = 0.02, 0.0035
+SERIOUS_BASE, SERIOUS_PER_YEAR_OF_AGE = 0.004, 0.0004
+DISABILITY_RATE = {"脱贫户": 0.08, "一般农户": 0.055}
+DISABILITY_CATEGORY_WEIGHTS = {4: 0.40, 2: 0.20, 1: 0.12, 7: 0.10, 5: 0.08, 6: 0.08, 3: 0.02}
+DISABILITY_GRADE_WEIGHTS = {1: 0.10, 2: 0.20, 3: 0.35, 4: 0.35}
+
+# --- labour and work (estimate) --------------------------------------------------------------------------
+LABOUR_WORKING_AGE = {"普通劳动力": 0.78, "技能劳动力": 0.12, "弱劳动力或半劳动力": 0.07, "丧失劳动力": 0.03}
+LABOUR_65_74 = {"弱劳动力或半劳动力": 0.40, "普通劳动力": 0.20, "无劳动力": 0.40}
+LABOUR_75_PLUS = {"无劳动力": 0.80, "丧失劳动力": 0.20}
+WORKING_SHARE = {"脱贫户": 0.80, "一般农户": 0.82}
+WORK_PLACE_WEIGHTS = {"乡镇内": 0.30, "乡镇外县内": 0.25, "县外省内": 0.25, "省外": 0.20}
+WELFARE_JOB_RATE = {"脱贫户": 0.03, "一般农户": 0.002}
+HIGH_SCHOOL_ENROLMENT = 0.85  # ages 15-17
+TERTIARY_ENROLMENT = 0.40  # ages 18-21
+DROPOUT_RATE = 0.002  # ages 6-15
+
+# --- social security (estimate) ---------------------------------------------------------------------------
+DIBAO_HOUSEHOLD_RATE = {"脱贫户": 0.12, "一般农户": 0.02}
+RESIDENT_INSURANCE_RATE = 0.992
+EMPLOYEE_INSURANCE_RATE = 0.005
+PENSION_RATE = 0.85
+
+# --- income (plan + estimate) ------------------------------------------------------------------------------
+# Plan: mean 脱贫户 per-capita net income 10,738 in 2020, 生产经营性 share 29.89%. Other rural households:
+# estimate from the plan's rural disposable income per head (13,645 in 2020).
+MEAN_INCOME_2020 = {"脱贫户": 10_738.0, "一般农户": 14_600.0}
+BUSINESS_SHARE = 0.2989
+PROPERTY_SHARE, TRANSFER_SHARE = 0.03, 0.14
+BUSINESS_COST_RATIO = 0.35  # cost as a share of net business income (gross = net × 1.35)
+INCOME_GROWTH = 0.09  # estimate: yearly growth of rural incomes after 2020 (configurable: --growth)
+# Calibration: the share of people below the 2020 demo line by the income test, so that together with the
+# sudden-hardship test about 3.5万 people are in range in 2020 (plan: 14,331 脱贫不稳定 + 21,065 边缘易致贫).
+BELOW_LINE_SHARE_2020 = {"脱贫户": 0.024, "一般农户": 0.0085}
+
+# Lines for years without a stored parameter: DEMO values, not policy — used only to calibrate and report.
+DEMO_LINES = {2020: 5_000, 2021: 6_000, 2022: 6_500, 2024: 8_400}
+
+# --- expenses and shocks (estimate) ------------------------------------------------------------------------
+MEDICAL_COST_IF_ILL = (0.25, 1_500.0)  # probability, mean yuan (lognormal) for a household with a sick member
+SERIOUS_ILLNESS_COST = 6_000.0
+EDUCATION_COST_PER_STUDENT = (800.0, 2_500.0)  # uniform, yuan, non-compulsory students
+REHABILITATION = (0.2, 1_500.0)
+ACCIDENT_RATE, ACCIDENT_COST = 0.004, (5_000.0, 30_000.0)
+DISASTER_RATE, DISASTER_COST = 0.01, (2_000.0, 20_000.0)
+DISASTER_KIND_WEIGHTS = {
+    "洪涝": 0.30,
+    "地质": 0.25,
+    "旱灾": 0.15,
+    "气象": 0.15,
+    "地震": 0.10,
+    "生物": 0.03,
+    "其他": 0.02,
+}
+INSURANCE_PAYOUT_SHARE = (0.4, 0.5)  # probability a medical or accident cost is partly paid back, share paid
+INDUSTRY_FAILURE_RATE = 0.003
+HOUSING_GRADE_WEIGHTS = {"A": 0.80, "B": 0.193, "C": 0.005, "D": 0.002}
+WATER_PROBLEM_RATE = 0.005
