@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from zhenxing.accounts.capabilities import Capability
 from zhenxing.accounts.enums import AssignmentKind, Role
 from zhenxing.accounts.models import User
 
@@ -27,7 +28,7 @@ from .conftest import (
     TOWNSHIP,
     VILLAGE,
 )
-from .factories import AssignmentFactory, division, make_user
+from .factories import AssignmentFactory, division, make_household, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,11 @@ EXEMPT_ROUTES = {
     "admin:": "Django admin, staff only, read-only on divisions and audit",
     "api:openapi-view": "API schema",
     "api:openapi-json": "API schema",
+    "registry:": "household-bound: covered by test_household_routes_by_role below",
+    "api:household_detail": "household-bound: covered below",
+    "api:person_detail": "household-bound: covered below",
+    "api:household_year_put": "household-bound: covered below",
+    "transfer:": "import batches: covered by test_import_batch_routes_by_role below",
     "policy:parameter_detail": "policy parameters are province-wide reference data, no division; "
     "who may read and revise them is tested per role in tests/policy/test_pages.py",
 }
@@ -174,3 +180,99 @@ def test_audit_list_by_role(client: Client, role: str) -> None:
     assert response.status_code == 200
     shown = {event.target_id for event in response.context["page"]}
     assert shown == {code or "none" for code in expected}
+
+
+# --- household-bound pages and endpoints ----------------------------------------------------------------
+NEEDS = {"edit": Capability.EDIT_REGISTRY, "reveal": Capability.REVEAL_ID_NUMBER}
+HOUSEHOLD_ROUTES: dict[str, tuple[str, str, Callable[[int, int], str], str | None]] = {
+    # route name: (method, needed capability key or "", url maker(household, person), body)
+    "registry:household": ("get", "", lambda h, p: f"/households/{h}/", None),
+    "registry:history": ("get", "", lambda h, p: f"/households/{h}/history/", None),
+    "registry:year_edit": ("get", "edit", lambda h, p: f"/households/{h}/years/2025/", None),
+    "registry:reveal": (
+        "post",
+        "reveal",
+        lambda h, p: f"/households/{h}/persons/{p}/reveal/",
+        "reason=核对身份",
+    ),
+    "api:household_detail": ("get", "", lambda h, p: f"/api/v1/households/{h}", None),
+    "api:person_detail": ("get", "", lambda h, p: f"/api/v1/persons/{p}", None),
+    "api:household_year_put": (
+        "put",
+        "edit",
+        lambda h, p: f"/api/v1/households/{h}/years/2025",
+        '{"wage": 100}',
+    ),
+}
+
+
+def test_household_routes_cover_registry_routes() -> None:
+    routes = {r for r in _named_routes_with_parameters(get_resolver()) if r.startswith("registry:")}
+    assert routes <= set(HOUSEHOLD_ROUTES)
+
+
+@pytest.mark.parametrize("route", sorted(HOUSEHOLD_ROUTES))
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_household_routes_by_role(client: Client, role: str, route: str) -> None:
+    from zhenxing.accounts.capabilities import has_capability
+    from zhenxing.registry.models import Household
+
+    # given: a household in the demo village and one in another county
+    mine = make_household(VILLAGE)
+    other = make_household(OTHER_COUNTY_VILLAGE)
+    assert isinstance(mine, Household)
+    assert isinstance(other, Household)
+    make, visible_codes = ROLES[role]
+    if role == "admin":
+        visible_codes = set()  # the tree is reference data to an administrator; households are not
+    user = make()
+    client.force_login(user)
+    method, needs, url, body = HOUSEHOLD_ROUTES[route]
+    for household, code in ((mine, VILLAGE), (other, OTHER_COUNTY_VILLAGE)):
+        person = household.memberships.first().person  # type: ignore[union-attr]
+        kwargs = {
+            "content_type": "application/json"
+            if route.startswith("api:")
+            else "application/x-www-form-urlencoded"
+        }
+        response = (
+            getattr(client, method)(url(household.pk, person.pk), body, **kwargs)
+            if body
+            else client.get(url(household.pk, person.pk))
+        )
+        if code not in visible_codes:
+            expected = 404
+        elif needs and not has_capability(user, NEEDS[needs]):
+            expected = 403
+        else:
+            expected = 200
+        assert response.status_code == expected, f"{role} {route} {code}: {response.status_code}"
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_import_batch_routes_by_role(client: Client, role: str) -> None:
+    from zhenxing.accounts.capabilities import has_capability
+    from zhenxing.transfer.models import ImportBatch, ImportStatus
+
+    owner = make_user(Role.VILLAGE, VILLAGE)
+    batch = ImportBatch.objects.create(
+        created_by=owner,
+        scope_division=division(VILLAGE),
+        file_name="t.xlsx",
+        file_sha256="0" * 64,
+        status=ImportStatus.INVALID,
+    )
+    make, visible_codes = ROLES[role]
+    user = make()
+    client.force_login(user)
+    visible = VILLAGE in visible_codes and has_capability(user, Capability.IMPORT_REGISTRY)
+    for url in (
+        f"/imports/{batch.pk}/",
+        f"/imports/{batch.pk}/progress/",
+        f"/imports/{batch.pk}/errors.xlsx",
+    ):
+        assert client.get(url).status_code == (200 if visible else 404), f"{role} {url}"
+    confirm = client.post(f"/imports/{batch.pk}/confirm/")
+    assert confirm.status_code == (
+        403 if visible else 404
+    )  # only the uploader confirms, and only a validated batch

@@ -90,6 +90,9 @@ def _register_routers() -> None:
 
     api.add_router("/divisions", divisions_router)
     api.add_router("/policy", policy_router)
+    from zhenxing.registry.api import router as registry_router
+
+    api.add_router("/", registry_router)
 
 
 _register_routers()

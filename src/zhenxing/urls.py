@@ -14,6 +14,8 @@ urlpatterns = [
     path("divisions/", include("zhenxing.divisions.urls")),
     path("audit/", include("zhenxing.audit.urls")),
     path("policy/", include("zhenxing.policy.urls")),
+    path("households/", include("zhenxing.registry.urls")),
+    path("imports/", include("zhenxing.transfer.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

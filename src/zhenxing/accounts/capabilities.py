@@ -22,6 +22,7 @@ class Capability(StrEnum):
     REVEAL_ID_NUMBER = "reveal_id_number"  # unmask one ID number, with a reason, audited
     PUSH_FEEDS = "push_feeds"
     EVALUATE_POLICY = "evaluate_policy"
+    VIEW_REGISTRY = "view_registry"  # households in the user's scope (territorial roles)
     EDIT_REGISTRY = "edit_registry"  # households, members, yearly income in the user's scope
     IMPORT_REGISTRY = (
         "import_registry"  # Excel 台账 import  # the household verdict form (pure; no personal data stored)
@@ -29,39 +30,12 @@ class Capability(StrEnum):
 
 
 C = Capability
+_STAFF = frozenset({C.BROWSE_DIVISIONS, C.EVALUATE_POLICY, C.VIEW_REGISTRY, C.VIEW_SENSITIVE})
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VILLAGE: frozenset(
-        {
-            C.EDIT_REGISTRY,
-            C.IMPORT_REGISTRY,
-            C.BROWSE_DIVISIONS,
-            C.VIEW_SENSITIVE,
-            C.REVEAL_ID_NUMBER,
-            C.EVALUATE_POLICY,
-        }
-    ),
-    Role.TOWNSHIP: frozenset(
-        {
-            C.EDIT_REGISTRY,
-            C.IMPORT_REGISTRY,
-            C.BROWSE_DIVISIONS,
-            C.VIEW_SENSITIVE,
-            C.REVEAL_ID_NUMBER,
-            C.EVALUATE_POLICY,
-        }
-    ),
-    Role.COUNTY: frozenset(
-        {
-            C.EDIT_REGISTRY,
-            C.IMPORT_REGISTRY,
-            C.BROWSE_DIVISIONS,
-            C.VIEW_SENSITIVE,
-            C.REVEAL_ID_NUMBER,
-            C.VIEW_AUDIT,
-            C.EVALUATE_POLICY,
-        }
-    ),
-    Role.PREFECTURE: frozenset({C.BROWSE_DIVISIONS, C.VIEW_SENSITIVE, C.VIEW_AUDIT, C.EVALUATE_POLICY}),
+    Role.VILLAGE: _STAFF | {C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER},
+    Role.TOWNSHIP: _STAFF | {C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER},
+    Role.COUNTY: _STAFF | {C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER, C.VIEW_AUDIT},
+    Role.PREFECTURE: _STAFF | {C.VIEW_AUDIT},
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),
     Role.ADMIN: frozenset(
         {

@@ -12,6 +12,9 @@ from zhenxing.accounts.capabilities import Capability, capabilities_of
 # (label, url name, capability needed or None for every signed-in user)
 NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("首页", "home", None),
+    ("农户", "registry:search", Capability.VIEW_REGISTRY),
+    ("数据质量", "registry:quality", Capability.VIEW_REGISTRY),
+    ("台账导入", "transfer:list", Capability.IMPORT_REGISTRY),
     ("行政区划", "divisions:browse", Capability.BROWSE_DIVISIONS),
     ("政策评估", "policy:evaluate", Capability.EVALUATE_POLICY),
     ("政策参数", "policy:parameters", None),

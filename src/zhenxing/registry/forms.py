@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from zhenxing.policy.rules.money import yuan_to_fen
+from zhenxing.policy.vocab import DISASTER_KINDS, HOUSEHOLD_KINDS, HOUSING_GRADES
+from zhenxing.registry.models import HouseholdYear
+
+EMPTY = [("", "—")]
+
+
+class SearchForm(forms.Form):
+    name = forms.CharField(label="姓名", required=False, max_length=50)
+    code = forms.CharField(label="户编号", required=False, max_length=32)
+    village = forms.CharField(label="区划代码（村、乡镇或县）", required=False, max_length=12)
+    kind = forms.ChoiceField(
+        label="户类型", required=False, choices=EMPTY + [(k, k) for k in HOUSEHOLD_KINDS]
+    )
+    relocated = forms.NullBooleanField(
+        label="易地搬迁",
+        required=False,
+        widget=forms.Select(choices=[("", "—"), ("true", "是"), ("false", "否")]),
+    )
+    dibao = forms.NullBooleanField(
+        label="有低保人员",
+        required=False,
+        widget=forms.Select(choices=[("", "—"), ("true", "是"), ("false", "否")]),
+    )
+    disability = forms.NullBooleanField(
+        label="有残疾人员",
+        required=False,
+        widget=forms.Select(choices=[("", "—"), ("true", "是"), ("false", "否")]),
+    )
+
+
+class IdLookupForm(forms.Form):
+    """Sent by POST, so that a full ID number never appears in a URL or an access log."""
+
+    id_number = forms.CharField(label="完整身份证号", max_length=20)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label="查看理由（将记入审计日志）", max_length=200, min_length=2)
+
+
+MONEY_LABELS = {
+    "wage": "工资性收入",
+    "business": "生产经营性收入",
+    "property": "财产性收入",
+    "transfer": "转移性收入",
+    "business_cost": "生产经营性支出",
+    "insurance_payouts": "理赔收入",
+    "medical_expense": "合规自付医疗支出",
+    "education_expense": "教育支出",
+    "rehabilitation_expense": "残疾康复支出",
+    "accident_expense": "意外事故支出",
+    "disaster_expense": "灾害支出",
+}
+
+
+class HouseholdYearForm(forms.Form):
+    """Yuan on screen, fen in the database."""
+
+    housing_grade = forms.ChoiceField(
+        label="住房安全等级", required=False, choices=EMPTY + [(g, g) for g in HOUSING_GRADES]
+    )
+    water_supply_cut_days = forms.IntegerField(label="全年断水天数", min_value=0, max_value=366, initial=0)
+    water_quality_ok = forms.BooleanField(label="水质达标", required=False, initial=True)
+    water_access_ok = forms.BooleanField(label="取水便利", required=False, initial=True)
+    disaster = forms.ChoiceField(
+        label="自然灾害", required=False, choices=EMPTY + [(d, d) for d in DISASTER_KINDS]
+    )
+    accident = forms.BooleanField(label="意外事故", required=False)
+    industry_failure = forms.BooleanField(label="产业项目失败", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field, label in reversed(MONEY_LABELS.items()):
+            self.fields = {
+                field: forms.DecimalField(
+                    label=f"{label}（元）", min_value=Decimal(0), decimal_places=2, max_digits=14, initial=0
+                ),
+                **self.fields,
+            }
+
+    @staticmethod
+    def initial_from(record: HouseholdYear | None) -> dict[str, Any]:
+        if record is None:
+            return {}
+        values: dict[str, Any] = {field: Decimal(getattr(record, field)) / 100 for field in MONEY_LABELS}
+        for field in (
+            "housing_grade",
+            "water_supply_cut_days",
+            "water_quality_ok",
+            "water_access_ok",
+            "disaster",
+            "accident",
+            "industry_failure",
+        ):
+            values[field] = getattr(record, field)
+        return values
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values: dict[str, Any] = {field: yuan_to_fen(data[field]) for field in MONEY_LABELS}
+        values.update(
+            {
+                field: data[field]
+                for field in (
+                    "water_supply_cut_days",
+                    "water_quality_ok",
+                    "water_access_ok",
+                    "accident",
+                    "industry_failure",
+                )
+            }
+        )
+        values["housing_grade"] = data.get("housing_grade") or ""
+        values["disaster"] = data.get("disaster") or ""
+        return values

@@ -1,0 +1,75 @@
+"""The standing data-quality report (P1): the checks of policy/rules/quality.py as queries, so that a county
+or the prefecture is counted inside the database. tests/registry/test_quality.py proves both forms agree."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from zhenxing.common.dates import years_before
+from zhenxing.policy.rules.quality import CHECKS
+from zhenxing.registry.models import Household, Membership, Person
+
+PERSON_CHECKS = (
+    "education_xor_schooling", "work_place_months", "phone_format", "health_empty", "insurance_both",
+    "healthy_adult_no_labour", "no_labour_working",
+)  # fmt: skip
+HOUSEHOLD_CHECKS = ("head_count", "spouse_count", "spouse_sex")
+
+
+def _person_condition(code: str, today: datetime.date) -> Q:
+    conditions = {
+        "education_xor_schooling": Q(education="", schooling="") | (~Q(education="") & ~Q(schooling="")),
+        "work_place_months": Q(work_place="", work_months__gt=0) | (~Q(work_place="") & Q(work_months=0)),
+        "phone_format": ~Q(phone="") & ~Q(phone__regex=r"^[0-9]{11}$"),
+        "health_empty": Q(health=""),
+        "insurance_both": Q(resident_medical_insurance=True, employee_medical_insurance=True),
+        "healthy_adult_no_labour": Q(
+            health="健康",
+            schooling="",
+            labour__in=("无劳动力", "弱劳动力或半劳动力"),
+            birth_date__lte=years_before(today, 16),
+            birth_date__gt=years_before(today, 60),
+        ),
+        "no_labour_working": Q(labour__in=("无劳动力", "丧失劳动力")) & ~Q(work_place=""),
+    }
+    return conditions[code]
+
+
+def households_with_issue(
+    households: QuerySet[Household], code: str, *, today: datetime.date
+) -> QuerySet[Household]:
+    current = Membership.objects.filter(household=OuterRef("pk"), left_on__isnull=True)
+    if code in PERSON_CHECKS:
+        people = Person.objects.filter(_person_condition(code, today))
+        return households.filter(Exists(current.filter(person__in=people)))
+    if code == "head_count":
+        return households.annotate(
+            heads=Count(
+                "memberships", filter=Q(memberships__left_on__isnull=True, memberships__relation="户主")
+            )
+        ).exclude(heads=1)
+    if code == "spouse_count":
+        return households.annotate(
+            spouses=Count(
+                "memberships", filter=Q(memberships__left_on__isnull=True, memberships__relation="配偶")
+            )
+        ).filter(spouses__gt=1)
+    if code == "spouse_sex":
+        head_sex = current.filter(relation="户主").values("person__sex")[:1]
+        return households.filter(Exists(current.filter(relation="配偶", person__sex=head_sex)))
+    raise KeyError(code)
+
+
+def quality_counts(
+    households: QuerySet[Household], *, today: datetime.date
+) -> list[tuple[str, str, str, int]]:
+    """(code, severity, description, households affected) for every check that has a query form."""
+    rows = []
+    for code in (*HOUSEHOLD_CHECKS, *PERSON_CHECKS):
+        severity, description = CHECKS[code]
+        rows.append(
+            (code, severity, description, households_with_issue(households, code, today=today).count())
+        )
+    return rows

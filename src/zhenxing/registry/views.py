@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.models import User
+from zhenxing.audit.models import AuditEvent
+from zhenxing.common.errors import InvalidInput, PermissionDenied, not_found
+from zhenxing.policy.contract import evaluate_with_parameters, response_body
+from zhenxing.policy.explain import RULE_TITLES
+from zhenxing.policy.rules.quality import CHECKS, PersonFacts, household_issues, person_issues
+from zhenxing.registry import facts, selectors, services
+from zhenxing.registry.forms import HouseholdYearForm, IdLookupForm, RevealForm, SearchForm
+from zhenxing.registry.models import Household, HouseholdYear
+from zhenxing.registry.quality import HOUSEHOLD_CHECKS, PERSON_CHECKS, households_with_issue, quality_counts
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = SearchForm(request.GET or None)
+    results: list[Household] = []
+    after = None
+    if form.is_valid() and any(value not in (None, "") for value in form.cleaned_data.values()):
+        data = form.cleaned_data
+        query = selectors.HouseholdSearch(
+            name=data["name"], code=data["code"], village_code=data["village"], kind=data["kind"],
+            relocated=_bool(data["relocated"]), dibao=_bool(data["dibao"]), disability=_bool(data["disability"]),
+        )  # fmt: skip
+        raw_after = request.GET.get("after", "")
+        results = selectors.household_search(
+            user=user, query=query, after=int(raw_after) if raw_after.isdigit() else None
+        )
+        after = results[-1].pk if len(results) == selectors.SEARCH_PAGE else None
+    query_string = request.GET.copy()
+    query_string.pop("after", None)
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "form": form,
+            "id_form": IdLookupForm(),
+            "results": results,
+            "next_after": after,
+            "query": query_string.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lookup_by_id(request: HttpRequest) -> HttpResponse:
+    """Exact lookup through the blind index; the number travels in the POST body only."""
+    user = _user(request)
+    form = IdLookupForm(request.POST)
+    if form.is_valid():
+        found = selectors.household_search(
+            user=user, query=selectors.HouseholdSearch(id_number=form.cleaned_data["id_number"]), limit=1
+        )
+        if found:
+            return redirect("registry:household", pk=found[0].pk)
+    messages.error(request, "没有找到该证件号码对应的农户（或不在您的管辖范围内）")
+    return redirect("registry:search")
+
+
+def _member_rows(household: Household, today: datetime.date) -> list[dict[str, Any]]:
+    rows = []
+    for membership in selectors.current_memberships(household):
+        person = membership.person
+        person_facts = PersonFacts(
+            sex=person.sex, birth_date=person.birth_date, relation=membership.relation, education=person.education,
+            schooling=person.schooling, health=person.health, labour=person.labour, work_place=person.work_place,
+            work_months=person.work_months, phone=person.phone, resident_insurance=person.resident_medical_insurance,
+            employee_insurance=person.employee_medical_insurance,
+        )  # fmt: skip
+        rows.append(
+            {
+                "membership": membership,
+                "person": person,
+                "facts": person_facts,
+                "issues": person_issues(person_facts, today=today),
+            }
+        )
+    return rows
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    household = selectors.household_get_for_user(user=user, pk=pk)
+    today = timezone.localdate()
+    rows = _member_rows(household, today)
+    issues = [CHECKS[code][1] for code in household_issues([row["facts"] for row in rows])]
+    for row in rows:
+        issues += [f"{row['person'].name}：{CHECKS[code][1]}" for code in row["issues"]]
+    years = list(selectors.household_years(household))
+    verdict, verdict_error = None, None
+    if years:
+        try:
+            evaluation = evaluate_with_parameters(
+                facts.policy_household(household, years[0]), year=years[0].year
+            )
+            verdict = response_body(evaluation)
+        except InvalidInput as error:
+            verdict_error = error.message
+    return render(
+        request,
+        "registry/household.html",
+        {
+            "household": household,
+            "rows": rows,
+            "years": years,
+            "verdict": verdict,
+            "verdict_year": years[0].year if years else None,
+            "verdict_error": verdict_error,
+            "rule_titles": RULE_TITLES,
+            "issues": issues,
+            "sensitive": selectors.can_view_sensitive(user),
+            "can_edit": has_capability(user, Capability.EDIT_REGISTRY),
+            "can_reveal": has_capability(user, Capability.REVEAL_ID_NUMBER),
+            "reveal_form": RevealForm(),
+            "this_year": today.year,
+        },
+    )
+
+
+@login_required
+def household_history(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for_user(user=_user(request), pk=pk)
+    person_ids = [str(pid) for pid in household.memberships.values_list("person_id", flat=True)]
+    events = AuditEvent.objects.filter(
+        target_type="registry.household", target_id=str(household.pk)
+    ) | AuditEvent.objects.filter(target_type="registry.person", target_id__in=person_ids)
+    return render(
+        request,
+        "registry/history.html",
+        {"household": household, "events": events.order_by("-created_at", "-id")[:200]},
+    )
+
+
+@login_required
+def household_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    user = _user(request)
+    household = selectors.household_get_for_user(user=user, pk=pk)
+    if not has_capability(user, Capability.EDIT_REGISTRY):
+        raise PermissionDenied("您的角色不能修改农户台账")
+    if not 2000 <= year <= 2100:
+        raise not_found()
+    record = HouseholdYear.objects.filter(household=household, year=year).first()
+    form = HouseholdYearForm(request.POST or None, initial=HouseholdYearForm.initial_from(record))
+    if request.method == "POST" and form.is_valid():
+        services.household_year_upsert(actor=user, household=household, year=year, values=form.values())
+        messages.success(request, f"{year}年收支已保存")
+        return redirect("registry:household", pk=household.pk)
+    return render(request, "registry/year_edit.html", {"household": household, "year": year, "form": form})
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    user = _user(request)
+    household = selectors.household_get_for_user(user=user, pk=pk)
+    membership = household.memberships.filter(person_id=person_pk).select_related("person").first()
+    if membership is None:
+        raise not_found()
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写查看完整证件号码的理由")
+        return redirect("registry:household", pk=household.pk)
+    number = services.person_reveal_id(
+        actor=user, person=membership.person, household=household, reason=form.cleaned_data["reason"]
+    )
+    response = render(
+        request,
+        "registry/revealed.html",
+        {"household": household, "person": membership.person, "number": number},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The search result, every page of it, in the import layout; ID numbers masked."""
+    from zhenxing.transfer.workbooks import export_workbook
+
+    user = _user(request)
+    form = SearchForm(request.GET or None)
+    households = selectors.household_list_for_user(user=user).select_related("village", "natural_village")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["village"]:
+            households = households.filter(village__code__startswith=data["village"])
+        if data["kind"]:
+            households = households.filter(kind=data["kind"])
+        if data["code"]:
+            households = households.filter(code=data["code"])
+    content = export_workbook(households.order_by("pk")[:20000])
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename=households.xlsx"
+    return response
+
+
+@login_required
+def quality_report(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    households = selectors.household_list_for_user(user=user)
+    code = request.GET.get("division", "").strip()
+    if code:
+        households = households.filter(village__code__startswith=code)
+    today = timezone.localdate()
+    check = request.GET.get("check", "")
+    listing = None
+    if check:
+        if check not in (*HOUSEHOLD_CHECKS, *PERSON_CHECKS):
+            raise not_found()
+        listing = list(
+            households_with_issue(households, check, today=today)
+            .select_related("village")
+            .order_by("pk")[:200]
+        )
+    return render(
+        request,
+        "registry/quality.html",
+        {
+            "counts": quality_counts(households, today=today),
+            "division": code,
+            "check": check,
+            "check_label": CHECKS.get(check, ("", ""))[1],
+            "listing": listing,
+        },
+    )

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ImportStatus(models.TextChoices):
+    INVALID = "invalid", "有错误，未导入"
+    VALIDATED = "validated", "校验通过，待确认"
+    QUEUED = "queued", "已确认，排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败，数据未改动"
+
+
+class ImportBatch(models.Model):
+    """One uploaded 台账 workbook and what became of it. The file itself is not kept."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    scope_division = models.ForeignKey(
+        "divisions.Division", verbose_name="导入范围", on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField("文件名", max_length=200)
+    file_sha256 = models.CharField("文件摘要", max_length=64, db_index=True)
+    status = models.CharField("状态", max_length=16, choices=ImportStatus.choices)
+    member_rows = models.PositiveIntegerField("成员行数", default=0)
+    year_rows = models.PositiveIntegerField("收支行数", default=0)
+    errors = models.JSONField("错误", default=list)
+    warnings = models.JSONField("提示", default=list)
+    summary = models.JSONField("结果", default=dict)
+    failure = models.TextField("失败原因", blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "台账导入"
+        verbose_name_plural = "台账导入"
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_known")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class StagedRow(models.Model):
+    """A validated row waiting for confirmation. No plaintext ID number: it holds cipher, index and mask.
+    Purged when the batch is committed or fails."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    sheet = models.CharField(max_length=16)
+    row_number = models.PositiveIntegerField()
+    payload = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "sheet", "row_number"], name="staged_row_order")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.sheet}:{self.row_number}"

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.models import User
+from zhenxing.common.errors import InvalidInput, PermissionDenied
+from zhenxing.transfer import selectors, services, workbooks
+from zhenxing.transfer.models import ImportStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="台账文件（.xlsx）")
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not has_capability(user, Capability.IMPORT_REGISTRY):
+        raise PermissionDenied("您的角色不能导入台账")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_stage(actor=user, file_name=upload.name, data=upload.read())
+        except InvalidInput as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("transfer:batch", pk=batch.pk)
+    return render(
+        request,
+        "transfer/list.html",
+        {"form": form, "batches": selectors.import_batch_list_for_user(user=user)[:50]},
+    )
+
+
+@login_required
+def template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(workbooks.template_workbook(), "%E5%8F%B0%E8%B4%A6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx")
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_batch_get_for_user(user=_user(request), pk=pk)
+    return render(
+        request,
+        "transfer/batch.html",
+        {
+            "batch": batch,
+            "errors": batch.errors[:500],
+            "progress": services.progress_of(batch.pk),
+            "running": batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        },
+    )
+
+
+@login_required
+def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_batch_get_for_user(user=_user(request), pk=pk)
+    return render(
+        request,
+        "transfer/_progress.html",
+        {
+            "batch": batch,
+            "progress": services.progress_of(batch.pk),
+            "running": batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        },
+    )
+
+
+@login_required
+def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_batch_get_for_user(user=_user(request), pk=pk)
+    return _xlsx(workbooks.errors_workbook(batch), f"errors-{batch.pk}.xlsx")
+
+
+@login_required
+@require_POST
+def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    batch = selectors.import_batch_get_for_user(user=user, pk=pk)
+    services.import_confirm(actor=user, batch=batch)
+    return redirect("transfer:batch", pk=batch.pk)

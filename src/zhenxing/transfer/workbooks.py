@@ -1,0 +1,123 @@
+"""Workbooks we write: the blank template, the error report, and exports in the import layout."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+
+from zhenxing.registry.models import Household, HouseholdYear, Membership
+from zhenxing.transfer.layout import MEMBER_COLUMNS, MEMBER_SHEET, YEAR_COLUMNS, YEAR_SHEET, YES_NO, Column
+from zhenxing.transfer.models import ImportBatch
+
+
+def _book() -> tuple[io.BytesIO, Any]:
+    buffer = io.BytesIO()
+    return buffer, xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+
+
+def template_workbook() -> bytes:
+    buffer, book = _book()
+    bold = book.add_format({"bold": True, "bg_color": "#FDE8E6"})
+    for name, columns in ((MEMBER_SHEET, MEMBER_COLUMNS), (YEAR_SHEET, YEAR_COLUMNS)):
+        sheet = book.add_worksheet(name)
+        for index, column in enumerate(columns):
+            sheet.write(0, index, column.header, bold)
+            sheet.set_column(index, index, max(10, len(column.header) * 2))
+    help_sheet = book.add_worksheet("填写说明")
+    help_sheet.write_row(0, 0, ["工作表", "列", "必填", "填写要求"], bold)
+    row = 1
+    for name, columns in ((MEMBER_SHEET, MEMBER_COLUMNS), (YEAR_SHEET, YEAR_COLUMNS)):
+        for column in columns:
+            help_sheet.write_row(
+                row, 0, [name, column.header, "是" if column.required else "", _rule(column)]
+            )
+            row += 1
+    book.close()
+    return buffer.getvalue()
+
+
+def _rule(column: Column) -> str:
+    if column.kind == "choice":
+        return "取值：" + "、".join(column.choices)
+    if column.kind == "list":
+        return "一项或多项，用“、”分隔：" + "、".join(column.choices)
+    if column.kind == "bool":
+        return "填“是”或“否”"
+    if column.kind == "date":
+        return "日期格式的单元格（不是文本）"
+    if column.kind == "int":
+        return f"{column.low}到{column.high}的整数"
+    if column.kind == "money":
+        return "元，最多两位小数，不能为负"
+    return "文本"
+
+
+def errors_workbook(batch: ImportBatch) -> bytes:
+    buffer, book = _book()
+    sheet = book.add_worksheet("错误清单")
+    sheet.write_row(0, 0, ["工作表", "行号", "列", "错误说明"])
+    for index, problem in enumerate(batch.errors, start=1):
+        sheet.write_row(index, 0, [problem["sheet"], problem["row"], problem["column"], problem["message"]])
+    book.close()
+    return buffer.getvalue()
+
+
+def _cell(column: Column, value: Any) -> Any:
+    if column.kind == "bool":
+        return YES_NO[0] if value else YES_NO[1]
+    if column.kind == "money":
+        return float(Decimal(value) / 100)
+    return value if value is not None else ""
+
+
+def export_workbook(households: Iterable[Household], *, full_ids: dict[int, str] | None = None) -> bytes:
+    """The households in the import layout. ID numbers masked, unless `full_ids` (person id → number) is given
+    by a caller that checked the capability and audited the export."""
+    buffer, book = _book()
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    members_sheet = book.add_worksheet(MEMBER_SHEET)
+    years_sheet = book.add_worksheet(YEAR_SHEET)
+    members_sheet.write_row(0, 0, [c.header for c in MEMBER_COLUMNS])
+    years_sheet.write_row(0, 0, [c.header for c in YEAR_COLUMNS])
+    member_row = year_row = 1
+    for household in households:
+        memberships = (
+            Membership.objects.filter(household=household, left_on__isnull=True)
+            .select_related("person")
+            .order_by("id")
+        )
+        for membership in memberships:
+            person = membership.person
+            values = {
+                "household_code": household.code or "", "village_code": household.village.code,
+                "natural_village": household.natural_village.name if household.natural_village else "",
+                "kind": household.kind, "address": household.address, "contact_phone": household.contact_phone,
+                "id_number": (full_ids or {}).get(person.pk, person.id_number_masked), "relation": membership.relation,
+                **{c.field: getattr(person, c.field) for c in MEMBER_COLUMNS if hasattr(person, c.field) and c.field != "id_number"},
+            }  # fmt: skip
+            for index, column in enumerate(MEMBER_COLUMNS):
+                value = values.get(column.field)
+                if column.kind == "date" and value:
+                    members_sheet.write_datetime(member_row, index, _as_datetime(value), date_format)
+                else:
+                    members_sheet.write(member_row, index, _cell(column, value))
+            member_row += 1
+        for record in HouseholdYear.objects.filter(household=household).order_by("year"):
+            values = {
+                "household_code": household.code or "",
+                **{c.field: getattr(record, c.field) for c in YEAR_COLUMNS[1:]},
+            }
+            years_sheet.write_row(year_row, 0, [_cell(c, values.get(c.field)) for c in YEAR_COLUMNS])
+            year_row += 1
+    book.close()
+    return buffer.getvalue()
+
+
+def _as_datetime(value: Any) -> Any:
+    import datetime
+
+    return datetime.datetime.combine(value, datetime.time())
