@@ -34,12 +34,14 @@ class PersonOut(Schema):
 
 
 class YearOut(Schema):
+    """Yuan, as JSON numbers (never strings), exact to the fen."""
+
     year: int
-    wage: Decimal
-    business: Decimal
-    property: Decimal
-    transfer: Decimal
-    business_cost: Decimal
+    wage: float
+    business: float
+    property: float
+    transfer: float
+    business_cost: float
 
 
 class HouseholdOut(HouseholdRow):
