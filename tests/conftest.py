@@ -24,8 +24,12 @@ OTHER_COUNTY_VILLAGE = "532901102001"
 @pytest.fixture
 def shipped_data(django_db_blocker: object) -> None:
     """Data the migrations ship, put back for tests that flush tables (transactional and browser tests)."""
+    from zhenxing.policy.models import Parameter
+    from zhenxing.policy.shipped import ship_parameters
+
     if not Division.objects.exists():
         divisions_load(actor=None)
+    ship_parameters(Parameter)
 
 
 @pytest.fixture

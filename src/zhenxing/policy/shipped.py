@@ -6,6 +6,7 @@ enters them, and asking for such a year meanwhile is a clear error.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 PLAN = "《大理州“十四五”巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划》(2023)"
@@ -106,3 +107,27 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "note": "P11: below 2万; 2万-5万; 5万-10万; 10万 and above.",
     },
 ]
+
+
+def ship_parameters(parameter_model: Any) -> int:
+    """Insert the shipped values that have no current row yet; used by the data migration (with its
+    historical model) and by tests that re-seed after emptying tables. Returns how many were added."""
+    added = 0
+    for spec in SHIPPED_PARAMETERS:
+        if parameter_model.objects.filter(
+            kind=spec["kind"], region="53", year=spec["year"], is_current=True
+        ).exists():
+            continue
+        effective = spec.get("effective_from")
+        parameter_model.objects.create(
+            kind=spec["kind"],
+            region="53",
+            year=spec["year"],
+            effective_from=datetime.date.fromisoformat(effective) if effective else None,
+            value=spec["value"],
+            document=spec["document"],
+            verified=spec["verified"],
+            note=spec["note"],
+        )
+        added += 1
+    return added

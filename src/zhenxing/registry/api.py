@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,7 +8,7 @@ from ninja import Query, Router, Schema
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.common.errors import PermissionDenied, not_found
-from zhenxing.policy.rules.money import yuan_to_fen
+from zhenxing.policy.rules.money import fen_to_yuan, yuan_to_fen
 from zhenxing.registry import selectors, services
 from zhenxing.registry.models import Household, Membership, Person
 from zhenxing.registry.schemas import HouseholdOut, HouseholdRow, PersonOut, YearIn, YearOut
@@ -83,7 +82,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HouseholdOut:
             YearOut(
                 year=y.year,
                 **{
-                    f: Decimal(getattr(y, f)) / 100
+                    f: fen_to_yuan(getattr(y, f))
                     for f in ("wage", "business", "property", "transfer", "business_cost")
                 },
             )
@@ -121,7 +120,7 @@ def household_year_put(request: HttpRequest, household_id: int, year: int, paylo
     return YearOut(
         year=record.year,
         **{
-            f: Decimal(getattr(record, f)) / 100
+            f: fen_to_yuan(getattr(record, f))
             for f in ("wage", "business", "property", "transfer", "business_cost")
         },
     )

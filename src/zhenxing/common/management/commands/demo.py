@@ -16,13 +16,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
         parser.add_argument("--bind", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
+        parser.add_argument(
+            "--scale", type=float, default=0.02, help="合成数据规模（默认 0.02，约4万人，1分钟内就绪）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write("1/3 迁移数据库 …")
+        self.stdout.write("1/4 迁移数据库 …")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("2/3 导入行政区划 …")
+        self.stdout.write("2/4 导入行政区划 …")
         call_command("divisions", "load", stdout=self.stdout)
-        self.stdout.write("3/3 演示用户 …")
+        self.stdout.write("3/4 演示用户 …")
         credentials = settings.ZHENXING_VAR_DIR / "demo_credentials.txt"
         created = demo_users_ensure(credentials_file=credentials)
         if created:
@@ -33,5 +36,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<6}  用户名 {username:<16} 密码 {password}")
         else:
             self.stdout.write(f"演示用户已存在，密码见 {credentials}")
+        self.stdout.write(f"4/4 合成农户数据（规模 {options['scale']}）…")
+        call_command(
+            "generate", scale=options["scale"], seed=2025, year=2025, if_empty=True, stdout=self.stdout
+        )
         if not options["no_serve"]:
             call_command("serve", bind=options["bind"])

@@ -1,0 +1,67 @@
+"""Everything that touches ID numbers, done once: generation, an import, edits, a reveal, an export.
+Returns every plaintext ID number involved, so a raw dump can be searched for them."""
+
+from __future__ import annotations
+
+import datetime
+
+from zhenxing.accounts.enums import Role
+from zhenxing.common.crypto import decrypt_id_number
+from zhenxing.registry import services
+from zhenxing.registry.models import Person
+from zhenxing.synth.generator import Settings
+from zhenxing.synth.services import synthetic_registry_generate
+from zhenxing.transfer import services as transfer
+
+from ..factories import id_number_for, make_user
+from ..transfer.workbook_builder import member_rows, workbook, year_rows
+
+
+def exercise_registry() -> list[str]:
+    synthetic_registry_generate(settings=Settings(scale=0.0005, seed=7, year=2025))
+    user = make_user(Role.TOWNSHIP, "532926101", username="dump_importer")
+    rows = member_rows("532926101202", 20, code_prefix="DUMP")
+    batch = transfer.import_stage(actor=user, file_name="dump.xlsx", data=workbook(rows, year_rows(rows)))
+    transfer.import_confirm(actor=user, batch=batch)
+    transfer.import_commit(batch_id=batch.pk)
+    # a second upload that stays staged (never confirmed): staging must hold no plaintext either
+    transfer.import_stage(
+        actor=user,
+        file_name="staged.xlsx",
+        data=workbook(member_rows("532926101202", 5, seed=9, code_prefix="STG")),
+    )
+    person = Person.objects.filter(id_number_index__isnull=False).order_by("pk").first()
+    assert person is not None
+    household = person.memberships.first().household  # type: ignore[union-attr]
+    new_number = id_number_for("532926", person.birth_date, 777 if person.sex == "男" else 778)
+    services.person_update(
+        actor=user, person=person, household=household, id_number=new_number, phone="13912345678"
+    )
+    services.person_reveal_id(
+        actor=user, person=Person.objects.get(pk=person.pk), household=household, reason="核对"
+    )
+    services.household_year_upsert(actor=user, household=household, year=2025, values={"wage": 123_456})
+    numbers = [
+        decrypt_id_number(bytes(p.id_number_encrypted))
+        for p in Person.objects.exclude(id_number_encrypted=None)
+    ]
+    numbers += [row["证件号码"] for row in rows]
+    return sorted({*numbers, new_number})
+
+
+def leaks(blob: bytes, numbers: list[str]) -> list[str]:
+    found = []
+    for number in numbers:
+        for form in (
+            number.encode(),
+            number.encode("utf-16-le"),
+            number[:17].encode() + b"\\",
+            number[:17].encode(),
+        ):
+            if form in blob:
+                found.append(number)
+                break
+    return found
+
+
+_ = datetime
