@@ -96,7 +96,7 @@ class Person(models.Model):
     """One person, with every field of the national collection form (P1). The ID number is kept only
     encrypted (AES-GCM), with a keyed blind index for exact lookup and a masked form for display."""
 
-    name = models.CharField("姓名", max_length=50, db_index=True)
+    name = models.CharField("姓名", max_length=50)
     sex = models.CharField("性别", max_length=2, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     id_type = models.CharField("证件类型", max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID)
@@ -132,6 +132,10 @@ class Person(models.Model):
     class Meta:
         verbose_name = "人员"
         verbose_name_plural = "人员"
+        indexes = [
+            # name LIKE '杨%' on PostgreSQL needs the pattern operator class unless the collation is C.
+            models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(work_months__lte=12), name="person_work_months_max_12"),
             models.CheckConstraint(
