@@ -32,5 +32,7 @@ def test_rotate_data_key(settings: object) -> None:
     person.refresh_from_db()
     assert is_under_current_key(bytes(person.id_number_encrypted))  # type: ignore[arg-type]
     assert decrypt_id_number(bytes(person.id_number_encrypted)) == number  # type: ignore[arg-type]
-    found = selectors.household_search(user=make_user(Role.VILLAGE, VILLAGE), query=selectors.HouseholdSearch(id_number=number))
+    found = selectors.household_search(
+        user=make_user(Role.VILLAGE, VILLAGE), query=selectors.HouseholdSearch(id_number=number)
+    )
     assert [h.code for h in found] == ["ROT-1"]

@@ -250,7 +250,7 @@ def test_a_failing_commit_leaves_the_database_as_it_was() -> None:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="runs against its own SQLite file in subprocesses")
-def test_a_killed_commit_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+def test_a_killed_commit_leaves_the_database_as_it_was_and_reads_go_on_meanwhile(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'kill.sqlite3'}",
@@ -266,7 +266,7 @@ from tests.transfer.workbook_builder import member_rows, workbook
 from zhenxing.accounts.enums import Role
 from zhenxing.transfer import services
 user = make_user(Role.TOWNSHIP, "532926101", username="importer")
-batch = services.import_stage(actor=user, file_name="big.xlsx", data=workbook(member_rows("{VILLAGE}", 12000)))
+batch = services.import_stage(actor=user, file_name="big.xlsx", data=workbook(member_rows("{VILLAGE}", 20000)))
 services.import_confirm(actor=user, batch=batch)
 print(batch.pk)
 """
@@ -295,6 +295,19 @@ print(batch.pk)
             break
         time.sleep(0.01)
     assert commit.poll() is None, "the commit finished before it could be killed"
+    # meanwhile the site stays readable for other users (WAL): another process reads at once
+    read = "from zhenxing.registry.models import Household; from zhenxing.divisions.models import Division; print(Household.objects.count(), Division.objects.count())"
+    started = time.monotonic()
+    reader = subprocess.run(
+        [*zhenxing, "shell", "--no-imports", "-c", read],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    read_seconds = time.monotonic() - started
+    still_running = commit.poll() is None
     os.kill(commit.pid, signal.SIGKILL)
     commit.wait()
     count = "from zhenxing.registry.models import Household, Person; print(Household.objects.count(), Person.objects.count())"
@@ -303,3 +316,6 @@ print(batch.pk)
     )
     assert seen is not None
     assert after.stdout.strip().splitlines()[-1].split() == ["0", "0"]
+    assert reader.stdout.strip().splitlines()[-1].split() == ["0", "1284"]
+    assert still_running, "the read should have overlapped the import"
+    assert read_seconds < 15

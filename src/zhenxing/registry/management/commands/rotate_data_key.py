@@ -44,5 +44,12 @@ class Command(BaseCommand):
                 last = people[-1].pk
             self.stderr.write(f"\r已处理至 #{last}，已更换 {rotated}")
         with transaction.atomic():
-            audit.record(actor=None, action="data_key.rotate", target=("registry.person", "*"), new={"rotated": rotated})
-        self.stdout.write(f"\n完成：{rotated} 条证件号码已改用当前密钥。确认无误后可去掉 ZHENXING_DATA_KEY_PREVIOUS。")
+            audit.record(
+                actor=None,
+                action="data_key.rotate",
+                target=("registry.person", "*"),
+                new={"rotated": rotated},
+            )
+        self.stdout.write(
+            f"\n完成：{rotated} 条证件号码已改用当前密钥。确认无误后可去掉 ZHENXING_DATA_KEY_PREVIOUS。"
+        )
