@@ -46,8 +46,14 @@ class Household(models.Model):
     sync_status = models.CharField(
         "同步状态", max_length=16, choices=SyncStatus.choices, default=SyncStatus.LOCAL
     )
+    # Keyed by the division code (to_field) so that scoping — code LIKE '5329xx%' — needs no join.
     village = models.ForeignKey(
-        "divisions.Division", verbose_name="行政村", on_delete=models.PROTECT, related_name="+"
+        "divisions.Division",
+        verbose_name="行政村",
+        to_field="code",
+        db_column="village_code",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     natural_village = models.ForeignKey(
         NaturalVillage,
@@ -64,6 +70,8 @@ class Household(models.Model):
     moved_from = models.ForeignKey(
         "divisions.Division",
         verbose_name="搬迁前所在村",
+        to_field="code",
+        db_column="moved_from_code",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

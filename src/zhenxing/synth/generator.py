@@ -350,11 +350,12 @@ class Generator:
     def household(self, kind: str, batch: Batch, *, relocated: bool = False) -> int:
         rng = self.rng
         origin = self._pick_village(kind)
-        village, moved_from, site = origin, None, ""
+        village, site = origin, ""
+        moved_from: str | None = None
         if relocated:
             communities = self.communities_by_county.get(origin.county) or [origin]
             village = communities[rng.randrange(len(communities))]
-            moved_from, site = origin.id, f"{village.short_name}易地扶贫搬迁安置区"
+            moved_from, site = origin.code, f"{village.short_name}易地扶贫搬迁安置区"
         size = int(self.sizes[kind](rng))
         if relocated and rng.random() < rates.RELOCATED_EXTRA_MEMBER:
             size += 1
@@ -392,7 +393,7 @@ class Generator:
                 )
             )
         batch.households.append(
-            (household_id, code, "synced", village.id, natural, f"{village.short_name}{rng.randint(1, 300)}号", kind,
+            (household_id, code, "synced", village.code, natural, f"{village.short_name}{rng.randint(1, 300)}号", kind,
              relocated, site, moved_from, phone, self.now, self.now)
         )  # fmt: skip
         batch.years.append(self._year_row(household_id, kind, size, flags))

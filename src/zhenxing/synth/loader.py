@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.db import connection
 
+from zhenxing.common.bulk import insert_rows, reset_sequence
 from zhenxing.synth.generator import Batch, StartIds
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "registry_naturalvillage": ("id", "village_id", "name"),
     "registry_household": (
-        "id", "code", "sync_status", "village_id", "natural_village_id", "address", "kind", "is_relocated",
-        "resettlement_site", "moved_from_id", "contact_phone", "created_at", "updated_at",
+        "id", "code", "sync_status", "village_code", "natural_village_id", "address", "kind", "is_relocated",
+        "resettlement_site", "moved_from_code", "contact_phone", "created_at", "updated_at",
     ),
     "registry_person": (
         "id", "name", "sex", "birth_date", "id_type", "id_number_encrypted", "id_number_index", "id_number_masked",
@@ -47,35 +46,14 @@ def start_ids() -> StartIds:
         )
 
 
-def _write(table: str, rows: Sequence[tuple]) -> None:
-    if not rows:
-        return
-    columns = COLUMNS[table]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
-
-
 def write_batch(batch: Batch) -> None:
-    _write("registry_naturalvillage", batch.natural_villages)
-    _write("registry_household", batch.households)
-    _write("registry_person", batch.persons)
-    _write("registry_membership", batch.memberships)
-    _write("registry_householdyear", batch.years)
+    insert_rows("registry_naturalvillage", COLUMNS["registry_naturalvillage"], batch.natural_villages)
+    insert_rows("registry_household", COLUMNS["registry_household"], batch.households)
+    insert_rows("registry_person", COLUMNS["registry_person"], batch.persons)
+    insert_rows("registry_membership", COLUMNS["registry_membership"], batch.memberships)
+    insert_rows("registry_householdyear", COLUMNS["registry_householdyear"], batch.years)
 
 
 def reset_sequences() -> None:
-    """After explicit ids, PostgreSQL's sequences must move past them."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in COLUMNS:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"  # noqa: S608
-            )
+    for table in COLUMNS:
+        reset_sequence(table)

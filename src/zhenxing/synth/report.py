@@ -71,7 +71,7 @@ def generation_report(*, year: int, scale: float) -> str:
     counties = _rows(
         """
         SELECT c.name, SUM(CASE WHEN h.kind = '脱贫户' THEN 1 ELSE 0 END), COUNT(*)
-        FROM registry_household h JOIN divisions_division v ON v.id = h.village_id
+        FROM registry_household h JOIN divisions_division v ON v.code = h.village_code
         JOIN divisions_division c ON c.code = SUBSTR(v.code, 1, 6)
         GROUP BY c.code, c.name ORDER BY c.code
         """,

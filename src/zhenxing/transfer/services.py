@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.scoping import scope_prefixes
 from zhenxing.audit import services as audit
+from zhenxing.common.bulk import allocate_ids, as_json, insert_rows
 from zhenxing.common.errors import ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
@@ -74,15 +75,13 @@ def import_stage(*, actor: User, file_name: str, data: bytes) -> ImportBatch:
             summary={"error_count": len(result.errors), "warning_count": len(result.warnings)},
         )
         if status == ImportStatus.VALIDATED:
-            StagedRow.objects.bulk_create(
-                [
-                    StagedRow(batch=batch, sheet="member", row_number=row, payload=_jsonable(c))
-                    for row, c in result.members
-                ]
-                + [
-                    StagedRow(batch=batch, sheet="year", row_number=row, payload=c) for row, c in result.years
-                ],
-                batch_size=2000,
+            staged = [("member", row, as_json(_jsonable(c))) for row, c in result.members]
+            staged += [("year", row, as_json(c)) for row, c in result.years]
+            ids = allocate_ids("transfer_stagedrow", len(staged))
+            insert_rows(
+                "transfer_stagedrow",
+                ("id", "batch_id", "sheet", "row_number", "payload"),
+                [(pk, batch.pk, *row) for pk, row in zip(ids, staged, strict=True)],
             )
         audit.record(
             actor=actor,
