@@ -143,8 +143,9 @@ def main() -> None:
 
     from zhenxing.accounts.models import User
 
-    User.objects.filter(username="bench_county").delete()
-    user = make_user(Role.COUNTY, county, username="bench_county")
+    user = User.objects.filter(username="bench_county").first() or make_user(
+        Role.COUNTY, county, username="bench_county"
+    )
     User.objects.filter(pk=user.pk).update(password=make_password(password))
     household_ids = list(
         Household.objects.filter(village__code__startswith=county).values_list("pk", flat=True)[:50_000]
@@ -191,7 +192,11 @@ def main() -> None:
 
     from zhenxing.transfer import services
 
-    rows = member_rows("532926101202", args.import_people // 3, code_prefix="BENCH")
+    # IDs registered outside Dali, a different code each run: new people, none already in the registry
+    run = int(time.time()) % 100_000
+    rows = member_rows(
+        "532926101202", args.import_people // 3, code_prefix=f"B{run:05d}", id_county="530102", seed=run
+    )
     data = workbook(rows)
     started = time.perf_counter()
     CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("家庭成员").to_python()

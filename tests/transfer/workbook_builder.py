@@ -19,12 +19,12 @@ def _id(county: str, birth: datetime.date, sequence: int) -> str:
 
 
 def member_rows(
-    village_code: str, households: int, *, seed: int = 1, code_prefix: str = "T"
+    village_code: str, households: int, *, seed: int = 1, code_prefix: str = "T", id_county: str | None = None
 ) -> list[dict[str, Any]]:
     """Households of 3 (head, spouse, child), every value valid."""
     rng = random.Random(seed)
     rows = []
-    county = village_code[:6]
+    county = id_county or village_code[:6]  # where people were registered (P2: not where they live)
     used: set[str] = set()
     for index in range(households):
         code = f"{code_prefix}{index:07d}"

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhenxing.audit.sensitive import protect
-from zhenxing.common.bulk import allocate_ids, as_json, insert_rows
+from zhenxing.common.bulk import allocate_ids, as_json, insert_rows, update_rows
 from zhenxing.divisions.models import Division
 from zhenxing.registry.enums import JoinReason, LeaveReason, SyncStatus
 from zhenxing.registry.models import Household, HouseholdYear, Membership, NaturalVillage, Person
@@ -35,7 +35,6 @@ AUDIT_COLUMNS = (
     "new_values", "reason", "client_ip",
 )  # fmt: skip
 CHUNK = 2000
-UPDATE_BATCH = 200  # bulk_update builds CASE WHEN per row and field: keep each statement small
 M = TypeVar("M", bound=models.Model)
 Progress = Callable[[str, int, int], None]
 
@@ -66,6 +65,16 @@ def _fetch(model: type[M], field_name: str, keys: Sequence[Any], **extra: Any) -
     for part in _chunks(keys):
         found.extend(model.objects.filter(**{f"{field_name}__in": part}, **extra))  # type: ignore[attr-defined]
     return found
+
+
+def _update(model: type[M], objects: Sequence[M], fields: list[str]) -> None:
+    """Write the changed fields of already-loaded rows (common/bulk.update_rows, linear unlike bulk_update)."""
+    concrete = [model._meta.get_field(name) for name in fields]
+    update_rows(
+        model._meta.db_table,
+        [f.column for f in concrete],  # type: ignore[union-attr, misc]
+        [(obj.pk, *(getattr(obj, f.attname) for f in concrete)) for obj in objects],  # type: ignore[union-attr]
+    )
 
 
 def apply_import(
@@ -135,11 +144,7 @@ def apply_import(
              first["address"], first["kind"], False, "", None, first["contact_phone"], now, now)
         )  # fmt: skip
     insert_rows("registry_household", COLUMNS["registry_household"], new_rows)
-    Household.objects.bulk_update(
-        changed_households,
-        ["village", "natural_village", "kind", "address", "contact_phone"],
-        batch_size=UPDATE_BATCH,
-    )
+    _update(Household, changed_households, ["village", "natural_village", "kind", "address", "contact_phone"])
     summary.households_added = len(new_codes)
     progress("农户", len(by_household), total)
 
@@ -172,7 +177,7 @@ def apply_import(
              m["employee_medical_insurance"], m["pension_insurance"], m["dibao"], m["tekun"], m["phone"], now, now)
         )  # fmt: skip
     insert_rows("registry_person", COLUMNS["registry_person"], person_rows)
-    Person.objects.bulk_update(changed_people, list(PERSON_FIELDS), batch_size=UPDATE_BATCH)
+    _update(Person, changed_people, list(PERSON_FIELDS))
     summary.people_added, summary.people_updated = len(fresh), len(changed_people)
     progress("人员", len(by_household) + len(members) // 2, total)
 
@@ -197,8 +202,8 @@ def apply_import(
             membership.relation = member["relation"]
             relation_changed.append(membership)
             summary.touched[target].add("member_relation")
-    Membership.objects.bulk_update(ended, ["left_on", "left_reason"], batch_size=UPDATE_BATCH)
-    Membership.objects.bulk_update(relation_changed, ["relation"], batch_size=UPDATE_BATCH)
+    _update(Membership, ended, ["left_on", "left_reason"])
+    _update(Membership, relation_changed, ["relation"])
     ids = allocate_ids("registry_membership", len(joined))
     insert_rows(
         "registry_membership",
@@ -235,7 +240,7 @@ def apply_import(
         COLUMNS["registry_householdyear"],
         [(pk, *row) for pk, row in zip(ids, new_years, strict=True)],
     )
-    HouseholdYear.objects.bulk_update(changed_years, list(YEAR_FIELDS), batch_size=UPDATE_BATCH)
+    _update(HouseholdYear, changed_years, list(YEAR_FIELDS))
     summary.years_added, summary.years_updated = len(new_years), len(changed_years)
 
     # one audit event per household that changed
