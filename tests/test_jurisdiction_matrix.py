@@ -189,6 +189,7 @@ HOUSEHOLD_ROUTES: dict[str, tuple[str, str, Callable[[int, int], str], str | Non
     "registry:household": ("get", "", lambda h, p: f"/households/{h}/", None),
     "registry:history": ("get", "", lambda h, p: f"/households/{h}/history/", None),
     "registry:year_edit": ("get", "edit", lambda h, p: f"/households/{h}/years/2025/", None),
+    "registry:person_edit": ("get", "edit", lambda h, p: f"/households/{h}/persons/{p}/edit/", None),
     "registry:reveal": (
         "post",
         "reveal",

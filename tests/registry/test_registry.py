@@ -185,3 +185,28 @@ def test_api_lists_and_updates_within_scope(client: Client) -> None:
     )
     assert bad.status_code == 422
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_person_edit_form_validates_p1_and_audits(client: Client) -> None:
+    household = _household()
+    head = household.memberships.get(relation="户主").person
+    client.force_login(make_user(Role.VILLAGE, VILLAGE))
+    url = f"/households/{household.pk}/persons/{head.pk}/edit/"
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "health_states"}
+    data.update(
+        {
+            "birth_date": "1975-03-08",
+            "health_states": ["长期慢性病"],
+            "resident_medical_insurance": "on",
+            "employee_medical_insurance": "on",
+        }
+    )
+    bad = client.post(url, data)
+    assert "不能同时参加" in bad.content.decode()
+    data.pop("employee_medical_insurance")
+    assert client.post(url, data).status_code == 302
+    head.refresh_from_db()
+    assert head.health == "长期慢性病"
+    event = AuditEvent.objects.filter(action="person.update").latest("id")
+    assert event.new_values["health"].startswith("hmac:")

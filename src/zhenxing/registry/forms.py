@@ -7,7 +7,7 @@ from django import forms
 
 from zhenxing.policy.rules.money import yuan_to_fen
 from zhenxing.policy.vocab import DISASTER_KINDS, HOUSEHOLD_KINDS, HOUSING_GRADES
-from zhenxing.registry.models import HouseholdYear
+from zhenxing.registry.models import HouseholdYear, Person
 
 EMPTY = [("", "—")]
 
@@ -121,3 +121,53 @@ class HouseholdYearForm(forms.Form):
         values["housing_grade"] = data.get("housing_grade") or ""
         values["disaster"] = data.get("disaster") or ""
         return values
+
+
+class PersonForm(forms.ModelForm):
+    """Edit one member's collection-form fields (P1). The ID number is changed only by typing a new one."""
+
+    new_id_number = forms.CharField(label="更正证件号码（留空则不变）", required=False, max_length=20)
+    health_states = forms.MultipleChoiceField(
+        label="健康状况",
+        choices=[(h, h) for h in ("健康", "长期慢性病", "患有大病", "残疾")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Person
+        fields = (
+            "name", "sex", "birth_date", "ethnicity", "political_status", "education", "schooling", "out_of_school",
+            "education_exempt", "disability_category", "disability_grade", "has_disability_certificate", "labour",
+            "work_place", "work_months", "welfare_job_months", "resident_medical_insurance", "employee_medical_insurance",
+            "pension_insurance", "dibao", "tekun", "phone",
+        )  # fmt: skip
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["health_states"] = [h for h in self.instance.health.split("、") if h]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if bool(cleaned.get("education")) == bool(cleaned.get("schooling")):
+            self.add_error("schooling", "文化程度与在校生状况应有且只有一项（P1）")
+        if bool(cleaned.get("work_place")) != bool(cleaned.get("work_months")):
+            self.add_error("work_months", "务工所在地与务工时间应同时填写或同时为空（P1）")
+        if cleaned.get("resident_medical_insurance") and cleaned.get("employee_medical_insurance"):
+            self.add_error("employee_medical_insurance", "不能同时参加城乡居民和职工基本医疗保险（P1）")
+        phone = cleaned.get("phone") or ""
+        if phone and not (phone.isdigit() and len(phone) == 11):
+            self.add_error("phone", "联系电话应为11位数字")
+        if (cleaned.get("disability_category") is None) != (cleaned.get("disability_grade") is None):
+            self.add_error("disability_grade", "残疾类别和残疾等级应同时填写")
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["health"] = "、".join(
+            h for h in ("健康", "长期慢性病", "患有大病", "残疾") if h in self.cleaned_data["health_states"]
+        )
+        if self.cleaned_data.get("new_id_number"):
+            data["id_number"] = self.cleaned_data["new_id_number"].strip()
+        return data

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/history/", views.household_history, name="history"),
     path("<int:pk>/years/<int:year>/", views.household_year_edit, name="year_edit"),
     path("<int:pk>/persons/<int:person_pk>/reveal/", views.person_reveal, name="reveal"),
+    path("<int:pk>/persons/<int:person_pk>/edit/", views.person_edit, name="person_edit"),
 ]

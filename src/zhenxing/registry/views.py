@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.audit.models import AuditEvent
-from zhenxing.common.errors import InvalidInput, PermissionDenied, not_found
+from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied, not_found
 from zhenxing.policy.contract import evaluate_with_parameters, response_body
 from zhenxing.policy.explain import RULE_TITLES
 from zhenxing.policy.rules.quality import CHECKS, PersonFacts, household_issues, person_issues
 from zhenxing.registry import facts, selectors, services
-from zhenxing.registry.forms import HouseholdYearForm, IdLookupForm, RevealForm, SearchForm
-from zhenxing.registry.models import Household, HouseholdYear
+from zhenxing.registry.forms import HouseholdYearForm, IdLookupForm, PersonForm, RevealForm, SearchForm
+from zhenxing.registry.models import Household, HouseholdYear, Person
 from zhenxing.registry.quality import HOUSEHOLD_CHECKS, PERSON_CHECKS, households_with_issue, quality_counts
 
 
@@ -171,6 +171,37 @@ def household_year_edit(request: HttpRequest, pk: int, year: int) -> HttpRespons
         messages.success(request, f"{year}年收支已保存")
         return redirect("registry:household", pk=household.pk)
     return render(request, "registry/year_edit.html", {"household": household, "year": year, "form": form})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    user = _user(request)
+    household = selectors.household_get_for_user(user=user, pk=pk)
+    if not has_capability(user, Capability.EDIT_REGISTRY):
+        raise PermissionDenied("您的角色不能修改农户台账")
+    membership = (
+        household.memberships.filter(person_id=person_pk, left_on__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if membership is None:
+        raise not_found()
+    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=membership.person_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                actor=user, person=membership.person, household=household, **form.changes()
+            )
+        except (InvalidInput, Conflict) as error:
+            form.add_error("new_id_number" if "证件" in error.message else None, error.message)
+        else:
+            messages.success(request, f"{membership.person.name} 的信息已保存")
+            return redirect("registry:household", pk=household.pk)
+    return render(
+        request,
+        "registry/person_edit.html",
+        {"household": household, "person": membership.person, "form": form},
+    )
 
 
 @login_required
