@@ -60,3 +60,22 @@ def department_user(db: None) -> User:
 @pytest.fixture
 def admin_user(db: None) -> User:
     return make_user(Role.ADMIN, username="guanli")
+
+
+@pytest.fixture
+def fresh_site(tmp_path: object) -> tuple[list[str], dict[str, str]]:
+    """A migrated SQLite file of its own and the command to drive it in subprocesses: (argv prefix, env)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "ZHENXING_VAR_DIR": str(tmp_path),
+    }
+    zhenxing = [sys.executable, "-m", "zhenxing.cli"]
+    subprocess.run([*zhenxing, "migrate", "-v0"], env=env, check=True, capture_output=True)
+    return zhenxing, env

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,10 @@ from .dump_scenario import exercise_registry, leaks
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite file check")
-def test_no_plaintext_id_in_the_sqlite_file(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'dump.sqlite3'}",
-        "ZHENXING_VAR_DIR": str(tmp_path),
-    }
-    zhenxing = [sys.executable, "-m", "zhenxing.cli"]
-    subprocess.run([*zhenxing, "migrate", "-v0"], env=env, check=True, capture_output=True)
+def test_no_plaintext_id_in_the_sqlite_file(
+    tmp_path: Path, fresh_site: tuple[list[str], dict[str, str]]
+) -> None:
+    zhenxing, env = fresh_site
     root = Path(__file__).resolve().parents[2]
     script = f"""
 import sys, json; sys.path.insert(0, {str(root)!r})
@@ -46,7 +41,7 @@ print(json.dumps(numbers))
     numbers = json.loads(result.stdout.strip().splitlines()[-1])
     assert len(numbers) > 50
     blob = b"".join(
-        path.read_bytes() for path in tmp_path.rglob("*") if path.is_file() and "dump.sqlite3" in path.name
+        path.read_bytes() for path in tmp_path.rglob("*") if path.is_file() and "site.sqlite3" in path.name
     )
     blob += b"".join(path.read_bytes() for path in (tmp_path / "cache").rglob("*") if path.is_file())
     assert leaks(blob, numbers) == []

@@ -7,7 +7,6 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -250,14 +249,10 @@ def test_a_failing_commit_leaves_the_database_as_it_was() -> None:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="runs against its own SQLite file in subprocesses")
-def test_a_killed_commit_leaves_the_database_as_it_was_and_reads_go_on_meanwhile(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'kill.sqlite3'}",
-        "ZHENXING_VAR_DIR": str(tmp_path),
-    }
-    zhenxing = [sys.executable, "-m", "zhenxing.cli"]
-    subprocess.run([*zhenxing, "migrate", "-v0"], env=env, check=True, capture_output=True)
+def test_a_killed_commit_leaves_the_database_as_it_was_and_reads_go_on_meanwhile(
+    tmp_path: Path, fresh_site: tuple[list[str], dict[str, str]]
+) -> None:
+    zhenxing, env = fresh_site
     tests_dir = Path(__file__).resolve().parents[2]
     stage = f"""
 import sys; sys.path.insert(0, {str(tests_dir)!r})

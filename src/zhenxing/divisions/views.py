@@ -5,15 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zhenxing.accounts.models import User
+from zhenxing.accounts.requests import request_user
 from zhenxing.accounts.scoping import scope_prefixes
 from zhenxing.divisions import selectors
 from zhenxing.divisions.models import Division
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _breadcrumbs(user: User, division: Division) -> list[tuple[Division, bool]]:
@@ -25,14 +20,14 @@ def _breadcrumbs(user: User, division: Division) -> list[tuple[Division, bool]]:
 
 @login_required
 def browse(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     roots = selectors.division_roots_for_user(user=user)
     return render(request, "divisions/browse.html", {"roots": roots})
 
 
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     division = selectors.division_get_for_user(user=user, code=code)
     context = {
         "division": division,
@@ -47,7 +42,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def children(request: HttpRequest, code: str) -> HttpResponse:
     """htmx partial: the children of one division, for expanding a row in place."""
-    user = _user(request)
+    user = request_user(request)
     division = selectors.division_get_for_user(user=user, code=code)
     rows = selectors.division_children_for_user(user=user, division=division)
     return render(request, "divisions/_children.html", {"children": rows, "parent": division})

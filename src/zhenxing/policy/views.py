@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
+from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput, PermissionDenied, not_found
 from zhenxing.policy import selectors, services
 from zhenxing.policy.contract import evaluate_request, parse_request, response_body
@@ -23,12 +24,6 @@ from zhenxing.policy.models import Parameter
 DEFAULT_MEMBER_ROWS = 4
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _require(user: User, capability: Capability) -> None:
     if not has_capability(user, capability):
         raise PermissionDenied("您的角色没有使用此功能的权限")
@@ -37,7 +32,7 @@ def _require(user: User, capability: Capability) -> None:
 @login_required
 def evaluate(request: HttpRequest) -> HttpResponse:
     """A household form whose verdict comes from the evaluate contract (the same code as the API and CLI)."""
-    _require(_user(request), Capability.EVALUATE_POLICY)
+    _require(request_user(request), Capability.EVALUATE_POLICY)
     context: dict[str, Any] = {"rule_titles": RULE_TITLES}
     if request.method == "POST":
         form = HouseholdForm(request.POST)
@@ -81,7 +76,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
         "policy/parameters.html",
         {
             "parameters": selectors.parameter_list(),
-            "can_manage": has_capability(_user(request), Capability.MANAGE_PARAMETERS),
+            "can_manage": has_capability(request_user(request), Capability.MANAGE_PARAMETERS),
         },
     )
 
@@ -101,7 +96,7 @@ def _form_errors(form: Any, error: InvalidInput) -> None:
 
 @login_required
 def parameter_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     _require(user, Capability.MANAGE_PARAMETERS)
     form = ParameterCreateForm(
         request.POST or None, initial={"kind": request.GET.get("kind", ParameterKind.MONITORING_LINE)}
@@ -128,7 +123,7 @@ def parameter_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def parameter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     parameter = Parameter.objects.filter(pk=pk).first()
     if parameter is None:
         raise not_found()

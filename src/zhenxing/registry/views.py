@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.capabilities import Capability, has_capability
-from zhenxing.accounts.models import User
+from zhenxing.accounts.requests import request_user
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied, not_found
 from zhenxing.policy.contract import evaluate_with_parameters, response_body
@@ -23,19 +23,13 @@ from zhenxing.registry.models import Household, HouseholdYear, Person
 from zhenxing.registry.quality import HOUSEHOLD_CHECKS, PERSON_CHECKS, households_with_issue, quality_counts
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = SearchForm(request.GET or None)
     results: list[Household] = []
     after = None
@@ -69,7 +63,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_POST
 def lookup_by_id(request: HttpRequest) -> HttpResponse:
     """Exact lookup through the blind index; the number travels in the POST body only."""
-    user = _user(request)
+    user = request_user(request)
     form = IdLookupForm(request.POST)
     if form.is_valid():
         found = selectors.household_search(
@@ -104,7 +98,7 @@ def _member_rows(household: Household, today: datetime.date) -> list[dict[str, A
 
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     household = selectors.household_get_for_user(user=user, pk=pk)
     today = timezone.localdate()
     rows = _member_rows(household, today)
@@ -144,7 +138,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def household_history(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get_for_user(user=_user(request), pk=pk)
+    household = selectors.household_get_for_user(user=request_user(request), pk=pk)
     person_ids = [str(pid) for pid in household.memberships.values_list("person_id", flat=True)]
     events = AuditEvent.objects.filter(
         target_type="registry.household", target_id=str(household.pk)
@@ -158,7 +152,7 @@ def household_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def household_year_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     household = selectors.household_get_for_user(user=user, pk=pk)
     if not has_capability(user, Capability.EDIT_REGISTRY):
         raise PermissionDenied("您的角色不能修改农户台账")
@@ -175,7 +169,7 @@ def household_year_edit(request: HttpRequest, pk: int, year: int) -> HttpRespons
 
 @login_required
 def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     household = selectors.household_get_for_user(user=user, pk=pk)
     if not has_capability(user, Capability.EDIT_REGISTRY):
         raise PermissionDenied("您的角色不能修改农户台账")
@@ -207,7 +201,7 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_reveal(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     household = selectors.household_get_for_user(user=user, pk=pk)
     membership = household.memberships.filter(person_id=person_pk).select_related("person").first()
     if membership is None:
@@ -233,7 +227,7 @@ def export(request: HttpRequest) -> HttpResponse:
     """The search result, every page of it, in the import layout; ID numbers masked."""
     from zhenxing.transfer.workbooks import export_workbook
 
-    user = _user(request)
+    user = request_user(request)
     form = SearchForm(request.GET or None)
     households = selectors.household_list_for_user(user=user).select_related("village", "natural_village")
     if form.is_valid():
@@ -254,7 +248,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def quality_report(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     households = selectors.household_list_for_user(user=user)
     code = request.GET.get("division", "").strip()
     if code:

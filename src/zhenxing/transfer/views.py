@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.capabilities import Capability, has_capability
-from zhenxing.accounts.models import User
+from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput, PermissionDenied
 from zhenxing.transfer import selectors, services, workbooks
 from zhenxing.transfer.models import ImportStatus
@@ -19,12 +19,6 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="台账文件（.xlsx）")
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _xlsx(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
@@ -33,7 +27,7 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not has_capability(user, Capability.IMPORT_REGISTRY):
         raise PermissionDenied("您的角色不能导入台账")
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -59,7 +53,7 @@ def template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = selectors.import_batch_get_for_user(user=_user(request), pk=pk)
+    batch = selectors.import_batch_get_for_user(user=request_user(request), pk=pk)
     return render(
         request,
         "transfer/batch.html",
@@ -74,7 +68,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = selectors.import_batch_get_for_user(user=_user(request), pk=pk)
+    batch = selectors.import_batch_get_for_user(user=request_user(request), pk=pk)
     return render(
         request,
         "transfer/_progress.html",
@@ -88,14 +82,14 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = selectors.import_batch_get_for_user(user=_user(request), pk=pk)
+    batch = selectors.import_batch_get_for_user(user=request_user(request), pk=pk)
     return _xlsx(workbooks.errors_workbook(batch), f"errors-{batch.pk}.xlsx")
 
 
 @login_required
 @require_POST
 def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     batch = selectors.import_batch_get_for_user(user=user, pk=pk)
     services.import_confirm(actor=user, batch=batch)
     return redirect("transfer:batch", pk=batch.pk)
