@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "zhenxing.registry",
     "zhenxing.transfer",
     "zhenxing.synth",
+    "zhenxing.feeds",
+    "zhenxing.screening",
     "django_tasks",
     "django_tasks_db",
 ]

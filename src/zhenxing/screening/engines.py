@@ -1,0 +1,66 @@
+"""Engines that evaluate the rule set. `db` runs it inside SQLite/PostgreSQL where the data lives; the fast
+engines (DuckDB, Spark) of the next issue read the same rules through `rules.transpile`."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from zhenxing.screening.models import Rule
+from zhenxing.screening.rules import transpile
+
+
+@dataclass(frozen=True)
+class Signal:
+    household_id: int
+    rule: Rule
+    value: Any
+    threshold: Any
+
+
+def round_parameters(*, year: int, line_fen: int) -> dict[str, Any]:
+    """The placeholders every rule may use (see default_rules.py); ages are whole years on 31 December (P6)."""
+    return {
+        "year": year,
+        "year_start": datetime.date(year, 1, 1),
+        "year_end": datetime.date(year, 12, 31),
+        "line_fen": line_fen,
+        "born_6": datetime.date(year - 6, 12, 31),
+        "born_15": datetime.date(year - 15, 1, 1),
+        "born_16": datetime.date(year - 16, 12, 31),
+        "born_64": datetime.date(year - 64, 1, 1),
+    }
+
+
+def evaluate_db(
+    rules: Sequence[Rule], parameters: dict[str, Any], progress: Callable[[int, int], None] | None = None
+) -> list[Signal]:
+    signals: list[Signal] = []
+    with connection.cursor() as cursor:
+        for index, rule in enumerate(rules, start=1):
+            cursor.execute(transpile(rule.sql, connection.vendor), {**parameters, **rule.params})
+            signals.extend(
+                Signal(int(h), rule, value, threshold)
+                for h, value, threshold in cursor.fetchall()
+                if h is not None
+            )
+            if progress:
+                progress(index, len(rules))
+    return signals
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def round_of(day: datetime.date, *, cutoff_day: int) -> datetime.date:
+    """P10: a lead raised after the cutoff (the 15th) joins next month's round. Returns the round's first day."""
+    first = day.replace(day=1)
+    if day.day > cutoff_day:
+        first = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first

@@ -1,0 +1,228 @@
+"""A screening round (P10) and what cadres do with its leads: merge signals into one open lead per
+household, respect suppressions, route with deadlines, record every decision with its evidence."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.audit import services as audit
+from zhenxing.common.errors import ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.divisions.models import Division
+from zhenxing.policy import selectors as policy_selectors
+from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.rules.money import yuan_to_fen
+from zhenxing.registry.models import Household
+from zhenxing.screening import transitions
+from zhenxing.screening.engines import Signal, evaluate_db, month_end, round_of, round_parameters
+from zhenxing.screening.models import (
+    GRADE_RANK,
+    Lead,
+    LeadSignal,
+    LeadStatus,
+    Rule,
+    RuleSet,
+    ScreeningRun,
+    Suppression,
+)
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+
+ENGINES = {"db": evaluate_db}
+
+
+def _worse(new: Any, old: Any) -> bool:
+    """Evidence got worse: a larger number. Non-numbers never count as worse (the rule fired again, that is all)."""
+    try:
+        return Decimal(str(new)) > Decimal(str(old))
+    except ArithmeticError:
+        return False
+
+
+def _evidence(signal: Signal) -> dict[str, Any]:
+    value = signal.value
+    threshold = signal.threshold
+    return {
+        "rule": signal.rule.code,
+        "name": signal.rule.name,
+        "value": value if isinstance(value, int | str) or value is None else str(value),
+        "threshold": threshold if isinstance(threshold, int | str) or threshold is None else str(threshold),
+        "policy_rule": signal.rule.policy_rule,
+    }
+
+
+def screening_run(
+    *, year: int, engine: str = "db", actor: User | None = None, today: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScreeningRun:  # fmt: skip
+    day = today or timezone.localdate()
+    rule_set = RuleSet.objects.get(is_current=True)
+    rules = list(Rule.objects.filter(rule_set=rule_set, enabled=True).order_by("code"))
+    line = policy_selectors.optional_parameter_for(ParameterKind.MONITORING_LINE, year=year)
+    if line is None:
+        raise InvalidInput([ErrorDetail(("year",), "line_not_configured", f"未配置{year}年度监测范围")])
+    windows = policy_selectors.parameter_for(ParameterKind.SCREENING_WINDOWS, year=year)
+    parameters = round_parameters(year=year, line_fen=yuan_to_fen(Decimal(str(line.value))))
+    signals = ENGINES[engine](rules, parameters, progress)
+
+    # the strongest evidence per household and rule
+    best: dict[tuple[int, str], Signal] = {}
+    for signal in signals:
+        key = (signal.household_id, signal.rule.code)
+        if key not in best or _worse(signal.value, best[key].value):
+            best[key] = signal
+    by_household: dict[int, list[Signal]] = defaultdict(list)
+    for (household_id, _), signal in sorted(best.items()):
+        by_household[household_id].append(signal)
+
+    counts = {"new": 0, "merged": 0, "unchanged": 0, "suppressed": 0}
+    by_grade: dict[str, int] = defaultdict(int)
+    start = round_of(day, cutoff_day=int(windows.value["round_cutoff_day"]))
+    with transaction.atomic():
+        run = ScreeningRun.objects.create(
+            year=year, engine=engine, rule_set=rule_set, started_by=actor,
+            parameters={"monitoring_line": {"id": line.pk, "version": line.version, "value": line.value},
+                        "screening_windows": {"id": windows.pk, "version": windows.version}},
+        )  # fmt: skip
+        suppressions = defaultdict(list)
+        for s in Suppression.objects.filter(until__gte=day, household_id__in=list(by_household)):
+            suppressions[(s.household_id, s.rule_code)].append(s)
+        open_leads = {
+            lead.household_id: lead
+            for lead in Lead.objects.filter(status=LeadStatus.OPEN, household_id__in=list(by_household))
+        }
+        existing_signals: dict[int, dict[str, LeadSignal]] = defaultdict(dict)
+        for existing in LeadSignal.objects.filter(lead__in=open_leads.values()):
+            existing_signals[existing.lead_id][existing.rule_code] = existing
+        villages: dict[int, str] = {
+            pk: str(code)
+            for pk, code in Household.objects.filter(pk__in=list(by_household)).values_list(
+                "pk", "village_id"
+            )
+        }
+        divisions = {d.code: d for d in Division.objects.filter(code__in=set(villages.values()))}
+        for household_id, household_signals in by_household.items():
+            kept = []
+            for signal in household_signals:
+                quiet = suppressions.get((household_id, signal.rule.code), [])
+                if quiet and not any(_worse(signal.value, s.value) for s in quiet):
+                    counts["suppressed"] += 1
+                    continue
+                kept.append(signal)
+            if not kept:
+                continue
+            grade = min((s.rule.grade for s in kept), key=GRADE_RANK.__getitem__)
+            lead = open_leads.get(household_id)
+            is_new = lead is None
+            if lead is None:
+                lead = Lead.objects.create(
+                    household_id=household_id, grade=grade, risk_types=sorted({s.rule.risk_type for s in kept}),
+                    round=f"{start:%Y-%m}", village_due=start.replace(day=int(windows.value["village_check_day"])),
+                    township_due=start.replace(day=int(windows.value["township_recheck_day"])), county_due=month_end(start),
+                )  # fmt: skip
+                counts["new"] += 1
+                audit.record(
+                    actor=actor,
+                    action="lead.create",
+                    target=lead,
+                    division=divisions.get(villages.get(household_id, "")),
+                    new={"grade": grade, "rules": [s.rule.code for s in kept]},
+                )
+            changed = False
+            for signal in kept:
+                evidence = _evidence(signal)
+                previous = existing_signals[lead.pk].get(signal.rule.code)
+                if previous is not None and previous.evidence == evidence:
+                    continue
+                changed = True
+                LeadSignal.objects.update_or_create(
+                    lead=lead, rule_code=signal.rule.code,
+                    defaults={"run": run, "rule_name": signal.rule.name, "rule_set_version": rule_set.version,
+                              "grade": signal.rule.grade, "risk_type": signal.rule.risk_type, "evidence": evidence},
+                )  # fmt: skip
+            if not is_new:
+                if changed:
+                    lead.grade = min(lead.grade, grade, key=GRADE_RANK.__getitem__)
+                    lead.risk_types = sorted(set(lead.risk_types) | {s.rule.risk_type for s in kept})
+                    lead.save(update_fields=["grade", "risk_types", "updated_at"])
+                    counts["merged"] += 1
+                else:
+                    counts["unchanged"] += 1
+            by_grade[lead.grade] += 1
+        run.summary = {**counts, "by_grade": dict(by_grade), "signals": len(best)}
+        run.finished_at = timezone.now()
+        run.save(update_fields=["summary", "finished_at"])
+        audit.record(
+            actor=actor, action="screening.run", target=run, new={"year": year, "engine": engine, **counts}
+        )
+    return run
+
+
+def _require(actor: User, lead: Lead) -> None:
+    if not has_capability(actor, Capability.EDIT_REGISTRY):
+        raise PermissionDenied("您的角色不能核实预警线索")
+
+
+def lead_confirm(*, actor: User, lead: Lead, note: str = "") -> Lead:
+    """核实纳入: the household goes on to identification (a case is opened from it in the next issue)."""
+    _require(actor, lead)
+    with transaction.atomic():
+        locked = Lead.objects.select_for_update().select_related("household").get(pk=lead.pk)
+        old = transitions.move(locked, LeadStatus.CONFIRMED)
+        locked.closed_at, locked.closed_by, locked.reason = timezone.now(), actor, note
+        locked.save(update_fields=["status", "closed_at", "closed_by", "reason", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="lead.confirm",
+            target=locked,
+            division=locked.household.village,
+            old={"status": old},
+            new={"status": locked.status},
+            reason=note,
+        )
+    return locked
+
+
+def lead_dismiss(*, actor: User, lead: Lead, reason: str, today: datetime.date | None = None) -> Lead:
+    """核实不纳入, with a reason; the same rules stay quiet for the household for the configured window."""
+    _require(actor, lead)
+    if len(reason.strip()) < 2:
+        raise InvalidInput([ErrorDetail(("reason",), "required", "核实不纳入须填写理由")])
+    day = today or timezone.localdate()
+    windows = policy_selectors.parameter_for(ParameterKind.SCREENING_WINDOWS, year=day.year)
+    with transaction.atomic():
+        locked = Lead.objects.select_for_update().select_related("household").get(pk=lead.pk)
+        old = transitions.move(locked, LeadStatus.DISMISSED)
+        locked.closed_at, locked.closed_by, locked.reason = timezone.now(), actor, reason.strip()
+        locked.save(update_fields=["status", "closed_at", "closed_by", "reason", "updated_at"])
+        until = day + datetime.timedelta(days=int(windows.value["dismissal_suppression_days"]))
+        Suppression.objects.bulk_create(
+            [
+                Suppression(
+                    household=locked.household,
+                    rule_code=s.rule_code,
+                    until=until,
+                    value=s.evidence.get("value"),
+                    lead=locked,
+                )
+                for s in locked.signals.all()
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="lead.dismiss",
+            target=locked,
+            division=locked.household.village,
+            old={"status": old},
+            new={"status": locked.status, "suppressed_until": until.isoformat()},
+            reason=reason.strip(),
+        )
+    return locked
