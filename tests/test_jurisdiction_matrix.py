@@ -48,6 +48,9 @@ EXEMPT_ROUTES = {
     "api:person_detail": "household-bound: covered below",
     "api:household_year_put": "household-bound: covered below",
     "transfer:": "import batches: covered by test_import_batch_routes_by_role below",
+    "screening:": "leads are household-bound: covered by test_lead_routes_by_role below",
+    "feeds:": "department-bound: covered by test_feed_routes_by_role below",
+    "api:push_batch": "department-bound: covered by test_feed_routes_by_role below",
     "policy:parameter_detail": "policy parameters are province-wide reference data, no division; "
     "who may read and revise them is tested per role in tests/policy/test_pages.py",
 }
@@ -277,3 +280,79 @@ def test_import_batch_routes_by_role(client: Client, role: str) -> None:
     assert confirm.status_code == (
         403 if visible else 404
     )  # only the uploader confirms, and only a validated batch
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_lead_routes_by_role(client: Client, role: str) -> None:
+    from zhenxing.accounts.capabilities import has_capability
+    from zhenxing.screening.models import Lead
+
+    leads = {}
+    for code in (VILLAGE, OTHER_COUNTY_VILLAGE):
+        household = make_household(code)
+        leads[code] = Lead.objects.create(
+            household=household, grade="橙", round="2025-11", village_due=datetime.date(2025, 11, 20),
+            township_due=datetime.date(2025, 11, 25), county_due=datetime.date(2025, 11, 30),
+        )  # fmt: skip
+    make, visible_codes = ROLES[role]
+    if role == "admin":
+        visible_codes = set()
+    user = make()
+    client.force_login(user)
+    for code, lead in leads.items():
+        visible = code in visible_codes
+        assert client.get(f"/leads/{lead.pk}/").status_code == (200 if visible else 404), f"{role} {code}"
+        expected = 404 if not visible else 302 if has_capability(user, Capability.EDIT_REGISTRY) else 403
+        assert client.post(f"/leads/{lead.pk}/confirm/").status_code == expected, f"{role} confirm {code}"
+        assert client.post(f"/leads/{lead.pk}/dismiss/", {"reason": "x"}).status_code in (
+            {404} if not visible else {302, 403}
+        )
+    listed = (
+        {lead.pk for lead in client.get("/leads/", {"status": "open"}).context["leads"]}
+        if role != "department"
+        else set()
+    )
+    assert listed <= {lead.pk for code, lead in leads.items() if code in visible_codes}
+
+
+@pytest.mark.parametrize("role", [*sorted(ROLES), "other department"])
+def test_feed_routes_by_role(client: Client, role: str) -> None:
+    from zhenxing.feeds.models import FeedBatch
+
+    batch = FeedBatch.objects.create(department="medical_insurance", checksum="0" * 64, source="api")
+    user = (
+        make_user(Role.DEPARTMENT, department="education") if role == "other department" else ROLES[role][0]()
+    )
+    client.force_login(user)
+    own = role == "department"  # ROLES makes the medical_insurance department user
+    for url in (f"/feeds/{batch.pk}/", f"/feeds/{batch.pk}/quarantine.xlsx"):
+        assert client.get(url).status_code == (200 if own else 404), f"{role} {url}"
+    pushed = client.post(
+        "/api/v1/feeds/medical_insurance/batches",
+        {"records": [{"id_number": "11010519491231002X", "disease_class": "x"}]},
+        content_type="application/json",
+    )
+    assert pushed.status_code == (201 if own else 404)
+
+
+def test_api_key_pushes_only_for_its_department(client: Client) -> None:
+    from zhenxing.accounts import services as accounts
+
+    admin = make_user(Role.ADMIN)
+    _, raw = accounts.api_key_create(actor=admin, department="health", name="卫健委")
+    body = {"records": [{"id_number": "11010519491231002X", "disease_class": "大病", "date": "2025-05-01"}]}
+    ok = client.post(
+        "/api/v1/feeds/health/batches", body, content_type="application/json", HTTP_X_API_KEY=raw
+    )
+    assert ok.status_code == 201
+    assert ok.json()["unmatched"] == 1
+    again = client.post(
+        "/api/v1/feeds/health/batches", body, content_type="application/json", HTTP_X_API_KEY=raw
+    )
+    assert (again.status_code, again.json()["duplicate"]) == (200, True)
+    assert (
+        client.post(
+            "/api/v1/feeds/education/batches", body, content_type="application/json", HTTP_X_API_KEY=raw
+        ).status_code
+        == 404
+    )

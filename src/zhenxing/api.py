@@ -93,6 +93,9 @@ def _register_routers() -> None:
     from zhenxing.registry.api import router as registry_router
 
     api.add_router("/", registry_router)
+    from zhenxing.feeds.api import router as feeds_router
+
+    api.add_router("/", feeds_router)
 
 
 _register_routers()

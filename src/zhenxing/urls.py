@@ -16,6 +16,8 @@ urlpatterns = [
     path("policy/", include("zhenxing.policy.urls")),
     path("households/", include("zhenxing.registry.urls")),
     path("imports/", include("zhenxing.transfer.urls")),
+    path("feeds/", include("zhenxing.feeds.urls")),
+    path("leads/", include("zhenxing.screening.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

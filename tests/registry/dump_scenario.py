@@ -41,12 +41,23 @@ def exercise_registry() -> list[str]:
         actor=user, person=Person.objects.get(pk=person.pk), household=household, reason="核对"
     )
     services.household_year_upsert(actor=user, household=household, year=2025, values={"wage": 123_456})
+    from zhenxing.feeds.services import feed_batch_ingest
+
+    # a department feed: matched, unmatched and quarantined rows alike must keep no plaintext ID
+    feed_rows = [
+        {"id_number": row["证件号码"], "disease_class": "大病", "date": "2025-05-01"} for row in rows[:10]
+    ]
+    feed_rows += [
+        {"id_number": "11010519491231002X", "disease_class": "大病", "date": "2025-05-01"},
+        {"id_number": "110105194912310021", "disease_class": "x"},
+    ]
+    feed_batch_ingest(department="health", rows=feed_rows, source="api")
     numbers = [
         decrypt_id_number(bytes(p.id_number_encrypted))
         for p in Person.objects.exclude(id_number_encrypted=None)
     ]
     numbers += [row["证件号码"] for row in rows]
-    return sorted({*numbers, new_number})
+    return sorted({*numbers, new_number, "11010519491231002X", "110105194912310021"})
 
 
 def leaks(blob: bytes, numbers: list[str]) -> list[str]:

@@ -12,6 +12,8 @@ from zhenxing.accounts.capabilities import Capability, capabilities_of
 # (label, url name, capability needed or None for every signed-in user)
 NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("首页", "home", None),
+    ("预警线索", "screening:list", Capability.VIEW_REGISTRY),
+    ("部门数据", "feeds:list", Capability.PUSH_FEEDS),
     ("农户", "registry:search", Capability.VIEW_REGISTRY),
     ("数据质量", "registry:quality", Capability.VIEW_REGISTRY),
     ("台账导入", "transfer:list", Capability.IMPORT_REGISTRY),

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from zhenxing.accounts.models import DepartmentApiKey, User
+from zhenxing.common.errors import ErrorDetail, InvalidInput, not_found
+from zhenxing.feeds.parsing import FeedFileError, rows_from_json
+from zhenxing.feeds.services import feed_batch_ingest
+from zhenxing.policy.contract import dumps, loads
+
+router = Router(tags=["部门数据 feeds"])
+
+
+@router.post(
+    "/feeds/{department}/batches",
+    summary="部门推送一批记录（X-API-Key）；同一批次重复推送不会重复入库",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"records": {"type": "array", "items": {"type": "object"}}},
+                    }
+                }
+            },
+        }
+    },
+)
+def push_batch(request: HttpRequest, department: str) -> HttpResponse:
+    principal = getattr(request, "auth", None)
+    if isinstance(principal, DepartmentApiKey):
+        if principal.department != department:
+            raise not_found()  # a key pushes for its own department only
+        actor, key = None, principal
+    elif (
+        isinstance(principal, User) and principal.role == "department" and principal.department == department
+    ):
+        actor, key = principal, None
+    else:
+        raise not_found()
+    try:
+        rows = rows_from_json(loads(request.body))
+    except FeedFileError as error:
+        raise InvalidInput([ErrorDetail(("records",), "invalid_body", str(error))]) from error
+    result = feed_batch_ingest(department=department, rows=rows, source="api", actor=actor, api_key=key)
+    batch = result.batch
+    body = {
+        "batch": batch.pk,
+        "duplicate": not result.created,
+        "rows": batch.rows,
+        "accepted": batch.accepted,
+        "quarantined": batch.quarantined,
+        "unmatched": batch.unmatched,
+        "errors": [
+            {"row": q.row_number, "field": q.field, "message": q.reason}
+            for q in batch.quarantine.order_by("row_number")[:1000]
+        ],
+    }
+    return HttpResponse(
+        dumps(body), status=201 if result.created else 200, content_type="application/json; charset=utf-8"
+    )

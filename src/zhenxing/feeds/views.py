@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from zhenxing.accounts.requests import request_user
+from zhenxing.common.errors import InvalidInput, PermissionDenied
+from zhenxing.feeds import selectors
+from zhenxing.feeds.adapters import ADAPTERS
+from zhenxing.feeds.parsing import FeedFileError, rows_from_upload
+from zhenxing.feeds.services import feed_batch_ingest
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="数据文件（CSV 或 .xlsx，首行为字段名）")
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if user.role != "department":
+        raise PermissionDenied("只有行业部门用户可以上传部门数据")
+    adapter = ADAPTERS[user.department]
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = rows_from_upload(upload.name, upload.read())
+            result = feed_batch_ingest(
+                department=user.department, rows=rows, source="upload", actor=user, file_name=upload.name
+            )
+        except FeedFileError as error:
+            form.add_error("file", str(error))
+        except InvalidInput as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("feeds:batch", pk=result.batch.pk)
+    batches = selectors.batch_list_for_user(user=user)[:50]
+    return render(request, "feeds/list.html", {"form": form, "adapter": adapter, "batches": batches})
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_get_for_user(user=request_user(request), pk=pk)
+    return render(
+        request,
+        "feeds/batch.html",
+        {
+            "batch": batch,
+            "quarantine": batch.quarantine.order_by("row_number")[:500],
+            "outcomes": selectors.lead_outcomes(batch=batch),
+        },
+    )
+
+
+@login_required
+def quarantine_report(request: HttpRequest, pk: int) -> HttpResponse:
+    import xlsxwriter
+
+    batch = selectors.batch_get_for_user(user=request_user(request), pk=pk)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("隔离记录")
+    sheet.write_row(0, 0, ["行号", "字段", "原因"])
+    for index, row in enumerate(batch.quarantine.order_by("row_number"), start=1):
+        sheet.write_row(index, 0, [row.row_number, row.field, row.reason])
+    book.close()
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename=quarantine-{batch.pk}.xlsx"
+    return response

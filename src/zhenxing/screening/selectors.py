@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+
+from zhenxing.common.errors import not_found
+from zhenxing.registry.selectors import household_list_for_user
+from zhenxing.screening.models import Lead, LeadStatus
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+
+
+def lead_list_for_user(*, user: User) -> QuerySet[Lead]:
+    """Leads of the households the user may see (registry scoping: village, moved-from, assignments)."""
+    return Lead.objects.filter(household__in=household_list_for_user(user=user))
+
+
+def lead_get_for_user(*, user: User, pk: int) -> Lead:
+    lead = lead_list_for_user(user=user).select_related("household__village").filter(pk=pk).first()
+    if lead is None:
+        raise not_found()
+    return lead
+
+
+def overdue_filter(today: datetime.date) -> Q:
+    return Q(status=LeadStatus.OPEN, village_due__lt=today)
+
+
+def overdue_ranking(*, user: User, today: datetime.date) -> list[dict[str, object]]:
+    """Open leads past the village deadline, by township (P10 chasing)."""
+    rows = (
+        lead_list_for_user(user=user)
+        .filter(overdue_filter(today))
+        .values("household__village__parent__name", "household__village__parent__code")
+        .annotate(overdue=Count("pk"))
+        .order_by("-overdue")
+    )
+    return [
+        {
+            "township": r["household__village__parent__name"],
+            "code": r["household__village__parent__code"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
+
+
+def summary_by_grade(*, user: User) -> list[dict[str, object]]:
+    rows = (
+        lead_list_for_user(user=user)
+        .values("status", "grade")
+        .annotate(count=Count("pk"))
+        .order_by("status", "grade")
+    )
+    return [dict(row) for row in rows]
