@@ -18,6 +18,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
+            "what",
+            nargs="?",
+            choices=("registry", "feeds"),
+            default="registry",
+            help="registry（默认）或 feeds（部门数据文件）",
+        )
+        parser.add_argument("--out", default="", help="feeds：输出目录（默认 var/feeds/年度）")
+        parser.add_argument(
             "--scale", type=float, default=1.0, help="规模（1 = 全州：脱贫户10.95万户，农村人口约200万）"
         )
         parser.add_argument("--seed", type=int, default=2025)
@@ -34,6 +42,20 @@ class Command(BaseCommand):
         parser.add_argument("--report", action="store_true", help="只打印已生成数据与规划数的对照")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "feeds":
+            from pathlib import Path
+
+            from django.conf import settings as django_settings
+
+            from zhenxing.synth.feeds import generate_feeds
+
+            folder = Path(options["out"] or django_settings.ZHENXING_VAR_DIR / "feeds" / str(options["year"]))
+            counts, planted = generate_feeds(year=options["year"], seed=options["seed"], folder=folder)
+            self.stdout.write(
+                f"已写入 {folder}：" + "，".join(f"{name} {count}" for name, count in counts.items())
+            )
+            self.stdout.write(f"植入案例 {len(planted)} 个，见 {folder / 'expected_leads.csv'}")
+            return
         if options["report"]:
             self.stdout.write(generation_report(year=options["year"], scale=options["scale"]))
             return
