@@ -1,0 +1,111 @@
+"""Screening benchmark (issue 5): the db engine on PostgreSQL, end to end, against a hand-written query of
+the same rules on the same tables, measured in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhenxing_bench python bench/screening.py
+
+Needs a registry in that database (bench/registry.py makes one at scale 1). Generates the year's feeds,
+ingests them, then times: the engine's first round (creates leads), a second round (all unchanged), and the
+hand-written query (every rule in one statement, fetched, nothing written).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings")
+
+HAND_WRITTEN = """
+WITH members AS (SELECT household_id, COUNT(*) AS n FROM registry_membership WHERE left_on IS NULL GROUP BY household_id),
+y AS (SELECT household_id, wage + business + property + transfer - business_cost AS net,
+             wage + business + property + transfer - business_cost + insurance_payouts - medical_expense - education_expense
+             - rehabilitation_expense - accident_expense - disaster_expense AS adjusted
+      FROM registry_householdyear WHERE year = %(year)s),
+f AS (SELECT * FROM feeds_feedrecord WHERE record_date BETWEEN %(start)s AND %(end)s)
+SELECT household_id, 'R01' FROM y JOIN members USING (household_id) WHERE net < %(line)s * n
+UNION ALL SELECT household_id, 'R02' FROM y JOIN members USING (household_id) WHERE net >= %(line)s * n AND adjusted < %(line)s * n
+UNION ALL SELECT household_id, 'R03' FROM f WHERE department = 'medical_insurance' AND person_id IS NOT NULL
+          GROUP BY household_id, person_id HAVING SUM(amount_fen) > %(line)s
+UNION ALL SELECT f.household_id, 'R04' FROM f JOIN registry_person p ON p.id = f.person_id
+          WHERE department = 'education' AND code IN ('辍学', '未入学') AND p.birth_date BETWEEN %(born15)s AND %(born6)s
+UNION ALL SELECT household_id, 'R05' FROM f WHERE department = 'housing' AND code IN ('C', 'D') AND household_id IS NOT NULL
+UNION ALL SELECT h.id, 'R06' FROM f JOIN registry_household h ON h.id = f.household_id OR (f.household_id IS NULL AND h.village_code = f.village_code)
+          WHERE department = 'water' AND (COALESCE(number, 0) > 30 OR code IN ('水质不达标', '取水不便'))
+UNION ALL SELECT household_id, 'R07' FROM f WHERE department = 'emergency' AND household_id IS NOT NULL AND (amount_fen >= 1000000 OR flag)
+UNION ALL SELECT household_id, 'R08' FROM f WHERE department = 'disability' AND household_id IS NOT NULL AND number <= 2
+UNION ALL SELECT household_id, 'R09' FROM f WHERE department = 'health' AND code = '大病' AND household_id IS NOT NULL
+UNION ALL SELECT household_id, 'R10' FROM f WHERE department = 'human_resources' AND household_id IS NOT NULL AND (flag OR code = '失业')
+UNION ALL SELECT f.household_id, 'R11' FROM f JOIN registry_person p ON p.id = f.person_id
+          WHERE department = 'public_security' AND f.household_id IS NOT NULL
+          AND p.labour IN ('普通劳动力', '技能劳动力') AND p.birth_date BETWEEN %(born64)s AND %(born16)s
+          AND NOT EXISTS (SELECT 1 FROM registry_membership m2 JOIN registry_person p2 ON p2.id = m2.person_id
+                          WHERE m2.household_id = f.household_id AND m2.left_on IS NULL AND m2.person_id <> f.person_id
+                          AND p2.labour IN ('普通劳动力', '技能劳动力') AND p2.birth_date BETWEEN %(born64)s AND %(born16)s)
+UNION ALL SELECT household_id, 'R12' FROM f WHERE department = 'civil_affairs' AND household_id IS NOT NULL AND code IN ('低保', '特困')
+"""
+
+
+def main() -> None:
+    import datetime
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from zhenxing.feeds.parsing import rows_from_upload
+    from zhenxing.feeds.services import feed_batch_ingest
+    from zhenxing.screening.services import screening_run
+    from zhenxing.synth.feeds import generate_feeds
+
+    year = 2025
+    folder = Path(tempfile.mkdtemp(prefix="feeds-"))
+    started = time.perf_counter()
+    counts, planted = generate_feeds(year=year, seed=int(time.time()), folder=folder)
+    print(
+        f"feeds generated: {sum(counts.values()):,} rows, {len(planted)} planted, {time.perf_counter() - started:.1f} s"
+    )
+    started = time.perf_counter()
+    total = 0
+    for path in sorted(folder.glob("*.csv")):
+        if path.stem == "expected_leads":
+            continue
+        rows = rows_from_upload(path.name, path.read_bytes())
+        if rows:
+            feed_batch_ingest(department=path.stem, rows=rows, source="upload")
+            total += len(rows)
+    ingest = time.perf_counter() - started
+    print(f"feeds ingested: {total:,} rows in {ingest:.1f} s ({total / ingest:,.0f} rows/s)")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    started = time.perf_counter()
+    first = screening_run(year=year)
+    engine_first = time.perf_counter() - started
+    started = time.perf_counter()
+    second = screening_run(year=year)
+    engine_second = time.perf_counter() - started
+    params = {
+        "year": year, "line": 870_000, "start": datetime.date(year, 1, 1), "end": datetime.date(year, 12, 31),
+        "born6": datetime.date(year - 6, 12, 31), "born15": datetime.date(year - 15, 1, 1),
+        "born16": datetime.date(year - 16, 12, 31), "born64": datetime.date(year - 64, 1, 1),
+    }  # fmt: skip
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(HAND_WRITTEN, params)
+        hand_rows = cursor.fetchall()
+    hand = time.perf_counter() - started
+    print(f"db engine, first round (leads written): {engine_first:.1f} s, summary {first.summary}")
+    print(f"db engine, second round (all unchanged): {engine_second:.1f} s, summary {second.summary}")
+    print(f"hand-written query: {hand:.1f} s, {len(hand_rows):,} (household, rule) rows")
+    print(
+        f"ratio engine/hand-written: first round {engine_first / hand:.2f}x, second round {engine_second / hand:.2f}x (goal <= 3x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
