@@ -44,7 +44,7 @@ def recreate_database(url: str) -> None:
         "-q",
         "-c",
     ]
-    subprocess.run([*admin, f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+    subprocess.run([*admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
     subprocess.run([*admin, f'CREATE DATABASE "{name}"'], check=True)
 
 

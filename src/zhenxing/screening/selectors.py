@@ -56,3 +56,17 @@ def summary_by_grade(*, user: User) -> list[dict[str, object]]:
         .order_by("status", "grade")
     )
     return [dict(row) for row in rows]
+
+
+def summary_by_type_and_village(*, user: User) -> list[dict[str, object]]:
+    """Open leads by village and grade (county overview); risk types are listed per lead on the list page."""
+    rows = (
+        lead_list_for_user(user=user)
+        .filter(status=LeadStatus.OPEN)
+        .values("household__village__name", "grade")
+        .annotate(count=Count("pk"))
+        .order_by("household__village__name", "grade")
+    )
+    return [
+        {"village": r["household__village__name"], "grade": r["grade"], "count": r["count"]} for r in rows
+    ]

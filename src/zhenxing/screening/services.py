@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.audit import services as audit
+from zhenxing.common.bulk import allocate_ids, as_json, insert_rows
 from zhenxing.common.errors import ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.divisions.models import Division
 from zhenxing.policy import selectors as policy_selectors
@@ -109,6 +110,7 @@ def screening_run(
             )
         }
         divisions = {d.code: d for d in Division.objects.filter(code__in=set(villages.values()))}
+        fresh: list[tuple[int, str, list[Signal]]] = []
         for household_id, household_signals in by_household.items():
             kept = []
             for signal in household_signals:
@@ -121,21 +123,12 @@ def screening_run(
                 continue
             grade = min((s.rule.grade for s in kept), key=GRADE_RANK.__getitem__)
             lead = open_leads.get(household_id)
-            is_new = lead is None
             if lead is None:
-                lead = Lead.objects.create(
-                    household_id=household_id, grade=grade, risk_types=sorted({s.rule.risk_type for s in kept}),
-                    round=f"{start:%Y-%m}", village_due=start.replace(day=int(windows.value["village_check_day"])),
-                    township_due=start.replace(day=int(windows.value["township_recheck_day"])), county_due=month_end(start),
-                )  # fmt: skip
+                # new leads are written in bulk below: one statement per table, not a few per lead
+                fresh.append((household_id, grade, kept))
                 counts["new"] += 1
-                audit.record(
-                    actor=actor,
-                    action="lead.create",
-                    target=lead,
-                    division=divisions.get(villages.get(household_id, "")),
-                    new={"grade": grade, "rules": [s.rule.code for s in kept]},
-                )
+                by_grade[grade] += 1
+                continue
             changed = False
             for signal in kept:
                 evidence = _evidence(signal)
@@ -148,15 +141,24 @@ def screening_run(
                     defaults={"run": run, "rule_name": signal.rule.name, "rule_set_version": rule_set.version,
                               "grade": signal.rule.grade, "risk_type": signal.rule.risk_type, "evidence": evidence},
                 )  # fmt: skip
-            if not is_new:
-                if changed:
-                    lead.grade = min(lead.grade, grade, key=GRADE_RANK.__getitem__)
-                    lead.risk_types = sorted(set(lead.risk_types) | {s.rule.risk_type for s in kept})
-                    lead.save(update_fields=["grade", "risk_types", "updated_at"])
-                    counts["merged"] += 1
-                else:
-                    counts["unchanged"] += 1
+            if changed:
+                lead.grade = min(lead.grade, grade, key=GRADE_RANK.__getitem__)
+                lead.risk_types = sorted(set(lead.risk_types) | {s.rule.risk_type for s in kept})
+                lead.save(update_fields=["grade", "risk_types", "updated_at"])
+                counts["merged"] += 1
+            else:
+                counts["unchanged"] += 1
             by_grade[lead.grade] += 1
+        _create_leads(
+            fresh,
+            run=run,
+            rule_set=rule_set,
+            actor=actor,
+            start=start,
+            windows=windows.value,
+            villages=villages,
+            divisions=divisions,
+        )
         run.summary = {**counts, "by_grade": dict(by_grade), "signals": len(best)}
         run.finished_at = timezone.now()
         run.save(update_fields=["summary", "finished_at"])
@@ -164,6 +166,74 @@ def screening_run(
             actor=actor, action="screening.run", target=run, new={"year": year, "engine": engine, **counts}
         )
     return run
+
+
+LEAD_COLUMNS = (
+    "id", "household_id", "status", "grade", "risk_types", "round", "village_due", "township_due", "county_due",
+    "created_at", "updated_at", "closed_at", "closed_by_id", "reason",
+)  # fmt: skip
+SIGNAL_COLUMNS = (
+    "id", "lead_id", "run_id", "rule_code", "rule_name", "rule_set_version", "grade", "risk_type", "evidence", "created_at",
+)  # fmt: skip
+AUDIT_COLUMNS = (
+    "id", "created_at", "actor_id", "actor_label", "action", "target_type", "target_id", "division_id", "old_values",
+    "new_values", "reason", "client_ip",
+)  # fmt: skip
+
+
+def _create_leads(
+    fresh: list[tuple[int, str, list[Signal]]], *, run: ScreeningRun, rule_set: RuleSet, actor: User | None,
+    start: datetime.date, windows: dict[str, int], villages: dict[int, str], divisions: dict[str, Division],
+) -> None:  # fmt: skip
+    """Write the round's new leads, their signals and one audit event each, in three bulk statements."""
+    if not fresh:
+        return
+    now = timezone.now()
+    village_due = start.replace(day=int(windows["village_check_day"]))
+    township_due = start.replace(day=int(windows["township_recheck_day"]))
+    lead_ids = allocate_ids("screening_lead", len(fresh))
+    insert_rows(
+        "screening_lead",
+        LEAD_COLUMNS,
+        [
+            (pk, household_id, LeadStatus.OPEN, grade, as_json(sorted({s.rule.risk_type for s in kept})), f"{start:%Y-%m}",
+             village_due, township_due, month_end(start), now, now, None, None, "")
+            for pk, (household_id, grade, kept) in zip(lead_ids, fresh, strict=True)
+        ],
+    )  # fmt: skip
+    signal_rows = [
+        (
+            lead_id,
+            run.pk,
+            s.rule.code,
+            s.rule.name,
+            rule_set.version,
+            s.rule.grade,
+            s.rule.risk_type,
+            as_json(_evidence(s)),
+            now,
+        )
+        for lead_id, (_, _, kept) in zip(lead_ids, fresh, strict=True)
+        for s in kept
+    ]
+    signal_ids = allocate_ids("screening_leadsignal", len(signal_rows))
+    insert_rows(
+        "screening_leadsignal",
+        SIGNAL_COLUMNS,
+        [(pk, *row) for pk, row in zip(signal_ids, signal_rows, strict=True)],
+    )
+    label = actor.get_username() if actor is not None else "system"
+    audit_ids = allocate_ids("audit_auditevent", len(fresh))
+    insert_rows(
+        "audit_auditevent",
+        AUDIT_COLUMNS,
+        [
+            (event_id, now, actor.pk if actor else None, label, "lead.create", "screening.lead", str(lead_id),
+             getattr(divisions.get(villages.get(household_id, "")), "pk", None), None,
+             as_json({"grade": grade, "rules": [s.rule.code for s in kept]}), "", None)
+            for event_id, lead_id, (household_id, grade, kept) in zip(audit_ids, lead_ids, fresh, strict=True)
+        ],
+    )  # fmt: skip
 
 
 def _require(actor: User, lead: Lead) -> None:

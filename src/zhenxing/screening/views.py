@@ -44,6 +44,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "ranking": selectors.overdue_ranking(user=user, today=today),
             "summary": selectors.summary_by_grade(user=user),
+            "by_village": selectors.summary_by_type_and_village(user=user)[:200],
         },
     )
 

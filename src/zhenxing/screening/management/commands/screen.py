@@ -16,6 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--year", type=int, required=True, help="收入与部门数据的年度")
         parser.add_argument("--engine", choices=sorted(ENGINES), default="db")
+        parser.add_argument(
+            "--background", action="store_true", help="作为后台任务排队（由 zhenxing db_worker 执行）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         def progress(done: int, total: int) -> None:
@@ -23,6 +26,12 @@ class Command(BaseCommand):
             sys.stderr.write(f"\r规则 [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
             sys.stderr.flush()
 
+        if options["background"]:
+            from zhenxing.screening.tasks import screening_task
+
+            result = screening_task.enqueue(options["year"], options["engine"])
+            self.stdout.write(f"已排队：后台任务 {result.id}（由 zhenxing db_worker 执行）")
+            return
         try:
             run = screening_run(year=options["year"], engine=options["engine"], progress=progress)
         except DomainError as error:
