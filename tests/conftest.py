@@ -26,10 +26,13 @@ def shipped_data(django_db_blocker: object) -> None:
     """Data the migrations ship, put back for tests that flush tables (transactional and browser tests)."""
     from zhenxing.policy.models import Parameter
     from zhenxing.policy.shipped import ship_parameters
+    from zhenxing.screening.models import Rule, RuleSet
+    from zhenxing.screening.rules import ship_default_rules
 
     if not Division.objects.exists():
         divisions_load(actor=None)
     ship_parameters(Parameter)
+    ship_default_rules(RuleSet, Rule)
 
 
 @pytest.fixture

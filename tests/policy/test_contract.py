@@ -365,3 +365,11 @@ def test_contract_any_value_anywhere_gives_200_or_422(path: tuple[Any, ...], val
     parsed = json.loads(text)
     if status == 422:
         assert all(error["message"] for error in parsed["errors"])
+
+
+def test_contract_huge_amount_is_a_clear_error(api: Client) -> None:
+    body = request_body()
+    body["monitoring_line"] = 1e26
+    status, content = via_api(api, body)
+    assert status == 422
+    assert json.loads(content)["errors"][0]["loc"] == ["monitoring_line"]

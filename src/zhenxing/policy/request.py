@@ -64,6 +64,9 @@ def flag(label: str) -> Any:
     return Annotated[bool, BeforeValidator(check)]
 
 
+MAX_YUAN = 10**12  # far above any household's money; keeps Decimal arithmetic exact
+
+
 def _money(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise PydanticCustomError("type", "金额应为数字（元）")
@@ -72,6 +75,12 @@ def _money(value: object) -> Decimal:
         raise PydanticCustomError("type", "金额应为数字（元）")
     if amount < 0:
         raise PydanticCustomError("negative_money", "金额不能为负数，收到{value}", {"value": str(amount)})
+    if amount > MAX_YUAN:
+        raise PydanticCustomError(
+            "out_of_range",
+            "金额过大（上限 {limit} 元），收到{value}",
+            {"limit": MAX_YUAN, "value": str(amount)},
+        )
     if amount != amount.quantize(Decimal("0.01")):
         raise PydanticCustomError(
             "money_precision", "金额最多保留两位小数（到分），收到{value}", {"value": str(amount)}
