@@ -175,10 +175,6 @@ LEAD_COLUMNS = (
 SIGNAL_COLUMNS = (
     "id", "lead_id", "run_id", "rule_code", "rule_name", "rule_set_version", "grade", "risk_type", "evidence", "created_at",
 )  # fmt: skip
-AUDIT_COLUMNS = (
-    "id", "created_at", "actor_id", "actor_label", "action", "target_type", "target_id", "division_id", "old_values",
-    "new_values", "reason", "client_ip",
-)  # fmt: skip
 
 
 def _create_leads(
@@ -223,16 +219,13 @@ def _create_leads(
         [(pk, *row) for pk, row in zip(signal_ids, signal_rows, strict=True)],
     )
     label = actor.get_username() if actor is not None else "system"
-    audit_ids = allocate_ids("audit_auditevent", len(fresh))
-    insert_rows(
-        "audit_auditevent",
-        AUDIT_COLUMNS,
+    audit.record_many(
         [
-            (event_id, now, actor.pk if actor else None, label, "lead.create", "screening.lead", str(lead_id),
+            (now, actor.pk if actor else None, label, "lead.create", "screening.lead", str(lead_id),
              getattr(divisions.get(villages.get(household_id, "")), "pk", None), None,
              as_json({"grade": grade, "rules": [s.rule.code for s in kept]}), "", None)
-            for event_id, lead_id, (household_id, grade, kept) in zip(audit_ids, lead_ids, fresh, strict=True)
-        ],
+            for lead_id, (household_id, grade, kept) in zip(lead_ids, fresh, strict=True)
+        ]
     )  # fmt: skip
 
 

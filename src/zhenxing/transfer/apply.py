@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.utils import timezone
 
+from zhenxing.audit import services as audit
 from zhenxing.audit.sensitive import protect
 from zhenxing.common.bulk import allocate_ids, as_json, insert_rows, update_rows
 from zhenxing.divisions.models import Division
@@ -29,10 +30,6 @@ YEAR_FIELDS = (
     "wage", "business", "property", "transfer", "business_cost", "insurance_payouts", "medical_expense",
     "education_expense", "rehabilitation_expense", "accident_expense", "disaster_expense", "housing_grade",
     "water_supply_cut_days", "water_quality_ok", "water_access_ok", "disaster", "accident", "industry_failure",
-)  # fmt: skip
-AUDIT_COLUMNS = (
-    "id", "created_at", "actor_id", "actor_label", "action", "target_type", "target_id", "division_id", "old_values",
-    "new_values", "reason", "client_ip",
 )  # fmt: skip
 CHUNK = 2000
 M = TypeVar("M", bound=models.Model)
@@ -248,14 +245,11 @@ def apply_import(
     summary.households_updated = len(touched_ids) - summary.households_added
     summary.households_unchanged = len(by_household) - len(touched_ids)
     division_ids = dict(Division.objects.filter(code__in=set(village_of.values())).values_list("code", "id"))
-    ids = allocate_ids("audit_auditevent", len(touched_ids))
-    insert_rows(
-        "audit_auditevent",
-        AUDIT_COLUMNS,
+    audit.record_many(
         [
-            (event_id, now, actor_id, actor_label, "household.import", "registry.household", str(pk),
+            (now, actor_id, actor_label, "household.import", "registry.household", str(pk),
              division_ids.get(village_of.get(pk, "")), None, as_json(protect({"changes": sorted(summary.touched[pk])})), "", None)
-            for event_id, pk in zip(ids, touched_ids, strict=True)
+            for pk in touched_ids
         ],
     )  # fmt: skip
     progress("完成", total, total)
