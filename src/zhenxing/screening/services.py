@@ -22,7 +22,14 @@ from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.rules.money import yuan_to_fen
 from zhenxing.registry.models import Household
 from zhenxing.screening import transitions
-from zhenxing.screening.engines import Signal, evaluate_db, month_end, round_of, round_parameters
+from zhenxing.screening.engines import (
+    Signal,
+    evaluate_db,
+    evaluate_duckdb,
+    month_end,
+    round_of,
+    round_parameters,
+)
 from zhenxing.screening.models import (
     GRADE_RANK,
     Lead,
@@ -37,7 +44,7 @@ from zhenxing.screening.models import (
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
 
-ENGINES = {"db": evaluate_db}
+ENGINES = {"db": evaluate_db, "duckdb": evaluate_duckdb}
 
 
 def _worse(new: Any, old: Any) -> bool:
