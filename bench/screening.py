@@ -118,6 +118,20 @@ def time_rounds(year: int) -> None:
     print(f"db engine, first round (leads written): {engine_first:.1f} s, summary {first.summary}")
     print(f"db engine, second round (all unchanged): {engine_second:.1f} s, summary {second.summary}")
     print(f"hand-written query: {hand:.1f} s, {len(hand_rows):,} (household, rule) rows")
+    from pathlib import Path as _Path
+
+    from django.conf import settings
+
+    from zhenxing.screening.snapshot import snapshot_create
+
+    started = time.perf_counter()
+    snap = snapshot_create(folder=_Path(settings.ZHENXING_VAR_DIR) / "snapshots" / "bench")
+    print(f"snapshot (PostgreSQL COPY → DuckDB → Parquet): {snap.seconds:.1f} s, rows {snap.rows}")
+    started = time.perf_counter()
+    duck = screening_run(year=year, engine="duckdb")
+    print(
+        f"duckdb engine round (fresh snapshot included, all unchanged): {time.perf_counter() - started:.1f} s, summary {duck.summary}"
+    )
     print(
         f"ratio engine/hand-written: first round {engine_first / hand:.2f}x, second round {engine_second / hand:.2f}x (goal <= 3x)"
     )

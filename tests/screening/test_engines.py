@@ -3,12 +3,15 @@ Parquet snapshot return the same (household, rule, grade), households exactly at
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from zhenxing.registry import services as registry
 from zhenxing.registry.models import Household
 from zhenxing.screening.engines import evaluate_db, evaluate_duckdb, round_parameters
 from zhenxing.screening.models import Rule, RuleSet
+from zhenxing.screening.services import _evidence
 
 from ..conftest import VILLAGE
 from ..factories import make_household
@@ -17,10 +20,13 @@ from .test_planted import YEAR, _planted
 pytestmark = pytest.mark.django_db
 
 
-def _result(engine: object) -> set[tuple[int, str, str, str, str]]:
+def _result(engine: object) -> set[tuple[int, str, str, str]]:
+    """(household, rule, grade, evidence as stored) — the evidence JSON must be the same on every engine."""
     rules = list(Rule.objects.filter(rule_set=RuleSet.objects.get(is_current=True)).order_by("code"))
     signals = engine(rules, round_parameters(year=YEAR, line_fen=870_000))  # type: ignore[operator]
-    return {(s.household_id, s.rule.code, s.rule.grade, str(s.value), str(s.threshold)) for s in signals}
+    return {
+        (s.household_id, s.rule.code, s.rule.grade, json.dumps(_evidence(s), sort_keys=True)) for s in signals
+    }
 
 
 def test_db_and_duckdb_engines_agree_on_planted_cases_and_at_the_line() -> None:

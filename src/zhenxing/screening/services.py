@@ -55,14 +55,30 @@ def _worse(new: Any, old: Any) -> bool:
         return False
 
 
+def _rank(signal: Signal) -> tuple[int, Decimal, str]:
+    """Order among one household's signals of one rule: the largest number wins; for text, the largest text —
+    so that every engine, whatever order its rows come in, keeps the same evidence."""
+    try:
+        return (1, Decimal(str(signal.value)), str(signal.threshold))
+    except ArithmeticError:
+        return (0, Decimal(0), f"{signal.value}|{signal.threshold}")
+
+
+def _plain(value: Any) -> Any:
+    """One JSON form per value whatever the engine: PostgreSQL sums come back as Decimal, DuckDB's as int."""
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, Decimal | float) and value == int(value):
+        return int(value)
+    return str(value)
+
+
 def _evidence(signal: Signal) -> dict[str, Any]:
-    value = signal.value
-    threshold = signal.threshold
     return {
         "rule": signal.rule.code,
         "name": signal.rule.name,
-        "value": value if isinstance(value, int | str) or value is None else str(value),
-        "threshold": threshold if isinstance(threshold, int | str) or threshold is None else str(threshold),
+        "value": _plain(signal.value),
+        "threshold": _plain(signal.threshold),
         "policy_rule": signal.rule.policy_rule,
     }
 
@@ -85,7 +101,7 @@ def screening_run(
     best: dict[tuple[int, str], Signal] = {}
     for signal in signals:
         key = (signal.household_id, signal.rule.code)
-        if key not in best or _worse(signal.value, best[key].value):
+        if key not in best or _rank(signal) > _rank(best[key]):
             best[key] = signal
     by_household: dict[int, list[Signal]] = defaultdict(list)
     for (household_id, _), signal in sorted(best.items()):
