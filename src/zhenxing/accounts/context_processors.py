@@ -13,6 +13,7 @@ from zhenxing.accounts.capabilities import Capability, capabilities_of
 NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("首页", "home", None),
     ("预警线索", "screening:list", Capability.VIEW_REGISTRY),
+    ("范围测算", "screening:what_if", Capability.VIEW_REGISTRY),
     ("部门数据", "feeds:list", Capability.PUSH_FEEDS),
     ("农户", "registry:search", Capability.VIEW_REGISTRY),
     ("数据质量", "registry:quality", Capability.VIEW_REGISTRY),

@@ -7,6 +7,7 @@ import calendar
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
@@ -66,43 +67,67 @@ def round_of(day: datetime.date, *, cutoff_day: int) -> datetime.date:
     return first
 
 
+def duckdb_over_snapshot(folder: Path) -> Any:
+    """A DuckDB connection with one view per snapshot table."""
+    import duckdb
+
+    from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS
+
+    con = duckdb.connect()
+    for table in SNAPSHOT_COLUMNS:
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{folder / (table + '.parquet')}')")
+    return con
+
+
+def run_rules_duckdb(
+    con: Any,
+    rules: Sequence[Rule],
+    parameters: dict[str, Any],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Signal]:
+    import re
+
+    import sqlglot
+
+    signals: list[Signal] = []
+    for index, rule in enumerate(rules, start=1):
+        sql = sqlglot.transpile(rule.sql, read="postgres", write="duckdb")[0]
+        values = {**parameters, **rule.params}
+        used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql)) & set(values)
+        rows = con.execute(sql, {name: values[name] for name in used}).fetchall()
+        signals.extend(
+            Signal(int(h), rule, value, threshold) for h, value, threshold in rows if h is not None
+        )
+        if progress:
+            progress(index, len(rules))
+    return signals
+
+
+def fresh_snapshot_folder() -> Path:
+    import tempfile
+
+    from django.conf import settings
+
+    root = Path(settings.ZHENXING_VAR_DIR) / "snapshots"
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=root))
+
+
 def evaluate_duckdb(
     rules: Sequence[Rule], parameters: dict[str, Any], progress: Callable[[int, int], None] | None = None
 ) -> list[Signal]:
     """The same rules over a fresh columnar snapshot (Parquet) in DuckDB; results as the db engine's."""
-    import re
     import shutil
-    import tempfile
-    from pathlib import Path
 
-    import duckdb
-    import sqlglot
-    from django.conf import settings
+    from zhenxing.screening.snapshot import snapshot_create
 
-    from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS, snapshot_create
-
-    root = Path(settings.ZHENXING_VAR_DIR) / "snapshots"
-    root.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=root))
+    folder = fresh_snapshot_folder()
     try:
         snapshot_create(folder=folder)
-        con = duckdb.connect()
-        for table in SNAPSHOT_COLUMNS:
-            con.execute(
-                f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{folder / (table + '.parquet')}')"
-            )
-        signals: list[Signal] = []
-        for index, rule in enumerate(rules, start=1):
-            sql = sqlglot.transpile(rule.sql, read="postgres", write="duckdb")[0]
-            values = {**parameters, **rule.params}
-            used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql)) & set(values)
-            rows = con.execute(sql, {name: values[name] for name in used}).fetchall()
-            signals.extend(
-                Signal(int(h), rule, value, threshold) for h, value, threshold in rows if h is not None
-            )
-            if progress:
-                progress(index, len(rules))
-        con.close()
-        return signals
+        con = duckdb_over_snapshot(folder)
+        try:
+            return run_rules_duckdb(con, rules, parameters, progress)
+        finally:
+            con.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -91,3 +91,82 @@ def lead_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已核实不纳入")
     return redirect("screening:lead", pk=lead.pk)
+
+
+class WhatIfForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    line_a = forms.DecimalField(
+        label="现行监测范围（元/人·年，留空用已配置值）",
+        required=False,
+        min_value=1,
+        decimal_places=2,
+        max_digits=10,
+    )
+    line_b = forms.DecimalField(label="拟调整为（元/人·年）", min_value=1, decimal_places=2, max_digits=10)
+
+
+@login_required
+def what_if_page(request: HttpRequest) -> HttpResponse:
+    """County staff try a new line before it is published; nothing is written."""
+    from decimal import Decimal
+
+    from zhenxing.accounts.scoping import scope_prefixes
+    from zhenxing.common.errors import PermissionDenied
+    from zhenxing.divisions.models import Division
+    from zhenxing.policy.enums import ParameterKind
+    from zhenxing.policy.selectors import optional_parameter_for
+    from zhenxing.screening.whatif import what_if
+
+    user = request_user(request)
+    if not has_capability(user, Capability.VIEW_REGISTRY):
+        raise PermissionDenied("您的角色不能使用测算")
+    prefixes = scope_prefixes(user)
+    form = WhatIfForm(request.GET or None, initial={"year": timezone.localdate().year - 1})
+    result, rows, error = None, [], ""
+    if request.GET and form.is_valid():
+        year = form.cleaned_data["year"]
+        line_a = form.cleaned_data.get("line_a")
+        if line_a is None:
+            stored = optional_parameter_for(ParameterKind.MONITORING_LINE, year=year)
+            line_a = Decimal(str(stored.value)) if stored else None
+        if line_a is None:
+            error = f"未配置{year}年度监测范围，请填写现行监测范围"
+        else:
+            # one level below the user's jurisdiction: prefecture → counties, county → townships, township → villages
+            area_length = {4: 6, 6: 9, 9: 12, 12: 12}[min((len(p) for p in prefixes), default=4)]
+            names = {
+                code: name
+                for code, name in Division.objects.filter(code__length=area_length).values_list(
+                    "code", "name"
+                )
+                if any(code.startswith(prefix) or prefix.startswith(code) for prefix in prefixes)
+            }
+            result = what_if(
+                year=year,
+                lines_yuan=[line_a, form.cleaned_data["line_b"]],
+                prefixes=prefixes,
+                area_length=area_length,
+                area_names=names,
+            )
+            areas = sorted(set(result.settings[0].by_area) | set(result.settings[1].by_area))
+            rows = [
+                (
+                    area,
+                    names.get(area, area),
+                    result.settings[0].by_area[area],
+                    result.settings[1].by_area[area],
+                )
+                for area in areas
+            ]
+    return render(
+        request,
+        "screening/what_if.html",
+        # a Counter looked up in a template answers 0 for "items": hand the template a plain list
+        {
+            "form": form,
+            "result": result,
+            "rows": rows,
+            "error": error,
+            "types": sorted(result.settings[1].by_type.items()) if result else [],
+        },
+    )
