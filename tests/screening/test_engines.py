@@ -47,3 +47,24 @@ def test_db_and_duckdb_engines_agree_on_planted_cases_and_at_the_line() -> None:
     assert (below.pk, "R01") in rules_by_household
     assert not any(h == at_line.pk for h, _ in rules_by_household)
     assert len({rule for _, rule in rules_by_household}) == 12
+
+
+def _java() -> bool:
+    import shutil
+
+    return shutil.which("java") is not None
+
+
+def test_spark_engine_agrees_with_the_db_engine() -> None:
+    import os
+
+    if not _java():
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "CI=true but no Java: the Spark engine must be tested (apt-get install default-jre-headless)"
+            )
+        pytest.skip("no Java on this machine: the Spark engine (pip install zhenxing[spark]) needs it")
+    from zhenxing.screening.engines import evaluate_spark
+
+    _planted()
+    assert _result(evaluate_db) == _result(evaluate_spark)

@@ -131,3 +131,44 @@ def evaluate_duckdb(
             con.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def evaluate_spark(
+    rules: Sequence[Rule], parameters: dict[str, Any], progress: Callable[[int, int], None] | None = None
+) -> list[Signal]:
+    """The same rules on Apache Spark over the Parquet snapshot: `local[2]` by default, a cluster through
+    ZHENXING_SPARK_MASTER (the snapshot folder must then be on storage the cluster reads)."""
+    import os
+    import re
+    import shutil
+
+    import sqlglot
+    from pyspark.sql import SparkSession
+
+    from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS, snapshot_create
+
+    folder = fresh_snapshot_folder()
+    try:
+        snapshot_create(folder=folder)
+        spark = (
+            SparkSession.builder.master(os.environ.get("ZHENXING_SPARK_MASTER", "local[2]"))
+            .appName("zhenxing-screening")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", os.environ.get("ZHENXING_SPARK_PARTITIONS", "8"))
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
+        for table in SNAPSHOT_COLUMNS:
+            spark.read.parquet(str(folder / f"{table}.parquet")).createOrReplaceTempView(table)
+        signals: list[Signal] = []
+        for index, rule in enumerate(rules, start=1):
+            sql = sqlglot.transpile(rule.sql, read="postgres", write="spark")[0]
+            values = {**parameters, **rule.params}
+            used = set(re.findall(r":([a-z_][a-z0-9_]*)", sql)) & set(values)
+            rows = spark.sql(sql, args={name: values[name] for name in used}).collect()
+            signals.extend(Signal(int(row[0]), rule, row[1], row[2]) for row in rows if row[0] is not None)
+            if progress:
+                progress(index, len(rules))
+        return signals
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

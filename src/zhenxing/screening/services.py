@@ -26,6 +26,7 @@ from zhenxing.screening.engines import (
     Signal,
     evaluate_db,
     evaluate_duckdb,
+    evaluate_spark,
     month_end,
     round_of,
     round_parameters,
@@ -44,7 +45,7 @@ from zhenxing.screening.models import (
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
 
-ENGINES = {"db": evaluate_db, "duckdb": evaluate_duckdb}
+ENGINES = {"db": evaluate_db, "duckdb": evaluate_duckdb, "spark": evaluate_spark}
 
 
 def _worse(new: Any, old: Any) -> bool:
