@@ -127,11 +127,44 @@ def time_rounds(year: int) -> None:
     started = time.perf_counter()
     snap = snapshot_create(folder=_Path(settings.ZHENXING_VAR_DIR) / "snapshots" / "bench")
     print(f"snapshot (PostgreSQL COPY → DuckDB → Parquet): {snap.seconds:.1f} s, rows {snap.rows}")
+    import re as _re
+    from decimal import Decimal
+
+    from zhenxing.screening.engines import duckdb_over_snapshot
+    from zhenxing.screening.whatif import what_if
+
+    con = duckdb_over_snapshot(snap.folder)
+    duck_sql = _re.sub(r"%\((\w+)\)s", r"$\1", HAND_WRITTEN)
+    started = time.perf_counter()
+    duck_hand = con.execute(duck_sql, params).fetchall()
+    duck_hand_seconds = time.perf_counter() - started
+    con.close()
+    print(
+        f"hand-written query in DuckDB over the snapshot: {duck_hand_seconds:.2f} s, {len(duck_hand):,} rows"
+    )
     started = time.perf_counter()
     duck = screening_run(year=year, engine="duckdb")
+    duck_seconds = time.perf_counter() - started
     print(
-        f"duckdb engine round (fresh snapshot included, all unchanged): {time.perf_counter() - started:.1f} s, summary {duck.summary}"
+        f"duckdb engine round (fresh snapshot included, all unchanged): {duck_seconds:.1f} s, summary {duck.summary}"
     )
+    print(
+        f"ratio duckdb engine (snapshot excluded) / hand-written DuckDB: {(duck_seconds - snap.seconds) / duck_hand_seconds:.2f}x"
+    )
+    started = time.perf_counter()
+    result = what_if(
+        year=year, lines_yuan=[Decimal(8700), Decimal(9500)], prefixes=["5329"], area_length=6, area_names={}
+    )
+    before, after = (len(setting.households) for setting in result.settings)
+    print(
+        f"what-if 8,700 → 9,500 for Dali (fresh snapshot included): {time.perf_counter() - started:.1f} s, {before:,} → {after:,} households"
+    )
+    if "--spark" in sys.argv:
+        started = time.perf_counter()
+        sparked = screening_run(year=year, engine="spark")
+        print(
+            f"spark engine local[2] (snapshot and JVM start included): {time.perf_counter() - started:.1f} s, {sparked.summary}"
+        )
     print(
         f"ratio engine/hand-written: first round {engine_first / hand:.2f}x, second round {engine_second / hand:.2f}x (goal <= 3x)"
     )
