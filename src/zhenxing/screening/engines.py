@@ -68,13 +68,15 @@ def round_of(day: datetime.date, *, cutoff_day: int) -> datetime.date:
 
 
 def duckdb_over_snapshot(folder: Path) -> Any:
-    """A DuckDB connection with one view per snapshot table."""
+    """A DuckDB connection with one view per snapshot table present in the folder."""
     import duckdb
 
     from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS
 
     con = duckdb.connect()
     for table in SNAPSHOT_COLUMNS:
+        if not (folder / f"{table}.parquet").exists():
+            continue
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{folder / (table + '.parquet')}')")
     return con
 
