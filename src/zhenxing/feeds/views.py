@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput, PermissionDenied
+from zhenxing.common.http import xlsx_response
 from zhenxing.feeds import selectors
 from zhenxing.feeds.adapters import ADAPTERS
 from zhenxing.feeds.parsing import FeedFileError, rows_from_upload
@@ -69,8 +70,4 @@ def quarantine_report(request: HttpRequest, pk: int) -> HttpResponse:
     for index, row in enumerate(batch.quarantine.order_by("row_number"), start=1):
         sheet.write_row(index, 0, [row.row_number, row.field, row.reason])
     book.close()
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename=quarantine-{batch.pk}.xlsx"
-    return response
+    return xlsx_response(buffer.getvalue(), f"隔离记录-{batch.pk}.xlsx")

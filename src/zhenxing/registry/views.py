@@ -14,6 +14,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.requests import request_user
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied, not_found
+from zhenxing.common.http import xlsx_response
 from zhenxing.policy.contract import evaluate_with_parameters, response_body
 from zhenxing.policy.explain import RULE_TITLES
 from zhenxing.policy.rules.quality import CHECKS, PersonFacts, household_issues, person_issues
@@ -239,11 +240,7 @@ def export(request: HttpRequest) -> HttpResponse:
         if data["code"]:
             households = households.filter(code=data["code"])
     content = export_workbook(households.order_by("pk")[:20000])
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename=households.xlsx"
-    return response
+    return xlsx_response(content, "农户台账.xlsx")
 
 
 @login_required

@@ -9,20 +9,13 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput, PermissionDenied
+from zhenxing.common.http import xlsx_response
 from zhenxing.transfer import selectors, services, workbooks
 from zhenxing.transfer.models import ImportStatus
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="台账文件（.xlsx）")
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
 
 
 @login_required
@@ -48,7 +41,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(workbooks.template_workbook(), "%E5%8F%B0%E8%B4%A6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx")
+    return xlsx_response(workbooks.template_workbook(), "台账导入模板.xlsx")
 
 
 @login_required
@@ -83,7 +76,7 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get_for_user(user=request_user(request), pk=pk)
-    return _xlsx(workbooks.errors_workbook(batch), f"errors-{batch.pk}.xlsx")
+    return xlsx_response(workbooks.errors_workbook(batch), f"错误清单-{batch.pk}.xlsx")
 
 
 @login_required
