@@ -4,8 +4,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from zhenxing.policy.rules.money import yuan_to_fen
+from zhenxing.policy.rules.quality import CHECKS, ERROR, PersonFacts, person_issues
 from zhenxing.policy.vocab import DISASTER_KINDS, HOUSEHOLD_KINDS, HOUSING_GRADES
 from zhenxing.registry.models import HouseholdYear, Person
 
@@ -123,6 +125,16 @@ class HouseholdYearForm(forms.Form):
         return values
 
 
+# Where a P1 error (decided in policy/rules/quality.py) is shown on the person form, and how it is asked for.
+ISSUE_FIELD = {
+    "education_xor_schooling": ("schooling", "文化程度与在校生状况应有且只有一项"),
+    "work_place_months": ("work_months", "务工所在地与务工时间应同时填写或同时为空"),
+    "phone_format": ("phone", "联系电话应为11位数字"),
+    "health_empty": ("health_states", "请选择健康状况"),
+    "insurance_both": ("employee_medical_insurance", "不能同时参加城乡居民和职工基本医疗保险"),
+}
+
+
 class PersonForm(forms.ModelForm):
     """Edit one member's collection-form fields (P1). The ID number is changed only by typing a new one."""
 
@@ -150,15 +162,19 @@ class PersonForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if bool(cleaned.get("education")) == bool(cleaned.get("schooling")):
-            self.add_error("schooling", "文化程度与在校生状况应有且只有一项（P1）")
-        if bool(cleaned.get("work_place")) != bool(cleaned.get("work_months")):
-            self.add_error("work_months", "务工所在地与务工时间应同时填写或同时为空（P1）")
-        if cleaned.get("resident_medical_insurance") and cleaned.get("employee_medical_insurance"):
-            self.add_error("employee_medical_insurance", "不能同时参加城乡居民和职工基本医疗保险（P1）")
-        phone = cleaned.get("phone") or ""
-        if phone and not (phone.isdigit() and len(phone) == 11):
-            self.add_error("phone", "联系电话应为11位数字")
+        if cleaned.get("birth_date") and cleaned.get("labour"):
+            # P1 checks live in policy/rules/quality.py; errors block saving, suspicious values do not
+            facts = PersonFacts(
+                sex=cleaned.get("sex") or "", birth_date=cleaned["birth_date"], relation="", education=cleaned.get("education") or "",
+                schooling=cleaned.get("schooling") or "", health="、".join(cleaned.get("health_states") or []),
+                labour=cleaned["labour"], work_place=cleaned.get("work_place") or "", work_months=cleaned.get("work_months") or 0,
+                phone=cleaned.get("phone") or "", resident_insurance=bool(cleaned.get("resident_medical_insurance")),
+                employee_insurance=bool(cleaned.get("employee_medical_insurance")),
+            )  # fmt: skip
+            for code in person_issues(facts, today=timezone.localdate()):
+                if CHECKS[code][0] == ERROR:
+                    field, message = ISSUE_FIELD.get(code, (None, CHECKS[code][1]))
+                    self.add_error(field, f"{message}（P1）")
         if (cleaned.get("disability_category") is None) != (cleaned.get("disability_grade") is None):
             self.add_error("disability_grade", "残疾类别和残疾等级应同时填写")
         return cleaned

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from zhenxing.policy.rules.income import suggested_type
 from zhenxing.policy.rules.money import yuan_to_fen
 from zhenxing.screening.engines import (
     Signal,
@@ -22,7 +23,7 @@ from zhenxing.screening.snapshot import snapshot_create
 
 # The monitoring range (P5) is what a line change moves: the income and sudden-hardship rules.
 LINE_RULES = ("R01", "R02")
-TYPE_OF_RULE = {"R02": "突发严重困难户"}
+INCOME_RULE = "R01"  # R01 is the P5 income test, R02 the sudden-hardship test
 
 
 @dataclass
@@ -77,10 +78,11 @@ def what_if(
                     continue
                 setting.households.add(signal.household_id)
                 setting.by_area[village[:area_length]] += 1
-                default_type = (
-                    "脱贫不稳定户" if kind_of.get(signal.household_id) == "脱贫户" else "边缘易致贫户"
-                )
-                setting.by_type[TYPE_OF_RULE.get(signal.rule.code, default_type)] += 1
+                by_income = signal.rule.code == INCOME_RULE
+                kind = kind_of.get(signal.household_id, "")
+                setting.by_type[
+                    str(suggested_type(kind, by_income=by_income, by_sudden_hardship=not by_income))
+                ] += 1
                 setting.by_grade[signal.rule.grade] += 1
             results.append(setting)
         con.close()

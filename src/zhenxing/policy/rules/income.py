@@ -28,6 +28,15 @@ class RangeResult:
     suggested_type: str | None
 
 
+def suggested_type(kind: str, *, by_income: bool, by_sudden_hardship: bool) -> str | None:
+    """P5: 脱贫不稳定户 / 边缘易致贫户 by the income test (by household kind), 突发严重困难户 by the hardship test."""
+    if by_income:
+        return UNSTABLE_TUOPIN if kind == TUOPIN_HOUSEHOLD else MARGINAL
+    if by_sudden_hardship:
+        return SUDDEN_HARDSHIP
+    return None
+
+
 def monitoring_range(household: Household, *, line_fen: int) -> RangeResult:
     """P5: within range by the income test, else by the sudden-hardship test; income decides, not 三保障 alone.
 
@@ -36,12 +45,7 @@ def monitoring_range(household: Household, *, line_fen: int) -> RangeResult:
     members = len(household.members)
     by_income = below_line(net_income(household), line_fen, members)
     by_hardship = not by_income and below_line(adjusted_income(household), line_fen, members)
-    if by_income:
-        suggested = UNSTABLE_TUOPIN if household.kind == TUOPIN_HOUSEHOLD else MARGINAL
-    elif by_hardship:
-        suggested = SUDDEN_HARDSHIP
-    else:
-        suggested = None
+    suggested = suggested_type(household.kind, by_income=by_income, by_sudden_hardship=by_hardship)
     return RangeResult(
         within=by_income or by_hardship,
         by_income=by_income,
