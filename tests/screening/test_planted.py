@@ -164,6 +164,8 @@ def test_p10_new_signals_merge_into_the_open_lead_with_the_highest_grade() -> No
     run = screening_run(year=YEAR, today=DAY)
     assert run.summary["merged"] == 1
     lead = Lead.objects.get(household__code="P-health")
+    merge = AuditEvent.objects.get(action="lead.merge", target_id=str(lead.pk))
+    assert (merge.old_values["grade"], merge.new_values["grade"]) == ("黄", "红")
     assert lead.grade == "红"
     assert sorted(lead.signals.values_list("rule_code", flat=True)) == ["R05", "R09"]
     assert Lead.objects.filter(household__code="P-health", status=LeadStatus.OPEN).count() == 1

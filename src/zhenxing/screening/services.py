@@ -166,9 +166,14 @@ def screening_run(
                               "grade": signal.rule.grade, "risk_type": signal.rule.risk_type, "evidence": evidence},
                 )  # fmt: skip
             if changed:
+                old = {"grade": lead.grade, "risk_types": lead.risk_types}
                 lead.grade = min(lead.grade, grade, key=GRADE_RANK.__getitem__)
                 lead.risk_types = sorted(set(lead.risk_types) | {s.rule.risk_type for s in kept})
                 lead.save(update_fields=["grade", "risk_types", "updated_at"])
+                audit.record(
+                    actor=actor, action="lead.merge", target=lead, division=divisions.get(villages.get(household_id, "")),
+                    old=old, new={"grade": lead.grade, "risk_types": lead.risk_types, "rules": [s.rule.code for s in kept]},
+                )  # fmt: skip
                 counts["merged"] += 1
             else:
                 counts["unchanged"] += 1
