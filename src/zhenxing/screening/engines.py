@@ -14,6 +14,7 @@ from django.db import connection
 
 from zhenxing.screening.models import Rule
 from zhenxing.screening.rules import transpile
+from zhenxing.screening.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -105,72 +106,54 @@ def run_rules_duckdb(
     return signals
 
 
-def fresh_snapshot_folder() -> Path:
-    import tempfile
-
-    from django.conf import settings
-
-    root = Path(settings.ZHENXING_VAR_DIR) / "snapshots"
-    root.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=root))
-
-
 def evaluate_duckdb(
-    rules: Sequence[Rule], parameters: dict[str, Any], progress: Callable[[int, int], None] | None = None
+    rules: Sequence[Rule],
+    parameters: dict[str, Any],
+    *,
+    snapshot: Snapshot,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Signal]:
-    """The same rules over a fresh columnar snapshot (Parquet) in DuckDB; results as the db engine's."""
-    import shutil
-
-    from zhenxing.screening.snapshot import snapshot_create
-
-    folder = fresh_snapshot_folder()
+    """The same rules over a columnar snapshot (Parquet) in DuckDB; results as the db engine's."""
+    con = duckdb_over_snapshot(snapshot.folder)
     try:
-        snapshot_create(folder=folder)
-        con = duckdb_over_snapshot(folder)
-        try:
-            return run_rules_duckdb(con, rules, parameters, progress)
-        finally:
-            con.close()
+        return run_rules_duckdb(con, rules, parameters, progress)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        con.close()
 
 
 def evaluate_spark(
-    rules: Sequence[Rule], parameters: dict[str, Any], progress: Callable[[int, int], None] | None = None
+    rules: Sequence[Rule],
+    parameters: dict[str, Any],
+    *,
+    snapshot: Snapshot,
+    master: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Signal]:
     """The same rules on Apache Spark over the Parquet snapshot: `local[2]` by default, a cluster through
-    ZHENXING_SPARK_MASTER (the snapshot folder must then be on storage the cluster reads)."""
+    `master` (or ZHENXING_SPARK_MASTER); on a cluster the snapshot folder must be on storage it reads."""
     import os
     import re
-    import shutil
 
     import sqlglot
     from pyspark.sql import SparkSession
 
-    from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS, snapshot_create
-
-    folder = fresh_snapshot_folder()
-    try:
-        snapshot_create(folder=folder)
-        spark = (
-            SparkSession.builder.master(os.environ.get("ZHENXING_SPARK_MASTER", "local[2]"))
-            .appName("zhenxing-screening")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", os.environ.get("ZHENXING_SPARK_PARTITIONS", "8"))
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate()
-        )
-        for table in SNAPSHOT_COLUMNS:
-            spark.read.parquet(str(folder / f"{table}.parquet")).createOrReplaceTempView(table)
-        signals: list[Signal] = []
-        for index, rule in enumerate(rules, start=1):
-            sql = sqlglot.transpile(rule.sql, read="postgres", write="spark")[0]
-            values = {**parameters, **rule.params}
-            used = set(re.findall(r":([a-z_][a-z0-9_]*)", sql)) & set(values)
-            rows = spark.sql(sql, args={name: values[name] for name in used}).collect()
-            signals.extend(Signal(int(row[0]), rule, row[1], row[2]) for row in rows if row[0] is not None)
-            if progress:
-                progress(index, len(rules))
-        return signals
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    spark = (
+        SparkSession.builder.master(master or os.environ.get("ZHENXING_SPARK_MASTER", "local[2]"))
+        .appName("zhenxing-screening")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", os.environ.get("ZHENXING_SPARK_PARTITIONS", "8"))
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    for table in snapshot.rows:
+        spark.read.parquet(str(snapshot.folder / f"{table}.parquet")).createOrReplaceTempView(table)
+    signals: list[Signal] = []
+    for index, rule in enumerate(rules, start=1):
+        sql = sqlglot.transpile(rule.sql, read="postgres", write="spark")[0]
+        values = {**parameters, **rule.params}
+        used = set(re.findall(r":([a-z_][a-z0-9_]*)", sql)) & set(values)
+        rows = spark.sql(sql, args={name: values[name] for name in used}).collect()
+        signals.extend(Signal(int(row[0]), rule, row[1], row[2]) for row in rows if row[0] is not None)
+        if progress:
+            progress(index, len(rules))
+    return signals

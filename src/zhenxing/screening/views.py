@@ -115,14 +115,14 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
     from zhenxing.divisions.models import Division
     from zhenxing.policy.enums import ParameterKind
     from zhenxing.policy.selectors import optional_parameter_for
-    from zhenxing.screening.whatif import what_if
+    from zhenxing.screening.whatif import PAGE_SNAPSHOT_MAX_AGE, side_by_side, what_if
 
     user = request_user(request)
     if not has_capability(user, Capability.VIEW_REGISTRY):
         raise PermissionDenied("您的角色不能使用测算")
     prefixes = scope_prefixes(user)
     form = WhatIfForm(request.GET or None, initial={"year": timezone.localdate().year - 1})
-    result, rows, error = None, [], ""
+    result, tables, error = None, {}, ""
     if request.GET and form.is_valid():
         year = form.cleaned_data["year"]
         line_a = form.cleaned_data.get("line_a")
@@ -147,26 +147,11 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
                 prefixes=prefixes,
                 area_length=area_length,
                 area_names=names,
+                snapshot_max_age=PAGE_SNAPSHOT_MAX_AGE,
             )
-            areas = sorted(set(result.settings[0].by_area) | set(result.settings[1].by_area))
-            rows = [
-                (
-                    area,
-                    names.get(area, area),
-                    result.settings[0].by_area[area],
-                    result.settings[1].by_area[area],
-                )
-                for area in areas
-            ]
+            tables = side_by_side(result)
     return render(
         request,
         "screening/what_if.html",
-        # a Counter looked up in a template answers 0 for "items": hand the template a plain list
-        {
-            "form": form,
-            "result": result,
-            "rows": rows,
-            "error": error,
-            "types": sorted(result.settings[1].by_type.items()) if result else [],
-        },
+        {"form": form, "result": result, "tables": tables, "error": error},
     )

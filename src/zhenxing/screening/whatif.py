@@ -4,26 +4,22 @@ Nothing is written: no lead, no run."""
 
 from __future__ import annotations
 
-import shutil
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zhenxing.policy.rules.income import suggested_type
 from zhenxing.policy.rules.money import yuan_to_fen
-from zhenxing.screening.engines import (
-    Signal,
-    duckdb_over_snapshot,
-    fresh_snapshot_folder,
-    round_parameters,
-    run_rules_duckdb,
-)
+from zhenxing.screening.engines import Signal, duckdb_over_snapshot, round_parameters, run_rules_duckdb
 from zhenxing.screening.models import Rule, RuleSet
-from zhenxing.screening.snapshot import snapshot_create
+from zhenxing.screening.snapshot import Snapshot, snapshot_for_round
 
 # The monitoring range (P5) is what a line change moves: the income and sudden-hardship rules.
 LINE_RULES = ("R01", "R02")
 INCOME_RULE = "R01"  # R01 is the P5 income test, R02 the sudden-hardship test
+# the income rules read three tables: the feeds stay in the database
+TABLES = ("registry_household", "registry_membership", "registry_householdyear")
 
 
 @dataclass
@@ -35,6 +31,21 @@ class Setting:
     by_grade: Counter[str] = field(default_factory=Counter)
 
 
+# what-ifs of one sitting share a snapshot (the page says when it was taken)
+PAGE_SNAPSHOT_MAX_AGE = datetime.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    counts: tuple[int, int]
+
+    @property
+    def change(self) -> int:
+        return self.counts[1] - self.counts[0]
+
+
 @dataclass
 class WhatIf:
     year: int
@@ -42,25 +53,24 @@ class WhatIf:
     entering: list[int]
     leaving: list[int]
     area_names: dict[str, str]
+    snapshot: Snapshot
 
 
 def what_if(
-    *, year: int, lines_yuan: list[Decimal], prefixes: list[str], area_length: int, area_names: dict[str, str]
-) -> WhatIf:
+    *, year: int, lines_yuan: list[Decimal], prefixes: list[str], area_length: int, area_names: dict[str, str],
+    snapshot_max_age: datetime.timedelta | None = None,
+) -> WhatIf:  # fmt: skip
     """Run the line-dependent rules once per line over the same snapshot, for households under `prefixes`,
-    counted by the division code cut to `area_length` (9: townships, 6: counties)."""
+    counted by the division code cut to `area_length` (9: townships, 6: counties). A snapshot younger than
+    `snapshot_max_age` whose data has not moved is reused, so that trying several lines costs one copy."""
     rules = list(
         Rule.objects.filter(rule_set=RuleSet.objects.get(is_current=True), code__in=LINE_RULES).order_by(
             "code"
         )
     )
-    folder = fresh_snapshot_folder()
+    snapshot = snapshot_for_round(max_age=snapshot_max_age, tables=TABLES)
+    con = duckdb_over_snapshot(snapshot.folder)
     try:
-        # the income rules read three tables: leave the rest (and the feeds) in the database
-        snapshot_create(
-            folder=folder, tables=("registry_household", "registry_membership", "registry_householdyear")
-        )
-        con = duckdb_over_snapshot(folder)
         village_of = dict(con.execute("SELECT id, village_code FROM registry_household").fetchall())
         kind_of = dict(con.execute("SELECT id, kind FROM registry_household").fetchall())
         results = []
@@ -85,9 +95,8 @@ def what_if(
                 ] += 1
                 setting.by_grade[signal.rule.grade] += 1
             results.append(setting)
-        con.close()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        con.close()
     first, last = results[0].households, results[-1].households
     return WhatIf(
         year=year,
@@ -95,4 +104,19 @@ def what_if(
         entering=sorted(last - first),
         leaving=sorted(first - last),
         area_names=area_names,
+        snapshot=snapshot,
     )
+
+
+def side_by_side(result: WhatIf) -> dict[str, list[Row]]:
+    """The two settings in columns: per area, per monitoring type and per grade, every key either one has."""
+    first, second = result.settings[0], result.settings[-1]
+
+    def rows(a: Counter[str], b: Counter[str], labels: dict[str, str]) -> list[Row]:
+        return [Row(key, labels.get(key, key), (a[key], b[key])) for key in sorted(set(a) | set(b))]
+
+    return {
+        "areas": rows(first.by_area, second.by_area, result.area_names),
+        "types": rows(first.by_type, second.by_type, {}),
+        "grades": rows(first.by_grade, second.by_grade, {}),
+    }
