@@ -1,9 +1,10 @@
 """A columnar snapshot of what the rules read, for the fast engines (issue 6).
 
-Each table goes out of the database as CSV text (PostgreSQL `COPY … TO STDOUT`, streamed; SQLite through a
-cursor) into DuckDB with explicit column types, and is written as Parquet — DuckDB's own writer, no
-extension, nothing fetched at run time. Only the columns the rules need leave the database: no ciphertext,
-no names, no ID numbers.
+From PostgreSQL each table leaves through binary `COPY` straight into Arrow (the ADBC driver), one worker per
+table, all reading one exported transaction snapshot (`pg_export_snapshot`, as `pg_dump -j` does), so that the
+tables agree with each other; from SQLite (or from inside a transaction) through Django's connection as CSV. DuckDB casts the columns to their
+declared types and writes Parquet with its own writer — no extension, nothing fetched at run time. Only the
+columns the rules need leave the database: no ciphertext, no names, no ID numbers.
 
 Every snapshot folder holds a `manifest.json`: when it was taken, how long it took, its row counts, the rule
 set and parameter versions current at the time, and a data mark (the highest id of each table it copied and
@@ -48,6 +49,7 @@ SNAPSHOT_COLUMNS: dict[str, list[tuple[str, str]]] = {
 
 
 MANIFEST = "manifest.json"
+WORKERS = 3  # parallel readers of PostgreSQL; more buys nothing on two cores
 KEEP = 3  # snapshots kept on disk; older ones are removed when a new one is taken
 
 
@@ -73,16 +75,68 @@ class Snapshot:
         }
 
 
-def _csv_from_database(table: str, columns: list[str]) -> bytes:
-    select = f"SELECT {', '.join(columns)} FROM {table}"
+def _select(table: str) -> str:
+    return f"SELECT {', '.join(name for name, _ in SNAPSHOT_COLUMNS[table])} FROM {table}"
+
+
+def _libpq_conninfo() -> str:
+    """The Django connection's parameters as a libpq conninfo string (the test database under pytest)."""
+    from psycopg.conninfo import make_conninfo
+
+    libpq = (
+        "dbname",
+        "user",
+        "password",
+        "host",
+        "port",
+        "sslmode",
+        "options",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+    )
+    params = connection.get_connection_params()
+    return make_conninfo(**{key: str(value) for key, value in params.items() if key in libpq and value})
+
+
+def _arrow_from_postgresql(tables: list[str]) -> dict[str, Any]:
+    """Every table as an Arrow table, read in parallel under one exported snapshot (consistent across tables)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import adbc_driver_postgresql.dbapi as adbc
+
+    conninfo = _libpq_conninfo()
+    with adbc.connect(conninfo, autocommit=True) as exporter, exporter.cursor() as cursor:
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        [snapshot_id] = cursor.fetchone()
+
+        def read(table: str) -> Any:
+            with adbc.connect(conninfo, autocommit=True) as worker, worker.cursor() as reader:
+                reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                reader.execute(f"SET TRANSACTION SNAPSHOT '{snapshot_id}'")
+                reader.execute(_select(table))
+                arrow = reader.fetch_arrow_table()
+                reader.execute("COMMIT")
+                return arrow
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            arrows = dict(zip(tables, pool.map(read, tables), strict=True))
+        cursor.execute("COMMIT")
+    return arrows
+
+
+def _csv_through_django(table: str) -> bytes:
+    """The table as CSV text through Django's own connection: for SQLite, and for PostgreSQL inside a
+    transaction, whose uncommitted rows the parallel readers on their own connections could not see."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             buffer = io.BytesIO()
-            with cursor.cursor.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, NULL '')") as copy:
+            with cursor.cursor.copy(f"COPY ({_select(table)}) TO STDOUT WITH (FORMAT csv, NULL '')") as copy:
                 for block in copy:
                     buffer.write(block)
             return buffer.getvalue()
-        cursor.execute(select)
+        cursor.execute(_select(table))
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         while rows := cursor.fetchmany(50_000):
@@ -177,25 +231,32 @@ def snapshot_create(*, folder: Path, tables: tuple[str, ...] | None = None) -> S
     versions = current_versions()
     started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
+    wanted = [table for table in SNAPSHOT_COLUMNS if tables is None or table in tables]
     counts: dict[str, int] = {}
     con = duckdb.connect()
-    for table, columns in SNAPSHOT_COLUMNS.items():
-        if tables is not None and table not in tables:
-            continue
-        names = [name for name, _ in columns]
+    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    arrows = _arrow_from_postgresql(wanted) if parallel else {}
+    for table in wanted:
+        columns = SNAPSHOT_COLUMNS[table]
+        typed = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in columns)
+        target = folder / f"{table}.parquet"
         source = folder / f"{table}.csv"
-        data = _csv_from_database(table, names)
-        if data:
+        if table in arrows:
+            con.register("arrow_source", arrows.pop(table))
+            query = f"SELECT {typed} FROM arrow_source"
+        elif data := _csv_through_django(table):
             source.write_bytes(data)
             types = json.dumps(dict(columns)).replace('"', "'")
-            con.execute(
-                f"CREATE TABLE {table} AS SELECT * FROM read_csv('{source}', header=false, columns={types}, nullstr='', quote='\"')"
+            query = (
+                f"SELECT * FROM read_csv('{source}', header=false, columns={types}, nullstr='', quote='\"')"
             )
-            source.unlink()
         else:  # an empty table: nothing to sniff, so say its columns
-            con.execute(f"CREATE TABLE {table} ({', '.join(f'{name} {kind}' for name, kind in columns)})")
-        con.execute(f"COPY {table} TO '{folder / (table + '.parquet')}' (FORMAT parquet)")
-        counts[table] = int(con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+            query = f"SELECT {typed} FROM (SELECT {', '.join(f'NULL AS {name}' for name, _ in columns)}) WHERE false"
+        con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet)")
+        source.unlink(missing_ok=True)
+        if "arrow_source" in query:
+            con.unregister("arrow_source")
+        counts[table] = int(con.execute(f"SELECT COUNT(*) FROM read_parquet('{target}')").fetchone()[0])  # type: ignore[index]
     con.close()
     return Snapshot(
         folder=folder, seconds=time.perf_counter() - started, rows=counts, taken_at=taken_at, versions=versions,

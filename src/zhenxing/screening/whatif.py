@@ -71,13 +71,24 @@ def what_if(
     snapshot = snapshot_for_round(max_age=snapshot_max_age, tables=TABLES)
     con = duckdb_over_snapshot(snapshot.folder)
     try:
-        village_of = dict(con.execute("SELECT id, village_code FROM registry_household").fetchall())
-        kind_of = dict(con.execute("SELECT id, kind FROM registry_household").fetchall())
+        per_line: list[list[Signal]] = [
+            run_rules_duckdb(con, rules, round_parameters(year=year, line_fen=yuan_to_fen(line)))
+            for line in lines_yuan
+        ]
+        # village and kind of the households that fired only, not of the whole registry
+        import pyarrow
+
+        fired = pyarrow.table(
+            {"id": sorted({signal.household_id for signals in per_line for signal in signals})}
+        )
+        con.register("fired", fired)
+        village_of, kind_of = {}, {}
+        for pk, village, kind in con.execute(
+            "SELECT h.id, h.village_code, h.kind FROM registry_household h JOIN fired USING (id)"
+        ).fetchall():
+            village_of[pk], kind_of[pk] = village, kind
         results = []
-        for line in lines_yuan:
-            signals: list[Signal] = run_rules_duckdb(
-                con, rules, round_parameters(year=year, line_fen=yuan_to_fen(line))
-            )
+        for line, signals in zip(lines_yuan, per_line, strict=True):
             setting = Setting(line_yuan=line)
             for signal in signals:
                 village = village_of.get(signal.household_id, "")

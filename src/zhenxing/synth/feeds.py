@@ -20,6 +20,10 @@ from zhenxing.registry.models import Membership
 
 FEED_RATES = {
     "medical_claim": 0.08,  # share of people with an inpatient or chronic-care claim in the year
+    # outpatient and pharmacy settlements: most insured people see a doctor a few times a year, and each
+    # visit is a settlement record; with these, scale 1 gives ≈5 million feed rows as a prefecture's would
+    "outpatient_share": 0.65,
+    "outpatient_visits_mean": 3.2,
     "education_record": 1.0,  # every pupil aged 6-18 appears in the enrolment feed
     "housing_appraisal": 0.05,  # share of households appraised this year
     "disability_new_certificate": 0.05,  # share of disabled people issued or renewing a certificate
@@ -115,10 +119,30 @@ def generate_feeds(*, year: int, seed: int, folder: Path) -> tuple[dict[str, int
         for code, _household, village, relation, birth, labour, health, schooling, cipher in chunk:
             number = decrypt_id_number(bytes(cipher))
             age = year - birth.year
+            outpatient = 0.0
+            if rng.random() < FEED_RATES["outpatient_share"]:
+                for _ in range(1 + int(rng.expovariate(1 / (FEED_RATES["outpatient_visits_mean"] - 1)))):
+                    cost = min(round(rng.lognormvariate(4.4, 0.7), 2), 600.0)
+                    if outpatient + cost > line / 2:  # outpatient bills alone never reach the R03 trigger
+                        break
+                    outpatient += cost
+                    write(
+                        "medical_insurance",
+                        {
+                            "id_number": number,
+                            "period": day(rng.randint(1, 12)),
+                            "total_cost": round(cost * 2, 2),
+                            "reimbursed": cost,
+                            "out_of_pocket": cost,
+                            "insured": "是",
+                        },
+                    )
             if rng.random() < FEED_RATES["medical_claim"]:
                 pocket = round(rng.lognormvariate(6.8, 0.9), 2)
-                if pocket > line:  # large bills are what R03 is for: keep the natural ones modest
-                    pocket = round(line * rng.uniform(0.3, 0.9), 2)
+                if (
+                    pocket + outpatient > line
+                ):  # large bills are what R03 is for: keep the natural ones modest
+                    pocket = round(max(line * rng.uniform(0.3, 0.9) - outpatient, 1.0), 2)
                 write(
                     "medical_insurance",
                     {
