@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "zhenxing.synth",
     "zhenxing.feeds",
     "zhenxing.screening",
+    "zhenxing.monitoring",
+    "zhenxing.portal",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -59,3 +59,18 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+from zhenxing.common.models import CalendarDay, CalendarYear  # noqa: E402 - the mixins above come first
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedModelAdmin):
+    list_display = ("year", "source", "loaded_at")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedModelAdmin):
+    list_display = ("day", "name", "is_working_day")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "day"

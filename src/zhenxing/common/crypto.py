@@ -71,18 +71,37 @@ def _cipher_keys_by_fingerprint(roots: tuple[bytes, ...]) -> dict[bytes, bytes]:
     return {_fingerprint(root): _cipher_key(root) for root in roots}
 
 
+_PHONE_AAD = b"zhenxing:phone"
+
+
 def encrypt_id_number(number: str) -> bytes:
+    return _seal(number, _ID_AAD)
+
+
+def decrypt_id_number(blob: bytes) -> str:
+    return _open(blob, _ID_AAD)
+
+
+def encrypt_phone(number: str) -> bytes:
+    return _seal(number, _PHONE_AAD)
+
+
+def decrypt_phone(blob: bytes) -> str:
+    return _open(blob, _PHONE_AAD)
+
+
+def _seal(text: str, aad: bytes) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     root = settings.ZHENXING_DATA_KEY
     nonce = os.urandom(12)
     sealed = AESGCM(_cipher_keys_by_fingerprint((root,))[_fingerprint(root)]).encrypt(
-        nonce, number.encode("ascii"), _ID_AAD
+        nonce, text.encode("utf-8"), aad
     )
     return _CIPHER_VERSION + _fingerprint(root) + nonce + sealed
 
 
-def decrypt_id_number(blob: bytes) -> str:
+def _open(blob: bytes, aad: bytes) -> str:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     data = bytes(blob)
@@ -92,7 +111,7 @@ def decrypt_id_number(blob: bytes) -> str:
     key = keys.get(data[1:5])
     if key is None:
         raise ValueError("encrypted under a key this server does not have (ZHENXING_DATA_KEY_PREVIOUS?)")
-    return AESGCM(key).decrypt(data[5:17], data[17:], _ID_AAD).decode("ascii")
+    return AESGCM(key).decrypt(data[5:17], data[17:], aad).decode("utf-8")
 
 
 def is_under_current_key(blob: bytes) -> bool:

@@ -67,8 +67,15 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
     {
         "kind": "step_deadlines",
         "year": None,
-        "value": {"analysis": 5, "investigation": 3, "review_meeting": 5, "notice": 5, "whole_procedure": 20},
-        "document": "POLICY.md P8（默认时限；全程20个工作日取自海南规定，大理规定未核实）",
+        "value": {
+            "analysis": 5,
+            "investigation": 3,
+            "review_meeting": 5,
+            "notice": 5,
+            "whole_procedure": 20,
+            "application_settle_days": 10,
+        },
+        "document": "POLICY.md P8（默认时限；全程20个工作日取自海南规定，大理规定未核实；申报10日未办结上报乡镇、县，依云南省政府救助平台规则）",
         "verified": False,
         "note": "P8: working days.",
     },

@@ -1,0 +1,37 @@
+"""The shared kernel's tables: the working-day calendar (P8)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up working days are known (published by the State Council)."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    source = models.CharField("来源", max_length=200)
+    loaded_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "节假日年度"
+        verbose_name_plural = "节假日年度"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the weekend rule: a public holiday on a weekday, or a make-up working day."""
+
+    day = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("上班", help_text="勾选：调休上班日；不勾选：法定节假日")
+    name = models.CharField("节日", max_length=40)
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}{'（调休上班）' if self.is_working_day else ''}"

@@ -1,0 +1,60 @@
+"""What a decision keeps (P8, P13): the inputs the policy engine saw, its verdict, and the versions of every
+parameter it used — so that it can be explained years later, after the parameters have changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from zhenxing.common.errors import InvalidInput
+from zhenxing.policy import selectors as policy_selectors
+from zhenxing.policy.contract import evaluate_with_parameters, response_body
+from zhenxing.policy.enums import ParameterKind
+from zhenxing.registry import facts
+from zhenxing.registry.selectors import household_years
+
+if TYPE_CHECKING:
+    from zhenxing.registry.models import Household
+
+
+def _json(value: Any) -> Any:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def step_deadlines() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The step limits in force and how to cite them."""
+    parameter = policy_selectors.parameter_for(ParameterKind.STEP_DEADLINES, year=2000)
+    return dict(parameter.value), {"id": parameter.pk, "version": parameter.version}
+
+
+def policy_decision(household: Household | None) -> dict[str, Any]:
+    """The policy engine on the household's latest year: inputs, verdict, parameter versions. A household
+    without a yearly record, or a year without a configured line, is recorded as such (no verdict)."""
+    if household is None:
+        return {"verdict": None, "note": "尚未关联农户"}
+    years = list(household_years(household)[:1])
+    if not years:
+        return {"verdict": None, "note": "该户没有年度收支记录"}
+    record = years[0]
+    stored = facts.policy_household(household, record)
+    try:
+        evaluation = evaluate_with_parameters(stored, year=record.year)
+    except InvalidInput as error:
+        return {"verdict": None, "note": error.message, "year": record.year}
+    verdict = response_body(evaluation)
+    return {
+        "year": record.year,
+        "household_id": household.pk,
+        "inputs": _json(dataclasses.asdict(stored)),
+        "verdict": _json({key: value for key, value in verdict.items() if key != "parameters"}),
+        "parameters": _json(verdict["parameters"]),
+    }
+
+
+def suggested_classification(decision: dict[str, Any]) -> tuple[str, list[str]]:
+    """The type and risk types the policy engine suggests (empty when it had no verdict)."""
+    verdict = decision.get("verdict") or {}
+    return str(verdict.get("suggested_type") or ""), list(verdict.get("risk_types") or [])

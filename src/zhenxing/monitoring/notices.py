@@ -1,0 +1,127 @@
+"""评议公示 (P8 step 4): a village lists one or more cases on a notice, posts it for the notice period in
+working days, and records objections and how they were resolved. The township step waits for both."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from zhenxing.accounts.enums import Role
+from zhenxing.audit import services as audit
+from zhenxing.common import clock
+from zhenxing.common.calendar import work_calendar
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.workdays import add_working_days
+from zhenxing.monitoring.decisions import step_deadlines
+from zhenxing.monitoring.enums import CaseStatus, ObjectionStatus
+from zhenxing.monitoring.models import Case, Notice, NoticeEntry, Objection
+from zhenxing.policy.rules.procedure import notice_period_days
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+    from zhenxing.divisions.models import Division
+
+
+def _require_village(actor: User) -> None:
+    if actor.role != Role.VILLAGE:
+        raise PermissionDenied("公示由村级发布和管理")
+
+
+def notice_create(*, actor: User, village: Division, cases: list[Case], title: str, object_to: str) -> Notice:
+    """A draft notice for one or more cases of one village, all at 评议公示 with their meeting held."""
+    _require_village(actor)
+    problems = []
+    if not cases:
+        problems.append(ErrorDetail(("cases",), "required", "请选择要公示的农户"))
+    if len(object_to.strip()) < 4:
+        problems.append(ErrorDetail(("object_to",), "required", "请填写异议受理单位和电话"))
+    for case in cases:
+        if case.village_id != village.code or case.status != CaseStatus.REVIEW:
+            problems.append(ErrorDetail(("cases",), "not_ready", f"案件 {case.pk} 不在本村的评议公示环节"))
+        elif case.meeting_on is None:
+            problems.append(ErrorDetail(("cases",), "no_meeting", f"案件 {case.pk} 尚未录入评议会"))
+    if problems:
+        raise InvalidInput(problems)
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            village=village, title=title.strip() or f"{village.name}防止返贫监测对象识别公示",
+            object_to=object_to.strip(), created_by=actor,
+        )  # fmt: skip
+        NoticeEntry.objects.bulk_create([NoticeEntry(notice=notice, case=case) for case in cases])
+        audit.record(
+            actor=actor, action="notice.create", target=notice, division=village,
+            new={"cases": [case.pk for case in cases]},
+        )  # fmt: skip
+    return notice
+
+
+def notice_period(posted_on: datetime.date) -> tuple[datetime.date, bool]:
+    """The last day of the notice: the posting day counts as the first day when it is a working day."""
+    calendar = work_calendar()
+    limits, _ = step_deadlines()
+    days = notice_period_days(limits)
+    first_counts = calendar.is_working_day(posted_on)
+    deadline = add_working_days(calendar, posted_on, days - 1 if first_counts else days)
+    return deadline.day, deadline.provisional
+
+
+def notice_post(*, actor: User, notice: Notice) -> Notice:
+    _require_village(actor)
+    today = clock.today()
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.posted_on is not None:
+            raise Conflict("该公示已发布")
+        locked.posted_on = today
+        locked.ends_on, locked.ends_provisional = notice_period(today)
+        locked.save(update_fields=["posted_on", "ends_on", "ends_provisional"])
+        audit.record(
+            actor=actor, action="notice.post", target=locked, division=locked.village, old={"posted_on": None},
+            new={"posted_on": str(today), "ends_on": str(locked.ends_on)},
+        )  # fmt: skip
+    return locked
+
+
+def objection_record(
+    *, actor: User, notice: Notice, case: Case, raised_by: str, content: str, received_on: datetime.date
+) -> Objection:
+    """An objection raised against a household on a posted notice; it blocks the township step until resolved."""
+    if actor.role not in (Role.VILLAGE, Role.TOWNSHIP):
+        raise PermissionDenied("异议由村级或乡镇登记")
+    if notice.posted_on is None:
+        raise Conflict("公示尚未发布")
+    if not notice.entries.filter(case=case).exists():
+        raise InvalidInput([ErrorDetail(("case",), "not_listed", "该户不在本公示中")])
+    if len(content.strip()) < 2:
+        raise InvalidInput([ErrorDetail(("content",), "required", "请填写异议内容")])
+    with transaction.atomic():
+        objection = Objection.objects.create(
+            notice=notice, case=case, raised_by=raised_by.strip() or "匿名", content=content.strip(),
+            received_on=received_on, recorded_by=actor,
+        )  # fmt: skip
+        audit.record(
+            actor=actor, action="objection.create", target=objection, division=notice.village,
+            new={"notice": notice.pk, "case": case.pk, "received_on": str(received_on)},
+        )  # fmt: skip
+    return objection
+
+
+def objection_resolve(*, actor: User, objection: Objection, resolution: str) -> Objection:
+    if actor.role not in (Role.VILLAGE, Role.TOWNSHIP):
+        raise PermissionDenied("异议由村级或乡镇处理")
+    if len(resolution.strip()) < 2:
+        raise InvalidInput([ErrorDetail(("resolution",), "required", "请填写核实和处理结果")])
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().select_related("notice__village").get(pk=objection.pk)
+        if locked.status != ObjectionStatus.OPEN:
+            raise Conflict("该异议已处理")
+        locked.status, locked.resolution = ObjectionStatus.RESOLVED, resolution.strip()
+        locked.resolved_at, locked.resolved_by = clock.now(), actor
+        locked.save(update_fields=["status", "resolution", "resolved_at", "resolved_by"])
+        audit.record(
+            actor=actor, action="objection.resolve", target=locked, division=locked.notice.village,
+            old={"status": ObjectionStatus.OPEN}, new={"status": locked.status}, reason=resolution.strip()[:200],
+        )  # fmt: skip
+    return locked

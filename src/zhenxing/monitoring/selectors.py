@@ -1,0 +1,94 @@
+"""Scoped reads of cases, notices and the queues built on them."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from zhenxing.accounts.enums import Role
+from zhenxing.accounts.scoping import restrict_to_scope
+from zhenxing.common.errors import not_found
+from zhenxing.monitoring.decisions import step_deadlines
+from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
+from zhenxing.monitoring.models import Case, Notice, Objection
+from zhenxing.monitoring.transitions import STEP_ROLE
+from zhenxing.policy.rules.procedure import application_settle_days
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+
+
+def case_list_for_user(*, user: User) -> QuerySet[Case]:
+    return restrict_to_scope(
+        Case.objects.all(), user=user, division_field="village", household_field="household"
+    )
+
+
+def case_get_for_user(*, user: User, pk: int) -> Case:
+    case = case_list_for_user(user=user).select_related("household", "village").filter(pk=pk).first()
+    if case is None:
+        raise not_found()
+    return case
+
+
+def overdue_filter(today: datetime.date) -> Q:
+    return Q(status__in=OPEN_STATUSES) & (Q(step_due__lt=today) | Q(due__lt=today))
+
+
+def unsettled_filter(today: datetime.date) -> Q:
+    """Applications still at 申报 past the settle limit (the Yunnan 10-day rule)."""
+    limits, _ = step_deadlines()
+    cutoff = today - datetime.timedelta(days=application_settle_days(limits))
+    return Q(status=CaseStatus.APPLICATION, step_started_on__lte=cutoff)
+
+
+def queue_for_user(*, user: User, today: datetime.date) -> QuerySet[Case]:
+    """待办: the cases whose current step is the user's role's, and for townships and counties also the
+    applications left unsettled past the limit in their area."""
+    steps = [step for step, role in STEP_ROLE.items() if role == user.role]
+    condition = Q(status__in=steps)
+    if user.role in (Role.TOWNSHIP, Role.COUNTY):
+        condition |= unsettled_filter(today)
+    return case_list_for_user(user=user).filter(condition)
+
+
+def overdue_ranking(*, user: User, today: datetime.date) -> list[tuple[str, int]]:
+    """Townships by number of overdue open cases, most first (codes; names are looked up by the view)."""
+    codes = case_list_for_user(user=user).filter(overdue_filter(today)).values_list("village_id", flat=True)
+    return Counter(str(code)[:9] for code in codes).most_common()
+
+
+def notice_list_for_user(*, user: User) -> QuerySet[Notice]:
+    return restrict_to_scope(Notice.objects.all(), user=user, division_field="village")
+
+
+def notice_get_for_user(*, user: User, pk: int) -> Notice:
+    notice = notice_list_for_user(user=user).select_related("village").filter(pk=pk).first()
+    if notice is None:
+        raise not_found()
+    return notice
+
+
+def objection_get_for_user(*, user: User, pk: int) -> Objection:
+    objection = (
+        Objection.objects.filter(notice__in=notice_list_for_user(user=user))
+        .select_related("notice")
+        .filter(pk=pk)
+        .first()
+    )
+    if objection is None:
+        raise not_found()
+    return objection
+
+
+def roster_for_user(*, user: User) -> QuerySet[Case]:
+    """监测对象: confirmed cases in scope."""
+    return (
+        case_list_for_user(user=user)
+        .filter(status=CaseStatus.CONFIRMED)
+        .select_related("household", "village")
+        .order_by("village_id", "identified_on", "pk")
+    )

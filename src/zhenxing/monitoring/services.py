@@ -1,0 +1,352 @@
+"""Identification cases (P8): opening from every channel, moving through the steps with working-day
+deadlines, visits, the review meeting, green-channel measures and the 10-day escalation. Each write is one
+transaction with its audit event."""
+
+from __future__ import annotations
+
+import datetime
+import uuid as uuid_module
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+
+from zhenxing.accounts.enums import Role
+from zhenxing.audit import services as audit
+from zhenxing.common import clock
+from zhenxing.common.calendar import work_calendar
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.workdays import WorkCalendar, add_working_days
+from zhenxing.monitoring import transitions
+from zhenxing.monitoring.decisions import policy_decision, step_deadlines, suggested_classification
+from zhenxing.monitoring.enums import (
+    GREEN_CHANNEL_RISKS,
+    MEASURE_CATEGORIES,
+    OPEN_STATUSES,
+    STEP_LIMIT_KEYS,
+    CaseSource,
+    CaseStatus,
+    MonitoringType,
+    ObjectionStatus,
+)
+from zhenxing.monitoring.models import Case, CaseStep, Measure, Visit
+from zhenxing.policy.rules.procedure import application_settle_days, step_limit_days, whole_procedure_days
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+    from zhenxing.divisions.models import Division
+    from zhenxing.registry.models import Household
+    from zhenxing.screening.models import Lead
+
+S = CaseStatus
+
+
+def _invalid(field: str, code: str, message: str) -> InvalidInput:
+    return InvalidInput([ErrorDetail((field,), code, message)])
+
+
+def _enter_step(case: Case, *, today: datetime.date, calendar: WorkCalendar, limits: dict[str, Any]) -> None:
+    case.step_started_on = today
+    days = step_limit_days(STEP_LIMIT_KEYS.get(case.status), limits)  # type: ignore[call-overload]
+    if days is None:
+        case.step_due, case.step_due_provisional = None, False
+    else:
+        deadline = add_working_days(calendar, today, days)
+        case.step_due, case.step_due_provisional = deadline.day, deadline.provisional
+
+
+def _ensure_no_open_case(household: Household | None, *, except_pk: int | None = None) -> None:
+    if household is None:
+        return
+    existing = Case.objects.filter(household=household, status__in=[*OPEN_STATUSES, S.CONFIRMED])
+    if except_pk is not None:
+        existing = existing.exclude(pk=except_pk)
+    if (found := existing.first()) is not None:
+        raise Conflict(f"该户已有未办结的识别案件（编号 {found.pk}，{found.get_status_display()}）")
+
+
+def case_open(
+    *, actor: User | None, village: Division, source: CaseSource, household: Household | None = None,
+    lead: Lead | None = None, summary: str = "", actor_label: str | None = None,
+) -> Case:  # fmt: skip
+    """申报 / 发现 (P8 step 1) from any channel; the village finds it in its inbox."""
+    if household is not None and household.village_id != village.code:
+        raise _invalid("village", "village_mismatch", "农户不属于所选行政村")
+    now, today = clock.now(), clock.today()
+    limits, _ = step_deadlines()
+    calendar = work_calendar()
+    whole = add_working_days(calendar, today, whole_procedure_days(limits))
+    with transaction.atomic():
+        _ensure_no_open_case(household)
+        case = Case(
+            household=household, village=village, source=source, lead=lead, summary=summary.strip(),
+            opened_at=now, opened_by=actor, due=whole.day, due_provisional=whole.provisional, step_started_on=today,
+        )  # fmt: skip
+        _enter_step(case, today=today, calendar=calendar, limits=limits)
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError:  # a concurrent opening won the race for the household
+            raise Conflict("该户已有未办结的识别案件") from None
+        audit.record(
+            actor=actor, action="case.open", target=case, division=village, actor_label=actor_label,
+            new={"source": source, "household": household.pk if household else None, "due": str(case.due)},
+        )  # fmt: skip
+    return case
+
+
+def case_open_for_household(*, actor: User, household: Household, summary: str) -> Case:
+    """干部排查: a cadre raises a case for a household in the registry."""
+    if len(summary.strip()) < 2:
+        raise _invalid("summary", "required", "请填写排查发现的困难情况")
+    return case_open(
+        actor=actor, village=household.village, source=CaseSource.CADRE, household=household, summary=summary
+    )
+
+
+def case_open_from_lead(*, actor: User, lead: Lead, note: str = "") -> Case:
+    """部门筛查: 核实纳入 on a lead opens the household's case, both or neither."""
+    from zhenxing.screening.services import lead_confirm
+
+    with transaction.atomic():
+        confirmed = lead_confirm(actor=actor, lead=lead, note=note)
+        household = confirmed.household
+        rules = "、".join(confirmed.signals.values_list("rule_name", flat=True))
+        return case_open(
+            actor=actor, village=household.village, source=CaseSource.DEPARTMENT, household=household,
+            lead=confirmed, summary=f"部门筛查预警（{confirmed.grade}色）：{rules}。{note}".strip(),
+        )  # fmt: skip
+
+
+def case_link_household(*, actor: User, case: Case, household: Household) -> Case:
+    """研判: attach the registry household to a case opened without one (a portal application)."""
+    if case.status not in (S.APPLICATION, S.ANALYSIS):
+        raise Conflict("只能在申报或研判环节关联农户")
+    if household.village_id != case.village_id:
+        raise _invalid("household", "village_mismatch", "农户不属于本案件所在行政村")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        _ensure_no_open_case(household, except_pk=locked.pk)
+        old = locked.household_id
+        locked.household = household
+        locked.save(update_fields=["household", "updated_at"])
+        audit.record(
+            actor=actor, action="case.link_household", target=locked, division=locked.village,
+            old={"household": old}, new={"household": household.pk},
+        )  # fmt: skip
+    return locked
+
+
+def _check_review_done(case: Case, today: datetime.date) -> None:
+    """P8: the township step starts only after the review meeting and a notice period that has ended, and
+    not while an objection is open."""
+    if case.meeting_on is None:
+        raise Conflict("尚未召开评议会：请先录入评议会日期和记录")
+    ended = case.notices.filter(posted_on__isnull=False, ends_on__lt=today).exists()
+    if not ended:
+        running = case.notices.filter(posted_on__isnull=False).order_by("-ends_on").first()
+        if running is None:
+            raise Conflict("尚未公示：请先将本户列入公示并发布")
+        raise Conflict(f"公示期至 {running.ends_on:%Y年%m月%d日} 结束，期满后方可报乡镇审核")
+    if case.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise Conflict("公示期间有未处理的异议，处理完毕后方可报乡镇审核")
+
+
+def _classification(
+    decision: dict[str, Any], monitoring_type: str | None, risk_types: list[str] | None, change_reason: str
+) -> tuple[str, list[str], dict[str, Any]]:
+    """County confirmation: the policy engine's suggestion unless changed, and a change needs a reason."""
+    suggested_type, suggested_risks = suggested_classification(decision)
+    chosen_type = monitoring_type or suggested_type
+    chosen_risks = list(risk_types) if risk_types is not None else suggested_risks
+    if chosen_type not in MonitoringType.values:
+        raise _invalid("monitoring_type", "required", "请选择监测对象类型")
+    if not chosen_risks or len(chosen_risks) > 5:
+        raise _invalid("risk_types", "invalid", "风险类型须选1至5项")
+    changed = chosen_type != suggested_type or sorted(chosen_risks) != sorted(suggested_risks)
+    if changed and len(change_reason.strip()) < 2:
+        raise _invalid("change_reason", "required", "类型或风险类型与系统研判结果不同，须填写调整理由")
+    record = {"suggested": {"type": suggested_type, "risk_types": suggested_risks}, "changed": changed}
+    if changed:
+        record["change_reason"] = change_reason.strip()
+    return chosen_type, chosen_risks, record
+
+
+def case_move(
+    *, actor: User, case: Case, to: str, findings: str = "", monitoring_type: str | None = None,
+    risk_types: list[str] | None = None, change_reason: str = "",
+) -> Case:  # fmt: skip
+    """Do the current step and move the case on (or end it). The declared table decides who may; each step's
+    own conditions are checked here; the step is recorded with its deadline and, for decisions, a snapshot
+    of the inputs, the parameter versions and the verdict."""
+    today, now = clock.today(), clock.now()
+    limits, limits_version = step_deadlines()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("household", "village").get(pk=case.pk)
+        old_status = locked.status
+        move = transitions.move(locked, to=to, role=actor.role)
+        decision: dict[str, Any] = {}
+        update = ["status", "step_started_on", "step_due", "step_due_provisional", "updated_at"]
+        if to == S.REJECTED:
+            if len(findings.strip()) < 2:
+                raise _invalid("findings", "required", "不予纳入须填写理由（申请人可以看到）")
+            decision = policy_decision(locked.household)
+            locked.rejection_reason, locked.closed_at = findings.strip(), now
+            update += ["rejection_reason", "closed_at"]
+        elif old_status == S.ANALYSIS and to == S.INVESTIGATION:
+            if locked.household is None:
+                raise Conflict("请先关联农户台账中的农户，再完成研判")
+            if len(findings.strip()) < 2:
+                raise _invalid("findings", "required", "请填写研判意见（含部门信息比对结果）")
+            decision = policy_decision(locked.household)
+        elif old_status == S.INVESTIGATION:
+            if not locked.visits.filter(authorization_signed=True).exists():
+                raise Conflict("尚无签署了核查授权书的实地调查记录")
+        elif old_status == S.REVIEW and to == S.TOWNSHIP_REVIEW:
+            _check_review_done(locked, today)
+        elif to == S.CONFIRMED:
+            decision = policy_decision(locked.household)
+            chosen_type, chosen_risks, classification = _classification(
+                decision, monitoring_type, risk_types, change_reason
+            )
+            decision["classification"] = classification
+            locked.monitoring_type, locked.risk_types = chosen_type, chosen_risks
+            locked.identified_on, locked.closed_at = today, now
+            update += ["monitoring_type", "risk_types", "identified_on", "closed_at"]
+        decision["step_deadlines"] = limits_version
+        step = CaseStep.objects.create(
+            case=locked, step=old_status, outcome=to, action=move.label, actor=actor, actor_role=actor.role,
+            done_at=now, started_on=locked.step_started_on, due_on=locked.step_due,
+            due_provisional=locked.step_due_provisional,
+            overdue=locked.step_due is not None and today > locked.step_due, findings=findings.strip(),
+            decision=decision,
+        )  # fmt: skip
+        _enter_step(locked, today=today, calendar=work_calendar(), limits=limits)
+        locked.save(update_fields=update)
+        new: dict[str, Any] = {"status": to, "step": step.pk}
+        if to == S.CONFIRMED:
+            new |= {"monitoring_type": locked.monitoring_type, "risk_types": locked.risk_types}
+        audit.record(
+            actor=actor, action=f"case.{move.target}" if to in (S.CONFIRMED, S.REJECTED) else "case.move",
+            target=locked, division=locked.village, old={"status": old_status}, new=new,
+            reason=change_reason.strip() if to == S.CONFIRMED else findings.strip()[:200],
+        )  # fmt: skip
+    return locked
+
+
+def case_record_meeting(*, actor: User, case: Case, held_on: datetime.date, minutes: str) -> Case:
+    """评议会 (P8 step 4): the village review meeting with its minutes."""
+    if actor.role != transitions.STEP_ROLE.get(S.REVIEW):
+        raise PermissionDenied("评议会由村级录入")
+    if len(minutes.strip()) < 4:
+        raise _invalid("minutes", "required", "请填写评议会记录（参会人员、评议意见）")
+    if held_on > clock.today():
+        raise _invalid("held_on", "future", "评议会日期不能晚于今天")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != S.REVIEW:
+            raise Conflict("只有处于评议公示环节的案件可以录入评议会")
+        old = {"meeting_on": str(locked.meeting_on) if locked.meeting_on else None}
+        locked.meeting_on, locked.meeting_minutes = held_on, minutes.strip()
+        locked.save(update_fields=["meeting_on", "meeting_minutes", "updated_at"])
+        audit.record(
+            actor=actor, action="case.meeting", target=locked, division=locked.village, old=old,
+            new={"meeting_on": str(held_on)},
+        )  # fmt: skip
+    return locked
+
+
+def visit_record(
+    *, actor: User, case: Case, client_uuid: uuid_module.UUID, visited_at: datetime.datetime, place: str,
+    findings: str, authorization_signed: bool,
+) -> tuple[Visit, bool]:  # fmt: skip
+    """实地调查 (P8 step 3). Idempotent on the client's UUID: the same visit synced twice is stored once.
+    Returns the visit and whether it was created now."""
+    if actor.role != Role.VILLAGE:
+        raise PermissionDenied("实地调查由村级（帮扶干部、驻村工作队）录入")
+    existing = Visit.objects.filter(uuid=client_uuid).first()
+    if existing is not None:
+        if existing.case_id != case.pk:
+            raise Conflict("该编号的走访记录属于另一个案件")
+        return existing, False
+    if len(place.strip()) < 2 or len(findings.strip()) < 4:
+        raise _invalid("findings", "required", "请填写走访地点和核实情况")
+    if case.status not in OPEN_STATUSES:
+        raise Conflict("案件已办结，不能再录入走访")
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            uuid=client_uuid, case=case, household=case.household, visited_by=actor, visited_at=visited_at,
+            place=place.strip(), findings=findings.strip(), authorization_signed=authorization_signed,
+        )  # fmt: skip
+        audit.record(
+            actor=actor, action="visit.create", target=visit, division=case.village,
+            new={"case": case.pk, "visited_at": visited_at.isoformat(), "authorization_signed": authorization_signed},
+        )  # fmt: skip
+    return visit, True
+
+
+def case_green_channel(*, actor: User, case: Case, reason: str) -> Case:
+    """P8 green channel: a disaster or accident case may get measures before it is confirmed."""
+    if actor.role not in transitions.STEP_ROLE.values():
+        raise PermissionDenied("您的角色不能开启绿色通道")
+    if len(reason.strip()) < 2:
+        raise _invalid("reason", "required", "请填写开启绿色通道的理由（灾害或意外事故情况）")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status not in OPEN_STATUSES:
+            raise Conflict("案件已办结")
+        locked.green_channel, locked.green_channel_reason = True, reason.strip()[:200]
+        locked.save(update_fields=["green_channel", "green_channel_reason", "updated_at"])
+        audit.record(
+            actor=actor, action="case.green_channel", target=locked, division=locked.village,
+            old={"green_channel": False}, new={"green_channel": True, "risks": list(GREEN_CHANNEL_RISKS)},
+            reason=reason.strip(),
+        )  # fmt: skip
+    return locked
+
+
+def measure_record(
+    *, actor: User, case: Case, category: str, content: str, started_on: datetime.date
+) -> Measure:
+    if category not in MEASURE_CATEGORIES:
+        raise _invalid("category", "invalid", "请选择帮扶措施类别")
+    if len(content.strip()) < 2:
+        raise _invalid("content", "required", "请填写措施内容")
+    before = case.status != S.CONFIRMED
+    if before and not case.green_channel:
+        raise Conflict("确定纳入前录入帮扶措施须先开启绿色通道（仅限灾害、意外事故）")
+    if case.status == S.REJECTED:
+        raise Conflict("案件未纳入监测")
+    with transaction.atomic():
+        measure = Measure.objects.create(
+            case=case, category=category, content=content.strip(), started_on=started_on,
+            before_confirmation=before, recorded_by=actor,
+        )  # fmt: skip
+        audit.record(
+            actor=actor, action="measure.create", target=measure, division=case.village,
+            new={"case": case.pk, "category": category, "before_confirmation": before},
+        )  # fmt: skip
+    return measure
+
+
+def cases_escalate(*, today: datetime.date | None = None) -> int:
+    """Applications not settled (still at 申报) after the settle limit go up to the township and county
+    (recorded once per case). Run daily (`zhenxing cases escalate`)."""
+    day = today or clock.today()
+    limits, _ = step_deadlines()
+    cutoff = day - datetime.timedelta(days=application_settle_days(limits))
+    escalated = 0
+    for case in Case.objects.filter(
+        status=S.APPLICATION, escalated_at__isnull=True, step_started_on__lte=cutoff
+    ).select_related("village"):
+        with transaction.atomic():
+            updated = Case.objects.filter(pk=case.pk, escalated_at__isnull=True).update(
+                escalated_at=clock.now()
+            )
+            if updated:
+                audit.record(
+                    actor=None, action="case.escalate", target=case, division=case.village,
+                    new={"opened": str(case.step_started_on), "limit_days": application_settle_days(limits)},
+                    actor_label="system",
+                )  # fmt: skip
+                escalated += 1
+    return escalated
