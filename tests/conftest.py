@@ -33,6 +33,20 @@ def shipped_data(django_db_blocker: object) -> None:
         divisions_load(actor=None)
     ship_parameters(Parameter)
     ship_default_rules(RuleSet, Rule)
+    from zhenxing.common.calendar import calendar_load
+    from zhenxing.common.models import CalendarDay, CalendarYear
+
+    calendar_load(CalendarDay, CalendarYear)
+
+
+@pytest.fixture
+def clock_at() -> object:
+    """Move the process clock for a test (deadlines, notice periods, escalation); put back afterwards."""
+    from zhenxing.common import clock
+
+    clock.set_offset(__import__("datetime").timedelta(0))
+    yield clock.travel_to
+    clock.set_offset(__import__("datetime").timedelta(0))
 
 
 @pytest.fixture

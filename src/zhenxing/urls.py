@@ -18,6 +18,8 @@ urlpatterns = [
     path("imports/", include("zhenxing.transfer.urls")),
     path("feeds/", include("zhenxing.feeds.urls")),
     path("leads/", include("zhenxing.screening.urls")),
+    path("cases/", include("zhenxing.monitoring.urls")),
+    path("apply/", include("zhenxing.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,8 @@ from zhenxing.accounts.capabilities import Capability, capabilities_of
 # (label, url name, capability needed or None for every signed-in user)
 NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("首页", "home", None),
+    ("识别案件", "monitoring:list", Capability.VIEW_REGISTRY),
+    ("公示", "monitoring:notices", Capability.VIEW_REGISTRY),
     ("预警线索", "screening:list", Capability.VIEW_REGISTRY),
     ("范围测算", "screening:what_if", Capability.VIEW_REGISTRY),
     ("部门数据", "feeds:list", Capability.PUSH_FEEDS),

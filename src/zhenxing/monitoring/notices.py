@@ -32,6 +32,7 @@ def _require_village(actor: User) -> None:
 def notice_create(*, actor: User, village: Division, cases: list[Case], title: str, object_to: str) -> Notice:
     """A draft notice for one or more cases of one village, all at 评议公示 with their meeting held."""
     _require_village(actor)
+    cases = list(Case.objects.filter(pk__in=[case.pk for case in cases]).order_by("pk"))  # as stored now
     problems = []
     if not cases:
         problems.append(ErrorDetail(("cases",), "required", "请选择要公示的农户"))

@@ -350,3 +350,34 @@ def cases_escalate(*, today: datetime.date | None = None) -> int:
                 )  # fmt: skip
                 escalated += 1
     return escalated
+
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = ("image/", "application/pdf")
+
+
+def attachments_add(
+    *, actor: User, case: Case, files: list[Any], kind: str = "photo", visit: Visit | None = None,
+    step: CaseStep | None = None,
+) -> list[Any]:  # fmt: skip
+    """Photos and scanned forms for a case, a visit or a step: images or PDF, at most 10 MB each."""
+    from zhenxing.monitoring.models import Attachment
+
+    for upload in files:
+        if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
+            raise _invalid("files", "too_large", f"附件“{upload.name}”超过10MB")
+        if not str(upload.content_type or "").startswith(ATTACHMENT_TYPES):
+            raise _invalid("files", "bad_type", f"附件“{upload.name}”不是图片或PDF")
+    stored = []
+    with transaction.atomic():
+        for upload in files:
+            attachment = Attachment.objects.create(
+                file=upload, kind=kind, name=str(upload.name)[:200], content_type=str(upload.content_type),
+                size=int(upload.size or 0), case=case, visit=visit, step=step, uploaded_by=actor,
+            )  # fmt: skip
+            audit.record(
+                actor=actor, action="attachment.create", target=attachment, division=case.village,
+                new={"case": case.pk, "kind": kind, "size": attachment.size},
+            )  # fmt: skip
+            stored.append(attachment)
+    return stored

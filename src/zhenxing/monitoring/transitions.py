@@ -10,7 +10,7 @@ from zhenxing.monitoring.models import Case
 
 S = CaseStatus
 VILLAGE_STEPS = (S.APPLICATION, S.ANALYSIS, S.INVESTIGATION, S.REVIEW)
-STEP_ROLE = {
+STEP_ROLE: dict[str, str] = {
     **dict.fromkeys(VILLAGE_STEPS, Role.VILLAGE),
     S.TOWNSHIP_REVIEW: Role.TOWNSHIP,
     S.COUNTY_DECISION: Role.COUNTY,

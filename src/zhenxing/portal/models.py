@@ -25,8 +25,9 @@ class Application(models.Model):
     reporter_relation = models.CharField("代举人与申请人关系", max_length=20, blank=True)
     photo = models.FileField(upload_to="applications/%Y/%m/", null=True, blank=True)
     ip_hash = models.CharField(max_length=64, db_index=True, editable=False)
-    case = models.OneToOneField(
-        "monitoring.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="application"
+    # several applications may land on one open case (a household and a neighbour both ask)
+    case = models.ForeignKey(
+        "monitoring.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
     created_at = models.DateTimeField("提交时间", db_index=True)
 

@@ -1,0 +1,142 @@
+"""Notice pages (评议公示) and the monitoring-object roster export."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhenxing.accounts.enums import Role
+from zhenxing.common import clock
+from zhenxing.common.errors import not_found
+from zhenxing.common.http import xlsx_response
+from zhenxing.monitoring import notices as services
+from zhenxing.monitoring import selectors
+from zhenxing.monitoring.enums import CaseStatus
+from zhenxing.monitoring.forms import NoticeForm, ObjectionForm, ResolveForm
+from zhenxing.monitoring.pdf import notice_context, notice_pdf
+from zhenxing.monitoring.roster import roster_workbook
+from zhenxing.monitoring.views import _attempt, _require_view
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    user = _require_view(request)
+    form = NoticeForm(request.POST or None)
+    ready = selectors.case_list_for_user(user=user).filter(status=CaseStatus.REVIEW, meeting_on__isnull=False)
+    if request.method == "POST" and form.is_valid():
+        chosen = list(ready.filter(pk__in=request.POST.getlist("cases")).select_related("village"))
+        village = chosen[0].village if chosen else user.jurisdiction
+        created: list[int] = []
+        if village is not None and _attempt(
+            request,
+            lambda: created.append(
+                services.notice_create(
+                    actor=user, village=village, cases=chosen, title=form.cleaned_data["title"],
+                    object_to=form.cleaned_data["object_to"],
+                ).pk
+            ),
+            "已生成公示（尚未发布）",
+        ):  # fmt: skip
+            return redirect("monitoring:notice", pk=created[0])
+    return render(
+        request,
+        "monitoring/notices.html",
+        {
+            "notices": selectors.notice_list_for_user(user=user).select_related("village").order_by("-pk")[:100],
+            "ready": ready.select_related("household"), "form": form, "can_create": user.role == Role.VILLAGE,
+            "today": clock.today(),
+        },
+    )  # fmt: skip
+
+
+@login_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    notice = selectors.notice_get_for_user(user=user, pk=pk)
+    return render(
+        request,
+        "monitoring/notice.html",
+        {
+            **notice_context(notice), "objections": notice.objections.select_related("case").order_by("pk"),
+            "objection_form": ObjectionForm(initial={"received_on": clock.today()}), "resolve_form": ResolveForm(),
+            "today": clock.today(), "can_manage": user.role in (Role.VILLAGE, Role.TOWNSHIP),
+            "can_post": user.role == Role.VILLAGE and notice.posted_on is None,
+        },
+    )  # fmt: skip
+
+
+@login_required
+def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get_for_user(user=_require_view(request), pk=pk)
+    return render(request, "monitoring/notice_print.html", notice_context(notice))
+
+
+@login_required
+def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get_for_user(user=_require_view(request), pk=pk)
+    response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title)}.pdf"
+    return response
+
+
+@login_required
+@require_POST
+def notice_post(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    notice = selectors.notice_get_for_user(user=user, pk=pk)
+    _attempt(request, lambda: services.notice_post(actor=user, notice=notice), "公示已发布")
+    return redirect("monitoring:notice", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    notice = selectors.notice_get_for_user(user=user, pk=pk)
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写异议内容和收到日期")
+        return redirect("monitoring:notice", pk=pk)
+    data = form.cleaned_data
+    case = notice.cases.filter(pk=data["case"]).first()
+    if case is None:
+        raise not_found()
+    _attempt(
+        request,
+        lambda: services.objection_record(
+            actor=user,
+            notice=notice,
+            case=case,
+            raised_by=data["raised_by"],
+            content=data["content"],
+            received_on=data["received_on"],
+        ),
+        "已登记异议",
+    )
+    return redirect("monitoring:notice", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    objection = selectors.objection_get_for_user(user=user, pk=pk)
+    _attempt(
+        request,
+        lambda: services.objection_resolve(
+            actor=user, objection=objection, resolution=request.POST.get("resolution", "")
+        ),
+        "异议已处理",
+    )
+    return redirect("monitoring:notice", pk=objection.notice_id)
+
+
+@login_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    user = _require_view(request)
+    return xlsx_response(roster_workbook(selectors.roster_for_user(user=user)), "防止返贫监测对象名册.xlsx")

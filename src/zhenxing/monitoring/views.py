@@ -1,0 +1,259 @@
+"""Case pages: the queue (village inbox, township and county queues), the case with its timeline, and one
+POST endpoint per kind of step. Each view: parse, fetch through a scoped selector, call one service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.requests import request_user
+from zhenxing.common import clock
+from zhenxing.common.errors import DomainError, PermissionDenied, not_found
+from zhenxing.divisions.models import Division
+from zhenxing.monitoring import selectors, services
+from zhenxing.monitoring.decisions import policy_decision, suggested_classification
+from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
+from zhenxing.monitoring.forms import ConfirmForm, MeasureForm, MeetingForm, MoveForm, VisitForm
+from zhenxing.monitoring.models import Attachment
+from zhenxing.monitoring.transitions import IDENTIFICATION, STEP_ROLE
+from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
+
+TABS = {"queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "rejected": "未纳入"}
+
+
+def _require_view(request: HttpRequest) -> Any:
+    user = request_user(request)
+    if not has_capability(user, Capability.VIEW_REGISTRY):
+        raise PermissionDenied("您的角色不能查看识别案件")
+    return user
+
+
+def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Run a service; its domain error becomes a message on the page the user returns to."""
+    try:
+        action()
+    except DomainError as error:
+        for detail in error.errors():
+            messages.error(request, detail.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = _require_view(request)
+    today = clock.today()
+    tab = request.GET.get("tab", "queue")
+    cases = {
+        "queue": selectors.queue_for_user(user=user, today=today),
+        "open": selectors.case_list_for_user(user=user).filter(status__in=OPEN_STATUSES),
+        "overdue": selectors.case_list_for_user(user=user).filter(selectors.overdue_filter(today)),
+        "confirmed": selectors.case_list_for_user(user=user).filter(status=CaseStatus.CONFIRMED),
+        "rejected": selectors.case_list_for_user(user=user).filter(status=CaseStatus.REJECTED),
+    }.get(tab, selectors.queue_for_user(user=user, today=today))
+    ranking = selectors.overdue_ranking(user=user, today=today)
+    names = dict(Division.objects.filter(code__in=[code for code, _ in ranking]).values_list("code", "name"))
+    unsettled = selectors.case_list_for_user(user=user).filter(selectors.unsettled_filter(today))
+    return render(
+        request,
+        "monitoring/list.html",
+        {
+            "cases": cases.select_related("household", "village").order_by("step_due", "pk")[:200],
+            "tab": tab, "tabs": TABS, "today": today,
+            "ranking": [(code, names.get(code, code), count) for code, count in ranking],
+            "unsettled_ids": set(unsettled.values_list("pk", flat=True)),
+        },
+    )  # fmt: skip
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    case = selectors.case_get_for_user(user=user, pk=pk)
+    moves = IDENTIFICATION.moves_from(case.status, user.role)
+    confirm_form = None
+    suggestion: tuple[str, list[str]] = ("", [])
+    if any(m.target == CaseStatus.CONFIRMED for m in moves):
+        suggestion = suggested_classification(policy_decision(case.household))
+        confirm_form = ConfirmForm(initial={"monitoring_type": suggestion[0], "risk_types": suggestion[1]})
+    notices = case.notices.order_by("-pk")
+    return render(
+        request,
+        "monitoring/detail.html",
+        {
+            "case": case, "today": clock.today(), "moves": [m for m in moves if m.target != CaseStatus.CONFIRMED],
+            "confirm_form": confirm_form, "suggestion": suggestion, "move_form": MoveForm(),
+            "visit_form": VisitForm(initial={"visited_at": clock.now().strftime("%Y-%m-%dT%H:%M")}),
+            "meeting_form": MeetingForm(initial={"held_on": clock.today()}), "measure_form": MeasureForm(initial={"started_on": clock.today()}),
+            "steps": case.steps.select_related("actor").prefetch_related("attachments"),
+            "visits": case.visits.select_related("visited_by").prefetch_related("attachments"),
+            "notices": notices, "objections": case.objections.select_related("notice"),
+            "measures": case.measures.all(), "applications": case.applications.all(),
+            "step_role": STEP_ROLE.get(CaseStatus(case.status)), "is_open": case.status in OPEN_STATUSES,
+            "can_link": case.household_id is None and case.status in (CaseStatus.APPLICATION, CaseStatus.ANALYSIS),
+        },
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_move(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    case = selectors.case_get_for_user(user=user, pk=pk)
+    if request.POST.get("to") == CaseStatus.CONFIRMED:
+        form: MoveForm | ConfirmForm = ConfirmForm(request.POST)
+    else:
+        form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请检查填写的内容")
+        return redirect("monitoring:case", pk=pk)
+    data = form.cleaned_data
+    _attempt(
+        request,
+        lambda: services.case_move(
+            actor=user,
+            case=case,
+            to=data["to"],
+            findings=data.get("findings", ""),
+            monitoring_type=data.get("monitoring_type"),
+            risk_types=data.get("risk_types"),
+            change_reason=data.get("change_reason", ""),
+        ),
+        "已办理",
+    )
+    return redirect("monitoring:case", pk=pk)
+
+
+@login_required
+@require_POST
+def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
+    user = _require_view(request)
+    household = household_get_for_user(user=user, pk=household_pk)
+    opened: list[int] = []
+    ok = _attempt(
+        request,
+        lambda: opened.append(
+            services.case_open_for_household(
+                actor=user, household=household, summary=request.POST.get("summary", "")
+            ).pk
+        ),
+        "已发起识别",
+    )
+    return (
+        redirect("monitoring:case", pk=opened[0]) if ok else redirect("registry:household", pk=household_pk)
+    )
+
+
+@login_required
+@require_POST
+def case_link_household(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    case = selectors.case_get_for_user(user=user, pk=pk)
+    code = request.POST.get("household_code", "").strip()
+    household = household_list_for_user(user=user).filter(code=code).first()
+    if household is None:
+        messages.error(request, "未找到该户编号的农户（或不在您的管辖范围内）")
+    else:
+        _attempt(
+            request,
+            lambda: services.case_link_household(actor=user, case=case, household=household),
+            "已关联农户",
+        )
+    return redirect("monitoring:case", pk=pk)
+
+
+@login_required
+@require_POST
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    case = selectors.case_get_for_user(user=user, pk=pk)
+    form = VisitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写走访时间、地点和核实情况")
+        return redirect("monitoring:case", pk=pk)
+    data = form.cleaned_data
+
+    def record() -> None:
+        visit, _ = services.visit_record(
+            actor=user, case=case, client_uuid=data["client_uuid"], visited_at=data["visited_at"],
+            place=data["place"], findings=data["findings"], authorization_signed=data["authorization_signed"],
+        )  # fmt: skip
+        services.attachments_add(actor=user, case=case, visit=visit, files=request.FILES.getlist("photos"))
+
+    _attempt(request, record, "已录入走访记录")
+    return redirect("monitoring:case", pk=pk)
+
+
+@login_required
+@require_POST
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    case = selectors.case_get_for_user(user=user, pk=pk)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.case_record_meeting(
+                actor=user, case=case, held_on=data["held_on"], minutes=data["minutes"]
+            ),
+            "已录入评议会",
+        )
+    else:
+        messages.error(request, "请填写评议会日期和记录")
+    return redirect("monitoring:case", pk=pk)
+
+
+@login_required
+@require_POST
+def green_channel(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    case = selectors.case_get_for_user(user=user, pk=pk)
+    _attempt(
+        request, lambda: services.case_green_channel(actor=user, case=case, reason=request.POST.get("reason", "")),
+        "已开启绿色通道",
+    )  # fmt: skip
+    return redirect("monitoring:case", pk=pk)
+
+
+@login_required
+@require_POST
+def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    case = selectors.case_get_for_user(user=user, pk=pk)
+    form = MeasureForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.measure_record(
+                actor=user,
+                case=case,
+                category=data["category"],
+                content=data["content"],
+                started_on=data["started_on"],
+            ),
+            "已录入帮扶措施",
+        )
+    else:
+        messages.error(request, "请填写措施类别、内容和开始日期")
+    return redirect("monitoring:case", pk=pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    user = _require_view(request)
+    attachment = Attachment.objects.filter(pk=pk, case__in=selectors.case_list_for_user(user=user)).first()
+    if attachment is None:
+        raise not_found()
+    return FileResponse(
+        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.content_type
+    )

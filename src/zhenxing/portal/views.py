@@ -1,0 +1,97 @@
+"""The public portal: no account, phone-sized. Apply, get a tracking code, follow the progress."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from zhenxing.common.errors import DomainError, InvalidInput
+from zhenxing.divisions.models import Division
+from zhenxing.portal import services
+from zhenxing.portal.challenge import challenge_new, challenge_passed
+from zhenxing.portal.forms import ApplicationForm, StatusForm
+from zhenxing.portal.progress import Stage, case_progress
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def apply(request: HttpRequest) -> HttpResponse:
+    question, token = challenge_new()
+    form = ApplicationForm(initial={"token": token})
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:  # the hidden field: only a robot fills it
+                raise Http404
+            if not challenge_passed(data["token"], data["answer"]):
+                form.add_error("answer", "验证答案不对，请重新计算")
+            else:
+                village = Division.objects.filter(code=data["village"], level="village").first()
+                if village is None or not village.code.startswith("5329"):
+                    form.add_error("village", "请选择县、乡镇和行政村")
+                else:
+                    try:
+                        application = services.application_submit(
+                            village=village, name=data["name"], id_number=data["id_number"], phone=data["phone"],
+                            difficulties=data["difficulties"], description=data["description"],
+                            on_behalf=data["on_behalf"], reporter_name=data["reporter_name"],
+                            reporter_relation=data["reporter_relation"], photo=data["photo"],
+                            ip_address=_client_ip(request),
+                        )  # fmt: skip
+                    except InvalidInput as error:
+                        for detail in error.errors():
+                            field = str(detail.loc[0]) if detail.loc else None
+                            form.add_error(field if field in form.fields else None, detail.message)
+                    except DomainError as error:
+                        form.add_error(None, error.message)
+                    else:
+                        request.session["portal_code"] = application.tracking_code
+                        return redirect("portal:done")
+        # a fresh question each time the form is shown again
+        fresh = request.POST.copy()
+        fresh["token"], fresh["answer"] = token, ""
+        form.data = fresh
+    counties = Division.objects.filter(level="county").order_by("code")
+    return render(request, "portal/apply.html", {"form": form, "question": question, "counties": counties})
+
+
+def done(request: HttpRequest) -> HttpResponse:
+    code = request.session.get("portal_code")
+    if not code:
+        return redirect("portal:apply")
+    return render(request, "portal/done.html", {"code": code})
+
+
+@require_GET
+def divisions(request: HttpRequest) -> JsonResponse:
+    """Children of a Dali division for the county → township → village pickers (public reference data)."""
+    parent = request.GET.get("parent", "")
+    if not (parent.startswith("5329") and parent.isdigit() and len(parent) in (6, 9)):
+        return JsonResponse({"children": []})
+    children = Division.objects.filter(parent__code=parent).order_by("code").values_list("code", "name")
+    return JsonResponse({"children": [{"code": code, "name": name} for code, name in children]})
+
+
+def status(request: HttpRequest) -> HttpResponse:
+    form = StatusForm(request.GET or None)
+    found, sentence = None, ""
+    stages: list[Stage] = []
+    if request.GET and form.is_valid():
+        found = services.application_find(
+            tracking_code=form.cleaned_data["code"], id_last4=form.cleaned_data["tail"]
+        )
+        if found is None or found.case is None:
+            messages.error(request, "没有找到：请核对查询码和身份证号后四位")
+            found = None
+        else:
+            stages, sentence = case_progress(found.case)
+    return render(
+        request,
+        "portal/status.html",
+        {"form": form, "application": found, "stages": stages, "sentence": sentence},
+    )
