@@ -40,7 +40,9 @@ def poor_household(code: str = "M-1") -> Household:
 def to_review(user: dict[str, User], household: Household) -> Case:
     case = services.case_open_for_household(actor=user["village"], household=household, summary="因病支出大")
     case = services.case_move(actor=user["village"], case=case, to="analysis")
-    case = services.case_move(actor=user["village"], case=case, to="investigation", findings="医保、民政数据已比对")
+    case = services.case_move(
+        actor=user["village"], case=case, to="investigation", findings="医保、民政数据已比对"
+    )
     services.visit_record(
         actor=user["village"], case=case, client_uuid=uuid.uuid4(), visited_at=clock.now(), place="家中",
         findings="家中两人慢病，收入低", authorization_signed=True,
@@ -50,9 +52,15 @@ def to_review(user: dict[str, User], household: Household) -> Case:
 
 def posted_notice(user: dict[str, User], cases: list[Case]) -> Notice:
     for case in cases:
-        services.case_record_meeting(actor=user["village"], case=case, held_on=clock.today(), minutes="党员群众评议：同意")
+        services.case_record_meeting(
+            actor=user["village"], case=case, held_on=clock.today(), minutes="党员群众评议：同意"
+        )
     notice = notices.notice_create(
-        actor=user["village"], village=cases[0].village, cases=cases, title="", object_to="西山村委会 0872-1234567"
+        actor=user["village"],
+        village=cases[0].village,
+        cases=cases,
+        title="",
+        object_to="西山村委会 0872-1234567",
     )
     return notices.notice_post(actor=user["village"], notice=notice)
 
@@ -65,5 +73,7 @@ def audit_actions(case: Case) -> list[Any]:
     from zhenxing.audit.models import AuditEvent
 
     return list(
-        AuditEvent.objects.filter(target_type="monitoring.case", target_id=str(case.pk)).values_list("action", flat=True)
+        AuditEvent.objects.filter(target_type="monitoring.case", target_id=str(case.pk)).values_list(
+            "action", flat=True
+        )
     )

@@ -29,7 +29,9 @@ def test_p8_a_case_goes_through_every_step_to_confirmation_with_deadlines_record
     household = poor_household()
     # given a case at the review step (opened, analysed, visited)
     case = to_review(user, household)
-    assert case.step_due == datetime.date(2025, 9, 8)  # review meeting: 5 working days from Monday 1 September
+    assert case.step_due == datetime.date(
+        2025, 9, 8
+    )  # review meeting: 5 working days from Monday 1 September
     notice = posted_notice(user, [case])
     assert notice.ends_on == datetime.date(2025, 9, 5)  # posted Monday, 5 working days: Monday to Friday
     # when the village submits before the period has ended, it is refused
@@ -56,7 +58,10 @@ def test_p8_a_case_goes_through_every_step_to_confirmation_with_deadlines_record
     actions = audit_actions(case)
     assert actions.count("case.move") == 5 and "case.confirmed" in actions and "case.meeting" in actions
     confirmed = AuditEvent.objects.get(action="case.confirmed", target_id=str(case.pk))
-    assert confirmed.old_values == {"status": "county_decision"} and confirmed.new_values["status"] == "confirmed"
+    assert (
+        confirmed.old_values == {"status": "county_decision"}
+        and confirmed.new_values["status"] == "confirmed"
+    )
 
 
 @pytest.mark.parametrize("move", IDENTIFICATION.moves, ids=lambda m: f"{m.source}->{m.target}")
@@ -70,7 +75,10 @@ def test_p8_every_declared_move_is_done_by_its_role_only(move, clock_at) -> None
     for role in (Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY, Role.PREFECTURE):
         if role == move.role:
             continue
-        actor = make_user(role, {"village": VILLAGE, "township": VILLAGE[:9], "county": VILLAGE[:6], "prefecture": "5329"}[role])
+        actor = make_user(
+            role,
+            {"village": VILLAGE, "township": VILLAGE[:9], "county": VILLAGE[:6], "prefecture": "5329"}[role],
+        )
         with pytest.raises(PermissionDenied):
             services.case_move(actor=actor, case=case, to=move.target, findings="理由充分")
     assert refreshed(case).status == move.source
@@ -100,13 +108,22 @@ def test_p8_an_open_objection_blocks_the_township_step_until_resolved(clock_at) 
     case = to_review(user, poor_household())
     notice = posted_notice(user, [case])
     objection = notices.objection_record(
-        actor=user["village"], notice=notice, case=case, raised_by="匿名", content="家中有车辆", received_on=START
+        actor=user["village"],
+        notice=notice,
+        case=case,
+        raised_by="匿名",
+        content="家中有车辆",
+        received_on=START,
     )
     clock_at(datetime.date(2025, 9, 10))
     with pytest.raises(Conflict, match="异议"):
         services.case_move(actor=user["village"], case=case, to="township_review")
-    notices.objection_resolve(actor=user["village"], objection=objection, resolution="经核实为亲属车辆，不影响认定")
-    assert services.case_move(actor=user["village"], case=case, to="township_review").status == "township_review"
+    notices.objection_resolve(
+        actor=user["village"], objection=objection, resolution="经核实为亲属车辆，不影响认定"
+    )
+    assert (
+        services.case_move(actor=user["village"], case=case, to="township_review").status == "township_review"
+    )
     assert AuditEvent.objects.filter(action="objection.resolve").count() == 1
 
 
@@ -164,9 +181,13 @@ def test_one_open_case_per_household_and_rejection_ends_the_case(clock_at) -> No
 def test_green_channel_measures_before_confirmation(clock_at) -> None:  # type: ignore[no-untyped-def]
     clock_at(START)
     user = people()
-    case = services.case_open_for_household(actor=user["village"], household=poor_household(), summary="房屋被洪水冲毁")
+    case = services.case_open_for_household(
+        actor=user["village"], household=poor_household(), summary="房屋被洪水冲毁"
+    )
     with pytest.raises(Conflict, match="绿色通道"):
-        services.measure_record(actor=user["village"], case=case, category="住房安全保障", content="临时安置", started_on=START)
+        services.measure_record(
+            actor=user["village"], case=case, category="住房安全保障", content="临时安置", started_on=START
+        )
     case = services.case_green_channel(actor=user["village"], case=case, reason="洪涝灾害，房屋倒塌")
     measure = services.measure_record(
         actor=user["village"], case=case, category="住房安全保障", content="临时安置", started_on=START

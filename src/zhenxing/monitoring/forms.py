@@ -42,7 +42,8 @@ class ConfirmForm(forms.Form):
 class VisitForm(forms.Form):
     client_uuid = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     visited_at = forms.DateTimeField(
-        label="走访时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="走访时间",
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
     place = forms.CharField(label="地点", max_length=200)
     findings = forms.CharField(label="核实情况", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -50,7 +51,9 @@ class VisitForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="评议会日期", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label="评议会日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     minutes = forms.CharField(
         label="会议记录（参会人员、评议意见）", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -59,7 +62,9 @@ class MeetingForm(forms.Form):
 class MeasureForm(forms.Form):
     category = forms.ChoiceField(label="类别", choices=[(c, c) for c in MEASURE_CATEGORIES])
     content = forms.CharField(label="内容", max_length=300)
-    started_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(
+        label="开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class NoticeForm(forms.Form):
@@ -71,7 +76,9 @@ class ObjectionForm(forms.Form):
     case = forms.IntegerField(widget=forms.HiddenInput)
     raised_by = forms.CharField(label="提出人（可填匿名）", max_length=50, required=False)
     content = forms.CharField(label="异议内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    received_on = forms.DateField(label="收到日期", widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label="收到日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class ResolveForm(forms.Form):

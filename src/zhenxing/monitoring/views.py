@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import Role
 from zhenxing.accounts.requests import request_user
 from zhenxing.common import clock
 from zhenxing.common.errors import DomainError, PermissionDenied, not_found
@@ -97,7 +98,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visits": case.visits.select_related("visited_by").prefetch_related("attachments"),
             "notices": notices, "objections": case.objections.select_related("notice"),
             "measures": case.measures.all(), "applications": case.applications.all(),
-            "step_role": STEP_ROLE.get(CaseStatus(case.status)), "is_open": case.status in OPEN_STATUSES,
+            "step_role_label": Role(STEP_ROLE[case.status]).label if case.status in STEP_ROLE else "", "is_open": case.status in OPEN_STATUSES,
             "can_link": case.household_id is None and case.status in (CaseStatus.APPLICATION, CaseStatus.ANALYSIS),
         },
     )  # fmt: skip
