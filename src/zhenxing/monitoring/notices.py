@@ -115,7 +115,11 @@ def objection_resolve(*, actor: User, objection: Objection, resolution: str) -> 
     if len(resolution.strip()) < 2:
         raise InvalidInput([ErrorDetail(("resolution",), "required", "请填写核实和处理结果")])
     with transaction.atomic():
-        locked = Objection.objects.select_for_update().select_related("notice__village").get(pk=objection.pk)
+        locked = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("notice__village")
+            .get(pk=objection.pk)
+        )
         if locked.status != ObjectionStatus.OPEN:
             raise Conflict("该异议已处理")
         locked.status, locked.resolution = ObjectionStatus.RESOLVED, resolution.strip()

@@ -181,7 +181,11 @@ def case_move(
     today, now = clock.today(), clock.now()
     limits, limits_version = step_deadlines()
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("household", "village").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("household", "village")
+            .get(pk=case.pk)
+        )
         old_status = locked.status
         move = transitions.move(locked, to=to, role=actor.role)
         decision: dict[str, Any] = {}

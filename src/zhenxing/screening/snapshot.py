@@ -188,8 +188,11 @@ def snapshot_take(*, tables: tuple[str, ...] | None = None) -> Snapshot:
         (path for path in snapshot_root().iterdir() if (path / MANIFEST).exists()),
         key=lambda path: path.stat().st_mtime,
     )
+    # beyond the newest KEEP, remove only what no run can still be reading (a round takes minutes, not hours)
+    cutoff = time.time() - 3600
     for old in finished[:-KEEP]:
-        shutil.rmtree(old, ignore_errors=True)
+        if old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)
     return snapshot
 
 
