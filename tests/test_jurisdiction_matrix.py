@@ -51,6 +51,7 @@ EXEMPT_ROUTES = {
     "screening:": "leads are household-bound: covered by test_lead_routes_by_role below",
     "feeds:": "department-bound: covered by test_feed_routes_by_role below",
     "monitoring:": "cases, notices, objections, attachments: covered by test_case_routes_by_role below",
+    "api:visit_sync": "case-bound: covered by test_case_routes_by_role below",
     "api:push_batch": "department-bound: covered by test_feed_routes_by_role below",
     "policy:parameter_detail": "policy parameters are province-wide reference data, no division; "
     "who may read and revise them is tested per role in tests/policy/test_pages.py",
@@ -425,6 +426,15 @@ def test_case_routes_by_role(client: Client, role: str) -> None:
             # out of scope: 404; in scope: the step's own rules answer (a redirect with a message, or 403)
             expected = {302, 403} if visible else {hidden}
             assert client.post(url, {"to": "township_review"}).status_code in expected, f"{role} {url}"
+        sync = client.post(
+            f"/api/v1/cases/{ids['case']}/visits",
+            {"uuid": str(__import__("uuid").uuid4()), "visited_at": "2025-09-02T10:00:00Z",
+             "place": "家中", "findings": "核实属实", "authorization_signed": True},
+            content_type="application/json",
+        )  # fmt: skip
+        assert sync.status_code in ({201, 403} if visible else {404, 403 if role == "department" else 404}), (
+            f"{role} sync"
+        )
     if role not in ("department", "admin"):
         listed = {case.pk for case in client.get("/cases/", {"tab": "open"}).context["cases"]}
         assert listed == {ids["case"] for code, ids in made.items() if code in visible_codes}

@@ -96,6 +96,9 @@ def _register_routers() -> None:
     from zhenxing.feeds.api import router as feeds_router
 
     api.add_router("/", feeds_router)
+    from zhenxing.monitoring.api import router as monitoring_router
+
+    api.add_router("/", monitoring_router)
 
 
 _register_routers()

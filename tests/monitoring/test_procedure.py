@@ -223,3 +223,16 @@ def test_overdue_steps_are_flagged_and_ranked_by_township(clock_at) -> None:  # 
     clock_at(later)
     case = services.case_move(actor=user["village"], case=case, to="investigation", findings="已比对")
     assert case.steps.get(step="analysis").overdue
+
+
+def test_a_visit_synced_twice_from_a_phone_is_stored_once_through_the_api(client, clock_at) -> None:  # type: ignore[no-untyped-def]
+    clock_at(START)
+    user = people()
+    case = services.case_open_for_household(actor=user["village"], household=poor_household(), summary="困难")
+    client.force_login(user["village"])
+    body = {"uuid": str(uuid.uuid4()), "visited_at": "2025-09-02T10:00:00+08:00", "place": "家中",
+            "findings": "核实属实，授权书已签", "authorization_signed": True}  # fmt: skip
+    first = client.post(f"/api/v1/cases/{case.pk}/visits", body, content_type="application/json")
+    again = client.post(f"/api/v1/cases/{case.pk}/visits", body, content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"] and Visit.objects.filter(case=case).count() == 1

@@ -1,0 +1,46 @@
+"""Visit sync for phones that worked offline: the client's UUID makes a repeated sync a no-op."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from zhenxing.accounts.models import User
+from zhenxing.common.errors import not_found
+from zhenxing.monitoring import selectors, services
+
+router = Router(tags=["识别案件 monitoring"])
+
+
+class VisitIn(Schema):
+    uuid: uuid.UUID
+    visited_at: datetime.datetime
+    place: str
+    findings: str
+    authorization_signed: bool = False
+
+
+class VisitOut(Schema):
+    id: int
+    uuid: uuid.UUID
+    created: bool
+
+
+@router.post(
+    "/cases/{case_id}/visits",
+    response={200: VisitOut, 201: VisitOut},
+    summary="同步一条走访记录（按客户端编号去重）",
+)
+def visit_sync(request: HttpRequest, case_id: int, payload: VisitIn) -> tuple[int, VisitOut]:
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise not_found()
+    case = selectors.case_get_for_user(user=user, pk=case_id)
+    visit, created = services.visit_record(
+        actor=user, case=case, client_uuid=payload.uuid, visited_at=payload.visited_at, place=payload.place,
+        findings=payload.findings, authorization_signed=payload.authorization_signed,
+    )  # fmt: skip
+    return (201 if created else 200), VisitOut(id=visit.pk, uuid=visit.uuid, created=created)
