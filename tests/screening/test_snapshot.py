@@ -8,8 +8,9 @@ import json
 
 import pytest
 
+from zhenxing.feeds.models import FeedRecord
 from zhenxing.registry import services as registry
-from zhenxing.registry.models import Household
+from zhenxing.registry.models import Household, Membership
 from zhenxing.screening.models import Lead, LeadSignal
 from zhenxing.screening.services import screening_run
 from zhenxing.screening.snapshot import MANIFEST, snapshot_for_round, snapshot_take
@@ -101,14 +102,21 @@ def _leads() -> set[tuple[str, str, str, str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_committed_data_is_read_by_the_parallel_readers_and_engines_still_agree(shipped_data: None) -> None:
-    # given committed planted cases (outside a transaction PostgreSQL is read by parallel Arrow readers)
+def test_committed_data_is_read_by_the_parallel_readers_and_engines_still_agree(
+    shipped_data: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given committed planted cases (outside a transaction PostgreSQL is read by parallel Arrow readers),
+    # and tables split into id ranges from a handful of rows on
+    from zhenxing.screening import snapshot as snapshot_module
+
+    monkeypatch.setattr(snapshot_module, "CHUNK_ROWS", 3)
     _planted()
     # when a snapshot is taken and both engines run
     snapshot = snapshot_take()
     # then every row is there and the duckdb engine finds what the db engine finds
     assert snapshot.rows["registry_household"] == Household.objects.count()
-    assert snapshot.rows["feeds_feedrecord"] > 0
+    assert snapshot.rows["registry_membership"] == Membership.objects.count()
+    assert snapshot.rows["feeds_feedrecord"] == FeedRecord.objects.count() > 0
     screening_run(year=YEAR, today=DAY)
     by_db = _leads()
     LeadSignal.objects.all().delete()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import json
 import shutil
 import tempfile
@@ -50,6 +51,7 @@ SNAPSHOT_COLUMNS: dict[str, list[tuple[str, str]]] = {
 
 MANIFEST = "manifest.json"
 WORKERS = 3  # parallel readers of PostgreSQL; more buys nothing on two cores
+CHUNK_ROWS = 1_000_000  # a table with more rows than this is read in id ranges by several readers
 KEEP = 3  # snapshots kept on disk; older ones are removed when a new one is taken
 
 
@@ -99,30 +101,47 @@ def _libpq_conninfo() -> str:
     return make_conninfo(**{key: str(value) for key, value in params.items() if key in libpq and value})
 
 
-def _arrow_from_postgresql(tables: list[str]) -> dict[str, Any]:
-    """Every table as an Arrow table, read in parallel under one exported snapshot (consistent across tables)."""
+def _arrow_from_postgresql(tables: list[str], marks: dict[str, int]) -> dict[str, Any]:
+    """Every table as an Arrow table, read in parallel under one exported snapshot (consistent across
+    tables). A large table is read in id ranges by several readers, so that no one table is the long pole."""
     from concurrent.futures import ThreadPoolExecutor
 
     import adbc_driver_postgresql.dbapi as adbc
+    import pyarrow
 
     conninfo = _libpq_conninfo()
+    jobs: list[tuple[str, str, int]] = []  # table, query, rows to expect
+    for table in tables:
+        highest = marks.get(table, 0)
+        parts = max(1, min(WORKERS, highest // CHUNK_ROWS))
+        bounds = [highest * i // parts for i in range(parts)] + [highest]
+        for i, (low, high) in enumerate(itertools.pairwise(bounds)):
+            # the last range is open-ended: rows added after the mark was read still come (and agree)
+            upper = f" AND id <= {high}" if i < parts - 1 else ""
+            query = _select(table) if parts == 1 else f"{_select(table)} WHERE id > {low}{upper}"
+            jobs.append((table, query, high - low))
     with adbc.connect(conninfo, autocommit=True) as exporter, exporter.cursor() as cursor:
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         [snapshot_id] = cursor.fetchone()
 
-        def read(table: str) -> Any:
+        def read(job: tuple[str, str, int]) -> Any:
             with adbc.connect(conninfo, autocommit=True) as worker, worker.cursor() as reader:
                 reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 reader.execute(f"SET TRANSACTION SNAPSHOT '{snapshot_id}'")
-                reader.execute(_select(table))
+                reader.execute(job[1])
                 arrow = reader.fetch_arrow_table()
                 reader.execute("COMMIT")
                 return arrow
 
+        order = sorted(range(len(jobs)), key=lambda i: -jobs[i][2])  # longest first: the pool ends together
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            arrows = dict(zip(tables, pool.map(read, tables), strict=True))
+            results = dict(zip(order, pool.map(read, [jobs[i] for i in order]), strict=True))
         cursor.execute("COMMIT")
+    arrows: dict[str, Any] = {}
+    for table in tables:
+        pieces = [results[i] for i, (name, _, _) in enumerate(jobs) if name == table]
+        arrows[table] = pieces[0] if len(pieces) == 1 else pyarrow.concat_tables(pieces)
     return arrows
 
 
@@ -238,7 +257,7 @@ def snapshot_create(*, folder: Path, tables: tuple[str, ...] | None = None) -> S
     counts: dict[str, int] = {}
     con = duckdb.connect()
     parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
-    arrows = _arrow_from_postgresql(wanted) if parallel else {}
+    arrows = _arrow_from_postgresql(wanted, mark) if parallel else {}
     for table in wanted:
         columns = SNAPSHOT_COLUMNS[table]
         typed = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in columns)
