@@ -236,3 +236,29 @@ def test_a_visit_synced_twice_from_a_phone_is_stored_once_through_the_api(client
     again = client.post(f"/api/v1/cases/{case.pk}/visits", body, content_type="application/json")
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"] and Visit.objects.filter(case=case).count() == 1
+
+
+def test_a_step_keeps_its_scanned_form_and_the_file_is_served_only_in_scope(client, clock_at) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..conftest import OTHER_COUNTY_VILLAGE
+
+    clock_at(START)
+    user = people()
+    case = services.case_open_for_household(actor=user["village"], household=poor_household(), summary="困难")
+    form = SimpleUploadedFile("采集表.pdf", b"%PDF-1.4 scanned", content_type="application/pdf")
+    case = services.case_move(actor=user["village"], case=case, to="analysis", files=[form])
+    attachment = case.steps.get(step="application").attachments.get()
+    assert (
+        attachment.name == "采集表.pdf" and AuditEvent.objects.filter(action="attachment.create").count() == 1
+    )
+    with pytest.raises(InvalidInput, match="不是图片或PDF"):
+        services.case_move(
+            actor=user["village"], case=case, to="investigation", findings="已比对",
+            files=[SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")],
+        )  # fmt: skip
+    assert refreshed(case).status == "analysis"  # the refused upload left the case where it was
+    client.force_login(user["village"])
+    assert client.get(f"/cases/attachments/{attachment.pk}/").status_code == 200
+    client.force_login(make_user(Role.VILLAGE, OTHER_COUNTY_VILLAGE))
+    assert client.get(f"/cases/attachments/{attachment.pk}/").status_code == 404

@@ -173,9 +173,9 @@ def _classification(
 
 def case_move(
     *, actor: User, case: Case, to: str, findings: str = "", monitoring_type: str | None = None,
-    risk_types: list[str] | None = None, change_reason: str = "",
+    risk_types: list[str] | None = None, change_reason: str = "", files: list[Any] | None = None,
 ) -> Case:  # fmt: skip
-    """Do the current step and move the case on (or end it). The declared table decides who may; each step's
+    """Do the current step and move the case on (or end it); `files` (scanned forms, photos) go on the step. The declared table decides who may; each step's
     own conditions are checked here; the step is recorded with its deadline and, for decisions, a snapshot
     of the inputs, the parameter versions and the verdict."""
     today, now = clock.today(), clock.now()
@@ -224,6 +224,8 @@ def case_move(
             overdue=locked.step_due is not None and today > locked.step_due, findings=findings.strip(),
             decision=decision,
         )  # fmt: skip
+        if files:
+            attachments_add(actor=actor, case=locked, files=files, kind="form", step=step)
         _enter_step(locked, today=today, calendar=work_calendar(), limits=limits)
         locked.save(update_fields=update)
         new: dict[str, Any] = {"status": to, "step": step.pk}

@@ -127,6 +127,7 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
             monitoring_type=data.get("monitoring_type"),
             risk_types=data.get("risk_types"),
             change_reason=data.get("change_reason", ""),
+            files=request.FILES.getlist("files"),
         ),
         "已办理",
     )
