@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
 from zhenxing.accounts.models import User
@@ -34,7 +34,7 @@ class VisitOut(Schema):
     response={200: VisitOut, 201: VisitOut},
     summary="同步一条走访记录（按客户端编号去重）",
 )
-def visit_sync(request: HttpRequest, case_id: int, payload: VisitIn) -> tuple[int, VisitOut]:
+def visit_sync(request: HttpRequest, case_id: int, payload: VisitIn) -> JsonResponse:
     user = getattr(request, "auth", None)
     if not isinstance(user, User):
         raise not_found()
@@ -43,4 +43,5 @@ def visit_sync(request: HttpRequest, case_id: int, payload: VisitIn) -> tuple[in
         actor=user, case=case, client_uuid=payload.uuid, visited_at=payload.visited_at, place=payload.place,
         findings=payload.findings, authorization_signed=payload.authorization_signed,
     )  # fmt: skip
-    return (201 if created else 200), VisitOut(id=visit.pk, uuid=visit.uuid, created=created)
+    body = VisitOut(id=visit.pk, uuid=visit.uuid, created=created).model_dump(mode="json")
+    return JsonResponse(body, status=201 if created else 200)
