@@ -52,12 +52,24 @@ def exercise_registry() -> list[str]:
         {"id_number": "110105194912310021", "disease_class": "x"},
     ]
     feed_batch_ingest(department="health", rows=feed_rows, source="api")
+    # a portal application (in the registry, and someone who is not) opens cases; notices list them
+    from zhenxing.divisions.models import Division
+    from zhenxing.portal.services import application_submit
+
+    outsider = "110105194912310038"
+    for number, ip in ((rows[1]["证件号码"], "10.9.0.1"), (outsider, "10.9.0.2")):
+        application_submit(
+            village=Division.objects.get(code="532926101202"), name="申请人", id_number=number, phone="13911112222",
+            difficulties=["医疗"], description="住院花费大", on_behalf=False, ip_address=ip,
+        )  # fmt: skip
     numbers = [
         decrypt_id_number(bytes(p.id_number_encrypted))
         for p in Person.objects.exclude(id_number_encrypted=None)
     ]
     numbers += [row["证件号码"] for row in rows]
-    return sorted({*numbers, new_number, "11010519491231002X", "110105194912310021"})
+    return sorted(
+        {*numbers, new_number, "11010519491231002X", "110105194912310021", outsider, "13911112222"}
+    )  # the portal keeps the phone encrypted too
 
 
 def leaks(blob: bytes, numbers: list[str]) -> list[str]:
