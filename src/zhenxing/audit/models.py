@@ -57,6 +57,8 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            # the newest event per target type in one index probe (the screening snapshot's data mark)
+            models.Index(fields=["target_type", "id"], name="audit_target_type_id"),
             models.Index(fields=["actor", "created_at"], name="audit_actor_time"),
             models.Index(fields=["division", "created_at"], name="audit_division_time"),
         ]

@@ -8,7 +8,7 @@ columns the rules need leave the database: no ciphertext, no names, no ID number
 
 Every snapshot folder holds a `manifest.json`: when it was taken, how long it took, its row counts, the rule
 set and parameter versions current at the time, and a data mark (the highest id of each table it copied and
-of the audit log). A round may reuse the newest snapshot when it is young enough and the data mark has not
+of the audit events on registry, import and feed objects). A round may reuse the newest snapshot when it is young enough and the data mark has not
 moved — nothing was added or changed through a service since — so that monthly rounds and what-ifs of one
 afternoon read one snapshot.
 """
@@ -165,14 +165,30 @@ def _csv_through_django(table: str) -> bytes:
         return text.getvalue().encode("utf-8")
 
 
+# changes to what a snapshot holds are audited under these apps' models (edits, imports, feed batches);
+# screening's own events (rounds, leads) and logins do not make a snapshot stale
+DATA_APPS = ("registry", "transfer", "feeds")
+
+
 def data_mark(tables: list[str]) -> dict[str, int]:
-    """The highest id of each copied table and of the audit log: an insert moves the first, and every change
-    made through a service (an income edit, an import, a membership end) writes an audit event."""
+    """The highest id of each copied table (an insert moves it) and of the audit events on registry, import
+    and feed objects (every change made through a service writes one): equal marks, same data."""
+    from django.apps import apps
+
     marks: dict[str, int] = {}
     with connection.cursor() as cursor:
-        for table in [*tables, "audit_auditevent"]:
+        for table in tables:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             marks[table] = int(cursor.fetchone()[0])
+        for app in DATA_APPS:
+            for model in apps.get_app_config(app).get_models():
+                label = f"{model._meta.app_label}.{model._meta.model_name}"
+                cursor.execute(
+                    "SELECT COALESCE(MAX(id), 0) FROM audit_auditevent WHERE target_type = %s", [label]
+                )
+                highest = int(cursor.fetchone()[0])
+                if highest:
+                    marks[f"audit:{label}"] = highest
     return marks
 
 
