@@ -99,7 +99,7 @@ def time_rounds(year: int) -> None:
     with connection.cursor() as cursor:
         # a bench database only: start from no leads, so that the first round really writes them
         cursor.execute(
-            "TRUNCATE screening_leadsignal, screening_suppression, screening_lead, screening_screeningrun"
+            "TRUNCATE screening_leadsignal, screening_suppression, screening_lead, screening_screeningrun CASCADE"
         )
         cursor.execute("ANALYZE")
     started = time.perf_counter()
