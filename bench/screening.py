@@ -60,6 +60,11 @@ def main() -> None:
     django.setup()
 
     year = 2025
+    if "--tenfold-only" in sys.argv:  # the growth from 1x to 10x alone, on a new snapshot
+        from zhenxing.screening.snapshot import snapshot_take
+
+        tenfold(snapshot_take().folder, year, hand_parameters(year))
+        return
     if "--skip-feeds" not in sys.argv:
         ingest_feeds(year)
     time_rounds(year)
@@ -108,11 +113,7 @@ def time_rounds(year: int) -> None:
     started = time.perf_counter()
     second = screening_run(year=year)
     engine_second = time.perf_counter() - started
-    params = {
-        "year": year, "line": 870_000, "start": datetime.date(year, 1, 1), "end": datetime.date(year, 12, 31),
-        "born6": datetime.date(year - 6, 12, 31), "born15": datetime.date(year - 15, 1, 1),
-        "born16": datetime.date(year - 16, 12, 31), "born64": datetime.date(year - 64, 1, 1),
-    }  # fmt: skip
+    params = hand_parameters(year)
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(HAND_WRITTEN, params)
@@ -187,6 +188,16 @@ def time_rounds(year: int) -> None:
         tenfold(snap.folder, year, params)
 
 
+def hand_parameters(year: int) -> dict[str, object]:
+    import datetime
+
+    return {
+        "year": year, "line": 870_000, "start": datetime.date(year, 1, 1), "end": datetime.date(year, 12, 31),
+        "born6": datetime.date(year - 6, 12, 31), "born15": datetime.date(year - 15, 1, 1),
+        "born16": datetime.date(year - 16, 12, 31), "born64": datetime.date(year - 64, 1, 1),
+    }  # fmt: skip
+
+
 def _steps(run: object) -> str:
     seconds = run.summary["seconds"]  # type: ignore[attr-defined]
     return "steps " + ", ".join(f"{step} {value:.2f} s" for step, value in seconds.items())
@@ -245,7 +256,6 @@ def tenfold(folder: Path, year: int, params: dict[str, object]) -> None:
     import duckdb
     from django.conf import settings
 
-    from zhenxing.policy.rules.money import yuan_to_fen
     from zhenxing.screening.engines import evaluate_duckdb, evaluate_spark, round_parameters
     from zhenxing.screening.models import Rule, RuleSet
     from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS, Snapshot
@@ -283,7 +293,7 @@ def tenfold(folder: Path, year: int, params: dict[str, object]) -> None:
     rules = list(
         Rule.objects.filter(rule_set=RuleSet.objects.get(is_current=True), enabled=True).order_by("code")
     )
-    parameters = round_parameters(year=year, line_fen=yuan_to_fen(870))
+    parameters = round_parameters(year=year, line_fen=int(params["line"]))  # type: ignore[call-overload]
     for label, source in (("1x", folder), ("10x", target)):
         snapshot = Snapshot(folder=source, seconds=0, rows=rows)
         started = time.perf_counter()

@@ -122,5 +122,17 @@ def test_committed_data_is_read_by_the_parallel_readers_and_engines_still_agree(
     LeadSignal.objects.all().delete()
     Lead.objects.all().delete()
     run = screening_run(year=YEAR, engine="duckdb", today=DAY, snapshot_max_age=MINUTES_10)
-    assert run.parameters["snapshot"]["reused"] is True  # a round's own events (leads) leave the data as it was
+    assert (
+        run.parameters["snapshot"]["reused"] is True
+    )  # a round's own events (leads) leave the data as it was
     assert _leads() == by_db
+
+
+def test_a_partial_snapshot_taken_later_does_not_hide_a_full_one() -> None:
+    from zhenxing.screening.whatif import TABLES
+
+    _low_income_household("S-1")
+    full = snapshot_take()
+    partial = snapshot_take(tables=TABLES)
+    assert snapshot_for_round(max_age=MINUTES_10).folder == full.folder  # a round needs every table
+    assert snapshot_for_round(max_age=MINUTES_10, tables=TABLES).folder in (full.folder, partial.folder)

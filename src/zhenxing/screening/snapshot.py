@@ -23,6 +23,8 @@ import json
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from django.utils import timezone
 # table → (column, DuckDB type); the rules may use nothing else
 SNAPSHOT_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "registry_household": [("id", "BIGINT"), ("village_code", "VARCHAR"), ("kind", "VARCHAR")],
-    "registry_membership": [("household_id", "BIGINT"), ("person_id", "BIGINT"), ("relation", "VARCHAR"), ("left_on", "DATE")],
+    "registry_membership": [("household_id", "BIGINT"), ("person_id", "BIGINT"), ("left_on", "DATE")],
     "registry_person": [("id", "BIGINT"), ("birth_date", "DATE"), ("labour", "VARCHAR")],
     "registry_householdyear": [
         ("household_id", "BIGINT"), ("year", "INTEGER"), ("wage", "BIGINT"), ("business", "BIGINT"), ("property", "BIGINT"),
@@ -212,11 +214,13 @@ def snapshot_root() -> Path:
     return root
 
 
-def snapshot_take(*, tables: tuple[str, ...] | None = None) -> Snapshot:
-    """A new snapshot in its own folder under var/snapshots, with its manifest; the oldest beyond KEEP go."""
-    folder = Path(tempfile.mkdtemp(dir=snapshot_root(), prefix=f"{timezone.now():%Y%m%d-%H%M%S}-"))
-    snapshot = snapshot_create(folder=folder, tables=tables)
-    (folder / MANIFEST).write_text(
+def _new_folder() -> Path:
+    return Path(tempfile.mkdtemp(dir=snapshot_root(), prefix=f"{timezone.now():%Y%m%d-%H%M%S}-"))
+
+
+def _finish(snapshot: Snapshot) -> None:
+    """Write the manifest (which makes the snapshot visible to reuse) and prune the oldest beyond KEEP."""
+    (snapshot.folder / MANIFEST).write_text(
         json.dumps({**snapshot.describe(), "data_mark": snapshot.data_mark}, ensure_ascii=False, indent=1)
     )
     finished = sorted(
@@ -228,26 +232,76 @@ def snapshot_take(*, tables: tuple[str, ...] | None = None) -> Snapshot:
     for old in finished[:-KEEP]:
         if old.stat().st_mtime < cutoff:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def snapshot_take(*, tables: tuple[str, ...] | None = None) -> Snapshot:
+    """A new snapshot in its own folder under var/snapshots, with its manifest; the oldest beyond KEEP go."""
+    snapshot = snapshot_create(folder=_new_folder(), tables=tables)
+    _finish(snapshot)
     return snapshot
 
 
-def snapshot_latest(*, max_age: datetime.timedelta, tables: tuple[str, ...] | None = None) -> Snapshot | None:
-    """The newest snapshot if it holds `tables`, is younger than `max_age` and the data has not moved since."""
-    wanted = list(tables or SNAPSHOT_COLUMNS)
-    manifests = sorted(snapshot_root().glob(f"*/{MANIFEST}"), key=lambda path: path.stat().st_mtime)
-    if not manifests:
-        return None
-    path = manifests[-1]
-    manifest = json.loads(path.read_text())
-    taken_at = datetime.datetime.fromisoformat(manifest["taken_at"])
-    if timezone.now() - taken_at > max_age or not set(wanted) <= set(manifest["rows"]):
-        return None
-    if data_mark(list(manifest["rows"])) != manifest["data_mark"]:
-        return None
-    return Snapshot(
-        folder=path.parent, seconds=manifest["seconds"], rows=manifest["rows"], taken_at=taken_at,
-        versions=manifest["versions"], data_mark=manifest["data_mark"], reused=True,
+@contextmanager
+def snapshot_open(
+    *, max_age: datetime.timedelta | None, tables: tuple[str, ...] | None = None
+) -> Iterator[tuple[Snapshot, Any]]:
+    """A DuckDB connection over a snapshot of `tables`: a fresh-enough one reused, or a new one whose tables
+    are queried straight from memory while its Parquet files are written alongside (the what-if waits for the
+    data, not for the files). The new snapshot becomes reusable when its files are complete."""
+    import threading
+
+    import duckdb
+
+    from zhenxing.screening.engines import duckdb_over_snapshot
+
+    if max_age is not None and (reusable := snapshot_latest(max_age=max_age, tables=tables)) is not None:
+        con = duckdb_over_snapshot(reusable.folder)
+        try:
+            yield reusable, con
+        finally:
+            con.close()
+        return
+    wanted, taken_at, mark, versions = _begin(tables)
+    started = time.perf_counter()
+    folder = _new_folder()
+    arrows = _extract(wanted, mark, folder)
+    snapshot = Snapshot(
+        folder=folder, seconds=time.perf_counter() - started, rows={t: a.num_rows for t, a in arrows.items()},
+        taken_at=taken_at, versions=versions, data_mark=mark,
     )  # fmt: skip
+    writer = threading.Thread(target=_write_parquet, args=(folder, arrows))
+    writer.start()
+    con = duckdb.connect()
+    try:
+        for table, arrow in arrows.items():
+            con.register(f"arrow_{table}", arrow)
+            con.execute(f"CREATE VIEW {table} AS {_typed(table, f'arrow_{table}')}")
+        yield snapshot, con
+    finally:
+        con.close()
+        writer.join()
+    _finish(snapshot)
+
+
+def snapshot_latest(*, max_age: datetime.timedelta, tables: tuple[str, ...] | None = None) -> Snapshot | None:
+    """The newest snapshot holding `tables` if it is younger than `max_age` and the data has not moved since
+    (a what-if's three-table snapshot does not hide a full one taken a minute earlier)."""
+    wanted = set(tables or SNAPSHOT_COLUMNS)
+    manifests = sorted(
+        snapshot_root().glob(f"*/{MANIFEST}"), key=lambda path: path.stat().st_mtime, reverse=True
+    )
+    for path in manifests:
+        manifest = json.loads(path.read_text())
+        if not wanted <= set(manifest["rows"]):
+            continue
+        taken_at = datetime.datetime.fromisoformat(manifest["taken_at"])
+        if timezone.now() - taken_at > max_age or data_mark(list(manifest["rows"])) != manifest["data_mark"]:
+            return None
+        return Snapshot(
+            folder=path.parent, seconds=manifest["seconds"], rows=manifest["rows"], taken_at=taken_at,
+            versions=manifest["versions"], data_mark=manifest["data_mark"], reused=True,
+        )  # fmt: skip
+    return None
 
 
 def snapshot_for_round(
@@ -259,30 +313,36 @@ def snapshot_for_round(
     return snapshot_take(tables=tables)
 
 
-def snapshot_create(*, folder: Path, tables: tuple[str, ...] | None = None) -> Snapshot:
-    """Write the snapshot of `tables` (default: every table the rules may read) into `folder`."""
+def _begin(
+    tables: tuple[str, ...] | None,
+) -> tuple[list[str], datetime.datetime, dict[str, int], dict[str, Any]]:
+    wanted = [table for table in SNAPSHOT_COLUMNS if tables is None or table in tables]
+    # the mark is read before the copy: a write during the copy makes the snapshot stale, never falsely fresh
+    return wanted, timezone.now(), data_mark(wanted), current_versions()
+
+
+def _typed(table: str, source: str) -> str:
+    """A SELECT giving `source` the declared column types of `table` (a view: no copy is made)."""
+    return f"SELECT {', '.join(f'CAST({n} AS {k}) AS {n}' for n, k in SNAPSHOT_COLUMNS[table])} FROM {source}"
+
+
+def _extract(wanted: list[str], mark: dict[str, int], folder: Path) -> dict[str, Any]:
+    """Each table as an Arrow table: PostgreSQL's as read (typed later by `_typed`), SQLite's already typed."""
     import duckdb
 
-    taken_at = timezone.now()
-    # the mark is read before the copy: a write during the copy makes the snapshot stale, never falsely fresh
-    mark = data_mark([table for table in SNAPSHOT_COLUMNS if tables is None or table in tables])
-    versions = current_versions()
-    started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = [table for table in SNAPSHOT_COLUMNS if tables is None or table in tables]
-    counts: dict[str, int] = {}
-    con = duckdb.connect()
     parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
-    arrows = _arrow_from_postgresql(wanted, mark) if parallel else {}
+    raw = _arrow_from_postgresql(wanted, mark) if parallel else {}
+    con = duckdb.connect()
+    typed_tables: dict[str, Any] = {}
     for table in wanted:
         columns = SNAPSHOT_COLUMNS[table]
         typed = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in columns)
-        target = folder / f"{table}.parquet"
         source = folder / f"{table}.csv"
-        if table in arrows:
-            con.register("arrow_source", arrows.pop(table))
-            query = f"SELECT {typed} FROM arrow_source"
-        elif data := _csv_through_django(table):
+        if table in raw:
+            typed_tables[table] = raw.pop(table)
+            continue
+        if data := _csv_through_django(table):
             source.write_bytes(data)
             types = json.dumps(dict(columns)).replace('"', "'")
             query = (
@@ -290,13 +350,32 @@ def snapshot_create(*, folder: Path, tables: tuple[str, ...] | None = None) -> S
             )
         else:  # an empty table: nothing to sniff, so say its columns
             query = f"SELECT {typed} FROM (SELECT {', '.join(f'NULL AS {name}' for name, _ in columns)}) WHERE false"
-        con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet)")
+        typed_tables[table] = con.execute(query).to_arrow_table()
         source.unlink(missing_ok=True)
-        if "arrow_source" in query:
-            con.unregister("arrow_source")
-        counts[table] = int(con.execute(f"SELECT COUNT(*) FROM read_parquet('{target}')").fetchone()[0])  # type: ignore[index]
     con.close()
+    return typed_tables
+
+
+def _write_parquet(folder: Path, arrows: dict[str, Any]) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    for table, arrow in arrows.items():
+        con.register("arrow_source", arrow)
+        con.execute(
+            f"COPY (SELECT * FROM arrow_source) TO '{folder / (table + '.parquet')}' (FORMAT parquet)"
+        )
+        con.unregister("arrow_source")
+    con.close()
+
+
+def snapshot_create(*, folder: Path, tables: tuple[str, ...] | None = None) -> Snapshot:
+    """Write the snapshot of `tables` (default: every table the rules may read) into `folder`."""
+    wanted, taken_at, mark, versions = _begin(tables)
+    started = time.perf_counter()
+    arrows = _extract(wanted, mark, folder)
+    _write_parquet(folder, arrows)
     return Snapshot(
-        folder=folder, seconds=time.perf_counter() - started, rows=counts, taken_at=taken_at, versions=versions,
-        data_mark=mark,
+        folder=folder, seconds=time.perf_counter() - started, rows={t: a.num_rows for t, a in arrows.items()},
+        taken_at=taken_at, versions=versions, data_mark=mark,
     )  # fmt: skip

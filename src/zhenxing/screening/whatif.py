@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from zhenxing.policy.rules.income import suggested_type
 from zhenxing.policy.rules.money import yuan_to_fen
-from zhenxing.screening.engines import Signal, duckdb_over_snapshot, round_parameters, run_rules_duckdb
+from zhenxing.screening.engines import Signal, round_parameters, run_rules_duckdb
 from zhenxing.screening.models import Rule, RuleSet
-from zhenxing.screening.snapshot import Snapshot, snapshot_for_round
+from zhenxing.screening.snapshot import Snapshot, snapshot_open
 
 # The monitoring range (P5) is what a line change moves: the income and sudden-hardship rules.
 LINE_RULES = ("R01", "R02")
@@ -68,9 +68,7 @@ def what_if(
             "code"
         )
     )
-    snapshot = snapshot_for_round(max_age=snapshot_max_age, tables=TABLES)
-    con = duckdb_over_snapshot(snapshot.folder)
-    try:
+    with snapshot_open(max_age=snapshot_max_age, tables=TABLES) as (snapshot, con):
         per_line: list[list[Signal]] = [
             run_rules_duckdb(con, rules, round_parameters(year=year, line_fen=yuan_to_fen(line)))
             for line in lines_yuan
@@ -106,8 +104,6 @@ def what_if(
                 ] += 1
                 setting.by_grade[signal.rule.grade] += 1
             results.append(setting)
-    finally:
-        con.close()
     first, last = results[0].households, results[-1].households
     return WhatIf(
         year=year,
