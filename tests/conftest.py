@@ -96,3 +96,11 @@ def fresh_site(tmp_path: object) -> tuple[list[str], dict[str, str]]:
     zhenxing = [sys.executable, "-m", "zhenxing.cli"]
     subprocess.run([*zhenxing, "migrate", "-v0"], env=env, check=True, capture_output=True)
     return zhenxing, env
+
+
+@pytest.fixture(autouse=True)
+def private_var_dir(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Snapshots and uploaded files of a test go to a directory of its own, not the site's var/."""
+    folder = tmp_path_factory.mktemp("var")
+    settings.ZHENXING_VAR_DIR = folder  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = folder / "media"  # type: ignore[attr-defined]
