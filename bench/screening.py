@@ -62,6 +62,10 @@ def main() -> None:
     django.setup()
 
     year = 2025
+    if "--measure" in sys.argv:
+        at = sys.argv.index("--measure")
+        measure(sys.argv[at + 1], Path(sys.argv[at + 2]))
+        return
     if "--tenfold-only" in sys.argv:  # the growth from 1x to 10x alone, on a new snapshot
         from zhenxing.screening.snapshot import snapshot_take
 
@@ -268,9 +272,7 @@ def tenfold(folder: Path, year: int, params: dict[str, object]) -> None:
     import duckdb
     from django.conf import settings
 
-    from zhenxing.screening.engines import evaluate_duckdb, evaluate_spark, round_parameters
-    from zhenxing.screening.models import Rule, RuleSet
-    from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS, Snapshot
+    from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS
 
     print("\n== 10x ==")
     target = Path(settings.ZHENXING_VAR_DIR) / "snapshots-bench-10x"
@@ -302,37 +304,68 @@ def tenfold(folder: Path, year: int, params: dict[str, object]) -> None:
         )  # type: ignore[index]
     con.close()
     print(f"10x snapshot built in {time.perf_counter() - started:.1f} s: {rows}")
+    # each measurement in a process of its own: in one long process the 10x DuckDB evaluation was seen to
+    # stall (0 % CPU) after earlier measurements; a fresh process measures the engine alone
+    engines = ["duckdb", "spark"] if "--spark" in sys.argv else ["duckdb"]
+    for engine in engines:
+        for label, source in (("1x", folder), ("10x", target)):
+            print(f"{engine} {label}: {_measure_in_subprocess(engine, source)}", flush=True)
+
+
+def _measure_in_subprocess(engine: str, folder: Path, limit: float = 900.0) -> str:
+    """The engine's evaluation and the hand-written query, in a process killed after `limit` seconds (at 10x
+    the hand-written single DuckDB statement was seen to stall at 0 % CPU, beyond interrupting)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--measure", engine, str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=limit,
+        )
+        output = done.stdout
+    except subprocess.TimeoutExpired as stopped:
+        raw = stopped.stdout or b""
+        output = (
+            raw.decode() if isinstance(raw, bytes) else raw
+        ) + f"\nmeasured: hand-written query stopped after {limit:.0f} s"
+    lines = [
+        line.removeprefix("measured:").strip() for line in output.splitlines() if line.startswith("measured:")
+    ]
+    return "; ".join(lines) if lines else "failed"
+
+
+def measure(engine: str, folder: Path) -> None:
+    """One engine's evaluation, then the hand-written query, on one snapshot folder (run by --measure)."""
+    from zhenxing.screening.engines import evaluate_duckdb, evaluate_spark, round_parameters
+    from zhenxing.screening.models import Rule, RuleSet
+    from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS, Snapshot
+
+    params = hand_parameters(2025)
     rules = list(
         Rule.objects.filter(rule_set=RuleSet.objects.get(is_current=True), enabled=True).order_by("code")
     )
-    parameters = round_parameters(year=year, line_fen=int(params["line"]))  # type: ignore[call-overload]
-    for label, source in (("1x", folder), ("10x", target)):
-        snapshot = Snapshot(folder=source, seconds=0, rows=rows)
-        started = time.perf_counter()
-        signals = evaluate_duckdb(rules, parameters, snapshot=snapshot)
-        engine = time.perf_counter() - started
-        hand, count = hand_written_duckdb(source, params, limit=300.0)
-        if count < 0:
-            print(
-                f"duckdb {label}: engine evaluation {engine:.2f} s ({len(signals):,} signals); the hand-written single"
-                f" statement did not finish in {hand:.0f} s"
-            )
-        else:
-            print(
-                f"duckdb {label}: engine evaluation {engine:.2f} s ({len(signals):,} signals), hand-written"
-                f" {hand:.2f} s ({count:,} rows), ratio {engine / hand:.2f}x"
-            )
-    if "--spark" in sys.argv:
-        for label, source in (("1x", folder), ("10x", target)):
-            snapshot = Snapshot(folder=source, seconds=0, rows=rows)
-            started = time.perf_counter()
-            signals = evaluate_spark(rules, parameters, snapshot=snapshot)
-            engine = time.perf_counter() - started
-            hand, count = hand_written_spark(source, params)
-            print(
-                f"spark local[2] {label}: engine evaluation {engine:.2f} s ({len(signals):,} signals), hand-written"
-                f" {hand:.2f} s ({count:,} rows), ratio {engine / hand:.2f}x"
-            )
+    parameters = round_parameters(year=2025, line_fen=int(params["line"]))  # type: ignore[call-overload]
+    snapshot = Snapshot(folder=folder, seconds=0, rows=dict.fromkeys(SNAPSHOT_COLUMNS, 0))
+    evaluate = evaluate_duckdb if engine == "duckdb" else evaluate_spark
+    if engine == "spark":
+        evaluate(rules, parameters, snapshot=snapshot)  # JVM start and warm-up, not measured
+    started = time.perf_counter()
+    signals = evaluate(rules, parameters, snapshot=snapshot)
+    seconds = time.perf_counter() - started
+    print(f"measured: engine evaluation {seconds:.2f} s ({len(signals):,} signals)", flush=True)
+    hand, count = (
+        hand_written_duckdb(folder, params, limit=300.0)
+        if engine == "duckdb"
+        else hand_written_spark(folder, params)
+    )
+    if count >= 0:
+        print(
+            f"measured: hand-written {hand:.2f} s ({count:,} rows), ratio {seconds / hand:.2f}x", flush=True
+        )
+    else:
+        print(f"measured: the hand-written single statement did not finish in {hand:.0f} s", flush=True)
 
 
 if __name__ == "__main__":
