@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from zhenxing.accounts.enums import Role
@@ -99,8 +101,12 @@ def fresh_site(tmp_path: object) -> tuple[list[str], dict[str, str]]:
 
 
 @pytest.fixture(autouse=True)
-def private_var_dir(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+def private_var_dir(settings: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Snapshots and uploaded files of a test go to a directory of its own, not the site's var/."""
+    from zhenxing.screening.snapshot import snapshot_wait
+
     folder = tmp_path_factory.mktemp("var")
     settings.ZHENXING_VAR_DIR = folder  # type: ignore[attr-defined]
     settings.MEDIA_ROOT = folder / "media"  # type: ignore[attr-defined]
+    yield
+    snapshot_wait()  # a what-if's snapshot finishes in the background: let it, before the folder goes

@@ -243,7 +243,7 @@ def snapshot_take(*, tables: tuple[str, ...] | None = None) -> Snapshot:
 
 @contextmanager
 def snapshot_open(
-    *, max_age: datetime.timedelta | None, tables: tuple[str, ...] | None = None
+    *, max_age: datetime.timedelta | None, tables: tuple[str, ...] | None = None, wait: bool = False
 ) -> Iterator[tuple[Snapshot, Any]]:
     """A DuckDB connection over a snapshot of `tables`: a fresh-enough one reused, or a new one whose tables
     are queried straight from memory while its Parquet files are written alongside (the what-if waits for the
@@ -269,8 +269,11 @@ def snapshot_open(
         folder=folder, seconds=time.perf_counter() - started, rows={t: a.num_rows for t, a in arrows.items()},
         taken_at=taken_at, versions=versions, data_mark=mark,
     )  # fmt: skip
-    writer = threading.Thread(target=_write_parquet, args=(folder, arrows))
-    writer.start()
+
+    def persist() -> None:
+        _write_parquet(folder, arrows)
+        _finish(snapshot)
+
     con = duckdb.connect()
     try:
         for table, arrow in arrows.items():
@@ -279,8 +282,22 @@ def snapshot_open(
         yield snapshot, con
     finally:
         con.close()
-        writer.join()
-    _finish(snapshot)
+        # the files are written once the caller has its answer (the queries get every core first); the
+        # snapshot becomes reusable a moment later, when its manifest is written
+        writer = threading.Thread(target=persist, name=f"snapshot-{folder.name}")
+        writer.start()
+        _PENDING.append(writer)
+        if wait:
+            writer.join()
+
+
+_PENDING: list[Any] = []
+
+
+def snapshot_wait() -> None:
+    """Wait until every snapshot being written in the background is complete (tests, commands that exit)."""
+    while _PENDING:
+        _PENDING.pop().join()
 
 
 def snapshot_latest(*, max_age: datetime.timedelta, tables: tuple[str, ...] | None = None) -> Snapshot | None:
