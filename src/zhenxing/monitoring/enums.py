@@ -49,14 +49,6 @@ class Difficulty(models.TextChoices):
     WATER = "饮水", "饮水"
 
 
-class MonitoringType(models.TextChoices):
-    """P5 types."""
-
-    UNSTABLE = "脱贫不稳定户", "脱贫不稳定户"
-    MARGINAL = "边缘易致贫户", "边缘易致贫户"
-    SUDDEN = "突发严重困难户", "突发严重困难户"
-
-
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", "待处理"
     RESOLVED = "resolved", "已处理"
@@ -70,9 +62,4 @@ class AttachmentKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
-# P7 catalogue; development-type measures first
-MEASURE_CATEGORIES = (
-    "产业帮扶", "就业帮扶", "金融帮扶", "公益岗位帮扶", "健康帮扶", "义务教育保障", "其他教育帮扶", "综合保障",
-    "住房安全保障", "饮水安全保障", "社会帮扶", "搬迁", "生产生活条件改善", "基础设施建设",
-)  # fmt: skip
 GREEN_CHANNEL_RISKS = ("因自然灾害", "因意外事故")

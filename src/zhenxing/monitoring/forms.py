@@ -4,22 +4,7 @@ import uuid
 
 from django import forms
 
-from zhenxing.monitoring.enums import MEASURE_CATEGORIES, MonitoringType
-
-RISK_TYPES = (
-    "因病",
-    "因残",
-    "因学",
-    "因自然灾害",
-    "因意外事故",
-    "因产业项目失败",
-    "因务工就业不稳",
-    "缺劳动力",
-    "住房出现安全问题",
-    "义务教育阶段失学辍学",
-    "饮水安全问题",
-    "其他",
-)  # fmt: skip  (P6 working list)
+from zhenxing.policy.vocab import MEASURES, MONITORING_TYPES, RISK_TYPES
 
 
 class MoveForm(forms.Form):
@@ -31,7 +16,7 @@ class MoveForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput, initial="confirmed")
-    monitoring_type = forms.ChoiceField(label="监测对象类型", choices=MonitoringType.choices)
+    monitoring_type = forms.ChoiceField(label="监测对象类型", choices=[(t, t) for t in MONITORING_TYPES])
     risk_types = forms.MultipleChoiceField(
         label="风险类型（至多5项）", choices=[(r, r) for r in RISK_TYPES], widget=forms.CheckboxSelectMultiple
     )
@@ -60,7 +45,7 @@ class MeetingForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    category = forms.ChoiceField(label="类别", choices=[(c, c) for c in MEASURE_CATEGORIES])
+    category = forms.ChoiceField(label="类别", choices=[(c, c) for c in MEASURES])
     content = forms.CharField(label="内容", max_length=300)
     started_on = forms.DateField(
         label="开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

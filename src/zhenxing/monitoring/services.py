@@ -20,16 +20,15 @@ from zhenxing.monitoring import transitions
 from zhenxing.monitoring.decisions import policy_decision, step_deadlines, suggested_classification
 from zhenxing.monitoring.enums import (
     GREEN_CHANNEL_RISKS,
-    MEASURE_CATEGORIES,
     OPEN_STATUSES,
     STEP_LIMIT_KEYS,
     CaseSource,
     CaseStatus,
-    MonitoringType,
     ObjectionStatus,
 )
 from zhenxing.monitoring.models import Case, CaseStep, Measure, Visit
 from zhenxing.policy.rules.procedure import application_settle_days, step_limit_days, whole_procedure_days
+from zhenxing.policy.vocab import FORM_RISK_TYPE_LIMIT, MEASURES, MONITORING_TYPES
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -158,9 +157,9 @@ def _classification(
     suggested_type, suggested_risks = suggested_classification(decision)
     chosen_type = monitoring_type or suggested_type
     chosen_risks = list(risk_types) if risk_types is not None else suggested_risks
-    if chosen_type not in MonitoringType.values:
+    if chosen_type not in MONITORING_TYPES:
         raise _invalid("monitoring_type", "required", "请选择监测对象类型")
-    if not chosen_risks or len(chosen_risks) > 5:
+    if not chosen_risks or len(chosen_risks) > FORM_RISK_TYPE_LIMIT:
         raise _invalid("risk_types", "invalid", "风险类型须选1至5项")
     changed = chosen_type != suggested_type or sorted(chosen_risks) != sorted(suggested_risks)
     if changed and len(change_reason.strip()) < 2:
@@ -313,7 +312,7 @@ def case_green_channel(*, actor: User, case: Case, reason: str) -> Case:
 def measure_record(
     *, actor: User, case: Case, category: str, content: str, started_on: datetime.date
 ) -> Measure:
-    if category not in MEASURE_CATEGORIES:
+    if category not in MEASURES:
         raise _invalid("category", "invalid", "请选择帮扶措施类别")
     if len(content.strip()) < 2:
         raise _invalid("content", "required", "请填写措施内容")
