@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 import pytest
@@ -46,9 +47,9 @@ def clock_at() -> object:
     """Move the process clock for a test (deadlines, notice periods, escalation); put back afterwards."""
     from zhenxing.common import clock
 
-    clock.set_offset(__import__("datetime").timedelta(0))
+    clock.set_offset(datetime.timedelta(0))
     yield clock.travel_to
-    clock.set_offset(__import__("datetime").timedelta(0))
+    clock.set_offset(datetime.timedelta(0))
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from zhenxing.common.workdays import add_working_days
 from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.monitoring.enums import CaseStatus, ObjectionStatus
 from zhenxing.monitoring.models import Case, Notice, NoticeEntry, Objection
-from zhenxing.policy.rules.procedure import notice_period_days
+from zhenxing.policy.rules.procedure import working_days_after_posting
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -59,12 +59,11 @@ def notice_create(*, actor: User, village: Division, cases: list[Case], title: s
 
 
 def notice_period(posted_on: datetime.date) -> tuple[datetime.date, bool]:
-    """The last day of the notice: the posting day counts as the first day when it is a working day."""
+    """The last day of the notice (P8, see policy.rules.procedure)."""
     calendar = work_calendar()
     limits, _ = step_deadlines()
-    days = notice_period_days(limits)
-    first_counts = calendar.is_working_day(posted_on)
-    deadline = add_working_days(calendar, posted_on, days - 1 if first_counts else days)
+    days = working_days_after_posting(limits, posted_on_working_day=calendar.is_working_day(posted_on))
+    deadline = add_working_days(calendar, posted_on, days)
     return deadline.day, deadline.provisional
 
 

@@ -23,6 +23,13 @@ def notice_period_days(limits: dict[str, Any]) -> int:
     return int(limits["notice"])
 
 
+def working_days_after_posting(limits: dict[str, Any], *, posted_on_working_day: bool) -> int:
+    """P8: working days to count after the posting day; the posting day is the first day of the notice when
+    it is itself a working day (posted on Monday, 5 working days end on Friday)."""
+    days = notice_period_days(limits)
+    return days - 1 if posted_on_working_day else days
+
+
 def application_settle_days(limits: dict[str, Any]) -> int:
     """P8 (Yunnan 救助平台): an application not settled within 10 days goes up to the township and county."""
     return int(limits.get("application_settle_days", 10))
