@@ -50,3 +50,17 @@ def test_the_test_clock_moves_today_and_comes_back() -> None:
     with clock.travel(D(2030, 1, 1)):
         assert clock.today() == D(2030, 1, 1)
     assert clock.today() == real
+
+
+def test_loading_a_missing_year_from_the_package_is_audited() -> None:
+    from django.core.management import call_command
+
+    from zhenxing.audit.models import AuditEvent
+    from zhenxing.common.models import CalendarDay, CalendarYear
+
+    CalendarDay.objects.filter(day__year=2026).delete()
+    CalendarYear.objects.filter(year=2026).delete()
+    assert 2026 not in work_calendar().known_years
+    call_command("calendar", "--load")
+    assert 2026 in work_calendar().known_years and not work_calendar().is_working_day(D(2026, 10, 1))
+    assert AuditEvent.objects.get(action="calendar.load").new_values["years"] == 1

@@ -4,7 +4,9 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from zhenxing.audit import services as audit
 from zhenxing.common.calendar import calendar_load, work_calendar
 from zhenxing.common.models import CalendarDay, CalendarYear
 
@@ -17,7 +19,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["load"]:
-            years, days = calendar_load(CalendarDay, CalendarYear)
+            with transaction.atomic():
+                years, days = calendar_load(CalendarDay, CalendarYear)
+                if years:
+                    audit.record(
+                        actor=None, actor_label="system", action="calendar.load", target=("common.calendaryear", ""),
+                        new={"years": years, "days": days},
+                    )  # fmt: skip
             self.stdout.write(f"新增 {years} 个年度、{days} 个节假日或调休日")
         known = sorted(work_calendar().known_years)
         if known:
