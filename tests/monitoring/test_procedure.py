@@ -11,7 +11,7 @@ import pytest
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
-from zhenxing.monitoring import notices, selectors, services
+from zhenxing.monitoring import assistance, notices, selectors, services
 from zhenxing.monitoring.enums import CaseStatus
 from zhenxing.monitoring.models import Case, Visit
 from zhenxing.monitoring.transitions import IDENTIFICATION
@@ -185,11 +185,11 @@ def test_green_channel_measures_before_confirmation(clock_at) -> None:  # type: 
         actor=user["village"], household=poor_household(), summary="房屋被洪水冲毁"
     )
     with pytest.raises(Conflict, match="绿色通道"):
-        services.measure_record(
+        assistance.measure_record(
             actor=user["village"], case=case, category="住房安全保障", content="临时安置", started_on=START
         )
     case = services.case_green_channel(actor=user["village"], case=case, reason="洪涝灾害，房屋倒塌")
-    measure = services.measure_record(
+    measure = assistance.measure_record(
         actor=user["village"], case=case, category="住房安全保障", content="临时安置", started_on=START
     )
     assert measure.before_confirmation and refreshed(case).green_channel

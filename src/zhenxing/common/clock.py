@@ -21,6 +21,11 @@ def today() -> datetime.date:
     return timezone.localdate(now())
 
 
+def localdate(moment: datetime.datetime) -> datetime.date:
+    """The local calendar day of a stored time."""
+    return timezone.localdate(moment)
+
+
 def set_offset(offset: datetime.timedelta) -> None:
     global _offset  # the one process-wide test clock, by design
     _offset = offset

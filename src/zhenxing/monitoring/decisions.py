@@ -4,6 +4,7 @@ parameter it used — so that it can be explained years later, after the paramet
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from zhenxing.common.errors import InvalidInput
 from zhenxing.policy import selectors as policy_selectors
 from zhenxing.policy.contract import evaluate_with_parameters, response_body
 from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.rules.measures import months_between
 from zhenxing.registry import facts
 from zhenxing.registry.selectors import household_years
 
@@ -30,16 +32,25 @@ def step_deadlines() -> tuple[dict[str, Any], dict[str, Any]]:
     return dict(parameter.value), {"id": parameter.pk, "version": parameter.version}
 
 
-def policy_decision(household: Household | None) -> dict[str, Any]:
+def policy_decision(
+    household: Household | None, *, monitored_since: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """The policy engine on the household's latest year: inputs, verdict, parameter versions. A household
-    without a yearly record, or a year without a configured line, is recorded as such (no verdict)."""
+    without a yearly record, or a year without a configured line, is recorded as such (no verdict).
+    `monitored_since`: the household is a monitoring object identified on that date (the P9 check runs)."""
     if household is None:
         return {"verdict": None, "note": "尚未关联农户"}
     years = list(household_years(household)[:1])
     if not years:
         return {"verdict": None, "note": "该户没有年度收支记录"}
     record = years[0]
-    stored = facts.policy_household(household, record)
+    months = 0
+    if monitored_since is not None:
+        months = months_between(monitored_since, today or monitored_since)
+    stored = facts.policy_household(
+        household, record, is_monitoring_object=monitored_since is not None, monitoring_months=months
+    )
     try:
         evaluation = evaluate_with_parameters(stored, year=record.year)
     except InvalidInput as error:
@@ -58,3 +69,12 @@ def suggested_classification(decision: dict[str, Any]) -> tuple[str, list[str]]:
     """The type and risk types the policy engine suggests (empty when it had no verdict)."""
     verdict = decision.get("verdict") or {}
     return str(verdict.get("suggested_type") or ""), list(verdict.get("risk_types") or [])
+
+
+def assistance_checks() -> tuple[dict[str, int], dict[str, Any]]:
+    """The P7 plan-check months and the P9 evaluation interval in force, and how to cite them."""
+    parameter = policy_selectors.parameter_for(ParameterKind.ASSISTANCE_CHECKS, year=2000)
+    return {key: int(value) for key, value in parameter.value.items()}, {
+        "id": parameter.pk,
+        "version": parameter.version,
+    }

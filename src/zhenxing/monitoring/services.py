@@ -16,19 +16,22 @@ from zhenxing.common import clock
 from zhenxing.common.calendar import work_calendar
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workdays import WorkCalendar, add_working_days
-from zhenxing.monitoring import transitions
+from zhenxing.monitoring import elimination, transitions
+from zhenxing.monitoring.assistance import measures_close_at_elimination, plan_create
 from zhenxing.monitoring.decisions import policy_decision, step_deadlines, suggested_classification
 from zhenxing.monitoring.enums import (
+    ELIMINATION_STEPS,
     GREEN_CHANNEL_RISKS,
+    MONITORED_STATUSES,
     OPEN_STATUSES,
     STEP_LIMIT_KEYS,
     CaseSource,
     CaseStatus,
-    ObjectionStatus,
+    NoticePurpose,
 )
-from zhenxing.monitoring.models import Case, CaseStep, Measure, Visit
+from zhenxing.monitoring.models import Case, CaseStep, Visit
 from zhenxing.policy.rules.procedure import application_settle_days, step_limit_days, whole_procedure_days
-from zhenxing.policy.vocab import FORM_RISK_TYPE_LIMIT, MEASURES, MONITORING_TYPES
+from zhenxing.policy.vocab import FORM_RISK_TYPE_LIMIT, MONITORING_TYPES
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -56,11 +59,30 @@ def _enter_step(case: Case, *, today: datetime.date, calendar: WorkCalendar, lim
 def _ensure_no_open_case(household: Household | None, *, except_pk: int | None = None) -> None:
     if household is None:
         return
-    existing = Case.objects.filter(household=household, status__in=[*OPEN_STATUSES, S.CONFIRMED])
+    existing = Case.objects.filter(household=household, status__in=[*OPEN_STATUSES, *MONITORED_STATUSES])
     if except_pk is not None:
         existing = existing.exclude(pk=except_pk)
     if (found := existing.first()) is not None:
-        raise Conflict(f"该户已有未办结的识别案件（编号 {found.pk}，{found.get_status_display()}）")
+        raise Conflict(f"该户已有未办结的识别案件或正在监测（编号 {found.pk}，{found.get_status_display()}）")
+
+
+def _eliminated_before(household: Household | None) -> Case | None:
+    """The household's latest monitoring episode that ended in 风险消除: a new case reopens it (P9, P13)."""
+    if household is None:
+        return None
+    return (
+        Case.objects.filter(household=household, status=S.ELIMINATED)
+        .order_by("-eliminated_on", "-pk")
+        .first()
+    )
+
+
+def _record_reopen(actor: User | None, case: Case, previous: Case, actor_label: str | None = None) -> None:
+    audit.record(
+        actor=actor, action="case.reopen", target=case, division=case.village, actor_label=actor_label,
+        old={"case": previous.pk, "status": previous.status, "eliminated_on": str(previous.eliminated_on)},
+        new={"case": case.pk, "source": case.source},
+    )  # fmt: skip
 
 
 def case_open(
@@ -76,9 +98,11 @@ def case_open(
     whole = add_working_days(calendar, today, whole_procedure_days(limits))
     with transaction.atomic():
         _ensure_no_open_case(household)
+        previous = _eliminated_before(household)
         case = Case(
             household=household, village=village, source=source, lead=lead, summary=summary.strip(),
             opened_at=now, opened_by=actor, due=whole.day, due_provisional=whole.provisional, step_started_on=today,
+            reopens=previous,
         )  # fmt: skip
         _enter_step(case, today=today, calendar=calendar, limits=limits)
         try:
@@ -90,6 +114,8 @@ def case_open(
             actor=actor, action="case.open", target=case, division=village, actor_label=actor_label,
             new={"source": source, "household": household.pk if household else None, "due": str(case.due)},
         )  # fmt: skip
+        if previous is not None:
+            _record_reopen(actor, case, previous, actor_label)
     return case
 
 
@@ -127,11 +153,15 @@ def case_link_household(*, actor: User, case: Case, household: Household) -> Cas
         _ensure_no_open_case(household, except_pk=locked.pk)
         old = locked.household_id
         locked.household = household
-        locked.save(update_fields=["household", "updated_at"])
+        previous = _eliminated_before(household)
+        locked.reopens = previous
+        locked.save(update_fields=["household", "reopens", "updated_at"])
         audit.record(
             actor=actor, action="case.link_household", target=locked, division=locked.village,
             old={"household": old}, new={"household": household.pk},
         )  # fmt: skip
+        if previous is not None:
+            _record_reopen(actor, locked, previous)
     return locked
 
 
@@ -140,14 +170,7 @@ def _check_review_done(case: Case, today: datetime.date) -> None:
     not while an objection is open."""
     if case.meeting_on is None:
         raise Conflict("尚未召开评议会：请先录入评议会日期和记录")
-    ended = case.notices.filter(posted_on__isnull=False, ends_on__lt=today).exists()
-    if not ended:
-        running = case.notices.filter(posted_on__isnull=False).order_by("-ends_on").first()
-        if running is None:
-            raise Conflict("尚未公示：请先将本户列入公示并发布")
-        raise Conflict(f"公示期至 {running.ends_on:%Y年%m月%d日} 结束，期满后方可报乡镇审核")
-    if case.objections.filter(status=ObjectionStatus.OPEN).exists():
-        raise Conflict("公示期间有未处理的异议，处理完毕后方可报乡镇审核")
+    elimination.notice_done(case, today, purpose=NoticePurpose.IDENTIFICATION, since=None)
 
 
 def _classification(
@@ -173,6 +196,7 @@ def _classification(
 def case_move(
     *, actor: User, case: Case, to: str, findings: str = "", monitoring_type: str | None = None,
     risk_types: list[str] | None = None, change_reason: str = "", files: list[Any] | None = None,
+    method: str = "",
 ) -> Case:  # fmt: skip
     """Do the current step and move the case on (or end it); `files` (scanned forms, photos) go on the step. The declared table decides who may; each step's
     own conditions are checked here; the step is recorded with its deadline and, for decisions, a snapshot
@@ -189,7 +213,12 @@ def case_move(
         move = transitions.move(locked, to=to, role=actor.role)
         decision: dict[str, Any] = {}
         update = ["status", "step_started_on", "step_due", "step_due_provisional", "updated_at"]
-        if to == S.REJECTED:
+        if old_status in (S.CONFIRMED, *ELIMINATION_STEPS):
+            decision, fields = elimination.step_conditions(
+                locked, to=to, today=today, findings=findings, method=method
+            )
+            update += fields
+        elif to == S.REJECTED:
             if len(findings.strip()) < 2:
                 raise _invalid("findings", "required", "不予纳入须填写理由（申请人可以看到）")
             decision = policy_decision(locked.household)
@@ -206,7 +235,7 @@ def case_move(
                 raise Conflict("尚无签署了核查授权书的实地调查记录")
         elif old_status == S.REVIEW and to == S.TOWNSHIP_REVIEW:
             _check_review_done(locked, today)
-        elif to == S.CONFIRMED:
+        elif old_status == S.COUNTY_DECISION and to == S.CONFIRMED:
             decision = policy_decision(locked.household)
             chosen_type, chosen_risks, classification = _classification(
                 decision, monitoring_type, risk_types, change_reason
@@ -227,19 +256,34 @@ def case_move(
             attachments_add(actor=actor, case=locked, files=files, kind="form", step=step)
         _enter_step(locked, today=today, calendar=work_calendar(), limits=limits)
         locked.save(update_fields=update)
+        confirmed = old_status == S.COUNTY_DECISION and to == S.CONFIRMED
         new: dict[str, Any] = {"status": to, "step": step.pk}
-        if to == S.CONFIRMED:
+        if confirmed:
             new |= {"monitoring_type": locked.monitoring_type, "risk_types": locked.risk_types}
+        if to == S.ELIMINATED:
+            new |= {"eliminated_on": str(locked.eliminated_on), "method": locked.elimination_method}
+        action = "case.move"
+        if confirmed or to in (S.REJECTED, S.ELIMINATED):
+            action = f"case.{move.target}"
         audit.record(
-            actor=actor, action=f"case.{move.target}" if to in (S.CONFIRMED, S.REJECTED) else "case.move",
-            target=locked, division=locked.village, old={"status": old_status}, new=new,
-            reason=change_reason.strip() if to == S.CONFIRMED else findings.strip()[:200],
+            actor=actor, action=action, target=locked, division=locked.village, old={"status": old_status},
+            new=new, reason=change_reason.strip() if confirmed else findings.strip()[:200],
         )  # fmt: skip
+        if confirmed:
+            plan_create(actor=actor, case=locked)
+        if to == S.ELIMINATED:
+            closed = measures_close_at_elimination(actor=actor, case=locked)
+            if closed["terminated"] or closed["completed"]:
+                audit.record(
+                    actor=actor, action="measure.close_at_elimination", target=locked, division=locked.village,
+                    new=closed,
+                )  # fmt: skip
     return locked
 
 
 def case_record_meeting(*, actor: User, case: Case, held_on: datetime.date, minutes: str) -> Case:
-    """评议会 (P8 step 4): the village review meeting with its minutes."""
+    """评议会: the village review meeting with its minutes — for identification (P8 step 4) or, for risk
+    elimination, the 党员群众评议会 (P9)."""
     if actor.role != transitions.STEP_ROLE.get(S.REVIEW):
         raise PermissionDenied("评议会由村级录入")
     if len(minutes.strip()) < 4:
@@ -248,11 +292,17 @@ def case_record_meeting(*, actor: User, case: Case, held_on: datetime.date, minu
         raise _invalid("held_on", "future", "评议会日期不能晚于今天")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.status != S.REVIEW:
-            raise Conflict("只有处于评议公示环节的案件可以录入评议会")
-        old = {"meeting_on": str(locked.meeting_on) if locked.meeting_on else None}
-        locked.meeting_on, locked.meeting_minutes = held_on, minutes.strip()
-        locked.save(update_fields=["meeting_on", "meeting_minutes", "updated_at"])
+        if locked.status == S.ELIMINATION_MEETING:
+            old = {"elimination_meeting_on": str(locked.elimination_meeting_on or "") or None}
+            locked.elimination_meeting_on, locked.elimination_minutes = held_on, minutes.strip()
+            fields = ["elimination_meeting_on", "elimination_minutes"]
+        elif locked.status == S.REVIEW:
+            old = {"meeting_on": str(locked.meeting_on) if locked.meeting_on else None}
+            locked.meeting_on, locked.meeting_minutes = held_on, minutes.strip()
+            fields = ["meeting_on", "meeting_minutes"]
+        else:
+            raise Conflict("只有处于评议公示或消除评议环节的案件可以录入评议会")
+        locked.save(update_fields=[*fields, "updated_at"])
         audit.record(
             actor=actor, action="case.meeting", target=locked, division=locked.village, old=old,
             new={"meeting_on": str(held_on)},
@@ -275,8 +325,8 @@ def visit_record(
         return existing, False
     if len(place.strip()) < 2 or len(findings.strip()) < 4:
         raise _invalid("findings", "required", "请填写走访地点和核实情况")
-    if case.status not in OPEN_STATUSES:
-        raise Conflict("案件已办结，不能再录入走访")
+    if case.status not in (*OPEN_STATUSES, S.ELIMINATION_VISIT):
+        raise Conflict("案件不在需要走访的环节")
     with transaction.atomic():
         visit = Visit.objects.create(
             uuid=client_uuid, case=case, household=case.household, visited_by=actor, visited_at=visited_at,
@@ -307,30 +357,6 @@ def case_green_channel(*, actor: User, case: Case, reason: str) -> Case:
             reason=reason.strip(),
         )  # fmt: skip
     return locked
-
-
-def measure_record(
-    *, actor: User, case: Case, category: str, content: str, started_on: datetime.date
-) -> Measure:
-    if category not in MEASURES:
-        raise _invalid("category", "invalid", "请选择帮扶措施类别")
-    if len(content.strip()) < 2:
-        raise _invalid("content", "required", "请填写措施内容")
-    before = case.status != S.CONFIRMED
-    if before and not case.green_channel:
-        raise Conflict("确定纳入前录入帮扶措施须先开启绿色通道（仅限灾害、意外事故）")
-    if case.status == S.REJECTED:
-        raise Conflict("案件未纳入监测")
-    with transaction.atomic():
-        measure = Measure.objects.create(
-            case=case, category=category, content=content.strip(), started_on=started_on,
-            before_confirmation=before, recorded_by=actor,
-        )  # fmt: skip
-        audit.record(
-            actor=actor, action="measure.create", target=measure, division=case.village,
-            new={"case": case.pk, "category": category, "before_confirmation": before},
-        )  # fmt: skip
-    return measure
 
 
 def cases_escalate(*, today: datetime.date | None = None) -> int:

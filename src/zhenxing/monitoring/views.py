@@ -18,7 +18,7 @@ from zhenxing.accounts.requests import request_user
 from zhenxing.common import clock
 from zhenxing.common.errors import DomainError, PermissionDenied, not_found
 from zhenxing.divisions.models import Division
-from zhenxing.monitoring import selectors, services
+from zhenxing.monitoring import assistance, selectors, services
 from zhenxing.monitoring.decisions import policy_decision, suggested_classification
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
 from zhenxing.monitoring.forms import ConfirmForm, MeasureForm, MeetingForm, MoveForm, VisitForm
@@ -236,7 +236,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         _attempt(
             request,
-            lambda: services.measure_record(
+            lambda: assistance.measure_record(
                 actor=user,
                 case=case,
                 category=data["category"],

@@ -13,6 +13,7 @@ class ParameterKind(models.TextChoices):
     SCREENING_WINDOWS = "screening_windows", "部门筛查预警核查时限"
     WORK_TEAM = "work_team", "驻村工作队配备标准"
     COLLECTIVE_TIERS = "collective_economy_tiers", "村集体经济收入分档（元）"
+    ASSISTANCE_CHECKS = "assistance_checks", "帮扶计划检查与成效评估周期（月）"
 
 
 class YearRule(models.TextChoices):
@@ -33,6 +34,7 @@ KIND_YEAR_RULE: dict[str, str] = {
     ParameterKind.SCREENING_WINDOWS: YearRule.ALL_YEARS,
     ParameterKind.WORK_TEAM: YearRule.ALL_YEARS,
     ParameterKind.COLLECTIVE_TIERS: YearRule.ALL_YEARS,
+    ParameterKind.ASSISTANCE_CHECKS: YearRule.ALL_YEARS,
 }
 
 YUNNAN = "53"

@@ -93,6 +93,14 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "note": "P10: the suppression window after a dismissal is this system's default (90 days).",
     },
     {
+        "kind": "assistance_checks",
+        "year": None,
+        "value": {"plan_warning_months": 1, "plan_error_months": 6, "evaluation_interval_months": 3},
+        "document": "POLICY.md P7（识别1个月后无已实施开发式措施提示、6个月后报错）、P9（定期评估，默认每季度）",
+        "verified": False,
+        "note": "P7 plan checks; the quarterly evaluation is this system's default.",
+    },
+    {
         "kind": "work_team",
         "year": None,
         "value": {
@@ -116,11 +124,13 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
 ]
 
 
-def ship_parameters(parameter_model: Any) -> int:
+def ship_parameters(parameter_model: Any, *, exclude: tuple[str, ...] = ()) -> int:
     """Insert the shipped values that have no current row yet; used by the data migration (with its
     historical model) and by tests that re-seed after emptying tables. Returns how many were added."""
     added = 0
     for spec in SHIPPED_PARAMETERS:
+        if spec["kind"] in exclude:
+            continue
         if parameter_model.objects.filter(
             kind=spec["kind"], region="53", year=spec["year"], is_current=True
         ).exists():

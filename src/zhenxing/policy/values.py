@@ -21,12 +21,18 @@ COMPOSITE_KEYS: dict[str, dict[str, str]] = {
         "review_meeting": "评议",
         "notice": "公示期",
         "whole_procedure": "识别全程",
+        "application_settle_days": "申报未办结上报天数",
     },
     ParameterKind.SCREENING_WINDOWS: {
         "village_check_day": "村级核查截止日",
         "township_recheck_day": "乡镇复核截止日",
         "round_cutoff_day": "并入下月的日期",
         "dismissal_suppression_days": "排除后同规则暂停天数",
+    },
+    ParameterKind.ASSISTANCE_CHECKS: {
+        "plan_warning_months": "无开发式措施提示（月）",
+        "plan_error_months": "无开发式措施报错（月）",
+        "evaluation_interval_months": "定期评估间隔（月）",
     },
     ParameterKind.WORK_TEAM: {
         "large_village_people": "脱贫不稳定人口阈值",

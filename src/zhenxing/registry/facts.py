@@ -31,8 +31,9 @@ def policy_member(person: Person, relation: str) -> Member:
 
 
 def policy_household(
-    household: StoredHousehold, record: HouseholdYear, *, is_monitoring_object: bool = False
-) -> Household:
+    household: StoredHousehold, record: HouseholdYear, *, is_monitoring_object: bool = False,
+    monitoring_months: int = 0,
+) -> Household:  # fmt: skip
     """P1: the year's members are those in the household on 31 December of that year."""
     members = selectors.members_on(household, datetime.date(record.year, 12, 31))
     return Household(
@@ -54,6 +55,7 @@ def policy_household(
             disaster=record.disaster_expense,
         ),
         is_monitoring_object=is_monitoring_object,
+        monitoring_months=monitoring_months,
         housing_grade=record.housing_grade or None,
         water=Water(
             supply_cut_days=record.water_supply_cut_days,

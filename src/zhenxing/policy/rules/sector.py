@@ -103,3 +103,24 @@ def collective_economy_tier(
 ) -> int:
     """P11: tier 0 below 2万; 1 from 2万 (inclusive) below 5万; 2 from 5万 below 10万; 3 from 10万."""
     return sum(1 for bound in bounds_yuan if income_fen >= bound * 100)
+
+
+HOUSING_WAY_FOR_GRADE = {"C": "修缮加固", "D": "拆除重建"}
+HOUSING_GUARANTEE_YEARS = {"修缮加固": 15, "拆除重建": 30}
+
+
+def housing_renovation_problem(*, grade: str, way: str, had_other_housing_support: bool) -> str | None:
+    """P11 housing: C-grade houses are repaired and reinforced, D-grade houses rebuilt; a household that
+    already had 城镇保障性安居工程 or relocation support is not eligible again. None when allowed, else why."""
+    if grade not in HOUSING_WAY_FOR_GRADE:
+        return "只有鉴定为C级或D级的危房纳入住房安全台账"
+    if had_other_housing_support:
+        return "已享受城镇保障性安居工程或易地扶贫搬迁住房支持，不再重复享受农村危房改造"
+    if HOUSING_WAY_FOR_GRADE[grade] != way:
+        return f"{grade}级危房应{HOUSING_WAY_FOR_GRADE[grade]}"
+    return None
+
+
+def housing_guarantee_years(way: str) -> int:
+    """P11: repaired houses must last 15 years, new ones 30."""
+    return HOUSING_GUARANTEE_YEARS[way]

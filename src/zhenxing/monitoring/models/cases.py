@@ -9,17 +9,20 @@ from django.db import models
 from django.db.models import Q
 
 from zhenxing.monitoring.enums import (
+    MONITORED_STATUSES,
     OPEN_STATUSES,
     AttachmentKind,
     CaseSource,
     CaseStatus,
+    EliminationMethod,
+    NoticePurpose,
     ObjectionStatus,
 )
 
 _USER = settings.AUTH_USER_MODEL
 
 
-def _village(verbose: str = "行政村") -> models.ForeignKey:
+def village_by_code(verbose: str = "行政村") -> models.ForeignKey:
     # keyed by the division code, as households are, so that scoping is a LIKE on the code (no join)
     return models.ForeignKey(
         "divisions.Division", verbose_name=verbose, to_field="code", db_column="village_code",
@@ -32,7 +35,7 @@ class Case(models.Model):
         "registry.Household", verbose_name="农户", null=True, blank=True, on_delete=models.PROTECT,
         related_name="cases", help_text="自主申报者不在农户台账中时为空，研判时关联",
     )  # fmt: skip
-    village = _village()
+    village = village_by_code()
     source = models.CharField("来源", max_length=20, choices=CaseSource.choices)
     status = models.CharField(
         "环节", max_length=20, choices=CaseStatus.choices, default=CaseStatus.APPLICATION
@@ -63,6 +66,29 @@ class Case(models.Model):
     risk_types = models.JSONField("风险类型", default=list)
     identified_on = models.DateField("识别监测时间", null=True, blank=True)
     rejection_reason = models.TextField("未纳入理由", blank=True)
+    # risk elimination (P9)
+    elimination_meeting_on = models.DateField("消除评议会日期", null=True, blank=True)
+    elimination_minutes = models.TextField("消除评议会记录", blank=True)
+    consent_by = models.CharField("知情同意人", max_length=50, blank=True)
+    consent_relation = models.CharField("与户主关系", max_length=8, blank=True)
+    consent_on = models.DateField("知情同意日期", null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        _USER,
+        verbose_name="知情同意登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    eliminated_on = models.DateField("风险消除日期", null=True, blank=True)
+    elimination_method = models.CharField(
+        "风险消除方式", max_length=8, blank=True, choices=EliminationMethod.choices
+    )
+    # a case opened for a household whose risk was eliminated before (P9, P13)
+    reopens = models.ForeignKey(
+        "self", verbose_name="重新纳入（原监测记录）", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reopened_by",
+    )  # fmt: skip
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -71,13 +97,16 @@ class Case(models.Model):
         verbose_name_plural = "识别案件"
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=Q(status__in=OPEN_STATUSES) | Q(status="confirmed"),
+                fields=["household"], condition=Q(status__in=[*OPEN_STATUSES, *MONITORED_STATUSES]),
                 name="case_one_open_per_household",
             ),
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                                    name="case_rejection_has_reason"),
-            models.CheckConstraint(condition=~Q(status="confirmed") | Q(identified_on__isnull=False),
-                                   name="case_confirmed_has_date"),
+            models.CheckConstraint(condition=~Q(status__in=[*MONITORED_STATUSES, "eliminated"])
+                                   | Q(identified_on__isnull=False), name="case_confirmed_has_date"),
+            models.CheckConstraint(condition=~Q(status="eliminated")
+                                   | Q(eliminated_on__isnull=False) & ~Q(elimination_method=""),
+                                   name="case_eliminated_has_date_and_method"),
         ]  # fmt: skip
         indexes = [models.Index(fields=["status", "step_due"], name="case_status_due")]
 
@@ -139,7 +168,10 @@ class Visit(models.Model):
 class Notice(models.Model):
     """评议公示: a village posts one or more cases; objections may be raised until `ends_on`."""
 
-    village = _village()
+    village = village_by_code()
+    purpose = models.CharField(
+        "公示事项", max_length=16, choices=NoticePurpose.choices, default=NoticePurpose.IDENTIFICATION
+    )
     title = models.CharField("标题", max_length=100)
     object_to = models.CharField("异议受理", max_length=200, help_text="如：村委会，电话 0872-xxxxxxx")
     posted_on = models.DateField("公示开始", null=True, blank=True)
@@ -194,25 +226,6 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"异议 {self.pk}"
-
-
-class Measure(models.Model):
-    """A measure recorded on a case; before confirmation only through the green channel (P8)."""
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="measures")
-    category = models.CharField("类别", max_length=20)
-    content = models.CharField("内容", max_length=300)
-    started_on = models.DateField("开始日期")
-    before_confirmation = models.BooleanField("确定前（绿色通道）", default=False)
-    recorded_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "帮扶措施"
-        verbose_name_plural = "帮扶措施"
-
-    def __str__(self) -> str:
-        return f"{self.category}：{self.content}"
 
 
 class Attachment(models.Model):
