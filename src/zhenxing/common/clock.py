@@ -26,6 +26,10 @@ def localdate(moment: datetime.datetime) -> datetime.date:
     return timezone.localdate(moment)
 
 
+def localtime(moment: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(moment)
+
+
 def set_offset(offset: datetime.timedelta) -> None:
     global _offset  # the one process-wide test clock, by design
     _offset = offset

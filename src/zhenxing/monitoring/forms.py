@@ -4,7 +4,8 @@ import uuid
 
 from django import forms
 
-from zhenxing.policy.vocab import MEASURES, MONITORING_TYPES, RISK_TYPES
+from zhenxing.monitoring.enums import HousingWay, MeasureStatus, PersonItemKind
+from zhenxing.policy.vocab import MEASURES, MONITORING_TYPES, RELATIONS, RISK_TYPES
 
 
 class MoveForm(forms.Form):
@@ -44,12 +45,66 @@ class MeetingForm(forms.Form):
     )
 
 
+def _date(label: str, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+
+
 class MeasureForm(forms.Form):
     category = forms.ChoiceField(label="类别", choices=[(c, c) for c in MEASURES])
     content = forms.CharField(label="内容", max_length=300)
-    started_on = forms.DateField(
-        label="开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    started_on = _date("开始日期")
+    ends_on = _date("结束日期", required=False)
+    motivation = forms.BooleanField(label="扶志扶智", required=False)
+    responsible_unit = forms.CharField(label="责任单位", max_length=100, required=False)
+    responsible_username = forms.CharField(label="帮扶责任人（账号，可不填）", max_length=150, required=False)
+    funds = forms.DecimalField(
+        label="资金（元）", required=False, min_value=0, decimal_places=2, max_digits=12
     )
+    funds_source = forms.CharField(label="资金来源", max_length=100, required=False)
+    continues_after_elimination = forms.BooleanField(
+        label="风险消除后继续实施（小额信贷、资产收益、公益岗位、雨露计划等）", required=False
+    )
+
+
+class MeasureMoveForm(forms.Form):
+    to = forms.ChoiceField(choices=MeasureStatus.choices, widget=forms.HiddenInput)
+    outcome = forms.CharField(label="成效或终止原因", max_length=2000, required=False)
+
+
+class PersonItemForm(forms.Form):
+    person = forms.IntegerField(label="家庭成员")
+    kind = forms.ChoiceField(label="类型", choices=PersonItemKind.choices)
+    detail = forms.CharField(label="内容", max_length=200)
+    amount = forms.DecimalField(
+        label="金额（元）", required=False, min_value=0, decimal_places=2, max_digits=12
+    )
+    started_on = _date("开始日期")
+    ends_on = _date("结束日期", required=False)
+
+
+class ConsentForm(forms.Form):
+    consent_by = forms.CharField(label="签字同意的家庭成员", max_length=50)
+    relation = forms.ChoiceField(label="与户主关系", choices=[(r, r) for r in RELATIONS])
+    consent_on = _date("同意日期")
+
+
+class HelperForm(forms.Form):
+    username = forms.CharField(label="帮扶责任人账号", max_length=150)
+    starts_on = _date("开始日期")
+    ends_on = _date("结束日期", required=False)
+
+
+class HousingOpenForm(forms.Form):
+    household_code = forms.CharField(label="户编号", max_length=32)
+    grade = forms.ChoiceField(label="鉴定等级", choices=[("C", "C级"), ("D", "D级")])
+    way = forms.ChoiceField(label="改造方式", choices=HousingWay.choices)
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+
+class HousingCloseForm(forms.Form):
+    completion = forms.CharField(label="竣工验收情况", max_length=2000)
 
 
 class NoticeForm(forms.Form):

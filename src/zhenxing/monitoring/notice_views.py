@@ -16,7 +16,7 @@ from zhenxing.common.errors import not_found
 from zhenxing.common.http import xlsx_response
 from zhenxing.monitoring import notices as services
 from zhenxing.monitoring import selectors
-from zhenxing.monitoring.enums import CaseStatus
+from zhenxing.monitoring.enums import NoticePurpose
 from zhenxing.monitoring.forms import NoticeForm, ObjectionForm, ResolveForm
 from zhenxing.monitoring.pdf import notice_context, notice_pdf
 from zhenxing.monitoring.roster import roster_workbook
@@ -26,10 +26,16 @@ from zhenxing.monitoring.views import _attempt, _require_view
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
     user = _require_view(request)
-    form = NoticeForm(request.POST or None)
-    ready = selectors.case_list_for_user(user=user).filter(status=CaseStatus.REVIEW, meeting_on__isnull=False)
+    purpose = request.POST.get("purpose", NoticePurpose.IDENTIFICATION)
+    elimination = purpose == NoticePurpose.ELIMINATION
+    form = NoticeForm(request.POST or None, prefix="elim" if elimination else None)
+    ready = selectors.notice_ready_for_user(user=user)
     if request.method == "POST" and form.is_valid():
-        chosen = list(ready.filter(pk__in=request.POST.getlist("cases")).select_related("village"))
+        chosen = list(
+            ready.get(purpose, ready[NoticePurpose.IDENTIFICATION])
+            .filter(pk__in=request.POST.getlist("cases"))
+            .select_related("village")
+        )
         village = chosen[0].village if chosen else user.jurisdiction
         created: list[int] = []
         if village is not None and _attempt(
@@ -48,7 +54,11 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         "monitoring/notices.html",
         {
             "notices": selectors.notice_list_for_user(user=user).select_related("village").order_by("-pk")[:100],
-            "ready": ready.select_related("household"), "form": form, "can_create": user.role == Role.VILLAGE,
+            "ready": ready[NoticePurpose.IDENTIFICATION].select_related("household"),
+            "ready_elimination": ready[NoticePurpose.ELIMINATION].select_related("household"),
+            "form": NoticeForm() if elimination else form,
+            "elimination_form": form if elimination else NoticeForm(prefix="elim"),
+            "can_create": user.role == Role.VILLAGE,
             "today": clock.today(),
         },
     )  # fmt: skip

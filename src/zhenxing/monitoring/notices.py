@@ -15,7 +15,7 @@ from zhenxing.common.calendar import work_calendar
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workdays import add_working_days
 from zhenxing.monitoring.decisions import step_deadlines
-from zhenxing.monitoring.enums import CaseStatus, ObjectionStatus
+from zhenxing.monitoring.enums import CaseStatus, NoticePurpose, ObjectionStatus
 from zhenxing.monitoring.models import Case, Notice, NoticeEntry, Objection
 from zhenxing.policy.rules.procedure import working_days_after_posting
 
@@ -29,8 +29,27 @@ def _require_village(actor: User) -> None:
         raise PermissionDenied("公示由村级发布和管理")
 
 
+NOTICE_READY: dict[str, tuple[str, str, str]] = {
+    # purpose → (the step its cases are at, the meeting field that must be filled, the default title)
+    NoticePurpose.IDENTIFICATION: (CaseStatus.REVIEW, "meeting_on", "防止返贫监测对象识别公示"),
+    NoticePurpose.ELIMINATION: (
+        CaseStatus.ELIMINATION_NOTICE,
+        "elimination_meeting_on",
+        "防止返贫监测对象风险消除公示",
+    ),
+}
+
+
+def notice_purpose_of(case: Case) -> str | None:
+    for purpose, (status, _, _) in NOTICE_READY.items():
+        if case.status == status:
+            return purpose
+    return None
+
+
 def notice_create(*, actor: User, village: Division, cases: list[Case], title: str, object_to: str) -> Notice:
-    """A draft notice for one or more cases of one village, all at 评议公示 with their meeting held."""
+    """A draft notice for one or more cases of one village, all at the same notice step with their meeting
+    held: 评议公示 for identification (P8), 消除公示 for risk elimination (P9)."""
     _require_village(actor)
     cases = list(Case.objects.filter(pk__in=[case.pk for case in cases]).order_by("pk"))  # as stored now
     problems = []
@@ -38,22 +57,27 @@ def notice_create(*, actor: User, village: Division, cases: list[Case], title: s
         problems.append(ErrorDetail(("cases",), "required", "请选择要公示的农户"))
     if len(object_to.strip()) < 4:
         problems.append(ErrorDetail(("object_to",), "required", "请填写异议受理单位和电话"))
+    purposes = {notice_purpose_of(case) for case in cases}
+    purpose = next(iter(purposes)) if len(purposes) == 1 else None
+    if cases and len(purposes) > 1:
+        problems.append(ErrorDetail(("cases",), "mixed", "识别纳入和风险消除须分别公示"))
     for case in cases:
-        if case.village_id != village.code or case.status != CaseStatus.REVIEW:
-            problems.append(ErrorDetail(("cases",), "not_ready", f"案件 {case.pk} 不在本村的评议公示环节"))
-        elif case.meeting_on is None:
+        ready = NOTICE_READY.get(notice_purpose_of(case) or "")
+        if case.village_id != village.code or ready is None:
+            problems.append(ErrorDetail(("cases",), "not_ready", f"案件 {case.pk} 不在本村的公示环节"))
+        elif getattr(case, ready[1]) is None:
             problems.append(ErrorDetail(("cases",), "no_meeting", f"案件 {case.pk} 尚未录入评议会"))
-    if problems:
+    if problems or purpose is None:
         raise InvalidInput(problems)
     with transaction.atomic():
         notice = Notice.objects.create(
-            village=village, title=title.strip() or f"{village.name}防止返贫监测对象识别公示",
+            village=village, purpose=purpose, title=title.strip() or f"{village.name}{NOTICE_READY[purpose][2]}",
             object_to=object_to.strip(), created_by=actor,
         )  # fmt: skip
         NoticeEntry.objects.bulk_create([NoticeEntry(notice=notice, case=case) for case in cases])
         audit.record(
             actor=actor, action="notice.create", target=notice, division=village,
-            new={"cases": [case.pk for case in cases]},
+            new={"cases": [case.pk for case in cases], "purpose": purpose},
         )  # fmt: skip
     return notice
 

@@ -17,9 +17,22 @@ COLUMNS = (
 )  # fmt: skip
 
 
+STATUS_COLUMNS = ("监测状态", "风险消除时间", "风险消除方式")
+
+
 def roster_workbook(cases: Iterable[Case]) -> bytes:
     """Masked ID numbers only: a full-ID export needs the reveal capability and a reason (not built here)."""
-    cases = list(cases)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    write_roster_sheet(book, "监测对象", list(cases))
+    book.close()
+    return buffer.getvalue()
+
+
+def write_roster_sheet(
+    book: xlsxwriter.Workbook, title: str, cases: list[Case], *, with_status: bool = False
+) -> None:
+    """One roster sheet; `with_status` adds the monitoring status and the elimination date and method."""
     prefixes = {
         code for case in cases for code in (case.village_id[:4], case.village_id[:6], case.village_id[:9])
     }
@@ -35,11 +48,9 @@ def roster_workbook(cases: Iterable[Case]) -> bytes:
         household_id__in=[c.household_id for c in cases], left_on__isnull=True
     ).values_list("household_id", flat=True):
         sizes[household_id] = sizes.get(household_id, 0) + 1
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("监测对象")
+    sheet = book.add_worksheet(title)
     bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, COLUMNS, bold)
+    sheet.write_row(0, 0, COLUMNS + (STATUS_COLUMNS if with_status else ()), bold)
     for row, case in enumerate(cases, start=1):
         head = heads.get(case.household_id or 0)
         risks = (case.risk_types + [""] * 5)[:5]
@@ -50,8 +61,8 @@ def roster_workbook(cases: Iterable[Case]) -> bytes:
              head.name if head else "", head.id_number_masked if head else "", sizes.get(case.household_id or 0, 0),
              case.household.kind if case.household else "", case.monitoring_type, *risks,
              case.identified_on.isoformat() if case.identified_on else "", case.get_source_display(),
-             "是" if case.green_channel else "否"],
+             "是" if case.green_channel else "否",
+             *([case.get_status_display(), case.eliminated_on.isoformat() if case.eliminated_on else "",
+                case.elimination_method] if with_status else [])],
         )  # fmt: skip
     sheet.freeze_panes(1, 0)
-    book.close()
-    return buffer.getvalue()

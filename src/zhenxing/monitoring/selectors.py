@@ -6,13 +6,14 @@ import datetime
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.scoping import restrict_to_scope
 from zhenxing.common.errors import not_found
 from zhenxing.monitoring.decisions import step_deadlines
-from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
+from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus, NoticePurpose
 from zhenxing.monitoring.models import Case, Notice, Objection
 from zhenxing.monitoring.transitions import STEP_ROLE
 from zhenxing.policy.rules.procedure import application_settle_days
@@ -59,6 +60,19 @@ def overdue_ranking(*, user: User, today: datetime.date) -> list[tuple[str, int]
     """Townships by number of overdue open cases, most first (codes; names are looked up by the view)."""
     codes = case_list_for_user(user=user).filter(overdue_filter(today)).values_list("village_id", flat=True)
     return Counter(str(code)[:9] for code in codes).most_common()
+
+
+def notice_ready_for_user(*, user: User) -> dict[str, QuerySet[Case]]:
+    """Cases whose meeting is held and that wait to be listed on a notice, per purpose (P8, P9)."""
+    cases = case_list_for_user(user=user)
+    return {
+        NoticePurpose.IDENTIFICATION: cases.filter(status=CaseStatus.REVIEW, meeting_on__isnull=False),
+        NoticePurpose.ELIMINATION: cases.filter(
+            status=CaseStatus.ELIMINATION_NOTICE, elimination_meeting_on__isnull=False
+        ).exclude(
+            notices__purpose=NoticePurpose.ELIMINATION, notices__posted_on__gte=models.F("step_started_on")
+        ),
+    }
 
 
 def notice_list_for_user(*, user: User) -> QuerySet[Notice]:

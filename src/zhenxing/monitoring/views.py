@@ -18,12 +18,13 @@ from zhenxing.accounts.requests import request_user
 from zhenxing.common import clock
 from zhenxing.common.errors import DomainError, PermissionDenied, not_found
 from zhenxing.divisions.models import Division
-from zhenxing.monitoring import assistance, selectors, services
+from zhenxing.monitoring import selectors, services
+from zhenxing.monitoring.case_context import assistance_context
 from zhenxing.monitoring.decisions import policy_decision, suggested_classification
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
-from zhenxing.monitoring.forms import ConfirmForm, MeasureForm, MeetingForm, MoveForm, VisitForm
+from zhenxing.monitoring.forms import ConfirmForm, MeetingForm, MoveForm, VisitForm
 from zhenxing.monitoring.models import Attachment
-from zhenxing.monitoring.transitions import IDENTIFICATION, STEP_ROLE
+from zhenxing.monitoring.transitions import STEP_ROLE, workflow_for
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
 
 TABS = {"queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "rejected": "未纳入"}
@@ -79,10 +80,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _require_view(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
-    moves = IDENTIFICATION.moves_from(case.status, user.role)
+    moves = workflow_for(case.status).moves_from(case.status, user.role)
     confirm_form = None
     suggestion: tuple[str, list[str]] = ("", [])
-    if any(m.target == CaseStatus.CONFIRMED for m in moves):
+    if case.status == CaseStatus.COUNTY_DECISION and any(m.target == CaseStatus.CONFIRMED for m in moves):
         suggestion = suggested_classification(policy_decision(case.household))
         confirm_form = ConfirmForm(initial={"monitoring_type": suggestion[0], "risk_types": suggestion[1]})
     notices = case.notices.order_by("-pk")
@@ -90,16 +91,18 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "monitoring/detail.html",
         {
-            "case": case, "today": clock.today(), "moves": [m for m in moves if m.target != CaseStatus.CONFIRMED],
+            "case": case, "today": clock.today(),
+            "moves": [m for m in moves if not (confirm_form and m.target == CaseStatus.CONFIRMED)],
             "confirm_form": confirm_form, "suggestion": suggestion, "move_form": MoveForm(),
             "visit_form": VisitForm(initial={"visited_at": clock.now().strftime("%Y-%m-%dT%H:%M")}),
-            "meeting_form": MeetingForm(initial={"held_on": clock.today()}), "measure_form": MeasureForm(initial={"started_on": clock.today()}),
+            "meeting_form": MeetingForm(initial={"held_on": clock.today()}),
             "steps": case.steps.select_related("actor").prefetch_related("attachments"),
             "visits": case.visits.select_related("visited_by").prefetch_related("attachments"),
             "notices": notices, "objections": case.objections.select_related("notice"),
-            "measures": case.measures.all(), "applications": case.applications.all(),
+            "applications": case.applications.all(),
             "step_role_label": Role(STEP_ROLE[case.status]).label if case.status in STEP_ROLE else "", "is_open": case.status in OPEN_STATUSES,
             "can_link": case.household_id is None and case.status in (CaseStatus.APPLICATION, CaseStatus.ANALYSIS),
+            **assistance_context(case, user=user),
         },
     )  # fmt: skip
 
@@ -123,6 +126,7 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
             case=case,
             to=data["to"],
+            method=request.POST.get("method", ""),
             findings=data.get("findings", ""),
             monitoring_type=data.get("monitoring_type"),
             risk_types=data.get("risk_types"),
@@ -223,30 +227,6 @@ def green_channel(request: HttpRequest, pk: int) -> HttpResponse:
         request, lambda: services.case_green_channel(actor=user, case=case, reason=request.POST.get("reason", "")),
         "已开启绿色通道",
     )  # fmt: skip
-    return redirect("monitoring:case", pk=pk)
-
-
-@login_required
-@require_POST
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
-    case = selectors.case_get_for_user(user=user, pk=pk)
-    form = MeasureForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        _attempt(
-            request,
-            lambda: assistance.measure_record(
-                actor=user,
-                case=case,
-                category=data["category"],
-                content=data["content"],
-                started_on=data["started_on"],
-            ),
-            "已录入帮扶措施",
-        )
-    else:
-        messages.error(request, "请填写措施类别、内容和开始日期")
     return redirect("monitoring:case", pk=pk)
 
 

@@ -1,0 +1,154 @@
+"""Scoped reads for assistance: the P7 plan checks, a 帮扶责任人's households, measures, and the monitoring
+reports by type, risk, county and status."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from zhenxing.accounts.enums import AssignmentKind
+from zhenxing.accounts.models import Assignment
+from zhenxing.accounts.scoping import active_assignments_filter
+from zhenxing.common.errors import not_found
+from zhenxing.divisions.models import Division
+from zhenxing.monitoring.decisions import assistance_checks
+from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus
+from zhenxing.monitoring.models import Case, Measure
+from zhenxing.monitoring.selectors import case_list_for_user
+from zhenxing.policy.household import Household as PolicyHousehold
+from zhenxing.policy.rules.measures import PLAN_CHECK_MESSAGES, PLAN_ERROR, PLAN_WARNING, plan_check
+from zhenxing.policy.rules.people import household_has_labour
+from zhenxing.policy.vocab import IMPLEMENTED_MEASURE_STATES
+from zhenxing.registry.facts import policy_member
+from zhenxing.registry.models import Membership
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+
+
+def households_with_labour(household_ids: Iterable[int], *, year: int) -> dict[int, bool]:
+    """P6/P7 labour on the current members, for many households in two queries."""
+    members: dict[int, list[Any]] = defaultdict(list)
+    for membership in Membership.objects.filter(
+        household_id__in=list(household_ids), left_on__isnull=True
+    ).select_related("person"):
+        members[membership.household_id].append(policy_member(membership.person, membership.relation))
+    return {
+        household_id: household_has_labour(PolicyHousehold(kind="", members=tuple(found)), year)
+        for household_id, found in members.items()
+    }
+
+
+def plan_flags(cases: Iterable[Case], *, today: datetime.date) -> dict[int, str]:
+    """The P7 plan check per monitored case: ok, warning (1 month) or error (6 months), by the parameters."""
+    cases = [c for c in cases if c.status in MONITORED_STATUSES and c.identified_on and c.household_id]
+    checks, _ = assistance_checks()
+    labour = households_with_labour([c.household_id for c in cases if c.household_id], year=today.year)
+    implemented: dict[int, list[str]] = defaultdict(list)
+    for case_id, category in Measure.objects.filter(
+        case_id__in=[c.pk for c in cases], status__in=IMPLEMENTED_MEASURE_STATES
+    ).values_list("case_id", "category"):
+        implemented[case_id].append(category)
+    flags = {}
+    for case in cases:
+        if case.identified_on is None:
+            continue
+        flags[case.pk] = plan_check(
+            identified_on=case.identified_on, today=today,
+            has_labour=labour.get(case.household_id or 0, False), implemented_categories=implemented[case.pk],
+            warning_months=checks["plan_warning_months"], error_months=checks["plan_error_months"],
+        )  # fmt: skip
+    return flags
+
+
+def plan_flag_message(flag: str) -> str:
+    checks, _ = assistance_checks()
+    template = PLAN_CHECK_MESSAGES.get(flag)
+    if template is None:
+        return ""
+    return template.format(warning=checks["plan_warning_months"], error=checks["plan_error_months"])
+
+
+def monitored_for_user(*, user: User) -> QuerySet[Case]:
+    return case_list_for_user(user=user).filter(status__in=MONITORED_STATUSES)
+
+
+def plan_check_report(*, user: User, today: datetime.date) -> list[dict[str, Any]]:
+    """Per township: monitored households, plan warnings and errors (P7), most errors first."""
+    cases = list(
+        monitored_for_user(user=user).only("pk", "status", "identified_on", "household_id", "village_id")
+    )
+    flags = plan_flags(cases, today=today)
+    rows: dict[str, Counter[str]] = defaultdict(Counter)
+    for case in cases:
+        township = str(case.village_id)[:9]
+        rows[township]["monitored"] += 1
+        rows[township][flags.get(case.pk, "ok")] += 1
+    names = dict(Division.objects.filter(code__in=list(rows)).values_list("code", "name"))
+    report = [
+        {"code": code, "name": names.get(code, code), "monitored": counts["monitored"],
+         "warning": counts[PLAN_WARNING], "error": counts[PLAN_ERROR]}
+        for code, counts in rows.items()
+    ]  # fmt: skip
+    return sorted(report, key=lambda row: (-row["error"], -row["warning"], row["code"]))
+
+
+def helper_cases_for_user(*, user: User, today: datetime.date) -> QuerySet[Case]:
+    """我的帮扶户: the monitoring episodes of the households the user is 帮扶责任人 of today."""
+    households = Assignment.objects.filter(
+        active_assignments_filter(today), user=user, kind=AssignmentKind.HELPER, household__isnull=False
+    ).values_list("household_id", flat=True)
+    return (
+        case_list_for_user(user=user)
+        .filter(household_id__in=list(households), status__in=[*MONITORED_STATUSES, CaseStatus.ELIMINATED])
+        .select_related("household", "village")
+        .order_by("status", "village_id", "pk")
+    )
+
+
+def measure_get_for_user(*, user: User, pk: int) -> Measure:
+    measure = (
+        Measure.objects.filter(case__in=case_list_for_user(user=user))
+        .select_related("case__village", "case__household")
+        .filter(pk=pk)
+        .first()
+    )
+    if measure is None:
+        raise not_found()
+    return measure
+
+
+def monitoring_report(*, user: User, year: int) -> dict[str, Any]:
+    """监测对象 by type, risk type, county and status; eliminated this year."""
+    monitored = list(
+        monitored_for_user(user=user).values_list("village_id", "monitoring_type", "risk_types", "status")
+    )
+    counties = dict(Division.objects.filter(level="county").values_list("code", "name"))
+    by_county: dict[str, Counter[str]] = defaultdict(Counter)
+    by_risk: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    for village, monitoring_type, risks, status in monitored:
+        by_county[str(village)[:6]][monitoring_type] += 1
+        by_county[str(village)[:6]]["total"] += 1
+        by_risk.update(risks or [])
+        by_status[CaseStatus(status).label] += 1
+    eliminated = (
+        case_list_for_user(user=user)
+        .filter(status=CaseStatus.ELIMINATED, eliminated_on__year=year)
+        .select_related("household", "village")
+        .order_by("eliminated_on", "pk")
+    )
+    return {
+        "by_county": sorted(
+            ((code, counties.get(code, code), counts) for code, counts in by_county.items()),
+            key=lambda r: r[0],
+        ),
+        "by_risk": by_risk.most_common(),
+        "by_status": sorted(by_status.items()),
+        "total": len(monitored),
+        "eliminated": eliminated,
+    }
