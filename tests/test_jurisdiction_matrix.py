@@ -365,7 +365,15 @@ def test_case_routes_by_role(client: Client, role: str) -> None:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from zhenxing.monitoring.models import Attachment, Case, Notice, NoticeEntry, Objection
+    from zhenxing.monitoring.models import (
+        Attachment,
+        Case,
+        HousingLedgerEntry,
+        Measure,
+        Notice,
+        NoticeEntry,
+        Objection,
+    )  # fmt: skip
 
     made: dict[str, dict[str, int]] = {}
     owner = make_user(Role.VILLAGE, VILLAGE)
@@ -395,7 +403,20 @@ def test_case_routes_by_role(client: Client, role: str) -> None:
             size=8,
             case=case,
         )
+        measure = Measure.objects.create(
+            case=case,
+            category="就业帮扶",
+            content="务工",
+            started_on=datetime.date(2025, 9, 1),
+            recorded_by=owner,
+        )
+        entry = HousingLedgerEntry.objects.create(
+            household=household, village_id=code, grade="C", way="修缮加固", opened_on=datetime.date(2025, 9, 1),
+            opened_by=owner, guarantee_years=15,
+        )  # fmt: skip
         made[code] = {
+            "measure": measure.pk,
+            "entry": entry.pk,
             "case": case.pk,
             "household": household.pk,
             "notice": notice.pk,
@@ -412,6 +433,8 @@ def test_case_routes_by_role(client: Client, role: str) -> None:
         gets = (
             f"/cases/{ids['case']}/", f"/cases/notices/{ids['notice']}/", f"/cases/notices/{ids['notice']}/print/",
             f"/cases/notices/{ids['notice']}/pdf/", f"/cases/attachments/{ids['attachment']}/",
+            f"/cases/trace/{ids['household']}/", f"/cases/trace/{ids['household']}.xlsx",
+            f"/cases/sector/{ids['household']}/",
         )  # fmt: skip
         hidden = 403 if role in ("department", "admin") else 404  # no case capability at all: 403
         for url in gets:
@@ -421,11 +444,18 @@ def test_case_routes_by_role(client: Client, role: str) -> None:
             f"/cases/{ids['case']}/meeting/", f"/cases/{ids['case']}/green-channel/", f"/cases/{ids['case']}/measures/",
             f"/cases/new/{ids['household']}/", f"/cases/notices/{ids['notice']}/post/",
             f"/cases/notices/{ids['notice']}/objections/", f"/cases/objections/{ids['objection']}/resolve/",
+            f"/cases/{ids['case']}/evaluate/", f"/cases/{ids['case']}/consent/", f"/cases/{ids['case']}/helper/",
+            f"/cases/{ids['case']}/items/", f"/cases/measures/{ids['measure']}/move/",
+            f"/cases/housing/{ids['entry']}/close/",
         )  # fmt: skip
         for url in posts:
             # out of scope: 404; in scope: the step's own rules answer (a redirect with a message, or 403)
             expected = {302, 403} if visible else {hidden}
-            assert client.post(url, {"to": "township_review"}).status_code in expected, f"{role} {url}"
+            data = {"to": "township_review", "measure": ids["measure"], "completion": "已竣工验收合格"}
+            assert client.post(url, data).status_code in expected, f"{role} {url}"
+        # nothing out of scope was changed through those posts
+        if not visible:
+            assert HousingLedgerEntry.objects.get(pk=ids["entry"]).status == "open"
         sync = client.post(
             f"/api/v1/cases/{ids['case']}/visits",
             {"uuid": str(__import__("uuid").uuid4()), "visited_at": "2025-09-02T10:00:00Z",
@@ -438,3 +468,10 @@ def test_case_routes_by_role(client: Client, role: str) -> None:
     if role not in ("department", "admin"):
         listed = {case.pk for case in client.get("/cases/", {"tab": "open"}).context["cases"]}
         assert listed == {ids["case"] for code, ids in made.items() if code in visible_codes}
+        ledger = client.get("/cases/housing/", {"status": "all"}).context["entries"]
+        assert {e.pk for e in ledger} == {ids["entry"] for code, ids in made.items() if code in visible_codes}
+        for url in ("/cases/mine/", "/cases/report/", "/cases/report.xlsx"):
+            assert client.get(url).status_code == 200, f"{role} {url}"
+    else:
+        for url in ("/cases/mine/", "/cases/report/", "/cases/report.xlsx", "/cases/housing/"):
+            assert client.get(url).status_code == 403, f"{role} {url}"

@@ -77,3 +77,23 @@ def audit_actions(case: Case) -> list[Any]:
             "action", flat=True
         )
     )
+
+
+CONFIRMED_ON = datetime.date(2025, 9, 8)
+
+
+def confirmed(user: dict[str, User], household: Household) -> Case:
+    """A household identified on Monday 8 September 2025 (the clock is left there)."""
+    clock.travel_to(START)
+    case = to_review(user, household)
+    posted_notice(user, [case])
+    clock.travel_to(CONFIRMED_ON)
+    case = services.case_move(actor=user["village"], case=case, to="township_review")
+    case = services.case_move(actor=user["township"], case=case, to="county_decision", findings="同意")
+    return services.case_move(actor=user["county"], case=case, to="confirmed")
+
+
+def raise_income(household: Household, *, wage_fen: int = 4_000_000) -> None:
+    registry.household_year_upsert(
+        actor=None, household=household, year=2025, values={"wage": wage_fen, "business": 0, "transfer": 0}
+    )

@@ -160,11 +160,10 @@ def notice_done(case: Case, today: datetime.date, *, purpose: str, since: dateti
 
 
 def step_conditions(
-    case: Case, *, to: str, today: datetime.date, findings: str, method: str
+    case: Case, *, source: str, to: str, today: datetime.date, findings: str, method: str
 ) -> tuple[dict[str, Any], list[str]]:
-    """The conditions of one elimination move (P9), checked on the locked case. Returns what the step keeps
-    as its decision and the fields it set."""
-    source = case.status
+    """The conditions of one elimination move (P9) from `source`, checked on the locked case. Returns what the
+    step keeps as its decision and the fields it set."""
     if to == S.CONFIRMED:  # the elimination ends and monitoring continues
         if len(findings.strip()) < 2:
             raise _invalid("findings", "required", "终止风险消除须填写理由")

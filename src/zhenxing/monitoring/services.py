@@ -215,7 +215,7 @@ def case_move(
         update = ["status", "step_started_on", "step_due", "step_due_provisional", "updated_at"]
         if old_status in (S.CONFIRMED, *ELIMINATION_STEPS):
             decision, fields = elimination.step_conditions(
-                locked, to=to, today=today, findings=findings, method=method
+                locked, source=old_status, to=to, today=today, findings=findings, method=method
             )
             update += fields
         elif to == S.REJECTED:
