@@ -375,6 +375,7 @@ def test_reports_count_by_type_risk_county_and_status_and_the_workbook_reads_bac
     report = plan_selectors.monitoring_report(user=user["county"], year=2025)
     assert report["total"] == 1
     [(code, name, counts)] = report["by_county"]
+    assert code == "532926"
     assert counts["total"] == 1 and counts[first.monitoring_type] == 1 and name == "南涧彝族自治县"
     assert dict(report["by_status"]) == {"已纳入监测": 1}
     assert [c.pk for c in report["eliminated"]] == [second.pk]

@@ -6,15 +6,14 @@ import datetime
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.scoping import restrict_to_scope
 from zhenxing.common.errors import not_found
 from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus, NoticePurpose
-from zhenxing.monitoring.models import Case, Notice, Objection
+from zhenxing.monitoring.models import Case, Notice, NoticeEntry, Objection
 from zhenxing.monitoring.transitions import STEP_ROLE
 from zhenxing.policy.rules.procedure import application_settle_days
 
@@ -67,11 +66,18 @@ def notice_ready_for_user(*, user: User) -> dict[str, QuerySet[Case]]:
     cases = case_list_for_user(user=user)
     return {
         NoticePurpose.IDENTIFICATION: cases.filter(status=CaseStatus.REVIEW, meeting_on__isnull=False),
+        # listed once per elimination: not when a notice made since the case reached this step has it
         NoticePurpose.ELIMINATION: cases.filter(
             status=CaseStatus.ELIMINATION_NOTICE, elimination_meeting_on__isnull=False
         ).exclude(
-            notices__purpose=NoticePurpose.ELIMINATION, notices__posted_on__gte=models.F("step_started_on")
-        ),
+            Exists(
+                NoticeEntry.objects.filter(
+                    case=OuterRef("pk"),
+                    notice__purpose=NoticePurpose.ELIMINATION,
+                    notice__created_at__date__gte=OuterRef("step_started_on"),
+                )
+            )
+        ),  # fmt: skip
     }
 
 

@@ -94,7 +94,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case, "today": clock.today(),
             "moves": [m for m in moves if not (confirm_form and m.target == CaseStatus.CONFIRMED)],
             "confirm_form": confirm_form, "suggestion": suggestion, "move_form": MoveForm(),
-            "visit_form": VisitForm(initial={"visited_at": clock.now().strftime("%Y-%m-%dT%H:%M")}),
+            "visit_form": VisitForm(initial={"visited_at": clock.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M")}),
             "meeting_form": MeetingForm(initial={"held_on": clock.today()}),
             "steps": case.steps.select_related("actor").prefetch_related("attachments"),
             "visits": case.visits.select_related("visited_by").prefetch_related("attachments"),
