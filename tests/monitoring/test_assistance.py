@@ -388,3 +388,44 @@ def test_reports_count_by_type_risk_county_and_status_and_the_workbook_reads_bac
     assert roster[0][-3:] == ["监测状态", "风险消除时间", "风险消除方式"] and len(roster) == 2
     assert book.get_sheet_by_name("2025年风险消除").to_python()[1][-1] == "自然消除"
     assert Evaluation.objects.count() == 0
+
+
+def test_p11_sector_panel_subsidy_transport_and_extra_medical_assistance(clock_at) -> None:  # type: ignore[no-untyped-def]
+    from zhenxing.feeds.models import FeedBatch, FeedRecord
+    from zhenxing.monitoring.sector import household_sector
+
+    user = people()
+    household = poor_household()
+    # given a 脱贫户 in 2025 not (yet) monitored: 0 yuan (P11 schedule), both members work outside the county 6 months
+    before = household_sector(household)
+    assert [row["subsidy"] for row in before["rows"]] == [0, 0] and all(
+        row["transport"] for row in before["rows"]
+    )
+    # and the head's in-catalogue out-of-pocket costs this year above the line
+    head = household.memberships.get(relation="户主").person
+    batch = FeedBatch.objects.create(department="medical_insurance", checksum="x" * 64, source="upload")
+    line_fen = int(before["line"] * 100)
+    FeedRecord.objects.create(
+        batch=batch, department="medical_insurance", row_number=1, person=head, household=household,
+        record_date=datetime.date(2025, 5, 1), amount_fen=line_fen + 100,
+    )  # fmt: skip
+    # when it becomes a monitoring object
+    confirmed(user, household)
+    after = household_sector(household)
+    # then each member gets 180 yuan, and the head qualifies for extra medical assistance
+    assert after["monitored"] is True and [row["subsidy"] for row in after["rows"]] == [180, 180]
+    assert [row["extra_medical"] for row in after["rows"]] == [True, False]
+    assert after["parameters"]["medical_insurance_subsidy"]["version"] >= 1
+
+
+def test_the_case_list_ranks_townships_by_overdue_cases_and_plan_errors(client, clock_at) -> None:  # type: ignore[no-untyped-def]
+    user = people()
+    confirmed(user, poor_household())
+    clock_at(datetime.date(2026, 3, 8))
+    client.force_login(user["county"])
+    page = client.get("/cases/")
+    assert [(code, errors) for code, _, _, errors in page.context["ranking"]] == [("532926101", 1)]
+    assert "计划错误" in page.content.decode()
+    case = Case.objects.get()
+    detail = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-flag="error"' in detail and "纳入满6个月仍无已实施的开发式帮扶措施" in detail

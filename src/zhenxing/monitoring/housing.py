@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from zhenxing.accounts.enums import Role
 from zhenxing.accounts.scoping import restrict_to_scope
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied, not_found
+from zhenxing.monitoring import transitions
 from zhenxing.monitoring.enums import LedgerStatus
 from zhenxing.monitoring.models import HousingLedgerEntry
 from zhenxing.policy.rules.sector import housing_guarantee_years, housing_renovation_problem
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from zhenxing.accounts.models import User
     from zhenxing.registry.models import Household
 
-LEDGER_ROLES = (Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY)
+LEDGER_ROLES = transitions.HELPER_ROLES
 
 
 def ledger_for_user(*, user: User) -> QuerySet[HousingLedgerEntry]:
@@ -78,7 +78,8 @@ def housing_entry_close(*, actor: User, entry: HousingLedgerEntry, completion: s
         )
         if locked.status != LedgerStatus.OPEN:
             raise Conflict("该记录已销号")
-        locked.status, locked.closed_on, locked.closed_by = LedgerStatus.CLOSED, clock.today(), actor
+        transitions.ledger_move(locked, to=LedgerStatus.CLOSED, role=actor.role)
+        locked.closed_on, locked.closed_by = clock.today(), actor
         locked.completion = completion.strip()
         locked.save(update_fields=["status", "closed_on", "closed_by", "completion"])
         audit.record(

@@ -77,7 +77,7 @@ def notice_ready_for_user(*, user: User) -> dict[str, QuerySet[Case]]:
                     notice__created_at__date__gte=OuterRef("step_started_on"),
                 )
             )
-        ),  # fmt: skip
+        ),
     }
 
 

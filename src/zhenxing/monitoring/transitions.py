@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from zhenxing.accounts.enums import Role
 from zhenxing.common.workflow import Move, Workflow
-from zhenxing.monitoring.enums import ELIMINATION_STEPS, OPEN_STATUSES, CaseStatus, MeasureStatus
-from zhenxing.monitoring.models import Case, Measure
+from zhenxing.monitoring.enums import (
+    ELIMINATION_STEPS,
+    OPEN_STATUSES,
+    CaseStatus,
+    LedgerStatus,
+    MeasureStatus,
+)
+from zhenxing.monitoring.models import Case, HousingLedgerEntry, Measure
 
 S = CaseStatus
 VILLAGE_STEPS = (S.APPLICATION, S.ANALYSIS, S.INVESTIGATION, S.REVIEW)
@@ -97,3 +103,18 @@ def measure_move(measure: Measure, *, to: str, role: str) -> Move:
 def measure_start_status(*, before_confirmation: bool) -> str:
     """A green-channel measure is running from the day it is recorded; a plan's measure starts as 计划."""
     return M.IN_PROGRESS if before_confirmation else M.PLANNED
+
+
+# 解决一户、销号一户 (P11): an entry is closed once, by a cadre of the village, township or county
+LEDGER = Workflow(
+    name="住房安全台账",
+    labels=dict(LedgerStatus.choices),
+    role_labels=dict(Role.choices),
+    moves=[Move(LedgerStatus.OPEN, LedgerStatus.CLOSED, role, "销号") for role in HELPER_ROLES],
+)
+
+
+def ledger_move(entry: HousingLedgerEntry, *, to: str, role: str) -> Move:
+    declared = LEDGER.check(source=entry.status, target=to, role=role)
+    entry.status = to
+    return declared

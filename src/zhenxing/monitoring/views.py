@@ -24,6 +24,7 @@ from zhenxing.monitoring.decisions import policy_decision, suggested_classificat
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
 from zhenxing.monitoring.forms import ConfirmForm, MeetingForm, MoveForm, VisitForm
 from zhenxing.monitoring.models import Attachment
+from zhenxing.monitoring.plan_selectors import plan_check_report
 from zhenxing.monitoring.transitions import STEP_ROLE, workflow_for
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
 
@@ -62,7 +63,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "rejected": selectors.case_list_for_user(user=user).filter(status=CaseStatus.REJECTED),
     }.get(tab, selectors.queue_for_user(user=user, today=today))
     ranking = selectors.overdue_ranking(user=user, today=today)
-    names = dict(Division.objects.filter(code__in=[code for code, _ in ranking]).values_list("code", "name"))
+    plan_checks = {row["code"]: row for row in plan_check_report(user=user, today=today)}
+    codes = {code for code, _ in ranking} | {code for code, row in plan_checks.items() if row["error"]}
+    names = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+    overdue = dict(ranking)
+    rows = sorted(
+        (
+            (code, names.get(code, code), overdue.get(code, 0), plan_checks.get(code, {}).get("error", 0))
+            for code in codes
+        ),
+        key=lambda row: (-row[2] - row[3], row[0]),
+    )
     unsettled = selectors.case_list_for_user(user=user).filter(selectors.unsettled_filter(today))
     return render(
         request,
@@ -70,7 +81,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "cases": cases.select_related("household", "village").order_by("step_due", "pk")[:200],
             "tab": tab, "tabs": TABS, "today": today,
-            "ranking": [(code, names.get(code, code), count) for code, count in ranking],
+            "ranking": rows,
             "unsettled_ids": set(unsettled.values_list("pk", flat=True)),
         },
     )  # fmt: skip
