@@ -15,7 +15,16 @@ from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from zhenxing.monitoring import assistance, elimination, housing, notices, plan_selectors, selectors, services
+from zhenxing.monitoring import (
+    assistance,
+    elimination,
+    housing,
+    notices,
+    plan_selectors,
+    selectors,
+    services,
+    tracing,
+)  # fmt: skip
 from zhenxing.monitoring.enums import CaseStatus, EvaluationKind, MeasureStatus
 from zhenxing.monitoring.models import Case, Evaluation, Measure
 from zhenxing.monitoring.reports import report_workbook
@@ -334,6 +343,9 @@ def test_p13_a_new_case_after_elimination_reopens_monitoring_and_the_trace_shows
     )
     assert rows[1][0] == "时间" and len(rows) == 2 + len(entries)
     assert any("重新纳入" in str(row[-1]) for row in rows[2:])
+    # an export for an inquiry is audited
+    tracing.trace_export(actor=user["county"], household=household)
+    assert AuditEvent.objects.get(action="trace.export").new_values == {"entries": len(entries)}
 
 
 def test_p11_housing_ledger_opens_one_entry_per_house_and_closes_it(clock_at) -> None:  # type: ignore[no-untyped-def]

@@ -259,7 +259,7 @@ def household_trace(request: HttpRequest, household_pk: int) -> HttpResponse:
 def household_trace_export(request: HttpRequest, household_pk: int) -> HttpResponse:
     user = _require_view(request)
     household = household_get_for_user(user=user, pk=household_pk)
-    content = tracing.trace_workbook(household, tracing.household_trace(household))
+    content = tracing.trace_export(actor=user, household=household)
     return xlsx_response(content, f"责任追溯_{household.code or household.pk}.xlsx")
 
 

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
+from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.monitoring.models import Case, CaseStep, Evaluation, Objection, Visit
 from zhenxing.portal.models import Application
 from zhenxing.screening.models import Lead
 
 if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
     from zhenxing.registry.models import Household
 
 
@@ -122,6 +124,16 @@ def household_trace(household: Household) -> list[TraceEntry]:
 _ROLE_LABELS = (("village", "村"), ("township", "乡镇"), ("county", "县"), ("prefecture", "州"))
 
 COLUMNS = ("时间", "类别", "案件", "事项", "办理人", "期限", "超期", "理由/意见", "依据参数版本", "标记")
+
+
+def trace_export(*, actor: User, household: Household) -> bytes:
+    """The export for an inquiry or an appeal: a record of a household's history leaving the system, audited."""
+    entries = household_trace(household)
+    audit.record(
+        actor=actor, action="trace.export", target=household, division=household.village,
+        new={"entries": len(entries)},
+    )  # fmt: skip
+    return trace_workbook(household, entries)
 
 
 def trace_workbook(household: Household, entries: list[TraceEntry]) -> bytes:
