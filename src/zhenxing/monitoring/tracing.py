@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
+from django.db import transaction
 
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
@@ -129,10 +130,11 @@ COLUMNS = ("时间", "类别", "案件", "事项", "办理人", "期限", "超�
 def trace_export(*, actor: User, household: Household) -> bytes:
     """The export for an inquiry or an appeal: a record of a household's history leaving the system, audited."""
     entries = household_trace(household)
-    audit.record(
-        actor=actor, action="trace.export", target=household, division=household.village,
-        new={"entries": len(entries)},
-    )  # fmt: skip
+    with transaction.atomic():
+        audit.record(
+            actor=actor, action="trace.export", target=household, division=household.village,
+            new={"entries": len(entries)},
+        )  # fmt: skip
     return trace_workbook(household, entries)
 
 
