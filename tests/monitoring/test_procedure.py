@@ -252,7 +252,7 @@ def test_a_step_keeps_its_scanned_form_and_the_file_is_served_only_in_scope(clie
     assert (
         attachment.name == "采集表.pdf" and AuditEvent.objects.filter(action="attachment.create").count() == 1
     )
-    with pytest.raises(InvalidInput, match="不是图片或PDF"):
+    with pytest.raises(InvalidInput, match="不是可接受的格式"):
         services.case_move(
             actor=user["village"], case=case, to="investigation", findings="已比对",
             files=[SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")],

@@ -15,6 +15,7 @@ from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.calendar import work_calendar
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.uploads import upload_accept
 from zhenxing.common.workdays import WorkCalendar, add_working_days
 from zhenxing.monitoring import elimination, transitions
 from zhenxing.monitoring.assistance import measures_close_at_elimination, plan_create
@@ -384,31 +385,30 @@ def cases_escalate(*, today: datetime.date | None = None) -> int:
 
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = ("image/", "application/pdf")
 
 
 def attachments_add(
     *, actor: User, case: Case, files: list[Any], kind: str = "photo", visit: Visit | None = None,
     step: CaseStep | None = None,
 ) -> list[Any]:  # fmt: skip
-    """Photos and scanned forms for a case, a visit or a step: images or PDF, at most 10 MB each."""
+    """Photos and scanned forms for a case, a visit or a step: JPEG, PNG, WebP or PDF as their bytes say
+    (common/uploads.py), at most 10 MB each; stored under a fresh name with the decided type."""
     from zhenxing.monitoring.models import Attachment
 
-    for upload in files:
-        if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
-            raise _invalid("files", "too_large", f"附件“{upload.name}”超过10MB")
-        if not str(upload.content_type or "").startswith(ATTACHMENT_TYPES):
-            raise _invalid("files", "bad_type", f"附件“{upload.name}”不是图片或PDF")
+    accepted = [
+        upload_accept(upload, field="files", max_bytes=ATTACHMENT_MAX_BYTES) for upload in files
+    ]  # every file is checked before any is stored
     stored = []
     with transaction.atomic():
-        for upload in files:
+        for upload, checked in zip(files, accepted, strict=True):
+            upload.name = checked.stored_name
             attachment = Attachment.objects.create(
-                file=upload, kind=kind, name=str(upload.name)[:200], content_type=str(upload.content_type),
-                size=int(upload.size or 0), case=case, visit=visit, step=step, uploaded_by=actor,
+                file=upload, kind=kind, name=checked.display_name, content_type=checked.content_type,
+                size=checked.size, case=case, visit=visit, step=step, uploaded_by=actor,
             )  # fmt: skip
             audit.record(
                 actor=actor, action="attachment.create", target=attachment, division=case.village,
-                new={"case": case.pk, "kind": kind, "size": attachment.size},
+                new={"case": case.pk, "kind": kind, "size": attachment.size, "content_type": checked.content_type},
             )  # fmt: skip
             stored.append(attachment)
     return stored

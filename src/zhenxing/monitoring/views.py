@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.accounts.requests import request_user
 from zhenxing.common import clock
 from zhenxing.common.errors import DomainError, PermissionDenied, not_found
+from zhenxing.common.uploads import stored_file_response
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring import selectors, services
 from zhenxing.monitoring.case_context import assistance_context
@@ -199,11 +201,14 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
 
     def record() -> None:
-        visit, _ = services.visit_record(
-            actor=user, case=case, client_uuid=data["client_uuid"], visited_at=data["visited_at"],
-            place=data["place"], findings=data["findings"], authorization_signed=data["authorization_signed"],
-        )  # fmt: skip
-        services.attachments_add(actor=user, case=case, visit=visit, files=request.FILES.getlist("photos"))
+        with transaction.atomic():  # the visit and its photos, or neither: a refused photo leaves no visit
+            visit, _ = services.visit_record(
+                actor=user, case=case, client_uuid=data["client_uuid"], visited_at=data["visited_at"],
+                place=data["place"], findings=data["findings"], authorization_signed=data["authorization_signed"],
+            )  # fmt: skip
+            services.attachments_add(
+                actor=user, case=case, visit=visit, files=request.FILES.getlist("photos")
+            )
 
     _attempt(request, record, "已录入走访记录")
     return redirect("monitoring:case", pk=pk)
@@ -247,6 +252,6 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = Attachment.objects.filter(pk=pk, case__in=selectors.case_list_for_user(user=user)).first()
     if attachment is None:
         raise not_found()
-    return FileResponse(
-        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.content_type
+    return stored_file_response(
+        attachment.file.open("rb"), stored_type=attachment.content_type, name=attachment.name
     )

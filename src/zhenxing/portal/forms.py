@@ -22,7 +22,11 @@ class ApplicationForm(forms.Form):
     description = forms.CharField(
         label="困难情况说明", max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    photo = forms.ImageField(label="照片（可不传）", required=False)
+    # a plain file field: the portal service decides what the bytes are (common/uploads.py), in one place
+    photo = forms.FileField(
+        label="照片（可不传）", required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )  # fmt: skip
     on_behalf = forms.BooleanField(label="我是替别人申请（他人代举）", required=False)
     reporter_name = forms.CharField(label="代举人姓名", max_length=50, required=False)
     reporter_relation = forms.CharField(label="与需要帮助的人的关系", max_length=20, required=False)

@@ -21,6 +21,7 @@ from zhenxing.common.crypto import (
     mask_phone,
 )
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
+from zhenxing.common.uploads import IMAGE_TYPES, upload_accept
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseSource, CaseStatus, Difficulty
 from zhenxing.monitoring.models import Case
 from zhenxing.monitoring.services import case_open
@@ -71,10 +72,13 @@ def application_submit(
         problems.append(ErrorDetail(("description",), "required", "请简单说明遇到的困难"))
     if on_behalf and len(reporter_name.strip()) < 2:
         problems.append(ErrorDetail(("reporter_name",), "required", "他人代举请填写代举人姓名"))
-    if photo is not None and (photo.size or 0) > PHOTO_MAX_BYTES:
-        problems.append(ErrorDetail(("photo",), "too_large", "照片不能超过5MB"))
-    if photo is not None and not (photo.content_type or "").startswith("image/"):
-        problems.append(ErrorDetail(("photo",), "not_image", "只能上传照片（图片文件）"))
+    if photo is not None:
+        try:  # a photo is a JPEG, PNG or WebP by its bytes, stored under a fresh name with that extension
+            photo.name = upload_accept(
+                photo, field="photo", allowed=IMAGE_TYPES, max_bytes=PHOTO_MAX_BYTES
+            ).stored_name
+        except InvalidInput as error:
+            problems.extend(error.details)
     if problems or parsed is None:
         raise InvalidInput(problems)
     index = id_number_index(parsed.number)
