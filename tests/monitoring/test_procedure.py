@@ -10,6 +10,7 @@ import pytest
 
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
+from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.monitoring import assistance, notices, selectors, services
 from zhenxing.monitoring.enums import CaseStatus
@@ -138,7 +139,7 @@ def test_p8_investigation_needs_a_signed_authorization_and_visits_sync_once(cloc
     client_uuid = uuid.uuid4()
     for _ in range(2):  # a phone syncs the same offline visit twice
         services.visit_record(
-            actor=user["village"], case=case, client_uuid=client_uuid, visited_at=datetime.datetime(2025, 9, 2, 10, tzinfo=datetime.UTC),
+            actor=user["village"], case=case, client_uuid=client_uuid, visited_at=clock.now() - datetime.timedelta(hours=1),
             place="家中", findings="核实属实", authorization_signed=True,
         )  # fmt: skip
     assert Visit.objects.filter(case=case).count() == 1
@@ -230,7 +231,7 @@ def test_a_visit_synced_twice_from_a_phone_is_stored_once_through_the_api(client
     user = people()
     case = services.case_open_for_household(actor=user["village"], household=poor_household(), summary="困难")
     client.force_login(user["village"])
-    body = {"uuid": str(uuid.uuid4()), "visited_at": "2025-09-02T10:00:00+08:00", "place": "家中",
+    body = {"uuid": str(uuid.uuid4()), "visited_at": (clock.now() - datetime.timedelta(hours=1)).isoformat(), "place": "家中",
             "findings": "核实属实，授权书已签", "authorization_signed": True}  # fmt: skip
     first = client.post(f"/api/v1/cases/{case.pk}/visits", body, content_type="application/json")
     again = client.post(f"/api/v1/cases/{case.pk}/visits", body, content_type="application/json")

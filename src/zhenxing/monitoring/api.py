@@ -6,7 +6,7 @@ import datetime
 import uuid
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from zhenxing.accounts.models import User
 from zhenxing.common.errors import not_found
@@ -16,10 +16,12 @@ router = Router(tags=["识别案件 monitoring"])
 
 
 class VisitIn(Schema):
+    """The limits are the service's (visit_record checks them again, with its Chinese messages)."""
+
     uuid: uuid.UUID
-    visited_at: datetime.datetime
-    place: str
-    findings: str
+    visited_at: datetime.datetime = Field(description="带时区，如 2025-09-02T10:00:00+08:00")
+    place: str = Field(min_length=2, max_length=services.VISIT_PLACE_MAX)
+    findings: str = Field(min_length=4, max_length=services.VISIT_FINDINGS_MAX)
     authorization_signed: bool = False
 
 

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 
 from zhenxing.monitoring.enums import HousingWay, MeasureStatus, PersonItemKind
+from zhenxing.monitoring.services import VISIT_FINDINGS_MAX, VISIT_PLACE_MAX
 from zhenxing.policy.vocab import MEASURES, MONITORING_TYPES, RELATIONS, RISK_TYPES
 
 
@@ -31,8 +32,10 @@ class VisitForm(forms.Form):
         label="走访时间",
         widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
-    place = forms.CharField(label="地点", max_length=200)
-    findings = forms.CharField(label="核实情况", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    place = forms.CharField(label="地点", max_length=VISIT_PLACE_MAX)
+    findings = forms.CharField(
+        label="核实情况", max_length=VISIT_FINDINGS_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
     authorization_signed = forms.BooleanField(label="农户已签署家庭经济状况核查授权书", required=False)
 
 

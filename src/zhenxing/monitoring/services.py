@@ -5,10 +5,12 @@ transaction with its audit event."""
 from __future__ import annotations
 
 import datetime
+import unicodedata
 import uuid as uuid_module
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from zhenxing.accounts.enums import Role
 from zhenxing.audit import services as audit
@@ -311,33 +313,92 @@ def case_record_meeting(*, actor: User, case: Case, held_on: datetime.date, minu
     return locked
 
 
+VISIT_PLACE_MAX = 200
+VISIT_FINDINGS_MAX = 5000
+# The monitoring mechanism began with the 2021-2025 plan: no case has a visit before it.
+VISIT_EARLIEST = datetime.datetime(2021, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+VISIT_CLOCK_SKEW = datetime.timedelta(minutes=10)  # a phone's clock a little ahead of the server's
+
+
+def _text_problem(
+    value: str, *, field: str, label: str, minimum: int, maximum: int, lines: bool
+) -> ErrorDetail | None:
+    text = value.strip()
+    allowed = {"\n", "\r", "\t"} if lines else set()
+    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in text):
+        return ErrorDetail((field,), "control_character", f"{label}含有不可见的控制字符，请删除后重试")
+    if len(text) < minimum:
+        return ErrorDetail((field,), "required", f"请填写{label}（至少{minimum}个字）")
+    if len(text) > maximum:
+        return ErrorDetail((field,), "too_long", f"{label}最多{maximum}个字，现有{len(text)}个字")
+    return None
+
+
+def _visit_time_problem(visited_at: datetime.datetime) -> ErrorDetail | None:
+    if timezone.is_naive(visited_at):
+        return ErrorDetail(("visited_at",), "naive_time", "走访时间须带时区（如 2025-09-02T10:00:00+08:00）")
+    # the year first: comparing or storing a time near year 1 or 9999 overflows when moved to UTC
+    if not VISIT_EARLIEST.year <= visited_at.year <= clock.today().year or visited_at < VISIT_EARLIEST:
+        return ErrorDetail(("visited_at",), "out_of_range", "走访时间不在合理范围（2021年1月1日至今）")
+    if visited_at > clock.now() + VISIT_CLOCK_SKEW:
+        return ErrorDetail(("visited_at",), "future", "走访时间不能晚于当前时间")
+    return None
+
+
 def visit_record(
     *, actor: User, case: Case, client_uuid: uuid_module.UUID, visited_at: datetime.datetime, place: str,
     findings: str, authorization_signed: bool,
 ) -> tuple[Visit, bool]:  # fmt: skip
-    """实地调查 (P8 step 3). Idempotent on the client's UUID: the same visit synced twice is stored once.
-    Returns the visit and whether it was created now."""
+    """实地调查 (P8 step 3). Idempotent on the client's UUID: the same visit synced twice — or thirty times at
+    once — is stored once. Returns the visit and whether it was created now."""
     if actor.role != Role.VILLAGE:
         raise PermissionDenied("实地调查由村级（帮扶干部、驻村工作队）录入")
-    existing = Visit.objects.filter(uuid=client_uuid).first()
-    if existing is not None:
-        if existing.case_id != case.pk:
-            raise Conflict("该编号的走访记录属于另一个案件")
+    if (existing := _visit_already_synced(client_uuid, case)) is not None:
         return existing, False
-    if len(place.strip()) < 2 or len(findings.strip()) < 4:
-        raise _invalid("findings", "required", "请填写走访地点和核实情况")
+    problems = [
+        problem
+        for problem in (
+            _visit_time_problem(visited_at),
+            _text_problem(
+                place, field="place", label="走访地点", minimum=2, maximum=VISIT_PLACE_MAX, lines=False
+            ),
+            _text_problem(
+                findings,
+                field="findings",
+                label="核实情况",
+                minimum=4,
+                maximum=VISIT_FINDINGS_MAX,
+                lines=True,
+            ),
+        )
+        if problem is not None
+    ]
+    if problems:
+        raise InvalidInput(problems)
     if case.status not in (*OPEN_STATUSES, S.ELIMINATION_VISIT):
         raise Conflict("案件不在需要走访的环节")
-    with transaction.atomic():
-        visit = Visit.objects.create(
-            uuid=client_uuid, case=case, household=case.household, visited_by=actor, visited_at=visited_at,
-            place=place.strip(), findings=findings.strip(), authorization_signed=authorization_signed,
-        )  # fmt: skip
-        audit.record(
-            actor=actor, action="visit.create", target=visit, division=case.village,
-            new={"case": case.pk, "visited_at": visited_at.isoformat(), "authorization_signed": authorization_signed},
-        )  # fmt: skip
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent sync of the same UUID may win the insert
+            visit = Visit.objects.create(
+                uuid=client_uuid, case=case, household=case.household, visited_by=actor, visited_at=visited_at,
+                place=place.strip(), findings=findings.strip(), authorization_signed=authorization_signed,
+            )  # fmt: skip
+            audit.record(
+                actor=actor, action="visit.create", target=visit, division=case.village,
+                new={"case": case.pk, "visited_at": visited_at.isoformat(), "authorization_signed": authorization_signed},
+            )  # fmt: skip
+    except IntegrityError:
+        if (existing := _visit_already_synced(client_uuid, case)) is None:
+            raise
+        return existing, False
     return visit, True
+
+
+def _visit_already_synced(client_uuid: uuid_module.UUID, case: Case) -> Visit | None:
+    existing = Visit.objects.filter(uuid=client_uuid).first()
+    if existing is not None and existing.case_id != case.pk:
+        raise Conflict("该编号的走访记录属于另一个案件")
+    return existing
 
 
 def case_green_channel(*, actor: User, case: Case, reason: str) -> Case:

@@ -196,7 +196,10 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=user, pk=pk)
     form = VisitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写走访时间、地点和核实情况")
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else str(error))
         return redirect("monitoring:case", pk=pk)
     data = form.cleaned_data
 
