@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import io
-
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,9 @@ from zhenxing.common.http import xlsx_response
 from zhenxing.feeds import selectors
 from zhenxing.feeds.adapters import ADAPTERS
 from zhenxing.feeds.parsing import FeedFileError, rows_from_upload
-from zhenxing.feeds.services import feed_batch_ingest
+from zhenxing.feeds.services import MAX_ROWS, feed_batch_ingest
+
+MB = 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -30,7 +31,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = rows_from_upload(upload.name, upload.read())
+            if upload.size > settings.ZHENXING_FEED_MAX_BYTES:
+                raise FeedFileError(
+                    f"文件 {upload.size / MB:.1f} MB，超过上限 {settings.ZHENXING_FEED_MAX_BYTES / MB:.0f} MB，请分批上传"
+                )
+            rows = rows_from_upload(upload.name, upload.read(), max_rows=MAX_ROWS)
             result = feed_batch_ingest(
                 department=user.department, rows=rows, source="upload", actor=user, file_name=upload.name
             )
@@ -41,7 +46,10 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("feeds:batch", pk=result.batch.pk)
     batches = selectors.batch_list_for_user(user=user)[:50]
-    return render(request, "feeds/list.html", {"form": form, "adapter": adapter, "batches": batches})
+    limits = {"rows": MAX_ROWS, "megabytes": settings.ZHENXING_FEED_MAX_BYTES // MB}
+    return render(
+        request, "feeds/list.html", {"form": form, "adapter": adapter, "batches": batches, "limits": limits}
+    )
 
 
 @login_required
@@ -60,14 +68,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def quarantine_report(request: HttpRequest, pk: int) -> HttpResponse:
-    import xlsxwriter
+    from zhenxing.common.xlsx import single_sheet
 
     batch = selectors.batch_get_for_user(user=request_user(request), pk=pk)
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("隔离记录")
-    sheet.write_row(0, 0, ["行号", "字段", "原因"])
-    for index, row in enumerate(batch.quarantine.order_by("row_number"), start=1):
-        sheet.write_row(index, 0, [row.row_number, row.field, row.reason])
-    book.close()
-    return xlsx_response(buffer.getvalue(), f"隔离记录-{batch.pk}.xlsx")
+    rows = [(row.row_number, row.field, row.reason) for row in batch.quarantine.order_by("row_number")]
+    content = single_sheet("隔离记录", ["行号", "字段", "原因"], rows)
+    return xlsx_response(content, f"隔离记录-{batch.pk}.xlsx")

@@ -3,34 +3,30 @@ status, and the households whose risk was eliminated in the year."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
-import xlsxwriter
-
+from zhenxing.common.xlsx import Workbook
 from zhenxing.monitoring.models import Case
 from zhenxing.monitoring.roster import write_roster_sheet
 from zhenxing.policy.vocab import MONITORING_TYPES
 
 
 def report_workbook(*, monitored: Iterable[Case], report: dict[str, Any], year: int) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    bold = book.add_format({"bold": True})
+    book = Workbook()
+    bold = book.bold
     write_roster_sheet(book, "监测对象", list(monitored), with_status=True)
-    sheet = book.add_worksheet("分县分类型")
-    sheet.write_row(0, 0, ["县（市）", *MONITORING_TYPES, "合计"], bold)
+    sheet = book.add_sheet("分县分类型")
+    sheet.row(0, 0, ["县（市）", *MONITORING_TYPES, "合计"], bold)
     for row, (_, name, counts) in enumerate(report["by_county"], start=1):
-        sheet.write_row(row, 0, [name, *(counts[t] for t in MONITORING_TYPES), counts["total"]])
-    sheet = book.add_worksheet("风险类型")
-    sheet.write_row(0, 0, ["风险类型", "户数"], bold)
+        sheet.row(row, 0, [name, *(counts[t] for t in MONITORING_TYPES), counts["total"]])
+    sheet = book.add_sheet("风险类型")
+    sheet.row(0, 0, ["风险类型", "户数"], bold)
     for row, (risk, count) in enumerate(report["by_risk"], start=1):
-        sheet.write_row(row, 0, [risk, count])
-    sheet = book.add_worksheet("监测状态")
-    sheet.write_row(0, 0, ["状态", "户数"], bold)
+        sheet.row(row, 0, [risk, count])
+    sheet = book.add_sheet("监测状态")
+    sheet.row(0, 0, ["状态", "户数"], bold)
     for row, (status, count) in enumerate(report["by_status"], start=1):
-        sheet.write_row(row, 0, [status, count])
+        sheet.row(row, 0, [status, count])
     write_roster_sheet(book, f"{year}年风险消除", list(report["eliminated"]), with_status=True)
-    book.close()
-    return buffer.getvalue()
+    return book.finish()

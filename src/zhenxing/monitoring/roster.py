@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
-import xlsxwriter
-
+from zhenxing.common.xlsx import Workbook
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.models import Case
 from zhenxing.registry.models import Membership
@@ -22,16 +20,12 @@ STATUS_COLUMNS = ("监测状态", "风险消除时间", "风险消除方式")
 
 def roster_workbook(cases: Iterable[Case]) -> bytes:
     """Masked ID numbers only: a full-ID export needs the reveal capability and a reason (not built here)."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = Workbook()
     write_roster_sheet(book, "监测对象", list(cases))
-    book.close()
-    return buffer.getvalue()
+    return book.finish()
 
 
-def write_roster_sheet(
-    book: xlsxwriter.Workbook, title: str, cases: list[Case], *, with_status: bool = False
-) -> None:
+def write_roster_sheet(book: Workbook, title: str, cases: list[Case], *, with_status: bool = False) -> None:
     """One roster sheet; `with_status` adds the monitoring status and the elimination date and method."""
     prefixes = {
         code for case in cases for code in (case.village_id[:4], case.village_id[:6], case.village_id[:9])
@@ -48,13 +42,12 @@ def write_roster_sheet(
         household_id__in=[c.household_id for c in cases], left_on__isnull=True
     ).values_list("household_id", flat=True):
         sizes[household_id] = sizes.get(household_id, 0) + 1
-    sheet = book.add_worksheet(title)
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, COLUMNS + (STATUS_COLUMNS if with_status else ()), bold)
+    sheet = book.add_sheet(title)
+    sheet.row(0, 0, COLUMNS + (STATUS_COLUMNS if with_status else ()), book.bold)
     for row, case in enumerate(cases, start=1):
         head = heads.get(case.household_id or 0)
         risks = (case.risk_types + [""] * 5)[:5]
-        sheet.write_row(
+        sheet.row(
             row, 0,
             ["云南省", names.get(case.village_id[:4], ""), names.get(case.village_id[:6], ""),
              names.get(case.village_id[:9], ""), case.village.name, case.household.code if case.household else "",

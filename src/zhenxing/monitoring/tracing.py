@@ -5,15 +5,14 @@ parameter versions. Read-only: it is assembled from the records, which nothing e
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
 from django.db import transaction
 
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
+from zhenxing.common.xlsx import Workbook
 from zhenxing.monitoring.models import Case, CaseStep, Evaluation, Objection, Visit
 from zhenxing.portal.models import Application
 from zhenxing.screening.models import Lead
@@ -140,20 +139,18 @@ def trace_export(*, actor: User, household: Household) -> bytes:
 
 def trace_workbook(household: Household, entries: list[TraceEntry]) -> bytes:
     """The same record for an inquiry, as .xlsx (no ID numbers: the household is named by its code)."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("责任追溯")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(
+    book = Workbook()
+    sheet = book.add_sheet("责任追溯")
+    bold = book.bold
+    sheet.row(
         0, 0, [f"农户 {household.code or household.pk} 责任追溯（导出于 {clock.now():%Y-%m-%d %H:%M}）"], bold
     )
-    sheet.write_row(1, 0, COLUMNS, bold)
+    sheet.row(1, 0, COLUMNS, bold)
     for row, entry in enumerate(entries, start=2):
-        sheet.write_row(row, 0, [
+        sheet.row(row, 0, [
             clock.localtime(entry.at).strftime("%Y-%m-%d %H:%M"), entry.kind, entry.case_id or "", entry.what,
             entry.who, entry.due.isoformat() if entry.due else "", "是" if entry.overdue else "", entry.reason,
             entry.versions, "；".join(entry.marks),
         ])  # fmt: skip
     sheet.freeze_panes(2, 0)
-    book.close()
-    return buffer.getvalue()
+    return book.finish()

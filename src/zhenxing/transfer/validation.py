@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from zhenxing.common.xlsx import unquoted
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_id_number
 from zhenxing.policy.rules.quality import CHECKS, ERROR, PersonFacts, household_issues, person_issues
 from zhenxing.registry.identity import protect_id_number
@@ -47,7 +48,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    # our exports put a quote before text a spreadsheet would take for a formula (common/xlsx.py): take it off
+    text = unquoted(str(value).strip()).strip()
     if "\x00" in text:
         raise CellError("含有空字符（NUL），请检查该单元格")
     return text

@@ -2,42 +2,32 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
-
+from zhenxing.common.xlsx import Workbook
 from zhenxing.registry.models import Household, HouseholdYear, Membership
 from zhenxing.transfer.layout import MEMBER_COLUMNS, MEMBER_SHEET, YEAR_COLUMNS, YEAR_SHEET, YES_NO, Column
 from zhenxing.transfer.models import ImportBatch
 
 
-def _book() -> tuple[io.BytesIO, Any]:
-    buffer = io.BytesIO()
-    return buffer, xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
-
-
 def template_workbook() -> bytes:
-    buffer, book = _book()
+    book = Workbook(constant_memory=True)
     bold = book.add_format({"bold": True, "bg_color": "#FDE8E6"})
     for name, columns in ((MEMBER_SHEET, MEMBER_COLUMNS), (YEAR_SHEET, YEAR_COLUMNS)):
-        sheet = book.add_worksheet(name)
+        sheet = book.add_sheet(name)
         for index, column in enumerate(columns):
-            sheet.write(0, index, column.header, bold)
+            sheet.cell(0, index, column.header, bold)
             sheet.set_column(index, index, max(10, len(column.header) * 2))
-    help_sheet = book.add_worksheet("填写说明")
-    help_sheet.write_row(0, 0, ["工作表", "列", "必填", "填写要求"], bold)
+    help_sheet = book.add_sheet("填写说明")
+    help_sheet.row(0, 0, ["工作表", "列", "必填", "填写要求"], bold)
     row = 1
     for name, columns in ((MEMBER_SHEET, MEMBER_COLUMNS), (YEAR_SHEET, YEAR_COLUMNS)):
         for column in columns:
-            help_sheet.write_row(
-                row, 0, [name, column.header, "是" if column.required else "", _rule(column)]
-            )
+            help_sheet.row(row, 0, [name, column.header, "是" if column.required else "", _rule(column)])
             row += 1
-    book.close()
-    return buffer.getvalue()
+    return book.finish()
 
 
 def _rule(column: Column) -> str:
@@ -57,13 +47,12 @@ def _rule(column: Column) -> str:
 
 
 def errors_workbook(batch: ImportBatch) -> bytes:
-    buffer, book = _book()
-    sheet = book.add_worksheet("错误清单")
-    sheet.write_row(0, 0, ["工作表", "行号", "列", "错误说明"])
+    book = Workbook(constant_memory=True)
+    sheet = book.add_sheet("错误清单")
+    sheet.row(0, 0, ["工作表", "行号", "列", "错误说明"])
     for index, problem in enumerate(batch.errors, start=1):
-        sheet.write_row(index, 0, [problem["sheet"], problem["row"], problem["column"], problem["message"]])
-    book.close()
-    return buffer.getvalue()
+        sheet.row(index, 0, [problem["sheet"], problem["row"], problem["column"], problem["message"]])
+    return book.finish()
 
 
 def _cell(column: Column, value: Any) -> Any:
@@ -77,12 +66,11 @@ def _cell(column: Column, value: Any) -> Any:
 def export_workbook(households: Iterable[Household], *, full_ids: dict[int, str] | None = None) -> bytes:
     """The households in the import layout. ID numbers masked, unless `full_ids` (person id → number) is given
     by a caller that checked the capability and audited the export."""
-    buffer, book = _book()
-    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
-    members_sheet = book.add_worksheet(MEMBER_SHEET)
-    years_sheet = book.add_worksheet(YEAR_SHEET)
-    members_sheet.write_row(0, 0, [c.header for c in MEMBER_COLUMNS])
-    years_sheet.write_row(0, 0, [c.header for c in YEAR_COLUMNS])
+    book = Workbook(constant_memory=True)
+    members_sheet = book.add_sheet(MEMBER_SHEET)
+    years_sheet = book.add_sheet(YEAR_SHEET)
+    members_sheet.row(0, 0, [c.header for c in MEMBER_COLUMNS])
+    years_sheet.row(0, 0, [c.header for c in YEAR_COLUMNS])
     member_row = year_row = 1
     for household in households:
         memberships = (
@@ -99,25 +87,13 @@ def export_workbook(households: Iterable[Household], *, full_ids: dict[int, str]
                 "id_number": (full_ids or {}).get(person.pk, person.id_number_masked), "relation": membership.relation,
                 **{c.field: getattr(person, c.field) for c in MEMBER_COLUMNS if hasattr(person, c.field) and c.field != "id_number"},
             }  # fmt: skip
-            for index, column in enumerate(MEMBER_COLUMNS):
-                value = values.get(column.field)
-                if column.kind == "date" and value:
-                    members_sheet.write_datetime(member_row, index, _as_datetime(value), date_format)
-                else:
-                    members_sheet.write(member_row, index, _cell(column, value))
+            members_sheet.row(member_row, 0, [_cell(c, values.get(c.field)) for c in MEMBER_COLUMNS])
             member_row += 1
         for record in HouseholdYear.objects.filter(household=household).order_by("year"):
             values = {
                 "household_code": household.code or "",
                 **{c.field: getattr(record, c.field) for c in YEAR_COLUMNS[1:]},
             }
-            years_sheet.write_row(year_row, 0, [_cell(c, values.get(c.field)) for c in YEAR_COLUMNS])
+            years_sheet.row(year_row, 0, [_cell(c, values.get(c.field)) for c in YEAR_COLUMNS])
             year_row += 1
-    book.close()
-    return buffer.getvalue()
-
-
-def _as_datetime(value: Any) -> Any:
-    import datetime
-
-    return datetime.datetime.combine(value, datetime.time())
+    return book.finish()
