@@ -51,10 +51,10 @@ def test_anonymous_gets_401_in_chinese(client: Client) -> None:
     assert response.json()["errors"][0]["message"] == "未登录或接口密钥无效"
 
 
-def test_department_api_key_authenticates_but_sees_no_divisions(client: Client, admin_user: User) -> None:
+def test_department_api_key_is_refused_outside_the_feed_push(client: Client, admin_user: User) -> None:
     _, raw = services.api_key_create(actor=admin_user, department="education", name="教育局")
     response = client.get(f"/api/v1/divisions/{VILLAGE}", HTTP_X_API_KEY=raw)
-    assert response.status_code == 404  # authenticated, but a department has no place in the tree
+    assert response.status_code == 401  # a key opens its own feed endpoints only
     assert client.get(f"/api/v1/divisions/{VILLAGE}", HTTP_X_API_KEY="zx_bad_key").status_code == 401
 
 

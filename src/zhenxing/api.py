@@ -13,26 +13,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import APIKeyHeader, SessionAuth
 
-from zhenxing.accounts import services as account_services
-from zhenxing.accounts.models import DepartmentApiKey
+from zhenxing.accounts.api_auth import session_auth
 from zhenxing.common.errors import DomainError, ErrorDetail
-
-
-class DepartmentKeyAuth(APIKeyHeader):
-    param_name = "X-API-Key"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> DepartmentApiKey | None:
-        if not key:
-            return None
-        return account_services.api_key_authenticate(raw_key=key)
-
-
-class ActiveSessionAuth(SessionAuth):
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+from zhenxing.common.http import http_error_detail
+from zhenxing.common.validation_messages import chinese_message
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -40,11 +25,65 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["loc", "code", "message"],
+                "properties": {
+                    "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+                    "code": {"type": "string"},
+                    "message": {"type": "string", "description": "中文说明"},
+                },
+            },
+        }
+    },
+}
+# Every operation may answer these; each in the one error shape. The per-operation 4xx a caller can provoke
+# are thereby documented for every route, including routes added later.
+ERROR_RESPONSES = {
+    "400": "请求无法解析（JSON 格式、控制字符）",
+    "401": "未登录或接口密钥无效",
+    "403": "没有权限，或写操作缺少 CSRF 令牌",
+    "404": "不存在，或不在管辖范围内",
+    "405": "不支持的请求方法",
+    "409": "与现有数据冲突",
+    "413": "请求体过大",
+    "422": "输入有误（逐项列出位置和中文说明）",
+    "429": "请求过于频繁",
+}
+
+
+class ZhenxingAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Errors"] = ERROR_SCHEMA
+        reference = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = {str(code): value for code, value in operation.get("responses", {}).items()}
+                operation["responses"] = responses
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, **reference})
+                for status, response in responses.items():
+                    if status.startswith(("4", "5")) and "content" not in response:
+                        response.update(reference)
+        return schema
+
+
+api = ZhenxingAPI(
     title="振兴 zhenxing API",
     version="1",
-    description="大理州防止返贫动态监测和帮扶平台接口。人员使用会话登录，行业部门使用 X-API-Key。",
-    auth=[ActiveSessionAuth(), DepartmentKeyAuth()],
+    description=(
+        "大理州防止返贫动态监测和帮扶平台接口。人员使用会话登录（写操作在 X-CSRFToken 头中带 CSRF 令牌），"
+        "行业部门推送数据时在 X-API-Key 头中带部门密钥（只用于本部门的数据推送接口）。"
+        '所有错误的形状：{"errors": [{"loc": [...], "code": "...", "message": "中文说明"}]}。'
+    ),
+    auth=[session_auth],  # a department key is accepted only where an operation names it
     urls_namespace="api",
     renderer=ChineseJSONRenderer(),
 )
@@ -67,7 +106,7 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
                 part for part in error.get("loc", ()) if part not in {"body", "payload", "query", "path"}
             ),
             code=str(error.get("type", "invalid")),
-            message=str(error.get("msg", "输入有误")),
+            message=chinese_message(error),
         )
         for error in exc.errors
     ]
@@ -81,7 +120,8 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, [ErrorDetail((), "http_error", str(exc))])
+    # ninja's own refusals speak English; the status carries the meaning, so the sentence comes from it.
+    return error_response(request, exc.status_code, [http_error_detail(exc.status_code)])
 
 
 def _register_routers() -> None:

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: malformed paths and oversized bodies end here.
+    "zhenxing.common.request_guard.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -223,3 +225,18 @@ CACHES = {
     }
 }
 ZHENXING_IMPORT_MAX_BYTES = int(os.environ.get("ZHENXING_IMPORT_MAX_MB", "30")) * 1024 * 1024
+
+# --- request and file size limits (checked before anything is parsed; see common/request_guard.py) ---------
+# A feed batch holds up to 200,000 records (feeds/services.MAX_ROWS); the widest adapter's record is about
+# 150 bytes as JSON and 100 as CSV, so 64 MB leaves room for pretty-printed JSON and long text fields.
+ZHENXING_FEED_MAX_BYTES = int(os.environ.get("ZHENXING_FEED_MAX_MB", "64")) * 1024 * 1024
+ZHENXING_API_MAX_BYTES = 1024 * 1024  # every other API call is one household, one visit
+ZHENXING_FORM_MAX_BYTES = 2_621_440  # Django's own default for a form without files
+ZHENXING_UPLOAD_MAX_BYTES = max(ZHENXING_IMPORT_MAX_BYTES, ZHENXING_FEED_MAX_BYTES) + 1024 * 1024
+# An .xlsx is a zip: its entries are checked before they are read (common/archives.py).
+ZHENXING_XLSX_MAX_UNCOMPRESSED_BYTES = (
+    int(os.environ.get("ZHENXING_XLSX_MAX_UNCOMPRESSED_MB", "600")) * 1024 * 1024
+)
+ZHENXING_XLSX_MAX_RATIO = 100
+# Django reads a non-multipart body into memory only up to this; the guard has already applied the route's limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ZHENXING_FEED_MAX_BYTES

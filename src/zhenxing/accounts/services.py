@@ -203,7 +203,7 @@ def api_key_revoke(*, actor: User | None, key: DepartmentApiKey, reason: str = "
 def api_key_authenticate(*, raw_key: str) -> DepartmentApiKey | None:
     """The active key matching `raw_key`, its last-used time brought up to date; None otherwise."""
     parts = raw_key.split("_", 2)
-    if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX or len(raw_key) > 200 or not raw_key.isprintable():
         return None
     key = DepartmentApiKey.objects.filter(prefix=parts[1], revoked_at__isnull=True).first()
     if key is None or not hmac.compare_digest(key.key_hash, _hash_key(raw_key)):

@@ -20,6 +20,8 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     target: str = ""  # FeedRecord column it fills ("" = matching key or not stored)
+    low: int = -(2**31)  # bounds of an "int" field (the FeedRecord column is a 32-bit integer)
+    high: int = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ ADAPTERS: dict[str, Adapter] = {
         Adapter(Department.WATER, "农村饮水", (
             Field("village_code", "行政村代码", "village"), HOUSEHOLD,
             Field("problem", "问题类型", "choice", required=True, choices=("断水", "水质不达标", "取水不便"), target="code"),
-            Field("days_cut", "断水天数", "int", target="number"), DATE,
+            Field("days_cut", "断水天数", "int", target="number", low=0, high=366), DATE,
         ), keys=("household_code", "village_code")),
         Adapter(Department.DISABILITY, "残疾人证", (
             Field("certificate", "残疾人证号（20位）", "certificate", required=True), DATE,
@@ -72,7 +74,7 @@ ADAPTERS: dict[str, Adapter] = {
         ), keys=("household_code", "id_number")),
         Adapter(Department.HUMAN_RESOURCES, "就业与失业登记", (
             ID, Field("status", "就业状态", "choice", required=True, choices=("就业", "失业"), target="code"),
-            Field("months", "务工月数", "int", target="number"),
+            Field("months", "务工月数", "int", target="number", low=0, high=12),
             Field("registered_unemployed", "登记失业", "bool", target="flag"), DATE,
         )),
         Adapter(Department.HEALTH, "大病与慢病登记", (

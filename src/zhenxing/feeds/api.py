@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from zhenxing.accounts.api_auth import department_key_auth, session_auth
 from zhenxing.accounts.models import DepartmentApiKey, User
 from zhenxing.common.errors import ErrorDetail, InvalidInput, not_found
 from zhenxing.feeds.parsing import FeedFileError, rows_from_json
-from zhenxing.feeds.services import feed_batch_ingest
+from zhenxing.feeds.services import MAX_ROWS, feed_batch_ingest
 from zhenxing.policy.contract import dumps, loads
 
 router = Router(tags=["部门数据 feeds"])
@@ -14,7 +15,12 @@ router = Router(tags=["部门数据 feeds"])
 
 @router.post(
     "/feeds/{department}/batches",
+    auth=[department_key_auth, session_auth],
     summary="部门推送一批记录（X-API-Key）；同一批次重复推送不会重复入库",
+    description=(
+        f"每批最多 {MAX_ROWS:,} 条记录，请求体不超过 ZHENXING_FEED_MAX_MB（默认 64 MB）。"
+        "密钥请求不需要 CSRF 令牌；本部门的密钥只能推送本部门的数据。"
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,

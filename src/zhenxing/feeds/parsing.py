@@ -10,6 +10,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from zhenxing.common.archives import ArchiveError, open_checked_zip
 from zhenxing.feeds.adapters import Adapter, Field
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_disability_certificate, parse_id_number
 
@@ -18,27 +19,56 @@ class FeedFileError(ValueError):
     pass
 
 
-def rows_from_upload(name: str, data: bytes) -> list[dict[str, Any]]:
+def rows_from_upload(name: str, data: bytes, *, max_rows: int) -> list[dict[str, Any]]:
+    """The rows of an uploaded CSV or .xlsx; refused (FeedFileError) once it holds more than `max_rows`,
+    before the rest is parsed. The caller has already refused files over the byte limit."""
     if not data:
         raise FeedFileError("文件是空的")
     if data.startswith(b"PK\x03\x04"):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            values = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
-        except Exception as error:  # calamine's own error types
-            raise FeedFileError(f"无法读取 .xlsx：{error}") from error
-        header = [str(cell).strip() for cell in values[0]] if values else []
-        return [
-            dict(zip(header, row, strict=False))
-            for row in values[1:]
-            if any(cell not in (None, "") for cell in row)
-        ]
+        return _xlsx_rows(data, max_rows=max_rows)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FeedFileError("CSV 文件应为 UTF-8 编码") from error
-    return [row for row in csv.DictReader(io.StringIO(text)) if any((v or "").strip() for v in row.values())]
+    rows: list[dict[str, Any]] = []
+    try:
+        for row in csv.DictReader(io.StringIO(text)):
+            if not any((v or "").strip() if isinstance(v, str) else v for v in row.values()):
+                continue
+            rows.append(row)
+            if len(rows) > max_rows:
+                raise FeedFileError(too_many_rows_message(max_rows))
+    except csv.Error as error:
+        raise FeedFileError(f"CSV 格式有误：{error}") from error
+    return rows
+
+
+def _xlsx_rows(data: bytes, *, max_rows: int) -> list[dict[str, Any]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        open_checked_zip(data)
+    except ArchiveError as error:
+        raise FeedFileError(str(error)) from error
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        if sheet.total_height > max_rows + 1:
+            raise FeedFileError(too_many_rows_message(max_rows))
+        values = sheet.to_python()
+    except FeedFileError:
+        raise
+    except Exception as error:  # calamine's own error types
+        raise FeedFileError(f"无法读取 .xlsx：{error}") from error
+    header = [str(cell).strip() for cell in values[0]] if values else []
+    return [
+        dict(zip(header, row, strict=False))
+        for row in values[1:]
+        if any(cell not in (None, "") for cell in row)
+    ]
+
+
+def too_many_rows_message(max_rows: int) -> str:
+    return f"一个批次最多 {max_rows:,} 条记录，请分批提交"
 
 
 def rows_from_json(payload: Any) -> list[dict[str, Any]]:
@@ -60,13 +90,52 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+# A department's records describe the plan's years; a date outside these is a typing error (0001-01-01, 9999).
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+# No single feed amount comes near 1亿元; the bound keeps every sum of amounts inside a 64-bit integer of fen.
+MAX_AMOUNT_YUAN = Decimal(100_000_000)
+MAX_TEXT = 200
+
+
+def _money_fen(text: str) -> int:
+    try:
+        amount = Decimal(text)
+    except (InvalidOperation, ValueError) as error:
+        raise ValueError("应为金额（元）") from error
+    if not amount.is_finite():
+        raise ValueError("应为金额（元），不能是 NaN 或无穷大")
+    if amount < 0 or amount > MAX_AMOUNT_YUAN:
+        raise ValueError(f"金额应在 0 到 {MAX_AMOUNT_YUAN:,} 元之间")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("金额最多两位小数")
+    return int(amount * 100)
+
+
+def _date(text: str) -> datetime.date:
+    parsed: datetime.date | None = None
+    for parse in (datetime.date.fromisoformat, lambda t: datetime.date(int(t[:4]), int(t[5:7]), 1)):
+        try:
+            parsed = parse(text[:32])
+            break
+        except (ValueError, IndexError):
+            continue
+    if parsed is None:
+        raise ValueError(f"日期“{text[:32]}”应为 YYYY-MM-DD")
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        raise ValueError(f"日期 {parsed.isoformat()} 不在 {EARLIEST_DATE.year} 到 {LATEST_DATE.year} 年之间")
+    return parsed
+
+
 def clean(field: Field, value: Any) -> Any:
     """The typed value, or ValueError with a Chinese message."""
     if field.kind == "date" and isinstance(value, datetime.datetime | datetime.date):
-        return value.date() if isinstance(value, datetime.datetime) else value
+        return _date((value.date() if isinstance(value, datetime.datetime) else value).isoformat())
     text = _text(value)
     if "\x00" in text:
         raise ValueError("含有空字符")
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"内容过长（最多 {MAX_TEXT} 个字符）")
     if not text:
         if field.required:
             raise ValueError("必填")
@@ -82,24 +151,16 @@ def clean(field: Field, value: Any) -> Any:
         except IdNumberError as error:
             raise ValueError(error.message) from error
     if field.kind == "date":
-        for parse in (datetime.date.fromisoformat, lambda t: datetime.date(int(t[:4]), int(t[5:7]), 1)):
-            try:
-                return parse(text)
-            except (ValueError, IndexError):
-                continue
-        raise ValueError(f"日期“{text}”应为 YYYY-MM-DD")
+        return _date(text)
     if field.kind == "money":
-        try:
-            amount = Decimal(text)
-        except InvalidOperation as error:
-            raise ValueError("应为金额（元）") from error
-        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-            raise ValueError("金额应为非负数，最多两位小数")
-        return int(amount * 100)
+        return _money_fen(text)
     if field.kind == "int":
-        if not text.lstrip("-").isdigit():
+        if len(text) > 12 or not text.lstrip("-").isdigit():
             raise ValueError("应为整数")
-        return int(text)
+        number = int(text)
+        if not field.low <= number <= field.high:
+            raise ValueError(f"应在 {field.low} 到 {field.high} 之间")
+        return number
     if field.kind == "bool":
         lowered = text.lower()
         if lowered in {"是", "true", "1", "y", "yes"}:

@@ -14,11 +14,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from zhenxing.common.errors import ErrorDetail, InvalidInput
+from zhenxing.common.validation_messages import chinese_message
 from zhenxing.policy import selectors
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.evaluate import Verdict, evaluate_household
 from zhenxing.policy.household import Disability, Household, Income, Member, RigidExpenses, Water
-from zhenxing.policy.request import PYDANTIC_MESSAGES, EvaluateRequest, MemberIn
+from zhenxing.policy.request import EvaluateRequest, MemberIn
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_id_number
 from zhenxing.policy.rules.money import fen_to_yuan, per_capita_yuan, yuan_to_fen
 from zhenxing.policy.rules.sector import MedicalSubsidySchedule
@@ -29,10 +30,7 @@ Loc = tuple[str | int, ...]
 def _pydantic_details(error: ValidationError) -> list[ErrorDetail]:
     details = []
     for item in error.errors(include_url=False):
-        kind = item["type"]
-        translate = PYDANTIC_MESSAGES.get(kind)
-        message = translate(dict(item)) if translate else item["msg"]
-        details.append(ErrorDetail(loc=tuple(item["loc"]), code=kind, message=message))
+        details.append(ErrorDetail(loc=tuple(item["loc"]), code=item["type"], message=chinese_message(item)))
     return details
 
 

@@ -4,7 +4,7 @@ request's own keys. Money arrives as JSON numbers (yuan, at most 2 decimals) and
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -200,16 +200,3 @@ class EvaluateRequest(Strict):
     year: whole_number("年度", 2000, 2100)  # type: ignore[valid-type]
     monitoring_line: Annotated[Decimal | None, BeforeValidator(_line)] = None
     household: HouseholdIn
-
-
-# Messages for pydantic's own error types (everything else carries its Chinese message already).
-PYDANTIC_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "missing": lambda e: "缺少必填字段",
-    "extra_forbidden": lambda e: "不认识的字段（请检查拼写）",
-    "model_type": lambda e: "应为对象",
-    "model_attributes_type": lambda e: "应为对象",
-    "dict_type": lambda e: "应为对象",
-    "list_type": lambda e: "应为数组",
-    "string_type": lambda e: "应为字符串",
-    "none_required": lambda e: "应为 null",
-}

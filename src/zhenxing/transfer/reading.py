@@ -15,6 +15,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from zhenxing.common.archives import ArchiveError, iter_entry, open_checked_zip
 from zhenxing.transfer.layout import MEMBER_SHEET, SHEETS, Column
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
@@ -42,21 +43,31 @@ def check_file(data: bytes, *, max_bytes: int) -> None:
     if not data.startswith(b"PK\x03\x04"):
         raise WorkbookError("不是 .xlsx 文件（请在 Excel 或 WPS 中“另存为” Excel 工作簿 .xlsx）")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        sheets = [
-            name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")
-        ]
-    except zipfile.BadZipFile as error:
-        raise WorkbookError("文件已损坏，无法作为 .xlsx 打开") from error
+        archive = open_checked_zip(data)
+    except ArchiveError as error:
+        raise WorkbookError(str(error)) from error
+    sheets = [
+        name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")
+    ]
     if not sheets:
         raise WorkbookError("不是 .xlsx 工作簿（找不到工作表）")
     for name in sheets:
-        with archive.open(name) as handle:
-            content = handle.read()
-        if _FORMULA.search(content):
-            raise WorkbookError("工作表中含有公式，请先“选择性粘贴为数值”后再导入")
-        if _MERGE.search(content):
-            raise WorkbookError("工作表中含有合并单元格，请取消合并并在每一行填写完整后再导入")
+        _refuse_formulas_and_merges(archive, name)
+
+
+def _refuse_formulas_and_merges(archive: zipfile.ZipFile, name: str) -> None:
+    """Searches a sheet's XML chunk by chunk (a tag may straddle two chunks: keep a short tail)."""
+    tail = b""
+    try:
+        for chunk in iter_entry(archive, name):
+            window = tail + chunk
+            if _FORMULA.search(window):
+                raise WorkbookError("工作表中含有公式，请先“选择性粘贴为数值”后再导入")
+            if _MERGE.search(window):
+                raise WorkbookError("工作表中含有合并单元格，请取消合并并在每一行填写完整后再导入")
+            tail = chunk[-64:]
+    except ArchiveError as error:
+        raise WorkbookError(str(error)) from error
 
 
 def read_sheets(data: bytes) -> list[SheetRows]:

@@ -1,0 +1,102 @@
+"""Issue 13: schemathesis over the OpenAPI document, as each kind of caller: never a 5xx, never an answer
+that breaks its documented schema (status, content type, body). Bounded and seeded (derandomized), so a CI
+run is repeatable; ZHENXING_FUZZ_EXAMPLES raises the count for a deeper run by hand."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from zhenxing.accounts import services as accounts
+from zhenxing.accounts.enums import Role
+from zhenxing.monitoring.enums import CaseSource
+from zhenxing.monitoring.services import case_open
+
+from ..conftest import COUNTY, VILLAGE
+from ..factories import division, make_household, make_user
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("ZHENXING_FUZZ_EXAMPLES", "25"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+def _caller(kind: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(headers, cookies) that make a request come from this kind of caller."""
+    if kind == "department_key":
+        admin = make_user(Role.ADMIN)
+        _, raw = accounts.api_key_create(actor=admin, department="medical_insurance", name="医保局推送")
+        return {"X-API-Key": raw}, {}
+    user = make_user(Role.VILLAGE, VILLAGE) if kind == "village_session" else make_user(Role.COUNTY, COUNTY)
+    client = Client()
+    client.force_login(user)
+    secret = _get_new_csrf_string()
+    cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": secret}
+    return {"X-CSRFToken": secret}, cookies
+
+
+def _world() -> None:
+    """Things for the generated ids to land on now and then: households and an open case in the village."""
+    households = [make_household(VILLAGE) for _ in range(3)]
+    case_open(actor=None, village=division(VILLAGE), source=CaseSource.CADRE, household=households[0],
+              summary="因病", actor_label="test")  # fmt: skip
+
+
+def _run_operation(operation: Any, mode: GenerationMode, call: Callable[[Any], None]) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    def run(case: Any) -> None:
+        call(case)
+
+    run()
+
+
+@pytest.mark.parametrize("kind", ["village_session", "county_session", "department_key"])
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+def test_api_holds_its_schema_under_fuzzing(kind: str, mode: GenerationMode, shipped_data: None) -> None:
+    # given a few records and a caller of this kind
+    _world()
+    headers, cookies = _caller(kind)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    failures: list[str] = []
+    statuses: dict[str, set[int]] = {}
+
+    def call(case: Any) -> None:
+        response = case.call(headers=headers, cookies=cookies)
+        statuses.setdefault(f"{case.method} {case.path}", set()).add(response.status_code)
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except AssertionError as error:  # schemathesis' failure groups are AssertionErrors
+            failures.append(f"{case.method} {case.formatted_path}: {str(error)[:600]}")
+            raise
+
+    # when every operation is called with generated requests
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        try:
+            _run_operation(operation, mode, call)
+        except AssertionError:
+            continue  # recorded above; go on with the next operation so that one run lists them all
+    # then every operation was exercised, and no answer was a server error or broke its documented schema
+    assert len(statuses) >= 7, statuses
+    assert not failures, "\n\n".join(failures)
+    if os.environ.get("ZHENXING_FUZZ_REPORT"):
+        print(kind, mode, {op: sorted(codes) for op, codes in statuses.items()})
