@@ -105,16 +105,7 @@ def test_key_is_refused_on_every_other_endpoint(county_user: User) -> None:
         ("get", f"/api/v1/households/{household.pk}", None),
         ("put", f"/api/v1/households/{household.pk}/years/2025", {"wage": 100}),
         ("post", "/api/v1/policy/evaluate", EVALUATE),
-        (
-            "post",
-            "/api/v1/cases/1/visits",
-            {
-                "uuid": "123e4567-e89b-12d3-a456-426614174000",
-                "visited_at": "2026-01-05T10:00:00+08:00",
-                "place": "家中",
-                "findings": "x",
-            },
-        ),  # fmt: skip
+        ("post", "/api/v1/cases/1/visits", VISIT),
     ]
     for method, url, body in calls:
         kwargs: dict[str, Any] = {"HTTP_X_API_KEY": raw}
