@@ -82,10 +82,9 @@ class HouseholdSearch:
     disability: bool | None = None
 
 
-def household_search(
-    *, user: User, query: HouseholdSearch, after: int | None = None, limit: int = SEARCH_PAGE
-) -> list[Household]:
-    """Keyset-paged search (by id, ascending): cheap at any depth, stable while data changes."""
+def household_search_queryset(*, user: User, query: HouseholdSearch) -> QuerySet[Household]:
+    """The households a search finds, unordered and unpaged: the search page and the export share it, so that
+    an export is exactly the search result."""
     households = household_list_for_user(user=user)
     if query.code:
         households = households.filter(code=query.code.strip())
@@ -110,6 +109,14 @@ def household_search(
         households = households.filter(
             pk__in=Membership.objects.filter(left_on__isnull=True, person__in=people).values("household_id")
         )
+    return households
+
+
+def household_search(
+    *, user: User, query: HouseholdSearch, after: int | None = None, limit: int = SEARCH_PAGE
+) -> list[Household]:
+    """Keyset-paged search (by id, ascending): cheap at any depth, stable while data changes."""
+    households = household_search_queryset(user=user, query=query)
     if after is not None:
         households = households.filter(pk__gt=after)
     heads = Membership.objects.filter(left_on__isnull=True, relation="户主").select_related("person")

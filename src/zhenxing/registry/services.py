@@ -297,3 +297,16 @@ def person_reveal_id(*, actor: User, person: Person, household: Household, reaso
             reason=reason.strip(),
         )
     return decrypt_id_number(bytes(person.id_number_encrypted))
+
+
+def registry_export_record(*, actor: User, households: int, filters: list[str]) -> None:
+    """A 台账 export takes personal data out of the system: who, how many households, which filters (the
+    filter values are not kept: a name prefix is personal data)."""
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="registry.export",
+            target=("registry.household", "*"),
+            division=actor.jurisdiction,
+            new={"households": households, "filters": filters},
+        )
