@@ -61,10 +61,15 @@ ERROR_RESPONSES = {
 class ZhenxingAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Errors"] = ERROR_SCHEMA
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Errors"] = ERROR_SCHEMA
         reference = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
+                # a body schema given whole (openapi_extra) keeps its nested models in $defs; its refs
+                # point at the components, so that is where they go
+                for content in operation.get("requestBody", {}).get("content", {}).values():
+                    components.update(content.get("schema", {}).pop("$defs", {}))
                 responses = {str(code): value for code, value in operation.get("responses", {}).items()}
                 operation["responses"] = responses
                 for status, description in ERROR_RESPONSES.items():

@@ -5,6 +5,7 @@ from ninja import Router
 
 from zhenxing.accounts.api_auth import department_key_auth, session_auth
 from zhenxing.accounts.models import DepartmentApiKey, User
+from zhenxing.common.enums import Department
 from zhenxing.common.errors import ErrorDetail, InvalidInput, not_found
 from zhenxing.feeds.parsing import FeedFileError, rows_from_json
 from zhenxing.feeds.services import MAX_ROWS, feed_batch_ingest
@@ -35,7 +36,7 @@ router = Router(tags=["部门数据 feeds"])
         }
     },
 )
-def push_batch(request: HttpRequest, department: str) -> HttpResponse:
+def push_batch(request: HttpRequest, department: Department) -> HttpResponse:
     principal = getattr(request, "auth", None)
     if isinstance(principal, DepartmentApiKey):
         if principal.department != department:

@@ -235,6 +235,8 @@ def loads(text: str | bytes) -> Any:
         return json.loads(text, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidInput([ErrorDetail((), "invalid_json", f"请求体不是有效的 JSON：{error}")]) from None
+    except RecursionError:
+        raise InvalidInput([ErrorDetail((), "invalid_json", "请求体不是有效的 JSON：嵌套层次过深")]) from None
 
 
 def dumps(body: dict[str, Any]) -> str:

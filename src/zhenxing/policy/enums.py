@@ -14,6 +14,7 @@ class ParameterKind(models.TextChoices):
     WORK_TEAM = "work_team", "驻村工作队配备标准"
     COLLECTIVE_TIERS = "collective_economy_tiers", "村集体经济收入分档（元）"
     ASSISTANCE_CHECKS = "assistance_checks", "帮扶计划检查与成效评估周期（月）"
+    NOTICE_RISK_TYPES = "notice_risk_types", "公示中显示风险类型的县（县级区划代码）"
 
 
 class YearRule(models.TextChoices):
@@ -35,6 +36,7 @@ KIND_YEAR_RULE: dict[str, str] = {
     ParameterKind.WORK_TEAM: YearRule.ALL_YEARS,
     ParameterKind.COLLECTIVE_TIERS: YearRule.ALL_YEARS,
     ParameterKind.ASSISTANCE_CHECKS: YearRule.ALL_YEARS,
+    ParameterKind.NOTICE_RISK_TYPES: YearRule.IN_FORCE,
 }
 
 YUNNAN = "53"

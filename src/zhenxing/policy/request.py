@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from zhenxing.policy.rules.money import MAX_YUAN
 from zhenxing.policy.vocab import (
     DISASTER_KINDS,
     HEALTH_STATES,
@@ -33,7 +34,11 @@ def choice(label: str, allowed: Sequence[str]) -> Any:
             )
         return value
 
-    return Annotated[str, BeforeValidator(check)]
+    return Annotated[
+        str,
+        BeforeValidator(check),
+        WithJsonSchema({"type": "string", "enum": list(allowed), "description": label}),
+    ]
 
 
 def whole_number(label: str, low: int, high: int) -> Any:
@@ -52,7 +57,11 @@ def whole_number(label: str, low: int, high: int) -> Any:
             )
         return number
 
-    return Annotated[int, BeforeValidator(check)]
+    return Annotated[
+        int,
+        BeforeValidator(check),
+        WithJsonSchema({"type": "integer", "minimum": low, "maximum": high, "description": label}),
+    ]
 
 
 def flag(label: str) -> Any:
@@ -61,10 +70,7 @@ def flag(label: str) -> Any:
             raise PydanticCustomError("type", "{label}应为 true 或 false", {"label": label})
         return value
 
-    return Annotated[bool, BeforeValidator(check)]
-
-
-MAX_YUAN = 10**12  # far above any household's money; keeps Decimal arithmetic exact
+    return Annotated[bool, BeforeValidator(check), WithJsonSchema({"type": "boolean", "description": label})]
 
 
 def _money(value: object) -> Decimal:
@@ -88,7 +94,12 @@ def _money(value: object) -> Decimal:
     return amount
 
 
-Money = Annotated[Decimal, BeforeValidator(_money)]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": MAX_YUAN, "description": "元，最多两位小数"}),
+]
+_DATE_SCHEMA = WithJsonSchema({"type": "string", "format": "date", "description": "YYYY-MM-DD"})
 
 
 def _date(value: object) -> datetime.date:
@@ -135,11 +146,22 @@ class DisabilityIn(Strict):
 
 
 class MemberIn(Strict):
-    id_number: Annotated[str, BeforeValidator(_id_text)] | None = None
-    birth_date: Annotated[datetime.date, BeforeValidator(_date)] | None = None
+    id_number: (
+        Annotated[
+            str, BeforeValidator(_id_text), WithJsonSchema({"type": "string", "description": "18位身份证号"})
+        ]
+        | None
+    ) = None
+    birth_date: Annotated[datetime.date, BeforeValidator(_date), _DATE_SCHEMA] | None = None
     relation: choice("与户主关系", RELATIONS)  # type: ignore[valid-type]
     labour: choice("劳动技能", LABOUR_CAPACITIES)  # type: ignore[valid-type]
-    health: Annotated[list[str], BeforeValidator(_health)]
+    health: Annotated[
+        list[str],
+        BeforeValidator(_health),
+        WithJsonSchema(
+            {"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(HEALTH_STATES)}}
+        ),
+    ]
     disability: DisabilityIn | None = None
     schooling: choice("在校生状况", SCHOOLING) | None = None  # type: ignore[valid-type]
     out_of_school: flag("失学辍学") = False  # type: ignore[valid-type]
@@ -198,5 +220,11 @@ def _line(value: object) -> Decimal | None:
 
 class EvaluateRequest(Strict):
     year: whole_number("年度", 2000, 2100)  # type: ignore[valid-type]
-    monitoring_line: Annotated[Decimal | None, BeforeValidator(_line)] = None
+    monitoring_line: Annotated[
+        Decimal | None,
+        BeforeValidator(_line),
+        WithJsonSchema(
+            {"anyOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": MAX_YUAN}, {"type": "null"}]}
+        ),
+    ] = None
     household: HouseholdIn

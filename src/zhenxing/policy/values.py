@@ -68,6 +68,15 @@ def _whole(raw: Any, label: str) -> int:
     return int(number)
 
 
+def _county_codes(raw: Any) -> list[str]:
+    """P17: the counties that show the risk category on their notices; an empty list shows it nowhere."""
+    if not isinstance(raw, list) or not all(
+        isinstance(code, str) and len(code.strip()) == 6 and code.strip().isdigit() for code in raw
+    ):
+        raise _fail('应为县级区划代码（6位数字）的列表，例如 ["532926"]；不显示则为 []')
+    return sorted({code.strip() for code in raw})
+
+
 def clean_value(kind: str, raw: Any) -> Any:
     """The normalised JSON value for `kind`, or InvalidInput naming what is wrong."""
     if kind in MONEY_KINDS:
@@ -87,6 +96,8 @@ def clean_value(kind: str, raw: Any) -> Any:
         if not bounds[0] < bounds[1] < bounds[2]:
             raise _fail("分档金额应严格递增")
         return bounds
+    if kind == ParameterKind.NOTICE_RISK_TYPES:
+        return _county_codes(raw)
     keys = COMPOSITE_KEYS.get(kind)
     if keys is None:
         raise _fail(f"未知参数类型 {kind}", code="unknown_kind")

@@ -84,7 +84,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
 def _parse_value(text: str) -> Any:
     try:
         return json.loads(text, parse_float=Decimal)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON (or absurdly nested): taken as plain text
         return text.strip()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
@@ -108,13 +108,13 @@ def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
 @router.put(
     "/households/{household_id}/years/{year}", response=YearOut, summary="录入或修改一户某年度收支（元）"
 )
-def household_year_put(request: HttpRequest, household_id: int, year: int, payload: YearIn) -> YearOut:
+def household_year_put(
+    request: HttpRequest, household_id: int, payload: YearIn, year: int = Path(..., ge=2000, le=2100)
+) -> YearOut:
     user = _user(request)
     household = selectors.household_get_for_user(user=user, pk=household_id)
     if not has_capability(user, Capability.EDIT_REGISTRY):
         raise PermissionDenied("您的角色不能修改农户台账")
-    if not 2000 <= year <= 2100:
-        raise not_found()
     values = {field: yuan_to_fen(value) for field, value in payload.dict().items()}
     record = services.household_year_upsert(actor=user, household=household, year=year, values=values)
     return YearOut(

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
+
+from zhenxing.policy.rules.money import MAX_YUAN
 
 
 class HouseholdRow(Schema):
@@ -51,15 +54,19 @@ class HouseholdOut(HouseholdRow):
     years: list[YearOut] | None
 
 
+def _yuan() -> Any:
+    return Field(default=Decimal(0), ge=0, le=MAX_YUAN, decimal_places=2, allow_inf_nan=False)
+
+
 class YearIn(Schema):
-    wage: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    business: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    property: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    transfer: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    business_cost: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    insurance_payouts: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    medical_expense: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    education_expense: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    rehabilitation_expense: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    accident_expense: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
-    disaster_expense: Decimal = Field(default=Decimal(0), ge=0, decimal_places=2)
+    wage: Decimal = _yuan()
+    business: Decimal = _yuan()
+    property: Decimal = _yuan()
+    transfer: Decimal = _yuan()
+    business_cost: Decimal = _yuan()
+    insurance_payouts: Decimal = _yuan()
+    medical_expense: Decimal = _yuan()
+    education_expense: Decimal = _yuan()
+    rehabilitation_expense: Decimal = _yuan()
+    accident_expense: Decimal = _yuan()
+    disaster_expense: Decimal = _yuan()

@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 FEN_PER_YUAN = 100
+# Far above any household's money in a year; keeps Decimal arithmetic exact and every sum of a household's
+# amounts inside a 64-bit integer of fen. Every way money comes in (API, contract, forms) is bounded by it.
+MAX_YUAN = 10**12
 _CENT = Decimal("0.01")
 
 
