@@ -164,6 +164,8 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("ZHENXING_TRUSTED_PROXIES", "0")) o
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+# django-ipware is not installed: without this, axes would read REMOTE_ADDR (the proxy) whatever the setting.
+AXES_CLIENT_IP_CALLABLE = "zhenxing.common.request_context.client_ip_of"
 
 HTTPS = _env_bool("ZHENXING_HTTPS")
 SESSION_COOKIE_SECURE = HTTPS

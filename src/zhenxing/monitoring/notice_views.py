@@ -16,6 +16,7 @@ from zhenxing.common.errors import not_found
 from zhenxing.common.http import xlsx_response
 from zhenxing.monitoring import notices as services
 from zhenxing.monitoring import selectors
+from zhenxing.monitoring.checks import FONT_PACKAGE, cjk_font_missing
 from zhenxing.monitoring.enums import NoticePurpose
 from zhenxing.monitoring.forms import NoticeForm, ObjectionForm, ResolveForm
 from zhenxing.monitoring.pdf import notice_context, notice_pdf
@@ -89,6 +90,9 @@ def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=_require_view(request), pk=pk)
+    if cjk_font_missing():  # a PDF of empty boxes would be posted on the wall as if it were the notice
+        message = f"服务器未安装中文字体（{FONT_PACKAGE}），生成的PDF中汉字会显示为方框，暂不能下载。请联系系统管理员安装字体；也可以先使用打印页。"
+        return render(request, "error.html", {"message": message, "status": 503}, status=503)
     response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title)}.pdf"
     return response

@@ -17,7 +17,9 @@ from zhenxing.common.workdays import add_working_days
 from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.monitoring.enums import CaseStatus, NoticePurpose, ObjectionStatus
 from zhenxing.monitoring.models import Case, Notice, NoticeEntry, Objection
+from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.rules.procedure import working_days_after_posting
+from zhenxing.policy.selectors import optional_parameter_for
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -153,3 +155,11 @@ def objection_resolve(*, actor: User, objection: Objection, resolution: str) -> 
             old={"status": ObjectionStatus.OPEN}, new={"status": locked.status}, reason=resolution.strip()[:200],
         )  # fmt: skip
     return locked
+
+
+def notice_shows_risk_types(notice: Notice) -> bool:
+    """P17: a notice shows no risk category (因病 and 因残 are health data) unless the county has turned it
+    on for the year of posting (the notice_risk_types parameter lists the counties; off when absent)."""
+    year = (notice.posted_on or clock.today()).year
+    parameter = optional_parameter_for(ParameterKind.NOTICE_RISK_TYPES, year=year)
+    return parameter is not None and notice.village_id[:6] in (parameter.value or [])

@@ -37,3 +37,37 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"申报 {self.tracking_code}"
+
+
+class LookupFailure(models.Model):
+    """A failed status lookup, counted per client address and per tracking code (each a keyed hash, never
+    the value) so that neither an address nor a code can try many ID tails. Rows in the database, so that
+    every gunicorn worker counts the same failures."""
+
+    key = models.CharField(max_length=64, editable=False)
+    failed_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        verbose_name = "进度查询失败记录"
+        verbose_name_plural = "进度查询失败记录"
+        indexes = [
+            models.Index(fields=["key", "failed_at"], name="portal_lookup_failure_key"),
+            models.Index(fields=["failed_at"], name="portal_lookup_failure_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class ChallengeUse(models.Model):
+    """A challenge answered (right or wrong): its nonce, unique, so that a replayed form is refused."""
+
+    nonce = models.CharField(max_length=32, unique=True, editable=False)
+    used_at = models.DateTimeField(db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = "已使用的验证题"
+        verbose_name_plural = "已使用的验证题"
+
+    def __str__(self) -> str:
+        return self.nonce

@@ -25,8 +25,11 @@ class Stage:
     day: datetime.date | None
 
 
-def case_progress(case: Case) -> tuple[list[Stage], str]:
-    """The stages and one sentence on where things stand."""
+def case_progress(case: Case, *, on_behalf: bool = False) -> tuple[list[Stage], str]:
+    """The stages and one sentence on where things stand. The page is public (a code and four characters
+    open it), so it names no one and gives no household's details (P17); the reason for a rejection —
+    which may speak of income or illness — is shown only on the household's own application, not to a
+    neighbour who applied for it (他人代举)."""
     done_on = {step.step: step.done_at.date() for step in case.steps.all()}
     order: list[str] = list(OPEN_STATUSES)
     current = order.index(case.status) if case.status in order else len(order)
@@ -43,6 +46,8 @@ def case_progress(case: Case) -> tuple[list[Stage], str]:
         stages.append(Stage(PLAIN[status], state, done_on.get(status)))
     if case.status == CaseStatus.CONFIRMED:
         sentence = f"已于 {case.identified_on:%Y年%m月%d日} 纳入防止返贫监测，村里会和您一起制定帮扶措施。"
+    elif case.status == CaseStatus.REJECTED and on_behalf:
+        sentence = "经核实，暂不纳入监测。详细理由已告知本户；如有疑问，请联系村委会或拨打12317。"
     elif case.status == CaseStatus.REJECTED:
         sentence = f"经核实，暂不纳入监测。理由：{case.rejection_reason}。如有疑问，请联系村委会或拨打12317。"
     else:

@@ -26,7 +26,7 @@ from zhenxing.monitoring.enums import OPEN_STATUSES, CaseSource, CaseStatus, Dif
 from zhenxing.monitoring.models import Case
 from zhenxing.monitoring.services import case_open
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_id_number
-from zhenxing.portal.models import Application
+from zhenxing.portal.models import Application, LookupFailure
 from zhenxing.registry.models import Membership
 
 if TYPE_CHECKING:
@@ -38,7 +38,17 @@ LIMIT_PER_ID = 2  # applications per ID number per day
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
+LOOKUP_WINDOW = datetime.timedelta(hours=1)
+LOOKUP_FAILURES_PER_ADDRESS = 10  # failed status lookups per client address per hour
+LOOKUP_FAILURES_PER_CODE = 5  # failed status lookups per tracking code per hour (4 characters of ID to guess)
+
+
 class TooManyApplications(Conflict):
+    http_status = 429
+    code = "rate_limited"
+
+
+class TooManyLookups(Conflict):
     http_status = 429
     code = "rate_limited"
 
@@ -125,14 +135,48 @@ def application_submit(
     return application
 
 
-def application_find(*, tracking_code: str, id_last4: str) -> Application | None:
+def _lookup_keys(*, tracking_code: str, ip_address: str) -> tuple[str, str]:
+    return (
+        keyed_hash(ip_address, purpose="portal-lookup-ip"),
+        keyed_hash(tracking_code, purpose="portal-lookup-code"),
+    )
+
+
+def _lookups_exhausted(address_key: str, code_key: str, since: datetime.datetime) -> bool:
+    failures = LookupFailure.objects.filter(failed_at__gte=since)
+    return (
+        failures.filter(key=address_key).count() >= LOOKUP_FAILURES_PER_ADDRESS
+        or failures.filter(key=code_key).count() >= LOOKUP_FAILURES_PER_CODE
+    )
+
+
+def application_find(*, tracking_code: str, id_last4: str, ip_address: str) -> Application | None:
     """By the tracking code and the last four characters of the ID number, both needed; None otherwise
-    (the same answer for a wrong code and a wrong tail, so that neither can be probed)."""
-    code = tracking_code.strip().upper()
+    (the same answer for a wrong code and a wrong tail, so that neither can be probed). Failed lookups are
+    counted per address and per code: past the limit the lookup is refused, right answer or not."""
+    code = tracking_code.strip().upper()[:12]
     tail = id_last4.strip().upper()
-    if len(code) != 10 or len(tail) != 4:
-        return None
-    application = Application.objects.filter(tracking_code=code).select_related("case", "village").first()
+    now = clock.now()
+    since = now - LOOKUP_WINDOW
+    address_key, code_key = _lookup_keys(tracking_code=code, ip_address=ip_address)
+    refusal = TooManyLookups("查询失败次数过多，请一小时后再试，或拨打12317、联系村委会查询办理进度")
+    if _lookups_exhausted(address_key, code_key, since):
+        raise refusal
+    # counted as failed until it succeeds: a burst of parallel guesses sees every one of its own attempts
+    attempt = LookupFailure.objects.bulk_create(
+        [LookupFailure(key=address_key, failed_at=now), LookupFailure(key=code_key, failed_at=now)]
+    )
+    LookupFailure.objects.filter(failed_at__lt=now - datetime.timedelta(days=1)).delete()
+    failures = LookupFailure.objects.filter(failed_at__gte=since)
+    if (
+        failures.filter(key=address_key).count() > LOOKUP_FAILURES_PER_ADDRESS
+        or failures.filter(key=code_key).count() > LOOKUP_FAILURES_PER_CODE
+    ):
+        raise refusal
+    application = None
+    if len(code) == 10 and len(tail) == 4:
+        application = Application.objects.filter(tracking_code=code).select_related("case", "village").first()
     if application is None or not application.id_number_masked.endswith(tail):
         return None
+    LookupFailure.objects.filter(pk__in=[row.pk for row in attempt]).delete()
     return application

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from zhenxing.common.errors import DomainError, InvalidInput
+from zhenxing.common.request_context import client_ip_of
 from zhenxing.divisions.models import Division
 from zhenxing.portal import services
 from zhenxing.portal.challenge import challenge_new, challenge_passed
@@ -16,7 +17,9 @@ from zhenxing.portal.progress import Stage, case_progress
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    # the one client-address function (honours ZHENXING_TRUSTED_PROXIES, as the login lockout does):
+    # behind a reverse proxy REMOTE_ADDR is the proxy, and the whole prefecture would share one limit
+    return client_ip_of(request) or ""
 
 
 def apply(request: HttpRequest) -> HttpResponse:
@@ -29,7 +32,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             if data["website"]:  # the hidden field: only a robot fills it
                 raise Http404
             if not challenge_passed(data["token"], data["answer"]):
-                form.add_error("answer", "验证答案不对，请重新计算")
+                form.add_error("answer", "验证没有通过（答案不对，或这道题已经答过），请计算新的题目")
             else:
                 village = Division.objects.filter(code=data["village"], level="village").first()
                 if village is None or not village.code.startswith("5329"):
@@ -77,21 +80,32 @@ def divisions(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"children": [{"code": code, "name": name} for code, name in children]})
 
 
+@require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
-    form = StatusForm(request.GET or None)
+    """The lookup is a POST: the code and the ID tail stay out of addresses, logs and the browser history.
+    A GET only fills in the code (the link on the done page)."""
+    form = StatusForm(request.POST or None, initial={"code": request.GET.get("code", "")[:12]})
     found, sentence = None, ""
     stages: list[Stage] = []
-    if request.GET and form.is_valid():
-        found = services.application_find(
-            tracking_code=form.cleaned_data["code"], id_last4=form.cleaned_data["tail"]
-        )
-        if found is None or found.case is None:
-            messages.error(request, "没有找到：请核对查询码和身份证号后四位")
-            found = None
+    status_code = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = services.application_find(
+                tracking_code=form.cleaned_data["code"], id_last4=form.cleaned_data["tail"],
+                ip_address=_client_ip(request),
+            )  # fmt: skip
+        except services.TooManyLookups as error:
+            messages.error(request, error.message)
+            status_code = error.http_status
         else:
-            stages, sentence = case_progress(found.case)
+            if found is None or found.case is None:
+                messages.error(request, "没有找到：请核对查询码和身份证号后四位")
+                found = None
+            else:
+                stages, sentence = case_progress(found.case, on_behalf=found.on_behalf)
     return render(
         request,
         "portal/status.html",
         {"form": form, "application": found, "stages": stages, "sentence": sentence},
+        status=status_code,
     )
