@@ -5,12 +5,14 @@ run is repeatable; ZHENXING_FUZZ_EXAMPLES raises the count for a deeper run by h
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -95,13 +97,28 @@ def _run_operation(
     run()
 
 
+@pytest.fixture
+def wsgi_app() -> Iterator[WSGIHandler]:
+    """Django's own WSGI handler, in the test's transaction: like the test client, it must not close the
+    connection at the end of each request (PostgreSQL would lose the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("kind", ["village_session", "county_session", "department_key"])
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
-def test_api_holds_its_schema_under_fuzzing(kind: str, mode: GenerationMode, shipped_data: None) -> None:
+def test_api_holds_its_schema_under_fuzzing(
+    kind: str, mode: GenerationMode, shipped_data: None, wsgi_app: WSGIHandler
+) -> None:
     # given a few records and a caller of this kind
     real = _world()
     headers, cookies = _caller(kind)
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
     failures: list[str] = []
     statuses: dict[str, set[int]] = {}
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Schema
 
 from zhenxing.accounts.api_auth import department_key_auth, session_auth
 from zhenxing.accounts.models import DepartmentApiKey, User
@@ -14,9 +14,26 @@ from zhenxing.policy.contract import dumps, loads
 router = Router(tags=["部门数据 feeds"])
 
 
+class RowErrorOut(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class BatchOut(Schema):
+    batch: int
+    duplicate: bool
+    rows: int
+    accepted: int
+    quarantined: int
+    unmatched: int
+    errors: list[RowErrorOut]
+
+
 @router.post(
     "/feeds/{department}/batches",
     auth=[department_key_auth, session_auth],
+    response={201: BatchOut, 200: BatchOut},
     summary="部门推送一批记录（X-API-Key）；同一批次重复推送不会重复入库",
     description=(
         f"每批最多 {MAX_ROWS:,} 条记录，请求体不超过 ZHENXING_FEED_MAX_MB（默认 64 MB）。"
