@@ -35,3 +35,25 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.name}{'（调休上班）' if self.is_working_day else ''}"
+
+
+class WorkerLease(models.Model):
+    """A process that runs jobs (the `db_worker`, or a command running one in the foreground) holds a lease
+    and renews it every few seconds; a job whose holder's lease is dead is failed (common/jobs.py). The holder
+    is named by host, pid and the process's start time, so that one on the same machine is known dead at once."""
+
+    worker_id = models.CharField("进程标识", max_length=64, primary_key=True)
+    kind = models.CharField("类型", max_length=16)
+    host = models.CharField("主机", max_length=200)
+    pid = models.PositiveIntegerField("进程号")
+    process_started = models.CharField("进程启动标记", max_length=32, blank=True)
+    started_at = models.DateTimeField("启动时间")
+    renewed_at = models.DateTimeField("续约时间")
+    expires_at = models.DateTimeField("到期时间")
+
+    class Meta:
+        verbose_name = "后台任务进程租约"
+        verbose_name_plural = "后台任务进程租约"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.host} pid {self.pid}"

@@ -52,10 +52,22 @@ class Rule(models.Model):
         return f"{self.code} {self.name}"
 
 
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "筛查中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败，线索未改动"
+
+
 class ScreeningRun(models.Model):
+    """A screening round, recorded when it starts: a round whose process dies is failed by the job sweep
+    (common/jobs.py) through the job it ran as (`job_id`), not left running."""
+
     year = models.PositiveSmallIntegerField("年度")
     engine = models.CharField("引擎", max_length=16)
     rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=16, choices=RunStatus.choices)
+    failure = models.TextField("失败原因", blank=True)
+    job_id = models.UUIDField("后台任务", null=True, blank=True, db_index=True)
     parameters = models.JSONField("使用的参数", default=dict)
     summary = models.JSONField("结果", default=dict)
     started_at = models.DateTimeField("开始", auto_now_add=True)
@@ -67,6 +79,11 @@ class ScreeningRun(models.Model):
     class Meta:
         verbose_name = "筛查轮次"
         verbose_name_plural = "筛查轮次"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="screening_run_status_known"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.engine} {self.started_at:%Y-%m-%d %H:%M}"

@@ -4,17 +4,19 @@ household, respect suppressions, route with deadlines, record every decision wit
 from __future__ import annotations
 
 import datetime
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.audit import services as audit
+from zhenxing.common import jobs
 from zhenxing.common.bulk import allocate_ids, as_json, insert_rows
 from zhenxing.common.errors import ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.divisions.models import Division
@@ -39,6 +41,7 @@ from zhenxing.screening.models import (
     LeadStatus,
     Rule,
     RuleSet,
+    RunStatus,
     ScreeningRun,
     Suppression,
 )
@@ -47,7 +50,12 @@ from zhenxing.screening.snapshot import Snapshot, snapshot_for_round
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
 
+logger = logging.getLogger(__name__)
 ENGINES = ("db", "duckdb", "spark")
+LOST_REASONS = {
+    jobs.DIED: "后台任务进程意外退出，本轮筛查未完成，预警线索未改动；可重新运行",
+    jobs.INTERRUPTED: "筛查被中断，本轮筛查未完成，预警线索未改动；可重新运行",
+}
 
 
 def _evaluate(
@@ -55,8 +63,6 @@ def _evaluate(
     master: str | None, progress: Callable[[int, int], None] | None, seconds: dict[str, float],
 ) -> tuple[list[Signal], Snapshot | None]:  # fmt: skip
     """Run the rules on the engine; the fast engines read a snapshot (reused when fresh and allowed)."""
-    if engine not in ENGINES:
-        raise InvalidInput([ErrorDetail(("engine",), "unknown_engine", f"未知的筛查引擎：{engine}")])
     if engine == "db":
         started = time.perf_counter()
         signals = evaluate_db(rules, parameters, progress)
@@ -113,10 +119,16 @@ def _evidence(signal: Signal) -> dict[str, Any]:
 def screening_run(
     *, year: int, engine: str = "db", actor: User | None = None, today: datetime.date | None = None,
     progress: Callable[[int, int], None] | None = None, snapshot_max_age: datetime.timedelta | None = None,
-    master: str | None = None,
+    master: str | None = None, job_id: str | None = None,
 ) -> ScreeningRun:  # fmt: skip
     """One round: evaluate the current rule set on `engine` and merge the signals into leads. The fast engines
-    take a new snapshot unless `snapshot_max_age` allows reusing one that is fresh; the run records which."""
+    take a new snapshot unless `snapshot_max_age` allows reusing one that is fresh; the run records which.
+
+    The run is recorded as running when it starts (with the job it runs as, if any) and becomes done with
+    its leads in one transaction; if the round raises it is failed here, if its process dies the job sweep
+    fails it (screening/tasks.py), so no run stays running."""
+    if engine not in ENGINES:
+        raise InvalidInput([ErrorDetail(("engine",), "unknown_engine", f"未知的筛查引擎：{engine}")])
     day = today or timezone.localdate()
     rule_set = RuleSet.objects.get(is_current=True)
     rules = list(Rule.objects.filter(rule_set=rule_set, enabled=True).order_by("code"))
@@ -125,9 +137,55 @@ def screening_run(
         raise InvalidInput([ErrorDetail(("year",), "line_not_configured", f"未配置{year}年度监测范围")])
     windows = policy_selectors.parameter_for(ParameterKind.SCREENING_WINDOWS, year=year)
     parameters = round_parameters(year=year, line_fen=yuan_to_fen(Decimal(str(line.value))))
+    with transaction.atomic():
+        run = ScreeningRun.objects.create(
+            year=year, engine=engine, rule_set=rule_set, started_by=actor, status=RunStatus.RUNNING, job_id=job_id,
+            parameters={"monitoring_line": {"id": line.pk, "version": line.version, "value": line.value},
+                        "screening_windows": {"id": windows.pk, "version": windows.version}},
+        )  # fmt: skip
+    try:
+        return _run_round(
+            run, rules=rules, parameters=parameters, windows=windows.value, actor=actor, day=day,
+            snapshot_max_age=snapshot_max_age, master=master, progress=progress,
+        )  # fmt: skip
+    except BaseException as error:  # Ctrl+C too: the run must not stay running
+        _run_fail(run.pk, actor=actor, failure=f"筛查失败，预警线索未改动：{type(error).__name__}")
+        raise
+
+
+def _run_fail(run_id: int, *, actor: User | None, failure: str) -> None:
+    """Fail a run that is still running (its lead changes were rolled back with its transaction)."""
+    try:
+        with transaction.atomic():
+            run = ScreeningRun.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING).first()
+            if run is None:
+                return
+            old = transitions.move_run(run, RunStatus.FAILED)
+            run.failure, run.finished_at = failure, timezone.now()
+            run.save(update_fields=["status", "failure", "finished_at"])
+            audit.record(
+                actor=actor, action="screening.fail", target=run, old={"status": old},
+                new={"status": run.status, "year": run.year, "engine": run.engine}, reason=failure,
+            )  # fmt: skip
+    except DatabaseError:
+        logger.exception("screening run %s could not be marked failed; the job sweep will", run_id)
+
+
+def screening_fail_lost(*, job_id: str, cause: str) -> None:
+    """The job running a round was lost (its process died, or it was interrupted): fail its run. Idempotent."""
+    run = ScreeningRun.objects.filter(job_id=job_id, status=RunStatus.RUNNING).first()
+    if run is not None:
+        _run_fail(run.pk, actor=None, failure=LOST_REASONS[cause])
+
+
+def _run_round(
+    run: ScreeningRun, *, rules: list[Rule], parameters: dict[str, Any], windows: dict[str, Any],
+    actor: User | None, day: datetime.date, snapshot_max_age: datetime.timedelta | None, master: str | None,
+    progress: Callable[[int, int], None] | None,
+) -> ScreeningRun:  # fmt: skip
     seconds: dict[str, float] = {}
     signals, snapshot = _evaluate(
-        engine=engine, rules=rules, parameters=parameters, snapshot_max_age=snapshot_max_age, master=master,
+        engine=run.engine, rules=rules, parameters=parameters, snapshot_max_age=snapshot_max_age, master=master,
         progress=progress, seconds=seconds,
     )  # fmt: skip
     merge_started = time.perf_counter()
@@ -144,14 +202,13 @@ def screening_run(
 
     counts = {"new": 0, "merged": 0, "unchanged": 0, "suppressed": 0}
     by_grade: dict[str, int] = defaultdict(int)
-    start = round_of(day, cutoff_day=int(windows.value["round_cutoff_day"]))
+    start = round_of(day, cutoff_day=int(windows["round_cutoff_day"]))
+    rule_set = run.rule_set
     with transaction.atomic():
-        run = ScreeningRun.objects.create(
-            year=year, engine=engine, rule_set=rule_set, started_by=actor,
-            parameters={"monitoring_line": {"id": line.pk, "version": line.version, "value": line.value},
-                        "screening_windows": {"id": windows.pk, "version": windows.version},
-                        **({"snapshot": snapshot.describe()} if snapshot else {})},
-        )  # fmt: skip
+        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+        old_status = transitions.move_run(run, RunStatus.DONE)
+        if snapshot:
+            run.parameters = {**run.parameters, "snapshot": snapshot.describe()}
         suppressions = defaultdict(list)
         for s in Suppression.objects.filter(until__gte=day, household_id__in=list(by_household)):
             suppressions[(s.household_id, s.rule_code)].append(s)
@@ -219,7 +276,7 @@ def screening_run(
             rule_set=rule_set,
             actor=actor,
             start=start,
-            windows=windows.value,
+            windows=windows,
             villages=villages,
             divisions=divisions,
         )
@@ -229,10 +286,11 @@ def screening_run(
             "seconds": {step: round(value, 3) for step, value in seconds.items()},
         }  # fmt: skip
         run.finished_at = timezone.now()
-        run.save(update_fields=["summary", "finished_at"])
+        run.save(update_fields=["status", "parameters", "summary", "finished_at"])
         audit.record(
-            actor=actor, action="screening.run", target=run, new={"year": year, "engine": engine, **counts}
-        )
+            actor=actor, action="screening.run", target=run, old={"status": old_status},
+            new={"status": run.status, "year": run.year, "engine": run.engine, **counts},
+        )  # fmt: skip
     return run
 
 

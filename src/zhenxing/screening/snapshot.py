@@ -11,21 +11,28 @@ set and parameter versions current at the time, and a data mark (the highest id 
 of the audit events on registry, import and feed objects). A round may reuse the newest snapshot when it is young enough and the data mark has not
 moved — nothing was added or changed through a service since — so that monthly rounds and what-ifs of one
 afternoon read one snapshot.
+
+A snapshot is written in a temporary folder beside the others (`.partial-<name>.<host>.<pid>`) and renamed to
+its name once its files and manifest are complete, so that no reader ever sees a partial snapshot; the
+temporary folder a killed process left behind is removed by the next snapshot taken.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
 import itertools
 import json
+import os
+import secrets
 import shutil
-import tempfile
+import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +62,8 @@ MANIFEST = "manifest.json"
 WORKERS = 3  # parallel readers of PostgreSQL; more buys nothing on two cores
 CHUNK_ROWS = 1_000_000  # a table with more rows than this is read in id ranges by several readers
 KEEP = 3  # snapshots kept on disk; older ones are removed when a new one is taken
+PARTIAL = ".partial-"  # a snapshot being written: never read, removed once its writer is gone
+PARTIAL_MAX_AGE = 24 * 3600  # a partial folder of another machine (shared storage) is stale after this
 
 
 @dataclass(frozen=True)
@@ -214,30 +223,70 @@ def snapshot_root() -> Path:
     return root
 
 
-def _new_folder() -> Path:
-    return Path(tempfile.mkdtemp(dir=snapshot_root(), prefix=f"{timezone.now():%Y%m%d-%H%M%S}-"))
+def _is_stale_partial(path: Path) -> bool:
+    """A partial folder whose writer is gone (on this machine: its process no longer runs), or an old one."""
+    from zhenxing.common.jobs import process_alive
+
+    _, _, owner = path.name[len(PARTIAL) :].partition(".")
+    host, _, pid = owner.rpartition(".")
+    if host == socket.gethostname() and pid.isdigit() and not process_alive(int(pid)):
+        return True
+    try:
+        return time.time() - path.stat().st_mtime > PARTIAL_MAX_AGE
+    except FileNotFoundError:
+        return False  # renamed or removed meanwhile
 
 
-def _finish(snapshot: Snapshot) -> None:
-    """Write the manifest (which makes the snapshot visible to reuse) and prune the oldest beyond KEEP."""
-    (snapshot.folder / MANIFEST).write_text(
+def _new_folder() -> tuple[Path, Path]:
+    """The new snapshot's folder (not created yet) and the temporary folder beside it that it is written in.
+    Partial folders that killed writers left behind are removed first."""
+    root = snapshot_root()
+    for path in root.iterdir():
+        if path.name.startswith(PARTIAL) and _is_stale_partial(path):
+            shutil.rmtree(path, ignore_errors=True)
+    final = root / f"{timezone.now():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
+    written = root / f"{PARTIAL}{final.name}.{socket.gethostname()}.{os.getpid()}"
+    written.mkdir()
+    return final, written
+
+
+def _complete_snapshots() -> list[Path]:
+    """Folders of complete snapshots, oldest first (a partial one is hidden and has no manifest yet)."""
+    stamped = []
+    for path in snapshot_root().iterdir():
+        try:
+            if not path.name.startswith("."):
+                stamped.append(((path / MANIFEST).stat().st_mtime, path))
+        except FileNotFoundError:
+            continue  # no manifest, or pruned meanwhile
+    return [path for _, path in sorted(stamped)]
+
+
+def _finish(snapshot: Snapshot, written: Path) -> None:
+    """Write the manifest into the folder written, rename it to the snapshot's name (which makes it visible:
+    a rename within a directory is atomic), and prune the oldest beyond KEEP."""
+    (written / MANIFEST).write_text(
         json.dumps({**snapshot.describe(), "data_mark": snapshot.data_mark}, ensure_ascii=False, indent=1)
     )
-    finished = sorted(
-        (path for path in snapshot_root().iterdir() if (path / MANIFEST).exists()),
-        key=lambda path: path.stat().st_mtime,
-    )
+    written.rename(snapshot.folder)
+    finished = _complete_snapshots()
     # beyond the newest KEEP, remove only what no run can still be reading (a round takes minutes, not hours)
     cutoff = time.time() - 3600
     for old in finished[:-KEEP]:
-        if old.stat().st_mtime < cutoff:
-            shutil.rmtree(old, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):  # another writer pruned it first
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def snapshot_take(*, tables: tuple[str, ...] | None = None) -> Snapshot:
     """A new snapshot in its own folder under var/snapshots, with its manifest; the oldest beyond KEEP go."""
-    snapshot = snapshot_create(folder=_new_folder(), tables=tables)
-    _finish(snapshot)
+    final, written = _new_folder()
+    try:
+        snapshot = replace(snapshot_create(folder=written, tables=tables), folder=final)
+        _finish(snapshot, written)
+    except BaseException:
+        shutil.rmtree(written, ignore_errors=True)
+        raise
     return snapshot
 
 
@@ -263,16 +312,24 @@ def snapshot_open(
         return
     wanted, taken_at, mark, versions = _begin(tables)
     started = time.perf_counter()
-    folder = _new_folder()
-    arrows = _extract(wanted, mark, folder)
+    folder, written = _new_folder()
+    try:
+        arrows = _extract(wanted, mark, written)
+    except BaseException:
+        shutil.rmtree(written, ignore_errors=True)
+        raise
     snapshot = Snapshot(
         folder=folder, seconds=time.perf_counter() - started, rows={t: a.num_rows for t, a in arrows.items()},
         taken_at=taken_at, versions=versions, data_mark=mark,
     )  # fmt: skip
 
     def persist() -> None:
-        _write_parquet(folder, arrows)
-        _finish(snapshot)
+        try:
+            _write_parquet(written, arrows)
+            _finish(snapshot, written)
+        except BaseException:
+            shutil.rmtree(written, ignore_errors=True)
+            raise
 
     con = duckdb.connect()
     try:
@@ -304,10 +361,8 @@ def snapshot_latest(*, max_age: datetime.timedelta, tables: tuple[str, ...] | No
     """The newest snapshot holding `tables` if it is younger than `max_age` and the data has not moved since
     (a what-if's three-table snapshot does not hide a full one taken a minute earlier)."""
     wanted = set(tables or SNAPSHOT_COLUMNS)
-    manifests = sorted(
-        snapshot_root().glob(f"*/{MANIFEST}"), key=lambda path: path.stat().st_mtime, reverse=True
-    )
-    for path in manifests:
+    for folder in reversed(_complete_snapshots()):
+        path = folder / MANIFEST
         manifest = json.loads(path.read_text())
         if not wanted <= set(manifest["rows"]):
             continue

@@ -3,15 +3,22 @@ from __future__ import annotations
 import datetime
 
 from django_tasks import task
+from django_tasks.base import TaskContext
 
-from zhenxing.screening.services import screening_run
+from zhenxing.common import jobs
+from zhenxing.screening.services import screening_fail_lost, screening_run
 
 
-@task()
+@task(takes_context=True)
 def screening_task(
-    year: int, engine: str, reuse_snapshot_minutes: int | None = None, master: str | None = None
+    context: TaskContext,
+    year: int,
+    engine: str,
+    reuse_snapshot_minutes: int | None = None,
+    master: str | None = None,
 ) -> dict[str, object]:
-    """Background screening round (`zhenxing screen --background`): a year, an engine name and its options only."""
+    """Background screening round (`zhenxing screen --background`): a year, an engine name and its options only.
+    The run records the job it runs as, so that the job sweep can fail it if the worker dies."""
     return dict(
         screening_run(
             year=year,
@@ -20,5 +27,11 @@ def screening_task(
             if reuse_snapshot_minutes is not None
             else None,
             master=master,
+            job_id=str(context.task_result.id),
         ).summary
     )
+
+
+@jobs.on_job_lost(screening_task)
+def screening_lost(job: jobs.LostJob) -> None:
+    screening_fail_lost(job_id=job.id, cause=job.cause)

@@ -15,7 +15,8 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportBatch(models.Model):
-    """One uploaded 台账 workbook and what became of it. The file itself is not kept."""
+    """One uploaded 台账 workbook and what became of it. The file is kept only encrypted (ImportUpload), while
+    the batch may still be committed: until it is done, or a few days after it was left or failed."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
@@ -32,6 +33,8 @@ class ImportBatch(models.Model):
     warnings = models.JSONField("提示", default=list)
     summary = models.JSONField("结果", default=dict)
     failure = models.TextField("失败原因", blank=True)
+    # while set, a failed batch may be confirmed again: its file is kept encrypted (ImportUpload) until then
+    reconfirm_until = models.DateTimeField("可重新确认至", null=True, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -60,3 +63,17 @@ class StagedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.sheet}:{self.row_number}"
+
+
+class ImportUpload(models.Model):
+    """The uploaded workbook, AES-GCM encrypted (transfer/uploads.py), kept so that a batch whose job failed
+    can be validated and confirmed again without a new upload. Deleted when the batch is done or expires."""
+
+    batch = models.OneToOneField(
+        ImportBatch, on_delete=models.CASCADE, primary_key=True, related_name="upload"
+    )
+    cipher = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"upload of {self.batch_id}"

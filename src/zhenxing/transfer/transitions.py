@@ -7,12 +7,15 @@ from zhenxing.transfer.models import ImportBatch, ImportStatus
 
 S = ImportStatus
 ALLOWED: dict[str, frozenset[str]] = {
-    S.VALIDATED: frozenset({S.QUEUED}),
+    # → FAILED: left unconfirmed too long (its staged data is purged)
+    S.VALIDATED: frozenset({S.QUEUED, S.FAILED}),
+    # → FAILED: the job raised, or its worker died (common/jobs.py)
     S.QUEUED: frozenset({S.RUNNING, S.FAILED}),
     S.RUNNING: frozenset({S.DONE, S.FAILED}),
     S.INVALID: frozenset(),
     S.DONE: frozenset(),
-    S.FAILED: frozenset(),
+    # confirmed again from the kept file: → QUEUED when it still validates, → INVALID when it no longer does
+    S.FAILED: frozenset({S.QUEUED, S.INVALID}),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from zhenxing.common.errors import DomainError
+from zhenxing.common.jobs import job_in_foreground
 from zhenxing.screening.services import ENGINES, screening_run
 
 STEP_NAMES = {"snapshot": "快照", "evaluation": "规则计算", "merge": "合并线索"}
@@ -47,15 +48,23 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"已排队：后台任务 {result.id}（由 zhenxing db_worker 执行）")
             return
+        from zhenxing.screening.tasks import screening_task
+
+        minutes = options["reuse_snapshot"]
         try:
-            minutes = options["reuse_snapshot"]
-            run = screening_run(
-                year=options["year"],
-                engine=options["engine"],
-                progress=progress,
-                snapshot_max_age=datetime.timedelta(minutes=minutes) if minutes is not None else None,
-                master=options["master"],
-            )
+            # recorded as a job under this process's lease: if this command is killed, the next sweep (any
+            # worker's, or the next `zhenxing screen`) fails the run instead of leaving it running
+            with job_in_foreground(
+                screening_task, options["year"], options["engine"], minutes, options["master"]
+            ) as job_id:
+                run = screening_run(
+                    year=options["year"],
+                    engine=options["engine"],
+                    progress=progress,
+                    snapshot_max_age=datetime.timedelta(minutes=minutes) if minutes is not None else None,
+                    master=options["master"],
+                    job_id=job_id,
+                )
         except DomainError as error:
             raise CommandError(error.message) from error
         sys.stderr.write("\n")

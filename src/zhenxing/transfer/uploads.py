@@ -1,0 +1,51 @@
+"""An uploaded workbook at rest: AES-256-GCM under a key derived from the data key for this use only, bound
+to its batch (the batch id is the associated data, so a file cannot be passed off as another batch's).
+
+Layout: key fingerprint (4) | nonce (12) | ciphertext+tag. A file sealed before a key rotation opens while
+the old key is listed in ZHENXING_DATA_KEY_PREVIOUS; after that the batch must be uploaded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+
+class UploadUnreadable(ValueError):
+    pass
+
+
+def _key(root: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"import-upload").derive(root)
+
+
+def _fingerprint(root: bytes) -> bytes:
+    return hashlib.sha256(b"import-upload-fingerprint:" + root).digest()[:4]
+
+
+def _aad(batch_id: int) -> bytes:
+    return f"zhenxing:import-upload:{batch_id}".encode()
+
+
+def seal(data: bytes, *, batch_id: int) -> bytes:
+    root = settings.ZHENXING_DATA_KEY
+    nonce = os.urandom(12)
+    return _fingerprint(root) + nonce + AESGCM(_key(root)).encrypt(nonce, data, _aad(batch_id))
+
+
+def unseal(blob: bytes | memoryview, *, batch_id: int) -> bytes:
+    data = bytes(blob)
+    roots = [settings.ZHENXING_DATA_KEY, *getattr(settings, "ZHENXING_PREVIOUS_DATA_KEYS", [])]
+    for root in roots:
+        if _fingerprint(root) == data[:4]:
+            try:
+                return AESGCM(_key(root)).decrypt(data[4:16], data[16:], _aad(batch_id))
+            except InvalidTag as error:
+                raise UploadUnreadable("暂存的原文件已损坏") from error
+    raise UploadUnreadable("暂存的原文件由已停用的数据密钥加密")
