@@ -52,20 +52,22 @@ def test_a_worker_killed_mid_import_fails_the_batch_which_can_be_confirmed_again
     batch_id = int(site.shell(STAGE_AND_CONFIRM))
     staged = _count(site, "transfer_stagedrow", "WHERE batch_id = %s", (batch_id,))
     assert staged == 1200
+    # and a worker of another queue, idle, sweeping every second
+    site.start("db_worker", "--no-reload", "--queue-name", "other", ZHENXING_JOB_SWEEP_SECONDS="1")
+    wait_until(lambda: _count(site, "common_workerlease") == 1, what="the idle worker's lease")
+    # when a worker runs the import
     worker = site.worker(ZHENXING_TEST_IMPORT_STEP_PAUSE="3")
-    # when the worker is killed (SIGKILL) half-way through the import
     progress = FileBasedCache(str(site.var / "cache"), {})
     seen = wait_until(
         lambda: (p := progress.get(f"import-progress-{batch_id}")) and 0 < p["done"] < p["total"] and p,
         what="the import to be half-way",
     )
+    # and is killed (SIGKILL) half-way through
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
-    assert _status(site, batch_id) == "running", seen  # what the dead worker left
-    # then the next worker fails the batch at once, with its reason in Chinese
-    site.worker()
+    # then the other worker's sweep fails the batch, with its reason in Chinese; no one has to do anything
     wait_until(lambda: _status(site, batch_id) == "failed", what="the sweep to fail the batch")
-    assert site.value("SELECT failure FROM transfer_importbatch WHERE id = %s", (batch_id,)) == DIED
+    assert site.value("SELECT failure FROM transfer_importbatch WHERE id = %s", (batch_id,)) == DIED, seen
     # and nothing of it was written, its staged rows are gone, and its job is recorded as lost
     assert _count(site, "registry_household") == 0 and _count(site, "registry_person") == 0
     assert _count(site, "transfer_stagedrow", "WHERE batch_id = %s", (batch_id,)) == 0
@@ -76,13 +78,14 @@ def test_a_worker_killed_mid_import_fails_the_batch_which_can_be_confirmed_again
         (str(batch_id),),
     )
     assert audit == [("system", DIED)]
-    # when the uploader confirms it again, the kept file is validated and staged again, and the worker commits it
+    # when the uploader confirms it again, the kept file is validated and staged again, and a worker commits it
     assert site.shell(CONFIRM_AGAIN.format(pk=batch_id)) == "queued"
+    site.worker()
     wait_until(lambda: _status(site, batch_id) == "done", what="the import to be committed")
     assert _count(site, "registry_household") == 300 and _count(site, "registry_person") == 900
     assert _count(site, "transfer_stagedrow") == 0 and _count(site, "transfer_importupload") == 0
-    # and only the live worker's lease is left (the dead one's went with the sweep)
-    assert _count(site, "common_workerlease") == 1
+    # and only the live workers' leases are left (the dead one's went with the sweep)
+    assert _count(site, "common_workerlease") == 2
 
 
 # --- the same in one process (both engines): what the sweep does with a lost import job, and the page ---------
