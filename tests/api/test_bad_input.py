@@ -285,3 +285,20 @@ def test_a_normal_workbook_passes_the_archive_checks() -> None:
 
     archive = open_checked_zip(template_workbook())
     assert "xl/workbook.xml" in archive.namelist()
+
+
+def test_nul_in_a_page_form_is_a_chinese_400_and_changes_nothing(village_user: User) -> None:
+    # Before: PostgreSQL refused the NUL deep inside the service (500). Every page form is guarded.
+    from zhenxing.monitoring.models import Case
+
+    household: Any = make_household(VILLAGE)
+    client = Client()
+    client.force_login(village_user)
+    response = client.post(f"/cases/new/{household.pk}/", {"summary": "因病\x00致贫"})
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
+    assert not Case.objects.exists()
+    # tabs and line breaks are ordinary text
+    ok = client.post(f"/cases/new/{household.pk}/", {"summary": "因病\r\n\t致贫"})
+    assert ok.status_code == 302
+    assert Case.objects.count() == 1

@@ -1,8 +1,9 @@
 """Refusals that hold for every route, decided before any view parses anything, and the API's error shape
 for responses that do not come from django-ninja.
 
-- A NUL or other control character in the path or the query string: no code path can use one (PostgreSQL
-  refuses it in text), so the request is refused as malformed instead of failing deep inside a query.
+- A NUL or other control character in the path, the query string or a page form's text fields: no code path
+  can use one (PostgreSQL refuses NUL in text), so the request is refused as malformed instead of failing
+  deep inside a query. (API bodies are JSON: their schemas and the feed quarantine judge them field by field.)
 - A body larger than its route allows, judged from Content-Length before a byte is read: a department's
   feed batch may be large (200,000 records), every other API call is small, and a page upload is capped by
   the largest file a page accepts.
@@ -18,7 +19,9 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 from zhenxing.common.errors import ErrorDetail
@@ -63,6 +66,18 @@ def _has_control_characters(request: HttpRequest) -> bool:
     )
 
 
+def _form_has_control_characters(request: HttpRequest) -> bool:
+    """A page form's text fields (not its files): no typed text holds a NUL or another control character,
+    and PostgreSQL refuses NUL in text, so one would otherwise fail deep inside a service."""
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return False
+    try:
+        fields = request.POST.lists()
+    except (MultiPartParserError, SuspiciousOperation):  # malformed: Django answers it as it always has
+        return False
+    return any(_CONTROL.search(value) for _key, values in fields for value in values)
+
+
 def _refusal(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     if is_api(request):
         return errors_json_response(status, [ErrorDetail((), code, message)])
@@ -88,6 +103,10 @@ class RequestGuardMiddleware:
                 request, 413, "too_large",
                 f"请求体 {length / MB:.1f} MB，超过此处允许的上限 {limit / MB:.0f} MB，请分批提交",
             )  # fmt: skip
+        if not is_api(request) and request.method == "POST" and _form_has_control_characters(request):
+            return _refusal(
+                request, 400, "control_character", "提交的内容中含有不可见的控制字符，请删除后重新提交"
+            )
         response = self.get_response(request)
         if is_api(request) and response.status_code >= 400 and not _is_error_shape(response):
             return _api_error_shape(response)

@@ -21,6 +21,7 @@ from zhenxing.policy.evaluate import Verdict, evaluate_household
 from zhenxing.policy.household import Disability, Household, Income, Member, RigidExpenses, Water
 from zhenxing.policy.request import EvaluateRequest, MemberIn
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_id_number
+from zhenxing.policy.rules.income import NoMembersAtYearEnd
 from zhenxing.policy.rules.money import fen_to_yuan, per_capita_yuan, yuan_to_fen
 from zhenxing.policy.rules.sector import MedicalSubsidySchedule
 
@@ -185,15 +186,18 @@ def evaluate_with_parameters(
     used[ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS] = _required(
         ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS, year
     )
-    verdict = evaluate_household(
-        household,
-        year=year,
-        line_fen=line_fen,
-        subsidy_schedule=schedule,
-        elimination_min_months=min_months,
-        transport_min_months=int(used[ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS].value),
-        cites_id_numbers=cites_id_numbers,
-    )
+    try:
+        verdict = evaluate_household(
+            household,
+            year=year,
+            line_fen=line_fen,
+            subsidy_schedule=schedule,
+            elimination_min_months=min_months,
+            transport_min_months=int(used[ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS].value),
+            cites_id_numbers=cites_id_numbers,
+        )
+    except NoMembersAtYearEnd as error:
+        raise InvalidInput([ErrorDetail(("household", "members"), error.code, str(error))]) from None
     return Evaluation(verdict=verdict, parameters=used, line_overridden=line_override is not None)
 
 

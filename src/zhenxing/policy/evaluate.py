@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 from zhenxing.policy.household import Household
 from zhenxing.policy.rules.elimination import EliminationResult, elimination_eligibility
-from zhenxing.policy.rules.income import adjusted_income, monitoring_range, net_income
+from zhenxing.policy.rules.income import (
+    adjusted_income,
+    monitoring_range,
+    net_income,
+    require_year_end_members,
+)
 from zhenxing.policy.rules.measures import is_comprehensive, recommend_measures
 from zhenxing.policy.rules.people import household_has_labour
 from zhenxing.policy.rules.risks import detect_risk_types
@@ -48,6 +53,8 @@ def evaluate_household(
     transport_min_months: int,
     cites_id_numbers: bool = False,
 ) -> Verdict:
+    """Raises NoMembersAtYearEnd for a year without members on 31 December (P1, P3)."""
+    require_year_end_members(household, year=year)
     in_range = monitoring_range(household, line_fen=line_fen)  # P5 (P3, P4)
     risks = detect_risk_types(household, year=year, within_by_income=in_range.by_income)  # P6
     measures_apply = in_range.within or household.is_monitoring_object

@@ -9,6 +9,28 @@ from zhenxing.policy.rules.money import below_line
 from zhenxing.policy.vocab import MARGINAL, SUDDEN_HARDSHIP, TUOPIN_HOUSEHOLD, UNSTABLE_TUOPIN
 
 
+class NoMembersAtYearEnd(ValueError):
+    """P1, P3: a year's members are those in the household on 31 December, and per-capita income is the
+    year's income divided by them. A year with none (a household that formed after that day, or whose
+    members all left before it) has no per-capita income: it cannot be judged by income, and saying
+    "below the line" or "above it" would both be invented."""
+
+    code = "no_member_at_year_end"
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        super().__init__(
+            f"{year}年12月31日该户没有家庭成员：{year}年度没有人均收入，不能按收入判断"
+            "（P1：年度家庭成员以当年12月31日在户人员为准）"
+        )
+
+
+def require_year_end_members(household: Household, *, year: int) -> None:
+    """P1/P3: refuse to judge a year without members on 31 December (NoMembersAtYearEnd)."""
+    if not household.members:
+        raise NoMembersAtYearEnd(year)
+
+
 def net_income(household: Household) -> int:
     """P3: 家庭纯收入 = 工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营性支出 (fen). Insurance payouts excluded."""
     income = household.income

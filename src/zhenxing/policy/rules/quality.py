@@ -22,6 +22,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "insurance_both": (ERROR, "同时参加城乡居民和职工基本医疗保险"),
     "healthy_adult_no_labour": (SUSPICIOUS, "16-59岁健康非在校人员登记为无劳动力或弱劳动力"),
     "no_labour_working": (SUSPICIOUS, "无劳动力或丧失劳动力人员登记为外出务工"),
+    # P1/P3: the year's members are those on 31 December; without any, the year has no per-capita income
+    "year_without_members": (ERROR, "有年度收支记录，但该年12月31日没有家庭成员（无法计算人均收入）"),
 }
 PHONE = re.compile(r"^\d{11}$")
 
