@@ -189,6 +189,24 @@ def test_audit_list_by_role(client: Client, role: str) -> None:
 
 # --- household-bound pages and endpoints ----------------------------------------------------------------
 NEEDS = {"edit": Capability.EDIT_REGISTRY, "reveal": Capability.REVEAL_ID_NUMBER}
+
+
+def _with_phones(url: Callable[[int, int], str]) -> Callable[[int, int], str]:
+    """The route's URL, the household and person given phones first (a reveal of nothing answers 422)."""
+
+    def make(household: int, person: int) -> str:
+        from zhenxing.registry.models import Household, Person
+        from zhenxing.registry.phones import phone_values, seal_phone
+
+        Person.objects.filter(pk=person).update(**phone_values(seal_phone("13912345678")))  # type: ignore[arg-type]
+        Household.objects.filter(pk=household).update(
+            **phone_values(seal_phone("13800001111"), prefix="contact_phone")  # type: ignore[arg-type]
+        )
+        return url(household, person)
+
+    return make
+
+
 HOUSEHOLD_ROUTES: dict[str, tuple[str, str, Callable[[int, int], str], str | None]] = {
     # route name: (method, needed capability key or "", url maker(household, person), body)
     "registry:household": ("get", "", lambda h, p: f"/households/{h}/", None),
@@ -201,6 +219,18 @@ HOUSEHOLD_ROUTES: dict[str, tuple[str, str, Callable[[int, int], str], str | Non
         lambda h, p: f"/households/{h}/persons/{p}/reveal/",
         "reason=核对身份",
     ),
+    "registry:reveal_phone": (
+        "post",
+        "reveal",
+        _with_phones(lambda h, p: f"/households/{h}/persons/{p}/reveal-phone/"),
+        "reason=电话回访",
+    ),
+    "registry:reveal_contact_phone": (
+        "post",
+        "reveal",
+        _with_phones(lambda h, p: f"/households/{h}/reveal-phone/"),
+        "reason=电话回访",
+    ),
     "api:household_detail": ("get", "", lambda h, p: f"/api/v1/households/{h}", None),
     "api:person_detail": ("get", "", lambda h, p: f"/api/v1/persons/{p}", None),
     "api:household_year_put": (
@@ -212,9 +242,54 @@ HOUSEHOLD_ROUTES: dict[str, tuple[str, str, Callable[[int, int], str], str | Non
 }
 
 
+# county-bound registry routes, covered by test_id_conflict_routes_by_role below
+COUNTY_BOUND_REGISTRY_ROUTES = {"registry:id_conflict_resolve"}
+
+
 def test_household_routes_cover_registry_routes() -> None:
     routes = {r for r in _named_routes_with_parameters(get_resolver()) if r.startswith("registry:")}
-    assert routes <= set(HOUSEHOLD_ROUTES)
+    assert routes <= set(HOUSEHOLD_ROUTES) | COUNTY_BOUND_REGISTRY_ROUTES
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_id_conflict_routes_by_role(client: Client, role: str) -> None:
+    """An ID-number conflict belongs to the counties of both sides: listed and resolved there (and listed for
+    the prefecture); to everyone else it does not exist."""
+    from django.utils import timezone
+
+    from zhenxing.accounts.capabilities import has_capability
+    from zhenxing.registry.identity import protect_id_number
+    from zhenxing.registry.models import IdConflict
+
+    made = {}
+    for village, county in ((VILLAGE, COUNTY), (OTHER_COUNTY_VILLAGE, OTHER_COUNTY)):
+        household, other = make_household(village), make_household(village)
+        person = household.memberships.first().person  # type: ignore[attr-defined]
+        holder = other.memberships.first().person  # type: ignore[attr-defined]
+        number = protect_id_number("11010519491231002X")
+        made[county] = IdConflict.objects.create(
+            source="edit", person=person, household=household, holder=holder, county=division(county),
+            holder_county=division(county), id_number_encrypted=number.encrypted, id_number_index=number.index,
+            id_number_masked=number.masked, reported_at=timezone.now(),
+        )  # fmt: skip
+    make, visible_codes = ROLES[role]
+    user = make()
+    client.force_login(user)
+    sees = has_capability(user, Capability.VIEW_AUDIT)
+    resolves = sees and has_capability(user, Capability.EDIT_REGISTRY)
+    listing = client.get("/households/id-conflicts/")
+    if not sees:
+        assert listing.status_code == 404, role
+    else:
+        shown = {c.pk for c in listing.context["conflicts"]}
+        assert shown == {c.pk for county, c in made.items() if county in visible_codes}, role
+    for county, conflict in made.items():
+        response = client.post(
+            f"/households/id-conflicts/{conflict.pk}/resolve/",
+            {"outcome": "withdrawn", "resolution": "核实为录入错误"},
+        )
+        expected = 404 if not (sees and county in visible_codes) else 302 if resolves else 403
+        assert response.status_code == expected, f"{role} {county}: {response.status_code}"
 
 
 @pytest.mark.parametrize("route", sorted(HOUSEHOLD_ROUTES))

@@ -1,14 +1,15 @@
-"""Everything that touches ID numbers, done once: generation, an import, edits, a reveal, an export.
-Returns every plaintext ID number involved, so a raw dump can be searched for them."""
+"""Everything that touches ID numbers and phone numbers, done once: generation, an import, edits, reveals,
+an export. Returns every plaintext ID and phone number involved, so a raw dump can be searched for them."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from zhenxing.accounts.enums import Role
-from zhenxing.common.crypto import decrypt_id_number
+from zhenxing.common.crypto import decrypt_id_number, decrypt_phone
 from zhenxing.registry import services
-from zhenxing.registry.models import Person
+from zhenxing.registry.models import Household, Person
 from zhenxing.synth.generator import Settings
 from zhenxing.synth.services import synthetic_registry_generate
 from zhenxing.transfer import services as transfer
@@ -20,26 +21,33 @@ from ..transfer.workbook_builder import member_rows, workbook, year_rows
 def exercise_registry() -> list[str]:
     synthetic_registry_generate(settings=Settings(scale=0.0005, seed=7, year=2025))
     user = make_user(Role.TOWNSHIP, "532926101", username="dump_importer")
-    rows = member_rows("532926101202", 20, code_prefix="DUMP")
+    rows = _with_phones(member_rows("532926101202", 20, code_prefix="DUMP"), "1590", "1581")
     batch = transfer.import_stage(actor=user, file_name="dump.xlsx", data=workbook(rows, year_rows(rows)))
     transfer.import_confirm(actor=user, batch=batch)
     transfer.import_commit(batch_id=batch.pk)
     # a second upload that stays staged (never confirmed): staging must hold no plaintext either
-    transfer.import_stage(
-        actor=user,
-        file_name="staged.xlsx",
-        data=workbook(member_rows("532926101202", 5, seed=9, code_prefix="STG")),
-    )
+    staged = _with_phones(member_rows("532926101202", 5, seed=9, code_prefix="STG"), "1570", "1571")
+    transfer.import_stage(actor=user, file_name="staged.xlsx", data=workbook(staged))
     person = Person.objects.filter(id_number_index__isnull=False).order_by("pk").first()
     assert person is not None
     household = person.memberships.first().household  # type: ignore[union-attr]
     new_number = id_number_for("532926", person.birth_date, 777 if person.sex == "男" else 778)
     services.person_update(
-        actor=user, person=person, household=household, id_number=new_number, phone="13912345678"
+        actor=user, person=person, household=household, id_number=new_number, phone="139 1234 5678"
     )
     services.person_reveal_id(
         actor=user, person=Person.objects.get(pk=person.pk), household=household, reason="核对"
     )
+    services.person_reveal_phone(
+        actor=user, person=Person.objects.get(pk=person.pk), household=household, reason="电话回访"
+    )
+    services.household_update(actor=user, household=household, contact_phone="0872-6012345")
+    services.household_reveal_contact_phone(
+        actor=user, household=Household.objects.get(pk=household.pk), reason="回访"
+    )
+    from zhenxing.transfer.workbooks import export_workbook
+
+    export_workbook(Household.objects.filter(pk=household.pk))
     services.household_year_upsert(actor=user, household=household, year=2025, values={"wage": 123_456})
     from zhenxing.feeds.services import feed_batch_ingest
 
@@ -67,9 +75,27 @@ def exercise_registry() -> list[str]:
         for p in Person.objects.exclude(id_number_encrypted=None)
     ]
     numbers += [row["证件号码"] for row in rows]
+    phones = [decrypt_phone(bytes(p.phone_encrypted)) for p in Person.objects.exclude(phone_encrypted=None)]
+    phones += [
+        decrypt_phone(bytes(h.contact_phone_encrypted))
+        for h in Household.objects.exclude(contact_phone_encrypted=None)
+    ]
+    phones += [row[column] for row in (*rows, *staged) for column in ("联系电话", "户联系电话")]
+    assert len(phones) > 50 and "13912345678" in phones and "08726012345" in phones
     return sorted(
-        {*numbers, new_number, "11010519491231002X", "110105194912310021", outsider, "13911112222"}
+        {*numbers, *phones, new_number, "11010519491231002X", "110105194912310021", outsider, "13911112222"}
     )  # the portal keeps the phone encrypted too
+
+
+def _with_phones(
+    rows: list[dict[str, Any]], person_prefix: str, household_prefix: str
+) -> list[dict[str, Any]]:
+    """Every member and every household a phone number of its own (11 digits)."""
+    households: dict[str, int] = {}
+    for number, row in enumerate(rows):
+        row["联系电话"] = f"{person_prefix}{number:07d}"
+        row["户联系电话"] = f"{household_prefix}{households.setdefault(row['户编号'], len(households)):07d}"
+    return rows
 
 
 def leaks(blob: bytes, numbers: list[str]) -> list[str]:

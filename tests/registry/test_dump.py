@@ -1,6 +1,6 @@
-"""The standing PIPL test: a raw dump of the database holds no plaintext ID number after generation, an
-import (committed and merely staged), edits, a reveal — the audit log, staging rows and job rows included.
-Later issues extend `dump_scenario.exercise_registry`."""
+"""The standing PIPL test: a raw dump of the database holds no plaintext ID number and no plaintext phone
+number after generation, an import (committed and merely staged), edits, reveals and an export — the audit
+log, staging rows and job rows included. Later issues extend `dump_scenario.exercise_registry`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .dump_scenario import exercise_registry, leaks
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite file check")
-def test_no_plaintext_id_in_the_sqlite_file(
+def test_no_plaintext_id_or_phone_in_the_sqlite_file(
     tmp_path: Path, fresh_site: tuple[list[str], dict[str, str]]
 ) -> None:
     zhenxing, env = fresh_site
@@ -50,7 +50,7 @@ print(json.dumps(numbers))
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump check")
 @pytest.mark.django_db(transaction=True)
-def test_no_plaintext_id_in_pg_dump(shipped_data: None) -> None:
+def test_no_plaintext_id_or_phone_in_pg_dump(shipped_data: None) -> None:
     numbers = exercise_registry()
     assert len(numbers) > 50
     settings = connection.settings_dict

@@ -52,7 +52,7 @@ def _person(person: Person, relation: str | None, sensitive: bool) -> PersonOut:
     )
     return PersonOut(
         id=person.pk, name=person.name, sex=person.sex, birth_date=person.birth_date, relation=relation,
-        id_number_masked=person.id_number_masked, labour=person.labour, work_place=person.work_place,
+        id_number_masked=person.id_number_masked, phone_masked=person.phone_masked, labour=person.labour, work_place=person.work_place,
         work_months=person.work_months, **extra,
     )  # fmt: skip
 
@@ -92,7 +92,8 @@ def household_detail(request: HttpRequest, household_id: int) -> HouseholdOut:
         else None
     )
     return HouseholdOut(
-        **_row(household, head).dict(), address=household.address, is_relocated=household.is_relocated,
+        **_row(household, head).dict(), address=household.address,
+        contact_phone_masked=household.contact_phone_masked, is_relocated=household.is_relocated,
         members=[_person(m.person, m.relation, sensitive) for m in members], years=years,
     )  # fmt: skip
 

@@ -37,3 +37,20 @@ class Sex(models.TextChoices):
 
 
 POLITICAL_STATUSES = ("中共党员", "中共预备党员", "共青团员", "民主党派", "群众")
+
+
+class IdConflictStatus(models.TextChoices):
+    PENDING = "pending", "待处理"
+    RESOLVED = "resolved", "已处理"
+
+
+class IdConflictSource(models.TextChoices):
+    EDIT = "edit", "修改人员信息"
+    ADD = "add", "登记人员"
+    IMPORT = "import", "台账导入"
+
+
+class IdConflictOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", "号码属于新登记人（原登记人已更正），号码生效"
+    WITHDRAWN = "withdrawn", "号码有误，已撤回（恢复原号码）"
+    SUPERSEDED = "superseded", "录入人已改为其他号码"

@@ -9,7 +9,9 @@ from django.utils import timezone
 from zhenxing.policy.rules.money import yuan_to_fen
 from zhenxing.policy.rules.quality import CHECKS, ERROR, PersonFacts, person_issues
 from zhenxing.policy.vocab import DISASTER_KINDS, HOUSEHOLD_KINDS, HOUSING_GRADES
+from zhenxing.registry.enums import IdConflictOutcome
 from zhenxing.registry.models import HouseholdYear, Person
+from zhenxing.registry.phones import normalised_phone
 
 EMPTY = [("", "—")]
 
@@ -46,6 +48,19 @@ class IdLookupForm(forms.Form):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label="查看理由（将记入审计日志）", max_length=200, min_length=2)
+
+
+class IdConflictResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="处理结果",
+        choices=[(o.value, o.label) for o in IdConflictOutcome if o != IdConflictOutcome.SUPERSEDED],
+    )
+    resolution = forms.CharField(
+        label="处理说明（核实经过，将记入审计日志）",
+        min_length=4,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 MONEY_LABELS = {
@@ -129,16 +144,19 @@ class HouseholdYearForm(forms.Form):
 ISSUE_FIELD = {
     "education_xor_schooling": ("schooling", "文化程度与在校生状况应有且只有一项"),
     "work_place_months": ("work_months", "务工所在地与务工时间应同时填写或同时为空"),
-    "phone_format": ("phone", "联系电话应为11位数字"),
+    "phone_format": ("new_phone", "联系电话应为11位数字"),
     "health_empty": ("health_states", "请选择健康状况"),
     "insurance_both": ("employee_medical_insurance", "不能同时参加城乡居民和职工基本医疗保险"),
 }
 
 
 class PersonForm(forms.ModelForm):
-    """Edit one member's collection-form fields (P1). The ID number is changed only by typing a new one."""
+    """Edit one member's collection-form fields (P1). The ID number and the phone are kept encrypted and shown
+    masked: each is changed only by typing a new one (the phone may also be removed)."""
 
     new_id_number = forms.CharField(label="更正证件号码（留空则不变）", required=False, max_length=20)
+    new_phone = forms.CharField(label="更正联系电话（留空则不变）", required=False, max_length=20)
+    clear_phone = forms.BooleanField(label="删除联系电话", required=False)
     health_states = forms.MultipleChoiceField(
         label="健康状况",
         choices=[(h, h) for h in ("健康", "长期慢性病", "患有大病", "残疾")],
@@ -151,7 +169,7 @@ class PersonForm(forms.ModelForm):
             "name", "sex", "birth_date", "ethnicity", "political_status", "education", "schooling", "out_of_school",
             "education_exempt", "disability_category", "disability_grade", "has_disability_certificate", "labour",
             "work_place", "work_months", "welfare_job_months", "resident_medical_insurance", "employee_medical_insurance",
-            "pension_insurance", "dibao", "tekun", "phone",
+            "pension_insurance", "dibao", "tekun",
         )  # fmt: skip
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -159,6 +177,9 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["health_states"] = [h for h in self.instance.health.split("、") if h]
+            if self.instance.phone_masked:
+                masked = self.instance.phone_masked
+                self.fields["new_phone"].label = f"更正联系电话（现登记 {masked}，留空则不变）"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -168,13 +189,20 @@ class PersonForm(forms.ModelForm):
                 sex=cleaned.get("sex") or "", birth_date=cleaned["birth_date"], relation="", education=cleaned.get("education") or "",
                 schooling=cleaned.get("schooling") or "", health="、".join(cleaned.get("health_states") or []),
                 labour=cleaned["labour"], work_place=cleaned.get("work_place") or "", work_months=cleaned.get("work_months") or 0,
-                phone=cleaned.get("phone") or "", resident_insurance=bool(cleaned.get("resident_medical_insurance")),
+                phone=normalised_phone(cleaned.get("new_phone") or ""), resident_insurance=bool(cleaned.get("resident_medical_insurance")),
                 employee_insurance=bool(cleaned.get("employee_medical_insurance")),
             )  # fmt: skip
             for code in person_issues(facts, today=timezone.localdate()):
                 if CHECKS[code][0] == ERROR:
                     field, message = ISSUE_FIELD.get(code, (None, CHECKS[code][1]))
                     self.add_error(field, f"{message}（P1）")
+        if cleaned.get("clear_phone") and cleaned.get("new_phone"):
+            self.add_error("new_phone", "不能同时填写新号码和删除联系电话")
+        elif (
+            self.instance.phone_malformed and not cleaned.get("new_phone") and not cleaned.get("clear_phone")
+        ):
+            # a number stored before the format was checked on write: P1 errors block saving, as on any field
+            self.add_error("new_phone", "现登记的联系电话不是11位数字，请更正或删除（P1）")
         if (cleaned.get("disability_category") is None) != (cleaned.get("disability_grade") is None):
             self.add_error("disability_grade", "残疾类别和残疾等级应同时填写")
         return cleaned
@@ -186,4 +214,8 @@ class PersonForm(forms.ModelForm):
         )
         if self.cleaned_data.get("new_id_number"):
             data["id_number"] = self.cleaned_data["new_id_number"].strip()
+        if self.cleaned_data.get("new_phone"):
+            data["phone"] = self.cleaned_data["new_phone"]
+        elif self.cleaned_data.get("clear_phone"):
+            data["phone"] = ""
         return data

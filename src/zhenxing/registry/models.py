@@ -15,7 +15,16 @@ from zhenxing.policy.vocab import (
     SCHOOLING,
     WORK_PLACES,
 )
-from zhenxing.registry.enums import IdType, JoinReason, LeaveReason, Sex, SyncStatus
+from zhenxing.registry.enums import (
+    IdConflictOutcome,
+    IdConflictSource,
+    IdConflictStatus,
+    IdType,
+    JoinReason,
+    LeaveReason,
+    Sex,
+    SyncStatus,
+)
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -77,7 +86,9 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    # the phone only encrypted, like ID numbers (registry/phones.py)
+    contact_phone_encrypted = models.BinaryField("联系电话（密文）", null=True, blank=True, editable=False)
+    contact_phone_masked = models.CharField("联系电话（脱敏）", max_length=20, blank=True, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -94,6 +105,11 @@ class Household(models.Model):
                 condition=Q(is_relocated=True) | Q(moved_from__isnull=True, resettlement_site=""),
                 name="household_relocation_fields_only_when_relocated",
             ),
+            models.CheckConstraint(
+                condition=Q(contact_phone_encrypted__isnull=True, contact_phone_masked="")
+                | Q(contact_phone_encrypted__isnull=False) & ~Q(contact_phone_masked=""),
+                name="household_contact_phone_cipher_and_mask_together",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,7 +118,11 @@ class Household(models.Model):
 
 class Person(models.Model):
     """One person, with every field of the national collection form (P1). The ID number is kept only
-    encrypted (AES-GCM), with a keyed blind index for exact lookup and a masked form for display."""
+    encrypted (AES-GCM), with a keyed blind index for exact lookup and a masked form for display; the phone
+    encrypted and masked (no index: nothing searches by phone).
+
+    An ID number entered while another person outside the user's scope holds it is kept *disputed*: cipher
+    and mask as entered, no index (the index is unique), and an IdConflict for the county to resolve."""
 
     name = models.CharField("姓名", max_length=50)
     sex = models.CharField("性别", max_length=2, choices=Sex.choices)
@@ -113,6 +133,7 @@ class Person(models.Model):
         "证件号码索引", max_length=64, null=True, blank=True, unique=True, editable=False
     )
     id_number_masked = models.CharField("证件号码（脱敏）", max_length=24, blank=True, editable=False)
+    id_number_disputed = models.BooleanField("证件号码待县级核实", default=False, editable=False)
     ethnicity = models.CharField("民族", max_length=20, blank=True)
     political_status = models.CharField("政治面貌", max_length=10, blank=True)
     education = models.CharField("文化程度", max_length=10, blank=True, choices=_choices(EDUCATION_LEVELS))
@@ -133,7 +154,11 @@ class Person(models.Model):
     pension_insurance = models.BooleanField("基本养老保险", default=False)
     dibao = models.BooleanField("低保", default=False)
     tekun = models.BooleanField("特困供养", default=False)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone_encrypted = models.BinaryField("联系电话（密文）", null=True, blank=True, editable=False)
+    phone_masked = models.CharField("联系电话（脱敏）", max_length=20, blank=True, editable=False)
+    # P1 "联系电话不是11位数字", decided when the number was written (a regex cannot read ciphertext); every
+    # writer refuses such a number, so only rows from before the encryption can carry it
+    phone_malformed = models.BooleanField("联系电话格式有误", default=False, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -160,9 +185,19 @@ class Person(models.Model):
                 name="person_disability_grade_1_4",
             ),
             models.CheckConstraint(
-                condition=Q(id_number_encrypted__isnull=True, id_number_index__isnull=True)
-                | Q(id_number_encrypted__isnull=False, id_number_index__isnull=False),
-                name="person_id_cipher_and_index_together",
+                condition=Q(
+                    id_number_encrypted__isnull=True, id_number_index__isnull=True, id_number_disputed=False
+                )
+                | Q(
+                    id_number_encrypted__isnull=False, id_number_index__isnull=False, id_number_disputed=False
+                )
+                | Q(id_number_encrypted__isnull=False, id_number_index__isnull=True, id_number_disputed=True),
+                name="person_id_cipher_and_index_together_unless_disputed",
+            ),
+            models.CheckConstraint(
+                condition=Q(phone_encrypted__isnull=True, phone_masked="", phone_malformed=False)
+                | Q(phone_encrypted__isnull=False) & ~Q(phone_masked=""),
+                name="person_phone_cipher_and_mask_together",
             ),
         ]
 
@@ -274,3 +309,81 @@ class HouseholdYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.year}"
+
+
+class IdConflict(models.Model):
+    """An ID number entered on a person (edit, add, import) while another person the user cannot see already
+    holds it (P1: one person, one record). Telling the user would reveal that the number is registered
+    somewhere in the prefecture, so the entry is accepted as *disputed* (Person.id_number_disputed) and the
+    conflict waits here for the county of either side to resolve it. No plaintext: index and mask only, and
+    the person's previous number sealed, so that a withdrawal can put it back."""
+
+    status = models.CharField(
+        "状态", max_length=12, choices=IdConflictStatus.choices, default=IdConflictStatus.PENDING
+    )
+    source = models.CharField("来源", max_length=12, choices=IdConflictSource.choices)
+    person = models.ForeignKey(
+        Person, verbose_name="录入号码的人员", on_delete=models.PROTECT, related_name="id_conflicts"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name="录入时所在户", on_delete=models.PROTECT, related_name="+"
+    )
+    holder = models.ForeignKey(Person, verbose_name="原登记人", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(
+        "divisions.Division", verbose_name="录入方所在县", on_delete=models.PROTECT, related_name="+"
+    )
+    holder_county = models.ForeignKey(
+        "divisions.Division",
+        verbose_name="原登记人所在县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    id_number_encrypted = models.BinaryField("证件号码（密文）", editable=False)
+    id_number_index = models.CharField("证件号码索引", max_length=64, db_index=True, editable=False)
+    id_number_masked = models.CharField("证件号码（脱敏）", max_length=24, editable=False)
+    previous_id_encrypted = models.BinaryField("原证件号码（密文）", null=True, blank=True, editable=False)
+    previous_id_index = models.CharField(
+        "原证件号码索引", max_length=64, null=True, blank=True, editable=False
+    )
+    previous_id_masked = models.CharField("原证件号码（脱敏）", max_length=24, blank=True, editable=False)
+    reported_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField("发现时间")
+    outcome = models.CharField("处理结果", max_length=12, choices=IdConflictOutcome.choices, blank=True)
+    resolution = models.TextField("处理说明", blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "证件号码冲突"
+        verbose_name_plural = "证件号码冲突"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=IdConflictStatus.PENDING, outcome="", resolved_at__isnull=True)
+                | Q(status=IdConflictStatus.RESOLVED, resolved_at__isnull=False) & ~Q(outcome=""),
+                name="id_conflict_outcome_when_resolved",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status=IdConflictStatus.PENDING),
+                name="id_conflict_one_pending_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"证件号码冲突 {self.pk}（{self.id_number_masked}）"

@@ -26,6 +26,7 @@ class PersonOut(Schema):
     birth_date: datetime.date
     relation: str | None = None
     id_number_masked: str
+    phone_masked: str
     labour: str
     work_place: str
     work_months: int
@@ -49,6 +50,7 @@ class YearOut(Schema):
 
 class HouseholdOut(HouseholdRow):
     address: str
+    contact_phone_masked: str
     is_relocated: bool
     members: list[PersonOut]
     years: list[YearOut] | None

@@ -12,8 +12,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.scoping import restrict_to_scope
 from zhenxing.common.errors import not_found
+from zhenxing.registry.conflicts import can_resolve, disputed_with
+from zhenxing.registry.enums import IdConflictStatus
 from zhenxing.registry.identity import lookup_index
-from zhenxing.registry.models import Household, HouseholdYear, Membership, Person
+from zhenxing.registry.models import Household, HouseholdYear, IdConflict, Membership, Person
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -99,8 +101,9 @@ def household_search_queryset(*, user: User, query: HouseholdSearch) -> QuerySet
     if query.name:
         people, person_filtered = people.filter(name__startswith=query.name.strip()), True
     if query.id_number:
-        index = lookup_index(query.id_number)
-        people, person_filtered = people.filter(id_number_index=index or "-"), True
+        # a disputed number (conflicts.py) is found like a settled one: the answer must not tell them apart
+        index = lookup_index(query.id_number) or "-"
+        people, person_filtered = people.filter(Q(id_number_index=index) | disputed_with(index)), True
     if query.dibao is not None:
         people, person_filtered = people.filter(dibao=query.dibao), True
     if query.disability is not None:
@@ -129,3 +132,33 @@ def household_search(
 
 def can_view_sensitive(user: User) -> bool:
     return has_capability(user, Capability.VIEW_SENSITIVE)
+
+
+def can_see_id_conflicts(user: User) -> bool:
+    """The county level and above (those who read the audit), within their scope."""
+    return has_capability(user, Capability.VIEW_AUDIT)
+
+
+def id_conflict_list_for_user(*, user: User, status: str = IdConflictStatus.PENDING) -> QuerySet[IdConflict]:
+    """Conflicts where either side — the household the number was entered for, or the holder's — lies in scope."""
+    if not can_see_id_conflicts(user):
+        return IdConflict.objects.none()
+    conflicts = restrict_to_scope(
+        IdConflict.objects.all(), user=user, division_field="county", also_division_fields=("holder_county",)
+    )
+    if status:
+        conflicts = conflicts.filter(status=status)
+    return conflicts.select_related(
+        "household__village", "person", "holder", "county", "holder_county", "reported_by", "resolved_by"
+    ).order_by("-reported_at", "-pk")
+
+
+def id_conflict_get_for_user(*, user: User, pk: int) -> IdConflict:
+    conflict = id_conflict_list_for_user(user=user, status="").filter(pk=pk).first()
+    if conflict is None:
+        raise not_found()
+    return conflict
+
+
+def can_resolve_id_conflicts(user: User) -> bool:
+    return can_resolve(user)

@@ -21,7 +21,15 @@ from typing import Generic, TypeVar
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from zhenxing.common.crypto import _CIPHER_VERSION, _ID_AAD, _cipher_key, _fingerprint, derived_key
+from zhenxing.common.crypto import (
+    _CIPHER_VERSION,
+    _ID_AAD,
+    _PHONE_AAD,
+    _cipher_key,
+    _fingerprint,
+    derived_key,
+    mask_phone,
+)
 from zhenxing.policy.rules.idnumber import check_character
 from zhenxing.synth import rates
 
@@ -166,16 +174,22 @@ class Generator:
                 self.used_ids.add(number)
                 return number
 
-    def _protect(self, number: str) -> tuple[bytes, str, str]:
+    def _seal(self, text: str, aad: bytes) -> bytes:
+        """common/crypto's layout, with the key derived once per run (millions of rows)."""
         nonce = os.urandom(12)
-        sealed = (
-            _CIPHER_VERSION
-            + self._fingerprint
-            + nonce
-            + self._aes.encrypt(nonce, number.encode("ascii"), _ID_AAD)
+        return (
+            _CIPHER_VERSION + self._fingerprint + nonce + self._aes.encrypt(nonce, text.encode("ascii"), aad)
         )
+
+    def _protect(self, number: str) -> tuple[bytes, str, str]:
         index = hmac.new(self._index_key, number.encode("utf-8"), hashlib.sha256).hexdigest()
-        return sealed, index, number[:6] + "********" + number[-4:]
+        return self._seal(number, _ID_AAD), index, number[:6] + "********" + number[-4:]
+
+    def _phone(self, number: str) -> tuple[bytes | None, str]:
+        """(cipher, mask) of a phone: never stored in plain text (registry/phones.py)."""
+        if not number:
+            return None, ""
+        return self._seal(number, _PHONE_AAD), mask_phone(number)
 
     def _name(self, surname: str) -> str:
         rng = self.rng
@@ -215,7 +229,8 @@ class Generator:
 
     def _person_row(
         self, kind: str, village: VillageRef, relation: str, age: int, male: bool, surname: str, flags: dict
-    ) -> tuple:
+    ) -> tuple[tuple, str]:
+        """The person's row, and the phone in plain text (for the household's contact phone, sealed apart)."""
         rng = self.rng
         year = self.s.year
         birth = datetime.date(year - age, rng.randint(1, 12), rng.randint(1, 28))
@@ -288,18 +303,19 @@ class Generator:
         resident = rng.random() < rates.RESIDENT_INSURANCE_RATE
         employee = not resident and rng.random() < 0.6
         phone = ("1" + str(rng.randint(3, 9)) + f"{rng.randrange(10**9):09d}") if relation == "户主" else ""
+        phone_sealed, phone_masked = self._phone(phone)
         name = self._name(
             surname
             if relation in ("户主", "之子", "之女", "之孙子", "之孙女", "之父")
             else rng.choice(SURNAMES)
         )
         return (
-            self._next("person"), name, "男" if male else "女", birth, "resident_id", sealed, index, masked,
+            self._next("person"), name, "男" if male else "女", birth, "resident_id", sealed, index, masked, False,
             flags["ethnicity"], "中共党员" if rng.random() < 0.06 and age >= 18 else "群众", education, schooling,
             out_of_school, False, "、".join(health) or "健康", category, grade, disabled, labour, work_place,
             work_months, welfare, resident, employee, age >= 16 and rng.random() < rates.PENSION_RATE,
-            flags["dibao"], flags["tekun"], phone, self.now, self.now,
-        )  # fmt: skip
+            flags["dibao"], flags["tekun"], phone_sealed, phone_masked, False, self.now, self.now,
+        ), phone  # fmt: skip
 
     def _education(self, age: int) -> str:
         r = self.rng.random()
@@ -374,11 +390,11 @@ class Generator:
         if size == 1 and people[0][1] >= 70 and kind == "脱贫户" and rng.random() < 0.3:
             flags["tekun"], flags["dibao"] = True, False
         joined = datetime.date(2014 if kind == "脱贫户" else 2016, 1, 1)
-        phone = ""
+        contact = ""
         for relation, age, male in people:
-            row = self._person_row(kind, village, relation, age, male, surname, flags)
+            row, phone = self._person_row(kind, village, relation, age, male, surname, flags)
             batch.persons.append(row)
-            phone = phone or row[27]
+            contact = contact or phone
             member_joined = max(joined, row[3])
             batch.memberships.append(
                 (
@@ -394,7 +410,7 @@ class Generator:
             )
         batch.households.append(
             (household_id, code, "synced", village.code, natural, f"{village.short_name}{rng.randint(1, 300)}号", kind,
-             relocated, site, moved_from, phone, self.now, self.now)
+             relocated, site, moved_from, *self._phone(contact), self.now, self.now)
         )  # fmt: skip
         batch.years.append(self._year_row(household_id, kind, size, flags))
         return size

@@ -11,14 +11,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "registry_naturalvillage": ("id", "village_id", "name"),
     "registry_household": (
         "id", "code", "sync_status", "village_code", "natural_village_id", "address", "kind", "is_relocated",
-        "resettlement_site", "moved_from_code", "contact_phone", "created_at", "updated_at",
+        "resettlement_site", "moved_from_code", "contact_phone_encrypted", "contact_phone_masked", "created_at",
+        "updated_at",
     ),
     "registry_person": (
         "id", "name", "sex", "birth_date", "id_type", "id_number_encrypted", "id_number_index", "id_number_masked",
-        "ethnicity", "political_status", "education", "schooling", "out_of_school", "education_exempt", "health",
+        "id_number_disputed", "ethnicity", "political_status", "education", "schooling", "out_of_school", "education_exempt", "health",
         "disability_category", "disability_grade", "has_disability_certificate", "labour", "work_place", "work_months",
         "welfare_job_months", "resident_medical_insurance", "employee_medical_insurance", "pension_insurance", "dibao",
-        "tekun", "phone", "created_at", "updated_at",
+        "tekun", "phone_encrypted", "phone_masked", "phone_malformed", "created_at", "updated_at",
     ),
     "registry_membership": ("id", "household_id", "person_id", "relation", "joined_on", "joined_reason", "left_on", "left_reason"),
     "registry_householdyear": (

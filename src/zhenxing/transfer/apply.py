@@ -1,6 +1,11 @@
 """Committing a validated import in one transaction: households by 户编号, people by the ID blind index,
 memberships and year records, one audit event per household that changed. New rows are streamed
-(common/bulk: COPY on PostgreSQL); the few changed rows are updated in small batches."""
+(common/bulk: COPY on PostgreSQL); the few changed rows are updated in small batches.
+
+A person is matched only inside the importer's scope. An ID number held by someone outside it is imported as
+a new, disputed person and reported to the counties (registry/conflicts.py): the import's outcome and
+summary are then the same as for a number nobody held, so an import cannot probe the prefecture's register.
+Phones arrive sealed from validation and are compared by decrypting, never stored in plain text."""
 
 from __future__ import annotations
 
@@ -13,19 +18,26 @@ from typing import Any, TypeVar
 from django.db import models
 from django.utils import timezone
 
+from zhenxing.accounts.models import User
 from zhenxing.audit import services as audit
 from zhenxing.audit.sensitive import protect
 from zhenxing.common.bulk import allocate_ids, as_json, insert_rows, update_rows
 from zhenxing.divisions.models import Division
-from zhenxing.registry.enums import JoinReason, LeaveReason, SyncStatus
-from zhenxing.registry.models import Household, HouseholdYear, Membership, NaturalVillage, Person
+from zhenxing.registry import conflicts
+from zhenxing.registry.enums import IdConflictSource, IdConflictStatus, JoinReason, LeaveReason, SyncStatus
+from zhenxing.registry.identity import ProtectedId
+from zhenxing.registry.models import Household, HouseholdYear, IdConflict, Membership, NaturalVillage, Person
+from zhenxing.registry.phones import revealed_phone
+from zhenxing.registry.selectors import household_list_for_user
 from zhenxing.synth.loader import COLUMNS
 
 PERSON_FIELDS = (
     "name", "sex", "birth_date", "ethnicity", "political_status", "education", "schooling", "out_of_school", "health",
     "disability_category", "disability_grade", "labour", "work_place", "work_months", "welfare_job_months",
-    "resident_medical_insurance", "employee_medical_insurance", "pension_insurance", "dibao", "tekun", "phone",
+    "resident_medical_insurance", "employee_medical_insurance", "pension_insurance", "dibao", "tekun",
 )  # fmt: skip
+PHONE_FIELDS = ("phone_encrypted", "phone_masked", "phone_malformed")
+CONTACT_PHONE_FIELDS = ("contact_phone_encrypted", "contact_phone_masked")
 YEAR_FIELDS = (
     "wage", "business", "property", "transfer", "business_cost", "insurance_payouts", "medical_expense",
     "education_expense", "rehabilitation_expense", "accident_expense", "disaster_expense", "housing_grade",
@@ -74,6 +86,19 @@ def _update(model: type[M], objects: Sequence[M], fields: list[str]) -> None:
     )
 
 
+def _cipher(staged: str | None) -> bytes | None:
+    return base64.b64decode(staged) if staged else None
+
+
+def _phone_differs(stored: Any, staged: str | None) -> bool:
+    """Ciphertexts differ even for one number (a fresh nonce each time): compare what they hold."""
+    return revealed_phone(stored) != revealed_phone(_cipher(staged))
+
+
+class OutOfScope(Exception):
+    """A household code validation let through names a household outside the importer's scope."""
+
+
 def apply_import(
     *,
     members: list[dict[str, Any]],
@@ -109,6 +134,14 @@ def apply_import(
 
     # households, by 户编号
     existing = {h.code: h for h in _fetch(Household, "code", list(by_household))}
+    importer = User.objects.get(pk=actor_id)
+    in_scope = set(
+        household_list_for_user(user=importer)
+        .filter(pk__in=[h.pk for h in existing.values()])
+        .values_list("pk", flat=True)
+    )
+    if any(h.pk not in in_scope for h in existing.values()):
+        raise OutOfScope("户编号属于管辖范围以外的农户")  # validation refuses it; never move such a household
     household_id: dict[str, int] = {code: h.pk for code, h in existing.items() if code}
     village_of: dict[int, str] = {h.pk: str(h.village_id) for h in existing.values()}
     new_codes, changed_households = [], []
@@ -119,13 +152,16 @@ def apply_import(
             "natural_village_id": natural.get((first["village_code"], first["natural_village"])),
             "kind": first["kind"],
             "address": first["address"],
-            "contact_phone": first["contact_phone"],
         }
         household = existing.get(code)
         if household is None:
             new_codes.append(code)
             continue
         diff = [name for name, value in wanted.items() if getattr(household, name) != value]
+        if _phone_differs(household.contact_phone_encrypted, first["contact_phone_cipher"]):
+            wanted["contact_phone_encrypted"] = _cipher(first["contact_phone_cipher"])
+            wanted["contact_phone_masked"] = first["contact_phone_masked"]
+            diff += list(CONTACT_PHONE_FIELDS)
         if diff:
             for name in diff:
                 setattr(household, name, wanted[name])
@@ -138,26 +174,48 @@ def apply_import(
         summary.touched[pk].add("new")
         new_rows.append(
             (pk, code, SyncStatus.LOCAL, first["village_code"], natural.get((first["village_code"], first["natural_village"])),
-             first["address"], first["kind"], False, "", None, first["contact_phone"], now, now)
+             first["address"], first["kind"], False, "", None, _cipher(first["contact_phone_cipher"]),
+             first["contact_phone_masked"], now, now)
         )  # fmt: skip
     insert_rows("registry_household", COLUMNS["registry_household"], new_rows)
-    _update(Household, changed_households, ["village", "natural_village", "kind", "address", "contact_phone"])
+    _update(
+        Household,
+        changed_households,
+        ["village", "natural_village", "kind", "address", *CONTACT_PHONE_FIELDS],
+    )
     summary.households_added = len(new_codes)
     progress("农户", len(by_household), total)
 
-    # people, by the ID blind index
+    # people, by the ID blind index — only those the importer can see where they are now
     people: dict[str, int] = {}
     member_by_index = {m["id_index"]: m for m in members}
+    indexes = list(member_by_index)
+    holders = {str(p.id_number_index): p for p in _fetch(Person, "id_number_index", indexes)}
+    # people entered with one of these numbers while someone else held it (registry/conflicts.py)
+    disputed = {
+        c.id_number_index: c.person
+        for c in _fetch(IdConflict, "id_number_index", indexes, status=IdConflictStatus.PENDING)
+        if c.person.id_number_disputed
+    }
+    visible = conflicts.people_visible_now(
+        user=importer, person_ids={p.pk for p in (*holders.values(), *disputed.values())}
+    )
+    matched = {index: p for index, p in holders.items() if p.pk in visible}
+    matched.update({index: p for index, p in disputed.items() if p.pk in visible and index not in matched})
+    routed = {index: holders[index] for index in holders if index not in matched}
     changed_people = []
-    for person in _fetch(Person, "id_number_index", [m["id_index"] for m in members]):
-        index = str(person.id_number_index)
+    for index, person in matched.items():
         people[index] = person.pk
         member = member_by_index[index]
         values = {name: member[name] for name in PERSON_FIELDS}
         diff = [name for name, value in values.items() if getattr(person, name) != value]
+        for name in diff:
+            setattr(person, name, values[name])
+        if _phone_differs(person.phone_encrypted, member["phone_cipher"]) or person.phone_malformed:
+            person.phone_encrypted = _cipher(member["phone_cipher"])
+            person.phone_masked, person.phone_malformed = member["phone_masked"], False
+            diff.append("phone")
         if diff:
-            for name in diff:
-                setattr(person, name, values[name])
             changed_people.append(person)
             summary.touched[household_id[member["household_code"]]].add("person")
         else:
@@ -166,15 +224,18 @@ def apply_import(
     person_rows = []
     for pk, m in zip(allocate_ids("registry_person", len(fresh)), fresh, strict=True):
         people[m["id_index"]] = pk
+        is_routed = m["id_index"] in routed
         person_rows.append(
-            (pk, m["name"], m["sex"], m["birth_date"], "resident_id", base64.b64decode(m["id_cipher"]), m["id_index"],
-             m["id_masked"], m["ethnicity"], m["political_status"], m["education"], m["schooling"], m["out_of_school"], False,
-             m["health"], m["disability_category"], m["disability_grade"], False, m["labour"], m["work_place"],
-             m["work_months"] or 0, m["welfare_job_months"] or 0, m["resident_medical_insurance"],
-             m["employee_medical_insurance"], m["pension_insurance"], m["dibao"], m["tekun"], m["phone"], now, now)
+            (pk, m["name"], m["sex"], m["birth_date"], "resident_id", base64.b64decode(m["id_cipher"]),
+             None if is_routed else m["id_index"], m["id_masked"], is_routed, m["ethnicity"], m["political_status"],
+             m["education"], m["schooling"], m["out_of_school"], False, m["health"], m["disability_category"],
+             m["disability_grade"], False, m["labour"], m["work_place"], m["work_months"] or 0,
+             m["welfare_job_months"] or 0, m["resident_medical_insurance"], m["employee_medical_insurance"],
+             m["pension_insurance"], m["dibao"], m["tekun"], _cipher(m["phone_cipher"]), m["phone_masked"], False,
+             now, now)
         )  # fmt: skip
     insert_rows("registry_person", COLUMNS["registry_person"], person_rows)
-    _update(Person, changed_people, list(PERSON_FIELDS))
+    _update(Person, changed_people, [*PERSON_FIELDS, *PHONE_FIELDS])
     summary.people_added, summary.people_updated = len(fresh), len(changed_people)
     progress("人员", len(by_household) + len(members) // 2, total)
 
@@ -207,6 +268,7 @@ def apply_import(
         COLUMNS["registry_membership"],
         [(pk, *row) for pk, row in zip(ids, joined, strict=True)],
     )
+    _open_conflicts(importer, routed, member_by_index, people, household_id)
     progress("家庭成员", len(by_household) + len(members), total)
 
     # year records
@@ -254,3 +316,26 @@ def apply_import(
     )  # fmt: skip
     progress("完成", total, total)
     return summary
+
+
+def _open_conflicts(
+    importer: User,
+    routed: dict[str, Person],
+    member_by_index: dict[str, dict[str, Any]],
+    people: dict[str, int],
+    household_id: dict[str, int],
+) -> None:
+    """One IdConflict per number held outside the importer's scope (few: the ORM is fine here)."""
+    if not routed:
+        return
+    persons = Person.objects.in_bulk([people[index] for index in routed])
+    households = Household.objects.in_bulk(
+        [household_id[member_by_index[i]["household_code"]] for i in routed]
+    )
+    for index, holder in routed.items():
+        member = member_by_index[index]
+        conflicts.id_conflict_open(
+            actor=importer, person=persons[people[index]], household=households[household_id[member["household_code"]]],
+            holder=holder, protected=ProtectedId(base64.b64decode(member["id_cipher"]), index, member["id_masked"]),
+            source=IdConflictSource.IMPORT, previous=None,
+        )  # fmt: skip

@@ -1,5 +1,6 @@
 """Row-by-row validation of an uploaded 台账. Every problem is reported with sheet, row and column in
-Chinese; ID numbers are validated (P2) and leave this module only encrypted, indexed and masked."""
+Chinese; ID numbers are validated (P2) and phones checked (P1), and both leave this module only encrypted
+(with the ID's blind index) and masked: staged rows hold no plain number."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from zhenxing.common.xlsx import unquoted
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_id_number
 from zhenxing.policy.rules.quality import CHECKS, ERROR, PersonFacts, household_issues, person_issues
 from zhenxing.registry.identity import protect_id_number
+from zhenxing.registry.models import Household
+from zhenxing.registry.phones import PHONE_MESSAGE, normalised_phone, phone_is_valid, seal_phone
 from zhenxing.transfer.layout import MEMBER_COLUMNS, MEMBER_SHEET, YEAR_COLUMNS, YEAR_SHEET, YES_NO, Column
 from zhenxing.transfer.reading import SheetRows, iter_records
 
@@ -150,6 +153,38 @@ def _protect_identity(row: int, cleaned: dict[str, Any], problems: list[Problem]
     return ok
 
 
+def _check_phones(row: int, cleaned: dict[str, Any], problems: list[Problem]) -> None:
+    """Blanks and hyphens taken out; the person's phone is checked with the other P1 checks (_facts), the
+    household's here, as every writer checks it (registry/phones.py)."""
+    cleaned["phone"] = normalised_phone(cleaned["phone"])
+    cleaned["contact_phone"] = normalised_phone(cleaned["contact_phone"])
+    if not phone_is_valid(cleaned["contact_phone"]):
+        problems.append(Problem(MEMBER_SHEET, row, COLUMN_BY_FIELD["contact_phone"].header, PHONE_MESSAGE))
+
+
+def _seal_phones(cleaned: dict[str, Any]) -> None:
+    """Replace the plain phones by cipher (base64, for the JSON of the staged row) and mask."""
+    for name in ("phone", "contact_phone"):
+        sealed = seal_phone(cleaned.pop(name))
+        cipher = sealed.encrypted
+        cleaned[f"{name}_cipher"] = base64.b64encode(cipher).decode("ascii") if cipher is not None else None
+        cleaned[f"{name}_masked"] = sealed.masked
+
+
+def _codes_outside_scope(codes: set[str], allowed_village_codes: set[str]) -> set[str]:
+    """户编号 already used by a household in neither an allowed village nor moved from one: importing it
+    would move that household into the importer's village."""
+    taken: set[str] = set()
+    ordered = sorted(codes)
+    for start in range(0, len(ordered), 2000):
+        for code, village, moved_from in Household.objects.filter(
+            code__in=ordered[start : start + 2000]
+        ).values_list("code", "village_id", "moved_from_id"):
+            if village not in allowed_village_codes and moved_from not in allowed_village_codes:
+                taken.add(str(code))
+    return taken
+
+
 def _facts(cleaned: dict[str, Any]) -> PersonFacts:
     return PersonFacts(
         sex=cleaned["sex"], birth_date=cleaned["birth_date"], relation=cleaned["relation"], education=cleaned["education"],
@@ -170,6 +205,8 @@ def validate(sheets: list[SheetRows], *, today: datetime.date, allowed_village_c
     for row, record in iter_records(by_sheet[MEMBER_SHEET]):
         problems: list[Problem] = []
         cleaned = _clean_record(MEMBER_SHEET, row, record, problems)
+        if cleaned is not None:
+            _check_phones(row, cleaned, problems)
         if cleaned is not None and _protect_identity(row, cleaned, problems):
             first_row_of_id = seen_ids.setdefault(cleaned["id_index"], row)
             if first_row_of_id != row:
@@ -194,6 +231,13 @@ def validate(sheets: list[SheetRows], *, today: datetime.date, allowed_village_c
         elif cleaned is not None:
             result.members.append((row, cleaned))
             households[cleaned["household_code"]].append((row, cleaned))
+    for code in _codes_outside_scope(set(households), allowed_village_codes):
+        first_row = households[code][0][0]
+        result.errors.append(
+            Problem(
+                MEMBER_SHEET, first_row, "户编号", f"户编号 {code} 已被您管辖范围以外的农户使用，请核对户编号"
+            )
+        )
     for code, rows in households.items():
         first_row, first = rows[0]
         for row, other in rows[1:]:
@@ -212,6 +256,8 @@ def validate(sheets: list[SheetRows], *, today: datetime.date, allowed_village_c
             result.errors.append(
                 Problem(MEMBER_SHEET, first_row, "与户主关系", f"户 {code}：{CHECKS[issue][1]}")
             )
+    for _, member in result.members:
+        _seal_phones(member)
     if YEAR_SHEET in by_sheet:
         seen_years: dict[tuple[str, int], int] = {}
         for row, record in iter_records(by_sheet[YEAR_SHEET]):

@@ -65,7 +65,7 @@ def _cell(column: Column, value: Any) -> Any:
 
 def export_workbook(households: Iterable[Household], *, full_ids: dict[int, str] | None = None) -> bytes:
     """The households in the import layout. ID numbers masked, unless `full_ids` (person id → number) is given
-    by a caller that checked the capability and audited the export."""
+    by a caller that checked the capability and audited the export; phones always masked."""
     book = Workbook(constant_memory=True)
     members_sheet = book.add_sheet(MEMBER_SHEET)
     years_sheet = book.add_sheet(YEAR_SHEET)
@@ -83,9 +83,10 @@ def export_workbook(households: Iterable[Household], *, full_ids: dict[int, str]
             values = {
                 "household_code": household.code or "", "village_code": household.village.code,
                 "natural_village": household.natural_village.name if household.natural_village else "",
-                "kind": household.kind, "address": household.address, "contact_phone": household.contact_phone,
+                "kind": household.kind, "address": household.address, "contact_phone": household.contact_phone_masked,
                 "id_number": (full_ids or {}).get(person.pk, person.id_number_masked), "relation": membership.relation,
-                **{c.field: getattr(person, c.field) for c in MEMBER_COLUMNS if hasattr(person, c.field) and c.field != "id_number"},
+                "phone": person.phone_masked,
+                **{c.field: getattr(person, c.field) for c in MEMBER_COLUMNS if hasattr(person, c.field) and c.field not in ("id_number", "phone")},
             }  # fmt: skip
             members_sheet.row(member_row, 0, [_cell(c, values.get(c.field)) for c in MEMBER_COLUMNS])
             member_row += 1
