@@ -186,3 +186,6 @@ def test_import_error_report_writes_values_as_text_and_the_importer_takes_the_qu
     # then
     assert response.status_code == 200
     _assert_every_payload_is_text(response.content, inside=True)
+    # and the blank template (no user data) has no formula either, and documents the quote
+    template = client.get("/imports/template.xlsx")
+    assert any("单引号" in text for text in _texts(template.content))

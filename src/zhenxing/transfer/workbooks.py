@@ -43,7 +43,8 @@ def _rule(column: Column) -> str:
         return f"{column.low}到{column.high}的整数"
     if column.kind == "money":
         return "元，最多两位小数，不能为负"
-    return "文本"
+    # common/xlsx.py quotes text that a spreadsheet would run as a formula; the importer takes the quote off
+    return "文本（本系统导出的文件中，以 = + - @ 开头的文本前加有单引号 '，导入时自动去掉）"
 
 
 def errors_workbook(batch: ImportBatch) -> bytes:
