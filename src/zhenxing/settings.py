@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything below, so that every response (error pages and refusals too) gets the policy.
+    "zhenxing.common.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request: malformed paths and oversized bodies end here.
     "zhenxing.common.request_guard.RequestGuardMiddleware",
