@@ -9,13 +9,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from zhenxing.common.dates import years_before
 from zhenxing.policy.rules.quality import CHECKS
-from zhenxing.registry.models import Household, Membership, Person
+from zhenxing.registry.models import Household, HouseholdYear, Membership, Person
 
 PERSON_CHECKS = (
     "education_xor_schooling", "work_place_months", "phone_format", "health_empty", "insurance_both",
     "healthy_adult_no_labour", "no_labour_working",
 )  # fmt: skip
-HOUSEHOLD_CHECKS = ("head_count", "spouse_count", "spouse_sex")
+HOUSEHOLD_CHECKS = ("head_count", "spouse_count", "spouse_sex", "year_without_members")
 
 
 def _person_condition(code: str, today: datetime.date) -> Q:
@@ -60,7 +60,18 @@ def households_with_issue(
     if code == "spouse_sex":
         head_sex = current.filter(relation="户主").values("person__sex")[:1]
         return households.filter(Exists(current.filter(relation="配偶", person__sex=head_sex)))
+    if code == "year_without_members":
+        return households.filter(Exists(_years_without_members()))
     raise KeyError(code)
+
+
+def _years_without_members() -> QuerySet[HouseholdYear]:
+    """A household's yearly records with nobody in the household on 31 December of that year (P1)."""
+    # joined on or before 31 December of the year ⟺ joined in that year or before; left after it ⟺ left later
+    members_at_year_end = Membership.objects.filter(
+        household=OuterRef("household"), joined_on__year__lte=OuterRef("year")
+    ).filter(Q(left_on__isnull=True) | Q(left_on__year__gt=OuterRef("year")))
+    return HouseholdYear.objects.filter(household=OuterRef("pk")).exclude(Exists(members_at_year_end))
 
 
 def quality_counts(
