@@ -259,18 +259,29 @@ def jobs_sweep() -> list[str]:
     return failed
 
 
+def jobs_sweep_now() -> None:
+    """A sweep that may wait for another time (a worker starting while SQLite's write lock is held)."""
+    try:
+        jobs_sweep()
+    except DatabaseError:
+        logger.warning("job sweep postponed", exc_info=True)
+
+
 def job_failed(job: DBTaskResult) -> None:
     """A job ended failed by an exception its own code did not handle: fail its own row too."""
     _discover()
-    with transaction.atomic():
-        _handle(job, INTERRUPTED)
+    try:
+        with transaction.atomic():
+            _handle(job, INTERRUPTED)
+    except DatabaseError:
+        logger.exception("job %s: its own row could not be marked failed (database error)", job.pk)
 
 
 @contextmanager
 def job_in_foreground(task: Any, *args: Any) -> Iterator[str]:
     """Run `task`'s work in this process (a command in a terminal) as a recorded job claimed under this
     process's lease, so that a kill leaves nothing `running` that a sweep would not fail. Yields the job id."""
-    jobs_sweep()  # what an earlier killed run left behind, even where no worker runs
+    jobs_sweep_now()  # what an earlier killed run left behind, even where no worker runs
     with Lease(kind="command") as lease:
         job = DBTaskResult.objects.create(
             id=uuid.uuid4(), status=TaskResultStatus.RUNNING, started_at=timezone.now(),

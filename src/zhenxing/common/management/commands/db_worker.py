@@ -20,7 +20,7 @@ from zhenxing.common import jobs
 class LeasedWorker(base.Worker):
     def run(self) -> None:
         with jobs.Lease(kind="worker", worker_id=self.worker_id, sweep=True):
-            jobs.jobs_sweep()  # jobs left running by a worker that died before this one started
+            jobs.jobs_sweep_now()  # jobs left running by a worker that died before this one started
             super().run()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
