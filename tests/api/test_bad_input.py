@@ -302,3 +302,18 @@ def test_nul_in_a_page_form_is_a_chinese_400_and_changes_nothing(village_user: U
     ok = client.post(f"/cases/new/{household.pk}/", {"summary": "因病\r\n\t致贫"})
     assert ok.status_code == 302
     assert Case.objects.count() == 1
+
+
+def test_import_upload_over_the_limit_is_refused_from_its_size(county_user: User, settings: Any) -> None:
+    from zhenxing.transfer.models import ImportBatch
+    from zhenxing.transfer.workbooks import template_workbook
+
+    settings.ZHENXING_IMPORT_MAX_BYTES = 1_000
+    client = Client()
+    client.force_login(county_user)
+    upload = io.BytesIO(template_workbook())
+    upload.name = "台账.xlsx"
+    response = client.post("/imports/", {"file": upload})
+    assert response.status_code == 200
+    assert "超过上限" in response.content.decode()
+    assert not ImportBatch.objects.exists()

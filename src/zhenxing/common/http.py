@@ -3,11 +3,22 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 
 from zhenxing.common.errors import ErrorDetail
 
+MB = 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def refuse_oversized(upload: UploadedFile, limit: int, *, advice: str) -> None:
+    """A form's file over its limit is refused from its size alone, before a byte of it is read."""
+    if (upload.size or 0) > limit:
+        raise ValidationError(
+            f"文件 {(upload.size or 0) / MB:.1f} MB，超过上限 {limit / MB:.0f} MB，{advice}", code="too_large"
+        )
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

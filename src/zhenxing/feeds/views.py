@@ -3,22 +3,26 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput, PermissionDenied
-from zhenxing.common.http import xlsx_response
+from zhenxing.common.http import MB, refuse_oversized, xlsx_response
 from zhenxing.feeds import selectors
 from zhenxing.feeds.adapters import ADAPTERS
 from zhenxing.feeds.parsing import FeedFileError, rows_from_upload
 from zhenxing.feeds.services import MAX_ROWS, feed_batch_ingest
 
-MB = 1024 * 1024
-
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="数据文件（CSV 或 .xlsx，首行为字段名）")
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        refuse_oversized(upload, settings.ZHENXING_FEED_MAX_BYTES, advice="请分批上传")
+        return upload
 
 
 @login_required
@@ -31,10 +35,6 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.ZHENXING_FEED_MAX_BYTES:
-                raise FeedFileError(
-                    f"文件 {upload.size / MB:.1f} MB，超过上限 {settings.ZHENXING_FEED_MAX_BYTES / MB:.0f} MB，请分批上传"
-                )
             rows = rows_from_upload(upload.name, upload.read(), max_rows=MAX_ROWS)
             result = feed_batch_ingest(
                 department=user.department, rows=rows, source="upload", actor=user, file_name=upload.name

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -9,13 +11,18 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput, PermissionDenied
-from zhenxing.common.http import xlsx_response
+from zhenxing.common.http import refuse_oversized, xlsx_response
 from zhenxing.transfer import selectors, services, workbooks
 from zhenxing.transfer.models import ImportStatus
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="台账文件（.xlsx）")
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        refuse_oversized(upload, settings.ZHENXING_IMPORT_MAX_BYTES, advice="请分批导入")
+        return upload
 
 
 @login_required
