@@ -71,7 +71,7 @@ def test_a_number_held_outside_the_scope_answers_like_a_free_number(
     client.force_login(cadre)
     first, second = _spouse(setting["mine"]), _spouse(setting["also_mine"])
     far_spouse = _spouse(setting["far"])
-    free = id_number_for("532926", first.birth_date, 402)
+    free = id_number_for("532928", first.birth_date, 402)
     held = _number(far_spouse)
     # when
     free_answer = _edit(client, setting["mine"], first, free)
@@ -121,7 +121,7 @@ def test_full_id_search_answers_alike_for_out_of_scope_and_unknown_numbers(
 ) -> None:
     client.force_login(make_user(Role.VILLAGE, VILLAGE))
     held = _number(_spouse(setting["far"]))
-    unknown = id_number_for("532901", datetime.date(1978, 6, 1), 998)
+    unknown = id_number_for("532929", datetime.date(1978, 6, 1), 998)
     answers = []
     for number in (held, unknown):
         response = client.post("/households/lookup/", {"id_number": number}, follow=True)
@@ -185,7 +185,7 @@ def test_confirming_once_the_holder_was_corrected(setting: dict[str, Any]) -> No
     # the other county corrects its own record
     services.person_update(
         actor=make_user(Role.COUNTY, OTHER_COUNTY), person=far_spouse, household=setting["far"],
-        id_number=id_number_for("532901", far_spouse.birth_date, 612),
+        id_number=id_number_for("532929", far_spouse.birth_date, 612),
     )  # fmt: skip
     conflict = IdConflict.objects.get()
     conflicts.id_conflict_resolve(
@@ -211,7 +211,7 @@ def test_typing_another_number_supersedes_the_conflict_and_typing_it_again_chang
     events = AuditEvent.objects.count()
     services.person_update(actor=cadre, person=person, household=household, id_number=held)
     assert AuditEvent.objects.count() == events  # the same number again: nothing to do, as for a settled one
-    free = id_number_for("532926", person.birth_date, 404)
+    free = id_number_for("532928", person.birth_date, 404)
     services.person_update(actor=cadre, person=person, household=household, id_number=free)
     person.refresh_from_db()
     assert person.id_number_index == id_number_index(free) and not person.id_number_disputed
