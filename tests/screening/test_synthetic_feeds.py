@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from zhenxing.feeds.parsing import rows_from_upload
-from zhenxing.feeds.services import feed_batch_ingest
+from zhenxing.feeds.services import MAX_ROWS, feed_batch_ingest
 from zhenxing.screening.models import LeadSignal
 from zhenxing.screening.services import screening_run
 from zhenxing.synth.feeds import generate_feeds
@@ -26,7 +26,7 @@ def test_generated_feeds_raise_every_planted_lead(tmp_path: Path) -> None:
     for path in sorted(tmp_path.glob("*.csv")):
         if path.stem == "expected_leads":
             continue
-        rows = rows_from_upload(path.name, path.read_bytes())
+        rows = rows_from_upload(path.name, path.read_bytes(), max_rows=MAX_ROWS)
         if rows:
             batch = feed_batch_ingest(department=path.stem, rows=rows, source="upload").batch
             assert batch.quarantined == 0, path.stem
