@@ -205,3 +205,40 @@ def test_serve_and_demo_run_the_check_before_they_start(
         os.killpg(process.pid, signal.SIGTERM)  # the process group this test started, and only it
         process.wait(timeout=30)
     assert b"monitoring.W001" in seen and b"fonts-noto-cjk" in seen, seen.decode(errors="replace")[-2000:]
+
+
+@pytest.mark.django_db
+def test_p17_the_public_status_page_names_no_one_and_keeps_a_rejection_reason_from_a_neighbour(
+    client: Client, clock_at
+) -> None:  # type: ignore[no-untyped-def]
+    from zhenxing.divisions.models import Division
+    from zhenxing.monitoring import services
+    from zhenxing.portal.services import application_submit
+
+    from ..conftest import VILLAGE
+
+    clock_at(START)
+    user = people()
+    household = poor_household()
+    name, number, masked = _head(household)
+    values = {
+        "village": Division.objects.get(code=VILLAGE), "id_number": number, "phone": "13800001234",
+        "difficulties": ["医疗"], "description": "老伴住院，花了很多钱", "ip_address": "10.0.0.1",
+    }  # fmt: skip
+    own = application_submit(name=name, on_behalf=False, **values)  # type: ignore[arg-type]
+    neighbour = application_submit(
+        name=name,
+        on_behalf=True,
+        reporter_name="邻居张三",
+        reporter_relation="邻居",
+        **values,  # type: ignore[arg-type]
+    )
+    reason = "家庭人均纯收入高于监测范围，家中有人患慢性病已有医保报销"
+    services.case_move(actor=user["village"], case=own.case, to="rejected", findings=reason)
+    for application, shows_reason in ((own, True), (neighbour, False)):
+        page = client.post("/apply/status/", {"code": application.tracking_code, "tail": number[-4:]})
+        html = page.content.decode()
+        assert "暂不纳入监测" in html
+        assert (reason in html) is shows_reason
+        assert name not in html and masked not in html and "邻居张三" not in html
+        assert "13800001234" not in html and application.phone_masked not in html
