@@ -134,7 +134,8 @@ def test_an_application_goes_from_the_portal_to_county_confirmation(
     expect(page.get_by_test_id("classification")).to_contain_text("脱贫不稳定户")
     # the applicant sees every stage, without an account
     page.context.clear_cookies()
-    page.goto(f"{base}/apply/status/?code={code}")  # the code is filled in; the ID tail is posted, not in the URL
+    # the code is filled in from the address; the ID tail is posted, never part of a URL
+    page.goto(f"{base}/apply/status/?code={code}")
     page.get_by_label("身份证号后四位").fill(number[-4:])
     page.get_by_role("button", name="查询").click()
     progress = page.get_by_test_id("progress")

@@ -56,14 +56,10 @@ def test_an_application_opens_a_case_in_the_village_inbox_with_the_id_kept_encry
     event = AuditEvent.objects.get(action="application.create")
     assert number not in str(event.new_values) and event.actor_label == "portal"
     # the status page finds it by code and ID tail only
-    assert application_find(tracking_code=application.tracking_code, id_last4=number[-4:], ip_address="10.0.0.1") == application  # type: ignore[attr-defined]
-    assert (
-        application_find(
-            tracking_code=application.tracking_code, id_last4="0000" if number[-4:] != "0000" else "1111",
-            ip_address="10.0.0.1",
-        )
-        is None
-    )  # type: ignore[attr-defined]
+    code = application.tracking_code  # type: ignore[attr-defined]
+    assert application_find(tracking_code=code, id_last4=number[-4:], ip_address="10.0.0.1") == application
+    wrong_tail = "0000" if number[-4:] != "0000" else "1111"
+    assert application_find(tracking_code=code, id_last4=wrong_tail, ip_address="10.0.0.1") is None
 
 
 def test_bad_input_is_refused_in_chinese_and_the_limits_hold(clock_at) -> None:  # type: ignore[no-untyped-def]
