@@ -10,21 +10,41 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
 def _read_or_create(path: Path, make: str) -> str:
+    """The key in `path`, or `make` written there first. The file appears only complete: it is written
+    under a temporary name and then linked into place, which fails if another process got there first (two
+    processes starting at once must not use two different keys, nor read a half-written one)."""
     if path.exists():
-        return path.read_text(encoding="ascii").strip()
+        return _read(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # O_EXCL: two processes starting at once must not write two different keys.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(make + "\n")
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(make + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return _read(path)
+    finally:
+        os.unlink(temporary)
     return make
+
+
+def _read(path: Path) -> str:
+    value = path.read_text(encoding="ascii").strip()
+    if not value:
+        raise RuntimeError(
+            f"{path} 是空文件（上次启动被中断）：如果还没有数据用它加密过，删除它后重新启动 "
+            f"({path} is empty: delete it if nothing was encrypted with it yet)"
+        )
+    return value
 
 
 def secret_key(var_dir: Path) -> str:

@@ -50,13 +50,14 @@ class ImportBatch(models.Model):
 
 
 class StagedRow(models.Model):
-    """A validated row waiting for confirmation. No plaintext ID number: it holds cipher, index and mask.
-    Purged when the batch is committed or fails."""
+    """A validated row waiting for confirmation, sealed (transfer/uploads.seal_row): it holds health,
+    disability, 低保/特困 and income, which are never in plain text at rest. Purged when the batch is
+    committed or fails."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
     sheet = models.CharField(max_length=16)
     row_number = models.PositiveIntegerField()
-    payload = models.JSONField()
+    sealed = models.BinaryField()
 
     class Meta:
         indexes = [models.Index(fields=["batch", "sheet", "row_number"], name="staged_row_order")]

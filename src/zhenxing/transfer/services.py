@@ -22,7 +22,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.scoping import scope_prefixes
 from zhenxing.audit import services as audit
 from zhenxing.common import jobs
-from zhenxing.common.bulk import allocate_ids, as_json, insert_rows
+from zhenxing.common.bulk import allocate_ids, insert_rows
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
@@ -85,14 +85,27 @@ def _problems(batch: ImportBatch, result: Validated) -> None:
 
 
 def _stage_rows(batch: ImportBatch, result: Validated) -> None:
-    staged = [("member", row, as_json(_jsonable(c))) for row, c in result.members]
-    staged += [("year", row, as_json(c)) for row, c in result.years]
+    staged = [("member", row, _jsonable(c)) for row, c in result.members]
+    staged += [("year", row, c) for row, c in result.years]
     ids = allocate_ids("transfer_stagedrow", len(staged))
     insert_rows(
         "transfer_stagedrow",
-        ("id", "batch_id", "sheet", "row_number", "payload"),
-        [(pk, batch.pk, *row) for pk, row in zip(ids, staged, strict=True)],
+        ("id", "batch_id", "sheet", "row_number", "sealed"),
+        [
+            (pk, batch.pk, sheet, row, uploads.seal_row(payload, batch_id=batch.pk, row_id=pk))
+            for pk, (sheet, row, payload) in zip(ids, staged, strict=True)
+        ],
     )
+
+
+def staged_payloads(batch: ImportBatch) -> list[tuple[str, dict[str, Any]]]:
+    """(sheet, row) of a batch's staged rows, unsealed, in sheet and row order."""
+    rows = (
+        StagedRow.objects.filter(batch=batch)
+        .order_by("sheet", "row_number")
+        .values_list("pk", "sheet", "sealed")
+    )
+    return [(sheet, uploads.unseal_row(sealed, batch_id=batch.pk, row_id=pk)) for pk, sheet, sealed in rows]
 
 
 def import_stage(*, actor: User, file_name: str, data: bytes) -> ImportBatch:
@@ -249,11 +262,7 @@ def import_commit(*, batch_id: int) -> ImportBatch:
     progress("准备", 0, batch.member_rows + batch.year_rows)
     try:
         with transaction.atomic():
-            rows = list(
-                StagedRow.objects.filter(batch=batch)
-                .order_by("sheet", "row_number")
-                .values_list("sheet", "payload")
-            )
+            rows = staged_payloads(batch)
             members = [payload for sheet, payload in rows if sheet == "member"]
             years = [payload for sheet, payload in rows if sheet == "year"]
             for member in members:
