@@ -23,6 +23,7 @@ def test_generated_feeds_raise_every_planted_lead(tmp_path: Path) -> None:
     synthetic_registry_generate(settings=Settings(scale=0.003, seed=11, year=2025))
     counts, planted = generate_feeds(year=2025, seed=11, folder=tmp_path)
     assert planted
+    assert not list(tmp_path.glob("*.partial"))  # written aside, renamed when complete
     for path in sorted(tmp_path.glob("*.csv")):
         if path.stem == "expected_leads":
             continue

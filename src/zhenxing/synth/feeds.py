@@ -75,8 +75,10 @@ def _people(
 def generate_feeds(*, year: int, seed: int, folder: Path) -> tuple[dict[str, int], list[Planted]]:
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     folder.mkdir(parents=True, exist_ok=True)
+    # Each file is written under a .partial name and renamed when all are complete: a run killed halfway
+    # leaves no file that looks like a finished delivery.
     files = {
-        name: (folder / f"{name}.csv").open("w", encoding="utf-8", newline="")
+        name: (folder / f"{name}.csv.partial").open("w", encoding="utf-8", newline="")
         for name in (
             "medical_insurance",
             "education",
@@ -245,8 +247,10 @@ def generate_feeds(*, year: int, seed: int, folder: Path) -> tuple[dict[str, int
                 planted.append(Planted(code, "R12", "黄"))
     for handle in files.values():
         handle.close()
-    with (folder / "expected_leads.csv").open("w", encoding="utf-8", newline="") as handle:
+    with (folder / "expected_leads.csv.partial").open("w", encoding="utf-8", newline="") as handle:
         expected = csv.writer(handle)
         expected.writerow(["household_code", "rule", "grade"])
         expected.writerows((p.household_code, p.rule, p.grade) for p in planted)
+    for name in [*files, "expected_leads"]:
+        (folder / f"{name}.csv.partial").replace(folder / f"{name}.csv")
     return counts, planted
