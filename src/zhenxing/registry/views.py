@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import request_user
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied, not_found
@@ -226,55 +228,65 @@ def _revealed(
     return response
 
 
+def _reveal(
+    request: HttpRequest, pk: int, person_pk: int | None, label: str,
+    reveal: Callable[[User, Household, Person | None, str], str],
+) -> HttpResponse:  # fmt: skip
+    """The one shape of every reveal: a household in scope, its member if one is named, a typed reason, then
+    the audited service; the full value is shown once, never cached."""
+    user = request_user(request)
+    household = selectors.household_get_for_user(user=user, pk=pk)
+    person = None
+    if person_pk is not None:
+        membership = household.memberships.filter(person_id=person_pk).select_related("person").first()
+        if membership is None:
+            raise not_found()
+        person = membership.person
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"请填写查看完整{label}的理由")
+        return redirect("registry:household", pk=household.pk)
+    value = reveal(user, household, person, form.cleaned_data["reason"])
+    return _revealed(request, household, person, label, value)
+
+
+def _named(person: Person | None) -> Person:
+    if person is None:
+        raise not_found()
+    return person
+
+
 @login_required
 @require_POST
 def person_reveal_phone(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    user = request_user(request)
-    household = selectors.household_get_for_user(user=user, pk=pk)
-    membership = household.memberships.filter(person_id=person_pk).select_related("person").first()
-    if membership is None:
-        raise not_found()
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写查看完整联系电话的理由")
-        return redirect("registry:household", pk=household.pk)
-    phone = services.person_reveal_phone(
-        actor=user, person=membership.person, household=household, reason=form.cleaned_data["reason"]
-    )
-    return _revealed(request, household, membership.person, "联系电话", phone)
+    return _reveal(
+        request, pk, person_pk, "联系电话",
+        lambda user, household, person, reason: services.person_reveal_phone(
+            actor=user, person=_named(person), household=household, reason=reason
+        ),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def household_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
-    household = selectors.household_get_for_user(user=user, pk=pk)
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写查看完整联系电话的理由")
-        return redirect("registry:household", pk=household.pk)
-    phone = services.household_reveal_contact_phone(
-        actor=user, household=household, reason=form.cleaned_data["reason"]
-    )
-    return _revealed(request, household, None, "户联系电话", phone)
+    return _reveal(
+        request, pk, None, "户联系电话",
+        lambda user, household, _person, reason: services.household_reveal_contact_phone(
+            actor=user, household=household, reason=reason
+        ),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def person_reveal(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    user = request_user(request)
-    household = selectors.household_get_for_user(user=user, pk=pk)
-    membership = household.memberships.filter(person_id=person_pk).select_related("person").first()
-    if membership is None:
-        raise not_found()
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写查看完整证件号码的理由")
-        return redirect("registry:household", pk=household.pk)
-    number = services.person_reveal_id(
-        actor=user, person=membership.person, household=household, reason=form.cleaned_data["reason"]
-    )
-    return _revealed(request, household, membership.person, "证件号码", number)
+    return _reveal(
+        request, pk, person_pk, "证件号码",
+        lambda user, household, person, reason: services.person_reveal_id(
+            actor=user, person=_named(person), household=household, reason=reason
+        ),
+    )  # fmt: skip
 
 
 EXPORT_LIMIT = 20000
