@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from zhenxing.common.crypto import keyed_hash
@@ -173,3 +174,39 @@ def test_one_client_address_function_for_the_portal_and_the_login_lockout(
     request = RequestFactory().get("/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_ip_of(request) == expected
     assert get_client_ip_address(request) == expected  # django-axes asks the same function
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads against PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_parallel_applications_cannot_slip_past_the_address_limit(shipped_data: None) -> None:
+    # Before: the limit was counted before the insert, outside any lock, and a burst got through together.
+    import threading
+
+    from django.db import connection as default_connection
+
+    from zhenxing.portal.services import LIMIT_PER_IP, TooManyApplications
+
+    outcomes: list[str] = []
+    barrier = threading.Barrier(12)
+
+    def apply(sequence: int) -> None:
+        try:
+            barrier.wait()
+            _submit(_number(100 + sequence), ip="10.7.7.7")
+            outcomes.append("ok")
+        except TooManyApplications:
+            outcomes.append("limited")
+        finally:
+            default_connection.close()
+
+    threads = [threading.Thread(target=apply, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("ok") == LIMIT_PER_IP
+    assert outcomes.count("limited") == 12 - LIMIT_PER_IP
+    assert (
+        Application.objects.filter(ip_hash=keyed_hash("10.7.7.7", purpose="portal-ip")).count()
+        == LIMIT_PER_IP
+    )

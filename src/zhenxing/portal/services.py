@@ -21,6 +21,7 @@ from zhenxing.common.crypto import (
     mask_phone,
 )
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
+from zhenxing.common.locks import serialize_on
 from zhenxing.common.uploads import IMAGE_TYPES, upload_accept
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseSource, CaseStatus, Difficulty
 from zhenxing.monitoring.models import Case
@@ -94,10 +95,6 @@ def application_submit(
     index = id_number_index(parsed.number)
     ip_hash = keyed_hash(ip_address, purpose="portal-ip")
     since = now - datetime.timedelta(days=1)
-    if Application.objects.filter(ip_hash=ip_hash, created_at__gte=since).count() >= LIMIT_PER_IP:
-        raise TooManyApplications("今天从这台设备提交的申请已达上限，请明天再试，或直接到村委会申报")
-    if Application.objects.filter(id_number_index=index, created_at__gte=since).count() >= LIMIT_PER_ID:
-        raise TooManyApplications("该身份证号今天已提交过申请，请用查询码查看办理进度")
 
     membership = (
         Membership.objects.filter(person__id_number_index=index, left_on__isnull=True)
@@ -108,6 +105,13 @@ def application_submit(
     # a household in the registry is handled where it is registered
     home = household.village if household is not None else village
     with transaction.atomic():
+        # counted and inserted under one lock per address and per ID: a burst cannot slip past the limits
+        serialize_on(f"portal-ip:{ip_hash}")
+        serialize_on(f"portal-id:{index}")
+        if Application.objects.filter(ip_hash=ip_hash, created_at__gte=since).count() >= LIMIT_PER_IP:
+            raise TooManyApplications("今天从这台设备提交的申请已达上限，请明天再试，或直接到村委会申报")
+        if Application.objects.filter(id_number_index=index, created_at__gte=since).count() >= LIMIT_PER_ID:
+            raise TooManyApplications("该身份证号今天已提交过申请，请用查询码查看办理进度")
         case = (
             Case.objects.filter(
                 household=household, status__in=[*OPEN_STATUSES, CaseStatus.CONFIRMED]
