@@ -176,7 +176,7 @@ def test_one_client_address_function_for_the_portal_and_the_login_lockout(
     assert get_client_ip_address(request) == expected  # django-axes asks the same function
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads against PostgreSQL's row locks")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads against PostgreSQL's advisory locks")
 @pytest.mark.django_db(transaction=True)
 def test_a_burst_of_parallel_applications_cannot_slip_past_the_address_limit(shipped_data: None) -> None:
     # Before: the limit was counted before the insert, outside any lock, and a burst got through together.
