@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from functools import cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -24,10 +25,12 @@ class UploadUnreadable(ValueError):
     pass
 
 
+@cache  # one derivation per key and purpose, not one per staged row
 def _key(root: bytes, purpose: bytes = b"import-upload") -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(root)
 
 
+@cache
 def _fingerprint(root: bytes) -> bytes:
     return hashlib.sha256(b"import-upload-fingerprint:" + root).digest()[:4]
 
