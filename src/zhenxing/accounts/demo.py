@@ -10,6 +10,7 @@ from zhenxing.accounts import services
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.common.enums import Department
+from zhenxing.divisions.codes import PREFECTURE_CODE
 from zhenxing.divisions.models import Division
 
 
@@ -26,7 +27,7 @@ DEMO_USERS = (
     DemoUser("demo_village", "西山村 村干部", Role.VILLAGE, "532926101202"),
     DemoUser("demo_township", "南涧镇 工作人员", Role.TOWNSHIP, "532926101"),
     DemoUser("demo_county", "南涧县 乡村振兴局", Role.COUNTY, "532926"),
-    DemoUser("demo_prefecture", "大理州 乡村振兴局", Role.PREFECTURE, "5329"),
+    DemoUser("demo_prefecture", "大理州 乡村振兴局", Role.PREFECTURE, PREFECTURE_CODE),
     DemoUser("demo_department", "州医保局", Role.DEPARTMENT, department=Department.MEDICAL_INSURANCE),
     DemoUser("demo_admin", "系统管理员", Role.ADMIN),
 )

@@ -6,7 +6,9 @@ Source: POLICY.md P2, from the Dali plan: 11 脱贫县 (every county except 大�
 
 from __future__ import annotations
 
-PREFECTURE_CODE = "5329"
+from zhenxing.divisions.codes import PREFECTURE_CODE
+
+__all__ = ["KEY_COUNTIES", "NOT_TUOPIN_COUNTIES", "PREFECTURE_CODE", "county_flags"]
 NOT_TUOPIN_COUNTIES = frozenset({"532901"})  # 大理市
 KEY_COUNTIES = frozenset({"532925", "532926", "532927", "532928", "532929", "532930", "532931"})
 

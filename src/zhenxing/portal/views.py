@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhenxing.common.errors import DomainError, InvalidInput
 from zhenxing.common.request_context import client_ip_of
+from zhenxing.divisions.codes import in_prefecture
 from zhenxing.divisions.models import Division
 from zhenxing.portal import services
 from zhenxing.portal.challenge import challenge_new, challenge_passed
@@ -35,7 +36,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 form.add_error("answer", "验证没有通过（答案不对，或这道题已经答过），请计算新的题目")
             else:
                 village = Division.objects.filter(code=data["village"], level="village").first()
-                if village is None or not village.code.startswith("5329"):
+                if village is None or not in_prefecture(village.code):
                     form.add_error("village", "请选择县、乡镇和行政村")
                 else:
                     try:
@@ -74,7 +75,7 @@ def done(request: HttpRequest) -> HttpResponse:
 def divisions(request: HttpRequest) -> JsonResponse:
     """Children of a Dali division for the county → township → village pickers (public reference data)."""
     parent = request.GET.get("parent", "")
-    if not (parent.startswith("5329") and parent.isdigit() and len(parent) in (6, 9)):
+    if not (in_prefecture(parent) and len(parent) in (6, 9)):
         return JsonResponse({"children": []})
     children = Division.objects.filter(parent__code=parent).order_by("code").values_list("code", "name")
     return JsonResponse({"children": [{"code": code, "name": name} for code, name in children]})

@@ -22,6 +22,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.audit import services as audit
 from zhenxing.common.crypto import decrypt_id_number, id_number_index
 from zhenxing.common.errors import Conflict, PermissionDenied
+from zhenxing.divisions import codes as division_codes
 from zhenxing.divisions.models import Division
 from zhenxing.registry import transitions
 from zhenxing.registry.enums import IdConflictOutcome, IdConflictSource, IdConflictStatus
@@ -60,7 +61,7 @@ def people_visible_now(*, user: User | None, person_ids: set[int]) -> set[int]:
 def county_of(household: Household | None) -> Division | None:
     if household is None:
         return None
-    return Division.objects.filter(code=str(household.village_id)[:6]).first()
+    return Division.objects.filter(code=division_codes.county_of(household.village_id)).first()
 
 
 def current_household(person: Person) -> Household | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from zhenxing.audit import services as audit
+from zhenxing.divisions.codes import county_of, township_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.synth import loader
@@ -32,8 +33,8 @@ def _villages() -> list[VillageRef]:
         VillageRef(
             id=pk,
             code=code,
-            county=code[:6],
-            township=code[:9],
+            county=county_of(code),
+            township=township_of(code),
             short_name=short,
             is_community="社区" in name or "居" in name,
         )
