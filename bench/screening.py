@@ -92,7 +92,8 @@ def ingest_feeds(year: int) -> None:
     for path in sorted(folder.glob("*.csv")):
         if path.stem == "expected_leads":
             continue
-        rows = rows_from_upload(path.name, path.read_bytes(), max_rows=10**8)  # a bulk load, not a user upload
+        # a bulk load, not a user upload: no row cap
+        rows = rows_from_upload(path.name, path.read_bytes(), max_rows=10**8)
         for start in range(0, len(rows), 100_000):  # a batch holds at most 200,000 records
             feed_batch_ingest(department=path.stem, rows=rows[start : start + 100_000], source="upload")
         total += len(rows)
