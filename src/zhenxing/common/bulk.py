@@ -3,6 +3,9 @@
 Django's bulk_create binds every value through Python-side quoting, which costs more than the database
 work at 100,000 rows; COPY streams rows instead. Ids are allocated up front so that rows can refer to each
 other within one batch. Callers own the transaction and pass values ready for the column (JSON as text).
+
+A table's columns are read from its model (`model_columns`), in the model's field order, so that a row tuple
+and the table cannot drift apart silently: a row of the wrong width is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 
 # Table names below come from code, never from input.
@@ -59,6 +62,38 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
                 [tuple(_sqlite_value(value) for value in row) for row in rows],
             )
+
+
+def model_columns(model: type[models.Model]) -> tuple[str, ...]:
+    """The table's columns in the model's field order: what each row tuple of `insert_model_rows` holds."""
+    return tuple(field.column for field in model._meta.concrete_fields)  # type: ignore[misc]  # concrete fields have one
+
+
+def insert_model_rows(model: type[models.Model], rows: Sequence[Sequence[Any]]) -> None:
+    """`insert_rows` into the model's table, every column in field order (`model_columns`).
+
+    Only the first row's width is checked: the callers build every row of a batch the same way, and a check
+    per row would cost throughput the import benchmark measures."""
+    if not rows:
+        return
+    columns = model_columns(model)
+    if len(rows[0]) != len(columns):
+        raise ValueError(
+            f"{model._meta.label}: a row has {len(rows[0])} values, the table has {len(columns)} columns {columns}"
+        )
+    insert_rows(model._meta.db_table, columns, rows)
+
+
+def update_model_rows(
+    model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str]
+) -> None:
+    """Write `fields` of already-loaded (and changed) instances back with `update_rows`."""
+    concrete = [model._meta.get_field(name) for name in fields]
+    update_rows(
+        model._meta.db_table,
+        [f.column for f in concrete],  # type: ignore[union-attr, misc]
+        [(obj.pk, *(getattr(obj, f.attname) for f in concrete)) for obj in objects],  # type: ignore[union-attr]
+    )
 
 
 def reset_sequence(table: str) -> None:

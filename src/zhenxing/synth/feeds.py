@@ -160,7 +160,12 @@ def generate_feeds(*, year: int, seed: int, folder: Path) -> tuple[dict[str, int
             if 6 <= age <= 18 and schooling:
                 write(
                     "education",
-                    {"id_number": number, "school": f"{township_of(village)}学校", "status": "在读", "date": day(9)},
+                    {
+                        "id_number": number,
+                        "school": f"{township_of(village)}学校",
+                        "status": "在读",
+                        "date": day(9),
+                    },
                 )
             if "残疾" in health and rng.random() < FEED_RATES["disability_new_certificate"]:
                 write(

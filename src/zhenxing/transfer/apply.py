@@ -1,6 +1,7 @@
 """Committing a validated import in one transaction: households by 户编号, people by the ID blind index,
-memberships and year records, one audit event per household that changed. New rows are streamed
-(common/bulk: COPY on PostgreSQL); the few changed rows are updated in small batches.
+memberships and year records, one audit event per household that changed. New rows are streamed and
+changed rows written back by the registry's bulk writer (registry/bulk.py: COPY on PostgreSQL); each new row
+is a tuple in its model's field order (registry.bulk.columns).
 
 A person is matched only inside the importer's scope. An ID number held by someone outside it is imported as
 a new, disputed person and reported to the counties (registry/conflicts.py): the import's outcome and
@@ -21,15 +22,14 @@ from django.utils import timezone
 from zhenxing.accounts.models import User
 from zhenxing.audit import services as audit
 from zhenxing.audit.sensitive import protect
-from zhenxing.common.bulk import allocate_ids, as_json, insert_rows, update_rows
+from zhenxing.common.bulk import as_json
 from zhenxing.divisions.models import Division
-from zhenxing.registry import conflicts
+from zhenxing.registry import bulk, conflicts
 from zhenxing.registry.enums import IdConflictSource, IdConflictStatus, JoinReason, LeaveReason, SyncStatus
 from zhenxing.registry.identity import ProtectedId
 from zhenxing.registry.models import Household, HouseholdYear, IdConflict, Membership, NaturalVillage, Person
 from zhenxing.registry.phones import revealed_phone
 from zhenxing.registry.selectors import household_list_for_user
-from zhenxing.synth.loader import COLUMNS
 
 PERSON_FIELDS = (
     "name", "sex", "birth_date", "ethnicity", "political_status", "education", "schooling", "out_of_school", "health",
@@ -74,16 +74,6 @@ def _fetch(model: type[M], field_name: str, keys: Sequence[Any], **extra: Any) -
     for part in _chunks(keys):
         found.extend(model.objects.filter(**{f"{field_name}__in": part}, **extra))  # type: ignore[attr-defined]
     return found
-
-
-def _update(model: type[M], objects: Sequence[M], fields: list[str]) -> None:
-    """Write the changed fields of already-loaded rows (common/bulk.update_rows, linear unlike bulk_update)."""
-    concrete = [model._meta.get_field(name) for name in fields]
-    update_rows(
-        model._meta.db_table,
-        [f.column for f in concrete],  # type: ignore[union-attr, misc]
-        [(obj.pk, *(getattr(obj, f.attname) for f in concrete)) for obj in objects],  # type: ignore[union-attr]
-    )
 
 
 def _cipher(staged: str | None) -> bytes | None:
@@ -168,7 +158,7 @@ def apply_import(
             changed_households.append(household)
             summary.touched[household.pk].add("household")
     new_rows = []
-    for pk, code in zip(allocate_ids("registry_household", len(new_codes)), new_codes, strict=True):
+    for pk, code in zip(bulk.allocate(Household, len(new_codes)), new_codes, strict=True):
         first = by_household[code][0]
         household_id[code], village_of[pk] = pk, first["village_code"]
         summary.touched[pk].add("new")
@@ -177,8 +167,8 @@ def apply_import(
              first["address"], first["kind"], False, "", None, _cipher(first["contact_phone_cipher"]),
              first["contact_phone_masked"], now, now)
         )  # fmt: skip
-    insert_rows("registry_household", COLUMNS["registry_household"], new_rows)
-    _update(
+    bulk.insert(Household, new_rows)
+    bulk.update(
         Household,
         changed_households,
         ["village", "natural_village", "kind", "address", *CONTACT_PHONE_FIELDS],
@@ -222,7 +212,7 @@ def apply_import(
             summary.people_unchanged += 1
     fresh = [m for m in members if m["id_index"] not in people]
     person_rows = []
-    for pk, m in zip(allocate_ids("registry_person", len(fresh)), fresh, strict=True):
+    for pk, m in zip(bulk.allocate(Person, len(fresh)), fresh, strict=True):
         people[m["id_index"]] = pk
         is_routed = m["id_index"] in routed
         person_rows.append(
@@ -234,8 +224,8 @@ def apply_import(
              m["pension_insurance"], m["dibao"], m["tekun"], _cipher(m["phone_cipher"]), m["phone_masked"], False,
              now, now)
         )  # fmt: skip
-    insert_rows("registry_person", COLUMNS["registry_person"], person_rows)
-    _update(Person, changed_people, [*PERSON_FIELDS, *PHONE_FIELDS])
+    bulk.insert(Person, person_rows)
+    bulk.update(Person, changed_people, [*PERSON_FIELDS, *PHONE_FIELDS])
     summary.people_added, summary.people_updated = len(fresh), len(changed_people)
     progress("人员", len(by_household) + len(members) // 2, total)
 
@@ -260,14 +250,10 @@ def apply_import(
             membership.relation = member["relation"]
             relation_changed.append(membership)
             summary.touched[target].add("member_relation")
-    _update(Membership, ended, ["left_on", "left_reason"])
-    _update(Membership, relation_changed, ["relation"])
-    ids = allocate_ids("registry_membership", len(joined))
-    insert_rows(
-        "registry_membership",
-        COLUMNS["registry_membership"],
-        [(pk, *row) for pk, row in zip(ids, joined, strict=True)],
-    )
+    bulk.update(Membership, ended, ["left_on", "left_reason"])
+    bulk.update(Membership, relation_changed, ["relation"])
+    ids = bulk.allocate(Membership, len(joined))
+    bulk.insert(Membership, [(pk, *row) for pk, row in zip(ids, joined, strict=True)])
     _open_conflicts(importer, routed, member_by_index, people, household_id)
     progress("家庭成员", len(by_household) + len(members), total)
 
@@ -293,13 +279,9 @@ def apply_import(
                 setattr(record, name, values[name])
             changed_years.append(record)
             summary.touched[target].add("year")
-    ids = allocate_ids("registry_householdyear", len(new_years))
-    insert_rows(
-        "registry_householdyear",
-        COLUMNS["registry_householdyear"],
-        [(pk, *row) for pk, row in zip(ids, new_years, strict=True)],
-    )
-    _update(HouseholdYear, changed_years, list(YEAR_FIELDS))
+    ids = bulk.allocate(HouseholdYear, len(new_years))
+    bulk.insert(HouseholdYear, [(pk, *row) for pk, row in zip(ids, new_years, strict=True)])
+    bulk.update(HouseholdYear, changed_years, list(YEAR_FIELDS))
     summary.years_added, summary.years_updated = len(new_years), len(changed_years)
 
     # one audit event per household that changed

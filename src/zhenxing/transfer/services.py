@@ -22,7 +22,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.scoping import scope_prefixes
 from zhenxing.audit import services as audit
 from zhenxing.common import jobs
-from zhenxing.common.bulk import allocate_ids, insert_rows
+from zhenxing.common.bulk import allocate_ids, insert_model_rows
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
@@ -87,10 +87,9 @@ def _problems(batch: ImportBatch, result: Validated) -> None:
 def _stage_rows(batch: ImportBatch, result: Validated) -> None:
     staged = [("member", row, _jsonable(c)) for row, c in result.members]
     staged += [("year", row, c) for row, c in result.years]
-    ids = allocate_ids("transfer_stagedrow", len(staged))
-    insert_rows(
-        "transfer_stagedrow",
-        ("id", "batch_id", "sheet", "row_number", "sealed"),
+    ids = allocate_ids(StagedRow._meta.db_table, len(staged))
+    insert_model_rows(
+        StagedRow,
         [
             (pk, batch.pk, sheet, row, uploads.seal_row(payload, batch_id=batch.pk, row_id=pk))
             for pk, (sheet, row, payload) in zip(ids, staged, strict=True)

@@ -1,0 +1,73 @@
+"""The registry's bulk writer: natural villages, households, people, memberships and year records in batches
+of thousands, for the 台账 import (transfer/apply.py) and the synthetic generator (synth/loader.py).
+
+The registry owns these tables, so their column lists live here, read from the models (common/bulk
+`model_columns`): a row is a tuple in the model's field order with values ready for the column (`*_id` for
+foreign keys — a household's village by its code —, ciphertexts as bytes, timestamps aware). A field added to
+a model changes every writer's columns at once, and a row still built for the old shape is refused before
+anything is written. New rows are streamed (COPY on PostgreSQL, executemany on SQLite); changed rows are
+written back linearly (common/bulk `update_rows`).
+
+The writer records no audit event: its callers do, in their transaction (the import one per household that
+changed, the generator one per run)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, models
+
+from zhenxing.common.bulk import (
+    allocate_ids,
+    insert_model_rows,
+    model_columns,
+    reset_sequence,
+    update_model_rows,
+)
+from zhenxing.registry.models import Household, HouseholdYear, Membership, NaturalVillage, Person
+
+TABLES: tuple[type[models.Model], ...] = (NaturalVillage, Household, Person, Membership, HouseholdYear)
+
+
+def _registry_table(model: type[models.Model]) -> str:
+    if model not in TABLES:
+        raise ValueError(f"{model._meta.label} is not written by the registry's bulk writer")
+    return model._meta.db_table
+
+
+def columns(model: type[models.Model]) -> tuple[str, ...]:
+    """What a row tuple for `insert(model, …)` holds, in order."""
+    _registry_table(model)
+    return model_columns(model)
+
+
+def insert(model: type[models.Model], rows: Sequence[Sequence[Any]]) -> None:
+    """New rows, ids included (from `allocate` or `first_free_id`)."""
+    _registry_table(model)
+    insert_model_rows(model, rows)
+
+
+def allocate(model: type[models.Model], count: int) -> list[int]:
+    """`count` fresh ids from the table's sequence, so that rows of one batch can refer to each other."""
+    return allocate_ids(_registry_table(model), count)
+
+
+def update(model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write `fields` of loaded, changed instances (linear, where bulk_update's CASE WHEN grows with rows × fields)."""
+    _registry_table(model)
+    update_model_rows(model, objects, fields)
+
+
+def first_free_id(model: type[models.Model]) -> int:
+    """One past the highest id: for a writer that numbers its rows itself and then calls `reset_sequences`."""
+    table = _registry_table(model)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608 - table from TABLES
+        return int(cursor.fetchone()[0])
+
+
+def reset_sequences() -> None:
+    """After rows were numbered by `first_free_id` rather than the sequence (PostgreSQL only)."""
+    for model in TABLES:
+        reset_sequence(model._meta.db_table)
