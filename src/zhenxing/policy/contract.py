@@ -19,6 +19,7 @@ from zhenxing.policy import selectors
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.evaluate import Verdict, evaluate_household
 from zhenxing.policy.household import Disability, Household, Income, Member, RigidExpenses, Water
+from zhenxing.policy.lines import line_for
 from zhenxing.policy.request import EvaluateRequest, MemberIn
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_id_number
 from zhenxing.policy.rules.income import NoMembersAtYearEnd
@@ -169,11 +170,9 @@ def evaluate_with_parameters(
     if line_override is not None:
         line_fen = yuan_to_fen(line_override)
     else:
-        stored = selectors.optional_parameter_for(ParameterKind.MONITORING_LINE, year=year)
-        if stored is None:
-            raise InvalidInput([ErrorDetail(("year",), "line_not_configured", f"未配置{year}年度监测范围")])
-        used[ParameterKind.MONITORING_LINE] = selectors.UsedParameter.of(stored)
-        line_fen = yuan_to_fen(Decimal(str(stored.value)))
+        line = line_for(year=year)
+        used[ParameterKind.MONITORING_LINE] = selectors.UsedParameter.of(line.parameter)
+        line_fen = line.fen
     schedule = None
     subsidy = selectors.optional_parameter_for(ParameterKind.MEDICAL_SUBSIDY, year=year)
     if subsidy is not None:

@@ -22,7 +22,7 @@ from zhenxing.common.errors import ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.divisions.models import Division
 from zhenxing.policy import selectors as policy_selectors
 from zhenxing.policy.enums import ParameterKind
-from zhenxing.policy.rules.money import yuan_to_fen
+from zhenxing.policy.lines import line_for
 from zhenxing.registry.models import Household
 from zhenxing.screening import transitions
 from zhenxing.screening.engines import (
@@ -132,15 +132,14 @@ def screening_run(
     day = today or timezone.localdate()
     rule_set = RuleSet.objects.get(is_current=True)
     rules = list(Rule.objects.filter(rule_set=rule_set, enabled=True).order_by("code"))
-    line = policy_selectors.optional_parameter_for(ParameterKind.MONITORING_LINE, year=year)
-    if line is None:
-        raise InvalidInput([ErrorDetail(("year",), "line_not_configured", f"未配置{year}年度监测范围")])
+    line = line_for(year=year)
     windows = policy_selectors.parameter_for(ParameterKind.SCREENING_WINDOWS, year=year)
-    parameters = round_parameters(year=year, line_fen=yuan_to_fen(Decimal(str(line.value))))
+    parameters = round_parameters(year=year, line_fen=line.fen)
     with transaction.atomic():
         run = ScreeningRun.objects.create(
             year=year, engine=engine, rule_set=rule_set, started_by=actor, status=RunStatus.RUNNING, job_id=job_id,
-            parameters={"monitoring_line": {"id": line.pk, "version": line.version, "value": line.value},
+            parameters={"monitoring_line": {"id": line.parameter.pk, "version": line.parameter.version,
+                                            "value": line.parameter.value},
                         "screening_windows": {"id": windows.pk, "version": windows.version}},
         )  # fmt: skip
     try:

@@ -110,13 +110,10 @@ class WhatIfForm(forms.Form):
 @login_required
 def what_if_page(request: HttpRequest) -> HttpResponse:
     """County staff try a new line before it is published; nothing is written."""
-    from decimal import Decimal
-
     from zhenxing.accounts.scoping import scope_prefixes
     from zhenxing.common.errors import PermissionDenied
     from zhenxing.divisions.models import Division
-    from zhenxing.policy.enums import ParameterKind
-    from zhenxing.policy.selectors import optional_parameter_for
+    from zhenxing.policy.lines import LineNotConfigured, line_for
     from zhenxing.screening.whatif import PAGE_SNAPSHOT_MAX_AGE, side_by_side, what_if
 
     user = request_user(request)
@@ -129,11 +126,11 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
         year = form.cleaned_data["year"]
         line_a = form.cleaned_data.get("line_a")
         if line_a is None:
-            stored = optional_parameter_for(ParameterKind.MONITORING_LINE, year=year)
-            line_a = Decimal(str(stored.value)) if stored else None
-        if line_a is None:
-            error = f"未配置{year}年度监测范围，请填写现行监测范围"
-        else:
+            try:
+                line_a = line_for(year=year).yuan
+            except LineNotConfigured as missing:
+                error = f"{missing.message}，请填写现行监测范围"
+        if line_a is not None:
             # one level below the user's jurisdiction: prefecture → counties, county → townships, township → villages
             area_length = {4: 6, 6: 9, 9: 12, 12: 12}[min((len(p) for p in prefixes), default=4)]
             names = {
