@@ -12,6 +12,9 @@ from zhenxing.divisions.services import divisions_load
 
 from .factories import make_user
 
+# every transaction application code commits in a test must record its audit event (tests/audit/write_audit.py)
+pytest_plugins = ["tests.audit.write_audit"]
+
 # Codes used across the tests (NBS 2023):
 PREFECTURE = "5329"
 COUNTY = "532926"  # 南涧彝族自治县 (脱贫县, 重点帮扶县)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from zhenxing.divisions.models import Division
@@ -45,68 +46,30 @@ def test_a_row_of_the_old_shape_is_refused_before_anything_is_written() -> None:
 
 @pytest.mark.django_db
 def test_rows_in_field_order_round_trip_through_the_orm() -> None:
-    # given one household, one person, a membership and a year record written in bulk
+    # given one household, one person, a membership and a year record written in bulk (the callers own the
+    # transaction and its audit event: here, the test)
     now = timezone.now()
     village = Division.objects.get(code=VILLAGE)
-    (nv,) = bulk.allocate(NaturalVillage, 1)
-    (hh,) = bulk.allocate(Household, 1)
-    (pid,) = bulk.allocate(Person, 1)
-    bulk.insert(NaturalVillage, [(nv, village.pk, "第一村民小组")])
-    bulk.insert(
-        Household,
-        [
-            (
-                hh,
-                f"{VILLAGE}99001",
-                "local",
-                VILLAGE,
-                nv,
-                "西山1号",
-                "脱贫户",
-                True,
-                "安置区",
-                None,
-                None,
-                "",
-                now,
-                now,
-            )
-        ],
-    )
+    household_row = (
+        f"{VILLAGE}99001", "local", VILLAGE, None, "西山1号", "脱贫户", True, "安置区", None, None, "", now, now,
+    )  # fmt: skip
     person = (
-        pid, "杨建国", "男", datetime.date(1975, 3, 8), "resident_id", b"sealed", "index-1", "532926********0011", False,
+        "杨建国", "男", datetime.date(1975, 3, 8), "resident_id", b"sealed", "index-1", "532926********0011", False,
         "白族", "群众", "初中", "", False, False, "健康", None, None, False, "普通劳动力", "县外省内", 6, 0, True, False, False,
         False, False, None, "", False, now, now,
     )  # fmt: skip
-    bulk.insert(Person, [person])
-    (mid,) = bulk.allocate(Membership, 1)
-    bulk.insert(Membership, [(mid, hh, pid, "户主", datetime.date(2014, 1, 1), "registered", None, "")])
-    (yid,) = bulk.allocate(HouseholdYear, 1)
-    year = (
-        yid,
-        hh,
-        2025,
-        1_500_000,
-        500_000,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        "A",
-        0,
-        True,
-        True,
-        "",
-        False,
-        False,
-        now,
-    )
-    bulk.insert(HouseholdYear, [year])
+    year = (2025, 1_500_000, 500_000, 0, 0, 0, 0, 0, 0, 0, 0, 0, "A", 0, True, True, "", False, False, now)
+    with transaction.atomic():
+        (nv,) = bulk.allocate(NaturalVillage, 1)
+        (hh,) = bulk.allocate(Household, 1)
+        (pid,) = bulk.allocate(Person, 1)
+        (mid,) = bulk.allocate(Membership, 1)
+        (yid,) = bulk.allocate(HouseholdYear, 1)
+        bulk.insert(NaturalVillage, [(nv, village.pk, "第一村民小组")])
+        bulk.insert(Household, [(hh, *household_row[:3], nv, *household_row[4:])])
+        bulk.insert(Person, [(pid, *person)])
+        bulk.insert(Membership, [(mid, hh, pid, "户主", datetime.date(2014, 1, 1), "registered", None, "")])
+        bulk.insert(HouseholdYear, [(yid, hh, *year)])
 
     # then the ORM reads every value back in its field
     household = Household.objects.get(pk=hh)
@@ -122,7 +85,8 @@ def test_rows_in_field_order_round_trip_through_the_orm() -> None:
 
     # and changed fields are written back
     stored.work_months, stored.name = 9, "杨建华"
-    bulk.update(Person, [stored], ["work_months", "name"])
+    with transaction.atomic():
+        bulk.update(Person, [stored], ["work_months", "name"])
     assert Person.objects.values_list("work_months", "name").get(pk=pid) == (9, "杨建华")
 
 
