@@ -1,6 +1,6 @@
 # zhenxing: two commands on a fresh machine.
 #   make run   — SQLite, demo users, serving on 127.0.0.1:8000
-#   make test  — ruff, mypy, pytest (browser tests included) on the database DATABASE_URL names (SQLite if unset)
+#   make test  — ruff, import-linter, mypy, pytest (browser tests included) on the database DATABASE_URL names (SQLite if unset)
 
 PYTHON ?= python3
 VENV := .venv
@@ -26,6 +26,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy
