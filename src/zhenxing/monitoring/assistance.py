@@ -14,7 +14,8 @@ from zhenxing.accounts.scoping import active_assignments_filter
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
-from zhenxing.monitoring import transitions
+from zhenxing.common.workflow import transition
+from zhenxing.monitoring.assistance_transitions import HELPER_ROLES, MEASURE, measure_start_status
 from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus, MeasureStatus
 from zhenxing.monitoring.models import Case, Measure, PersonItem, Plan
 from zhenxing.policy.rules.measures import is_comprehensive, recommend_measures
@@ -33,7 +34,7 @@ def _invalid(field: str, code: str, message: str) -> InvalidInput:
 
 
 def _require_helper_role(actor: User) -> None:
-    if actor.role not in transitions.HELPER_ROLES:
+    if actor.role not in HELPER_ROLES:
         raise PermissionDenied("帮扶措施由村、乡镇、县级干部（含帮扶责任人）办理")
 
 
@@ -88,7 +89,7 @@ def plan_create(*, actor: User, case: Case) -> Plan:
             continue
         Measure.objects.create(
             case=case, category=category, content=f"按风险类型推荐：{category}（请细化内容、资金和时限）",
-            started_on=today, status=transitions.measure_start_status(before_confirmation=False),
+            started_on=today, status=measure_start_status(before_confirmation=False),
             recommended=True, responsible_person=helper, recorded_by=actor,
         )  # fmt: skip
     audit.record(
@@ -104,7 +105,7 @@ def helper_assign(
 ) -> Assignment:  # fmt: skip
     """Link a 帮扶责任人 to a household through a dated assignment: the household is then in the helper's
     scope (a county-bureau cadre sees households outside their own division)."""
-    if actor.role not in transitions.HELPER_ROLES or actor.role == "village":
+    if actor.role not in HELPER_ROLES or actor.role == "village":
         raise PermissionDenied("帮扶责任人由乡镇或县级确定")
     if helper.role not in ROLE_JURISDICTION_LEVEL or not helper.is_active:
         raise _invalid("helper", "not_territorial", "帮扶责任人须为在岗的村、乡镇、县、州干部账号")
@@ -150,7 +151,7 @@ def measure_record(
             motivation=motivation, responsible_unit=responsible_unit.strip(), responsible_person=responsible_person,
             funds_fen=funds_fen, funds_source=funds_source.strip(), before_confirmation=before,
             continues_after_elimination=continues_after_elimination,
-            status=transitions.measure_start_status(before_confirmation=before), recorded_by=actor,
+            status=measure_start_status(before_confirmation=before), recorded_by=actor,
         )  # fmt: skip
         audit.record(
             actor=actor, action="measure.create", target=measure, division=case.village,
@@ -161,47 +162,31 @@ def measure_record(
 
 
 def measure_move(*, actor: User, measure: Measure, to: str, outcome: str = "") -> Measure:
-    """计划 → 实施中 → 已完成 / 已终止; closing a measure needs its outcome."""
-    if to in (MeasureStatus.COMPLETED, MeasureStatus.TERMINATED) and len(outcome.strip()) < 2:
-        raise _invalid("outcome", "required", "完成或终止措施须填写成效或终止原因")
-    with transaction.atomic():
-        locked = (
-            Measure.objects.select_for_update(of=("self",)).select_related("case__village").get(pk=measure.pk)
-        )
-        if locked.case.status in (CaseStatus.REJECTED, CaseStatus.ELIMINATED) and not (
-            locked.continues_after_elimination and locked.status == MeasureStatus.IN_PROGRESS
-        ):
-            raise Conflict("该户已不是监测对象，只有消除后继续实施的措施可以办结")
-        old = locked.status
-        declared = transitions.measure_move(locked, to=to, role=actor.role)
-        update = ["status", "updated_at"]
-        if outcome.strip():
-            locked.outcome = outcome.strip()
-            update.append("outcome")
-        locked.save(update_fields=update)
-        audit.record(
-            actor=actor, action="measure.move", target=locked, division=locked.case.village,
-            old={"status": old}, new={"status": to}, reason=f"{declared.label} {outcome.strip()}"[:200],
-        )  # fmt: skip
-    return locked
+    """计划 → 实施中 → 已完成 / 已终止, by the MEASURE workflow; closing a measure needs its outcome."""
+    return transition(MEASURE, measure, to=to, actor=actor, opinion=outcome)
 
 
 def measures_close_at_elimination(*, actor: User, case: Case) -> dict[str, list[int]]:
     """P9 at elimination: planned measures end unstarted; running ones finish with the monitoring unless
-    they continue after elimination (small loans, asset-income shares, welfare jobs, 雨露计划)."""
+    they continue after elimination (small loans, asset-income shares, welfare jobs, 雨露计划). Called inside
+    the eliminating transaction; recorded as one audit event on the case."""
     closed: dict[str, list[int]] = {"terminated": [], "completed": []}
     for measure in case.measures.select_for_update().filter(
         status__in=[MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS], continues_after_elimination=False
     ):
         if measure.status == MeasureStatus.PLANNED:
-            transitions.measure_move(measure, to=MeasureStatus.TERMINATED, role=actor.role)
+            MEASURE.assign(measure, to=MeasureStatus.TERMINATED, role=actor.role)
             measure.outcome = "风险已消除，计划未实施"
             closed["terminated"].append(measure.pk)
         else:
-            transitions.measure_move(measure, to=MeasureStatus.COMPLETED, role=actor.role)
+            MEASURE.assign(measure, to=MeasureStatus.COMPLETED, role=actor.role)
             measure.outcome = "随风险消除结束"
             closed["completed"].append(measure.pk)
         measure.save(update_fields=["status", "outcome", "updated_at"])
+    if closed["terminated"] or closed["completed"]:
+        audit.record(
+            actor=actor, action="measure.close_at_elimination", target=case, division=case.village, new=closed
+        )
     return closed
 
 

@@ -1,5 +1,5 @@
-"""Evaluation and risk elimination (P9): the periodic and on-demand eligibility check, informed consent, and
-the conditions of each elimination step. The steps themselves move through `services.case_move`."""
+"""Evaluation and risk elimination (P9): the periodic and on-demand eligibility check and informed consent.
+The elimination steps are moves of the ELIMINATION workflow (transitions.py), guarded in guards.py."""
 
 from __future__ import annotations
 
@@ -16,14 +16,11 @@ from zhenxing.monitoring.decisions import assistance_checks, policy_decision
 from zhenxing.monitoring.enums import (
     MONITORED_STATUSES,
     CaseStatus,
-    EliminationMethod,
     EvaluationKind,
-    NoticePurpose,
-    ObjectionStatus,
 )
 from zhenxing.monitoring.models import Case, Evaluation
 from zhenxing.policy.rules.elimination import reason_message
-from zhenxing.policy.rules.measures import add_months, assisted_elimination_allowed, evaluation_due
+from zhenxing.policy.rules.measures import add_months, evaluation_due
 from zhenxing.policy.vocab import IMPLEMENTED_MEASURE_STATES, RELATIONS
 
 if TYPE_CHECKING:
@@ -139,69 +136,8 @@ def consent_record(
     return locked
 
 
-def _implemented_categories(case: Case) -> list[str]:
+def implemented_categories(case: Case) -> list[str]:
+    """The categories of the case's measures that count as implemented (实施中 or 已完成, P7)."""
     return list(
         case.measures.filter(status__in=IMPLEMENTED_MEASURE_STATES).values_list("category", flat=True)
     )
-
-
-def notice_done(case: Case, today: datetime.date, *, purpose: str, since: datetime.date | None) -> None:
-    """P8/P9: a posted notice for this purpose has ended, and no objection on it is open."""
-    notices = case.notices.filter(purpose=purpose, posted_on__isnull=False)
-    if since is not None:
-        notices = notices.filter(posted_on__gte=since)
-    if not notices.filter(ends_on__lt=today).exists():
-        running = notices.order_by("-ends_on").first()
-        if running is None:
-            raise Conflict("尚未公示：请先将本户列入公示并发布")
-        raise Conflict(f"公示期至 {running.ends_on:%Y年%m月%d日} 结束，期满后方可报乡镇审核")
-    if case.objections.filter(status=ObjectionStatus.OPEN, notice__purpose=purpose).exists():
-        raise Conflict("公示期间有未处理的异议，处理完毕后方可报乡镇审核")
-
-
-def step_conditions(
-    case: Case, *, source: str, to: str, today: datetime.date, findings: str, method: str
-) -> tuple[dict[str, Any], list[str]]:
-    """The conditions of one elimination move (P9) from `source`, checked on the locked case. Returns what the
-    step keeps as its decision and the fields it set."""
-    if to == S.CONFIRMED:  # the elimination ends and monitoring continues
-        if len(findings.strip()) < 2:
-            raise _invalid("findings", "required", "终止风险消除须填写理由")
-        return {}, []
-    if source == S.CONFIRMED:
-        latest = case.evaluations.order_by("-evaluated_at", "-pk").first()
-        if latest is None or latest.kind != EvaluationKind.ELIMINATION:
-            raise Conflict("请先进行帮扶成效评议")
-        if not latest.eligible:
-            raise Conflict("帮扶成效评议未通过：" + "；".join(latest.reasons))
-        return {"evaluation": latest.pk, **latest.decision}, []
-    if source == S.ELIMINATION_MEETING:
-        if case.elimination_meeting_on is None:
-            raise Conflict("尚未召开党员群众评议会：请先录入评议会日期和记录")
-        return {}, []
-    if source == S.ELIMINATION_CONSENT:
-        if case.consent_on is None:
-            raise Conflict("尚未登记农户知情同意")
-        return {}, []
-    if source == S.ELIMINATION_VISIT:
-        if not case.visits.filter(visited_at__date__gte=case.step_started_on).exists():
-            raise Conflict("尚无本环节的实地调查走访记录")
-        return {}, []
-    if source == S.ELIMINATION_NOTICE:
-        notice_done(case, today, purpose=NoticePurpose.ELIMINATION, since=case.step_started_on)
-        return {}, []
-    if to == S.ELIMINATED:
-        if method not in EliminationMethod.values:
-            raise _invalid("method", "required", "请选择风险消除方式（帮扶消除或自然消除）")
-        decision = eligibility(case, today=today)
-        if not decision["eligible"]:
-            raise Conflict("不符合风险消除条件：" + "；".join(decision["messages"]))
-        implemented = _implemented_categories(case)
-        if method == EliminationMethod.ASSISTED and not assisted_elimination_allowed(implemented):
-            raise Conflict(
-                "标注帮扶消除须有已实施（实施中或已完成）的开发式帮扶措施（产业、就业、金融、公益岗位）"
-            )
-        case.eliminated_on, case.elimination_method, case.closed_at = today, method, clock.now()
-        decision["method"], decision["implemented_measures"] = method, implemented
-        return decision, ["eliminated_on", "elimination_method", "closed_at"]
-    return {}, []

@@ -52,7 +52,7 @@ MONITORED_STATUSES = (CaseStatus.CONFIRMED, *ELIMINATION_STEPS)
 
 # the step_deadlines parameter's key for each step's own limit (P8); the township and county steps have
 # no limit of their own, only the whole procedure's
-STEP_LIMIT_KEYS = {
+STEP_LIMIT_KEYS: dict[str, str] = {
     CaseStatus.ANALYSIS: "analysis",
     CaseStatus.INVESTIGATION: "investigation",
     CaseStatus.REVIEW: "review_meeting",

@@ -12,7 +12,8 @@ from zhenxing.accounts.scoping import restrict_to_scope
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied, not_found
-from zhenxing.monitoring import transitions
+from zhenxing.common.workflow import transition
+from zhenxing.monitoring.assistance_transitions import HELPER_ROLES, LEDGER
 from zhenxing.monitoring.enums import LedgerStatus
 from zhenxing.monitoring.models import HousingLedgerEntry
 from zhenxing.policy.rules.sector import housing_guarantee_years, housing_renovation_problem
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from zhenxing.accounts.models import User
     from zhenxing.registry.models import Household
 
-LEDGER_ROLES = transitions.HELPER_ROLES
+LEDGER_ROLES = HELPER_ROLES
 
 
 def ledger_for_user(*, user: User) -> QuerySet[HousingLedgerEntry]:
@@ -70,20 +71,4 @@ def housing_entry_close(*, actor: User, entry: HousingLedgerEntry, completion: s
         raise PermissionDenied("住房安全台账由村、乡镇、县级维护")
     if len(completion.strip()) < 4:
         raise InvalidInput([ErrorDetail(("completion",), "required", "请填写竣工验收情况")])
-    with transaction.atomic():
-        locked = (
-            HousingLedgerEntry.objects.select_for_update(of=("self",))
-            .select_related("village")
-            .get(pk=entry.pk)
-        )
-        if locked.status != LedgerStatus.OPEN:
-            raise Conflict("该记录已销号")
-        transitions.ledger_move(locked, to=LedgerStatus.CLOSED, role=actor.role)
-        locked.closed_on, locked.closed_by = clock.today(), actor
-        locked.completion = completion.strip()
-        locked.save(update_fields=["status", "closed_on", "closed_by", "completion"])
-        audit.record(
-            actor=actor, action="housing.close", target=locked, division=locked.village,
-            old={"status": LedgerStatus.OPEN}, new={"status": LedgerStatus.CLOSED, "closed_on": str(locked.closed_on)},
-        )  # fmt: skip
-    return locked
+    return transition(LEDGER, entry, to=LedgerStatus.CLOSED, actor=actor, opinion=completion)

@@ -163,3 +163,18 @@ def notice_shows_risk_types(notice: Notice) -> bool:
     year = (notice.posted_on or clock.today()).year
     parameter = optional_parameter_for(ParameterKind.NOTICE_RISK_TYPES, year=year)
     return parameter is not None and notice.village_id[:6] in (parameter.value or [])
+
+
+def notice_done(case: Case, today: datetime.date, *, purpose: str, since: datetime.date | None) -> None:
+    """The P8/P9 notice-period guard: a posted notice for this purpose has ended, and no objection on it is
+    open."""
+    notices = case.notices.filter(purpose=purpose, posted_on__isnull=False)
+    if since is not None:
+        notices = notices.filter(posted_on__gte=since)
+    if not notices.filter(ends_on__lt=today).exists():
+        running = notices.order_by("-ends_on").first()
+        if running is None:
+            raise Conflict("尚未公示：请先将本户列入公示并发布")
+        raise Conflict(f"公示期至 {running.ends_on:%Y年%m月%d日} 结束，期满后方可报乡镇审核")
+    if case.objections.filter(status=ObjectionStatus.OPEN, notice__purpose=purpose).exists():
+        raise Conflict("公示期间有未处理的异议，处理完毕后方可报乡镇审核")

@@ -10,11 +10,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.scoping import restrict_to_scope
+from zhenxing.common import clock
 from zhenxing.common.errors import not_found
 from zhenxing.monitoring.decisions import step_deadlines
-from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus, NoticePurpose
+from zhenxing.monitoring.enums import CaseStatus, NoticePurpose
 from zhenxing.monitoring.models import Case, Notice, NoticeEntry, Objection
-from zhenxing.monitoring.transitions import STEP_ROLE
+from zhenxing.monitoring.transitions import IDENTIFICATION, STEP_ROLE
 from zhenxing.policy.rules.procedure import application_settle_days
 
 if TYPE_CHECKING:
@@ -28,14 +29,18 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
 
 
 def case_get_for_user(*, user: User, pk: int) -> Case:
-    case = case_list_for_user(user=user).select_related("household", "village").filter(pk=pk).first()
+    """The case, with `is_overdue` as the overdue list counts it (the page's badge)."""
+    cases = IDENTIFICATION.annotate_overdue(case_list_for_user(user=user), clock.today())
+    case = cases.select_related("household", "village").filter(pk=pk).first()
     if case is None:
         raise not_found()
     return case
 
 
-def overdue_filter(today: datetime.date) -> Q:
-    return Q(status__in=OPEN_STATUSES) & (Q(step_due__lt=today) | Q(due__lt=today))
+def overdue_for_user(*, user: User, today: datetime.date) -> QuerySet[Case]:
+    """超期: cases still being identified past their step's limit or the whole procedure's (the kernel's one
+    definition, which the list's badges, the tab and the ranking all use)."""
+    return case_list_for_user(user=user).filter(IDENTIFICATION.overdue(today))
 
 
 def unsettled_filter(today: datetime.date) -> Q:
@@ -57,7 +62,7 @@ def queue_for_user(*, user: User, today: datetime.date) -> QuerySet[Case]:
 
 def overdue_ranking(*, user: User, today: datetime.date) -> list[tuple[str, int]]:
     """Townships by number of overdue open cases, most first (codes; names are looked up by the view)."""
-    codes = case_list_for_user(user=user).filter(overdue_filter(today)).values_list("village_id", flat=True)
+    codes = overdue_for_user(user=user, today=today).values_list("village_id", flat=True)
     return Counter(str(code)[:9] for code in codes).most_common()
 
 

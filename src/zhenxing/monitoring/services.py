@@ -18,23 +18,20 @@ from zhenxing.common import clock
 from zhenxing.common.calendar import work_calendar
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.uploads import upload_accept
-from zhenxing.common.workdays import WorkCalendar, add_working_days
-from zhenxing.monitoring import elimination, transitions
-from zhenxing.monitoring.assistance import measures_close_at_elimination, plan_create
-from zhenxing.monitoring.decisions import policy_decision, step_deadlines, suggested_classification
+from zhenxing.common.workdays import add_working_days
+from zhenxing.common.workflow import enter_step, transition
+from zhenxing.monitoring import transitions
+from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.monitoring.enums import (
-    ELIMINATION_STEPS,
     GREEN_CHANNEL_RISKS,
     MONITORED_STATUSES,
     OPEN_STATUSES,
-    STEP_LIMIT_KEYS,
     CaseSource,
     CaseStatus,
-    NoticePurpose,
 )
-from zhenxing.monitoring.models import Case, CaseStep, Visit
-from zhenxing.policy.rules.procedure import application_settle_days, step_limit_days, whole_procedure_days
-from zhenxing.policy.vocab import FORM_RISK_TYPE_LIMIT, MONITORING_TYPES
+from zhenxing.monitoring.models import Attachment, Case, CaseStep, Visit
+from zhenxing.monitoring.transitions import IDENTIFICATION
+from zhenxing.policy.rules.procedure import application_settle_days, whole_procedure_days
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -47,16 +44,6 @@ S = CaseStatus
 
 def _invalid(field: str, code: str, message: str) -> InvalidInput:
     return InvalidInput([ErrorDetail((field,), code, message)])
-
-
-def _enter_step(case: Case, *, today: datetime.date, calendar: WorkCalendar, limits: dict[str, Any]) -> None:
-    case.step_started_on = today
-    days = step_limit_days(STEP_LIMIT_KEYS.get(case.status), limits)  # type: ignore[call-overload]
-    if days is None:
-        case.step_due, case.step_due_provisional = None, False
-    else:
-        deadline = add_working_days(calendar, today, days)
-        case.step_due, case.step_due_provisional = deadline.day, deadline.provisional
 
 
 def _ensure_no_open_case(household: Household | None, *, except_pk: int | None = None) -> None:
@@ -107,7 +94,7 @@ def case_open(
             opened_at=now, opened_by=actor, due=whole.day, due_provisional=whole.provisional, step_started_on=today,
             reopens=previous,
         )  # fmt: skip
-        _enter_step(case, today=today, calendar=calendar, limits=limits)
+        enter_step(IDENTIFICATION, case, today=today, limits=limits, calendar=calendar)
         try:
             with transaction.atomic():
                 case.save()
@@ -168,120 +155,25 @@ def case_link_household(*, actor: User, case: Case, household: Household) -> Cas
     return locked
 
 
-def _check_review_done(case: Case, today: datetime.date) -> None:
-    """P8: the township step starts only after the review meeting and a notice period that has ended, and
-    not while an objection is open."""
-    if case.meeting_on is None:
-        raise Conflict("尚未召开评议会：请先录入评议会日期和记录")
-    elimination.notice_done(case, today, purpose=NoticePurpose.IDENTIFICATION, since=None)
-
-
-def _classification(
-    decision: dict[str, Any], monitoring_type: str | None, risk_types: list[str] | None, change_reason: str
-) -> tuple[str, list[str], dict[str, Any]]:
-    """County confirmation: the policy engine's suggestion unless changed, and a change needs a reason."""
-    suggested_type, suggested_risks = suggested_classification(decision)
-    chosen_type = monitoring_type or suggested_type
-    chosen_risks = list(risk_types) if risk_types is not None else suggested_risks
-    if chosen_type not in MONITORING_TYPES:
-        raise _invalid("monitoring_type", "required", "请选择监测对象类型")
-    if not chosen_risks or len(chosen_risks) > FORM_RISK_TYPE_LIMIT:
-        raise _invalid("risk_types", "invalid", "风险类型须选1至5项")
-    changed = chosen_type != suggested_type or sorted(chosen_risks) != sorted(suggested_risks)
-    if changed and len(change_reason.strip()) < 2:
-        raise _invalid("change_reason", "required", "类型或风险类型与系统研判结果不同，须填写调整理由")
-    record = {"suggested": {"type": suggested_type, "risk_types": suggested_risks}, "changed": changed}
-    if changed:
-        record["change_reason"] = change_reason.strip()
-    return chosen_type, chosen_risks, record
-
-
 def case_move(
     *, actor: User, case: Case, to: str, findings: str = "", monitoring_type: str | None = None,
     risk_types: list[str] | None = None, change_reason: str = "", files: list[Any] | None = None,
     method: str = "",
 ) -> Case:  # fmt: skip
-    """Do the current step and move the case on (or end it); `files` (scanned forms, photos) go on the step. The declared table decides who may; each step's
-    own conditions are checked here; the step is recorded with its deadline and, for decisions, a snapshot
-    of the inputs, the parameter versions and the verdict."""
-    today, now = clock.today(), clock.now()
-    limits, limits_version = step_deadlines()
-    with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("household", "village")
-            .get(pk=case.pk)
-        )
-        old_status = locked.status
-        move = transitions.move(locked, to=to, role=actor.role)
-        decision: dict[str, Any] = {}
-        update = ["status", "step_started_on", "step_due", "step_due_provisional", "updated_at"]
-        if old_status in (S.CONFIRMED, *ELIMINATION_STEPS):
-            decision, fields = elimination.step_conditions(
-                locked, source=old_status, to=to, today=today, findings=findings, method=method
-            )
-            update += fields
-        elif to == S.REJECTED:
-            if len(findings.strip()) < 2:
-                raise _invalid("findings", "required", "不予纳入须填写理由（申请人可以看到）")
-            decision = policy_decision(locked.household)
-            locked.rejection_reason, locked.closed_at = findings.strip(), now
-            update += ["rejection_reason", "closed_at"]
-        elif old_status == S.ANALYSIS and to == S.INVESTIGATION:
-            if locked.household is None:
-                raise Conflict("请先关联农户台账中的农户，再完成研判")
-            if len(findings.strip()) < 2:
-                raise _invalid("findings", "required", "请填写研判意见（含部门信息比对结果）")
-            decision = policy_decision(locked.household)
-        elif old_status == S.INVESTIGATION:
-            if not locked.visits.filter(authorization_signed=True).exists():
-                raise Conflict("尚无签署了核查授权书的实地调查记录")
-        elif old_status == S.REVIEW and to == S.TOWNSHIP_REVIEW:
-            _check_review_done(locked, today)
-        elif old_status == S.COUNTY_DECISION and to == S.CONFIRMED:
-            decision = policy_decision(locked.household)
-            chosen_type, chosen_risks, classification = _classification(
-                decision, monitoring_type, risk_types, change_reason
-            )
-            decision["classification"] = classification
-            locked.monitoring_type, locked.risk_types = chosen_type, chosen_risks
-            locked.identified_on, locked.closed_at = today, now
-            update += ["monitoring_type", "risk_types", "identified_on", "closed_at"]
-        decision["step_deadlines"] = limits_version
-        step = CaseStep.objects.create(
-            case=locked, step=old_status, outcome=to, action=move.label, actor=actor, actor_role=actor.role,
-            done_at=now, started_on=locked.step_started_on, due_on=locked.step_due,
-            due_provisional=locked.step_due_provisional,
-            overdue=locked.step_due is not None and today > locked.step_due, findings=findings.strip(),
-            decision=decision,
-        )  # fmt: skip
+    """Do the current step and move the case on (or end it): the declared move of the case's workflow, with
+    its role, guards and effects (transitions.py), done by the workflow kernel. `files` (scanned forms,
+    photos) go on the step record."""
+    workflow = transitions.workflow_for(case.status)
+
+    def attach(step: CaseStep) -> None:
         if files:
-            attachments_add(actor=actor, case=locked, files=files, kind="form", step=step)
-        _enter_step(locked, today=today, calendar=work_calendar(), limits=limits)
-        locked.save(update_fields=update)
-        confirmed = old_status == S.COUNTY_DECISION and to == S.CONFIRMED
-        new: dict[str, Any] = {"status": to, "step": step.pk}
-        if confirmed:
-            new |= {"monitoring_type": locked.monitoring_type, "risk_types": locked.risk_types}
-        if to == S.ELIMINATED:
-            new |= {"eliminated_on": str(locked.eliminated_on), "method": locked.elimination_method}
-        action = "case.move"
-        if confirmed or to in (S.REJECTED, S.ELIMINATED):
-            action = f"case.{move.target}"
-        audit.record(
-            actor=actor, action=action, target=locked, division=locked.village, old={"status": old_status},
-            new=new, reason=change_reason.strip() if confirmed else findings.strip()[:200],
-        )  # fmt: skip
-        if confirmed:
-            plan_create(actor=actor, case=locked)
-        if to == S.ELIMINATED:
-            closed = measures_close_at_elimination(actor=actor, case=locked)
-            if closed["terminated"] or closed["completed"]:
-                audit.record(
-                    actor=actor, action="measure.close_at_elimination", target=locked, division=locked.village,
-                    new=closed,
-                )  # fmt: skip
-    return locked
+            attachments_add(actor=actor, case=step.case, files=files, kind="form", step=step)
+
+    return transition(
+        workflow, case, to=to, actor=actor, opinion=findings, attach=attach,
+        data={"monitoring_type": monitoring_type, "risk_types": risk_types, "change_reason": change_reason,
+              "method": method},
+    )  # fmt: skip
 
 
 def case_record_meeting(*, actor: User, case: Case, held_on: datetime.date, minutes: str) -> Case:
@@ -454,8 +346,6 @@ def attachments_add(
 ) -> list[Any]:  # fmt: skip
     """Photos and scanned forms for a case, a visit or a step: JPEG, PNG, WebP or PDF as their bytes say
     (common/uploads.py), at most 10 MB each; stored under a fresh name with the decided type."""
-    from zhenxing.monitoring.models import Attachment
-
     accepted = [
         upload_accept(upload, field="files", max_bytes=ATTACHMENT_MAX_BYTES) for upload in files
     ]  # every file is checked before any is stored

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
+from zhenxing.common.workflow import past_due
 from zhenxing.common.xlsx import Workbook
 from zhenxing.monitoring.models import Case, CaseStep, Evaluation, Objection, Visit
 from zhenxing.portal.models import Application
@@ -65,8 +66,7 @@ def household_trace(household: Household) -> list[TraceEntry]:
         entries.append(TraceEntry(
             at=lead.created_at, kind="预警线索", case_id=None, what=f"{lead.grade}色预警（{lead.round}）：{rules}",
             who=_who(lead.closed_by) if lead.closed_by else "", due=lead.village_due,
-            overdue=bool(lead.closed_at and clock.localdate(lead.closed_at) > lead.village_due)
-            or (lead.closed_at is None and clock.today() > lead.village_due),
+            overdue=past_due(lead.village_due, clock.localdate(lead.closed_at) if lead.closed_at else clock.today()),
             reason=f"{lead.get_status_display()}：{lead.reason}" if lead.reason else lead.get_status_display(),
         ))  # fmt: skip
     cases = list(Case.objects.filter(household=household).select_related("opened_by", "reopens"))

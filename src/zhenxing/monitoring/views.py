@@ -27,7 +27,7 @@ from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
 from zhenxing.monitoring.forms import ConfirmForm, MeetingForm, MoveForm, VisitForm
 from zhenxing.monitoring.models import Attachment
 from zhenxing.monitoring.plan_selectors import plan_check_report
-from zhenxing.monitoring.transitions import STEP_ROLE, workflow_for
+from zhenxing.monitoring.transitions import IDENTIFICATION, STEP_ROLE, workflow_for
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
 
 TABS = {"queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "rejected": "未纳入"}
@@ -60,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = {
         "queue": selectors.queue_for_user(user=user, today=today),
         "open": selectors.case_list_for_user(user=user).filter(status__in=OPEN_STATUSES),
-        "overdue": selectors.case_list_for_user(user=user).filter(selectors.overdue_filter(today)),
+        "overdue": selectors.overdue_for_user(user=user, today=today),
         "confirmed": selectors.case_list_for_user(user=user).filter(status=CaseStatus.CONFIRMED),
         "rejected": selectors.case_list_for_user(user=user).filter(status=CaseStatus.REJECTED),
     }.get(tab, selectors.queue_for_user(user=user, today=today))
@@ -81,7 +81,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         "monitoring/list.html",
         {
-            "cases": cases.select_related("household", "village").order_by("step_due", "pk")[:200],
+            "cases": IDENTIFICATION.annotate_overdue(cases, today)
+            .select_related("household", "village")
+            .order_by("step_due", "pk")[:200],
             "tab": tab, "tabs": TABS, "today": today,
             "ranking": rows,
             "unsettled_ids": set(unsettled.values_list("pk", flat=True)),

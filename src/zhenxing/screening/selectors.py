@@ -3,11 +3,12 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from zhenxing.common.errors import not_found
 from zhenxing.registry.selectors import household_list_for_user
 from zhenxing.screening.models import Lead, LeadStatus
+from zhenxing.screening.transitions import LEAD
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -25,15 +26,17 @@ def lead_get_for_user(*, user: User, pk: int) -> Lead:
     return lead
 
 
-def overdue_filter(today: datetime.date) -> Q:
-    return Q(status=LeadStatus.OPEN, village_due__lt=today)
+def lead_page_for_user(*, user: User, status: str, today: datetime.date) -> QuerySet[Lead]:
+    """A list page's leads, each with `is_overdue` by the kernel's one definition (the badge)."""
+    leads = lead_list_for_user(user=user).filter(status=status)
+    return LEAD.annotate_overdue(leads, today)
 
 
 def overdue_ranking(*, user: User, today: datetime.date) -> list[dict[str, object]]:
     """Open leads past the village deadline, by township (P10 chasing)."""
     rows = (
         lead_list_for_user(user=user)
-        .filter(overdue_filter(today))
+        .filter(LEAD.overdue(today))
         .values("household__village__parent__name", "household__village__parent__code")
         .annotate(overdue=Count("pk"))
         .order_by("-overdue")

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.audit import services as audit
 from zhenxing.common import jobs
 from zhenxing.common.bulk import allocate_ids, as_json, insert_rows
-from zhenxing.common.errors import ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.errors import ErrorDetail, InvalidInput
+from zhenxing.common.workflow import transition
 from zhenxing.divisions.models import Division
 from zhenxing.policy import selectors as policy_selectors
 from zhenxing.policy.enums import ParameterKind
@@ -354,63 +354,12 @@ def _create_leads(
     )  # fmt: skip
 
 
-def _require(actor: User, lead: Lead) -> None:
-    if not has_capability(actor, Capability.EDIT_REGISTRY):
-        raise PermissionDenied("您的角色不能核实预警线索")
-
-
 def lead_confirm(*, actor: User, lead: Lead, note: str = "") -> Lead:
-    """核实纳入: the household goes on to identification (a case is opened from it in the next issue)."""
-    _require(actor, lead)
-    with transaction.atomic():
-        locked = Lead.objects.select_for_update().select_related("household").get(pk=lead.pk)
-        old = transitions.move(locked, LeadStatus.CONFIRMED)
-        locked.closed_at, locked.closed_by, locked.reason = timezone.now(), actor, note
-        locked.save(update_fields=["status", "closed_at", "closed_by", "reason", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="lead.confirm",
-            target=locked,
-            division=locked.household.village,
-            old={"status": old},
-            new={"status": locked.status},
-            reason=note,
-        )
-    return locked
+    """核实纳入: the household goes on to identification (monitoring opens its case from the lead)."""
+    return transition(transitions.LEAD, lead, to=LeadStatus.CONFIRMED, actor=actor, opinion=note)
 
 
 def lead_dismiss(*, actor: User, lead: Lead, reason: str, today: datetime.date | None = None) -> Lead:
     """核实不纳入, with a reason; the same rules stay quiet for the household for the configured window."""
-    _require(actor, lead)
-    if len(reason.strip()) < 2:
-        raise InvalidInput([ErrorDetail(("reason",), "required", "核实不纳入须填写理由")])
     day = today or timezone.localdate()
-    windows = policy_selectors.parameter_for(ParameterKind.SCREENING_WINDOWS, year=day.year)
-    with transaction.atomic():
-        locked = Lead.objects.select_for_update().select_related("household").get(pk=lead.pk)
-        old = transitions.move(locked, LeadStatus.DISMISSED)
-        locked.closed_at, locked.closed_by, locked.reason = timezone.now(), actor, reason.strip()
-        locked.save(update_fields=["status", "closed_at", "closed_by", "reason", "updated_at"])
-        until = day + datetime.timedelta(days=int(windows.value["dismissal_suppression_days"]))
-        Suppression.objects.bulk_create(
-            [
-                Suppression(
-                    household=locked.household,
-                    rule_code=s.rule_code,
-                    until=until,
-                    value=s.evidence.get("value"),
-                    lead=locked,
-                )
-                for s in locked.signals.all()
-            ]
-        )
-        audit.record(
-            actor=actor,
-            action="lead.dismiss",
-            target=locked,
-            division=locked.household.village,
-            old={"status": old},
-            new={"status": locked.status, "suppressed_until": until.isoformat()},
-            reason=reason.strip(),
-        )
-    return locked
+    return transition(transitions.LEAD, lead, to=LeadStatus.DISMISSED, actor=actor, opinion=reason, today=day)

@@ -27,13 +27,12 @@ class DismissForm(forms.Form):
 def lead_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     status = request.GET.get("status", LeadStatus.OPEN)
+    today = timezone.localdate()
     leads = (
-        selectors.lead_list_for_user(user=user)
-        .filter(status=status)
+        selectors.lead_page_for_user(user=user, status=status, today=today)
         .select_related("household__village")
         .prefetch_related("signals")
     )
-    today = timezone.localdate()
     return render(
         request,
         "screening/list.html",

@@ -1,28 +1,35 @@
-"""The only place an import's status changes, against the declared table of allowed moves."""
+"""An import batch's states, declared on the workflow kernel (common/workflow.py): the only moves there are.
+Its writers (services.py) hold the batch's lock themselves and ask `move`, which assigns through the table."""
 
 from __future__ import annotations
 
-from zhenxing.common.errors import Conflict
+from zhenxing.common.workflow import Move, Workflow
 from zhenxing.transfer.models import ImportBatch, ImportStatus
 
 S = ImportStatus
-ALLOWED: dict[str, frozenset[str]] = {
-    # → FAILED: left unconfirmed too long (its staged data is purged)
-    S.VALIDATED: frozenset({S.QUEUED, S.FAILED}),
-    # → FAILED: the job raised, or its worker died (common/jobs.py)
-    S.QUEUED: frozenset({S.RUNNING, S.FAILED}),
-    S.RUNNING: frozenset({S.DONE, S.FAILED}),
-    S.INVALID: frozenset(),
-    S.DONE: frozenset(),
-    # confirmed again from the kept file: → QUEUED when it still validates, → INVALID when it no longer does
-    S.FAILED: frozenset({S.QUEUED, S.INVALID}),
-}
+IMPORT = Workflow(
+    name="导入批次",
+    labels=dict(ImportStatus.choices),
+    role_labels={},
+    moves=[
+        Move(S.VALIDATED, S.QUEUED, None, "确认导入"),  # the uploader only (services.import_confirm)
+        # left unconfirmed too long (its staged data is purged)
+        Move(S.VALIDATED, S.FAILED, None, "过期"),
+        Move(S.QUEUED, S.RUNNING, None, "开始"),
+        # the job raised, or its worker died (common/jobs.py)
+        Move(S.QUEUED, S.FAILED, None, "失败"),
+        Move(S.RUNNING, S.DONE, None, "完成"),
+        Move(S.RUNNING, S.FAILED, None, "失败"),
+        # confirmed again from the kept file: queued when it still validates, invalid when it no longer does
+        Move(S.FAILED, S.QUEUED, None, "重新确认"),
+        Move(S.FAILED, S.INVALID, None, "重新校验未通过"),
+    ],
+    conflict_message="导入批次当前状态为“{source}”，不能变为“{target}”",
+)
 
 
 def move(batch: ImportBatch, to: ImportStatus) -> str:
     """Set the new status on the (locked) row and return the old one; the caller saves and audits."""
     current = batch.status
-    if to not in ALLOWED[current]:
-        raise Conflict(f"导入批次当前状态为“{ImportStatus(current).label}”，不能变为“{to.label}”")
-    batch.status = to
+    IMPORT.assign(batch, to=to)
     return current

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from zhenxing.common.steps import StepRecord
 from zhenxing.monitoring.enums import (
     MONITORED_STATUSES,
     OPEN_STATUSES,
@@ -114,28 +115,19 @@ class Case(models.Model):
         return f"案件 {self.pk}（{self.get_status_display()}）"
 
 
-class CaseStep(models.Model):
-    """One step done: who, when, what was found, against which deadline, and — for decisions — a snapshot of
-    the inputs, the parameter versions and the verdict (P8, P13)."""
+class CaseStep(StepRecord):
+    """One step of a case done (the kernel's step record): who, when, what was found, against which deadline,
+    and — for decisions — a snapshot of the inputs, the parameter versions and the verdict (P8, P13)."""
+
+    subject_field = "case"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
     step = models.CharField("环节", max_length=20, choices=CaseStatus.choices)
     outcome = models.CharField("结果", max_length=20, choices=CaseStatus.choices)
-    action = models.CharField("操作", max_length=20)
-    actor = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor_role = models.CharField("办理角色", max_length=16, blank=True)
-    done_at = models.DateTimeField("办理时间")
-    started_on = models.DateField("环节开始")
-    due_on = models.DateField("环节期限", null=True, blank=True)
-    due_provisional = models.BooleanField(default=False)
-    overdue = models.BooleanField("超期办理", default=False)
-    findings = models.TextField("意见", blank=True)
-    decision = models.JSONField("决定依据", default=dict)
 
-    class Meta:
+    class Meta(StepRecord.Meta):
         verbose_name = "办理环节"
         verbose_name_plural = "办理环节"
-        ordering = ["done_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.step}→{self.outcome}"
