@@ -1,4 +1,4 @@
-"""Every role against every division-bound page and endpoint (DESIGN: every read is scoped, tested per role).
+"""Every role against every division-bound page and endpoint (docs/design.md: every read is scoped, tested per role).
 
 Later issues add their pages and endpoints to DIVISION_BOUND_URLS or to one of the per-object route tables
 below (households, ID conflicts, imports, leads, feeds, cases); `test_matrix_covers_every_route` fails when a

@@ -1,4 +1,4 @@
-"""A user's scope: their division subtree plus dated assignments (DESIGN: Who uses it)."""
+"""A user's scope: their division subtree plus dated assignments (docs/design.md: Who uses it)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every write records its audit event (DESIGN: services lock → check → change → audit in one transaction;
+"""Every write records its audit event (docs/design.md: services lock → check → change → audit in one transaction;
 the screening snapshot's staleness check reads the audit log, so an unaudited write leaves a stale snapshot
 looking fresh).
 

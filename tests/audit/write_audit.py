@@ -1,4 +1,4 @@
-"""Every transaction that writes a domain table records an audit event in it (DESIGN: each service write
+"""Every transaction that writes a domain table records an audit event in it (docs/design.md: each service write
 records its audit event in the same transaction; screening/snapshot.py reads the newest audit event per
 target type to tell whether a snapshot is stale, so an unaudited write leaves a stale snapshot looking fresh).
 

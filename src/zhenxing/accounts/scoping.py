@@ -1,9 +1,9 @@
 """Jurisdiction scoping, in one place: what a user may see today.
 
 A user's scope is their jurisdiction's subtree plus their active dated assignments — to a division (a
-驻村工作队 member to a village) or to single households (a 帮扶责任人 from a county bureau) — as DESIGN
-says. Every selector of division-bound data narrows its queryset with `restrict_to_scope`; an object outside
-the scope is then simply not found, so it answers 404 and its existence does not leak.
+驻村工作队 member to a village) or to single households (a 帮扶责任人 from a county bureau) — as
+docs/design.md says. Every selector of division-bound data narrows its queryset with `restrict_to_scope`;
+an object outside the scope is then simply not found, so it answers 404 and its existence does not leak.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one declared list of sensitive fields (PIPL; DESIGN: ID numbers, health, disability, 低保/特困, income).
+"""The one declared list of sensitive fields (PIPL; docs/design.md: ID numbers, health, disability, 低保/特困, income).
 
 Whatever a service passes to `audit.record`, a value under one of these keys is stored masked (ID numbers,
 phones) or as a keyed hash (everything else): the audit log can never be cleaned, so nothing sensitive
