@@ -72,7 +72,7 @@ def generation_report(*, year: int, scale: float) -> str:
         """
         SELECT c.name, SUM(CASE WHEN h.kind = '脱贫户' THEN 1 ELSE 0 END), COUNT(*)
         FROM registry_household h JOIN divisions_division v ON v.code = h.village_code
-        JOIN divisions_division c ON c.code = SUBSTR(v.code, 1, 6)
+        JOIN divisions_division t ON t.id = v.parent_id JOIN divisions_division c ON c.id = t.parent_id
         GROUP BY c.code, c.name ORDER BY c.code
         """,
         [],
