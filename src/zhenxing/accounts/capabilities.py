@@ -24,17 +24,25 @@ class Capability(StrEnum):
     EVALUATE_POLICY = "evaluate_policy"
     VIEW_REGISTRY = "view_registry"  # households in the user's scope (territorial roles)
     EDIT_REGISTRY = "edit_registry"  # households, members, yearly income in the user's scope
-    IMPORT_REGISTRY = (
-        "import_registry"  # Excel 台账 import  # the household verdict form (pure; no personal data stored)
-    )
+    IMPORT_REGISTRY = "import_registry"  # Excel 台账 import
+    # the monitoring workflows: what a role may open is the capability; which step it may do is the
+    # workflow's declared role (common/workflow.py), so a page can be open to a role that no step is for
+    VIEW_CASES = "view_cases"  # cases, notices, rosters, reports, the housing ledger and traces in scope
+    ACT_ON_CASE = "act_on_case"  # a case's steps, visits, meetings, notices, objections, housing entries
+    MANAGE_MEASURES = "manage_measures"  # a plan's measures, per-person items, evaluations, the 帮扶责任人
+    CONFIRM_LEAD = "confirm_lead"  # 核实纳入 / 核实不纳入 a screening lead
 
 
 C = Capability
-_STAFF = frozenset({C.BROWSE_DIVISIONS, C.EVALUATE_POLICY, C.VIEW_REGISTRY, C.VIEW_SENSITIVE})
+# The case capabilities keep the grants the case pages had when they asked VIEW_REGISTRY (every territorial
+# role, the prefecture too: its POSTs reach the workflow, which refuses each step with its reason).
+_CASE_WORK = frozenset({C.VIEW_CASES, C.ACT_ON_CASE, C.MANAGE_MEASURES})
+_STAFF = frozenset({C.BROWSE_DIVISIONS, C.EVALUATE_POLICY, C.VIEW_REGISTRY, C.VIEW_SENSITIVE}) | _CASE_WORK
+_CADRE = frozenset({C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER, C.CONFIRM_LEAD})
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VILLAGE: _STAFF | {C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER},
-    Role.TOWNSHIP: _STAFF | {C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER},
-    Role.COUNTY: _STAFF | {C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER, C.VIEW_AUDIT},
+    Role.VILLAGE: _STAFF | _CADRE,
+    Role.TOWNSHIP: _STAFF | _CADRE,
+    Role.COUNTY: _STAFF | _CADRE | {C.VIEW_AUDIT},
     Role.PREFECTURE: _STAFF | {C.VIEW_AUDIT},
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),
     Role.ADMIN: frozenset(

@@ -12,11 +12,11 @@ from zhenxing.accounts.capabilities import Capability, capabilities_of
 # (label, url name, capability needed or None for every signed-in user)
 NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("首页", "home", None),
-    ("识别案件", "monitoring:list", Capability.VIEW_REGISTRY),
-    ("公示", "monitoring:notices", Capability.VIEW_REGISTRY),
-    ("我的帮扶户", "monitoring:mine", Capability.VIEW_REGISTRY),
-    ("监测统计", "monitoring:report", Capability.VIEW_REGISTRY),
-    ("住房台账", "monitoring:housing", Capability.VIEW_REGISTRY),
+    ("识别案件", "monitoring:list", Capability.VIEW_CASES),
+    ("公示", "monitoring:notices", Capability.VIEW_CASES),
+    ("我的帮扶户", "monitoring:mine", Capability.VIEW_CASES),
+    ("监测统计", "monitoring:report", Capability.VIEW_CASES),
+    ("住房台账", "monitoring:housing", Capability.VIEW_CASES),
     ("预警线索", "screening:list", Capability.VIEW_REGISTRY),
     ("范围测算", "screening:what_if", Capability.VIEW_REGISTRY),
     ("部门数据", "feeds:list", Capability.PUSH_FEEDS),

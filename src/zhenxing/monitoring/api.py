@@ -8,8 +8,9 @@ import uuid
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema
 
+from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
-from zhenxing.common.errors import not_found
+from zhenxing.common.errors import PermissionDenied, not_found
 from zhenxing.monitoring import selectors, services
 
 router = Router(tags=["识别案件 monitoring"])
@@ -41,6 +42,8 @@ def visit_sync(request: HttpRequest, case_id: int, payload: VisitIn) -> JsonResp
     if not isinstance(user, User):
         raise not_found()
     case = selectors.case_get_for_user(user=user, pk=case_id)
+    if not has_capability(user, Capability.ACT_ON_CASE):
+        raise PermissionDenied("您的角色不能办理识别案件")
     visit, created = services.visit_record(
         actor=user, case=case, client_uuid=payload.uuid, visited_at=payload.visited_at, place=payload.place,
         findings=payload.findings, authorization_signed=payload.authorization_signed,

@@ -18,7 +18,8 @@ from zhenxing.common import clock
 from zhenxing.common.errors import not_found
 from zhenxing.common.http import xlsx_response
 from zhenxing.monitoring import assistance, elimination, housing, plan_selectors, selectors, tracing
-from zhenxing.monitoring.enums import EvaluationKind, LedgerStatus
+from zhenxing.monitoring.decisions import assistance_checks
+from zhenxing.monitoring.enums import EvaluationKind, HousingWay, LedgerStatus
 from zhenxing.monitoring.forms import (
     ConsentForm,
     HelperForm,
@@ -30,8 +31,9 @@ from zhenxing.monitoring.forms import (
 )
 from zhenxing.monitoring.reports import report_workbook
 from zhenxing.monitoring.sector import household_sector
-from zhenxing.monitoring.views import _attempt, _require_view
+from zhenxing.monitoring.views import _attempt, _require_act, _require_measures, _require_view
 from zhenxing.policy.rules.money import yuan_to_fen
+from zhenxing.policy.rules.sector import housing_guarantee_years
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
 
 
@@ -58,7 +60,7 @@ def _user_named(username: str) -> User | None:
 @login_required
 @require_POST
 def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_measures(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     form = MeasureForm(request.POST)
     if not form.is_valid():
@@ -85,7 +87,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def measure_move(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_measures(request)
     measure = plan_selectors.measure_get_for_user(user=user, pk=pk)
     form = MeasureMoveForm(request.POST)
     if form.is_valid():
@@ -105,7 +107,7 @@ def measure_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_item_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_measures(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     measure_pk = request.POST.get("measure", "")
     measure = plan_selectors.measure_get_for_user(
@@ -138,7 +140,7 @@ def person_item_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     """随时评估, or 帮扶成效评议 (the evaluation that may start an elimination)."""
-    user = _require_view(request)
+    user = _require_measures(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     kind = (
         EvaluationKind.ELIMINATION if request.POST.get("kind") == "elimination" else EvaluationKind.ON_DEMAND
@@ -161,7 +163,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     form = ConsentForm(request.POST)
     if form.is_valid():
@@ -182,7 +184,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def helper_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_measures(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     form = HelperForm(request.POST)
     if not form.is_valid() or case.household is None:
@@ -229,6 +231,7 @@ def report(request: HttpRequest) -> HttpResponse:
         {
             "report": plan_selectors.monitoring_report(user=user, year=year),
             "plan_checks": plan_selectors.plan_check_report(user=user, today=today),
+            "checks": assistance_checks()[0],
             "year": year,
         },
     )
@@ -274,7 +277,7 @@ def household_sector_panel(request: HttpRequest, household_pk: int) -> HttpRespo
 
 @login_required
 def housing_ledger(request: HttpRequest) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request) if request.method == "POST" else _require_view(request)
     form = HousingOpenForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -303,6 +306,8 @@ def housing_ledger(request: HttpRequest) -> HttpResponse:
             "entries": entries.order_by("village_id", "opened_on", "pk")[:500],
             "form": form,
             "close_form": HousingCloseForm(),
+            "repair_years": housing_guarantee_years(HousingWay.REPAIR),
+            "rebuild_years": housing_guarantee_years(HousingWay.REBUILD),
             "status": status,
         },
     )
@@ -311,7 +316,7 @@ def housing_ledger(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def housing_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     entry = housing.ledger_entry_get_for_user(user=user, pk=pk)
     form = HousingCloseForm(request.POST)
     if form.is_valid():

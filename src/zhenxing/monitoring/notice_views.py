@@ -21,12 +21,12 @@ from zhenxing.monitoring.enums import NoticePurpose
 from zhenxing.monitoring.forms import NoticeForm, ObjectionForm, ResolveForm
 from zhenxing.monitoring.pdf import notice_context, notice_pdf
 from zhenxing.monitoring.roster import roster_workbook
-from zhenxing.monitoring.views import _attempt, _require_view
+from zhenxing.monitoring.views import _attempt, _require_act, _require_view
 
 
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request) if request.method == "POST" else _require_view(request)
     purpose = request.POST.get("purpose", NoticePurpose.IDENTIFICATION)
     elimination = purpose == NoticePurpose.ELIMINATION
     form = NoticeForm(request.POST or None, prefix="elim" if elimination else None)
@@ -101,7 +101,7 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_post(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     notice = selectors.notice_get_for_user(user=user, pk=pk)
     _attempt(request, lambda: services.notice_post(actor=user, notice=notice), "公示已发布")
     return redirect("monitoring:notice", pk=pk)
@@ -110,7 +110,7 @@ def notice_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     notice = selectors.notice_get_for_user(user=user, pk=pk)
     form = ObjectionForm(request.POST)
     if not form.is_valid():
@@ -138,7 +138,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     objection = selectors.objection_get_for_user(user=user, pk=pk)
     _attempt(
         request,

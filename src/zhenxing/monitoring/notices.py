@@ -13,12 +13,12 @@ from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.calendar import work_calendar
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
-from zhenxing.common.workdays import add_working_days
+from zhenxing.common.workdays import add_working_days, working_days_between
 from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.monitoring.enums import CaseStatus, NoticePurpose, ObjectionStatus
 from zhenxing.monitoring.models import Case, Notice, NoticeEntry, Objection
 from zhenxing.policy.enums import ParameterKind
-from zhenxing.policy.rules.procedure import working_days_after_posting
+from zhenxing.policy.rules.procedure import notice_period_days, working_days_after_posting
 from zhenxing.policy.selectors import optional_parameter_for
 
 if TYPE_CHECKING:
@@ -91,6 +91,17 @@ def notice_period(posted_on: datetime.date) -> tuple[datetime.date, bool]:
     days = working_days_after_posting(limits, posted_on_working_day=calendar.is_working_day(posted_on))
     deadline = add_working_days(calendar, posted_on, days)
     return deadline.day, deadline.provisional
+
+
+def notice_days(notice: Notice) -> int:
+    """How many working days the notice runs: a posted notice's own period (the parameter it was posted
+    under), a draft's from the parameter in force (P8)."""
+    calendar = work_calendar()
+    if notice.posted_on is not None and notice.ends_on is not None:
+        first = 1 if calendar.is_working_day(notice.posted_on) else 0
+        return first + working_days_between(calendar, notice.posted_on, notice.ends_on)
+    limits, _ = step_deadlines()
+    return notice_period_days(limits)
 
 
 def notice_post(*, actor: User, notice: Notice) -> Notice:

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from zhenxing.monitoring.decisions import suggested_classification
 from zhenxing.monitoring.enums import CaseStatus, NoticePurpose
 from zhenxing.monitoring.models import Case, Notice
-from zhenxing.monitoring.notices import notice_shows_risk_types
+from zhenxing.monitoring.notices import notice_days, notice_shows_risk_types
 from zhenxing.paths import PACKAGE_DIR
 from zhenxing.registry.models import Membership
 
@@ -56,7 +56,10 @@ def notice_context(notice: Notice) -> dict[str, Any]:
                 "risk_types": "、".join(risk_types) if show_risks else "",
             }
         )
-    return {"notice": notice, "rows": rows, "show_risks": show_risks, "print_stylesheet": PRINT_STYLESHEET}
+    return {
+        "notice": notice, "rows": rows, "show_risks": show_risks, "print_stylesheet": PRINT_STYLESHEET,
+        "notice_days": notice_days(notice),
+    }  # fmt: skip
 
 
 def notice_pdf(notice: Notice) -> bytes:

@@ -22,22 +22,41 @@ from zhenxing.common.uploads import stored_file_response
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring import selectors, services
 from zhenxing.monitoring.case_context import assistance_context
-from zhenxing.monitoring.decisions import policy_decision, suggested_classification
+from zhenxing.monitoring.decisions import (
+    assistance_checks,
+    policy_decision,
+    step_deadlines,
+    suggested_classification,
+)
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
 from zhenxing.monitoring.forms import ConfirmForm, MeetingForm, MoveForm, VisitForm
 from zhenxing.monitoring.models import Attachment
 from zhenxing.monitoring.plan_selectors import plan_check_report
 from zhenxing.monitoring.transitions import IDENTIFICATION, STEP_ROLE, workflow_for
+from zhenxing.policy.rules.procedure import application_settle_days
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
 
 TABS = {"queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "rejected": "未纳入"}
 
 
-def _require_view(request: HttpRequest) -> Any:
+def _require(request: HttpRequest, capability: Capability, message: str) -> Any:
     user = request_user(request)
-    if not has_capability(user, Capability.VIEW_REGISTRY):
-        raise PermissionDenied("您的角色不能查看识别案件")
+    if not has_capability(user, capability):
+        raise PermissionDenied(message)
     return user
+
+
+def _require_view(request: HttpRequest) -> Any:
+    return _require(request, Capability.VIEW_CASES, "您的角色不能查看识别案件")
+
+
+def _require_act(request: HttpRequest) -> Any:
+    """A POST that does a step, records a visit or a meeting, or manages a notice or the housing ledger."""
+    return _require(request, Capability.ACT_ON_CASE, "您的角色不能办理识别案件")
+
+
+def _require_measures(request: HttpRequest) -> Any:
+    return _require(request, Capability.MANAGE_MEASURES, "您的角色不能办理帮扶措施")
 
 
 def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
@@ -77,6 +96,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         key=lambda row: (-row[2] - row[3], row[0]),
     )
     unsettled = selectors.case_list_for_user(user=user).filter(selectors.unsettled_filter(today))
+    limits, _ = step_deadlines()
+    checks, _ = assistance_checks()
     return render(
         request,
         "monitoring/list.html",
@@ -87,6 +108,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "tab": tab, "tabs": TABS, "today": today,
             "ranking": rows,
             "unsettled_ids": set(unsettled.values_list("pk", flat=True)),
+            "settle_days": application_settle_days(limits), "checks": checks,
         },
     )  # fmt: skip
 
@@ -125,7 +147,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_move(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     if request.POST.get("to") == CaseStatus.CONFIRMED:
         form: MoveForm | ConfirmForm = ConfirmForm(request.POST)
@@ -156,7 +178,7 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     household = household_get_for_user(user=user, pk=household_pk)
     opened: list[int] = []
     ok = _attempt(
@@ -176,7 +198,7 @@ def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_link_household(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     code = request.POST.get("household_code", "").strip()
     household = household_list_for_user(user=user).filter(code=code).first()
@@ -194,7 +216,7 @@ def case_link_household(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     form = VisitForm(request.POST)
     if not form.is_valid():
@@ -222,7 +244,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     form = MeetingForm(request.POST)
     if form.is_valid():
@@ -242,7 +264,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def green_channel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = _require_act(request)
     case = selectors.case_get_for_user(user=user, pk=pk)
     _attempt(
         request, lambda: services.case_green_channel(actor=user, case=case, reason=request.POST.get("reason", "")),

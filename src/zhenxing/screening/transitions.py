@@ -17,7 +17,7 @@ L = LeadStatus
 
 
 def may_check_leads(t: Transition) -> None:
-    if not has_capability(t.actor, Capability.EDIT_REGISTRY):
+    if not has_capability(t.actor, Capability.CONFIRM_LEAD):
         raise PermissionDenied("您的角色不能核实预警线索")
 
 

@@ -59,7 +59,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lead": lead,
             "signals": lead.signals.order_by("rule_code"),
             "form": DismissForm(),
-            "can_act": has_capability(user, Capability.EDIT_REGISTRY),
+            "can_act": has_capability(user, Capability.CONFIRM_LEAD),
             "today": timezone.localdate(),
         },
     )

@@ -11,7 +11,7 @@ from zhenxing.monitoring.services import cases_escalate
 
 class Command(BaseCommand):
     help = (
-        "识别案件与监测对象（每日运行一次）：escalate 把超过10日未受理的自主申报上报乡镇和县；"
+        "识别案件与监测对象（每日运行一次）：escalate 把超过受理时限（参数 step_deadlines.application_settle_days）未受理的自主申报上报乡镇和县；"
         "evaluate 对到期的监测对象做定期帮扶成效评估（默认每季度）"
     )
 
