@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from zhenxing.accounts import services as accounts
 from zhenxing.accounts.enums import Role
 from zhenxing.monitoring.enums import CaseSource
-from zhenxing.monitoring.services import case_open
+from zhenxing.monitoring.identification.services import case_open
 
 from ..conftest import COUNTY, OTHER_COUNTY_VILLAGE, VILLAGE
 from ..factories import division, make_household, make_user

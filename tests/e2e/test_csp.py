@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from zhenxing.accounts.enums import Role
 from zhenxing.common import clock
 from zhenxing.common.csp import POLICY
-from zhenxing.monitoring import services
+from zhenxing.monitoring.identification import services
 from zhenxing.registry.models import Household
 
 from ..conftest import COUNTY, PREFECTURE, TOWNSHIP, VILLAGE

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from zhenxing.accounts.enums import Role
 from zhenxing.common import clock
-from zhenxing.monitoring import assistance
+from zhenxing.monitoring.assistance import services as assistance
 from zhenxing.monitoring.models import Case
 from zhenxing.registry.models import Household, Person
 from zhenxing.screening.models import Lead

@@ -8,9 +8,11 @@ from typing import Any
 
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
+from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
-from zhenxing.monitoring import notices, services
+from zhenxing.monitoring.identification import services
 from zhenxing.monitoring.models import Case, Notice
+from zhenxing.monitoring.notices import services as notices
 from zhenxing.registry import services as registry
 from zhenxing.registry.models import Household
 
@@ -70,8 +72,6 @@ def refreshed(case: Case) -> Case:
 
 
 def audit_actions(case: Case) -> list[Any]:
-    from zhenxing.audit.models import AuditEvent
-
     return list(
         AuditEvent.objects.filter(target_type="monitoring.case", target_id=str(case.pk)).values_list(
             "action", flat=True

@@ -15,20 +15,21 @@ from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from zhenxing.monitoring import (
-    assistance,
-    elimination,
-    housing,
-    notices,
-    plan_selectors,
-    selectors,
-    services,
-    tracing,
-)  # fmt: skip
+from zhenxing.monitoring import cases
+from zhenxing.monitoring.assistance import selectors as plan_selectors
+from zhenxing.monitoring.assistance import services as assistance
+from zhenxing.monitoring.assistance.sector import household_sector
+from zhenxing.monitoring.elimination import services as elimination
 from zhenxing.monitoring.enums import CaseStatus, EvaluationKind, MeasureStatus
+from zhenxing.monitoring.housing import selectors as housing_selectors
+from zhenxing.monitoring.housing import services as housing
+from zhenxing.monitoring.identification import selectors, services
+from zhenxing.monitoring.identification.reports import report_workbook
 from zhenxing.monitoring.models import Case, Evaluation, Measure
-from zhenxing.monitoring.reports import report_workbook
-from zhenxing.monitoring.tracing import household_trace, trace_workbook
+from zhenxing.monitoring.notices import services as notices
+from zhenxing.monitoring.tracing import services as tracing
+from zhenxing.monitoring.tracing.selectors import household_trace
+from zhenxing.monitoring.tracing.services import trace_workbook
 from zhenxing.registry.models import Person
 
 from ..conftest import OTHER_COUNTY
@@ -69,7 +70,7 @@ def test_a_helper_from_another_county_sees_the_household_through_the_dated_assig
     bureau = make_user(Role.COUNTY, OTHER_COUNTY)  # a cadre of a county bureau elsewhere
     # before the assignment the case is outside their scope
     with pytest.raises(NotFound):
-        selectors.case_get_for_user(user=bureau, pk=case.pk)
+        cases.case_get_for_user(user=bureau, pk=case.pk)
     # a village cannot name a helper; the county can, with dates
     with pytest.raises(PermissionDenied):
         assistance.helper_assign(
@@ -81,7 +82,7 @@ def test_a_helper_from_another_county_sees_the_household_through_the_dated_assig
     )  # fmt: skip
     assert _audit("assignment.create", assignment).new_values["household"] == case.household_id
     # then the helper sees it, on their own page too, while the assignment runs
-    assert selectors.case_get_for_user(user=bureau, pk=case.pk).pk == case.pk
+    assert cases.case_get_for_user(user=bureau, pk=case.pk).pk == case.pk
     assert [c.pk for c in plan_selectors.helper_cases_for_user(user=bureau, today=CONFIRMED_ON)] == [case.pk]
     assert assistance.current_helper(case.household, on=CONFIRMED_ON) == bureau
     assert not plan_selectors.helper_cases_for_user(user=bureau, today=datetime.date(2027, 1, 1)).exists()
@@ -365,7 +366,7 @@ def test_p11_housing_ledger_opens_one_entry_per_house_and_closes_it(clock_at) ->
     )
     event = _audit("housing.close", entry)
     assert (event.old_values, event.new_values["status"]) == ({"status": "open"}, "closed")
-    assert [e.pk for e in housing.ledger_for_user(user=user["village"])] == [entry.pk]
+    assert [e.pk for e in housing_selectors.ledger_for_user(user=user["village"])] == [entry.pk]
     relocated = poor_household("M-3")
     type(relocated).objects.filter(pk=relocated.pk).update(is_relocated=True, resettlement_site="安置点")
     with pytest.raises(InvalidInput, match="易地扶贫搬迁"):
@@ -384,7 +385,7 @@ def test_reports_count_by_type_risk_county_and_status_and_the_workbook_reads_bac
     Case.objects.filter(pk=second.pk).update(
         status="eliminated", eliminated_on=datetime.date(2025, 12, 1), elimination_method="自然消除"
     )
-    report = plan_selectors.monitoring_report(user=user["county"], year=2025)
+    report = selectors.monitoring_report(user=user["county"], year=2025)
     assert report["total"] == 1
     [(code, name, counts)] = report["by_county"]
     assert code == "532926"
@@ -392,7 +393,7 @@ def test_reports_count_by_type_risk_county_and_status_and_the_workbook_reads_bac
     assert dict(report["by_status"]) == {"已纳入监测": 1}
     assert [c.pk for c in report["eliminated"]] == [second.pk]
     content = report_workbook(
-        monitored=plan_selectors.monitored_for_user(user=user["county"]), report=report, year=2025
+        monitored=cases.monitored_for_user(user=user["county"]), report=report, year=2025
     )
     book = CalamineWorkbook.from_filelike(io.BytesIO(content))
     assert book.sheet_names == ["监测对象", "分县分类型", "风险类型", "监测状态", "2025年风险消除"]
@@ -404,7 +405,6 @@ def test_reports_count_by_type_risk_county_and_status_and_the_workbook_reads_bac
 
 def test_p11_sector_panel_subsidy_transport_and_extra_medical_assistance(clock_at) -> None:  # type: ignore[no-untyped-def]
     from zhenxing.feeds.models import FeedBatch, FeedRecord
-    from zhenxing.monitoring.sector import household_sector
 
     user = people()
     household = poor_household()

@@ -21,8 +21,8 @@ from pypdf import PdfReader
 
 from zhenxing.accounts.enums import Role
 from zhenxing.common.crypto import decrypt_id_number
-from zhenxing.monitoring.checks import check_cjk_font
-from zhenxing.monitoring.pdf import notice_pdf
+from zhenxing.monitoring.notices.checks import check_cjk_font
+from zhenxing.monitoring.notices.pdf import notice_pdf
 from zhenxing.policy import services as policy
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.registry.models import Household, NaturalVillage
@@ -212,7 +212,7 @@ def test_p17_the_public_status_page_names_no_one_and_keeps_a_rejection_reason_fr
     client: Client, clock_at
 ) -> None:  # type: ignore[no-untyped-def]
     from zhenxing.divisions.models import Division
-    from zhenxing.monitoring import services
+    from zhenxing.monitoring.identification import services
     from zhenxing.portal.services import application_submit
 
     from ..conftest import VILLAGE

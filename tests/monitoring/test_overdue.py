@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from zhenxing.monitoring import selectors
+from zhenxing.monitoring.identification import selectors
 from zhenxing.monitoring.models import Case
 
 from ..conftest import VILLAGE

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from zhenxing.accounts.capabilities import ROLE_CAPABILITIES, Capability
-from zhenxing.monitoring import notices, services
+from zhenxing.monitoring.identification import services
 from zhenxing.monitoring.models import Case
+from zhenxing.monitoring.notices import services as notices
 from zhenxing.policy.models import Parameter
 from zhenxing.policy.services import parameter_revise
 

@@ -15,8 +15,8 @@ from zhenxing.common.crypto import decrypt_id_number
 from zhenxing.common.errors import InvalidInput
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.enums import CaseSource
-from zhenxing.monitoring.pdf import notice_pdf
-from zhenxing.monitoring.roster import COLUMNS, roster_workbook
+from zhenxing.monitoring.identification.reports import COLUMNS, roster_workbook
+from zhenxing.monitoring.notices.pdf import notice_pdf
 from zhenxing.portal import services
 from zhenxing.portal.challenge import challenge_new, challenge_passed
 from zhenxing.portal.services import TooManyApplications, application_find

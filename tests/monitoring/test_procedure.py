@@ -12,10 +12,12 @@ from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
-from zhenxing.monitoring import assistance, notices, selectors, services
+from zhenxing.monitoring.assistance import services as assistance
 from zhenxing.monitoring.enums import CaseStatus
+from zhenxing.monitoring.identification import selectors, services
+from zhenxing.monitoring.identification.transitions import IDENTIFICATION
 from zhenxing.monitoring.models import Case, Visit
-from zhenxing.monitoring.transitions import IDENTIFICATION
+from zhenxing.monitoring.notices import services as notices
 
 from ..conftest import VILLAGE
 from ..factories import make_user

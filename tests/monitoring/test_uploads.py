@@ -19,7 +19,7 @@ from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import InvalidInput
 from zhenxing.divisions.models import Division
-from zhenxing.monitoring import services
+from zhenxing.monitoring.identification import services
 from zhenxing.monitoring.models import Attachment, Visit
 from zhenxing.portal import services as portal
 

@@ -16,7 +16,7 @@ from django.test import Client
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import InvalidInput
-from zhenxing.monitoring import services
+from zhenxing.monitoring.identification import services
 from zhenxing.monitoring.models import Case, Visit
 
 from .helpers import START, people, poor_household

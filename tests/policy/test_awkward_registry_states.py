@@ -19,8 +19,8 @@ from zhenxing.accounts.models import User
 from zhenxing.common.errors import InvalidInput
 from zhenxing.monitoring.decisions import policy_decision
 from zhenxing.monitoring.enums import CaseSource, CaseStatus
+from zhenxing.monitoring.identification.services import case_move, case_open
 from zhenxing.monitoring.models import Case
-from zhenxing.monitoring.services import case_move, case_open
 from zhenxing.policy.contract import evaluate_json, evaluate_with_parameters
 from zhenxing.policy.household import Household
 from zhenxing.policy.rules.income import NoMembersAtYearEnd, require_year_end_members

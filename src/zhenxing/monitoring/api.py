@@ -11,7 +11,8 @@ from ninja import Field, Router, Schema
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.common.errors import PermissionDenied, not_found
-from zhenxing.monitoring import selectors, services
+from zhenxing.monitoring.cases import case_get_for_user
+from zhenxing.monitoring.identification import services
 
 router = Router(tags=["识别案件 monitoring"])
 
@@ -41,7 +42,7 @@ def visit_sync(request: HttpRequest, case_id: int, payload: VisitIn) -> JsonResp
     user = getattr(request, "auth", None)
     if not isinstance(user, User):
         raise not_found()
-    case = selectors.case_get_for_user(user=user, pk=case_id)
+    case = case_get_for_user(user=user, pk=case_id)
     if not has_capability(user, Capability.ACT_ON_CASE):
         raise PermissionDenied("您的角色不能办理识别案件")
     visit, created = services.visit_record(

@@ -24,8 +24,8 @@ from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
 from zhenxing.common.locks import serialize_on
 from zhenxing.common.uploads import IMAGE_TYPES, upload_accept
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseSource, CaseStatus, Difficulty
+from zhenxing.monitoring.identification.services import case_open
 from zhenxing.monitoring.models import Case
-from zhenxing.monitoring.services import case_open
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_id_number
 from zhenxing.portal.models import Application, LookupFailure
 from zhenxing.registry.models import Membership

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from zhenxing.monitoring.elimination import evaluations_run_due
-from zhenxing.monitoring.services import cases_escalate
+from zhenxing.monitoring.elimination.services import evaluations_run_due
+from zhenxing.monitoring.identification.services import cases_escalate
 
 
 class Command(BaseCommand):

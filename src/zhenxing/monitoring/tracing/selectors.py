@@ -8,19 +8,16 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-
-from zhenxing.audit import services as audit
+from zhenxing.accounts.enums import Role
 from zhenxing.common import clock
 from zhenxing.common.workflow import past_due
-from zhenxing.common.xlsx import Workbook
 from zhenxing.monitoring.models import Case, CaseStep, Evaluation, Objection, Visit
-from zhenxing.portal.models import Application
 from zhenxing.screening.models import Lead
 
 if TYPE_CHECKING:
-    from zhenxing.accounts.models import User
     from zhenxing.registry.models import Household
+
+ROLE_LABELS = dict(Role.choices)
 
 
 @dataclass(frozen=True)
@@ -69,9 +66,13 @@ def household_trace(household: Household) -> list[TraceEntry]:
             overdue=past_due(lead.village_due, clock.localdate(lead.closed_at) if lead.closed_at else clock.today()),
             reason=f"{lead.get_status_display()}：{lead.reason}" if lead.reason else lead.get_status_display(),
         ))  # fmt: skip
-    cases = list(Case.objects.filter(household=household).select_related("opened_by", "reopens"))
+    cases = list(
+        Case.objects.filter(household=household)
+        .select_related("opened_by", "reopens")
+        .prefetch_related("applications")
+    )
     case_ids = [case.pk for case in cases]
-    for application in Application.objects.filter(case_id__in=case_ids):
+    for application in (a for case in cases for a in case.applications.all()):  # portal's self-applications
         entries.append(TraceEntry(
             at=application.created_at, kind="自主申报", case_id=application.case_id,
             what=f"申报 {application.tracking_code}：{'、'.join(application.difficulties)}",
@@ -84,7 +85,7 @@ def household_trace(household: Household) -> list[TraceEntry]:
             who=_who(case.opened_by), due=case.due, marks=marks,
         ))  # fmt: skip
     for step in CaseStep.objects.filter(case_id__in=case_ids).select_related("actor"):
-        role = dict(_ROLE_LABELS).get(step.actor_role, step.actor_role)
+        role = ROLE_LABELS.get(step.actor_role, step.actor_role)
         entries.append(TraceEntry(
             at=step.done_at, kind="办理环节", case_id=step.case_id,
             what=f"{step.get_step_display()} → {step.action}（{step.get_outcome_display()}）", who=_who(step.actor, role),
@@ -119,38 +120,3 @@ def household_trace(household: Household) -> list[TraceEntry]:
             reason=f"{objection.get_status_display()} {objection.resolution}".strip(),
         ))  # fmt: skip
     return sorted(entries, key=lambda entry: entry.at)
-
-
-_ROLE_LABELS = (("village", "村"), ("township", "乡镇"), ("county", "县"), ("prefecture", "州"))
-
-COLUMNS = ("时间", "类别", "案件", "事项", "办理人", "期限", "超期", "理由/意见", "依据参数版本", "标记")
-
-
-def trace_export(*, actor: User, household: Household) -> bytes:
-    """The export for an inquiry or an appeal: a record of a household's history leaving the system, audited."""
-    entries = household_trace(household)
-    with transaction.atomic():
-        audit.record(
-            actor=actor, action="trace.export", target=household, division=household.village,
-            new={"entries": len(entries)},
-        )  # fmt: skip
-    return trace_workbook(household, entries)
-
-
-def trace_workbook(household: Household, entries: list[TraceEntry]) -> bytes:
-    """The same record for an inquiry, as .xlsx (no ID numbers: the household is named by its code)."""
-    book = Workbook()
-    sheet = book.add_sheet("责任追溯")
-    bold = book.bold
-    sheet.row(
-        0, 0, [f"农户 {household.code or household.pk} 责任追溯（导出于 {clock.now():%Y-%m-%d %H:%M}）"], bold
-    )
-    sheet.row(1, 0, COLUMNS, bold)
-    for row, entry in enumerate(entries, start=2):
-        sheet.row(row, 0, [
-            clock.localtime(entry.at).strftime("%Y-%m-%d %H:%M"), entry.kind, entry.case_id or "", entry.what,
-            entry.who, entry.due.isoformat() if entry.due else "", "是" if entry.overdue else "", entry.reason,
-            entry.versions, "；".join(entry.marks),
-        ])  # fmt: skip
-    sheet.freeze_panes(2, 0)
-    return book.finish()

@@ -1,10 +1,8 @@
-"""Case pages: the queue (village inbox, township and county queues), the case with its timeline, and one
-POST endpoint per kind of step. Each view: parse, fetch through a scoped selector, call one service."""
+"""Case pages: the queue (village inbox, township and county queues), the case with its timeline, one POST
+endpoint per kind of step, the roster of monitoring objects and the monitoring report. Each view: parse,
+fetch through a scoped selector, call one service."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,15 +11,15 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
-from zhenxing.accounts.requests import request_user
 from zhenxing.common import clock
-from zhenxing.common.errors import DomainError, PermissionDenied, not_found
+from zhenxing.common.errors import not_found
+from zhenxing.common.http import xlsx_response
 from zhenxing.common.uploads import stored_file_response
 from zhenxing.divisions.models import Division
-from zhenxing.monitoring import selectors, services
-from zhenxing.monitoring.case_context import assistance_context
+from zhenxing.monitoring.assistance.selectors import plan_check_report
+from zhenxing.monitoring.case_workflow import STEP_ROLE
+from zhenxing.monitoring.cases import case_get_for_user, case_list_for_user, monitored_for_user
 from zhenxing.monitoring.decisions import (
     assistance_checks,
     policy_decision,
@@ -29,59 +27,30 @@ from zhenxing.monitoring.decisions import (
     suggested_classification,
 )
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
-from zhenxing.monitoring.forms import ConfirmForm, MeetingForm, MoveForm, VisitForm
+from zhenxing.monitoring.identification import selectors, services
+from zhenxing.monitoring.identification.context import assistance_context
+from zhenxing.monitoring.identification.forms import ConfirmForm, MeetingForm, MoveForm, VisitForm
+from zhenxing.monitoring.identification.reports import report_workbook, roster_workbook
+from zhenxing.monitoring.identification.transitions import workflow_for
 from zhenxing.monitoring.models import Attachment
-from zhenxing.monitoring.plan_selectors import plan_check_report
-from zhenxing.monitoring.transitions import IDENTIFICATION, STEP_ROLE, workflow_for
+from zhenxing.monitoring.web import attempt, require_act, require_view
 from zhenxing.policy.rules.procedure import application_settle_days
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
 
 TABS = {"queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "rejected": "未纳入"}
 
 
-def _require(request: HttpRequest, capability: Capability, message: str) -> Any:
-    user = request_user(request)
-    if not has_capability(user, capability):
-        raise PermissionDenied(message)
-    return user
-
-
-def _require_view(request: HttpRequest) -> Any:
-    return _require(request, Capability.VIEW_CASES, "您的角色不能查看识别案件")
-
-
-def _require_act(request: HttpRequest) -> Any:
-    """A POST that does a step, records a visit or a meeting, or manages a notice or the housing ledger."""
-    return _require(request, Capability.ACT_ON_CASE, "您的角色不能办理识别案件")
-
-
-def _require_measures(request: HttpRequest) -> Any:
-    return _require(request, Capability.MANAGE_MEASURES, "您的角色不能办理帮扶措施")
-
-
-def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Run a service; its domain error becomes a message on the page the user returns to."""
-    try:
-        action()
-    except DomainError as error:
-        for detail in error.errors():
-            messages.error(request, detail.message)
-        return False
-    messages.success(request, success)
-    return True
-
-
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _require_view(request)
+    user = require_view(request)
     today = clock.today()
     tab = request.GET.get("tab", "queue")
     cases = {
         "queue": selectors.queue_for_user(user=user, today=today),
-        "open": selectors.case_list_for_user(user=user).filter(status__in=OPEN_STATUSES),
+        "open": case_list_for_user(user=user).filter(status__in=OPEN_STATUSES),
         "overdue": selectors.overdue_for_user(user=user, today=today),
-        "confirmed": selectors.case_list_for_user(user=user).filter(status=CaseStatus.CONFIRMED),
-        "rejected": selectors.case_list_for_user(user=user).filter(status=CaseStatus.REJECTED),
+        "confirmed": case_list_for_user(user=user).filter(status=CaseStatus.CONFIRMED),
+        "rejected": case_list_for_user(user=user).filter(status=CaseStatus.REJECTED),
     }.get(tab, selectors.queue_for_user(user=user, today=today))
     ranking = selectors.overdue_ranking(user=user, today=today)
     plan_checks = {row["code"]: row for row in plan_check_report(user=user, today=today)}
@@ -95,14 +64,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         ),
         key=lambda row: (-row[2] - row[3], row[0]),
     )
-    unsettled = selectors.case_list_for_user(user=user).filter(selectors.unsettled_filter(today))
+    unsettled = case_list_for_user(user=user).filter(selectors.unsettled_filter(today))
     limits, _ = step_deadlines()
     checks, _ = assistance_checks()
     return render(
         request,
-        "monitoring/list.html",
+        "monitoring/identification/list.html",
         {
-            "cases": IDENTIFICATION.annotate_overdue(cases, today)
+            "cases": selectors.with_overdue(cases, today=today)
             .select_related("household", "village")
             .order_by("step_due", "pk")[:200],
             "tab": tab, "tabs": TABS, "today": today,
@@ -115,8 +84,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
-    case = selectors.case_get_for_user(user=user, pk=pk)
+    user = require_view(request)
+    case = selectors.case_page_for_user(user=user, pk=pk, today=clock.today())
     moves = workflow_for(case.status).moves_from(case.status, user.role)
     confirm_form = None
     suggestion: tuple[str, list[str]] = ("", [])
@@ -126,7 +95,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notices = case.notices.order_by("-pk")
     return render(
         request,
-        "monitoring/detail.html",
+        "monitoring/identification/detail.html",
         {
             "case": case, "today": clock.today(),
             "moves": [m for m in moves if not (confirm_form and m.target == CaseStatus.CONFIRMED)],
@@ -147,8 +116,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_move(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_act(request)
-    case = selectors.case_get_for_user(user=user, pk=pk)
+    user = require_act(request)
+    case = case_get_for_user(user=user, pk=pk)
     if request.POST.get("to") == CaseStatus.CONFIRMED:
         form: MoveForm | ConfirmForm = ConfirmForm(request.POST)
     else:
@@ -157,7 +126,7 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请检查填写的内容")
         return redirect("monitoring:case", pk=pk)
     data = form.cleaned_data
-    _attempt(
+    attempt(
         request,
         lambda: services.case_move(
             actor=user,
@@ -178,10 +147,10 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
-    user = _require_act(request)
+    user = require_act(request)
     household = household_get_for_user(user=user, pk=household_pk)
     opened: list[int] = []
-    ok = _attempt(
+    ok = attempt(
         request,
         lambda: opened.append(
             services.case_open_for_household(
@@ -198,14 +167,14 @@ def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_link_household(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_act(request)
-    case = selectors.case_get_for_user(user=user, pk=pk)
+    user = require_act(request)
+    case = case_get_for_user(user=user, pk=pk)
     code = request.POST.get("household_code", "").strip()
     household = household_list_for_user(user=user).filter(code=code).first()
     if household is None:
         messages.error(request, "未找到该户编号的农户（或不在您的管辖范围内）")
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.case_link_household(actor=user, case=case, household=household),
             "已关联农户",
@@ -216,8 +185,8 @@ def case_link_household(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_act(request)
-    case = selectors.case_get_for_user(user=user, pk=pk)
+    user = require_act(request)
+    case = case_get_for_user(user=user, pk=pk)
     form = VisitForm(request.POST)
     if not form.is_valid():
         for name, errors in form.errors.items():
@@ -237,19 +206,19 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, case=case, visit=visit, files=request.FILES.getlist("photos")
             )
 
-    _attempt(request, record, "已录入走访记录")
+    attempt(request, record, "已录入走访记录")
     return redirect("monitoring:case", pk=pk)
 
 
 @login_required
 @require_POST
 def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_act(request)
-    case = selectors.case_get_for_user(user=user, pk=pk)
+    user = require_act(request)
+    case = case_get_for_user(user=user, pk=pk)
     form = MeetingForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _attempt(
+        attempt(
             request,
             lambda: services.case_record_meeting(
                 actor=user, case=case, held_on=data["held_on"], minutes=data["minutes"]
@@ -264,9 +233,9 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def green_channel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_act(request)
-    case = selectors.case_get_for_user(user=user, pk=pk)
-    _attempt(
+    user = require_act(request)
+    case = case_get_for_user(user=user, pk=pk)
+    attempt(
         request, lambda: services.case_green_channel(actor=user, case=case, reason=request.POST.get("reason", "")),
         "已开启绿色通道",
     )  # fmt: skip
@@ -275,10 +244,49 @@ def green_channel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    user = _require_view(request)
-    attachment = Attachment.objects.filter(pk=pk, case__in=selectors.case_list_for_user(user=user)).first()
+    user = require_view(request)
+    attachment = Attachment.objects.filter(pk=pk, case__in=case_list_for_user(user=user)).first()
     if attachment is None:
         raise not_found()
     return stored_file_response(
         attachment.file.open("rb"), stored_type=attachment.content_type, name=attachment.name
     )
+
+
+@login_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    user = require_view(request)
+    return xlsx_response(roster_workbook(selectors.roster_for_user(user=user)), "防止返贫监测对象名册.xlsx")
+
+
+def _year(request: HttpRequest) -> int:
+    year = request.GET.get("year", "")
+    return int(year) if year.isdigit() else clock.today().year
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    user = require_view(request)
+    year = _year(request)
+    return render(
+        request,
+        "monitoring/identification/report.html",
+        {
+            "report": selectors.monitoring_report(user=user, year=year),
+            "plan_checks": plan_check_report(user=user, today=clock.today()),
+            "checks": assistance_checks()[0],
+            "year": year,
+        },
+    )
+
+
+@login_required
+def report_export(request: HttpRequest) -> HttpResponse:
+    user = require_view(request)
+    year = _year(request)
+    content = report_workbook(
+        monitored=monitored_for_user(user=user).select_related("household", "village"),
+        report=selectors.monitoring_report(user=user, year=year),
+        year=year,
+    )
+    return xlsx_response(content, f"监测对象统计{year}.xlsx")

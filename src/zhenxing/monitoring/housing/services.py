@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 
-from zhenxing.accounts.scoping import restrict_to_scope
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
-from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied, not_found
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import transition
-from zhenxing.monitoring.assistance_transitions import HELPER_ROLES, LEDGER
+from zhenxing.monitoring.assistance.transitions import HELPER_ROLES
 from zhenxing.monitoring.enums import LedgerStatus
+from zhenxing.monitoring.housing.transitions import LEDGER
 from zhenxing.monitoring.models import HousingLedgerEntry
 from zhenxing.policy.rules.sector import housing_guarantee_years, housing_renovation_problem
 
@@ -23,19 +22,6 @@ if TYPE_CHECKING:
     from zhenxing.registry.models import Household
 
 LEDGER_ROLES = HELPER_ROLES
-
-
-def ledger_for_user(*, user: User) -> QuerySet[HousingLedgerEntry]:
-    return restrict_to_scope(
-        HousingLedgerEntry.objects.all(), user=user, division_field="village", household_field="household"
-    )
-
-
-def ledger_entry_get_for_user(*, user: User, pk: int) -> HousingLedgerEntry:
-    entry = ledger_for_user(user=user).select_related("household", "village").filter(pk=pk).first()
-    if entry is None:
-        raise not_found()
-    return entry
 
 
 def housing_entry_open(

@@ -1,4 +1,5 @@
-"""Notice pages (评议公示) and the monitoring-object roster export."""
+"""Notice pages (评议公示, 消除公示): the list and the cases ready to be listed, a notice with its objections,
+its printable page and PDF."""
 
 from __future__ import annotations
 
@@ -13,20 +14,17 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts.enums import Role
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
-from zhenxing.common.http import xlsx_response
-from zhenxing.monitoring import notices as services
-from zhenxing.monitoring import selectors
-from zhenxing.monitoring.checks import FONT_PACKAGE, cjk_font_missing
 from zhenxing.monitoring.enums import NoticePurpose
-from zhenxing.monitoring.forms import NoticeForm, ObjectionForm, ResolveForm
-from zhenxing.monitoring.pdf import notice_context, notice_pdf
-from zhenxing.monitoring.roster import roster_workbook
-from zhenxing.monitoring.views import _attempt, _require_act, _require_view
+from zhenxing.monitoring.notices import selectors, services
+from zhenxing.monitoring.notices.checks import FONT_PACKAGE, cjk_font_missing
+from zhenxing.monitoring.notices.forms import NoticeForm, ObjectionForm, ResolveForm
+from zhenxing.monitoring.notices.pdf import notice_context, notice_pdf
+from zhenxing.monitoring.web import attempt, require_act, require_view
 
 
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
-    user = _require_act(request) if request.method == "POST" else _require_view(request)
+    user = require_act(request) if request.method == "POST" else require_view(request)
     purpose = request.POST.get("purpose", NoticePurpose.IDENTIFICATION)
     elimination = purpose == NoticePurpose.ELIMINATION
     form = NoticeForm(request.POST or None, prefix="elim" if elimination else None)
@@ -39,7 +37,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         )
         village = chosen[0].village if chosen else user.jurisdiction
         created: list[int] = []
-        if village is not None and _attempt(
+        if village is not None and attempt(
             request,
             lambda: created.append(
                 services.notice_create(
@@ -52,7 +50,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             return redirect("monitoring:notice", pk=created[0])
     return render(
         request,
-        "monitoring/notices.html",
+        "monitoring/notices/notices.html",
         {
             "notices": selectors.notice_list_for_user(user=user).select_related("village").order_by("-pk")[:100],
             "ready": ready[NoticePurpose.IDENTIFICATION].select_related("household"),
@@ -67,11 +65,11 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_view(request)
+    user = require_view(request)
     notice = selectors.notice_get_for_user(user=user, pk=pk)
     return render(
         request,
-        "monitoring/notice.html",
+        "monitoring/notices/notice.html",
         {
             **notice_context(notice), "objections": notice.objections.select_related("case").order_by("pk"),
             "objection_form": ObjectionForm(initial={"received_on": clock.today()}), "resolve_form": ResolveForm(),
@@ -83,13 +81,13 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.notice_get_for_user(user=_require_view(request), pk=pk)
-    return render(request, "monitoring/notice_print.html", notice_context(notice))
+    notice = selectors.notice_get_for_user(user=require_view(request), pk=pk)
+    return render(request, "monitoring/notices/notice_print.html", notice_context(notice))
 
 
 @login_required
 def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.notice_get_for_user(user=_require_view(request), pk=pk)
+    notice = selectors.notice_get_for_user(user=require_view(request), pk=pk)
     if cjk_font_missing():  # a PDF of empty boxes would be posted on the wall as if it were the notice
         message = f"服务器未安装中文字体（{FONT_PACKAGE}），生成的PDF中汉字会显示为方框，暂不能下载。请联系系统管理员安装字体；也可以先使用打印页。"
         return render(request, "error.html", {"message": message, "status": 503}, status=503)
@@ -101,16 +99,16 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_post(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_act(request)
+    user = require_act(request)
     notice = selectors.notice_get_for_user(user=user, pk=pk)
-    _attempt(request, lambda: services.notice_post(actor=user, notice=notice), "公示已发布")
+    attempt(request, lambda: services.notice_post(actor=user, notice=notice), "公示已发布")
     return redirect("monitoring:notice", pk=pk)
 
 
 @login_required
 @require_POST
 def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_act(request)
+    user = require_act(request)
     notice = selectors.notice_get_for_user(user=user, pk=pk)
     form = ObjectionForm(request.POST)
     if not form.is_valid():
@@ -120,7 +118,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = notice.cases.filter(pk=data["case"]).first()
     if case is None:
         raise not_found()
-    _attempt(
+    attempt(
         request,
         lambda: services.objection_record(
             actor=user,
@@ -138,9 +136,9 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_act(request)
+    user = require_act(request)
     objection = selectors.objection_get_for_user(user=user, pk=pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.objection_resolve(
             actor=user, objection=objection, resolution=request.POST.get("resolution", "")
@@ -148,9 +146,3 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         "异议已处理",
     )
     return redirect("monitoring:notice", pk=objection.notice_id)
-
-
-@login_required
-def roster_export(request: HttpRequest) -> HttpResponse:
-    user = _require_view(request)
-    return xlsx_response(roster_workbook(selectors.roster_for_user(user=user)), "防止返贫监测对象名册.xlsx")

@@ -15,9 +15,10 @@ from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import transition
-from zhenxing.monitoring.assistance_transitions import HELPER_ROLES, MEASURE, measure_start_status
-from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus, MeasureStatus
+from zhenxing.monitoring.assistance.transitions import HELPER_ROLES, MEASURE, measure_start_status
+from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus, MeasureStatus, PersonItemKind
 from zhenxing.monitoring.models import Case, Measure, PersonItem, Plan
+from zhenxing.policy.household import Household as PolicyHousehold
 from zhenxing.policy.rules.measures import is_comprehensive, recommend_measures
 from zhenxing.policy.rules.people import household_has_labour
 from zhenxing.policy.vocab import MEASURES
@@ -57,8 +58,6 @@ def plan_recommendation(household: Household, *, risk_types: list[str]) -> dict[
     members = [
         facts.policy_member(m.person, m.relation) for m in members_on(household, datetime.date(year, 12, 31))
     ]
-    from zhenxing.policy.household import Household as PolicyHousehold
-
     stored = PolicyHousehold(kind=household.kind, members=tuple(members), is_monitoring_object=True)
     measures = recommend_measures(stored, year=year, risk_types=risk_types, eligible=True)
     return {
@@ -195,8 +194,6 @@ def person_item_add(
     amount_fen: int = 0, ends_on: datetime.date | None = None,
 ) -> PersonItem:  # fmt: skip
     """一人一方案: a member's own item under a measure."""
-    from zhenxing.monitoring.enums import PersonItemKind
-
     _require_helper_role(actor)
     if kind not in PersonItemKind.values:
         raise _invalid("kind", "invalid", "请选择到人帮扶类型")

@@ -1,5 +1,5 @@
-"""Scoped reads for assistance: the P7 plan checks, a 帮扶责任人's households, measures, and the monitoring
-reports by type, risk, county and status."""
+"""Scoped reads for assistance: the P7 plan checks (per case and per township), a 帮扶责任人's households,
+measures."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from zhenxing.accounts.enums import AssignmentKind
 from zhenxing.accounts.models import Assignment
 from zhenxing.accounts.scoping import active_assignments_filter
 from zhenxing.common.errors import not_found
+from zhenxing.divisions.codes import township_of
 from zhenxing.divisions.models import Division
+from zhenxing.monitoring.cases import case_list_for_user, monitored_for_user
 from zhenxing.monitoring.decisions import assistance_checks
 from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus
 from zhenxing.monitoring.models import Case, Measure
-from zhenxing.monitoring.selectors import case_list_for_user
 from zhenxing.policy.household import Household as PolicyHousehold
 from zhenxing.policy.rules.measures import PLAN_CHECK_MESSAGES, PLAN_ERROR, PLAN_WARNING, plan_check
 from zhenxing.policy.rules.people import household_has_labour
@@ -73,10 +74,6 @@ def plan_flag_message(flag: str) -> str:
     return template.format(warning=checks["plan_warning_months"], error=checks["plan_error_months"])
 
 
-def monitored_for_user(*, user: User) -> QuerySet[Case]:
-    return case_list_for_user(user=user).filter(status__in=MONITORED_STATUSES)
-
-
 def plan_check_report(*, user: User, today: datetime.date) -> list[dict[str, Any]]:
     """Per township: monitored households, plan warnings and errors (P7), most errors first."""
     cases = list(
@@ -85,7 +82,7 @@ def plan_check_report(*, user: User, today: datetime.date) -> list[dict[str, Any
     flags = plan_flags(cases, today=today)
     rows: dict[str, Counter[str]] = defaultdict(Counter)
     for case in cases:
-        township = str(case.village_id)[:9]
+        township = township_of(str(case.village_id))
         rows[township]["monitored"] += 1
         rows[township][flags.get(case.pk, "ok")] += 1
     names = dict(Division.objects.filter(code__in=list(rows)).values_list("code", "name"))
@@ -120,35 +117,3 @@ def measure_get_for_user(*, user: User, pk: int) -> Measure:
     if measure is None:
         raise not_found()
     return measure
-
-
-def monitoring_report(*, user: User, year: int) -> dict[str, Any]:
-    """监测对象 by type, risk type, county and status; eliminated this year."""
-    monitored = list(
-        monitored_for_user(user=user).values_list("village_id", "monitoring_type", "risk_types", "status")
-    )
-    counties = dict(Division.objects.filter(level="county").values_list("code", "name"))
-    by_county: dict[str, Counter[str]] = defaultdict(Counter)
-    by_risk: Counter[str] = Counter()
-    by_status: Counter[str] = Counter()
-    for village, monitoring_type, risks, status in monitored:
-        by_county[str(village)[:6]][monitoring_type] += 1
-        by_county[str(village)[:6]]["total"] += 1
-        by_risk.update(risks or [])
-        by_status[CaseStatus(status).label] += 1
-    eliminated = (
-        case_list_for_user(user=user)
-        .filter(status=CaseStatus.ELIMINATED, eliminated_on__year=year)
-        .select_related("household", "village")
-        .order_by("eliminated_on", "pk")
-    )
-    return {
-        "by_county": sorted(
-            ((code, counties.get(code, code), counts) for code, counts in by_county.items()),
-            key=lambda r: r[0],
-        ),
-        "by_risk": by_risk.most_common(),
-        "by_status": sorted(by_status.items()),
-        "total": len(monitored),
-        "eliminated": eliminated,
-    }

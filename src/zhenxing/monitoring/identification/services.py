@@ -20,7 +20,7 @@ from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, Permissi
 from zhenxing.common.uploads import upload_accept
 from zhenxing.common.workdays import add_working_days
 from zhenxing.common.workflow import enter_step, transition
-from zhenxing.monitoring import transitions
+from zhenxing.monitoring.case_workflow import STEP_ROLE
 from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.monitoring.enums import (
     GREEN_CHANNEL_RISKS,
@@ -29,8 +29,8 @@ from zhenxing.monitoring.enums import (
     CaseSource,
     CaseStatus,
 )
+from zhenxing.monitoring.identification.transitions import IDENTIFICATION, workflow_for
 from zhenxing.monitoring.models import Attachment, Case, CaseStep, Visit
-from zhenxing.monitoring.transitions import IDENTIFICATION
 from zhenxing.policy.rules.procedure import application_settle_days, whole_procedure_days
 
 if TYPE_CHECKING:
@@ -118,18 +118,15 @@ def case_open_for_household(*, actor: User, household: Household, summary: str) 
     )
 
 
-def case_open_from_lead(*, actor: User, lead: Lead, note: str = "") -> Case:
-    """部门筛查: 核实纳入 on a lead opens the household's case, both or neither."""
-    from zhenxing.screening.services import lead_confirm
-
-    with transaction.atomic():
-        confirmed = lead_confirm(actor=actor, lead=lead, note=note)
-        household = confirmed.household
-        rules = "、".join(confirmed.signals.values_list("rule_name", flat=True))
-        return case_open(
-            actor=actor, village=household.village, source=CaseSource.DEPARTMENT, household=household,
-            lead=confirmed, summary=f"部门筛查预警（{confirmed.grade}色）：{rules}。{note}".strip(),
-        )  # fmt: skip
+def case_open_from_lead(sender: object, *, lead: Lead, actor: User, note: str = "", **_: object) -> Case:
+    """部门筛查: 核实纳入 on a lead opens the household's case. Connected to screening's `lead_confirmed` (apps.py),
+    which is sent inside the transaction that confirms the lead: both happen, or neither."""
+    household = lead.household
+    rules = "、".join(lead.signals.values_list("rule_name", flat=True))
+    return case_open(
+        actor=actor, village=household.village, source=CaseSource.DEPARTMENT, household=household, lead=lead,
+        summary=f"部门筛查预警（{lead.grade}色）：{rules}。{note}".strip(),
+    )  # fmt: skip
 
 
 def case_link_household(*, actor: User, case: Case, household: Household) -> Case:
@@ -163,7 +160,7 @@ def case_move(
     """Do the current step and move the case on (or end it): the declared move of the case's workflow, with
     its role, guards and effects (transitions.py), done by the workflow kernel. `files` (scanned forms,
     photos) go on the step record."""
-    workflow = transitions.workflow_for(case.status)
+    workflow = workflow_for(case.status)
 
     def attach(step: CaseStep) -> None:
         if files:
@@ -179,7 +176,7 @@ def case_move(
 def case_record_meeting(*, actor: User, case: Case, held_on: datetime.date, minutes: str) -> Case:
     """评议会: the village review meeting with its minutes — for identification (P8 step 4) or, for risk
     elimination, the 党员群众评议会 (P9)."""
-    if actor.role != transitions.STEP_ROLE.get(S.REVIEW):
+    if actor.role != STEP_ROLE.get(S.REVIEW):
         raise PermissionDenied("评议会由村级录入")
     if len(minutes.strip()) < 4:
         raise _invalid("minutes", "required", "请填写评议会记录（参会人员、评议意见）")
@@ -295,7 +292,7 @@ def _visit_already_synced(client_uuid: uuid_module.UUID, case: Case) -> Visit | 
 
 def case_green_channel(*, actor: User, case: Case, reason: str) -> Case:
     """P8 green channel: a disaster or accident case may get measures before it is confirmed."""
-    if actor.role not in transitions.STEP_ROLE.values():
+    if actor.role not in STEP_ROLE.values():
         raise PermissionDenied("您的角色不能开启绿色通道")
     if len(reason.strip()) < 2:
         raise _invalid("reason", "required", "请填写开启绿色通道的理由（灾害或意外事故情况）")

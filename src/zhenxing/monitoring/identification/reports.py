@@ -1,12 +1,17 @@
-"""The monitoring-object roster in the national system's column layout (防止返贫监测信息系统 监测对象信息)."""
+"""The monitoring-object roster in the national system's column layout (防止返贫监测信息系统 监测对象信息), and
+the monitoring report as .xlsx: the roster with status, counts by county and type, by risk type and by
+status, and the households whose risk was eliminated in the year."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from zhenxing.common.xlsx import Workbook
+from zhenxing.divisions.codes import PROVINCE_NAME, ancestors_of, county_of, prefecture_of, township_of
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.models import Case
+from zhenxing.policy.vocab import MONITORING_TYPES
 from zhenxing.registry.models import Membership
 
 COLUMNS = (
@@ -27,9 +32,7 @@ def roster_workbook(cases: Iterable[Case]) -> bytes:
 
 def write_roster_sheet(book: Workbook, title: str, cases: list[Case], *, with_status: bool = False) -> None:
     """One roster sheet; `with_status` adds the monitoring status and the elimination date and method."""
-    prefixes = {
-        code for case in cases for code in (case.village_id[:4], case.village_id[:6], case.village_id[:9])
-    }
+    prefixes = {code for case in cases for code in ancestors_of(case.village_id)}
     names = dict(Division.objects.filter(code__in=prefixes).values_list("code", "name"))
     heads = {
         m.household_id: m.person
@@ -49,8 +52,8 @@ def write_roster_sheet(book: Workbook, title: str, cases: list[Case], *, with_st
         risks = (case.risk_types + [""] * 5)[:5]
         sheet.row(
             row, 0,
-            ["云南省", names.get(case.village_id[:4], ""), names.get(case.village_id[:6], ""),
-             names.get(case.village_id[:9], ""), case.village.name, case.household.code if case.household else "",
+            [PROVINCE_NAME, names.get(prefecture_of(case.village_id), ""), names.get(county_of(case.village_id), ""),
+             names.get(township_of(case.village_id), ""), case.village.name, case.household.code if case.household else "",
              head.name if head else "", head.id_number_masked if head else "", sizes.get(case.household_id or 0, 0),
              case.household.kind if case.household else "", case.monitoring_type, *risks,
              case.identified_on.isoformat() if case.identified_on else "", case.get_source_display(),
@@ -59,3 +62,23 @@ def write_roster_sheet(book: Workbook, title: str, cases: list[Case], *, with_st
                 case.elimination_method] if with_status else [])],
         )  # fmt: skip
     sheet.freeze_panes(1, 0)
+
+
+def report_workbook(*, monitored: Iterable[Case], report: dict[str, Any], year: int) -> bytes:
+    book = Workbook()
+    bold = book.bold
+    write_roster_sheet(book, "监测对象", list(monitored), with_status=True)
+    sheet = book.add_sheet("分县分类型")
+    sheet.row(0, 0, ["县（市）", *MONITORING_TYPES, "合计"], bold)
+    for row, (_, name, counts) in enumerate(report["by_county"], start=1):
+        sheet.row(row, 0, [name, *(counts[t] for t in MONITORING_TYPES), counts["total"]])
+    sheet = book.add_sheet("风险类型")
+    sheet.row(0, 0, ["风险类型", "户数"], bold)
+    for row, (risk, count) in enumerate(report["by_risk"], start=1):
+        sheet.row(row, 0, [risk, count])
+    sheet = book.add_sheet("监测状态")
+    sheet.row(0, 0, ["状态", "户数"], bold)
+    for row, (status, count) in enumerate(report["by_status"], start=1):
+        sheet.row(row, 0, [status, count])
+    write_roster_sheet(book, f"{year}年风险消除", list(report["eliminated"]), with_status=True)
+    return book.finish()

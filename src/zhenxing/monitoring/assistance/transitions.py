@@ -1,5 +1,5 @@
-"""A measure's states (P7) and the housing-safety ledger's (P11), declared on the workflow kernel: which role
-moves what from which state to which, under which guard, with which effect."""
+"""A measure's states (P7), declared on the workflow kernel: which role moves it from which state to which,
+under which guard, with which effect."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.audit import services as audit
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
 from zhenxing.common.workflow import Move, Transition, Workflow
-from zhenxing.monitoring.enums import CaseStatus, LedgerStatus, MeasureStatus
+from zhenxing.monitoring.enums import CaseStatus, MeasureStatus
 
 HELPER_ROLES = (Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY)  # a 帮扶责任人 may be a cadre of any of these
 M = MeasureStatus
@@ -58,32 +58,3 @@ MEASURE = Workflow(
 def measure_start_status(*, before_confirmation: bool) -> str:
     """A green-channel measure is running from the day it is recorded; a plan's measure starts as 计划."""
     return M.IN_PROGRESS if before_confirmation else M.PLANNED
-
-
-def record_closing(t: Transition) -> None:
-    """解决一户、销号一户: the entry keeps when, by whom and how the solved house was checked."""
-    t.set(closed_on=t.today, closed_by=t.actor, completion=t.opinion)
-    t.new["closed_on"] = str(t.today)
-
-
-# 解决一户、销号一户 (P11): an entry is closed once, by a cadre of the village, township or county
-LEDGER = Workflow(
-    name="住房安全台账",
-    labels=dict(LedgerStatus.choices),
-    role_labels=dict(Role.choices),
-    moves=[
-        Move(
-            LedgerStatus.OPEN,
-            LedgerStatus.CLOSED,
-            role,
-            "销号",
-            effects=(record_closing,),
-            action="housing.close",
-        )
-        for role in HELPER_ROLES
-    ],
-    audit=audit.record,
-    action_prefix="housing",
-    division="village",
-    conflict_message="该记录{source}",
-)

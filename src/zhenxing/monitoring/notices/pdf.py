@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from zhenxing.monitoring.decisions import suggested_classification
 from zhenxing.monitoring.enums import CaseStatus, NoticePurpose
 from zhenxing.monitoring.models import Case, Notice
-from zhenxing.monitoring.notices import notice_days, notice_shows_risk_types
+from zhenxing.monitoring.notices.services import notice_days, notice_shows_risk_types
 from zhenxing.paths import PACKAGE_DIR
 from zhenxing.registry.models import Membership
 
@@ -63,8 +63,11 @@ def notice_context(notice: Notice) -> dict[str, Any]:
 
 
 def notice_pdf(notice: Notice) -> bytes:
+    # not a cycle: WeasyPrint loads Pango and its fonts (a third of a second), so only when a PDF is asked for
     from weasyprint import CSS, HTML
 
-    html = render_to_string("monitoring/notice_print.html", {**notice_context(notice), "for_pdf": True})
+    html = render_to_string(
+        "monitoring/notices/notice_print.html", {**notice_context(notice), "for_pdf": True}
+    )
     stylesheet = CSS(filename=str(PACKAGE_DIR / "static" / PRINT_STYLESHEET))
     return bytes(HTML(string=html).write_pdf(stylesheets=[stylesheet]))

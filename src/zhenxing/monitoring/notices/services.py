@@ -14,6 +14,7 @@ from zhenxing.common import clock
 from zhenxing.common.calendar import work_calendar
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workdays import add_working_days, working_days_between
+from zhenxing.divisions.codes import county_of
 from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.monitoring.enums import CaseStatus, NoticePurpose, ObjectionStatus
 from zhenxing.monitoring.models import Case, Notice, NoticeEntry, Objection
@@ -173,7 +174,7 @@ def notice_shows_risk_types(notice: Notice) -> bool:
     on for the year of posting (the notice_risk_types parameter lists the counties; off when absent)."""
     year = (notice.posted_on or clock.today()).year
     parameter = optional_parameter_for(ParameterKind.NOTICE_RISK_TYPES, year=year)
-    return parameter is not None and notice.village_id[:6] in (parameter.value or [])
+    return parameter is not None and county_of(notice.village_id) in (parameter.value or [])
 
 
 def notice_done(case: Case, today: datetime.date, *, purpose: str, since: datetime.date | None) -> None:

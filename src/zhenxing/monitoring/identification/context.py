@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from zhenxing.accounts.enums import Role
 from zhenxing.common import clock
-from zhenxing.monitoring.assistance import current_helper
-from zhenxing.monitoring.assistance_transitions import HELPER_ROLES, MEASURE
+from zhenxing.monitoring.assistance.forms import HelperForm, MeasureForm, PersonItemForm
+from zhenxing.monitoring.assistance.selectors import plan_flag_message, plan_flags
+from zhenxing.monitoring.assistance.services import current_helper
+from zhenxing.monitoring.assistance.transitions import HELPER_ROLES, MEASURE
 from zhenxing.monitoring.decisions import assistance_checks
-from zhenxing.monitoring.elimination import next_evaluation_on
+from zhenxing.monitoring.elimination.forms import ConsentForm
+from zhenxing.monitoring.elimination.services import next_evaluation_on
 from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus, EliminationMethod
-from zhenxing.monitoring.forms import ConsentForm, HelperForm, MeasureForm, MeetingForm, PersonItemForm
+from zhenxing.monitoring.identification.forms import MeetingForm
 from zhenxing.monitoring.models import Case, Plan
-from zhenxing.monitoring.plan_selectors import plan_flag_message, plan_flags
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
