@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection
 
+from zhenxing.policy.rules.people import age_parameters, year_end
 from zhenxing.screening.models import Rule
 from zhenxing.screening.rules import transpile
 from zhenxing.screening.snapshot import Snapshot
@@ -26,12 +27,22 @@ class Signal:
 
 
 def round_parameters(*, year: int, line_fen: int) -> dict[str, Any]:
-    """The placeholders every rule may use (see default_rules.py); ages are whole years on 31 December (P6)."""
+    """The placeholders every rule may use (policy/rules/sql.py); ages are whole years on 31 December (P6),
+    as birth-date bounds computed from the policy's age ranges (people.AGE_PLACEHOLDERS)."""
     return {
         "year": year,
         "year_start": datetime.date(year, 1, 1),
-        "year_end": datetime.date(year, 12, 31),
+        "year_end": year_end(year),
         "line_fen": line_fen,
+        **age_parameters(year),
+        **legacy_age_parameters(year),
+    }
+
+
+def legacy_age_parameters(year: int) -> dict[str, datetime.date]:
+    """The age bounds rule sets v1 and v2 were written with (:born_6 … :born_64), so that an old set can
+    still be run to explain the leads it raised (P13); newer sets use people.AGE_PLACEHOLDERS."""
+    return {
         "born_6": datetime.date(year - 6, 12, 31),
         "born_15": datetime.date(year - 15, 1, 1),
         "born_16": datetime.date(year - 16, 12, 31),
@@ -121,6 +132,23 @@ def evaluate_duckdb(
         con.close()
 
 
+def spark_session(master: str | None = None) -> Any:
+    """The process's Spark session (made on first use, then the same one): `local[2]` by default, a cluster
+    through `master` (or ZHENXING_SPARK_MASTER)."""
+    import os
+
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(master or os.environ.get("ZHENXING_SPARK_MASTER", "local[2]"))
+        .appName("zhenxing-screening")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", os.environ.get("ZHENXING_SPARK_PARTITIONS", "8"))
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+
+
 def evaluate_spark(
     rules: Sequence[Rule],
     parameters: dict[str, Any],
@@ -129,22 +157,13 @@ def evaluate_spark(
     master: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Signal]:
-    """The same rules on Apache Spark over the Parquet snapshot: `local[2]` by default, a cluster through
-    `master` (or ZHENXING_SPARK_MASTER); on a cluster the snapshot folder must be on storage it reads."""
-    import os
+    """The same rules on Apache Spark over the Parquet snapshot (see `spark_session`); on a cluster the
+    snapshot folder must be on storage it reads."""
     import re
 
     import sqlglot
-    from pyspark.sql import SparkSession
 
-    spark = (
-        SparkSession.builder.master(master or os.environ.get("ZHENXING_SPARK_MASTER", "local[2]"))
-        .appName("zhenxing-screening")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", os.environ.get("ZHENXING_SPARK_PARTITIONS", "8"))
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
+    spark = spark_session(master)
     for table in snapshot.rows:
         spark.read.parquet(str(snapshot.folder / f"{table}.parquet")).createOrReplaceTempView(table)
     signals: list[Signal] = []

@@ -40,20 +40,42 @@ def check_rule_sql(sql: str) -> None:
         transpile(sql, vendor)
 
 
-def ship_default_rules(rule_set_model: Any, rule_model: Any) -> None:
-    """Create rule set v1 from DEFAULT_RULES if there is none (data migration and test re-seeding)."""
-    if rule_set_model.objects.exists():
-        return
-    rule_set = rule_set_model.objects.create(version=1, note="默认规则（P5、P6、P10）", is_current=True)
+DEFAULT_NOTE = "默认规则（P5、P6、P10）"
+RULE_FIELDS = ("name", "risk_type", "grade", "policy_rule", "sql", "params")
+
+
+def _spec_fields(spec: dict[str, object]) -> dict[str, object]:
+    return {
+        "name": spec["name"], "risk_type": spec["risk_type"], "grade": spec["grade"], "policy_rule": spec["rule"],
+        "sql": spec["sql"], "params": spec["params"],
+    }  # fmt: skip
+
+
+def ship_default_rules(rule_set_model: Any, rule_model: Any, *, note: str = DEFAULT_NOTE) -> None:
+    """Make DEFAULT_RULES the current rule set: version 1 on an empty table, else, when the current set
+    differs from them, the next version (with `note`), keeping which rules were switched off. The older sets
+    stay: each lead names the version that raised it. Used by the data migrations and by tests that re-seed."""
     for spec in DEFAULT_RULES:
         check_rule_sql(str(spec["sql"]))
+    current = rule_set_model.objects.filter(is_current=True).first()
+    enabled: dict[str, bool] = {}
+    if current is not None:
+        shipped = {
+            rule.code: ({field: getattr(rule, field) for field in RULE_FIELDS})
+            for rule in rule_model.objects.filter(rule_set=current)
+        }
+        if shipped == {str(spec["code"]): _spec_fields(spec) for spec in DEFAULT_RULES}:
+            return
+        enabled = dict(rule_model.objects.filter(rule_set=current).values_list("code", "enabled"))
+        rule_set_model.objects.filter(pk=current.pk).update(is_current=False)
+    elif rule_set_model.objects.exists():
+        return  # no set is current: an administrator's choice, not ours to undo
+    highest = rule_set_model.objects.order_by("-version").values_list("version", flat=True).first()
+    rule_set = rule_set_model.objects.create(version=(highest or 0) + 1, note=note, is_current=True)
+    for spec in DEFAULT_RULES:
         rule_model.objects.create(
             rule_set=rule_set,
             code=spec["code"],
-            name=spec["name"],
-            risk_type=spec["risk_type"],
-            grade=spec["grade"],
-            policy_rule=spec["rule"],
-            sql=spec["sql"],
-            params=spec["params"],
+            enabled=enabled.get(str(spec["code"]), True),
+            **_spec_fields(spec),
         )

@@ -43,8 +43,8 @@ from django.utils import timezone
 # table → (column, DuckDB type); the rules may use nothing else
 SNAPSHOT_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "registry_household": [("id", "BIGINT"), ("village_code", "VARCHAR"), ("kind", "VARCHAR")],
-    "registry_membership": [("household_id", "BIGINT"), ("person_id", "BIGINT"), ("left_on", "DATE")],
-    "registry_person": [("id", "BIGINT"), ("birth_date", "DATE"), ("labour", "VARCHAR")],
+    "registry_membership": [("household_id", "BIGINT"), ("person_id", "BIGINT"), ("joined_on", "DATE"), ("left_on", "DATE")],
+    "registry_person": [("id", "BIGINT"), ("birth_date", "DATE"), ("labour", "VARCHAR"), ("education_exempt", "BOOLEAN")],
     "registry_householdyear": [
         ("household_id", "BIGINT"), ("year", "INTEGER"), ("wage", "BIGINT"), ("business", "BIGINT"), ("property", "BIGINT"),
         ("transfer", "BIGINT"), ("business_cost", "BIGINT"), ("insurance_payouts", "BIGINT"), ("medical_expense", "BIGINT"),
@@ -262,11 +262,22 @@ def _complete_snapshots() -> list[Path]:
     return [path for _, path in sorted(stamped)]
 
 
+def _columns(tables: list[str]) -> dict[str, list[str]]:
+    """What a snapshot of `tables` holds: a snapshot with other columns (taken before the rules needed a new
+    one, such as joined_on for the year's members) is never reused."""
+    return {table: [name for name, _ in SNAPSHOT_COLUMNS.get(table, [])] for table in tables}
+
+
 def _finish(snapshot: Snapshot, written: Path) -> None:
     """Write the manifest into the folder written, rename it to the snapshot's name (which makes it visible:
     a rename within a directory is atomic), and prune the oldest beyond KEEP."""
+    columns = _columns(list(snapshot.rows))
     (written / MANIFEST).write_text(
-        json.dumps({**snapshot.describe(), "data_mark": snapshot.data_mark}, ensure_ascii=False, indent=1)
+        json.dumps(
+            {**snapshot.describe(), "data_mark": snapshot.data_mark, "columns": columns},
+            ensure_ascii=False,
+            indent=1,
+        )
     )
     written.rename(snapshot.folder)
     finished = _complete_snapshots()
@@ -364,7 +375,7 @@ def snapshot_latest(*, max_age: datetime.timedelta, tables: tuple[str, ...] | No
     for folder in reversed(_complete_snapshots()):
         path = folder / MANIFEST
         manifest = json.loads(path.read_text())
-        if not wanted <= set(manifest["rows"]):
+        if not wanted <= set(manifest["rows"]) or manifest.get("columns") != _columns(list(manifest["rows"])):
             continue
         taken_at = datetime.datetime.fromisoformat(manifest["taken_at"])
         if timezone.now() - taken_at > max_age or data_mark(list(manifest["rows"])) != manifest["data_mark"]:

@@ -8,8 +8,7 @@ from zhenxing.policy.household import Household
 from zhenxing.policy.rules.income import adjusted_income, net_income
 from zhenxing.policy.rules.money import below_line
 from zhenxing.policy.rules.people import compulsory_school_dropout, household_has_labour
-from zhenxing.policy.rules.risks import WATER_CUT_DAYS_LIMIT
-from zhenxing.policy.vocab import UNSAFE_HOUSING_GRADES
+from zhenxing.policy.rules.risks import unsafe_housing, unsafe_water
 
 # In the contract's order when several apply.
 ELIMINATION_REASONS: dict[str, str] = {
@@ -36,15 +35,12 @@ def elimination_eligibility(
     """P9: monitored long enough; per-capita and adjusted per-capita income at or above the current year's
     line; no open housing, water or compulsory-education problem; everyone insured; a member with labour."""
     members = len(household.members)
-    water = household.water
     checks = {
         "monitoring_too_short": household.monitoring_months < min_months,
         "income_below_line": below_line(net_income(household), line_fen, members),
         "adjusted_income_below_line": below_line(adjusted_income(household), line_fen, members),
-        "housing_unsafe": household.housing_grade in UNSAFE_HOUSING_GRADES,
-        "water_unsafe": water.supply_cut_days > WATER_CUT_DAYS_LIMIT
-        or not water.quality_ok
-        or not water.access_ok,
+        "housing_unsafe": unsafe_housing(household.housing_grade),
+        "water_unsafe": unsafe_water(household.water),
         "education_dropout": any(compulsory_school_dropout(m, year) for m in household.members),
         "uninsured_member": not all(m.medical_insurance for m in household.members),
         "no_labour": not household_has_labour(household, year),

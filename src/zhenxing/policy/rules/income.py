@@ -1,4 +1,4 @@
-"""P3 income, P5 monitoring range."""
+"""P3 income, P5 monitoring range — each with its SQL twin for screening (conventions in rules/sql.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from zhenxing.policy.household import Household
 from zhenxing.policy.rules.money import below_line
+from zhenxing.policy.rules.people import YEAR_END_MEMBERS_SQL
 from zhenxing.policy.vocab import MARGINAL, SUDDEN_HARDSHIP, TUOPIN_HOUSEHOLD, UNSTABLE_TUOPIN
 
 
@@ -31,15 +32,51 @@ def require_year_end_members(household: Household, *, year: int) -> None:
         raise NoMembersAtYearEnd(year)
 
 
+# P3 家庭纯收入: these income components (Income's fields, registry_householdyear's columns) less these costs
+NET_INCOME_PLUS = ("wage", "business", "property", "transfer")
+NET_INCOME_MINUS = ("business_cost",)
+# P3 adjusted income: plus insurance payouts (理赔收入), less the rigid expenditure (RigidExpenses' fields,
+# registry_householdyear's `<field>_expense` columns)
+RIGID_EXPENSES = ("medical", "education", "rehabilitation", "accident", "disaster")
+
+
 def net_income(household: Household) -> int:
     """P3: 家庭纯收入 = 工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营性支出 (fen). Insurance payouts excluded."""
     income = household.income
-    return income.wage + income.business + income.property + income.transfer - income.business_cost
+    return sum(getattr(income, name) for name in NET_INCOME_PLUS) - sum(
+        getattr(income, name) for name in NET_INCOME_MINUS
+    )
 
 
 def adjusted_income(household: Household) -> int:
     """P3: 家庭纯收入 + 理赔收入 − 刚性支出 (fen); divided by members it is the adjusted per-capita income."""
-    return net_income(household) + household.insurance_payouts - household.rigid_expenses.total
+    rigid = household.rigid_expenses
+    return (
+        net_income(household)
+        + household.insurance_payouts
+        - sum(getattr(rigid, name) for name in RIGID_EXPENSES)
+    )
+
+
+# SQL twins over the year's row `y` of registry_householdyear
+NET_INCOME_SQL = (
+    "("
+    + " + ".join(f"y.{name}" for name in NET_INCOME_PLUS)
+    + "".join(f" - y.{name}" for name in NET_INCOME_MINUS)
+    + ")"
+)
+ADJUSTED_INCOME_SQL = (
+    f"({NET_INCOME_SQL} + y.insurance_payouts"
+    + "".join(f" - y.{name}_expense" for name in RIGID_EXPENSES)
+    + ")"
+)
+# P5 over the year's members `c` (YEAR_END_MEMBERS_SQL: a household without members on 31 December has no row,
+# as `monitoring_range` is never asked about it): the income test, and the sudden-hardship test
+BELOW_LINE_BY_INCOME_SQL = f"{NET_INCOME_SQL} < :line_fen * c.n"
+BELOW_LINE_BY_HARDSHIP_SQL = (
+    f"{NET_INCOME_SQL} >= :line_fen * c.n AND {ADJUSTED_INCOME_SQL} < :line_fen * c.n"
+)
+YEAR_END_MEMBERS_JOIN_SQL = f"JOIN {YEAR_END_MEMBERS_SQL} c ON c.household_id = y.household_id"
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,10 @@ def extra_medical_assistance(out_of_pocket_in_catalogue_fen: int, *, line_fen: i
     return out_of_pocket_in_catalogue_fen > line_fen
 
 
+# SQL twin of `extra_medical_assistance` over one person's medical-insurance feed records `f` of the year
+EXTRA_MEDICAL_ASSISTANCE_SQL = "SUM(f.amount_fen) > :line_fen"
+
+
 @dataclass(frozen=True)
 class WorkTeamRequirement:
     first_secretary: bool

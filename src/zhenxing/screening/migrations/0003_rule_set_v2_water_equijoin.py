@@ -1,12 +1,20 @@
 """Rule set v2 where v1 has the water rule with an OR in its join (a nested loop that grows with the square
 of the data): the same rules, R06 rewritten as an equi-join with the same results. Leads keep the version
-that raised them; v1 stays for the record."""
+that raised them; v1 stays for the record. The rule text is kept here as shipped (the live rule set moved on:
+0005)."""
 
 from django.db import migrations
 
+WATER_SQL = (
+    "SELECT COALESCE(f.household_id, h.id) AS household_id, COALESCE(f.number, 0) AS value, :water_days AS threshold "
+    "FROM feeds_feedrecord f LEFT JOIN registry_household h ON f.household_id IS NULL AND h.village_code = f.village_code "
+    "WHERE f.department = 'water' AND f.record_date BETWEEN :year_start AND :year_end "
+    "AND (COALESCE(f.number, 0) > :water_days OR f.code IN ('水质不达标', '取水不便'))"
+)
+WATER_SQL_V1_JOIN = "JOIN registry_household h ON (h.id = f.household_id OR (f.household_id IS NULL"
+
 
 def add_v2(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from zhenxing.screening.default_rules import WATER_SQL, WATER_SQL_V1_JOIN
     from zhenxing.screening.rules import check_rule_sql
 
     rule_set_model = apps.get_model("screening", "RuleSet")
