@@ -64,7 +64,7 @@ def _java() -> bool:
     return shutil.which("java") is not None
 
 
-def test_spark_engine_agrees_with_the_db_engine() -> None:
+def test_spark_engine_agrees_with_the_db_engine(request: pytest.FixtureRequest) -> None:
     import os
 
     if not _java():
@@ -73,5 +73,6 @@ def test_spark_engine_agrees_with_the_db_engine() -> None:
                 "CI=true but no Java: the Spark engine must be tested (apt-get install default-jre-headless)"
             )
         pytest.skip("no Java on this machine: the Spark engine (pip install zhenxing[spark]) needs it")
+    request.getfixturevalue("spark_session")
     _planted()
     assert _result("db") == _result("spark")
