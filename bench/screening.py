@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings")
 
 HAND_WRITTEN = """
-WITH members AS (SELECT household_id, COUNT(*) AS n FROM registry_membership WHERE left_on IS NULL GROUP BY household_id),
+WITH members AS (SELECT household_id, COUNT(*) AS n FROM registry_membership
+                 WHERE joined_on <= %(end)s AND (left_on IS NULL OR left_on > %(end)s) GROUP BY household_id),
 y AS (SELECT household_id, wage + business + property + transfer - business_cost AS net,
              wage + business + property + transfer - business_cost + insurance_payouts - medical_expense - education_expense
              - rehabilitation_expense - accident_expense - disaster_expense AS adjusted
@@ -36,20 +37,23 @@ UNION ALL SELECT household_id, 'R03' FROM f WHERE department = 'medical_insuranc
           GROUP BY household_id, person_id HAVING SUM(amount_fen) > %(line)s
 UNION ALL SELECT f.household_id, 'R04' FROM f JOIN registry_person p ON p.id = f.person_id
           WHERE f.department = 'education' AND f.code IN ('辍学', '未入学') AND p.birth_date BETWEEN %(born15)s AND %(born6)s
+          AND p.education_exempt = FALSE
 UNION ALL SELECT household_id, 'R05' FROM f WHERE department = 'housing' AND code IN ('C', 'D') AND household_id IS NOT NULL
 UNION ALL SELECT household_id, 'R06' FROM f WHERE department = 'water' AND household_id IS NOT NULL
           AND (COALESCE(number, 0) > 30 OR code IN ('水质不达标', '取水不便'))
 UNION ALL SELECT h.id, 'R06' FROM f JOIN registry_household h ON h.village_code = f.village_code
           WHERE f.department = 'water' AND f.household_id IS NULL AND (COALESCE(f.number, 0) > 30 OR f.code IN ('水质不达标', '取水不便'))
 UNION ALL SELECT household_id, 'R07' FROM f WHERE department = 'emergency' AND household_id IS NOT NULL AND (amount_fen >= 1000000 OR flag)
-UNION ALL SELECT household_id, 'R08' FROM f WHERE department = 'disability' AND household_id IS NOT NULL AND number <= 2
+UNION ALL SELECT household_id, 'R08' FROM f WHERE department = 'disability' AND household_id IS NOT NULL
+          AND (number <= 2 OR (code IN ('5', '6') AND number >= 3))
 UNION ALL SELECT household_id, 'R09' FROM f WHERE department = 'health' AND code = '大病' AND household_id IS NOT NULL
 UNION ALL SELECT household_id, 'R10' FROM f WHERE department = 'human_resources' AND household_id IS NOT NULL AND (flag OR code = '失业')
 UNION ALL SELECT f.household_id, 'R11' FROM f JOIN registry_person p ON p.id = f.person_id
           WHERE f.department = 'public_security' AND f.household_id IS NOT NULL
           AND p.labour IN ('普通劳动力', '技能劳动力') AND p.birth_date BETWEEN %(born64)s AND %(born16)s
           AND NOT EXISTS (SELECT 1 FROM registry_membership m2 JOIN registry_person p2 ON p2.id = m2.person_id
-                          WHERE m2.household_id = f.household_id AND m2.left_on IS NULL AND m2.person_id <> f.person_id
+                          WHERE m2.household_id = f.household_id AND m2.joined_on <= %(end)s
+                          AND (m2.left_on IS NULL OR m2.left_on > %(end)s) AND m2.person_id <> f.person_id
                           AND p2.labour IN ('普通劳动力', '技能劳动力') AND p2.birth_date BETWEEN %(born64)s AND %(born16)s)
 UNION ALL SELECT household_id, 'R12' FROM f WHERE department = 'civil_affairs' AND household_id IS NOT NULL AND code IN ('低保', '特困')
 """
