@@ -403,7 +403,7 @@ def test_import_batch_routes_by_role(client: Client, role: str) -> None:
 
 LEAD_ROUTES: dict[str, tuple[str, Callable[[int], str]]] = {
     "screening:lead": ("get", lambda pk: f"/leads/{pk}/"),
-    "screening:confirm": ("post", lambda pk: f"/leads/{pk}/confirm/"),
+    "monitoring:open_from_lead": ("post", lambda pk: f"/cases/from-lead/{pk}/"),
     "screening:dismiss": ("post", lambda pk: f"/leads/{pk}/dismiss/"),
 }
 
@@ -430,7 +430,7 @@ def test_lead_routes_by_role(client: Client, role: str) -> None:
         page = LEAD_ROUTES["screening:lead"][1](lead.pk)
         assert client.get(page).status_code == (200 if visible else 404), f"{role} {code}"
         expected = 404 if not visible else 302 if has_capability(user, Capability.EDIT_REGISTRY) else 403
-        confirm = LEAD_ROUTES["screening:confirm"][1](lead.pk)
+        confirm = LEAD_ROUTES["monitoring:open_from_lead"][1](lead.pk)
         assert client.post(confirm).status_code == expected, f"{role} confirm {code}"
         dismiss = LEAD_ROUTES["screening:dismiss"][1](lead.pk)
         assert client.post(dismiss, {"reason": "x"}).status_code in ({404} if not visible else {302, 403})

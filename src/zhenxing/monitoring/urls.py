@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", identification.case_detail, name="case"),
     path("<int:pk>/move/", identification.case_move, name="move"),
     path("<int:pk>/household/", identification.case_link_household, name="link_household"),
+    path("from-lead/<int:pk>/", identification.case_open_from_lead, name="open_from_lead"),
     path("<int:pk>/visits/", identification.visit_create, name="visit"),
     path("<int:pk>/meeting/", identification.meeting_record, name="meeting"),
     path("<int:pk>/green-channel/", identification.green_channel, name="green_channel"),

@@ -354,14 +354,10 @@ def _create_leads(
     )  # fmt: skip
 
 
-def lead_confirm(*, actor: User, lead: Lead, note: str = "") -> tuple[Lead, list[Any]]:
-    """核实纳入: the household goes on to identification — in the same transaction, whoever takes confirmed
-    leads on opens what it opens (monitoring: the household's case). Returns the lead and what was opened."""
-    taken: list[Any] = []
-    confirmed = transition(
-        transitions.LEAD, lead, to=LeadStatus.CONFIRMED, actor=actor, opinion=note, data={"taken_on": taken}
-    )
-    return confirmed, taken
+def lead_confirm(*, actor: User, lead: Lead, note: str = "") -> Lead:
+    """核实纳入. The household's identification case is opened by monitoring's `case_open_from_lead`, which
+    calls this inside its own transaction (monitoring sits above screening): both happen, or neither."""
+    return transition(transitions.LEAD, lead, to=LeadStatus.CONFIRMED, actor=actor, opinion=note)
 
 
 def lead_dismiss(*, actor: User, lead: Lead, reason: str, today: datetime.date | None = None) -> Lead:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.dispatch import Signal
-
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.audit import services as audit
 from zhenxing.common.errors import ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import Move, Transition, Workflow
 from zhenxing.policy import selectors as policy_selectors
 from zhenxing.policy.enums import ParameterKind
-from zhenxing.screening.models import Lead, LeadStatus, RunStatus, ScreeningRun, Suppression
+from zhenxing.screening.models import LeadStatus, RunStatus, ScreeningRun, Suppression
 
 L = LeadStatus
 
@@ -52,28 +50,13 @@ def quiet_the_rules(t: Transition) -> None:
     t.new["suppressed_until"] = until.isoformat()
 
 
-# Sent inside the transaction that confirms a lead (核实纳入), so that whoever takes a confirmed lead on does it
-# in the same transaction — both happen, or neither. Monitoring, which sits above screening, connects the
-# opening of the household's identification case (monitoring/apps.py). Receivers are called with the lead,
-# the actor and the note, and return what they opened (or None).
-lead_confirmed = Signal()
-
-
-def hand_the_household_over(t: Transition) -> None:
-    """核实纳入 hands the household on to identification (P10 → P8); what was opened goes back to the caller."""
-    answers = lead_confirmed.send(sender=Lead, lead=t.subject, actor=t.actor, note=t.opinion)
-    taken = t.data.get("taken_on")
-    if isinstance(taken, list):
-        taken.extend(opened for _, opened in answers if opened is not None)
-
-
 LEAD = Workflow(
     name="线索",
     labels=dict(LeadStatus.choices),
     role_labels={},
     moves=[
         Move(L.OPEN, L.CONFIRMED, None, "核实纳入", guards=(may_check_leads,), effects=(close_the_lead,),
-             follow_ups=(hand_the_household_over,), action="lead.confirm"),
+             action="lead.confirm"),
         Move(L.OPEN, L.DISMISSED, None, "核实不纳入", guards=(may_check_leads, dismissal_has_reason),
              effects=(close_the_lead, quiet_the_rules), action="lead.dismiss"),
     ],

@@ -7,6 +7,5 @@ urlpatterns = [
     path("", views.lead_list, name="list"),
     path("what-if/", views.what_if_page, name="what_if"),
     path("<int:pk>/", views.lead_detail, name="lead"),
-    path("<int:pk>/confirm/", views.lead_confirm, name="confirm"),
     path("<int:pk>/dismiss/", views.lead_dismiss, name="dismiss"),
 ]

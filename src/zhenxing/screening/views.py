@@ -67,20 +67,6 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lead_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request_user(request)
-    lead = selectors.lead_get_for_user(user=user, pk=pk)
-    _, taken = services.lead_confirm(actor=user, lead=lead, note=request.POST.get("note", ""))
-    if not taken:  # no app took the household on (monitoring always does)
-        messages.success(request, "已核实纳入")
-        return redirect("screening:lead", pk=lead.pk)
-    case = taken[0]
-    messages.success(request, f"已核实纳入，转入识别程序（案件 {case.pk}）")
-    return redirect("monitoring:case", pk=case.pk)
-
-
-@login_required
-@require_POST
 def lead_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     lead = selectors.lead_get_for_user(user=user, pk=pk)

@@ -32,6 +32,7 @@ from zhenxing.monitoring.enums import (
 from zhenxing.monitoring.identification.transitions import IDENTIFICATION, workflow_for
 from zhenxing.monitoring.models import Attachment, Case, CaseStep, Visit
 from zhenxing.policy.rules.procedure import application_settle_days, whole_procedure_days
+from zhenxing.screening.services import lead_confirm
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -118,15 +119,17 @@ def case_open_for_household(*, actor: User, household: Household, summary: str) 
     )
 
 
-def case_open_from_lead(sender: object, *, lead: Lead, actor: User, note: str = "", **_: object) -> Case:
-    """部门筛查: 核实纳入 on a lead opens the household's case. Connected to screening's `lead_confirmed` (apps.py),
-    which is sent inside the transaction that confirms the lead: both happen, or neither."""
-    household = lead.household
-    rules = "、".join(lead.signals.values_list("rule_name", flat=True))
-    return case_open(
-        actor=actor, village=household.village, source=CaseSource.DEPARTMENT, household=household, lead=lead,
-        summary=f"部门筛查预警（{lead.grade}色）：{rules}。{note}".strip(),
-    )  # fmt: skip
+def case_open_from_lead(*, actor: User, lead: Lead, note: str = "") -> Case:
+    """部门筛查: 核实纳入 on a lead (P10) opens the household's case (P8) in the same transaction: both happen, or
+    neither (a household with an open case keeps its lead open)."""
+    with transaction.atomic():
+        confirmed = lead_confirm(actor=actor, lead=lead, note=note)
+        household = confirmed.household
+        rules = "、".join(confirmed.signals.values_list("rule_name", flat=True))
+        return case_open(
+            actor=actor, village=household.village, source=CaseSource.DEPARTMENT, household=household, lead=confirmed,
+            summary=f"部门筛查预警（{confirmed.grade}色）：{rules}。{note}".strip(),
+        )  # fmt: skip
 
 
 def case_link_household(*, actor: User, case: Case, household: Household) -> Case:

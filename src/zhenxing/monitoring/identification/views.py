@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.enums import Role
+from zhenxing.accounts.requests import request_user
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
 from zhenxing.common.http import xlsx_response
@@ -36,6 +37,7 @@ from zhenxing.monitoring.models import Attachment
 from zhenxing.monitoring.web import attempt, require_act, require_view
 from zhenxing.policy.rules.procedure import application_settle_days
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
+from zhenxing.screening.selectors import lead_get_for_user
 
 TABS = {"queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "rejected": "未纳入"}
 
@@ -162,6 +164,17 @@ def case_open(request: HttpRequest, household_pk: int) -> HttpResponse:
     return (
         redirect("monitoring:case", pk=opened[0]) if ok else redirect("registry:household", pk=household_pk)
     )
+
+
+@login_required
+@require_POST
+def case_open_from_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    """核实纳入 on a lead's page: the lead is confirmed and the household's case opened together."""
+    user = request_user(request)
+    lead = lead_get_for_user(user=user, pk=pk)
+    case = services.case_open_from_lead(actor=user, lead=lead, note=request.POST.get("note", ""))
+    messages.success(request, f"已核实纳入，转入识别程序（案件 {case.pk}）")
+    return redirect("monitoring:case", pk=case.pk)
 
 
 @login_required
