@@ -45,7 +45,7 @@ def exercise_registry() -> list[str]:
     services.household_reveal_contact_phone(
         actor=user, household=Household.objects.get(pk=household.pk), reason="回访"
     )
-    from zhenxing.transfer.workbooks import export_workbook
+    from zhenxing.registry.export import export_workbook
 
     export_workbook(Household.objects.filter(pk=household.pk))
     services.household_year_upsert(actor=user, household=household, year=2025, values={"wage": 123_456})

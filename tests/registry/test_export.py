@@ -12,8 +12,8 @@ from python_calamine import CalamineWorkbook
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.registry import services
+from zhenxing.registry.layout import MEMBER_SHEET
 from zhenxing.registry.models import Household
-from zhenxing.transfer.layout import MEMBER_SHEET
 
 from ..conftest import SAME_TOWNSHIP_VILLAGE, TOWNSHIP, VILLAGE
 from ..factories import make_household, make_user

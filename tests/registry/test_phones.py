@@ -18,9 +18,9 @@ from zhenxing.audit.models import AuditEvent
 from zhenxing.common.crypto import decrypt_phone, encrypt_phone, is_under_current_key
 from zhenxing.common.errors import InvalidInput, PermissionDenied
 from zhenxing.registry import services
+from zhenxing.registry.layout import MEMBER_COLUMNS, MEMBER_SHEET
 from zhenxing.registry.models import Household, Person
 from zhenxing.transfer import services as transfer
-from zhenxing.transfer.layout import MEMBER_COLUMNS, MEMBER_SHEET
 from zhenxing.transfer.models import ImportStatus
 
 from ..conftest import COUNTY, PREFECTURE, TOWNSHIP, VILLAGE

@@ -128,7 +128,7 @@ def _mixed_workbook(rows: list[dict[str, Any]]) -> bytes:
     """Dates written as dates, except the planted one written as text."""
     import datetime
 
-    from zhenxing.transfer.layout import MEMBER_COLUMNS, MEMBER_SHEET
+    from zhenxing.registry.layout import MEMBER_COLUMNS, MEMBER_SHEET
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})

@@ -10,7 +10,7 @@ from typing import Any
 import xlsxwriter
 
 from zhenxing.policy.rules.idnumber import check_character
-from zhenxing.transfer.layout import MEMBER_COLUMNS, MEMBER_SHEET, YEAR_COLUMNS, YEAR_SHEET
+from zhenxing.registry.layout import MEMBER_COLUMNS, MEMBER_SHEET, YEAR_COLUMNS, YEAR_SHEET
 
 
 def _id(county: str, birth: datetime.date, sequence: int) -> str:

@@ -21,6 +21,7 @@ from zhenxing.policy.contract import evaluate_with_parameters, response_body
 from zhenxing.policy.explain import RULE_TITLES
 from zhenxing.policy.rules.quality import CHECKS, PersonFacts, household_issues, person_issues
 from zhenxing.registry import facts, selectors, services
+from zhenxing.registry.export import export_workbook
 from zhenxing.registry.forms import HouseholdYearForm, IdLookupForm, PersonForm, RevealForm, SearchForm
 from zhenxing.registry.models import Household, HouseholdYear, Person
 from zhenxing.registry.quality import HOUSEHOLD_CHECKS, PERSON_CHECKS, households_with_issue, quality_counts
@@ -295,8 +296,6 @@ EXPORT_LIMIT = 20000
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """The search result, every page of it, in the import layout; ID numbers and phones masked."""
-    from zhenxing.transfer.workbooks import export_workbook
-
     user = request_user(request)
     form = SearchForm(request.GET)
     if not form.is_valid():

@@ -16,7 +16,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from zhenxing.common.archives import ArchiveError, iter_entry, open_checked_zip
-from zhenxing.transfer.layout import MEMBER_SHEET, SHEETS, Column
+from zhenxing.registry.layout import MEMBER_SHEET, SHEETS, Column
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell ")

@@ -28,7 +28,7 @@ from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.transfer import transitions, uploads
 from zhenxing.transfer.apply import apply_import
-from zhenxing.transfer.layout import MEMBER_SHEET
+from zhenxing.registry.layout import MEMBER_SHEET
 from zhenxing.transfer.models import ImportBatch, ImportStatus, ImportUpload, StagedRow
 from zhenxing.transfer.reading import WorkbookError, check_file, read_sheets
 from zhenxing.transfer.validation import Validated, validate
