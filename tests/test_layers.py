@@ -50,12 +50,6 @@ SQL_SLICE = re.compile(
     re.IGNORECASE,
 )
 # monitoring is being moved onto divisions.codes in the same issue (the kernel split): these still slice
-STILL_SLICING = {
-    "monitoring/notices.py",
-    "monitoring/plan_selectors.py",
-    "monitoring/roster.py",
-    "monitoring/selectors.py",
-}
 
 
 def division_code_reads(source: str) -> list[str]:
@@ -99,20 +93,7 @@ def test_no_module_outside_divisions_reads_division_codes_by_hand() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=False, reason="monitoring moves onto divisions.codes in the kernel split"
-            ),
-        )
-        if name in STILL_SLICING
-        else name
-        for name in (str(path.relative_to(SRC)) for path in _modules(SRC / "monitoring"))
-    ],
-)
+@pytest.mark.parametrize("module", [str(path.relative_to(SRC)) for path in _modules(SRC / "monitoring")])
 def test_monitoring_reads_division_codes_through_divisions(module: str) -> None:
     assert division_code_reads((SRC / module).read_text(encoding="utf-8")) == []
 
