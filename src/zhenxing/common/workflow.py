@@ -1,5 +1,5 @@
 """The workflow kernel: a subject moving through declared states, each move done by one role, guarded, with a
-deadline in working days and a record (DESIGN: built once, used by cases, eliminations, measures, leads,
+deadline in working days and a record (docs/design.md: built once, used by cases, eliminations, measures, leads,
 imports, the housing ledger, and next by project approvals and asset disposals).
 
 An app declares a `Workflow` in its `transitions.py`: its states (labels), its moves with the role that does
