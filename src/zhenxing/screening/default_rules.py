@@ -8,7 +8,7 @@ dialect of the engine at hand, while the rule text stays readable to the county 
 
 No rule here restates a policy definition: every condition that is one (the year's members, net and adjusted
 income, labour, ages, housing grades, water, severe disability) is the SQL twin kept beside its Python
-function in policy/rules, built from the same constants, and tests/policy/test_rules_agree_with_policy.py
+function in policy/rules, built from the same constants, and tests/screening/test_rules_agree_with_policy.py
 holds each pair together on every engine. Placeholders: rules/sql.py in policy. Money in fen, compared
 without division.
 """
