@@ -24,11 +24,12 @@ from zhenxing.audit import services as audit
 from zhenxing.common import jobs
 from zhenxing.common.bulk import allocate_ids, insert_model_rows
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.workflow import transition
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
+from zhenxing.registry.layout import MEMBER_SHEET
 from zhenxing.transfer import transitions, uploads
 from zhenxing.transfer.apply import apply_import
-from zhenxing.registry.layout import MEMBER_SHEET
 from zhenxing.transfer.models import ImportBatch, ImportStatus, ImportUpload, StagedRow
 from zhenxing.transfer.reading import WorkbookError, check_file, read_sheets
 from zhenxing.transfer.validation import Validated, validate
@@ -148,22 +149,14 @@ def import_confirm(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Confirm a validated batch (or, after a failed commit, confirm it again): its job is queued."""
     from zhenxing.transfer.tasks import import_commit_task
 
+    # who may confirm is asked before the batch's state, which a stranger should not learn (403, not 409):
+    # whoever uploaded the workbook saw its validation report, and only they confirm it
+    if batch.created_by_id != actor.pk:
+        raise PermissionDenied("只有上传人可以确认导入")
     if batch.status == ImportStatus.FAILED:
         return _import_reconfirm(actor=actor, batch=batch)
     with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.created_by_id != actor.pk:
-            raise PermissionDenied("只有上传人可以确认导入")
-        old = transitions.move(locked, ImportStatus.QUEUED)
-        locked.save(update_fields=["status"])
-        audit.record(
-            actor=actor,
-            action="import.confirm",
-            target=locked,
-            division=locked.scope_division,
-            old={"status": old},
-            new={"status": locked.status},
-        )
+        locked = transition(transitions.IMPORT, batch, to=ImportStatus.QUEUED, actor=actor)
         # The job takes the id only. Its row is written in this transaction: the batch is never left queued
         # without a job (a process dying right after the commit), and no worker sees the job before the commit.
         import_commit_task.enqueue(locked.pk)
@@ -175,8 +168,6 @@ def _import_reconfirm(*, actor: User, batch: ImportBatch) -> ImportBatch:
     uploader's scope may have changed since), staged again, and queued; or listed as invalid."""
     from zhenxing.transfer.tasks import import_commit_task
 
-    if batch.created_by_id != actor.pk:
-        raise PermissionDenied("只有上传人可以确认导入")
     upload = ImportUpload.objects.filter(batch_id=batch.pk).first()
     if batch.reconfirm_until is None or batch.reconfirm_until < timezone.now() or upload is None:
         raise Conflict("该批次的原文件已不再保留，请重新上传")

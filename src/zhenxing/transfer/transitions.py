@@ -1,8 +1,10 @@
 """An import batch's states, declared on the workflow kernel (common/workflow.py): the only moves there are.
-Its writers (services.py) hold the batch's lock themselves and ask `move`, which assigns through the table."""
+The uploader's confirmation goes through the kernel's transition service; the job's own moves (its writers in
+services.py hold the batch's lock) ask `move`, which assigns through the same table."""
 
 from __future__ import annotations
 
+from zhenxing.audit import services as audit
 from zhenxing.common.workflow import Move, Workflow
 from zhenxing.transfer.models import ImportBatch, ImportStatus
 
@@ -12,7 +14,9 @@ IMPORT = Workflow(
     labels=dict(ImportStatus.choices),
     role_labels={},
     moves=[
-        Move(S.VALIDATED, S.QUEUED, None, "确认导入"),  # the uploader only (services.import_confirm)
+        Move(
+            S.VALIDATED, S.QUEUED, None, "确认导入", action="import.confirm"
+        ),  # by its uploader only (services)
         # left unconfirmed too long (its staged data is purged)
         Move(S.VALIDATED, S.FAILED, None, "过期"),
         Move(S.QUEUED, S.RUNNING, None, "开始"),
@@ -25,6 +29,9 @@ IMPORT = Workflow(
         Move(S.FAILED, S.INVALID, None, "重新校验未通过"),
     ],
     conflict_message="导入批次当前状态为“{source}”，不能变为“{target}”",
+    audit=audit.record,
+    action_prefix="import",
+    division="scope_division",
 )
 
 

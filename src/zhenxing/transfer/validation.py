@@ -15,9 +15,9 @@ from zhenxing.common.xlsx import unquoted
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_id_number
 from zhenxing.policy.rules.quality import CHECKS, ERROR, PersonFacts, household_issues, person_issues
 from zhenxing.registry.identity import protect_id_number
+from zhenxing.registry.layout import MEMBER_COLUMNS, MEMBER_SHEET, YEAR_COLUMNS, YEAR_SHEET, YES_NO, Column
 from zhenxing.registry.models import Household
 from zhenxing.registry.phones import PHONE_MESSAGE, normalised_phone, phone_is_valid, seal_phone
-from zhenxing.registry.layout import MEMBER_COLUMNS, MEMBER_SHEET, YEAR_COLUMNS, YEAR_SHEET, YES_NO, Column
 from zhenxing.transfer.reading import SheetRows, iter_records
 
 COLUMN_BY_FIELD = {column.field: column for column in (*MEMBER_COLUMNS, *YEAR_COLUMNS)}
