@@ -17,9 +17,9 @@ from python_calamine import CalamineWorkbook
 from zhenxing.accounts.enums import Role
 from zhenxing.common.xlsx import Workbook, neutralised, single_sheet, unquoted
 from zhenxing.monitoring.models import Case
+from zhenxing.registry.layout import MEMBER_COLUMNS, MEMBER_SHEET
 from zhenxing.registry.models import Household
 from zhenxing.transfer import services as transfer
-from zhenxing.registry.layout import MEMBER_COLUMNS, MEMBER_SHEET
 
 from .conftest import COUNTY, VILLAGE
 from .factories import make_household, make_user

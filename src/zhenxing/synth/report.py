@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from zhenxing.policy.enums import ParameterKind
-from zhenxing.policy.selectors import optional_parameter_for
+from zhenxing.policy import lines
 from zhenxing.synth import rates
 
 PLAN_IN_RANGE_2020 = (
@@ -22,13 +21,16 @@ class Line:
     source: str
 
 
-def line_for(year: int) -> Line:
-    stored = optional_parameter_for(ParameterKind.MONITORING_LINE, year=year)
-    if stored is not None:
-        return Line(int(stored.value), f"已配置参数 #{stored.pk}（{stored.document}）")
-    return Line(
-        rates.DEMO_LINES.get(year, rates.DEMO_LINES[2020]), "演示用监测线（未核实，仅用于合成数据校准）"
-    )
+def report_line(year: int) -> Line:
+    """The configured line (policy.lines), or — the report calibrates synthetic data, it decides nothing —
+    a demonstration line marked as such."""
+    try:
+        stored = lines.line_for(year=year)
+    except lines.LineNotConfigured:
+        return Line(
+            rates.DEMO_LINES.get(year, rates.DEMO_LINES[2020]), "演示用监测线（未核实，仅用于合成数据校准）"
+        )
+    return Line(int(stored.yuan), f"已配置参数 #{stored.parameter.pk}（{stored.parameter.document}）")
 
 
 def _rows(sql: str, params: list[int]) -> list[tuple]:
@@ -38,7 +40,7 @@ def _rows(sql: str, params: list[int]) -> list[tuple]:
 
 
 def generation_report(*, year: int, scale: float) -> str:
-    line = line_for(year)
+    line = report_line(year)
     members = "SELECT household_id, COUNT(*) AS n FROM registry_membership WHERE left_on IS NULL GROUP BY household_id"
     by_kind = _rows(
         f"""
