@@ -49,6 +49,21 @@ def attempt(request: HttpRequest, action: Callable[[], object], success: str) ->
     return True
 
 
+def submit(
+    request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], object], success: str,
+    *, invalid: str | None = None,
+) -> bool:  # fmt: skip
+    """A posted form: when valid, its service runs on the cleaned data (a domain error becomes a message, as
+    in `attempt`); when not, its errors — or the one `invalid` sentence — become messages."""
+    if not form.is_valid():
+        if invalid:
+            messages.error(request, invalid)
+        else:
+            form_error(request, form)
+        return False
+    return attempt(request, lambda: action(form.cleaned_data), success)
+
+
 def form_error(request: HttpRequest, form: object) -> None:
     for errors in getattr(form, "errors", {}).values():
         for error in errors:

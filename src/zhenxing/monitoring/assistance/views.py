@@ -17,7 +17,7 @@ from zhenxing.monitoring.assistance import selectors, services
 from zhenxing.monitoring.assistance.forms import HelperForm, MeasureForm, MeasureMoveForm, PersonItemForm
 from zhenxing.monitoring.assistance.sector import household_sector
 from zhenxing.monitoring.cases import case_get_for_user
-from zhenxing.monitoring.web import attempt, form_error, require_measures, require_view, user_named
+from zhenxing.monitoring.web import attempt, form_error, require_measures, require_view, submit, user_named
 from zhenxing.policy.rules.money import yuan_to_fen
 from zhenxing.registry.selectors import household_get_for_user
 
@@ -58,18 +58,11 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_move(request: HttpRequest, pk: int) -> HttpResponse:
     user = require_measures(request)
     measure = selectors.measure_get_for_user(user=user, pk=pk)
-    form = MeasureMoveForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        attempt(
-            request,
-            lambda: services.measure_move(
-                actor=user, measure=measure, to=data["to"], outcome=data["outcome"]
-            ),
-            "措施状态已更新",
-        )
-    else:
-        form_error(request, form)
+    submit(
+        request, MeasureMoveForm(request.POST),
+        lambda data: services.measure_move(actor=user, measure=measure, to=data["to"], outcome=data["outcome"]),
+        "措施状态已更新",
+    )  # fmt: skip
     return redirect("monitoring:case", pk=measure.case_id)
 
 

@@ -13,7 +13,7 @@ from zhenxing.monitoring.cases import case_get_for_user
 from zhenxing.monitoring.elimination import services
 from zhenxing.monitoring.elimination.forms import ConsentForm
 from zhenxing.monitoring.enums import EvaluationKind
-from zhenxing.monitoring.web import attempt, form_error, require_act, require_measures
+from zhenxing.monitoring.web import attempt, require_act, require_measures, submit
 
 
 @login_required
@@ -45,17 +45,12 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 def consent(request: HttpRequest, pk: int) -> HttpResponse:
     user = require_act(request)
     case = case_get_for_user(user=user, pk=pk)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        attempt(
-            request,
-            lambda: services.consent_record(
-                actor=user, case=case, consent_by=data["consent_by"], relation=data["relation"],
-                consent_on=data["consent_on"],
-            ),
-            "已登记知情同意",
-        )  # fmt: skip
-    else:
-        form_error(request, form)
+    submit(
+        request, ConsentForm(request.POST),
+        lambda data: services.consent_record(
+            actor=user, case=case, consent_by=data["consent_by"], relation=data["relation"],
+            consent_on=data["consent_on"],
+        ),
+        "已登记知情同意",
+    )  # fmt: skip
     return redirect("monitoring:case", pk=pk)

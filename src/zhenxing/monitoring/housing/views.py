@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.monitoring.enums import HousingWay, LedgerStatus
 from zhenxing.monitoring.housing import selectors, services
 from zhenxing.monitoring.housing.forms import HousingCloseForm, HousingOpenForm
-from zhenxing.monitoring.web import attempt, form_error, require_act, require_view
+from zhenxing.monitoring.web import attempt, form_error, require_act, require_view, submit
 from zhenxing.policy.rules.sector import housing_guarantee_years
 from zhenxing.registry.selectors import household_list_for_user
 
@@ -59,15 +59,9 @@ def housing_ledger(request: HttpRequest) -> HttpResponse:
 def housing_close(request: HttpRequest, pk: int) -> HttpResponse:
     user = require_act(request)
     entry = selectors.ledger_entry_get_for_user(user=user, pk=pk)
-    form = HousingCloseForm(request.POST)
-    if form.is_valid():
-        attempt(
-            request,
-            lambda: services.housing_entry_close(
-                actor=user, entry=entry, completion=form.cleaned_data["completion"]
-            ),
-            "已销号",
-        )
-    else:
-        form_error(request, form)
+    submit(
+        request, HousingCloseForm(request.POST),
+        lambda data: services.housing_entry_close(actor=user, entry=entry, completion=data["completion"]),
+        "已销号",
+    )  # fmt: skip
     return redirect("monitoring:housing")

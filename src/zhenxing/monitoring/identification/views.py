@@ -34,7 +34,7 @@ from zhenxing.monitoring.identification.forms import ConfirmForm, MeetingForm, M
 from zhenxing.monitoring.identification.reports import report_workbook, roster_workbook
 from zhenxing.monitoring.identification.transitions import workflow_for
 from zhenxing.monitoring.models import Attachment
-from zhenxing.monitoring.web import attempt, require_act, require_view
+from zhenxing.monitoring.web import attempt, require_act, require_view, submit
 from zhenxing.policy.rules.procedure import application_settle_days
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
 from zhenxing.screening.selectors import lead_get_for_user
@@ -228,18 +228,13 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     user = require_act(request)
     case = case_get_for_user(user=user, pk=pk)
-    form = MeetingForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        attempt(
-            request,
-            lambda: services.case_record_meeting(
-                actor=user, case=case, held_on=data["held_on"], minutes=data["minutes"]
-            ),
-            "已录入评议会",
-        )
-    else:
-        messages.error(request, "请填写评议会日期和记录")
+    submit(
+        request, MeetingForm(request.POST),
+        lambda data: services.case_record_meeting(
+            actor=user, case=case, held_on=data["held_on"], minutes=data["minutes"]
+        ),
+        "已录入评议会", invalid="请填写评议会日期和记录",
+    )  # fmt: skip
     return redirect("monitoring:case", pk=pk)
 
 
