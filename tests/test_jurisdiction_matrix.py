@@ -429,7 +429,7 @@ def test_lead_routes_by_role(client: Client, role: str) -> None:
         visible = code in visible_codes
         page = LEAD_ROUTES["screening:lead"][1](lead.pk)
         assert client.get(page).status_code == (200 if visible else 404), f"{role} {code}"
-        expected = 404 if not visible else 302 if has_capability(user, Capability.EDIT_REGISTRY) else 403
+        expected = 404 if not visible else 302 if has_capability(user, Capability.CONFIRM_LEAD) else 403
         confirm = LEAD_ROUTES["monitoring:open_from_lead"][1](lead.pk)
         assert client.post(confirm).status_code == expected, f"{role} confirm {code}"
         dismiss = LEAD_ROUTES["screening:dismiss"][1](lead.pk)

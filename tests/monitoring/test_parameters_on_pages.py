@@ -90,3 +90,15 @@ def test_the_named_workflow_capabilities_keep_the_grants_the_pages_had(
     assert {role for role, held in ROLE_CAPABILITIES.items() if named in held} == {
         role for role, held in ROLE_CAPABILITIES.items() if was in held
     }
+
+
+def test_the_portal_tells_the_applicant_the_settle_limit_in_force(client) -> None:  # type: ignore[no-untyped-def]
+    # given a revised settle limit and an applicant who has just applied
+    _revise("step_deadlines", application_settle_days=7)
+    session = client.session
+    session["portal_code"] = "ABCD2345EFGH"
+    session.save()
+    # when the confirmation page is shown
+    page = client.get("/apply/done/").content.decode()
+    # then it promises the limit in force, not a number written into the template
+    assert "7天内没有受理的" in page and "10天内" not in page

@@ -11,6 +11,8 @@ from zhenxing.common.errors import DomainError, InvalidInput
 from zhenxing.common.request_context import client_ip_of
 from zhenxing.divisions.codes import in_prefecture
 from zhenxing.divisions.models import Division
+from zhenxing.monitoring.decisions import step_deadlines
+from zhenxing.policy.rules.procedure import application_settle_days
 from zhenxing.portal import services
 from zhenxing.portal.challenge import challenge_new, challenge_passed
 from zhenxing.portal.forms import ApplicationForm, StatusForm
@@ -68,7 +70,8 @@ def done(request: HttpRequest) -> HttpResponse:
     code = request.session.get("portal_code")
     if not code:
         return redirect("portal:apply")
-    return render(request, "portal/done.html", {"code": code})
+    limits, _ = step_deadlines()
+    return render(request, "portal/done.html", {"code": code, "settle_days": application_settle_days(limits)})
 
 
 @require_GET
