@@ -115,3 +115,19 @@ def test_project_csv_agrees_with_shared_reference() -> None:
     # The project's own derivation (data/derive_dali_divisions.py) must equal the reference extraction.
     ours = (Path(settings.ZHENXING_DATA_DIR) / "dali_divisions.csv").read_bytes()
     assert ours == SHARED_CSV.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("西山村委会", "西山村委会"),
+        ("平坝村民委员会", "平坝村民委员会"),
+        ("南街社区居委会", "南街社区居委会"),
+        ("平坝村", "平坝村民委员会"),
+        ("太和社区", "太和社区居民委员会"),
+    ],
+)
+def test_a_village_committee_is_named_once(name: str, expected: str) -> None:
+    from zhenxing.divisions.naming import committee_name
+
+    assert committee_name(name) == expected

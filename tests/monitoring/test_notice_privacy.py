@@ -242,3 +242,16 @@ def test_p17_the_public_status_page_names_no_one_and_keeps_a_rejection_reason_fr
         assert (reason in html) is shows_reason
         assert name not in html and masked not in html and "邻居张三" not in html
         assert "13800001234" not in html and application.phone_masked not in html
+
+
+@pytest.mark.django_db
+def test_the_notice_is_signed_by_the_village_committee_named_once(client: Client, clock_at) -> None:  # type: ignore[no-untyped-def]
+    # given a posted notice of 西山村委会 (the NBS name already names the committee)
+    clock_at(START)
+    user, notice, _ = _noticed()
+    client.force_login(user["township"])
+    # when the print page is read
+    html = client.get(f"/cases/notices/{notice.pk}/print/").content.decode()  # type: ignore[attr-defined]
+    signature = html[html.index('class="sign"') :]
+    # then the committee signs once, not "西山村委会村民委员会"
+    assert signature.startswith('class="sign">西山村委会<br>') and "委会村民委员会" not in html

@@ -20,3 +20,14 @@ def short_name(name: str) -> str:
                 return base
             return base + kind
     return name
+
+
+def committee_name(name: str) -> str:
+    """Who signs for a village: its committee, named once. 西山村委会 stays 西山村委会 (the NBS name already
+    names the committee); a name without a committee suffix gets one: 平坝村 → 平坝村民委员会, 南涧社区 →
+    南涧社区居民委员会."""
+    if any(name.endswith(suffix) for suffix, _ in _COMMITTEE_SUFFIXES):
+        return name
+    if name.endswith("社区"):
+        return name + "居民委员会"
+    return (name[:-1] if name.endswith("村") else name) + "村民委员会"
