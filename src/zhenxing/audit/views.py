@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zhenxing.accounts.models import User
+from zhenxing.audit.display import event_view
 from zhenxing.audit.forms import AuditFilterForm
 from zhenxing.audit.selectors import audit_event_list_for_user
 
@@ -21,4 +22,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()})
+    rows = [event_view(event) for event in page]
+    return render(
+        request, "audit/list.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    )

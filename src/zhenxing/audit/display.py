@@ -1,0 +1,162 @@
+"""How an audit event reads on screen: Chinese names for the action, the object, each changed field and
+each coded value, never the stored codes (auth.login, accounts.user, county_decision, True/None).
+
+The stored row keeps its codes (they are the record); the words come from the models' own verbose names
+and choices, so a field renamed in Chinese is renamed here too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+from zhenxing.audit.actions import action_label
+from zhenxing.audit.models import AuditEvent
+
+# Keys that services write but that are no model field of the target.
+KEY_LABELS: dict[str, str] = {
+    "status": "状态",
+    "step": "办理记录",
+    "case": "案件",
+    "kind": "类别",
+    "eligible": "符合条件",
+    "reasons": "原因",
+    "messages": "说明",
+    "entries": "条数",
+    "grade": "预警等级",
+    "rules": "规则",
+    "changes": "变更内容",
+    "count": "数量",
+    "edition": "版本",
+    "version": "版本",
+    "rows": "行数",
+    "households": "农户数",
+    "leads": "线索数",
+    "fields": "字段",
+    "error": "错误",
+    "ip": "地址",
+}
+
+# Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which
+# audit sits below; tests/audit/test_action_labels.py holds the two lists together).
+VALUE_LABELS: dict[str, str] = {
+    "monitoring_too_short": "纳入监测时间不足规定期限",
+    "income_below_line": "家庭人均纯收入低于当年监测范围",
+    "adjusted_income_below_line": "扣除刚性支出后的人均收入低于当年监测范围",
+    "housing_unsafe": "住房安全问题未解决",
+    "water_unsafe": "饮水安全问题未解决",
+    "education_dropout": "有义务教育阶段失学辍学人员",
+    "uninsured_member": "有家庭成员未参加基本医疗保险",
+    "no_labour": "家庭无劳动能力",
+}
+
+TARGET_ALL = {"*": "全部"}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    event: AuditEvent
+    action: str
+    target: str
+    old: list[Change]
+    new: list[Change]
+
+
+def _model(target_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def target_label(target_type: str, target_id: str) -> str:
+    model = _model(target_type)
+    name = str(model._meta.verbose_name) if model is not None else target_type
+    if not target_id:
+        return name
+    return f"{name} {TARGET_ALL.get(target_id, '#' + target_id)}"
+
+
+@cache
+def _project_fields() -> tuple[dict[str, str], dict[str, str]]:
+    """Field name → verbose name, and coded value → label, across the project's own models (first wins)."""
+    names: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("zhenxing."):
+            continue
+        for model in config.get_models():
+            for field in model._meta.get_fields():
+                if not isinstance(field, models.Field):
+                    continue
+                names.setdefault(field.name, str(field.verbose_name))
+                for code, label in field.flatchoices or ():
+                    if isinstance(code, str) and code:
+                        values.setdefault(code, str(label))
+    return names, {**values, **VALUE_LABELS}
+
+
+def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(key)
+    except Exception:  # FieldDoesNotExist, or a key that is no field name at all
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def value_label(value: Any, field: models.Field[Any, Any] | None = None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(value_label(item, field) for item in value) or "—"
+    if isinstance(value, dict):
+        return "；".join(f"{key_label(str(k))}：{value_label(v)}" for k, v in value.items()) or "—"
+    if field is not None and field.choices:
+        choices = {str(code): str(label) for code, label in field.flatchoices}
+        if str(value) in choices:
+            return choices[str(value)]
+    if isinstance(value, str):
+        return _project_fields()[1].get(value, value)
+    return str(value)
+
+
+def key_label(key: str, model: type[models.Model] | None = None) -> str:
+    field = _field(model, key)
+    if field is not None:
+        return str(field.verbose_name)
+    return KEY_LABELS.get(key) or _project_fields()[0].get(key, key)
+
+
+def changes(target_type: str, values: dict[str, Any] | None) -> list[Change]:
+    if not values:
+        return []
+    model = _model(target_type)
+    if not isinstance(values, dict):
+        return [Change("内容", value_label(values))]
+    return [
+        Change(key_label(key, model), value_label(value, _field(model, key))) for key, value in values.items()
+    ]
+
+
+def event_view(event: AuditEvent) -> EventView:
+    return EventView(
+        event=event,
+        action=action_label(event.action),
+        target=target_label(event.target_type, event.target_id),
+        old=changes(event.target_type, event.old_values),
+        new=changes(event.target_type, event.new_values),
+    )
