@@ -11,7 +11,10 @@ from zhenxing.accounts.demo import demo_users_ensure
 
 
 class Command(BaseCommand):
-    help = "演示环境：迁移数据库、导入区划、创建演示用户，然后在 127.0.0.1:8000 提供服务（可重复执行）"
+    help = (
+        "演示环境：迁移数据库、导入区划、创建演示用户、生成合成数据和西山村演示场景，"
+        "然后在 127.0.0.1:8000 提供服务（可重复执行）"
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
@@ -21,11 +24,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write("1/4 迁移数据库 …")
+        self.stdout.write("1/5 迁移数据库 …")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("2/4 导入行政区划 …")
+        self.stdout.write("2/5 导入行政区划 …")
         call_command("divisions", "load", stdout=self.stdout)
-        self.stdout.write("3/4 演示用户 …")
+        self.stdout.write("3/5 演示用户 …")
         credentials = settings.ZHENXING_VAR_DIR / "demo_credentials.txt"
         created = demo_users_ensure(credentials_file=credentials)
         if created:
@@ -36,9 +39,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<6}  用户名 {username:<16} 密码 {password}")
         else:
             self.stdout.write(f"演示用户已存在，密码见 {credentials}")
-        self.stdout.write(f"4/4 合成农户数据（规模 {options['scale']}）…")
+        self.stdout.write(f"4/5 合成农户数据（规模 {options['scale']}）…")
         call_command(
             "generate", scale=options["scale"], seed=2025, year=2025, if_empty=True, stdout=self.stdout
         )
+        # by name: the scenario lives in synth, above this shared kernel (pyproject: importlinter layers)
+        self.stdout.write("5/5 演示场景（西山村：预警线索、各环节案件、帮扶措施）…")
+        call_command("demo_scenario", stdout=self.stdout)
         if not options["no_serve"]:
             call_command("serve", bind=options["bind"])
