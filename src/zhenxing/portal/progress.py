@@ -49,7 +49,9 @@ def case_progress(case: Case, *, on_behalf: bool = False) -> tuple[list[Stage], 
     elif case.status == CaseStatus.REJECTED and on_behalf:
         sentence = "经核实，暂不纳入监测。详细理由已告知本户；如有疑问，请联系村委会或拨打12317。"
     elif case.status == CaseStatus.REJECTED:
-        sentence = f"经核实，暂不纳入监测。理由：{case.rejection_reason}。如有疑问，请联系村委会或拨打12317。"
+        # the cadre's reason is a sentence of its own, often with its own full stop: one full stop, not two
+        reason = case.rejection_reason.strip().rstrip("。.；;，,、 ")
+        sentence = f"经核实，暂不纳入监测。理由：{reason}。如有疑问，请联系村委会或拨打12317。"
     else:
         sentence = f"正在办理：{PLAIN[CaseStatus(case.status)]}。"
     return stages, sentence

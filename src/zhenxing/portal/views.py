@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhenxing.common.errors import DomainError, InvalidInput
 from zhenxing.common.request_context import client_ip_of
-from zhenxing.divisions.codes import in_prefecture
+from zhenxing.divisions.codes import county_of, in_prefecture, township_of
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.policy.rules.procedure import application_settle_days
@@ -63,7 +65,24 @@ def apply(request: HttpRequest) -> HttpResponse:
         fresh["token"], fresh["answer"] = token, ""
         form.data = fresh
     counties = Division.objects.filter(level="county").order_by("code")
-    return render(request, "portal/apply.html", {"form": form, "question": question, "counties": counties})
+    return render(
+        request, "portal/apply.html",
+        {"form": form, "question": question, "counties": counties, "chosen": _chosen_place(form.data.get("village"))},
+    )  # fmt: skip
+
+
+def _chosen_place(code: object) -> dict[str, Any] | None:
+    """The county, township and village an applicant had picked, so that a form shown again with an error
+    keeps them (and their option lists) instead of asking for the place again."""
+    if not (in_prefecture(code) and len(str(code)) == 12):
+        return None
+    village = str(code)
+    county, township = county_of(village), township_of(village)
+    return {
+        "county": county, "township": township, "village": village,
+        "townships": Division.objects.filter(parent__code=county).order_by("code").values_list("code", "name"),
+        "villages": Division.objects.filter(parent__code=township).order_by("code").values_list("code", "name"),
+    }  # fmt: skip
 
 
 def done(request: HttpRequest) -> HttpResponse:
