@@ -335,7 +335,7 @@ def test_p13_a_new_case_after_elimination_reopens_monitoring_and_the_trace_shows
     kinds = [entry.kind for entry in entries]
     assert kinds.count("办理环节") == 6 and "走访" in kinds and "公示" in kinds
     confirmation = next(e for e in entries if "确定纳入" in e.what)
-    assert "monitoring_line v" in confirmation.versions and confirmation.who.endswith("（县）")
+    assert "监测范围 " in confirmation.versions and confirmation.who.endswith("（县）")
     assert any("重新纳入" in mark for entry in entries for mark in entry.marks)
     rows = (
         CalamineWorkbook.from_filelike(io.BytesIO(trace_workbook(household, entries)))

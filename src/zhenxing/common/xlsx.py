@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
+from django.utils import timezone
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -57,7 +58,9 @@ class Sheet:
                 row, column, float(value) if isinstance(value, Decimal) else value, cell_format
             )
         elif isinstance(value, datetime.datetime):
-            sheet.write_datetime(row, column, value.replace(tzinfo=None), cell_format or self._date_format)
+            # Excel has no time zones: an aware time is written as Beijing time (TIME_ZONE), never as UTC.
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            sheet.write_datetime(row, column, local.replace(tzinfo=None), cell_format or self._date_format)
         elif isinstance(value, datetime.date):
             moment = datetime.datetime.combine(value, datetime.time())
             sheet.write_datetime(row, column, moment, cell_format or self._date_format)

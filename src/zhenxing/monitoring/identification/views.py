@@ -34,6 +34,7 @@ from zhenxing.monitoring.identification.forms import ConfirmForm, MeetingForm, M
 from zhenxing.monitoring.identification.reports import report_workbook, roster_workbook
 from zhenxing.monitoring.identification.transitions import workflow_for
 from zhenxing.monitoring.models import Attachment
+from zhenxing.monitoring.tracing.timeline import case_timeline
 from zhenxing.monitoring.web import attempt, require_act, require_view, submit
 from zhenxing.policy.rules.procedure import application_settle_days
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
@@ -95,6 +96,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         suggestion = suggested_classification(policy_decision(case.household))
         confirm_form = ConfirmForm(initial={"monitoring_type": suggestion[0], "risk_types": suggestion[1]})
     notices = case.notices.order_by("-pk")
+    assistance = assistance_context(case, user=user)
     return render(
         request,
         "monitoring/identification/detail.html",
@@ -104,13 +106,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "confirm_form": confirm_form, "suggestion": suggestion, "move_form": MoveForm(),
             "visit_form": VisitForm(initial={"visited_at": clock.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M")}),
             "meeting_form": MeetingForm(initial={"held_on": clock.today()}),
-            "steps": case.steps.select_related("actor").prefetch_related("attachments"),
-            "visits": case.visits.select_related("visited_by").prefetch_related("attachments"),
-            "notices": notices, "objections": case.objections.select_related("notice"),
-            "applications": case.applications.all(),
+            "timeline": case_timeline(case, measures=assistance.get("measures")),
+            "notices": notices,
             "step_role_label": Role(STEP_ROLE[case.status]).label if case.status in STEP_ROLE else "", "is_open": case.status in OPEN_STATUSES,
             "can_link": case.household_id is None and case.status in (CaseStatus.APPLICATION, CaseStatus.ANALYSIS),
-            **assistance_context(case, user=user),
+            **assistance,
         },
     )  # fmt: skip
 

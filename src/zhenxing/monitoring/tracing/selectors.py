@@ -8,10 +8,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from zhenxing.accounts.enums import Role
 from zhenxing.common import clock
 from zhenxing.common.workflow import past_due
 from zhenxing.monitoring.models import Case, CaseStep, Evaluation, Objection, Visit
+from zhenxing.policy.enums import ParameterKind
 from zhenxing.screening.models import Lead
 
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ class TraceEntry:
     reason: str = ""
     versions: str = ""
     marks: tuple[str, ...] = field(default=())
+    date_only: bool = False  # known by its day only (公示, 异议): shown without a time of day
 
 
 def _who(user: Any, role: str = "") -> str:
@@ -41,15 +45,51 @@ def _who(user: Any, role: str = "") -> str:
     return f"{name}（{role}）" if role else name
 
 
-def _versions(decision: dict[str, Any]) -> str:
-    parts = [f"{kind} v{value.get('version')}" for kind, value in (decision.get("parameters") or {}).items()]
-    if "step_deadlines" in decision:
-        parts.append(f"step_deadlines v{decision['step_deadlines'].get('version')}")
-    return "，".join(parts)
+# How a decision cites a parameter on screen: short names, as cadres say them ("监测范围 2025年 第1版").
+PARAMETER_NAMES: dict[str, str] = {
+    ParameterKind.MONITORING_LINE: "监测范围",
+    ParameterKind.DIBAO_STANDARD: "低保标准",
+    ParameterKind.MEDICAL_SUBSIDY: "医保资助参保标准",
+    ParameterKind.ELIMINATION_MIN_MONTHS: "风险消除最短监测时间",
+    ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS: "交通补助务工最短时间",
+    ParameterKind.STEP_DEADLINES: "识别程序环节时限",
+    ParameterKind.SCREENING_WINDOWS: "筛查预警核查时限",
+    ParameterKind.WORK_TEAM: "驻村工作队配备标准",
+    ParameterKind.COLLECTIVE_TIERS: "村集体经济收入分档",
+    ParameterKind.ASSISTANCE_CHECKS: "帮扶检查与评估周期",
+    ParameterKind.NOTICE_RISK_TYPES: "公示风险类型",
+}
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=clock.now().tzinfo)
+def parameter_name(kind: str) -> str:
+    if kind in PARAMETER_NAMES:
+        return PARAMETER_NAMES[kind]
+    label = dict(ParameterKind.choices).get(kind)
+    return label.split("（")[0] if label else kind
+
+
+def parameter_citation(kind: str, used: dict[str, Any]) -> str:
+    """监测范围 2025年 第1版: the parameter by name, its year when it has one, and its version."""
+    parts = [parameter_name(kind)]
+    if used.get("year"):
+        parts.append(f"{used['year']}年")
+    if used.get("version") is not None:
+        parts.append(f"第{used['version']}版")
+    return " ".join(parts)
+
+
+def cited_parameters(decision: dict[str, Any]) -> str:
+    """The parameters a decision used, each cited by name, year and version."""
+    cited = dict(decision.get("parameters") or {})
+    if isinstance(decision.get(ParameterKind.STEP_DEADLINES), dict):
+        cited[ParameterKind.STEP_DEADLINES] = decision[ParameterKind.STEP_DEADLINES]
+    return "，".join(parameter_citation(kind, used or {}) for kind, used in cited.items())
+
+
+def on_day(day: datetime.date) -> datetime.datetime:
+    """Where an event known only by its day (公示, 异议, 措施) sorts: after that day's timed events (a notice is
+    posted after the steps that made it), in Beijing time (TIME_ZONE), not UTC."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
 def household_trace(household: Household) -> list[TraceEntry]:
@@ -89,7 +129,7 @@ def household_trace(household: Household) -> list[TraceEntry]:
         entries.append(TraceEntry(
             at=step.done_at, kind="办理环节", case_id=step.case_id,
             what=f"{step.get_step_display()} → {step.action}（{step.get_outcome_display()}）", who=_who(step.actor, role),
-            due=step.due_on, overdue=step.overdue, reason=step.findings, versions=_versions(step.decision),
+            due=step.due_on, overdue=step.overdue, reason=step.findings, versions=cited_parameters(step.decision),
         ))  # fmt: skip
     for visit in Visit.objects.filter(case_id__in=case_ids).select_related("visited_by"):
         entries.append(TraceEntry(
@@ -103,19 +143,19 @@ def household_trace(household: Household) -> list[TraceEntry]:
         entries.append(TraceEntry(
             at=evaluation.evaluated_at, kind="成效评估", case_id=evaluation.case_id,
             what=f"{evaluation.get_kind_display()}：{verdict}", who=_who(evaluation.evaluated_by),
-            reason="；".join(evaluation.reasons), versions=_versions(evaluation.decision),
+            reason="；".join(evaluation.reasons), versions=cited_parameters(evaluation.decision),
         ))  # fmt: skip
     for case in cases:
         for notice in case.notices.filter(posted_on__isnull=False, ends_on__isnull=False):
             entries.append(TraceEntry(
-                at=_midnight(notice.posted_on or clock.today()), kind="公示", case_id=case.pk,
+                at=on_day(notice.posted_on or clock.today()), date_only=True, kind="公示", case_id=case.pk,
                 what=f"{notice.get_purpose_display()}公示：{notice.title}（至 {notice.ends_on:%Y-%m-%d}）",
             ))  # fmt: skip
     for objection in Objection.objects.filter(case_id__in=case_ids).select_related(
         "recorded_by", "resolved_by"
     ):
         entries.append(TraceEntry(
-            at=_midnight(objection.received_on), kind="异议", case_id=objection.case_id,
+            at=on_day(objection.received_on), date_only=True, kind="异议", case_id=objection.case_id,
             what=f"{objection.raised_by}：{objection.content}", who=_who(objection.recorded_by),
             reason=f"{objection.get_status_display()} {objection.resolution}".strip(),
         ))  # fmt: skip

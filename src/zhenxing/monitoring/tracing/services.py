@@ -34,13 +34,17 @@ def trace_workbook(household: Household, entries: list[TraceEntry]) -> bytes:
     book = Workbook()
     sheet = book.add_sheet("责任追溯")
     bold = book.bold
+    exported = clock.localtime(clock.now())  # Beijing time (TIME_ZONE), as every time on screen
     sheet.row(
-        0, 0, [f"农户 {household.code or household.pk} 责任追溯（导出于 {clock.now():%Y-%m-%d %H:%M}）"], bold
+        0,
+        0,
+        [f"农户 {household.code or household.pk} 责任追溯（导出于北京时间 {exported:%Y-%m-%d %H:%M}）"],
+        bold,
     )
     sheet.row(1, 0, COLUMNS, bold)
     for row, entry in enumerate(entries, start=2):
         sheet.row(row, 0, [
-            clock.localtime(entry.at).strftime("%Y-%m-%d %H:%M"), entry.kind, entry.case_id or "", entry.what,
+            clock.localtime(entry.at).strftime("%Y-%m-%d" if entry.date_only else "%Y-%m-%d %H:%M"), entry.kind, entry.case_id or "", entry.what,
             entry.who, entry.due.isoformat() if entry.due else "", "是" if entry.overdue else "", entry.reason,
             entry.versions, "；".join(entry.marks),
         ])  # fmt: skip
