@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
@@ -44,6 +45,13 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_error("file", error.message)
         else:
+            if (
+                not result.created
+            ):  # the same records again: nothing new is stored, and the sender is told where they are
+                messages.info(
+                    request,
+                    f"该文件与第 {result.batch.pk} 批的记录完全相同，未重复入库；以下是第 {result.batch.pk} 批",
+                )
             return redirect("feeds:batch", pk=result.batch.pk)
     batches = selectors.batch_list_for_user(user=user)[:50]
     limits = {"rows": MAX_ROWS, "megabytes": settings.ZHENXING_FEED_MAX_BYTES // MB}

@@ -1,0 +1,39 @@
+"""A department uploading a file on its page: the same file twice is stored once, and the sender is told
+which batch already holds it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from zhenxing.accounts.enums import Role
+from zhenxing.audit.models import AuditEvent
+from zhenxing.feeds.models import FeedBatch
+
+from ..factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+CSV = "身份证号,病种类别,日期\n532926199001011238,大病,2025-03-01\n".encode()
+
+
+def _upload(client: Client) -> object:
+    return client.post("/feeds/", {"file": SimpleUploadedFile("health.csv", CSV, content_type="text/csv")})
+
+
+def test_the_same_file_uploaded_again_is_named_as_a_duplicate_of_its_batch(client: Client) -> None:
+    # given a health-commission user who has uploaded a file once
+    client.force_login(make_user(Role.DEPARTMENT, department="health"))
+    first = _upload(client)
+    batch = FeedBatch.objects.get(department="health")
+    assert first.status_code == 302 and first["Location"] == f"/feeds/{batch.pk}/"  # type: ignore[attr-defined]
+    assert AuditEvent.objects.filter(target_id=str(batch.pk)).exists()
+    # when the same file is uploaded again
+    second = _upload(client)
+    # then nothing new is stored, and the message names the batch that holds these records
+    assert FeedBatch.objects.filter(department="health").count() == 1
+    assert second["Location"] == f"/feeds/{batch.pk}/"  # type: ignore[index]
+    told = [str(m) for m in get_messages(second.wsgi_request)]  # type: ignore[attr-defined]
+    assert any(f"第 {batch.pk} 批" in m and "未重复入库" in m for m in told), told
