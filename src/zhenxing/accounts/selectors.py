@@ -15,4 +15,8 @@ def api_key_list_for_user(*, user: User) -> QuerySet[DepartmentApiKey]:
 
 def assignment_list_for_user(*, user: User) -> QuerySet[Assignment]:
     """A user's own assignments, current and past (the dated history)."""
-    return Assignment.objects.filter(user=user).select_related("division").order_by("-starts_on")
+    return (
+        Assignment.objects.filter(user=user)
+        .select_related("division", "household__village")
+        .order_by("-starts_on")
+    )
