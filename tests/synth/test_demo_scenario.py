@@ -138,3 +138,17 @@ def test_make_run_prepares_the_demo_within_30_seconds_and_twice_is_once(tmp_path
     assert second.returncode == 0, second.stderr[-2000:]
     assert "演示场景已存在" in second.stdout and "演示用户已存在" in second.stdout
     assert re.search(r"已有农户数据，跳过生成", second.stdout)
+
+
+@pytest.mark.django_db
+def test_each_demo_user_opens_the_pages_of_the_scenario(tmp_path: Path, client, clock_at) -> None:  # type: ignore[no-untyped-def]
+    _scenario(tmp_path, TODAY)
+    clock_at(TODAY)
+    here = list(Case.objects.filter(village__code=VILLAGE).values_list("pk", "household_id"))
+    for username in ("demo_village", "demo_township", "demo_county", "demo_prefecture"):
+        client.force_login(User.objects.get(username=username))
+        pages = ["/", "/cases/", "/leads/", "/cases/notices/"]
+        if username in ("demo_village", "demo_county"):  # every case at its step, as the two ends see it
+            pages += [f"/cases/{pk}/" for pk, _ in here] + [f"/cases/trace/{h}/" for _, h in here]
+        for page in pages:
+            assert client.get(page).status_code == 200, (username, page)
