@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 import time
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -303,11 +302,11 @@ def _measures(cast: _Cast, days: _Days, case: Case, *, on: datetime.date, all_st
         assistance.measure_move(actor=village, measure=job, to=MeasureStatus.IN_PROGRESS)
         if not all_states:
             return
-        training = assistance.measure_record(
+        welfare_job = assistance.measure_record(
             actor=village, case=case, category="公益岗位帮扶", content="村级护林员公益性岗位",
             started_on=on, funds_fen=600_000, funds_source="衔接资金", continues_after_elimination=True,
         )  # fmt: skip
-        assistance.measure_move(actor=village, measure=training, to=MeasureStatus.IN_PROGRESS)
+        assistance.measure_move(actor=village, measure=welfare_job, to=MeasureStatus.IN_PROGRESS)
         loan = assistance.measure_record(
             actor=village, case=case, category="金融帮扶", content="脱贫人口小额信贷5万元（核桃种植）",
             started_on=on, funds_fen=5_000_000, funds_source="小额信贷",
@@ -315,7 +314,7 @@ def _measures(cast: _Cast, days: _Days, case: Case, *, on: datetime.date, all_st
     with clock.travel(days.after(on, 20)):
         assistance.measure_move(
             actor=village,
-            measure=training,
+            measure=welfare_job,
             to=MeasureStatus.COMPLETED,
             outcome="岗位合同期满，月补贴已足额发放",
         )
@@ -430,9 +429,8 @@ def _build(cast: _Cast, days: _Days) -> tuple[int, int]:
     # those leads, so that what stays open is what needs a visit
     in_hand = Case.objects.filter(status__in=[*OPEN_STATUSES, *MONITORED_STATUSES]).values("household")
     for lead in Lead.objects.filter(household__in=in_hand, status=LeadStatus.OPEN).order_by("pk"):
-        lead_dismiss(actor=cast.village, lead=lead, reason="该户已在识别程序中或已是监测对象，无需重复纳入")
+        lead_dismiss(
+            actor=cast.village, lead=lead, reason="该户已在识别程序中或已是监测对象，无需重复纳入",
+            today=clock.today(),
+        )  # fmt: skip
     return len(households), Case.objects.filter(household__in=households.values()).count()
-
-
-def scenario_households() -> Iterable[Household]:
-    return Household.objects.filter(code__in=[household_code(f) for f in FAMILIES.values()])
