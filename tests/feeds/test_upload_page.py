@@ -16,7 +16,7 @@ from ..factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-CSV = "身份证号,病种类别,日期\n532926199001011238,大病,2025-03-01\n".encode()
+CSV = "id_number,disease_class,date\n532926199001011238,大病,2025-03-01\n".encode()
 
 
 def _upload(client: Client) -> object:
@@ -37,3 +37,17 @@ def test_the_same_file_uploaded_again_is_named_as_a_duplicate_of_its_batch(clien
     assert second["Location"] == f"/feeds/{batch.pk}/"  # type: ignore[index]
     told = [str(m) for m in get_messages(second.wsgi_request)]  # type: ignore[attr-defined]
     assert any(f"第 {batch.pk} 批" in m and "未重复入库" in m for m in told), told
+
+
+def test_a_quarantined_row_is_numbered_by_its_line_in_the_file(client: Client) -> None:
+    # given a file whose second record (line 3, under the header) has no valid date
+    client.force_login(make_user(Role.DEPARTMENT, department="health"))
+    csv = (
+        "id_number,disease_class,date\n532926199001011238,大病,2025-03-01\n532926199001011238,大病,三月\n".encode()
+    )
+    # when it is uploaded
+    client.post("/feeds/", {"file": SimpleUploadedFile("health.csv", csv, content_type="text/csv")})
+    # then the quarantine names line 3, where the department will find it
+    batch = FeedBatch.objects.get(department="health")
+    assert list(batch.quarantine.values_list("row_number", flat=True)) == [3]
+    assert "第3行" in client.get(f"/feeds/{batch.pk}/").content.decode()

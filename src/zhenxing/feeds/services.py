@@ -73,7 +73,10 @@ def feed_batch_ingest(
 
     cleaned: list[tuple[int, dict[str, Any]]] = []
     quarantine: list[tuple[int, str, str]] = []
-    for number, row in enumerate(rows, start=1):
+    # a row is numbered as its sender sees it: an uploaded file's first record is line 2, under the header
+    # line; a pushed batch numbers its records from 1
+    first = 2 if source == "upload" else 1
+    for number, row in enumerate(rows, start=first):
         values, problems = clean_row(adapter, row)
         if problems:
             quarantine.extend((number, field, reason) for field, reason in problems)
