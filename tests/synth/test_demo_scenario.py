@@ -73,6 +73,11 @@ def test_the_demo_village_holds_every_promised_state(tmp_path: Path, clock_at, d
     assert set(Measure.objects.filter(case__village__code=VILLAGE).values_list("status", flat=True)) == set(
         MeasureStatus.values
     )
+    # the village cadre is the monitored households' 帮扶责任人, named on their plans' measures
+    village = User.objects.get(username="demo_village")
+    assert Measure.objects.filter(
+        case__status=CaseStatus.CONFIRMED, responsible_person=village, recommended=True
+    ).exists()
     # an eliminated household, and one eliminated earlier whose new case reopens monitoring
     reopening = here.get(reopens__isnull=False)
     assert reopening.reopens is not None
@@ -84,7 +89,6 @@ def test_the_demo_village_holds_every_promised_state(tmp_path: Path, clock_at, d
         done = [step.done_at for step in case.steps.order_by("pk")]
         assert done == sorted(done) and all(clock.localdate(moment) <= day for moment in done)
     # and the notice that is past its period can be passed: the village sends the case to the township
-    village = User.objects.get(username="demo_village")
     waiting = here.filter(status=CaseStatus.REVIEW).exclude(pk=objection.case_id).get()
     moved = services.case_move(actor=village, case=waiting, to=CaseStatus.TOWNSHIP_REVIEW)
     assert moved.status == CaseStatus.TOWNSHIP_REVIEW

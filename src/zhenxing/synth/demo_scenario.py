@@ -395,6 +395,11 @@ def _build(cast: _Cast, days: _Days) -> tuple[int, int]:
 
     # monitored households identified together over a year ago, on one notice
     first = days.working(days.today - datetime.timedelta(days=400))
+    with clock.travel(first):  # the village cadre is their 帮扶责任人, named on the plan's measures (P7)
+        for key in ELIMINATION_TRACK:
+            assistance.helper_assign(
+                actor=cast.township, household=h[key], helper=cast.village, starts_on=first
+            )
     monitored = dict(
         zip(
             ELIMINATION_TRACK,
