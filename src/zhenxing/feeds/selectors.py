@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
 from zhenxing.common.errors import not_found
 from zhenxing.feeds.models import FeedBatch
+from zhenxing.screening.models import Lead, LeadSignal, LeadStatus, Rule
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -25,13 +27,24 @@ def batch_get_for_user(*, user: User, pk: int) -> FeedBatch:
     return batch
 
 
-def lead_outcomes(*, batch: FeedBatch) -> dict[str, int]:
-    """The fate of the leads this batch's records point at — counts only, nothing about the households."""
-    from zhenxing.screening.models import Lead
+def rule_codes_reading(*, department: str) -> set[str]:
+    """The screening rules (any rule-set version) whose condition reads this department's records."""
+    reads = re.compile(rf"department\s*=\s*'{re.escape(department)}'")
+    return {code for code, sql in Rule.objects.values_list("code", "sql") if reads.search(sql)}
 
+
+def lead_outcomes(*, batch: FeedBatch) -> dict[str, int]:
+    """The fate of the leads this batch's records raised — counts only, nothing about the households: leads of
+    the batch's households with a signal of a rule that reads this department, from a round after the batch
+    arrived. A lead the same household has for its income (R01) is not the department's doing."""
     households = batch.records.exclude(household__isnull=True).values("household_id")
-    return Lead.objects.filter(household_id__in=households).aggregate(
-        open=Count("pk", filter=Q(status="open")),
-        confirmed=Count("pk", filter=Q(status="confirmed")),
-        dismissed=Count("pk", filter=Q(status="dismissed")),
+    raised = LeadSignal.objects.filter(
+        lead__household_id__in=households,
+        rule_code__in=rule_codes_reading(department=batch.department),
+        run__started_at__gte=batch.received_at,
+    ).values("lead_id")
+    return Lead.objects.filter(pk__in=raised).aggregate(
+        open=Count("pk", filter=Q(status=LeadStatus.OPEN)),
+        confirmed=Count("pk", filter=Q(status=LeadStatus.CONFIRMED)),
+        dismissed=Count("pk", filter=Q(status=LeadStatus.DISMISSED)),
     )
