@@ -115,19 +115,26 @@ def household_search_queryset(*, user: User, query: HouseholdSearch) -> QuerySet
     return households
 
 
+def household_search_listing(*, user: User, query: HouseholdSearch) -> QuerySet[Household]:
+    """The search result as the search page lists it: by id, with village and current heads; an empty
+    query lists every household in the user's scope."""
+    heads = Membership.objects.filter(left_on__isnull=True, relation="户主").select_related("person")
+    return (
+        household_search_queryset(user=user, query=query)
+        .select_related("village")
+        .prefetch_related(Prefetch("memberships", queryset=heads, to_attr="current_heads"))
+        .order_by("pk")
+    )
+
+
 def household_search(
     *, user: User, query: HouseholdSearch, after: int | None = None, limit: int = SEARCH_PAGE
 ) -> list[Household]:
     """Keyset-paged search (by id, ascending): cheap at any depth, stable while data changes."""
-    households = household_search_queryset(user=user, query=query)
+    households = household_search_listing(user=user, query=query)
     if after is not None:
         households = households.filter(pk__gt=after)
-    heads = Membership.objects.filter(left_on__isnull=True, relation="户主").select_related("person")
-    return list(
-        households.select_related("village")
-        .prefetch_related(Prefetch("memberships", queryset=heads, to_attr="current_heads"))
-        .order_by("pk")[:limit]
-    )
+    return list(households[:limit])
 
 
 def can_view_sensitive(user: User) -> bool:

@@ -17,6 +17,7 @@ from zhenxing.accounts.requests import request_user
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied, not_found
 from zhenxing.common.http import xlsx_response
+from zhenxing.common.paging import paginate
 from zhenxing.policy.contract import evaluate_with_parameters, response_body
 from zhenxing.policy.explain import RULE_TITLES
 from zhenxing.policy.rules.quality import CHECKS, PersonFacts, household_issues, person_issues
@@ -41,28 +42,24 @@ def _search_query(data: dict[str, Any]) -> selectors.HouseholdSearch:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
+    """The user's households, paged; the form's filters narrow them (an empty search lists them all)."""
     user = request_user(request)
     form = SearchForm(request.GET or None)
-    results: list[Household] = []
-    after = None
-    if form.is_valid() and any(value not in (None, "") for value in form.cleaned_data.values()):
-        query = _search_query(form.cleaned_data)
-        raw_after = request.GET.get("after", "")
-        results = selectors.household_search(
-            user=user, query=query, after=int(raw_after) if raw_after.isdigit() else None
-        )
-        after = results[-1].pk if len(results) == selectors.SEARCH_PAGE else None
-    query_string = request.GET.copy()
-    query_string.pop("after", None)
+    query = _search_query(form.cleaned_data) if form.is_valid() else selectors.HouseholdSearch()
+    searched = (
+        form.is_bound and form.is_valid() and any(v not in (None, "") for v in form.cleaned_data.values())
+    )
+    households = selectors.household_search_listing(user=user, query=query)
+    paged = paginate(request, households.none() if form.is_bound and not form.is_valid() else households)
     return render(
         request,
         "registry/search.html",
         {
             "form": form,
             "id_form": IdLookupForm(),
-            "results": results,
-            "next_after": after,
-            "query": query_string.urlencode(),
+            "results": paged.items,
+            "paged": paged,
+            "searched": searched,
             "pending_conflicts": selectors.id_conflict_list_for_user(user=user).count()
             if selectors.can_see_id_conflicts(user)
             else None,

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 
 from zhenxing.common.errors import not_found
+from zhenxing.common.rollup import RollupRow, rollup
 from zhenxing.registry.selectors import household_list_for_user
-from zhenxing.screening.models import Lead, LeadStatus
+from zhenxing.screening.models import GRADES, Lead, LeadStatus
 from zhenxing.screening.transitions import LEAD
 
 if TYPE_CHECKING:
@@ -32,23 +33,10 @@ def lead_page_for_user(*, user: User, status: str, today: datetime.date) -> Quer
     return LEAD.annotate_overdue(leads, today)
 
 
-def overdue_ranking(*, user: User, today: datetime.date) -> list[dict[str, object]]:
-    """Open leads past the village deadline, by township (P10 chasing)."""
-    rows = (
-        lead_list_for_user(user=user)
-        .filter(LEAD.overdue(today))
-        .values("household__village__parent__name", "household__village__parent__code")
-        .annotate(overdue=Count("pk"))
-        .order_by("-overdue")
-    )
-    return [
-        {
-            "township": r["household__village__parent__name"],
-            "code": r["household__village__parent__code"],
-            "overdue": r["overdue"],
-        }
-        for r in rows
-    ]
+def overdue_ranking(*, user: User, today: datetime.date) -> list[RollupRow]:
+    """Open leads past the village deadline, by the places one level below the user (P10 chasing)."""
+    overdue = lead_list_for_user(user=user).filter(LEAD.overdue(today))
+    return rollup(user, overdue.values_list("household__village_id", flat=True))
 
 
 def summary_by_grade(*, user: User) -> list[dict[str, object]]:
@@ -61,15 +49,9 @@ def summary_by_grade(*, user: User) -> list[dict[str, object]]:
     return [dict(row) for row in rows]
 
 
-def summary_by_type_and_village(*, user: User) -> list[dict[str, object]]:
-    """Open leads by village and grade (county overview); risk types are listed per lead on the list page."""
-    rows = (
-        lead_list_for_user(user=user)
-        .filter(status=LeadStatus.OPEN)
-        .values("household__village__name", "grade")
-        .annotate(count=Count("pk"))
-        .order_by("household__village__name", "grade")
+def open_by_place(*, user: User) -> list[RollupRow]:
+    """Open leads by place (one level below the user) and grade, one count per grade of GRADES."""
+    open_leads = lead_list_for_user(user=user).filter(status=LeadStatus.OPEN)
+    return rollup(
+        user, *(open_leads.filter(grade=g).values_list("household__village_id", flat=True) for g in GRADES)
     )
-    return [
-        {"village": r["household__village__name"], "grade": r["grade"], "count": r["count"]} for r in rows
-    ]

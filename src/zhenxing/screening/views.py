@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput
+from zhenxing.common.paging import paginate
+from zhenxing.common.rollup import LEVEL_LABEL, rollup_level
 from zhenxing.screening import selectors, services
-from zhenxing.screening.models import LeadStatus
-
-PAGE = 100
+from zhenxing.screening.evidence import evidence_rows
+from zhenxing.screening.models import GRADES, LeadStatus
 
 
 class DismissForm(forms.Form):
@@ -32,18 +33,26 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         selectors.lead_page_for_user(user=user, status=status, today=today)
         .select_related("household__village")
         .prefetch_related("signals")
+        .order_by("village_due", "pk")
     )
+    paged = paginate(request, leads)
     return render(
         request,
         "screening/list.html",
         {
-            "leads": leads.order_by("village_due", "pk")[:PAGE],
+            "leads": paged.items,
+            "paged": paged,
             "status": status,
             "statuses": LeadStatus.choices,
             "today": today,
+            "level": LEVEL_LABEL[rollup_level(user)],
             "ranking": selectors.overdue_ranking(user=user, today=today),
-            "summary": selectors.summary_by_grade(user=user),
-            "by_village": selectors.summary_by_type_and_village(user=user)[:200],
+            "grades": GRADES,
+            "by_place": selectors.open_by_place(user=user),
+            "summary": [
+                {**row, "status": LeadStatus(str(row["status"])).label}
+                for row in selectors.summary_by_grade(user=user)
+            ],
         },
     )
 
@@ -57,7 +66,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "screening/detail.html",
         {
             "lead": lead,
-            "signals": lead.signals.order_by("rule_code"),
+            "evidence": evidence_rows(list(lead.signals.order_by("rule_code"))),
             "form": DismissForm(),
             "can_act": has_capability(user, Capability.CONFIRM_LEAD),
             "today": timezone.localdate(),
