@@ -15,10 +15,12 @@ from zhenxing.policy import selectors as policy_selectors
 from zhenxing.policy.contract import evaluate_with_parameters, response_body
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.rules.measures import months_between
+from zhenxing.policy.rules.risks import with_lead_evidence
 from zhenxing.registry import facts
 from zhenxing.registry.selectors import household_years
 
 if TYPE_CHECKING:
+    from zhenxing.monitoring.models import Case
     from zhenxing.registry.models import Household
 
 
@@ -63,6 +65,39 @@ def policy_decision(
         "verdict": _json({key: value for key, value in verdict.items() if key != "parameters"}),
         "parameters": _json(verdict["parameters"]),
     }
+
+
+@dataclasses.dataclass(frozen=True)
+class Suggestion:
+    """What the county's confirmation is prefilled with, and on which grounds (each a sentence in Chinese)."""
+
+    monitoring_type: str
+    risk_types: list[str]
+    grounds: list[str]
+    decision: dict[str, Any]
+
+
+def case_suggestion(case: Case) -> Suggestion:
+    """The policy engine's verdict on the household's latest year, with the risks the case's lead raised
+    (P6, P10): a 因病 lead with large out-of-pocket costs is 因病 even when the registry has no medical expense."""
+    decision = policy_decision(case.household)
+    monitoring_type, risks = suggested_classification(decision)
+    verdict = decision.get("verdict") or {}
+    if verdict:
+        within = "在监测范围内" if verdict.get("within_monitoring_range") else "高于监测范围"
+        grounds = [
+            f"{decision['year']}年收支：人均纯收入 {verdict.get('per_capita_net_income')} 元，"
+            f"监测范围 {verdict.get('monitoring_line')} 元，{within}（P4、P5）"
+            + (f"；家庭情况显示：{'、'.join(risks)}（P6）" if risks else "")
+        ]
+    else:
+        grounds = [str(decision.get("note") or "没有可用的年度收支记录")]
+    lead_risks: list[str] = []
+    if case.lead is not None:
+        for signal in case.lead.signals.order_by("rule_code"):
+            grounds.append(f"部门筛查预警 {signal.rule_code}：{signal.rule_name}（{signal.risk_type}，P10）")
+            lead_risks.append(signal.risk_type)
+    return Suggestion(monitoring_type, with_lead_evidence(risks, lead_risks), grounds, decision)
 
 
 def suggested_classification(decision: dict[str, Any]) -> tuple[str, list[str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
 from zhenxing.common.workflow import Transition
 from zhenxing.monitoring.assistance.services import plan_create
-from zhenxing.monitoring.decisions import policy_decision, suggested_classification
+from zhenxing.monitoring.decisions import case_suggestion, policy_decision
 from zhenxing.monitoring.enums import NoticePurpose
 from zhenxing.monitoring.notices.services import notice_done
 from zhenxing.policy.vocab import FORM_RISK_TYPE_LIMIT, MONITORING_TYPES
@@ -55,8 +55,12 @@ def review_done(t: Transition) -> None:
 def classify_at_county_decision(t: Transition) -> None:
     """County confirmation: the policy engine's suggestion unless changed, and a change needs a reason."""
     case, data = t.subject, t.data
-    decision = policy_decision(case.household)
-    suggested_type, suggested_risks = suggested_classification(decision)
+    suggestion = case_suggestion(case)
+    decision, suggested_type, suggested_risks = (
+        suggestion.decision,
+        suggestion.monitoring_type,
+        suggestion.risk_types,
+    )
     chosen_type = data.get("monitoring_type") or suggested_type
     risk_types = data.get("risk_types")
     chosen_risks = list(risk_types) if risk_types is not None else suggested_risks
@@ -69,7 +73,7 @@ def classify_at_county_decision(t: Transition) -> None:
     if changed and len(change_reason) < 2:
         raise _invalid("change_reason", "required", "类型或风险类型与系统研判结果不同，须填写调整理由")
     classification = {
-        "suggested": {"type": suggested_type, "risk_types": suggested_risks},
+        "suggested": {"type": suggested_type, "risk_types": suggested_risks, "grounds": suggestion.grounds},
         "changed": changed,
     }
     if changed:

@@ -22,10 +22,10 @@ from zhenxing.monitoring.assistance.selectors import plan_check_report
 from zhenxing.monitoring.case_workflow import STEP_ROLE
 from zhenxing.monitoring.cases import case_get_for_user, case_list_for_user, monitored_for_user
 from zhenxing.monitoring.decisions import (
+    Suggestion,
     assistance_checks,
-    policy_decision,
+    case_suggestion,
     step_deadlines,
-    suggested_classification,
 )
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
 from zhenxing.monitoring.identification import selectors, services
@@ -91,10 +91,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_page_for_user(user=user, pk=pk, today=clock.today())
     moves = workflow_for(case.status).moves_from(case.status, user.role)
     confirm_form = None
-    suggestion: tuple[str, list[str]] = ("", [])
+    suggestion: Suggestion | None = None
     if case.status == CaseStatus.COUNTY_DECISION and any(m.target == CaseStatus.CONFIRMED for m in moves):
-        suggestion = suggested_classification(policy_decision(case.household))
-        confirm_form = ConfirmForm(initial={"monitoring_type": suggestion[0], "risk_types": suggestion[1]})
+        suggestion = case_suggestion(case)
+        confirm_form = ConfirmForm(
+            initial={"monitoring_type": suggestion.monitoring_type, "risk_types": suggestion.risk_types}
+        )
     notices = case.notices.order_by("-pk")
     assistance = assistance_context(case, user=user)
     return render(

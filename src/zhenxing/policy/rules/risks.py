@@ -110,3 +110,13 @@ def detect_risk_types(household: Household, *, year: int, within_by_income: bool
 
 def members_with_labour(household: Household, year: int) -> list[int]:
     return [index for index, member in enumerate(household.members) if has_labour(member, year)]
+
+
+def with_lead_evidence(risk_types: list[str], lead_risk_types: list[str]) -> list[str]:
+    """P6, P10: a risk that a department's records raised (a lead's signals: large out-of-pocket medical costs,
+    a C/D housing grade …) stands beside what the household's own facts show, in the order of the P6 list;
+    其他 is dropped once a named risk is known."""
+    found = set(risk_types) | set(lead_risk_types)
+    if len(found) > 1:
+        found.discard("其他")
+    return [risk for risk in RISK_TYPES if risk in found]
