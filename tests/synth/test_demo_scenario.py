@@ -27,7 +27,7 @@ from zhenxing.monitoring.identification import services
 from zhenxing.monitoring.identification.transitions import IDENTIFICATION
 from zhenxing.monitoring.models import Case, Measure, Objection
 from zhenxing.registry.models import Household
-from zhenxing.screening.models import Lead, LeadStatus
+from zhenxing.screening.models import Lead, LeadSignal, LeadStatus
 from zhenxing.synth.demo_scenario import VILLAGE, demo_scenario_ensure
 
 TODAY = datetime.date(2026, 12, 2)  # a Wednesday
@@ -61,7 +61,11 @@ def test_the_demo_village_holds_every_promised_state(tmp_path: Path, clock_at, d
             "grade", flat=True
         )
     ) == {"红", "橙", "黄"}
-    assert FeedBatch.objects.count() == 3
+    assert FeedBatch.objects.count() == 4
+    # the 医保 batch raised two of them: one is open, one was taken up as a case
+    medical = LeadSignal.objects.filter(rule_code="R03", lead__household__village__code=VILLAGE)
+    assert sorted(medical.values_list("lead__status", flat=True)) == [LeadStatus.CONFIRMED, LeadStatus.OPEN]
+    assert Case.objects.filter(lead__signals__rule_code="R03", status=CaseStatus.APPLICATION).count() == 1
     # a case at every identification and elimination step, and one rejected
     assert set(here.values_list("status", flat=True)) == set(CaseStatus.values)
     # an overdue step
@@ -156,3 +160,8 @@ def test_each_demo_user_opens_the_pages_of_the_scenario(tmp_path: Path, client, 
             pages += [f"/cases/{pk}/" for pk, _ in here] + [f"/cases/trace/{h}/" for _, h in here]
         for page in pages:
             assert client.get(page).status_code == 200, (username, page)
+    # the department user (州医保局) finds its own batch
+    client.force_login(User.objects.get(username="demo_department"))
+    batch = FeedBatch.objects.get(department="medical_insurance")
+    for page in ("/", "/feeds/", f"/feeds/{batch.pk}/"):
+        assert client.get(page).status_code == 200, page

@@ -115,6 +115,14 @@ def _id_number(birth: datetime.date, sequence: int) -> str:
     return first17 + check_character(first17)
 
 
+def _head_id(family: Family) -> str:
+    return _id_number(datetime.date(1968 + family.n, 1, 29), 2 * family.n + 1)  # odd: a man
+
+
+def _spouse_id(family: Family) -> str:
+    return _id_number(datetime.date(1970 + family.n, 3, 30), 2 * family.n + 2)
+
+
 class _Days:
     """Working days counted from the real today (the calendar's holidays and make-up days included)."""
 
@@ -164,13 +172,14 @@ def _household(village: Division, family: Family) -> Household:
         "ethnicity": "彝族", "education": "初中", "health": "健康", "labour": "普通劳动力",
         "work_place": "县外省内", "work_months": 6, "resident_medical_insurance": True,
     }  # fmt: skip
-    for relation, name, sex, birth, sequence in (
-        ("户主", family.head, "男", datetime.date(1968 + family.n, 1, 29), 2 * family.n + 1),
-        ("配偶", family.spouse, "女", datetime.date(1970 + family.n, 3, 30), 2 * family.n + 2),
+    for relation, name, sex, number in (
+        ("户主", family.head, "男", _head_id(family)),
+        ("配偶", family.spouse, "女", _spouse_id(family)),
     ):
         registry.person_add_to_household(
             actor=None, household=household, relation=relation, joined_on=datetime.date(2014, 1, 1), name=name,
-            sex=sex, birth_date=birth, id_number=_id_number(birth, sequence), **common,
+            sex=sex, birth_date=datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+            id_number=number, **common,
         )  # fmt: skip
     registry.household_year_upsert(
         actor=None,
@@ -324,10 +333,9 @@ def _measures(cast: _Cast, days: _Days, case: Case, *, on: datetime.date, all_st
 
 
 def _feeds(households: dict[str, Household]) -> None:
-    """Department pushes for 2025 that raise a red, an orange and a yellow lead in 西山村 (P6, P10)."""
-    head = households["yellow"].memberships.get(relation="户主")
-    family = FAMILIES["yellow"]
-    yellow_id = _id_number(head.person.birth_date, 2 * family.n + 1)
+    """Department pushes for 2025 that raise a red, an orange and a yellow lead in 西山村 (P6, P10); the demo
+    department user (州医保局) finds its own batch and the fate of the leads it raised."""
+    medical = {"period": f"{DATA_YEAR}-09-15", "total_cost": 60000, "reimbursed": 40000, "insured": "是"}
     batches: dict[str, list[dict[str, Any]]] = {
         "housing": [{"household_code": households["red"].code, "grade": "D", "date": f"{DATA_YEAR}-11-20"}],
         "emergency": [
@@ -339,7 +347,13 @@ def _feeds(households: dict[str, Household]) -> None:
                 "date": f"{DATA_YEAR}-08-12",
             },
         ],
-        "health": [{"id_number": yellow_id, "disease_class": "大病", "date": f"{DATA_YEAR}-10-09"}],
+        "health": [
+            {"id_number": _head_id(FAMILIES["yellow"]), "disease_class": "大病", "date": f"{DATA_YEAR}-10-09"}
+        ],
+        "medical_insurance": [
+            {"id_number": _head_id(FAMILIES["application"]), "out_of_pocket": 10700, **medical},
+            {"id_number": _spouse_id(FAMILIES["orange"]), "out_of_pocket": 9300, **medical},
+        ],
     }
     for department, rows in batches.items():
         feed_batch_ingest(department=department, rows=rows, source="api", file_name="demo")
