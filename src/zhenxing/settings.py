@@ -46,11 +46,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
+    "zhenxing.common.vendor_apps.StaticFilesDevConfig",  # whitenoise.runserver_nostatic, named in Chinese
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
-    "ninja",
+    "zhenxing.common.vendor_apps.AxesConfig",  # axes
+    "ninja",  # by this name: ninja serves its API docs from static files only when listed so (named in common.apps)
     "zhenxing.common",
     "zhenxing.divisions",
     "zhenxing.accounts",
@@ -63,8 +63,8 @@ INSTALLED_APPS = [
     "zhenxing.screening",
     "zhenxing.monitoring",
     "zhenxing.portal",
-    "django_tasks",
-    "django_tasks_db",
+    "zhenxing.common.vendor_apps.TasksConfig",  # django_tasks
+    "zhenxing.common.vendor_apps.TasksDatabaseConfig",  # django_tasks_db
 ]
 
 MIDDLEWARE = [

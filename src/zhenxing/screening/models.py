@@ -148,6 +148,8 @@ class LeadSignal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "预警信号"
+        verbose_name_plural = "预警信号"
         constraints = [models.UniqueConstraint(fields=["lead", "rule_code"], name="signal_once_per_rule")]
 
     def __str__(self) -> str:
@@ -165,6 +167,8 @@ class Suppression(models.Model):
     lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = "预警静默"
+        verbose_name_plural = "预警静默"
         indexes = [models.Index(fields=["household", "rule_code", "until"], name="suppression_lookup")]
 
     def __str__(self) -> str:

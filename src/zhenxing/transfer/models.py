@@ -60,6 +60,8 @@ class StagedRow(models.Model):
     sealed = models.BinaryField()
 
     class Meta:
+        verbose_name = "待确认导入行"
+        verbose_name_plural = "待确认导入行"
         indexes = [models.Index(fields=["batch", "sheet", "row_number"], name="staged_row_order")]
 
     def __str__(self) -> str:
@@ -75,6 +77,10 @@ class ImportUpload(models.Model):
     )
     cipher = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "导入文件（加密）"
+        verbose_name_plural = "导入文件（加密）"
 
     def __str__(self) -> str:
         return f"upload of {self.batch_id}"

@@ -190,6 +190,8 @@ class NoticeEntry(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notice_entries")
 
     class Meta:
+        verbose_name = "公示名单条目"
+        verbose_name_plural = "公示名单条目"
         constraints = [models.UniqueConstraint(fields=["notice", "case"], name="notice_case_once")]
 
     def __str__(self) -> str:
