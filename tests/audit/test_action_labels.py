@@ -103,7 +103,10 @@ def test_audit_page_renders_labels_not_codes(client: Client) -> None:
     )  # fmt: skip
     _record(
         actor=user, action="evaluation.create", target=("monitoring.evaluation", "3"),
-        new={"eligible": False, "reasons": ["monitoring_too_short"], "authorization_signed": True, "ends_on": None},
+        new={
+            "eligible": False, "reasons": ["monitoring_too_short"], "authorization_signed": True, "ends_on": None,
+            "visited_at": "2025-09-01T00:30:00+00:00",
+        },
     )  # fmt: skip
     client.force_login(user)
     # when

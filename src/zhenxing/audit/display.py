@@ -7,12 +7,15 @@ and choices, so a field renamed in Chinese is renamed here too.
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
 
 from zhenxing.audit.actions import action_label
 from zhenxing.audit.models import AuditEvent
@@ -55,6 +58,7 @@ VALUE_LABELS: dict[str, str] = {
 }
 
 TARGET_ALL = {"*": "全部"}
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 @dataclass(frozen=True)
@@ -129,9 +133,22 @@ def value_label(value: Any, field: models.Field[Any, Any] | None = None) -> str:
         choices = {str(code): str(label) for code, label in field.flatchoices}
         if str(value) in choices:
             return choices[str(value)]
+    if isinstance(value, str) and ISO_MOMENT.match(value):
+        return _beijing(value)
     if isinstance(value, str):
         return _project_fields()[1].get(value, value)
     return str(value)
+
+
+def _beijing(value: str) -> str:
+    """A time a service stored as ISO text (visited_at, revoked_at), shown in Beijing time like every time."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def key_label(key: str, model: type[models.Model] | None = None) -> str:

@@ -4,6 +4,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -64,7 +65,8 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+        moment = timezone.localtime(self.created_at) if self.created_at else None
+        return f"{moment:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
 
     # Guards, not logic: the log is append-only, whatever path tries to change it.
     def save(self, *args: Any, **kwargs: Any) -> None:
