@@ -11,10 +11,12 @@ from django.test import Client
 
 from zhenxing.accounts.models import User
 from zhenxing.common.templatetags.money import yuan
+from zhenxing.monitoring.models import Case
 from zhenxing.registry.models import Household
 from zhenxing.screening.models import Lead, LeadSignal, LeadStatus, RuleSet, ScreeningRun
 
 from .conftest import OTHER_COUNTY_VILLAGE, SAME_TOWNSHIP_VILLAGE, VILLAGE
+from .factories import make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +149,108 @@ def test_the_prefecture_ranks_overdue_leads_by_county(
     html = client.get("/leads/").content.decode()
     ranking = html[html.index('data-testid="overdue-ranking"') :].split("</ol>")[0]
     assert re.findall(r"<li>([^：]+)：(\d+) 条", ranking) == [("南涧镇", "5")]
+
+
+def _cases(
+    village: str, count: int, *, status: str = "analysis", late: bool = True, **extra: object
+) -> list[Case]:
+    due = datetime.date(2025, 10, 1) if late else datetime.date(2025, 12, 1)
+    opened = datetime.datetime(2025, 9, 1, tzinfo=datetime.UTC)
+    return Case.objects.bulk_create(
+        Case(
+            village_id=village,
+            source="cadre",
+            status=status,
+            step_started_on=datetime.date(2025, 9, 1),
+            step_due=due,
+            due=due,
+            opened_at=opened,
+            **extra,  # type: ignore[arg-type]
+        )
+        for _ in range(count)
+    )
+
+
+def test_every_case_tab_pages_and_keeps_its_tab(client: Client, county_user: User, clock_at) -> None:  # type: ignore[no-untyped-def]
+    # given 120 open cases (the former list stopped at 200; here: 3 pages of 50) and 5 confirmed
+    clock_at(datetime.date(2025, 10, 20))
+    made = _cases(VILLAGE, 120)
+    client.force_login(county_user)
+    # when the county pages through the open tab
+    first = client.get("/cases/", {"tab": "open"})
+    html = first.content.decode()
+    # then it sees the total and page links that keep the tab
+    assert "共 120 条，第 1 / 3 页" in html
+    assert "?tab=open&amp;page=2" in html
+    seen = {
+        c.pk
+        for page in (1, 2, 3)
+        for c in client.get("/cases/", {"tab": "open", "page": page}).context["cases"]
+    }
+    assert seen == {c.pk for c in made}
+
+
+def test_the_prefecture_case_ranking_is_by_county_and_the_countys_by_township(
+    client: Client, prefecture_user: User, county_user: User, clock_at
+) -> None:  # type: ignore[no-untyped-def]
+    clock_at(datetime.date(2025, 10, 20))
+    _cases(VILLAGE, 2)
+    _cases(SAME_TOWNSHIP_VILLAGE, 2)
+    _cases(OTHER_COUNTY_VILLAGE, 1)
+    client.force_login(prefecture_user)
+    html = client.get("/cases/").content.decode()
+    ranking = html[html.index('data-testid="overdue-ranking"') :].split("</table>")[0]
+    assert re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", ranking) == [
+        ("南涧彝族自治县", "4"),
+        ("大理市", "1"),
+    ]
+    assert "按县" in html
+    client.force_login(county_user)
+    html = client.get("/cases/").content.decode()
+    ranking = html[html.index('data-testid="overdue-ranking"') :].split("</table>")[0]
+    assert re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", ranking) == [("南涧镇", "4")]
+
+
+def test_notices_housing_feeds_imports_and_id_conflicts_show_their_totals(
+    client: Client, county_user: User, department_user: User
+) -> None:
+    client.force_login(county_user)
+    for url in ("/cases/notices/", "/cases/housing/", "/imports/", "/households/id-conflicts/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'data-testid="total"' in response.content.decode(), url
+    client.force_login(department_user)
+    assert 'data-testid="total"' in client.get("/feeds/").content.decode()
+
+
+def test_the_households_income_reads_in_yuan_with_separators(client: Client, county_user: User) -> None:
+    # given a household whose 2025 wage is 1,500,000 fen
+    household = make_household(VILLAGE)
+    client.force_login(county_user)
+    html = client.get(f"/households/{household.pk}/").content.decode()  # type: ignore[attr-defined]
+    years = html[html.index('data-testid="years"') :].split("</table>")[0]
+    assert "<td>15,000.00</td>" in years and "1500000" not in years
+
+
+def test_the_yuan_filter_takes_figures_already_in_yuan() -> None:
+    assert yuan(8700, "yuan") == "8,700.00"
+    assert yuan("7750.13", "yuan") == "7,750.13"
+
+
+def test_the_monitoring_report_counts_by_county_for_the_prefecture_and_by_township_for_a_county(
+    client: Client, prefecture_user: User, county_user: User
+) -> None:
+    # given monitored households in two villages of one county and one of another
+    for village, count in ((VILLAGE, 2), (SAME_TOWNSHIP_VILLAGE, 1), (OTHER_COUNTY_VILLAGE, 1)):
+        _cases(
+            village, count, status="confirmed", late=False, identified_on=datetime.date(2025, 9, 1),
+            monitoring_type="边缘易致贫户", risk_types=["因病"],
+        )  # fmt: skip
+    client.force_login(prefecture_user)
+    html = client.get("/cases/report/").content.decode()
+    table = html[html.index('data-testid="by-place"') :].split("</table>")[0]
+    assert re.findall(r"<tr><td>([^<]+)</td>", table) == ["南涧彝族自治县", "大理市"]
+    client.force_login(county_user)
+    html = client.get("/cases/report/").content.decode()
+    table = html[html.index('data-testid="by-place"') :].split("</table>")[0]
+    assert re.findall(r"<tr><td>([^<]+)</td>", table) == ["南涧镇"]

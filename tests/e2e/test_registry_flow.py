@@ -40,7 +40,8 @@ def test_cadre_edits_income_and_sees_it_in_history(live_server: object, page: Pa
     page.get_by_test_id("years").get_by_role("link", name="修改").click()
     page.get_by_label("工资性收入（元）").fill("23456.78")
     page.get_by_role("button", name="保存").click()
-    expect(page.locator('[data-testid="years"] tr[data-year="2025"]')).to_contain_text("23457")
+    # the income reads in yuan with separators, to the fen (it used to be rounded to the yuan)
+    expect(page.locator('[data-testid="years"] tr[data-year="2025"]')).to_contain_text("23,456.78")
     # then: the history tab shows the change, the income itself only as a hash
     page.get_by_test_id("history-link").click()
     history = page.get_by_test_id("history")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput, PermissionDenied
 from zhenxing.common.http import MB, refuse_oversized, xlsx_response
+from zhenxing.common.paging import paginate
 from zhenxing.feeds import selectors
 from zhenxing.feeds.adapters import ADAPTERS
 from zhenxing.feeds.parsing import FeedFileError, rows_from_upload
@@ -53,22 +54,26 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                     f"该文件与第 {result.batch.pk} 批的记录完全相同，未重复入库；以下是第 {result.batch.pk} 批",
                 )
             return redirect("feeds:batch", pk=result.batch.pk)
-    batches = selectors.batch_list_for_user(user=user)[:50]
+    paged = paginate(request, selectors.batch_list_for_user(user=user).order_by("-received_at", "-pk"))
     limits = {"rows": MAX_ROWS, "megabytes": settings.ZHENXING_FEED_MAX_BYTES // MB}
     return render(
-        request, "feeds/list.html", {"form": form, "adapter": adapter, "batches": batches, "limits": limits}
+        request,
+        "feeds/list.html",
+        {"form": form, "adapter": adapter, "batches": paged.items, "paged": paged, "limits": limits},
     )
 
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get_for_user(user=request_user(request), pk=pk)
+    paged = paginate(request, batch.quarantine.order_by("row_number", "pk"), 100)
     return render(
         request,
         "feeds/batch.html",
         {
             "batch": batch,
-            "quarantine": batch.quarantine.order_by("row_number")[:500],
+            "quarantine": paged.items,
+            "paged": paged,
             "outcomes": selectors.lead_outcomes(batch=batch),
         },
     )

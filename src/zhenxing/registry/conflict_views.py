@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import Conflict, PermissionDenied, not_found
+from zhenxing.common.paging import paginate
 from zhenxing.registry import conflicts, selectors
 from zhenxing.registry.enums import IdConflictOutcome, IdConflictStatus
 from zhenxing.registry.forms import IdConflictResolveForm
@@ -23,11 +24,13 @@ def id_conflict_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", IdConflictStatus.PENDING)
     if status not in IdConflictStatus.values:
         status = IdConflictStatus.PENDING
+    paged = paginate(request, selectors.id_conflict_list_for_user(user=user, status=status))
     return render(
         request,
         "registry/conflicts.html",
         {
-            "conflicts": selectors.id_conflict_list_for_user(user=user, status=status)[:200],
+            "conflicts": paged.items,
+            "paged": paged,
             "status": status,
             "statuses": IdConflictStatus.choices,
             "can_resolve": selectors.can_resolve_id_conflicts(user),

@@ -12,6 +12,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput, PermissionDenied
 from zhenxing.common.http import refuse_oversized, xlsx_response
+from zhenxing.common.paging import paginate
 from zhenxing.transfer import selectors, services, workbooks
 from zhenxing.transfer.models import ImportStatus
 
@@ -39,11 +40,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             form.add_error("file", error.message)
         else:
             return redirect("transfer:batch", pk=batch.pk)
-    return render(
-        request,
-        "transfer/list.html",
-        {"form": form, "batches": selectors.import_batch_list_for_user(user=user)[:50]},
-    )
+    paged = paginate(request, selectors.import_batch_list_for_user(user=user).order_by("-created_at", "-pk"))
+    return render(request, "transfer/list.html", {"form": form, "batches": paged.items, "paged": paged})
 
 
 @login_required
@@ -54,12 +52,14 @@ def template(request: HttpRequest) -> HttpResponse:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_batch_get_for_user(user=request_user(request), pk=pk)
+    paged = paginate(request, batch.errors or [], 100)
     return render(
         request,
         "transfer/batch.html",
         {
             "batch": batch,
-            "errors": batch.errors[:500],
+            "errors": paged.items,
+            "paged": paged,
             "progress": services.progress_of(batch.pk),
             "running": batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
         },

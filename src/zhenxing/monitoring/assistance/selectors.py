@@ -14,7 +14,7 @@ from zhenxing.accounts.enums import AssignmentKind
 from zhenxing.accounts.models import Assignment
 from zhenxing.accounts.scoping import active_assignments_filter
 from zhenxing.common.errors import not_found
-from zhenxing.divisions.codes import township_of
+from zhenxing.common.rollup import rollup_function
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.cases import case_list_for_user, monitored_for_user
 from zhenxing.monitoring.decisions import assistance_checks
@@ -75,16 +75,18 @@ def plan_flag_message(flag: str) -> str:
 
 
 def plan_check_report(*, user: User, today: datetime.date) -> list[dict[str, Any]]:
-    """Per township: monitored households, plan warnings and errors (P7), most errors first."""
+    """Per place one level below the user (county, township or village; common/rollup.py): monitored
+    households, plan warnings and errors (P7), most errors first."""
     cases = list(
         monitored_for_user(user=user).only("pk", "status", "identified_on", "household_id", "village_id")
     )
     flags = plan_flags(cases, today=today)
     rows: dict[str, Counter[str]] = defaultdict(Counter)
+    place_of = rollup_function(user)
     for case in cases:
-        township = township_of(str(case.village_id))
-        rows[township]["monitored"] += 1
-        rows[township][flags.get(case.pk, "ok")] += 1
+        place = place_of(str(case.village_id))
+        rows[place]["monitored"] += 1
+        rows[place][flags.get(case.pk, "ok")] += 1
     names = dict(Division.objects.filter(code__in=list(rows)).values_list("code", "name"))
     report = [
         {"code": code, "name": names.get(code, code), "monitored": counts["monitored"],

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhenxing.common.paging import paginate
 from zhenxing.monitoring.enums import HousingWay, LedgerStatus
 from zhenxing.monitoring.housing import selectors, services
 from zhenxing.monitoring.housing.forms import HousingCloseForm, HousingOpenForm
@@ -40,11 +41,13 @@ def housing_ledger(request: HttpRequest) -> HttpResponse:
     entries = selectors.ledger_for_user(user=user).select_related("household", "village")
     if status in LedgerStatus.values:
         entries = entries.filter(status=status)
+    paged = paginate(request, entries.order_by("village_id", "opened_on", "pk"))
     return render(
         request,
         "monitoring/housing/housing.html",
         {
-            "entries": entries.order_by("village_id", "opened_on", "pk")[:500],
+            "entries": paged.items,
+            "paged": paged,
             "form": form,
             "close_form": HousingCloseForm(),
             "repair_years": housing_guarantee_years(HousingWay.REPAIR),

@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 
 from zhenxing.accounts.enums import Role
 from zhenxing.common.errors import not_found
-from zhenxing.divisions.codes import county_of, township_of
+from zhenxing.common.rollup import LEVEL_LABEL, rollup_function, rollup_level
+from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.case_workflow import STEP_ROLE
 from zhenxing.monitoring.cases import case_list_for_user, monitored_for_user
@@ -63,9 +64,11 @@ def queue_for_user(*, user: User, today: datetime.date) -> QuerySet[Case]:
 
 
 def overdue_ranking(*, user: User, today: datetime.date) -> list[tuple[str, int]]:
-    """Townships by number of overdue open cases, most first (codes; names are looked up by the view)."""
+    """Places one level below the user (counties for the prefecture, townships for a county) by number of
+    overdue open cases, most first (codes; names are looked up by the view)."""
     codes = overdue_for_user(user=user, today=today).values_list("village_id", flat=True)
-    return Counter(township_of(str(code)) for code in codes).most_common()
+    place_of = rollup_function(user)
+    return Counter(place_of(str(code)) for code in codes).most_common()
 
 
 def roster_for_user(*, user: User) -> QuerySet[Case]:
@@ -78,19 +81,31 @@ def roster_for_user(*, user: User) -> QuerySet[Case]:
     )
 
 
+def _named_rows(counts: dict[str, Counter[str]]) -> list[tuple[str, str, Counter[str]]]:
+    """(code, name, counts) per place, most monitored first."""
+    names = dict(Division.objects.filter(code__in=list(counts)).values_list("code", "name"))
+    rows = [(code, names.get(code, code), c) for code, c in counts.items()]
+    return sorted(rows, key=lambda r: (-r[2]["total"], r[0]))
+
+
 def monitoring_report(*, user: User, year: int) -> dict[str, Any]:
-    """监测对象 by type, risk type, county and status; eliminated this year."""
+    """监测对象 by type, risk type, county and status; eliminated this year. ``by_place`` counts by the
+    places one level below the user (the page's table); ``by_county`` stays for the workbook's county sheet."""
     monitored = list(
         monitored_for_user(user=user).values_list("village_id", "monitoring_type", "risk_types", "status")
     )
     counties = dict(Division.objects.filter(level="county").values_list("code", "name"))
     by_county: dict[str, Counter[str]] = defaultdict(Counter)
+    by_place: dict[str, Counter[str]] = defaultdict(Counter)
+    place_of = rollup_function(user)
     by_risk: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
     for village, monitoring_type, risks, status in monitored:
         county = county_of(str(village))
         by_county[county][monitoring_type] += 1
         by_county[county]["total"] += 1
+        by_place[place_of(str(village))][monitoring_type] += 1
+        by_place[place_of(str(village))]["total"] += 1
         by_risk.update(risks or [])
         by_status[CaseStatus(status).label] += 1
     eliminated = (
@@ -104,6 +119,8 @@ def monitoring_report(*, user: User, year: int) -> dict[str, Any]:
             ((code, counties.get(code, code), counts) for code, counts in by_county.items()),
             key=lambda r: r[0],
         ),
+        "by_place": _named_rows(by_place),
+        "level": LEVEL_LABEL[rollup_level(user)],
         "by_risk": by_risk.most_common(),
         "by_status": sorted(by_status.items()),
         "total": len(monitored),

@@ -16,6 +16,8 @@ from zhenxing.accounts.requests import request_user
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
 from zhenxing.common.http import xlsx_response
+from zhenxing.common.paging import paginate
+from zhenxing.common.rollup import LEVEL_LABEL, rollup_level
 from zhenxing.common.uploads import stored_file_response
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.assistance.selectors import plan_check_report
@@ -67,18 +69,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
         ),
         key=lambda row: (-row[2] - row[3], row[0]),
     )
-    unsettled = case_list_for_user(user=user).filter(selectors.unsettled_filter(today))
+    listed = selectors.with_overdue(cases, today=today).select_related("household", "village")
+    paged = paginate(request, listed.order_by("step_due", "pk"))
+    on_page = [case.pk for case in paged.items]
+    unsettled = case_list_for_user(user=user).filter(selectors.unsettled_filter(today), pk__in=on_page)
     limits, _ = step_deadlines()
     checks, _ = assistance_checks()
     return render(
         request,
         "monitoring/identification/list.html",
         {
-            "cases": selectors.with_overdue(cases, today=today)
-            .select_related("household", "village")
-            .order_by("step_due", "pk")[:200],
+            "cases": paged.items, "paged": paged,
             "tab": tab, "tabs": TABS, "today": today,
-            "ranking": rows,
+            "ranking": rows, "level": LEVEL_LABEL[rollup_level(user)],
             "unsettled_ids": set(unsettled.values_list("pk", flat=True)),
             "settle_days": application_settle_days(limits), "checks": checks,
         },

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts.enums import Role
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
+from zhenxing.common.paging import paginate
 from zhenxing.monitoring.enums import NoticePurpose
 from zhenxing.monitoring.notices import selectors, services
 from zhenxing.monitoring.notices.checks import FONT_PACKAGE, cjk_font_missing
@@ -48,11 +49,14 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "已生成公示（尚未发布）",
         ):  # fmt: skip
             return redirect("monitoring:notice", pk=created[0])
+    paged = paginate(
+        request, selectors.notice_list_for_user(user=user).select_related("village").order_by("-pk")
+    )
     return render(
         request,
         "monitoring/notices/notices.html",
         {
-            "notices": selectors.notice_list_for_user(user=user).select_related("village").order_by("-pk")[:100],
+            "notices": paged.items, "paged": paged,
             "ready": ready[NoticePurpose.IDENTIFICATION].select_related("household"),
             "ready_elimination": ready[NoticePurpose.ELIMINATION].select_related("household"),
             "form": NoticeForm() if elimination else form,
