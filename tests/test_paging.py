@@ -215,7 +215,9 @@ def test_notices_housing_feeds_imports_and_id_conflicts_show_their_totals(
     client: Client, county_user: User, department_user: User
 ) -> None:
     client.force_login(county_user)
-    for url in ("/cases/notices/", "/cases/housing/", "/imports/", "/households/id-conflicts/"):
+    for url in (
+        "/cases/notices/", "/cases/housing/", "/imports/", "/households/id-conflicts/", "/cases/mine/", "/cases/report/",
+    ):  # fmt: skip
         response = client.get(url)
         assert response.status_code == 200, url
         assert 'data-testid="total"' in response.content.decode(), url

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
+from zhenxing.common.paging import paginate
 from zhenxing.monitoring.assistance import selectors, services
 from zhenxing.monitoring.assistance.forms import HelperForm, MeasureForm, MeasureMoveForm, PersonItemForm
 from zhenxing.monitoring.assistance.sector import household_sector
@@ -129,10 +130,11 @@ def helper_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def my_households(request: HttpRequest) -> HttpResponse:
     user = require_view(request)
     today = clock.today()
-    cases = list(selectors.helper_cases_for_user(user=user, today=today))
+    paged = paginate(request, selectors.helper_cases_for_user(user=user, today=today))
+    cases = list(paged.items)
     flags = selectors.plan_flags(cases, today=today)
     rows = [{"case": case, "flag": flags.get(case.pk, "")} for case in cases]
-    return render(request, "monitoring/assistance/mine.html", {"rows": rows, "today": today})
+    return render(request, "monitoring/assistance/mine.html", {"rows": rows, "paged": paged, "today": today})
 
 
 @login_required

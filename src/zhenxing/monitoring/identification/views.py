@@ -281,11 +281,14 @@ def _year(request: HttpRequest) -> int:
 def report(request: HttpRequest) -> HttpResponse:
     user = require_view(request)
     year = _year(request)
+    report = selectors.monitoring_report(user=user, year=year)
+    eliminated = paginate(request, report["eliminated"])
     return render(
         request,
         "monitoring/identification/report.html",
         {
-            "report": selectors.monitoring_report(user=user, year=year),
+            "report": report,
+            "paged": eliminated,
             "plan_checks": plan_check_report(user=user, today=clock.today()),
             "checks": assistance_checks()[0],
             "year": year,
