@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
+from zhenxing.accounts.rollup import RollupRow, rollup
 from zhenxing.common.errors import not_found
-from zhenxing.common.rollup import RollupRow, rollup
 from zhenxing.registry.selectors import household_list_for_user
 from zhenxing.screening.models import GRADES, Lead, LeadStatus
 from zhenxing.screening.transitions import LEAD

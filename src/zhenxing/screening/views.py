@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.requests import request_user
+from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_level
 from zhenxing.common.errors import InvalidInput
 from zhenxing.common.paging import paginate
-from zhenxing.common.rollup import LEVEL_LABEL, rollup_level
 from zhenxing.screening import selectors, services
 from zhenxing.screening.evidence import evidence_rows
 from zhenxing.screening.models import GRADES, LeadStatus

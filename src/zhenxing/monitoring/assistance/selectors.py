@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 
 from zhenxing.accounts.enums import AssignmentKind
 from zhenxing.accounts.models import Assignment
+from zhenxing.accounts.rollup import rollup_function
 from zhenxing.accounts.scoping import active_assignments_filter
 from zhenxing.common.errors import not_found
-from zhenxing.common.rollup import rollup_function
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.cases import case_list_for_user, monitored_for_user
 from zhenxing.monitoring.decisions import assistance_checks

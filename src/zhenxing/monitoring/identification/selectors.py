@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from zhenxing.accounts.enums import Role
+from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_function, rollup_level
 from zhenxing.common.errors import not_found
-from zhenxing.common.rollup import LEVEL_LABEL, rollup_function, rollup_level
 from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.case_workflow import STEP_ROLE

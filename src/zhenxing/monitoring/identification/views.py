@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.requests import request_user
+from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_level
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
 from zhenxing.common.http import xlsx_response
 from zhenxing.common.paging import paginate
-from zhenxing.common.rollup import LEVEL_LABEL, rollup_level
 from zhenxing.common.uploads import stored_file_response
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.assistance.selectors import plan_check_report
