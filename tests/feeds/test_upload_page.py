@@ -81,3 +81,14 @@ def test_a_batch_counts_only_the_leads_its_own_records_raised(client: Client) ->
     page = client.get(f"/feeds/{batch.pk}/").content.decode()
     # then only the illness lead is the batch's doing
     assert "待核实 1，" in page
+
+
+def test_a_batch_names_itself_in_beijing_time() -> None:
+    # given a batch received at 16:30 UTC, which is 00:30 the next day in Beijing
+    batch = FeedBatch.objects.create(department="health", checksum="2" * 64, source="api")
+    FeedBatch.objects.filter(pk=batch.pk).update(
+        received_at=datetime.datetime(2025, 3, 1, 16, 30, tzinfo=datetime.UTC)
+    )
+    batch.refresh_from_db()
+    # when it is named (the admin, the audit log) then the time is Beijing's
+    assert str(batch).endswith("2025-03-02 00:30")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from zhenxing.common.enums import Department
 
@@ -47,7 +48,7 @@ class FeedBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_department_display()} {self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_department_display()} {timezone.localtime(self.received_at):%Y-%m-%d %H:%M}"
 
 
 class FeedRecord(models.Model):

@@ -4,6 +4,7 @@ it: ciphertext, blind index, mask; the phone is kept encrypted too. The IP addre
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class Application(models.Model):
@@ -56,7 +57,7 @@ class LookupFailure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key[:8]} {self.failed_at:%Y-%m-%d %H:%M}"
+        return f"{self.key[:8]} {timezone.localtime(self.failed_at):%Y-%m-%d %H:%M}"
 
 
 class ChallengeUse(models.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 GRADES = ("红", "橙", "黄")  # P10, most urgent first
 GRADE_RANK = {grade: index for index, grade in enumerate(GRADES)}
@@ -86,7 +87,7 @@ class ScreeningRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.engine} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.year} {self.engine} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
 
 class LeadStatus(models.TextChoices):

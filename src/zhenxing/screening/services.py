@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from zhenxing.audit import services as audit
-from zhenxing.common import jobs
+from zhenxing.common import clock, jobs
 from zhenxing.common.bulk import allocate_ids, as_json, insert_rows
 from zhenxing.common.errors import ErrorDetail, InvalidInput
 from zhenxing.common.workflow import transition
@@ -129,7 +129,7 @@ def screening_run(
     fails it (screening/tasks.py), so no run stays running."""
     if engine not in ENGINES:
         raise InvalidInput([ErrorDetail(("engine",), "unknown_engine", f"未知的筛查引擎：{engine}")])
-    day = today or timezone.localdate()
+    day = today or clock.today()
     rule_set = RuleSet.objects.get(is_current=True)
     rules = list(Rule.objects.filter(rule_set=rule_set, enabled=True).order_by("code"))
     line = line_for(year=year)
@@ -309,7 +309,7 @@ def _create_leads(
     """Write the round's new leads, their signals and one audit event each, in three bulk statements."""
     if not fresh:
         return
-    now = timezone.now()
+    now = clock.now()
     village_due = start.replace(day=int(windows["village_check_day"]))
     township_due = start.replace(day=int(windows["township_recheck_day"]))
     lead_ids = allocate_ids("screening_lead", len(fresh))
@@ -362,5 +362,5 @@ def lead_confirm(*, actor: User, lead: Lead, note: str = "") -> Lead:
 
 def lead_dismiss(*, actor: User, lead: Lead, reason: str, today: datetime.date | None = None) -> Lead:
     """核实不纳入, with a reason; the same rules stay quiet for the household for the configured window."""
-    day = today or timezone.localdate()
+    day = today or clock.today()
     return transition(transitions.LEAD, lead, to=LeadStatus.DISMISSED, actor=actor, opinion=reason, today=day)
