@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 
 from zhenxing.accounts.rollup import RollupRow, rollup
 from zhenxing.common.errors import not_found
+from zhenxing.divisions.models import Division
 from zhenxing.registry.selectors import household_list_for_user
 from zhenxing.screening.models import GRADES, Lead, LeadStatus
 from zhenxing.screening.transitions import LEAD
@@ -27,9 +28,16 @@ def lead_get_for_user(*, user: User, pk: int) -> Lead:
     return lead
 
 
-def lead_page_for_user(*, user: User, status: str, today: datetime.date) -> QuerySet[Lead]:
-    """A list page's leads, each with `is_overdue` by the kernel's one definition (the badge)."""
+def lead_page_for_user(
+    *, user: User, status: str, today: datetime.date, overdue: bool = False, place: str = ""
+) -> QuerySet[Lead]:
+    """A list page's leads, each with `is_overdue` by the kernel's one definition (the badge); `overdue` keeps
+    only those the kernel counts overdue, `place` those under one division (a ranking row's drill-down)."""
     leads = lead_list_for_user(user=user).filter(status=status)
+    if overdue:
+        leads = leads.filter(LEAD.overdue(today))
+    if place:
+        leads = leads.filter(household__village_id__startswith=place)
     return LEAD.annotate_overdue(leads, today)
 
 
@@ -55,3 +63,8 @@ def open_by_place(*, user: User) -> list[RollupRow]:
     return rollup(
         user, *(open_leads.filter(grade=g).values_list("household__village_id", flat=True) for g in GRADES)
     )
+
+
+def division_name(code: str) -> str:
+    """A filter's place as the page names it (division names are reference data, open to every role)."""
+    return Division.objects.filter(code=code).values_list("name", flat=True).first() or code

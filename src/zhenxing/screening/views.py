@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.requests import request_user
 from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_level
+from zhenxing.common import clock
 from zhenxing.common.errors import InvalidInput
 from zhenxing.common.paging import paginate
+from zhenxing.divisions.codes import is_division_code
 from zhenxing.screening import selectors, services
 from zhenxing.screening.evidence import evidence_rows
 from zhenxing.screening.models import GRADES, LeadStatus
@@ -28,9 +30,12 @@ class DismissForm(forms.Form):
 def lead_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     status = request.GET.get("status", LeadStatus.OPEN)
-    today = timezone.localdate()
+    today = clock.today()
+    overdue = request.GET.get("overdue") == "1"
+    place = request.GET.get("place", "")
+    place = place if is_division_code(place) else ""
     leads = (
-        selectors.lead_page_for_user(user=user, status=status, today=today)
+        selectors.lead_page_for_user(user=user, status=status, today=today, overdue=overdue, place=place)
         .select_related("household__village")
         .prefetch_related("signals")
         .order_by("village_due", "pk")
@@ -43,6 +48,10 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             "leads": paged.items,
             "paged": paged,
             "status": status,
+            "filters": [
+                *(["已逾期"] if overdue else []),
+                *([selectors.division_name(place)] if place else []),
+            ],
             "statuses": LeadStatus.choices,
             "today": today,
             "level": LEVEL_LABEL[rollup_level(user)],
