@@ -19,6 +19,7 @@ from zhenxing.common.errors import not_found
 from zhenxing.common.http import xlsx_response
 from zhenxing.common.paging import paginate
 from zhenxing.common.uploads import stored_file_response
+from zhenxing.divisions.codes import is_division_code
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.assistance.selectors import plan_check_report
 from zhenxing.monitoring.case_workflow import STEP_ROLE
@@ -57,6 +58,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "confirmed": case_list_for_user(user=user).filter(status=CaseStatus.CONFIRMED),
         "rejected": case_list_for_user(user=user).filter(status=CaseStatus.REJECTED),
     }.get(tab, selectors.queue_for_user(user=user, today=today))
+    place = request.GET.get("place", "")
+    if is_division_code(place):  # a ranking row's drill-down: the tab's cases under one division
+        cases = cases.filter(village_id__startswith=place)
     ranking = selectors.overdue_ranking(user=user, today=today)
     plan_checks = {row["code"]: row for row in plan_check_report(user=user, today=today)}
     codes = {code for code, _ in ranking} | {code for code, row in plan_checks.items() if row["error"]}

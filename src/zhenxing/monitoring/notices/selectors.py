@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -38,6 +39,11 @@ def notice_ready_for_user(*, user: User) -> dict[str, QuerySet[Case]]:
 
 def notice_list_for_user(*, user: User) -> QuerySet[Notice]:
     return restrict_to_scope(Notice.objects.all(), user=user, division_field="village")
+
+
+def notice_running(notices: QuerySet[Notice], *, today: datetime.date) -> QuerySet[Notice]:
+    """公示中: posted, and its objection period not over (today is its last day still)."""
+    return notices.filter(posted_on__lte=today, ends_on__gte=today)
 
 
 def notice_get_for_user(*, user: User, pk: int) -> Notice:

@@ -49,9 +49,10 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "已生成公示（尚未发布）",
         ):  # fmt: skip
             return redirect("monitoring:notice", pk=created[0])
-    paged = paginate(
-        request, selectors.notice_list_for_user(user=user).select_related("village").order_by("-pk")
-    )
+    notices = selectors.notice_list_for_user(user=user)
+    if request.GET.get("state") == "running":  # the home page's 公示中 count links here
+        notices = selectors.notice_running(notices, today=clock.today())
+    paged = paginate(request, notices.select_related("village").order_by("-pk"))
     return render(
         request,
         "monitoring/notices/notices.html",
