@@ -133,7 +133,7 @@ def test_admin_revision_with_bad_value_keeps_the_old_one(client: Client) -> None
     html = client.post(
         f"/policy/parameters/{line.pk}/", {"value": "-1", "document": "x", "reason": "x"}
     ).content.decode()
-    assert "金额应为正数" in html
+    assert "标准应为正数" in html
     assert selectors.parameter_for(ParameterKind.MONITORING_LINE, year=2025).pk == line.pk
 
 

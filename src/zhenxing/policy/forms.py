@@ -170,12 +170,25 @@ MemberFormSet = forms.formset_factory(MemberForm, extra=0, min_num=1, max_num=20
 
 
 class ParameterCreateForm(forms.Form):
-    kind = forms.ChoiceField(label="参数类型", choices=ParameterKind.choices)
+    """Provenance of a new parameter; its value comes from the kind's ParameterValueForm beside it."""
+
+    kind = forms.ChoiceField(label="参数类型", choices=ParameterKind.choices, widget=forms.HiddenInput)
     year = forms.IntegerField(
-        label="年度（不分年度的参数留空）", required=False, min_value=2000, max_value=2100
+        label="年度（不分年度的参数留空）",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "年度应为四位数字，例如 2026",
+            "min_value": "年度应在2000至2100之间",
+            "max_value": "年度应在2000至2100之间",
+        },
     )
-    value = forms.CharField(label="取值（数字，或 JSON 对象/数组）", widget=forms.Textarea(attrs={"rows": 3}))
-    document = forms.CharField(label="依据文件（文号或来源）", max_length=200)
+    document = forms.CharField(
+        label="依据文件（文件名称和文号，如《……》云农办通〔2025〕1号）",
+        max_length=200,
+        error_messages={"required": "请填写依据文件（文件名称和文号）"},
+    )
     verified = forms.BooleanField(label="已核实（见过正式文件）", required=False)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -188,9 +201,16 @@ class ParameterCreateForm(forms.Form):
 
 
 class ParameterReviseForm(forms.Form):
-    value = forms.CharField(
-        label="新取值（数字，或 JSON 对象/数组）", widget=forms.Textarea(attrs={"rows": 3})
+    """Provenance and reason of a new version; the value comes from the kind's ParameterValueForm."""
+
+    document = forms.CharField(
+        label="依据文件（文件名称和文号）",
+        max_length=200,
+        error_messages={"required": "请填写依据文件（文件名称和文号）"},
     )
-    document = forms.CharField(label="依据文件（文号或来源）", max_length=200)
     verified = forms.BooleanField(label="已核实（见过正式文件）", required=False)
-    reason = forms.CharField(label="修改理由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="修改理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写修改理由"},
+    )

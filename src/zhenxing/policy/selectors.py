@@ -23,6 +23,17 @@ def parameter_list() -> QuerySet[Parameter]:
     return Parameter.objects.filter(is_current=True).select_related("created_by").order_by("kind", "year")
 
 
+def parameter_get(*, pk: int) -> Parameter | None:
+    """One version, current or superseded (reference data: any signed-in user may read it)."""
+    return Parameter.objects.select_related("created_by").filter(pk=pk).first()
+
+
+def parameter_title(parameter: Parameter) -> str:
+    """防止返贫监测范围 2025年 第2版: how a page names one version."""
+    year = f"{parameter.year}年" if parameter.year else "不分年度"
+    return f"{parameter.get_kind_display().split('（')[0]} {year} 第{parameter.version}版"
+
+
 def parameter_history(*, kind: str, region: str, year: int | None) -> QuerySet[Parameter]:
     return (
         Parameter.objects.filter(kind=kind, region=region, year=year)

@@ -1,4 +1,5 @@
 """The parameter values POLICY.md gives, shipped by a data migration so that a fresh install can evaluate.
+Each names the document it comes from (never this project's spec files); where no document was seen, says so.
 
 Not shipped, on purpose: the 2021, 2022 and 2024 monitoring lines (unverified; P4) — an administrator
 enters them, and asking for such a year meanwhile is a clear error.
@@ -52,7 +53,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "kind": "elimination_min_months",
         "year": None,
         "value": 6,
-        "document": "POLICY.md P9（默认值，可配置）",
+        "document": f"{PLAN}（风险消除：帮扶成效评议、知情同意、实地调查公示、逐级审定）；监测满6个月方可消除为通行做法，未见正式文件",
         "verified": False,
         "note": "P9: monitored at least 6 months before risk elimination.",
     },
@@ -75,7 +76,10 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
             "whole_procedure": 20,
             "application_settle_days": 10,
         },
-        "document": "POLICY.md P8（默认时限；全程20个工作日取自海南规定，大理规定未核实；申报10日未办结上报乡镇、县，依云南省政府救助平台规则）",
+        "document": (
+            f"{PLAN}（识别程序：群众自主申报、综合分析研判、实地调查、评议公示、乡镇审核、县级确定）；"
+            "各环节时限为默认值，全程20个工作日取自海南省规定，大理规定未核实；申报10日未办结上报乡镇、县，依云南省政府救助平台规则"
+        ),
         "verified": False,
         "note": "P8: working days.",
     },
@@ -88,7 +92,10 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
             "round_cutoff_day": 15,
             "dismissal_suppression_days": 90,
         },
-        "document": "POLICY.md P10（一月一排查；村20日前、乡镇25日前、县月底前；15日后线索并入下月）",
+        "document": (
+            f"{PLAN}（定期排查、部门筛查预警）；"
+            "一月一排查，村20日前、乡镇25日前、县月底前核查，15日后线索并入下月，为县级通行做法，未见正式文件"
+        ),
         "verified": False,
         "note": "P10: the suppression window after a dismissal is this system's default (90 days).",
     },
@@ -96,7 +103,10 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "kind": "assistance_checks",
         "year": None,
         "value": {"plan_warning_months": 1, "plan_error_months": 6, "evaluation_interval_months": 3},
-        "document": "POLICY.md P7（识别1个月后无已实施开发式措施提示、6个月后报错）、P9（定期评估，默认每季度）",
+        "document": (
+            f"{PLAN}（有劳动力的坚持开发式帮扶；逐户开展帮扶成效综合分析研判）；"
+            "识别1个月后无已实施开发式措施提示、6个月后报错、每季度评估，为本系统默认值"
+        ),
         "verified": False,
         "note": "P7 plan checks; the quarterly evaluation is this system's default.",
     },
@@ -125,7 +135,10 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "kind": "notice_risk_types",
         "year": 2021,
         "value": [],
-        "document": "POLICY.md P17（公示不显示风险类型：因病、因残属健康信息；县可申请开启）",
+        "document": (
+            "2026年中央一号文件（实施常态化精准帮扶）及农业农村部2026年2月实施意见（报道所见，未核实）；"
+            "公示不显示因病、因残等健康信息，县可申请开启"
+        ),
         "verified": False,
         "note": "P17: in force from the year given until a later row; list the county codes that turn it on.",
     },

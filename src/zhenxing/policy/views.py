@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -14,12 +12,14 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import InvalidInput, PermissionDenied, not_found
+from zhenxing.common.paging import paginate
 from zhenxing.policy import selectors, services
 from zhenxing.policy.contract import evaluate_request, parse_request, response_body
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.explain import RULE_TITLES, elimination_reasons_text, location_text
 from zhenxing.policy.forms import HouseholdForm, MemberFormSet, ParameterCreateForm, ParameterReviseForm
-from zhenxing.policy.models import Parameter
+from zhenxing.policy.parameter_fields import ParameterValueForm, value_rows, value_summary
+from zhenxing.policy.selectors import parameter_title
 
 DEFAULT_MEMBER_ROWS = 4
 
@@ -71,90 +71,109 @@ def evaluate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def parameter_list(request: HttpRequest) -> HttpResponse:
+    paged = paginate(request, selectors.parameter_list())
     return render(
         request,
         "policy/parameters.html",
         {
-            "parameters": selectors.parameter_list(),
+            "paged": paged,
+            "parameters": [(p, value_rows(p.kind, p.value)) for p in paged.items],
             "can_manage": has_capability(request_user(request), Capability.MANAGE_PARAMETERS),
         },
     )
 
 
-def _parse_value(text: str) -> Any:
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except (ValueError, RecursionError):  # not JSON (or absurdly nested): taken as plain text
-        return text.strip()
-
-
-def _form_errors(form: Any, error: InvalidInput) -> None:
+def _form_errors(form: Any, values: ParameterValueForm, error: InvalidInput) -> None:
+    """A service's errors next to the input they are about: the value's on the value form."""
     for detail in error.errors():
-        field = str(detail.loc[0]) if detail.loc and str(detail.loc[0]) in form.fields else None
-        form.add_error(field, detail.message)
+        field = str(detail.loc[0]) if detail.loc else None
+        if field == "value":
+            values.add_error(None, detail.message)
+        else:
+            form.add_error(field if field in form.fields else None, detail.message)
+
+
+def _kind(raw: str | None) -> ParameterKind | None:
+    return ParameterKind(raw) if raw in ParameterKind.values else None
 
 
 @login_required
 def parameter_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     _require(user, Capability.MANAGE_PARAMETERS)
-    form = ParameterCreateForm(
-        request.POST or None, initial={"kind": request.GET.get("kind", ParameterKind.MONITORING_LINE)}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    kind = _kind(request.POST.get("kind") if request.method == "POST" else request.GET.get("kind"))
+    if kind is None:  # first choose the kind: its fields depend on it
+        return render(request, "policy/parameter_create.html", {"kinds": ParameterKind.choices})
+    data = request.POST if request.method == "POST" else None
+    form = ParameterCreateForm(data, initial={"kind": kind})
+    values = ParameterValueForm(data, kind=kind)
+    if data is not None and form.is_valid() & values.is_valid():
+        cleaned = form.cleaned_data
         try:
             parameter = services.parameter_create(
                 actor=user,
-                kind=ParameterKind(data["kind"]),
-                year=data.get("year"),
-                value=_parse_value(data["value"]),
-                document=data["document"],
-                verified=data["verified"],
-                note=data.get("note", ""),
+                kind=kind,
+                year=cleaned.get("year"),
+                value=values.value(),
+                document=cleaned["document"],
+                verified=cleaned["verified"],
+                note=cleaned.get("note", ""),
             )
         except InvalidInput as error:
-            _form_errors(form, error)
+            _form_errors(form, values, error)
         else:
-            messages.success(request, f"已录入：{parameter}")
+            messages.success(request, f"已录入：{parameter_title(parameter)}")
             return redirect("policy:parameter_detail", pk=parameter.pk)
-    return render(request, "policy/parameter_create.html", {"form": form})
+    return render(
+        request,
+        "policy/parameter_create.html",
+        {"form": form, "values": values, "kind": kind, "kind_label": kind.label},
+    )
 
 
 @login_required
 def parameter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
-    parameter = Parameter.objects.filter(pk=pk).first()
+    parameter = selectors.parameter_get(pk=pk)
     if parameter is None:
         raise not_found()
     can_manage = has_capability(user, Capability.MANAGE_PARAMETERS)
-    form = None
+    form = values = None
     if can_manage and parameter.is_current:
-        initial = {
-            "value": json.dumps(parameter.value, ensure_ascii=False),
-            "document": parameter.document,
-            "verified": parameter.verified,
-        }
-        form = ParameterReviseForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
+        data = request.POST if request.method == "POST" else None
+        form = ParameterReviseForm(
+            data, initial={"document": parameter.document, "verified": parameter.verified}
+        )
+        values = ParameterValueForm(
+            data, kind=parameter.kind, initial=ParameterValueForm.initial_for(parameter.kind, parameter.value)
+        )
+        if data is not None and form.is_valid() & values.is_valid():
+            cleaned = form.cleaned_data
             try:
                 revised = services.parameter_revise(
                     actor=user,
                     parameter=parameter,
-                    value=_parse_value(data["value"]),
-                    document=data["document"],
-                    verified=data["verified"],
-                    reason=data["reason"],
+                    value=values.value(),
+                    document=cleaned["document"],
+                    verified=cleaned["verified"],
+                    reason=cleaned["reason"],
                 )
             except InvalidInput as error:
-                _form_errors(form, error)
+                _form_errors(form, values, error)
             else:
-                messages.success(request, f"已修改，现行版本为 v{revised.version}，立即生效")
+                messages.success(request, f"已修改，现行版本为第{revised.version}版，立即生效")
                 return redirect("policy:parameter_detail", pk=revised.pk)
     elif request.method == "POST":
         raise PermissionDenied("只有系统管理员可以修改现行参数")
     history = selectors.parameter_history(kind=parameter.kind, region=parameter.region, year=parameter.year)
     return render(
-        request, "policy/parameter_detail.html", {"parameter": parameter, "history": history, "form": form}
+        request,
+        "policy/parameter_detail.html",
+        {
+            "parameter": parameter,
+            "rows": value_rows(parameter.kind, parameter.value),
+            "history": [(v, value_summary(v.kind, v.value)) for v in history],
+            "form": form,
+            "values": values,
+        },
     )

@@ -1,0 +1,253 @@
+"""How each parameter kind's value reads on screen and is edited: one labelled field per part of the value.
+
+The layout of a kind is declared once here (KIND_LAYOUTS, one entry per ParameterKind: a test iterates the
+enum, so a new kind cannot ship without its fields). Validation of the assembled value stays in values.py
+(`clean_value`, called by the services); the form only turns labelled inputs into that value.
+Money parameters are stored in yuan (P4 publishes them so); the decisions turn them into fen (lines.py, P3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django import forms
+
+from zhenxing.divisions.enums import DivisionLevel
+from zhenxing.divisions.models import Division
+from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.values import COMPOSITE_KEYS
+
+
+class Shape(StrEnum):
+    SCALAR = "scalar"  # the value is one number
+    OBJECT = "object"  # a dict of named numbers
+    LIST = "list"  # a fixed-length list of numbers
+    COUNTIES = "counties"  # a set of county codes (P17)
+
+
+class Unit(StrEnum):
+    YUAN = "yuan"  # up to two decimals
+    WHOLE_YUAN = "whole_yuan"
+    NUMBER = "number"  # a non-negative whole number of `suffix`
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str | int | None  # dict key, list index, or None for a scalar value
+    label: str
+    unit: Unit
+    text: str  # how the number reads: "{} 元/人·年", "每月 {} 日"
+    max_value: int | None = None
+
+    @property
+    def name(self) -> str:
+        return "value" if self.key is None else f"value_{self.key}"
+
+
+@dataclass(frozen=True)
+class KindLayout:
+    shape: Shape
+    fields: tuple[FieldSpec, ...] = ()
+    empty_text: str = ""
+
+
+def _object(kind: str, unit: Unit, text: str, overrides: dict[str, str] | None = None) -> KindLayout:
+    texts = overrides or {}
+    return KindLayout(
+        Shape.OBJECT,
+        tuple(
+            FieldSpec(key, label, unit, texts.get(key, text)) for key, label in COMPOSITE_KEYS[kind].items()
+        ),
+    )
+
+
+PER_PERSON_YEAR = "{} 元/人·年"
+K = ParameterKind
+KIND_LAYOUTS: dict[str, KindLayout] = {
+    K.MONITORING_LINE: KindLayout(Shape.SCALAR, (FieldSpec(None, "标准", Unit.YUAN, PER_PERSON_YEAR),)),
+    K.DIBAO_STANDARD: KindLayout(Shape.SCALAR, (FieldSpec(None, "标准", Unit.YUAN, PER_PERSON_YEAR),)),
+    K.MEDICAL_SUBSIDY: _object(K.MEDICAL_SUBSIDY, Unit.WHOLE_YUAN, PER_PERSON_YEAR),
+    K.ELIMINATION_MIN_MONTHS: KindLayout(
+        Shape.SCALAR, (FieldSpec(None, "最短监测时间", Unit.NUMBER, "{} 个月", 120),)
+    ),
+    K.TRANSPORT_SUBSIDY_MIN_MONTHS: KindLayout(
+        Shape.SCALAR, (FieldSpec(None, "县外务工最短时间", Unit.NUMBER, "{} 个月", 120),)
+    ),
+    K.STEP_DEADLINES: _object(
+        K.STEP_DEADLINES, Unit.NUMBER, "{} 个工作日", {"application_settle_days": "{} 天"}
+    ),
+    K.SCREENING_WINDOWS: _object(
+        K.SCREENING_WINDOWS, Unit.NUMBER, "每月 {} 日", {"dismissal_suppression_days": "{} 天"}
+    ),
+    K.WORK_TEAM: _object(K.WORK_TEAM, Unit.NUMBER, "{} 人", {"large_village_people": "{} 人以上为大村"}),
+    K.COLLECTIVE_TIERS: KindLayout(
+        Shape.LIST,
+        (
+            FieldSpec(0, "第一档分界（低于此为最低档）", Unit.WHOLE_YUAN, "{} 元"),
+            FieldSpec(1, "第二档分界", Unit.WHOLE_YUAN, "{} 元"),
+            FieldSpec(2, "第三档分界（达到此为最高档）", Unit.WHOLE_YUAN, "{} 元"),
+        ),
+    ),
+    K.ASSISTANCE_CHECKS: _object(K.ASSISTANCE_CHECKS, Unit.NUMBER, "{} 个月"),
+    K.NOTICE_RISK_TYPES: KindLayout(
+        Shape.COUNTIES,
+        (FieldSpec(None, "公示中显示风险类型的县", Unit.NUMBER, "{}"),),
+        empty_text="无（各县公示均不显示风险类型）",
+    ),
+}
+# a whole-number part of a value must fit the JSON integer every database stores
+_MAX_WHOLE = 10**9
+
+
+def _money_text(amount: Any) -> str:
+    return f"{Decimal(str(amount)):,.2f}"
+
+
+def _number_text(spec: FieldSpec, raw: Any) -> str:
+    if raw is None:
+        return "未设置"
+    shown = _money_text(raw) if spec.unit in (Unit.YUAN, Unit.WHOLE_YUAN) else str(raw)
+    return spec.text.format(shown)
+
+
+def county_names(codes: list[str]) -> dict[str, str]:
+    """Reference data (no personal data): the names of counties by code."""
+    return dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def county_choices() -> list[tuple[str, str]]:
+    return [
+        (code, f"{name}（{code}）")
+        for code, name in Division.objects.filter(level=DivisionLevel.COUNTY)
+        .order_by("code")
+        .values_list("code", "name")
+    ]
+
+
+def value_rows(kind: str, value: Any) -> list[tuple[str, str]]:
+    """The value as (Chinese label, text) lines: [("标准", "8,700.00 元/人·年")]."""
+    layout = KIND_LAYOUTS[kind]
+    if layout.shape == Shape.COUNTIES:
+        codes = list(value or [])
+        if not codes:
+            return [(layout.fields[0].label, layout.empty_text)]
+        names = county_names(codes)
+        return [(layout.fields[0].label, "、".join(f"{names.get(c, '未知县')}（{c}）" for c in codes))]
+    rows = []
+    for spec in layout.fields:
+        if layout.shape == Shape.SCALAR:
+            raw = value
+        elif layout.shape == Shape.LIST:
+            index = int(spec.key or 0)
+            raw = value[index] if isinstance(value, list) and len(value) > index else None
+        else:
+            raw = value.get(spec.key) if isinstance(value, dict) else None
+        rows.append((spec.label, _number_text(spec, raw)))
+    return rows
+
+
+def value_summary(kind: str, value: Any) -> str:
+    """One line for a list cell: "标准 8,700.00 元/人·年"."""
+    return "；".join(f"{label} {text}" for label, text in value_rows(kind, value))
+
+
+class YuanField(forms.DecimalField):
+    """Yuan as people write it: thousands separators (8,700 or 8，700) are accepted."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: DecimalField is an IntegerField
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("，", "").replace(" ", "")
+        return super().to_python(value)
+
+
+def _form_field(spec: FieldSpec) -> forms.Field:
+    label = spec.label
+    unit = "元" if spec.unit in (Unit.YUAN, Unit.WHOLE_YUAN) else spec.text.replace("{}", "").strip()
+    messages = {
+        "required": f"请填写{label}",
+        "invalid": f"{label}应为数字",
+        "min_value": f"{label}应为正数" if spec.unit == Unit.YUAN else f"{label}不能为负数",
+        "max_value": f"{label}不能大于 %(limit_value)s",
+        "max_decimal_places": f"{label}最多两位小数（元、角、分）",
+        "max_digits": f"{label}数额过大",
+        "max_whole_digits": f"{label}数额过大",
+    }
+    full_label = f"{label}（{unit}）" if unit else label
+    attrs = {"inputmode": "decimal" if spec.unit == Unit.YUAN else "numeric", "autocomplete": "off"}
+    if spec.unit == Unit.YUAN:
+        return YuanField(
+            label=full_label,
+            min_value=Decimal("0.01"),
+            max_digits=14,
+            decimal_places=2,
+            error_messages=messages,
+            widget=forms.TextInput(attrs=attrs),
+        )
+    if spec.unit == Unit.WHOLE_YUAN:
+        return YuanField(
+            label=full_label,
+            min_value=Decimal(0),
+            max_digits=12,
+            decimal_places=0,
+            error_messages={**messages, "max_decimal_places": f"{label}应为整数元"},
+            widget=forms.TextInput(attrs=attrs),
+        )
+    return forms.IntegerField(
+        label=full_label,
+        min_value=0,
+        max_value=spec.max_value or _MAX_WHOLE,
+        error_messages={**messages, "invalid": f"{label}应为整数"},
+        widget=forms.TextInput(attrs=attrs),
+    )
+
+
+class ParameterValueForm(forms.Form):
+    """One labelled input per part of a kind's value; `value()` assembles what `clean_value` checks."""
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.layout = KIND_LAYOUTS[kind]
+        if self.layout.shape == Shape.COUNTIES:
+            self.fields["counties"] = forms.MultipleChoiceField(
+                label=self.layout.fields[0].label + "（不选则各县都不显示）",
+                choices=county_choices(),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": "请选择列表中的县"},
+            )
+            return
+        for spec in self.layout.fields:
+            self.fields[spec.name] = _form_field(spec)
+
+    @classmethod
+    def initial_for(cls, kind: str, value: Any) -> dict[str, Any]:
+        layout = KIND_LAYOUTS[kind]
+        if layout.shape == Shape.COUNTIES:
+            return {"counties": list(value or [])}
+        if layout.shape == Shape.SCALAR:
+            return {"value": value}
+        if layout.shape == Shape.LIST:
+            return {spec.name: value[int(spec.key or 0)] for spec in layout.fields if isinstance(value, list)}
+        return {spec.name: value.get(spec.key) for spec in layout.fields if isinstance(value, dict)}
+
+    def value(self) -> Any:
+        data = self.cleaned_data
+        if self.layout.shape == Shape.COUNTIES:
+            return list(data.get("counties") or [])
+        numbers = {spec.name: _plain(data[spec.name]) for spec in self.layout.fields}
+        if self.layout.shape == Shape.SCALAR:
+            return numbers["value"]
+        if self.layout.shape == Shape.LIST:
+            return [numbers[spec.name] for spec in self.layout.fields]
+        return {str(spec.key): numbers[spec.name] for spec in self.layout.fields}
+
+
+def _plain(number: Decimal | int) -> int | Decimal:
+    """8700.00 → 8700 (stored as a JSON integer, as the shipped values are); 8700.50 stays a Decimal."""
+    if isinstance(number, Decimal) and number == number.to_integral_value():
+        return int(number)
+    return number
