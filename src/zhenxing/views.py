@@ -1,23 +1,49 @@
+"""The home page: each role starts from its work. Every count is computed by the app that owns the data
+(monitoring/todo.py, screening/todo.py, feeds/todo.py) together with the link to the list showing exactly
+those records; this view only gathers them."""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from zhenxing.accounts.models import User
+from zhenxing.accounts.enums import Role
+from zhenxing.accounts.requests import request_user
+from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_level
 from zhenxing.accounts.selectors import assignment_list_for_user
+from zhenxing.common import clock
 from zhenxing.divisions import selectors as division_selectors
+from zhenxing.feeds import todo as feeds_todo
+from zhenxing.feeds.selectors import batch_list_for_user
+from zhenxing.monitoring import todo as monitoring_todo
+from zhenxing.screening import todo as screening_todo
+
+TERRITORIAL = (Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY, Role.PREFECTURE)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's jurisdiction and what lies beneath it; a department user sees their department."""
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
+    today = clock.today()
     roots = list(division_selectors.division_roots_for_user(user=user))
-    areas = [(root, division_selectors.subtree_counts(division=root)) for root in roots]
-    return render(
-        request,
-        "home.html",
-        {"areas": areas, "assignments": assignment_list_for_user(user=user)[:20]},
-    )
+    context: dict[str, Any] = {
+        "areas": [(root, division_selectors.subtree_counts(division=root)) for root in roots],
+        "assignments": assignment_list_for_user(user=user)[:20],
+    }
+    if user.role in TERRITORIAL:
+        leads = screening_todo.lead_tiles(user=user, today=today)
+        cases = monitoring_todo.case_tiles(user=user, today=today)
+        # one task per tile, most pressing first: leads to check, my queue, what is late, then the rest
+        context["tiles"] = [leads[0], cases[0], leads[1], cases[1], *cases[2:]]
+        if user.role != Role.VILLAGE:
+            context["ranking"] = monitoring_todo.overdue_ranking(user=user, today=today)
+            context["level"] = LEVEL_LABEL[rollup_level(user)]
+        context.update(screening_todo.round_card(user=user))
+    elif user.role == Role.DEPARTMENT:
+        context["batches"] = feeds_todo.recent_batches(user=user)
+        context["batch_total"] = batch_list_for_user(user=user).count()
+        context["fate"] = feeds_todo.lead_fate(user=user)
+    return render(request, "home.html", context)

@@ -37,7 +37,7 @@ def lead_page_for_user(
     if overdue:
         leads = leads.filter(LEAD.overdue(today))
     if place:
-        leads = leads.filter(household__village_id__startswith=place)
+        leads = leads.filter(household__village__code__startswith=place)
     return LEAD.annotate_overdue(leads, today)
 
 

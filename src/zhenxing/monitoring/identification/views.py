@@ -60,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     }.get(tab, selectors.queue_for_user(user=user, today=today))
     place = request.GET.get("place", "")
     if is_division_code(place):  # a ranking row's drill-down: the tab's cases under one division
-        cases = cases.filter(village_id__startswith=place)
+        cases = cases.filter(village__code__startswith=place)
     ranking = selectors.overdue_ranking(user=user, today=today)
     plan_checks = {row["code"]: row for row in plan_check_report(user=user, today=today)}
     codes = {code for code, _ in ranking} | {code for code, row in plan_checks.items() if row["error"]}
