@@ -27,8 +27,24 @@ if TYPE_CHECKING:
     from zhenxing.divisions.models import Division
 
 
+# Which role does which notice step (as a workflow declares its moves' roles); the pages ask the same
+# predicates, after the capability, so a form is shown only to whom the step will accept it from.
+NOTICE_ROLES = frozenset({Role.VILLAGE})
+OBJECTION_ROLES = frozenset({Role.VILLAGE, Role.TOWNSHIP})
+
+
+def may_manage_notices(actor: User) -> bool:
+    """Drafts and posts notices (P8: the village posts 评议公示)."""
+    return actor.role in NOTICE_ROLES
+
+
+def may_handle_objections(actor: User) -> bool:
+    """Records and resolves objections raised during a notice period."""
+    return actor.role in OBJECTION_ROLES
+
+
 def _require_village(actor: User) -> None:
-    if actor.role != Role.VILLAGE:
+    if not may_manage_notices(actor):
         raise PermissionDenied("公示由村级发布和管理")
 
 
@@ -126,7 +142,7 @@ def objection_record(
     *, actor: User, notice: Notice, case: Case, raised_by: str, content: str, received_on: datetime.date
 ) -> Objection:
     """An objection raised against a household on a posted notice; it blocks the township step until resolved."""
-    if actor.role not in (Role.VILLAGE, Role.TOWNSHIP):
+    if not may_handle_objections(actor):
         raise PermissionDenied("异议由村级或乡镇登记")
     if notice.posted_on is None:
         raise Conflict("公示尚未发布")
@@ -147,7 +163,7 @@ def objection_record(
 
 
 def objection_resolve(*, actor: User, objection: Objection, resolution: str) -> Objection:
-    if actor.role not in (Role.VILLAGE, Role.TOWNSHIP):
+    if not may_handle_objections(actor):
         raise PermissionDenied("异议由村级或乡镇处理")
     if len(resolution.strip()) < 2:
         raise InvalidInput([ErrorDetail(("resolution",), "required", "请填写核实和处理结果")])

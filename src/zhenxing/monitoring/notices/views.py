@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from zhenxing.accounts.enums import Role
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.models import User
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
 from zhenxing.common.paging import paginate
@@ -21,6 +22,15 @@ from zhenxing.monitoring.notices.checks import FONT_PACKAGE, cjk_font_missing
 from zhenxing.monitoring.notices.forms import NoticeForm, ObjectionForm, ResolveForm
 from zhenxing.monitoring.notices.pdf import notice_context, notice_pdf
 from zhenxing.monitoring.web import attempt, require_act, require_view
+
+
+def _may_manage(user: User) -> bool:
+    """The capability opens the forms; the notice steps' declared role (services) says whose they are."""
+    return has_capability(user, Capability.ACT_ON_CASE) and services.may_manage_notices(user)
+
+
+def _may_handle_objections(user: User) -> bool:
+    return has_capability(user, Capability.ACT_ON_CASE) and services.may_handle_objections(user)
 
 
 @login_required
@@ -62,7 +72,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "ready_elimination": ready[NoticePurpose.ELIMINATION].select_related("household"),
             "form": NoticeForm() if elimination else form,
             "elimination_form": form if elimination else NoticeForm(prefix="elim"),
-            "can_create": user.role == Role.VILLAGE,
+            "can_create": _may_manage(user),
             "today": clock.today(),
         },
     )  # fmt: skip
@@ -78,8 +88,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **notice_context(notice), "objections": notice.objections.select_related("case").order_by("pk"),
             "objection_form": ObjectionForm(initial={"received_on": clock.today()}), "resolve_form": ResolveForm(),
-            "today": clock.today(), "can_manage": user.role in (Role.VILLAGE, Role.TOWNSHIP),
-            "can_post": user.role == Role.VILLAGE and notice.posted_on is None,
+            "today": clock.today(), "can_manage": _may_handle_objections(user),
+            "can_post": _may_manage(user) and notice.posted_on is None,
         },
     )  # fmt: skip
 
