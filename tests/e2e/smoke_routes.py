@@ -1,0 +1,255 @@
+"""Which pages the smoke run opens, as whom: every GET page route of the site (django.urls), either in PAGES with
+the roles that open it and the URLs to open, or in EXEMPT with the reason it is not a page to look at.
+
+A route added later that is in neither fails test_every_route_is_visited_or_exempt, so a new page cannot ship
+unseen. Who may open a page follows the capability table (accounts/capabilities.py), so a grant changed there
+changes who visits it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from zhenxing.accounts.capabilities import ROLE_CAPABILITIES, Capability
+
+from .smoke_world import World
+
+C = Capability
+PUBLIC = "public"  # not logged in
+ROLE_NAMES = {
+    "village": "village",
+    "township": "township",
+    "county": "county",
+    "prefecture": "prefecture",
+    "department": "department",
+    "admin": "admin",
+}
+TERRITORIAL = ("village", "township", "county", "prefecture")
+
+# (label, path): the label tells apart two visits of one route (a case at two steps)
+Visit = tuple[str, str]
+Urls = Callable[[World, str], list[Visit]]
+
+
+@dataclass(frozen=True)
+class Page:
+    urls: Urls
+    capability: Capability | None = None  # None: every logged-in role
+    roles: tuple[str, ...] | None = None  # instead of a capability: exactly these roles
+
+
+def _one(path: str) -> Urls:
+    return lambda world, role: [("", path)]
+
+
+def _village_first(
+    village_only: Callable[[World], list[Visit]], others: Callable[[World], list[Visit]]
+) -> Urls:
+    """The village cadre sees every variant (the phone user); the other roles one representative each."""
+    return lambda world, role: village_only(world) if role == "village" else others(world)
+
+
+def _case(world: World, status: str) -> Visit:
+    return (status, f"/cases/{world.cases[status].pk}/")
+
+
+VILLAGE_CASE_STEPS = (
+    "application", "analysis", "investigation", "review", "confirmed", "elim_meeting", "eliminated", "rejected",
+)  # fmt: skip
+CASE_FOR_ROLE = {"township": "township_review", "county": "county_decision", "prefecture": "confirmed"}
+
+
+def _cases(world: World, role: str) -> list[Visit]:
+    if role == "village":
+        return [_case(world, status) for status in VILLAGE_CASE_STEPS if status in world.cases]
+    return [_case(world, CASE_FOR_ROLE[role])]
+
+
+def _leads(world: World, role: str) -> list[Visit]:
+    keys = ("红", "橙", "黄", "dismissed") if role == "village" else ("红",)
+    return [(key, f"/leads/{world.leads[key].pk}/") for key in keys if key in world.leads]
+
+
+def _person(world: World) -> int:
+    return int(world.household.memberships.order_by("pk").values_list("person_id", flat=True)[0])
+
+
+PAGES: dict[str, Page] = {
+    "home": Page(_one("/")),
+    "accounts:login": Page(_one("/accounts/login/"), roles=(PUBLIC,)),
+    "divisions:browse": Page(_one("/divisions/"), C.BROWSE_DIVISIONS),
+    "divisions:detail": Page(
+        lambda world, role: [("", f"/divisions/{world.division_of[role]}/")], C.BROWSE_DIVISIONS
+    ),
+    "audit:list": Page(_one("/audit/"), C.VIEW_AUDIT),
+    "policy:evaluate": Page(_one("/policy/evaluate/"), C.EVALUATE_POLICY),
+    "policy:parameters": Page(_one("/policy/parameters/"), C.EVALUATE_POLICY),
+    "policy:parameter_create": Page(_one("/policy/parameters/new/"), C.MANAGE_PARAMETERS),
+    "policy:parameter_detail": Page(
+        lambda world, role: [("", f"/policy/parameters/{world.parameter.pk}/")], C.EVALUATE_POLICY
+    ),
+    "registry:search": Page(_one("/households/"), C.VIEW_REGISTRY),
+    "registry:quality": Page(_one("/households/quality/"), C.VIEW_REGISTRY),
+    "registry:id_conflicts": Page(_one("/households/id-conflicts/"), C.VIEW_AUDIT),  # county and above
+    "registry:household": Page(
+        lambda world, role: [("", f"/households/{world.household.pk}/")], C.VIEW_REGISTRY
+    ),
+    "registry:history": Page(
+        lambda world, role: [("", f"/households/{world.household.pk}/history/")], C.VIEW_REGISTRY
+    ),
+    "registry:year_edit": Page(
+        lambda world, role: [("", f"/households/{world.household.pk}/years/2025/")], C.EDIT_REGISTRY
+    ),
+    "registry:person_edit": Page(
+        lambda world, role: [("", f"/households/{world.household.pk}/persons/{_person(world)}/edit/")],
+        C.EDIT_REGISTRY,
+    ),
+    "transfer:list": Page(_one("/imports/"), C.IMPORT_REGISTRY),
+    "transfer:batch": Page(
+        lambda world, role: (
+            [(key, f"/imports/{batch.pk}/") for key, batch in world.imports.items()]
+            if role == "village"
+            else []
+        ),
+        roles=("village",),  # a batch is its uploader's
+    ),
+    "feeds:list": Page(_one("/feeds/"), C.PUSH_FEEDS),
+    "feeds:batch": Page(lambda world, role: [("", f"/feeds/{world.feed_batch.pk}/")], C.PUSH_FEEDS),
+    "screening:list": Page(_one("/leads/"), C.VIEW_REGISTRY),
+    "screening:what_if": Page(_one("/leads/what-if/"), C.VIEW_REGISTRY),
+    "screening:lead": Page(_leads, C.VIEW_REGISTRY),
+    "monitoring:list": Page(_one("/cases/"), C.VIEW_CASES),
+    "monitoring:case": Page(_cases, C.VIEW_CASES),
+    "monitoring:mine": Page(_one("/cases/mine/"), C.VIEW_CASES),
+    "monitoring:report": Page(_one("/cases/report/"), C.VIEW_CASES),
+    "monitoring:trace": Page(lambda world, role: [("", f"/cases/trace/{world.household.pk}/")], C.VIEW_CASES),
+    "monitoring:housing": Page(_one("/cases/housing/"), C.VIEW_CASES),
+    "monitoring:notices": Page(_one("/cases/notices/"), C.VIEW_CASES),
+    "monitoring:notice": Page(lambda world, role: [("", f"/cases/notices/{world.notice.pk}/")], C.VIEW_CASES),
+    "monitoring:notice_print": Page(
+        lambda world, role: [("", f"/cases/notices/{world.notice.pk}/print/")], roles=("village",)
+    ),
+    "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
+    "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code
+    "portal:status": Page(_one("/apply/status/"), roles=(PUBLIC,)),
+    "admin:index": Page(_one("/admin/"), roles=("admin",)),
+    "admin:audit_auditevent_changelist": Page(_one("/admin/audit/auditevent/"), roles=("admin",)),
+    "admin:accounts_user_changelist": Page(_one("/admin/accounts/user/"), roles=("admin",)),
+    "admin:accounts_user_change": Page(
+        lambda world, role: [("", f"/admin/accounts/user/{world.users['village'].pk}/change/")],
+        roles=("admin",),
+    ),
+}
+
+DOWNLOAD = "a file download (Excel/PDF), not a page"
+POST_ONLY = "POST only: a form's target, its form is on a visited page"
+FRAGMENT = "an htmx fragment swapped into a visited page, not a page of its own"
+API = "the JSON API for departments and the mobile app, not a page"
+ADMIN_SAME = "Django's own admin, the same template as a visited admin page"
+
+EXEMPT: dict[str, str] = {
+    "accounts:logout": POST_ONLY,
+    "divisions:children": FRAGMENT,
+    "registry:lookup": POST_ONLY,
+    "registry:export": DOWNLOAD,
+    "registry:id_conflict_resolve": POST_ONLY,
+    "registry:reveal": POST_ONLY,
+    "registry:reveal_phone": POST_ONLY,
+    "registry:reveal_contact_phone": POST_ONLY,
+    "transfer:template": DOWNLOAD,
+    "transfer:progress": FRAGMENT,
+    "transfer:errors": DOWNLOAD,
+    "transfer:confirm": POST_ONLY,
+    "feeds:quarantine": DOWNLOAD,
+    "screening:dismiss": POST_ONLY,
+    "monitoring:move": POST_ONLY,
+    "monitoring:link_household": POST_ONLY,
+    "monitoring:open_from_lead": POST_ONLY,
+    "monitoring:visit": POST_ONLY,
+    "monitoring:meeting": POST_ONLY,
+    "monitoring:green_channel": POST_ONLY,
+    "monitoring:measure": POST_ONLY,
+    "monitoring:evaluate": POST_ONLY,
+    "monitoring:consent": POST_ONLY,
+    "monitoring:helper": POST_ONLY,
+    "monitoring:measure_move": POST_ONLY,
+    "monitoring:person_item": POST_ONLY,
+    "monitoring:report_export": DOWNLOAD,
+    "monitoring:trace_export": DOWNLOAD,
+    "monitoring:sector": FRAGMENT,
+    "monitoring:housing_close": POST_ONLY,
+    "monitoring:open": POST_ONLY,
+    "monitoring:attachment": DOWNLOAD,
+    "monitoring:notice_pdf": DOWNLOAD,
+    "monitoring:notice_post": POST_ONLY,
+    "monitoring:objection": POST_ONLY,
+    "monitoring:objection_resolve": POST_ONLY,
+    "monitoring:roster": DOWNLOAD,
+    "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
+    "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
+    "admin:logout": POST_ONLY,
+    "admin:password_change": "Django admin's password form: " + ADMIN_SAME,
+    "admin:password_change_done": "Django admin's confirmation after a password change: " + ADMIN_SAME,
+    "admin:autocomplete": "Django admin's JSON for autocomplete widgets",
+    "admin:jsi18n": "Django admin's JavaScript catalogue",
+    "admin:view_on_site": "Django admin: a redirect to the object's own page",
+    "admin:app_list": "Django admin's index filtered to one app: " + ADMIN_SAME,
+    "admin:auth_user_password_change": "Django admin's set-password form: " + ADMIN_SAME,
+}
+for _model in admin.site._registry:
+    _prefix = f"admin:{_model._meta.app_label}_{_model._meta.model_name}"
+    for _view in ("changelist", "add", "change", "delete", "history"):
+        EXEMPT.setdefault(f"{_prefix}_{_view}", ADMIN_SAME)
+
+
+def route_names() -> Iterator[tuple[str, str]]:
+    """(name, pattern) of every route; unnamed ones (Django admin's catch-alls) as "namespace:None"."""
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str | None) -> Iterator[tuple[str, str]]:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace
+                joined = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+                yield from walk(entry, prefix + str(entry.pattern), joined)
+            elif isinstance(entry, URLPattern):
+                name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+                yield name, prefix + str(entry.pattern)
+
+    yield from walk(get_resolver(), "/", None)
+
+
+# Whole namespaces that hold no page, with the reason.
+EXEMPT_NAMESPACES = {
+    "api": API + " (its /api/v1/docs is ninja's developer Swagger UI, third-party and in English by design)",
+}
+EXEMPT["admin:None"] = "Django admin's unnamed catch-alls: redirects to a change page, or its 404"
+
+
+def unlisted_routes() -> list[str]:
+    """Routes neither visited nor exempt."""
+    return [
+        f"{name} ({pattern})"
+        for name, pattern in route_names()
+        if name not in PAGES and name not in EXEMPT and name.split(":")[0] not in EXEMPT_NAMESPACES
+    ]
+
+
+def roles_of(page: Page) -> tuple[str, ...]:
+    if page.roles is not None:
+        return page.roles
+    if page.capability is None:
+        return tuple(ROLE_NAMES)
+    return tuple(role for role in ROLE_NAMES if page.capability in ROLE_CAPABILITIES[role])
+
+
+def visits_for(world: World, role: str) -> list[tuple[str, str, str]]:
+    """(route name, label, path) of every page `role` opens, in PAGES order."""
+    found: list[tuple[str, str, str]] = []
+    for name, page in PAGES.items():
+        if role in roles_of(page):
+            found.extend((name, label, path) for label, path in page.urls(world, role))
+    return found
