@@ -21,3 +21,23 @@
     }
   });
 })();
+
+// A table too wide for the screen scrolls sideways inside its .table-wrap; keyboard users must be able to reach
+// that scroll (WCAG 2.1.1), so a wrapper that overflows becomes a focusable, named region.
+(function () {
+  "use strict";
+
+  function markScrollable() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        if (!wrap.hasAttribute("tabindex")) wrap.setAttribute("tabindex", "0");
+        if (!wrap.hasAttribute("role")) wrap.setAttribute("role", "region");
+        if (!wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", "表格（可左右滚动）");
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", markScrollable);
+  document.addEventListener("htmx:afterSettle", markScrollable);
+  window.addEventListener("resize", markScrollable);
+})();
