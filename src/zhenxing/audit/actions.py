@@ -62,6 +62,8 @@ ACTION_LABELS: dict[str, str] = {
     "import.move": "导入批次状态变更",
     # monitoring
     "application.create": "群众自主申报",
+    "application.reveal_id": "查看申请人完整证件号码",
+    "application.reveal_phone": "查看申请人完整电话",
     "case.open": "发起识别",
     "case.reopen": "重新纳入监测",
     "case.link_household": "关联农户",

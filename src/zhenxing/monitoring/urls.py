@@ -12,6 +12,7 @@ urlpatterns = [
     path("", identification.case_list, name="list"),
     path("<int:pk>/", identification.case_detail, name="case"),
     path("<int:pk>/move/", identification.case_move, name="move"),
+    path("<int:pk>/applicant/reveal/", identification.applicant_reveal, name="applicant_reveal"),
     path("<int:pk>/household/", identification.case_link_household, name="link_household"),
     path("from-lead/<int:pk>/", identification.case_open_from_lead, name="open_from_lead"),
     path("<int:pk>/visits/", identification.visit_create, name="visit"),

@@ -31,7 +31,8 @@ from zhenxing.monitoring.decisions import (
     step_deadlines,
 )
 from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
-from zhenxing.monitoring.identification import selectors, services
+from zhenxing.monitoring.identification import applicant, selectors, services
+from zhenxing.monitoring.identification.applicant import ApplicantRevealForm, applicant_context
 from zhenxing.monitoring.identification.context import assistance_context
 from zhenxing.monitoring.identification.forms import ConfirmForm, MeetingForm, MoveForm, VisitForm
 from zhenxing.monitoring.identification.reports import report_workbook, roster_workbook
@@ -106,6 +107,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     notices = case.notices.order_by("-pk")
     assistance = assistance_context(case, user=user)
+    applicants = applicant_context(user=user, case=case)
     return render(
         request,
         "monitoring/identification/detail.html",
@@ -119,9 +121,41 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notices": notices,
             "step_role_label": Role(STEP_ROLE[case.status]).label if case.status in STEP_ROLE else "", "is_open": case.status in OPEN_STATUSES,
             "can_link": case.household_id is None and case.status in (CaseStatus.APPLICATION, CaseStatus.ANALYSIS),
-            **assistance,
+            **assistance, **applicants,
         },
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def applicant_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """A portal applicant's full ID number or phone, once, with a reason (audited); never cached."""
+    user = require_view(request)
+    case = case_get_for_user(user=user, pk=pk)
+    form = ApplicantRevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写查看理由（至少2个字）")
+        return redirect("monitoring:case", pk=pk)
+    data = form.cleaned_data
+    shown: list[str] = []
+    if not attempt(
+        request,
+        lambda: shown.append(
+            applicant.applicant_reveal(
+                actor=user, case=case, application_pk=data["application"], what=data["what"],
+                reason=data["reason"],
+            )
+        ),
+        "本次查看已记入审计日志",
+    ):  # fmt: skip
+        return redirect("monitoring:case", pk=pk)
+    response = render(
+        request,
+        "monitoring/identification/applicant_revealed.html",
+        {"case": case, "label": applicant.REVEALABLE[data["what"]], "value": shown[0]},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
