@@ -519,6 +519,7 @@ CASE_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
     "monitoring:helper": ("post", lambda ids: f"/cases/{ids['case']}/helper/"),
     "monitoring:person_item": ("post", lambda ids: f"/cases/{ids['case']}/items/"),
     "monitoring:measure_move": ("post", lambda ids: f"/cases/measures/{ids['measure']}/move/"),
+    "monitoring:measure_detail": ("post", lambda ids: f"/cases/measures/{ids['measure']}/detail/"),
     "monitoring:housing_close": ("post", lambda ids: f"/cases/housing/{ids['entry']}/close/"),
     "api:visit_sync": ("sync", lambda ids: f"/api/v1/cases/{ids['case']}/visits"),
 }

@@ -79,6 +79,7 @@ ACTION_LABELS: dict[str, str] = {
     "attachment.create": "上传附件",
     "plan.create": "制定帮扶计划",
     "measure.create": "新增帮扶措施",
+    "measure.detail": "细化帮扶措施",
     "measure.move": "帮扶措施状态变更",
     "measure.close_at_elimination": "风险消除时结束措施",
     "person_item.create": "新增到人帮扶事项",

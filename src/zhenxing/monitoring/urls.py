@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/consent/", elimination.consent, name="consent"),
     path("<int:pk>/helper/", assistance.helper_assign, name="helper"),
     path("measures/<int:pk>/move/", assistance.measure_move, name="measure_move"),
+    path("measures/<int:pk>/detail/", assistance.measure_detail, name="measure_detail"),
     path("<int:pk>/items/", assistance.person_item_create, name="person_item"),
     path("mine/", assistance.my_households, name="mine"),
     path("report/", identification.report, name="report"),

@@ -160,6 +160,63 @@ def measure_record(
     return measure
 
 
+# What a measure's details are, in the order the audit event lists them.
+DETAIL_FIELDS = (
+    "content", "started_on", "ends_on", "motivation", "responsible_unit", "responsible_person_id", "funds_fen",
+    "funds_source", "continues_after_elimination",
+)  # fmt: skip
+
+
+def _detail_value(measure: Measure, field: str) -> Any:
+    value = getattr(measure, field)
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def measure_detail(
+    *, actor: User, measure: Measure, content: str, started_on: datetime.date, ends_on: datetime.date | None = None,
+    motivation: bool = False, responsible_unit: str = "", responsible_person: User | None = None,
+    funds_fen: int = 0, funds_source: str = "", continues_after_elimination: bool = False,
+) -> Measure:  # fmt: skip
+    """细化: a planned measure (a P7 recommendation reads "请细化内容、资金和时限") gets its content, funds,
+    dates and responsible person before it starts. Only while 计划: once running, what was done is the record
+    and only its state moves (MEASURE workflow). The status does not change; the category stays (another
+    category is another measure)."""
+    _require_helper_role(actor)
+    problems = []
+    if len(content.strip()) < 2:
+        problems.append(ErrorDetail(("content",), "required", "请填写措施内容"))
+    if ends_on is not None and ends_on < started_on:
+        problems.append(ErrorDetail(("ends_on",), "ends_before_start", "结束日期不能早于开始日期"))
+    if funds_fen < 0:
+        problems.append(ErrorDetail(("funds",), "negative", "资金不能为负数"))
+    if problems:
+        raise InvalidInput(problems)
+    with transaction.atomic():
+        locked = Measure.objects.select_for_update().select_related("case__village").get(pk=measure.pk)
+        if locked.status != MeasureStatus.PLANNED:
+            raise Conflict(f"措施已{locked.status}，只有计划中的措施可以细化")
+        if locked.case.status in (CaseStatus.REJECTED, CaseStatus.ELIMINATED):
+            raise Conflict("该户已不是监测对象，不能细化帮扶措施")
+        old = {field: _detail_value(locked, field) for field in DETAIL_FIELDS}
+        locked.content, locked.started_on, locked.ends_on = content.strip(), started_on, ends_on
+        locked.motivation, locked.responsible_unit = motivation, responsible_unit.strip()
+        locked.responsible_person, locked.funds_fen = responsible_person, funds_fen
+        locked.funds_source, locked.continues_after_elimination = (
+            funds_source.strip(),
+            continues_after_elimination,
+        )
+        new = {field: _detail_value(locked, field) for field in DETAIL_FIELDS}
+        changed = [field for field in DETAIL_FIELDS if old[field] != new[field]]
+        if not changed:
+            return locked
+        locked.save(update_fields=[f.removesuffix("_id") for f in changed] + ["updated_at"])
+        audit.record(
+            actor=actor, action="measure.detail", target=locked, division=locked.case.village,
+            old={f: old[f] for f in changed}, new={"case": locked.case_id, **{f: new[f] for f in changed}},
+        )  # fmt: skip
+    return locked
+
+
 def measure_move(*, actor: User, measure: Measure, to: str, outcome: str = "") -> Measure:
     """计划 → 实施中 → 已完成 / 已终止, by the MEASURE workflow; closing a measure needs its outcome."""
     return transition(MEASURE, measure, to=to, actor=actor, opinion=outcome)

@@ -15,7 +15,13 @@ from zhenxing.common import clock
 from zhenxing.common.errors import not_found
 from zhenxing.common.paging import paginate
 from zhenxing.monitoring.assistance import selectors, services
-from zhenxing.monitoring.assistance.forms import HelperForm, MeasureForm, MeasureMoveForm, PersonItemForm
+from zhenxing.monitoring.assistance.forms import (
+    HelperForm,
+    MeasureDetailForm,
+    MeasureForm,
+    MeasureMoveForm,
+    PersonItemForm,
+)
 from zhenxing.monitoring.assistance.sector import household_sector
 from zhenxing.monitoring.cases import case_get_for_user
 from zhenxing.monitoring.web import attempt, form_error, require_measures, require_view, submit, user_named
@@ -52,6 +58,34 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
         "已录入帮扶措施",
     )  # fmt: skip
     return redirect("monitoring:case", pk=pk)
+
+
+@login_required
+@require_POST
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """细化 a planned measure (content, funds, dates, responsible person) before it starts."""
+    user = require_measures(request)
+    measure = selectors.measure_get_for_user(user=user, pk=pk)
+    form = MeasureDetailForm.for_measure(measure, request.POST)
+    if not form.is_valid():
+        form_error(request, form)
+        return redirect("monitoring:case", pk=measure.case_id)
+    data = form.cleaned_data
+    person = user_named(data["responsible_username"])
+    if data["responsible_username"] and person is None:
+        messages.error(request, "未找到该帮扶责任人账号")
+        return redirect("monitoring:case", pk=measure.case_id)
+    attempt(
+        request,
+        lambda: services.measure_detail(
+            actor=user, measure=measure, content=data["content"], started_on=data["started_on"],
+            ends_on=data["ends_on"], motivation=data["motivation"], responsible_unit=data["responsible_unit"],
+            responsible_person=person, funds_fen=_fen(data["funds"]), funds_source=data["funds_source"],
+            continues_after_elimination=data["continues_after_elimination"],
+        ),
+        f"已细化措施：{measure.category}",
+    )  # fmt: skip
+    return redirect("monitoring:case", pk=measure.case_id)
 
 
 @login_required

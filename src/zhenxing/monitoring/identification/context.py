@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from zhenxing.accounts.enums import Role
 from zhenxing.common import clock
-from zhenxing.monitoring.assistance.forms import HelperForm, MeasureForm, PersonItemForm
+from zhenxing.monitoring.assistance.forms import HelperForm, MeasureDetailForm, MeasureForm, PersonItemForm
 from zhenxing.monitoring.assistance.selectors import plan_flag_message, plan_flags
 from zhenxing.monitoring.assistance.services import current_helper
 from zhenxing.monitoring.assistance.transitions import HELPER_ROLES, MEASURE
 from zhenxing.monitoring.decisions import assistance_checks
 from zhenxing.monitoring.elimination.forms import ConsentForm
 from zhenxing.monitoring.elimination.services import next_evaluation_on
-from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus, EliminationMethod
+from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus, EliminationMethod, MeasureStatus
 from zhenxing.monitoring.identification.forms import MeetingForm
 from zhenxing.monitoring.models import Case, Plan
 
@@ -29,6 +29,10 @@ def assistance_context(case: Case, *, user: User) -> dict[str, Any]:
     measures = list(case.measures.select_related("responsible_person").prefetch_related("items__person"))
     for measure in measures:
         measure.moves = MEASURE.moves_from(measure.status, user.role)  # type: ignore[attr-defined]
+        # 细化 before it starts: only a planned measure (assistance.services.measure_detail)
+        measure.detail_form = (  # type: ignore[attr-defined]
+            MeasureDetailForm.for_measure(measure) if measure.status == MeasureStatus.PLANNED else None
+        )
     flag = plan_flags([case], today=today).get(case.pk, "") if monitored else ""
     checks, _ = assistance_checks()
     members = (
