@@ -159,6 +159,7 @@ def _route_tables() -> dict[str, dict[str, str]]:
         "IMPORT_ROUTES": {name: url(1) for name, (_, url) in IMPORT_ROUTES.items()},
         "LEAD_ROUTES": {name: url(1) for name, (_, url) in LEAD_ROUTES.items()},
         "FEED_ROUTES": {name: url(1) for name, url in FEED_ROUTES.items()},
+        "RUN_ROUTES": {name: url(1) for name, url in RUN_ROUTES.items()},
         "CASE_ROUTES": {name: url(ids) for name, (_, url) in CASE_ROUTES.items()},
     }
 
@@ -440,6 +441,37 @@ def test_lead_routes_by_role(client: Client, role: str) -> None:
         else set()
     )
     assert listed <= {lead.pk for code, lead in leads.items() if code in visible_codes}
+
+
+RUN_ROUTES: dict[str, Callable[[int], str]] = {
+    "screening:run": lambda pk: f"/leads/runs/{pk}/",
+    "screening:run_progress": lambda pk: f"/leads/runs/{pk}/progress/",
+}
+# the county's own rounds and the prefecture-wide ones; the prefecture every round; other roles may not start
+# or follow rounds (403, a capability: RUN_SCREENING)
+RUNS_VISIBLE: dict[str, set[str | None] | None] = {
+    "county": {COUNTY, None},
+    "prefecture": {COUNTY, OTHER_COUNTY, None},
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_run_routes_by_role(client: Client, role: str) -> None:
+    from zhenxing.screening.models import RuleSet, ScreeningRun
+
+    rule_set = RuleSet.objects.get(is_current=True)
+    runs = {
+        scope: ScreeningRun.objects.create(
+            year=2025, engine="db", rule_set=rule_set, status="done", county_id=scope
+        )
+        for scope in (COUNTY, OTHER_COUNTY, None)
+    }
+    client.force_login(ROLES[role][0]())
+    visible = RUNS_VISIBLE.get(role)
+    for scope, run in runs.items():
+        for url in RUN_ROUTES.values():
+            expected = 403 if visible is None else 200 if scope in visible else 404
+            assert client.get(url(run.pk)).status_code == expected, f"{role} {url(run.pk)}"
 
 
 FEED_ROUTES: dict[str, Callable[[int], str]] = {

@@ -31,6 +31,9 @@ class Capability(StrEnum):
     ACT_ON_CASE = "act_on_case"  # a case's steps, visits, meetings, notices, objections, housing entries
     MANAGE_MEASURES = "manage_measures"  # a plan's measures, per-person items, evaluations, the 帮扶责任人
     CONFIRM_LEAD = "confirm_lead"  # 核实纳入 / 核实不纳入 a screening lead
+    RUN_SCREENING = (
+        "run_screening"  # start a screening round from the pages: a county its own, the prefecture all
+    )
 
 
 C = Capability
@@ -42,8 +45,8 @@ _CADRE = frozenset({C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER, C.CO
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VILLAGE: _STAFF | _CADRE,
     Role.TOWNSHIP: _STAFF | _CADRE,
-    Role.COUNTY: _STAFF | _CADRE | {C.VIEW_AUDIT},
-    Role.PREFECTURE: _STAFF | {C.VIEW_AUDIT},
+    Role.COUNTY: _STAFF | _CADRE | {C.VIEW_AUDIT, C.RUN_SCREENING},
+    Role.PREFECTURE: _STAFF | {C.VIEW_AUDIT, C.RUN_SCREENING},
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),
     Role.ADMIN: frozenset(
         {

@@ -76,6 +76,13 @@ class ScreeningRun(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # a county's own round (started from its page) reads and merges only its households; empty: the whole prefecture
+    county = models.ForeignKey(
+        "divisions.Division", verbose_name="筛查范围（县）", to_field="code", db_column="county_code", null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    # {"done": rules evaluated, "total": rules}, written after each rule while the round runs (the page's bar)
+    progress = models.JSONField("进度", default=dict, blank=True)
 
     class Meta:
         verbose_name = "筛查轮次"

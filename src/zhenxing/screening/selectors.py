@@ -3,13 +3,16 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import Role
 from zhenxing.accounts.rollup import RollupRow, rollup
 from zhenxing.common.errors import not_found
+from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.models import Division
 from zhenxing.registry.selectors import household_list_for_user
-from zhenxing.screening.models import GRADES, Lead, LeadStatus
+from zhenxing.screening.models import GRADES, Lead, LeadStatus, ScreeningRun
 from zhenxing.screening.transitions import LEAD
 
 if TYPE_CHECKING:
@@ -68,3 +71,21 @@ def open_by_place(*, user: User) -> list[RollupRow]:
 def division_name(code: str) -> str:
     """A filter's place as the page names it (division names are reference data, open to every role)."""
     return Division.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def run_list_for_user(*, user: User) -> QuerySet[ScreeningRun]:
+    """Rounds a user may follow from the pages: the prefecture every round; a county its own county's and the
+    prefecture-wide ones (which screened its households too); nobody else any."""
+    runs = ScreeningRun.objects.select_related("county", "started_by").order_by("-started_at", "-pk")
+    if not has_capability(user, Capability.RUN_SCREENING) or user.jurisdiction is None:
+        return runs.none()
+    if user.role == Role.COUNTY:
+        return runs.filter(Q(county_id=county_of(user.jurisdiction.code)) | Q(county__isnull=True))
+    return runs
+
+
+def run_get_for_user(*, user: User, pk: int) -> ScreeningRun:
+    run = run_list_for_user(user=user).filter(pk=pk).first()
+    if run is None:
+        raise not_found()
+    return run

@@ -12,13 +12,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import Role
 from zhenxing.audit import services as audit
 from zhenxing.common import clock, jobs
 from zhenxing.common.bulk import allocate_ids, as_json, insert_rows
-from zhenxing.common.errors import ErrorDetail, InvalidInput
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import transition
+from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.models import Division
 from zhenxing.policy import selectors as policy_selectors
 from zhenxing.policy.enums import ParameterKind
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 ENGINES = ("db", "duckdb", "spark")
+PAGE_ENGINES = {"db": "数据库内计算", "duckdb": "DuckDB 快照计算"}  # Spark needs a cluster set up by hand
 LOST_REASONS = {
     jobs.DIED: "后台任务进程意外退出，本轮筛查未完成，预警线索未改动；可重新运行",
     jobs.INTERRUPTED: "筛查被中断，本轮筛查未完成，预警线索未改动；可重新运行",
@@ -119,14 +124,17 @@ def _evidence(signal: Signal) -> dict[str, Any]:
 def screening_run(
     *, year: int, engine: str = "db", actor: User | None = None, today: datetime.date | None = None,
     progress: Callable[[int, int], None] | None = None, snapshot_max_age: datetime.timedelta | None = None,
-    master: str | None = None, job_id: str | None = None,
+    master: str | None = None, job_id: str | None = None, county: str | None = None, run_id: int | None = None,
 ) -> ScreeningRun:  # fmt: skip
     """One round: evaluate the current rule set on `engine` and merge the signals into leads. The fast engines
     take a new snapshot unless `snapshot_max_age` allows reusing one that is fresh; the run records which.
+    With `county` (a county's code) only that county's households are evaluated, so only its leads are
+    merged or created; the other counties' leads are not touched.
 
-    The run is recorded as running when it starts (with the job it runs as, if any) and becomes done with
-    its leads in one transaction; if the round raises it is failed here, if its process dies the job sweep
-    fails it (screening/tasks.py), so no run stays running."""
+    The run is recorded as running when it starts (with the job it runs as, if any) — or was, by
+    `screening_start`, whose row `run_id` names — and becomes done with its leads in one transaction; if
+    the round raises it is failed here, if its process dies the job sweep fails it (screening/tasks.py), so
+    no run stays running."""
     if engine not in ENGINES:
         raise InvalidInput([ErrorDetail(("engine",), "unknown_engine", f"未知的筛查引擎：{engine}")])
     day = today or clock.today()
@@ -135,21 +143,70 @@ def screening_run(
     line = line_for(year=year)
     windows = policy_selectors.parameter_for(ParameterKind.SCREENING_WINDOWS, year=year)
     parameters = round_parameters(year=year, line_fen=line.fen)
-    with transaction.atomic():
-        run = ScreeningRun.objects.create(
-            year=year, engine=engine, rule_set=rule_set, started_by=actor, status=RunStatus.RUNNING, job_id=job_id,
-            parameters={"monitoring_line": {"id": line.parameter.pk, "version": line.parameter.version,
-                                            "value": line.parameter.value},
-                        "screening_windows": {"id": windows.pk, "version": windows.version}},
-        )  # fmt: skip
+    recorded = {
+        "monitoring_line": {"id": line.parameter.pk, "version": line.parameter.version, "value": line.parameter.value},
+        "screening_windows": {"id": windows.pk, "version": windows.version},
+    }  # fmt: skip
+    if run_id is not None:
+        run = ScreeningRun.objects.get(pk=run_id, status=RunStatus.RUNNING)
+        county = run.county_id
+        ScreeningRun.objects.filter(pk=run.pk).update(rule_set=rule_set, parameters=recorded)
+        run.rule_set, run.parameters = rule_set, recorded
+    else:
+        with transaction.atomic():
+            run = ScreeningRun.objects.create(
+                year=year, engine=engine, rule_set=rule_set, started_by=actor, status=RunStatus.RUNNING,
+                job_id=job_id, county_id=county, parameters=recorded,
+            )  # fmt: skip
+    if county:
+        rules, parameters = (
+            scoped_rules(rules, county=county),
+            {**parameters, SCOPE_PLACEHOLDER: f"{county}%"},
+        )
+
+    def report(done: int, total: int) -> None:
+        _record_progress(run.pk, done=done, total=total)
+        if progress is not None:
+            progress(done, total)
+
     try:
         return _run_round(
             run, rules=rules, parameters=parameters, windows=windows.value, actor=actor, day=day,
-            snapshot_max_age=snapshot_max_age, master=master, progress=progress,
+            snapshot_max_age=snapshot_max_age, master=master, progress=report,
         )  # fmt: skip
     except BaseException as error:  # Ctrl+C too: the run must not stay running
         _run_fail(run.pk, actor=actor, failure=f"筛查失败，预警线索未改动：{type(error).__name__}")
         raise
+
+
+SCOPE_PLACEHOLDER = "scope_county_prefix"
+
+
+def scoped_rules(rules: list[Rule], *, county: str) -> list[Rule]:
+    """The rules restricted to one county's households: each rule's SELECT wrapped so that every engine
+    (SQLite, PostgreSQL, DuckDB, Spark: the same portable SQL) keeps only the households whose village code
+    begins with the county's, by a placeholder. The copies are not saved; the signals keep the rule's code,
+    name and grade."""
+    scoped = []
+    # the rules' SQL is rule data the rule sets ship (checked by check_rule_sql), never a user's input
+    for rule in rules:
+        copy = Rule(
+            pk=rule.pk, rule_set_id=rule.rule_set_id, code=rule.code, name=rule.name, risk_type=rule.risk_type,
+            grade=rule.grade, policy_rule=rule.policy_rule, params=rule.params, enabled=rule.enabled,
+            sql=(
+                f"SELECT scoped.household_id, scoped.value, scoped.threshold FROM ({rule.sql}) AS scoped "  # noqa: S608
+                f"WHERE scoped.household_id IN (SELECT h.id FROM registry_household h "
+                f"WHERE h.village_code LIKE :{SCOPE_PLACEHOLDER})"
+            ),
+        )  # fmt: skip
+        scoped.append(copy)
+    return scoped
+
+
+def _record_progress(run_id: int, *, done: int, total: int) -> None:
+    """Rules evaluated so far, on the run's row for its page: one short statement of its own (autocommit
+    outside the round's transactions; no lock held while the engines read)."""
+    ScreeningRun.objects.filter(pk=run_id).update(progress={"done": done, "total": total})
 
 
 def _run_fail(run_id: int, *, actor: User | None, failure: str) -> None:
@@ -364,3 +421,54 @@ def lead_dismiss(*, actor: User, lead: Lead, reason: str, today: datetime.date |
     """核实不纳入, with a reason; the same rules stay quiet for the household for the configured window."""
     day = today or clock.today()
     return transition(transitions.LEAD, lead, to=LeadStatus.DISMISSED, actor=actor, opinion=reason, today=day)
+
+
+def _overlapping(county: str | None) -> Q:
+    """Runs a new one must wait for: the same county's, and any prefecture-wide one (it reads every county);
+    a prefecture-wide run waits for every running run. Two rounds merging the same households at once would
+    race for the one open lead per household."""
+    if county is None:
+        return Q()
+    return Q(county_id=county) | Q(county__isnull=True)
+
+
+def screening_start(*, actor: User, year: int, engine: str = "db") -> ScreeningRun:
+    """Start a round from the pages as a background job: a county user's round covers its own county's
+    households, the prefecture's all of them. Refused while an overlapping round is running. The run is
+    recorded running now, with its job (queued in the same transaction, so no worker sees the job before
+    the run exists); the job's worker then evaluates and merges (screening/tasks.py)."""
+    from zhenxing.screening.tasks import screening_task
+
+    if not has_capability(actor, Capability.RUN_SCREENING) or actor.jurisdiction is None:
+        raise PermissionDenied("您的角色不能发起筛查")
+    if engine not in PAGE_ENGINES:
+        raise InvalidInput([ErrorDetail(("engine",), "unknown_engine", f"未知的筛查引擎：{engine}")])
+    county = county_of(actor.jurisdiction.code) if actor.role == Role.COUNTY else None
+    line_for(year=year)  # a year without its monitoring line is refused now, in Chinese, not in the job
+    with transaction.atomic():
+        # every start locks the current rule set's row: two starts at once are serialized, the second sees the first
+        rule_set = RuleSet.objects.select_for_update().get(is_current=True)
+        running = (
+            ScreeningRun.objects.filter(_overlapping(county), status=RunStatus.RUNNING)
+            .select_related("county")
+            .order_by("started_at")
+            .first()
+        )
+        if running is not None:
+            scope = running.county.name if running.county else "全州"
+            raise Conflict(
+                f"{scope}的一轮筛查（{clock.localtime(running.started_at):%Y-%m-%d %H:%M} 开始）正在进行，"
+                "请待其完成后再发起"
+            )
+        run = ScreeningRun.objects.create(
+            year=year, engine=engine, rule_set=rule_set, started_by=actor, status=RunStatus.RUNNING,
+            county_id=county, progress={"done": 0, "total": 0},
+        )  # fmt: skip
+        job = screening_task.enqueue(year, engine, run_id=run.pk)
+        run.job_id = job.id
+        run.save(update_fields=["job_id"])
+        audit.record(
+            actor=actor, action="screening.start", target=run, division=run.county,
+            new={"status": run.status, "year": year, "engine": engine, "county": county or ""},
+        )  # fmt: skip
+    return run

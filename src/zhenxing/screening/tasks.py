@@ -6,6 +6,7 @@ from django_tasks import task
 from django_tasks.base import TaskContext
 
 from zhenxing.common import jobs
+from zhenxing.screening.models import ScreeningRun
 from zhenxing.screening.services import screening_fail_lost, screening_run
 
 
@@ -16,9 +17,14 @@ def screening_task(
     engine: str,
     reuse_snapshot_minutes: int | None = None,
     master: str | None = None,
+    run_id: int | None = None,
 ) -> dict[str, object]:
-    """Background screening round (`zhenxing screen --background`): a year, an engine name and its options only.
+    """Background screening round (`zhenxing screen --background`): a year, an engine name and its options only;
+    or the run a page started (`screening_start`), by its id, which holds its scope and who started it.
     The run records the job it runs as, so that the job sweep can fail it if the worker dies."""
+    started_by = None
+    if run_id is not None:
+        started_by = ScreeningRun.objects.select_related("started_by").get(pk=run_id).started_by
     return dict(
         screening_run(
             year=year,
@@ -28,6 +34,8 @@ def screening_task(
             else None,
             master=master,
             job_id=str(context.task_result.id),
+            run_id=run_id,
+            actor=started_by,
         ).summary
     )
 

@@ -9,9 +9,11 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import Role
 from zhenxing.common.todo import Tile
 from zhenxing.screening.models import LeadStatus
-from zhenxing.screening.selectors import lead_page_for_user
+from zhenxing.screening.selectors import lead_page_for_user, run_list_for_user
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -40,6 +42,15 @@ def lead_tiles(*, user: User, today: datetime.date) -> list[Tile]:
     ]  # fmt: skip
 
 
+def run_scope_label(user: User) -> str:
+    """What a round this user starts covers: its own county, or the whole prefecture."""
+    if user.role == Role.COUNTY and user.jurisdiction is not None:
+        return f"{user.jurisdiction.name}的农户"
+    return "全州农户"
+
+
 def round_card(*, user: User) -> dict[str, object]:
     """The county's and the prefecture's entry to start a screening round, with the last run they can see."""
-    return {}
+    if not has_capability(user, Capability.RUN_SCREENING):
+        return {}
+    return {"round": {"scope": run_scope_label(user), "last": run_list_for_user(user=user).first()}}

@@ -9,15 +9,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import request_user
 from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_level
 from zhenxing.common import clock
-from zhenxing.common.errors import InvalidInput
+from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.common.paging import paginate
 from zhenxing.divisions.codes import is_division_code
 from zhenxing.screening import selectors, services
 from zhenxing.screening.evidence import evidence_rows
-from zhenxing.screening.models import GRADES, LeadStatus
+from zhenxing.screening.models import GRADES, LeadStatus, RunStatus, ScreeningRun
+from zhenxing.screening.todo import run_scope_label
 
 
 class DismissForm(forms.Form):
@@ -159,3 +161,55 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
         "screening/what_if.html",
         {"form": form, "result": result, "tables": tables, "error": error},
     )
+
+
+class StartForm(forms.Form):
+    year = forms.IntegerField(label="年度（收入与部门数据）", min_value=2000, max_value=2100)
+    engine = forms.ChoiceField(label="计算方式", choices=list(services.PAGE_ENGINES.items()))
+
+
+def _may_run(request: HttpRequest) -> User:
+    user = request_user(request)
+    if not has_capability(user, Capability.RUN_SCREENING):
+        raise PermissionDenied("您的角色不能发起或查看筛查轮次")
+    return user
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    """筛查轮次: start a round (a county its own households, the prefecture all) and the rounds so far."""
+    user = _may_run(request)
+    form = StartForm(request.POST or None, initial={"year": clock.today().year - 1, "engine": "db"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.screening_start(
+                actor=user, year=form.cleaned_data["year"], engine=form.cleaned_data["engine"]
+            )
+        except (Conflict, InvalidInput) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "已发起筛查，正在后台运行")
+            return redirect("screening:run", pk=run.pk)
+    paged = paginate(request, selectors.run_list_for_user(user=user))
+    return render(
+        request,
+        "screening/runs.html",
+        {"form": form, "runs": paged.items, "paged": paged, "scope": run_scope_label(user)},
+    )
+
+
+def _run_context(run: ScreeningRun) -> dict[str, object]:
+    return {"run": run, "running": run.status == RunStatus.RUNNING}
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_get_for_user(user=_may_run(request), pk=pk)
+    return render(request, "screening/run.html", _run_context(run))
+
+
+@login_required
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's progress and, once done, its summary: the fragment the run page polls (htmx)."""
+    run = selectors.run_get_for_user(user=_may_run(request), pk=pk)
+    return render(request, "screening/_run_progress.html", _run_context(run))
