@@ -42,7 +42,9 @@ def axe_totals(results: list[Result]) -> Counter[str]:
     return totals
 
 
-def summary_text(folder: Path, vendor: str, results: list[Result], seconds: float) -> str:
+def summary_text(
+    folder: Path, vendor: str, results: list[Result], seconds: float, steps: dict[str, float]
+) -> str:
     totals = axe_totals(results)
     pages = {(r.role, r.path) for r in results}
     failing = [r for r in results if r.problems]
@@ -50,7 +52,8 @@ def summary_text(folder: Path, vendor: str, results: list[Result], seconds: floa
     lines = [
         f"gallery ({vendor}): {folder}/index.html",
         f"  {len(pages)} pages x {len(widths)} widths ({', '.join(map(str, widths))} px) = {len(results)} "
-        f"screenshots in {seconds:.0f} s; {len(failing)} with problems",
+        f"screenshots in {seconds:.0f} s ({', '.join(f'{step} {spent:.0f} s' for step, spent in steps.items())}); "
+        f"{len(failing)} with problems",
         "  axe-core violations (rule x page x width): "
         + ", ".join(f"{impact} {totals[impact]}" for impact in IMPACTS),
     ]
@@ -72,8 +75,10 @@ def _row(result: Result) -> str:
     )
 
 
-def gallery_write(folder: Path, vendor: str, results: list[Result], seconds: float) -> str:
-    summary = summary_text(folder, vendor, results, seconds)
+def gallery_write(
+    folder: Path, vendor: str, results: list[Result], seconds: float, steps: dict[str, float]
+) -> str:
+    summary = summary_text(folder, vendor, results, seconds, steps)
     head = "".join(f"<th>axe {impact}</th>" for impact in IMPACTS)
     page = f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>振兴 页面截图 ({html.escape(vendor)})</title>
@@ -95,4 +100,8 @@ tr.bad td {{ background: #fff3f0; }} ul {{ margin: 0; padding-left: 1.2em; }} im
         f"{r.role}\t{r.width}\t{r.route}\t{r.label}\t{r.path}\t{p}" for r in results for p in r.problems
     ]
     (folder / "problems.tsv").write_text("\n".join(problems) + "\n", encoding="utf-8")
+    latin = sorted({(word, r.route) for r in results for word in r.latin})
+    (folder / "latin_words.tsv").write_text(
+        "".join(f"{w}\t{route}\n" for w, route in latin), encoding="utf-8"
+    )
     return summary

@@ -16,7 +16,7 @@ from zhenxing.feeds.models import FeedBatch
 from zhenxing.monitoring.models import Case, Notice
 from zhenxing.policy.models import Parameter
 from zhenxing.registry.models import Household
-from zhenxing.screening.models import Lead
+from zhenxing.screening.models import Lead, ScreeningRun
 from zhenxing.synth.demo_scenario import FAMILIES, VILLAGE, demo_scenario_ensure, household_code
 from zhenxing.transfer.models import ImportBatch
 
@@ -37,6 +37,7 @@ class World:
     parameter: Parameter
     division_of: dict[str, str] = field(default_factory=dict)  # role -> a division code it may open
     tracking_code: str = ""  # the portal application's, for its 已提交 page
+    screening_run: ScreeningRun | None = None  # the scenario's prefecture-wide round
 
 
 def shipped_data_ensure() -> None:
@@ -121,5 +122,6 @@ def world_build() -> World:
         "admin": VILLAGE[:6],
     }
     return World(
-        users, monitored, cases, leads, notice, feed_batch, imports, parameter, division_of, tracking_code
-    )
+        users, monitored, cases, leads, notice, feed_batch, imports, parameter, division_of, tracking_code,
+        ScreeningRun.objects.order_by("-pk").first(),
+    )  # fmt: skip

@@ -26,7 +26,7 @@ from django.test.utils import setup_databases, teardown_databases
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from .conftest import EXPECTED_CONSOLE, RECORD_VIOLATIONS
-from .smoke_checks import Result, check_page, run_axe
+from .smoke_checks import Result, axe_source, check_page, run_axe
 from .smoke_gallery import gallery_folder, gallery_reset, gallery_write, shot_name
 from .smoke_routes import PAGES, PUBLIC, route_names, unlisted_routes, visits_for
 from .smoke_world import ROLES, World, world_build
@@ -48,6 +48,7 @@ class Site:
     def __init__(self, url: str, world: World, folder: Path) -> None:
         self.url, self.world, self.folder = url, world, folder
         self.results: list[Result] = []
+        self.seconds: dict[str, float] = {}  # where the time goes: load, checks, axe, screenshot
         self.started = time.perf_counter()
 
 
@@ -82,15 +83,16 @@ def site(
     ):
         started = time.perf_counter()
         world = world_build()
-        print(f"\nsmoke: data built in {time.perf_counter() - started:.1f} s")
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         smoke = Site(server.url, world, folder)
+        smoke.started = started
+        smoke.seconds["data"] = time.perf_counter() - started
         try:
             yield smoke
         finally:
             seconds = time.perf_counter() - smoke.started
-            print("\n" + gallery_write(folder, connection.vendor, smoke.results, seconds))
+            print("\n" + gallery_write(folder, connection.vendor, smoke.results, seconds, smoke.seconds))
             server._live_server_modified_settings.disable()
             server.stop()
             from zhenxing.screening.snapshot import snapshot_wait
@@ -101,9 +103,7 @@ def site(
 
 
 def _session_cookie(site: Site, role: str) -> dict[str, str]:
-    if (
-        role == PUBLIC
-    ):  # a visitor who has just applied: the portal's 已提交 page reads the code from the session
+    if role == PUBLIC:  # a visitor who has just applied: the 已提交 page reads the code from the session
         store = SessionStore()
         store["portal_code"] = site.world.tracking_code
         store.create()
@@ -116,11 +116,19 @@ def _session_cookie(site: Site, role: str) -> dict[str, str]:
     return {"name": settings.SESSION_COOKIE_NAME, "value": key, "url": site.url}
 
 
+@contextmanager
+def _timed(site: Site, step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    site.seconds[step] = site.seconds.get(step, 0.0) + time.perf_counter() - started
+
+
 def _visit(page: Page, site: Site, role: str, route: str, label: str, path: str, problems: list[str]) -> None:
-    response = page.goto(site.url + path, wait_until="load")
+    with _timed(site, "load"):
+        response = page.goto(site.url + path, wait_until="load")
     status = response.status if response is not None else 0
     for n, (width, height) in enumerate(WIDTHS):
-        if n:
+        if n:  # the same page laid out again at the next width: the CSS's media queries decide, not a reload
             page.set_viewport_size({"width": width, "height": height})
         result = Result(role, route, label, path, width, status)
         if status != 200:
@@ -129,11 +137,14 @@ def _visit(page: Page, site: Site, role: str, route: str, label: str, path: str,
             problems[:] = [p for p in problems if f"status of {status}" not in p]
         if page.url.rstrip("/") != (site.url + path).split("?")[0].rstrip("/"):
             result.problems.append(f"redirected to {page.url.removeprefix(site.url)}")
-        check_page(page, result)
-        run_axe(page, result)
+        with _timed(site, "checks"):
+            check_page(page, result)
+        with _timed(site, "axe"):
+            run_axe(page, result)
         result.problems.extend(problems)
         result.screenshot = shot_name(result)
-        page.screenshot(path=site.folder / result.screenshot, full_page=True)
+        with _timed(site, "screenshot"):
+            page.screenshot(path=site.folder / result.screenshot, full_page=True)
         site.results.append(result)
     problems.clear()
     page.set_viewport_size({"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
@@ -147,6 +158,7 @@ def test_every_page_at_phone_and_desktop_width(browser: Browser, site: Site, rol
         viewport={"width": WIDTHS[0][0], "height": WIDTHS[0][1]}, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
     context.add_init_script(RECORD_VIOLATIONS)
+    context.add_init_script(axe_source())
     context.add_cookies([_session_cookie(site, role)])  # type: ignore[list-item]
     page = context.new_page()
     page.set_default_timeout(15_000)

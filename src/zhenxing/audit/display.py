@@ -42,10 +42,21 @@ KEY_LABELS: dict[str, str] = {
     "fields": "字段",
     "error": "错误",
     "ip": "地址",
+    # an import's summary (transfer/apply.py Summary)
+    "households_added": "新增农户",
+    "households_updated": "更新农户",
+    "households_unchanged": "未变农户",
+    "people_added": "新增人员",
+    "people_updated": "更新人员",
+    "people_unchanged": "未变人员",
+    "years_added": "新增年度数据",
+    "years_updated": "更新年度数据",
+    "in_registry": "已在台账",  # a portal application: the applicant is a registered person
+    "suppressed_until": "暂停预警至",  # a dismissed lead's rules stay quiet until then (screening/transitions.py)
 }
 
 # Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which
-# audit sits below; tests/audit/test_action_labels.py holds the two lists together).
+# audit sits below; tests/audit/test_action_labels.py holds the two lists together) and an import's changes.
 VALUE_LABELS: dict[str, str] = {
     "monitoring_too_short": "纳入监测时间不足规定期限",
     "income_below_line": "家庭人均纯收入低于当年监测范围",
@@ -55,9 +66,14 @@ VALUE_LABELS: dict[str, str] = {
     "education_dropout": "有义务教育阶段失学辍学人员",
     "uninsured_member": "有家庭成员未参加基本医疗保险",
     "no_labour": "家庭无劳动能力",
+    # what an import changed in a household (transfer/apply.py Summary.touched)
+    "member_joined": "成员加入",
+    "member_left": "成员迁出",
+    "member_relation": "与户主关系变更",
 }
 
 TARGET_ALL = {"*": "全部"}
+HASHED = "hmac:"
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
@@ -74,6 +90,18 @@ class EventView:
     target: str
     old: list[Change]
     new: list[Change]
+    actor: str  # who acted, in words: a user name, or 系统 / 群众申报 / 部门接口 for the non-user actors
+
+
+# actor_label values that are no user name (audit/services.py SYSTEM_ACTOR, portal/services.py, feeds' API keys)
+ACTOR_LABELS = {"system": "系统（自动）", "portal": "群众申报（门户）"}
+API_KEY_ACTOR = "apikey:"
+
+
+def actor_label(label: str) -> str:
+    if label.startswith(API_KEY_ACTOR):
+        return f"部门接口（密钥 {label.removeprefix(API_KEY_ACTOR)}）"
+    return ACTOR_LABELS.get(label, label)
 
 
 def _model(target_type: str) -> type[models.Model] | None:
@@ -135,6 +163,10 @@ def value_label(value: Any, field: models.Field[Any, Any] | None = None) -> str:
             return choices[str(value)]
     if isinstance(value, str) and ISO_MOMENT.match(value):
         return _beijing(value)
+    if isinstance(value, str) and value.startswith(
+        HASHED
+    ):  # audit/sensitive.py keeps a sensitive value's digest
+        return "（敏感信息，已改为摘要，不显示原值）"
     if isinstance(value, str):
         return _project_fields()[1].get(value, value)
     return str(value)
@@ -176,4 +208,5 @@ def event_view(event: AuditEvent) -> EventView:
         target=target_label(event.target_type, event.target_id),
         old=changes(event.target_type, event.old_values),
         new=changes(event.target_type, event.new_values),
+        actor=actor_label(event.actor_label),
     )

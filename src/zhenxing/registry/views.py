@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import request_user
+from zhenxing.audit.display import event_view
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied, not_found
 from zhenxing.common.http import xlsx_response
@@ -153,10 +154,12 @@ def household_history(request: HttpRequest, pk: int) -> HttpResponse:
     events = AuditEvent.objects.filter(
         target_type="registry.household", target_id=str(household.pk)
     ) | AuditEvent.objects.filter(target_type="registry.person", target_id__in=person_ids)
+    latest = list(events.order_by("-created_at", "-id")[:200])
+    # rows: each event in words (audit.display, as the audit log shows it), for the template to show
     return render(
         request,
         "registry/history.html",
-        {"household": household, "events": events.order_by("-created_at", "-id")[:200]},
+        {"household": household, "events": latest, "rows": [event_view(event) for event in latest]},
     )
 
 
