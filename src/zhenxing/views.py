@@ -22,6 +22,7 @@ from zhenxing.monitoring import todo as monitoring_todo
 from zhenxing.screening import todo as screening_todo
 
 TERRITORIAL = (Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY, Role.PREFECTURE)
+TILE_ORDER = ("leads-open", "cases-queue", "leads-overdue", "cases-overdue", "helped", "notices-running")
 
 
 @login_required
@@ -34,10 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": assignment_list_for_user(user=user)[:20],
     }
     if user.role in TERRITORIAL:
-        leads = screening_todo.lead_tiles(user=user, today=today)
-        cases = monitoring_todo.case_tiles(user=user, today=today)
+        tiles = [
+            *screening_todo.lead_tiles(user=user, today=today),
+            *monitoring_todo.case_tiles(user=user, today=today),
+        ]
         # one task per tile, most pressing first: leads to check, my queue, what is late, then the rest
-        context["tiles"] = [leads[0], cases[0], leads[1], cases[1], *cases[2:]]
+        context["tiles"] = sorted(tiles, key=lambda tile: TILE_ORDER.index(tile.key))
         if user.role != Role.VILLAGE:
             context["ranking"] = monitoring_todo.overdue_ranking(user=user, today=today)
             context["level"] = LEVEL_LABEL[rollup_level(user)]

@@ -126,6 +126,7 @@ def test_a_village_cadre_starts_from_leads_cases_overdue_helped_households_and_n
         "tile-leads-open": 2, "tile-cases-queue": 2, "tile-leads-overdue": 1, "tile-cases-overdue": 2,
         "tile-helped": 1, "tile-notices-running": 1,
     }  # fmt: skip
+    assert list(tiles)[:2] == ["tile-leads-open", "tile-cases-queue"]  # what to check, then what to do
     page = client.get("/").content.decode()
     assert "最近期限 2025-10-10" in page  # the soonest deadline first
     assert "其中 1 户帮扶计划预警" in page  # nine months with labour and no measure
@@ -162,6 +163,7 @@ def test_the_prefecture_ranks_its_counties(client, clock_at) -> None:  # type: i
     client.force_login(make_user(Role.PREFECTURE, PREFECTURE))
     tiles = then_every_count_is_its_lists_total(client)
     assert tiles["tile-cases-overdue"] == 5
+    assert "tile-cases-queue" not in tiles  # no step of the procedure is the prefecture's
     page = client.get("/").content.decode()
     assert re.findall(r'data-testid="ranking-row" data-code="(\d+)"', page)[:2] == [COUNTY, OTHER_COUNTY]
 

@@ -15,6 +15,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.common.todo import RankingRow, Tile
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.assistance.selectors import helper_cases_for_user, plan_flags
+from zhenxing.monitoring.case_workflow import STEP_ROLE
 from zhenxing.monitoring.identification import selectors as identification
 from zhenxing.monitoring.notices.selectors import notice_list_for_user, notice_running
 from zhenxing.policy.rules.measures import PLAN_ERROR, PLAN_WARNING
@@ -31,12 +32,11 @@ def case_list_url(tab: str, *, place: str = "") -> str:
 
 
 def case_tiles(*, user: User, today: datetime.date) -> list[Tile]:
-    queue = identification.queue_for_user(user=user, today=today).count()
     overdue = identification.overdue_for_user(user=user, today=today).count()
-    tiles = [
-        Tile("cases-queue", "待我办理的案件", queue, case_list_url("queue")),
-        Tile("cases-overdue", "超期案件", overdue, case_list_url("overdue"), urgent=True),
-    ]
+    tiles = [Tile("cases-overdue", "超期案件", overdue, case_list_url("overdue"), urgent=True)]
+    if user.role in STEP_ROLE.values():  # the prefecture has no step of its own: no queue to show
+        queue = identification.queue_for_user(user=user, today=today).count()
+        tiles.insert(0, Tile("cases-queue", "待我办理的案件", queue, case_list_url("queue")))
     helped = list(helper_cases_for_user(user=user, today=today))
     if helped or user.role == Role.VILLAGE:
         flags = plan_flags(helped, today=today)
