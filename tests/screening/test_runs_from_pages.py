@@ -5,6 +5,7 @@ round is refused; only the county and the prefecture may start one."""
 from __future__ import annotations
 
 import datetime
+import shutil
 
 import pytest
 from django.test import Client
@@ -44,8 +45,14 @@ def _lead_state(household: Household) -> tuple[object, ...]:
     return (lead.pk, lead.grade, lead.updated_at, tuple(signals))
 
 
-@pytest.mark.parametrize("engine", ["db", "duckdb"])
-def test_a_county_round_touches_only_its_own_countys_households_and_leads(engine: str) -> None:
+@pytest.mark.parametrize("engine", ["db", "duckdb", "spark"])
+def test_a_county_round_touches_only_its_own_countys_households_and_leads(
+    engine: str, request: pytest.FixtureRequest
+) -> None:
+    if engine == "spark":
+        if shutil.which("java") is None:
+            pytest.skip("no Java on this machine: the Spark engine needs it")
+        request.getfixturevalue("spark_session")
     # given a prefecture-wide round that raised a lead here and one in another county
     here, there = _poor(VILLAGE), _poor(OTHER_COUNTY_VILLAGE)
     screening_run(year=YEAR, engine=engine, today=DAY)
@@ -172,3 +179,13 @@ def test_a_county_sees_its_own_and_the_prefectures_rounds_not_another_countys(cl
     assert client.get(f"/leads/runs/{theirs.pk}/").status_code == 404
     client.force_login(make_user(Role.PREFECTURE, PREFECTURE))
     assert {run.pk for run in client.get("/leads/runs/").context["runs"]} == {mine.pk, whole.pk, theirs.pk}
+
+
+def test_every_rule_scoped_to_a_county_is_still_one_portable_select_for_every_engine() -> None:
+    """Spark is not run here (slow); its dialect is checked as every other's, by sqlglot."""
+    from zhenxing.screening.rules import check_rule_sql
+    from zhenxing.screening.services import scoped_rules
+
+    rules = list(Rule.objects.filter(rule_set=RuleSet.objects.get(is_current=True)))
+    for rule in scoped_rules(rules, county=COUNTY):
+        check_rule_sql(rule.sql)
