@@ -24,7 +24,8 @@ BLOCKING_IMPACTS = ("critical", "serious")
 IMPACTS = ("critical", "serious", "moderate", "minor")
 
 # Words seen on the pages before issue 15, each a sign of an untranslated label, a raw enum value or a code.
-# Matched as whole ASCII words (Chinese characters around them count as boundaries), case-sensitively.
+# Matched as whole ASCII words (Chinese characters around them count as boundaries), in any case: innerText
+# reads a CSS text-transform (Django admin's upper-case table headers).
 ENGLISH_WORDS = (
     "True", "False", "None", "null", "undefined", "pending", "running", "done", "failed", "open", "closed",
     "county_decision", "township_review", "monitoring_line", "auth.login", "auth.logout", "accounts.user",
@@ -36,7 +37,8 @@ ENGLISH_WORDS = (
     "county", "township", "prefecture", "wage", "the", "value", "verified", "hmac", "apikey", "Model", "View",
 )  # fmt: skip
 _ENGLISH = re.compile(
-    r"(?<![A-Za-z0-9_.@/-])(" + "|".join(re.escape(w) for w in ENGLISH_WORDS) + r")(?![A-Za-z0-9_])"
+    r"(?<![A-Za-z0-9_.@/-])(" + "|".join(re.escape(w) for w in ENGLISH_WORDS) + r")(?![A-Za-z0-9_])",
+    re.IGNORECASE,
 )
 # a snake_case or dotted lower-case identifier (an enum value, an audit action, a model label) on screen
 _CODE = re.compile(

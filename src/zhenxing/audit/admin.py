@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from zhenxing.audit.actions import action_label
-from zhenxing.audit.display import changes, target_label
+from zhenxing.audit.display import actor_label, changes, target_label
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.admin import ReadOnlyAdminMixin
 
@@ -30,11 +30,15 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[AuditEvent]):
     """Read-only: the log is append-only (guards in the model, a trigger on PostgreSQL). The administrator
     reads it here, in the same Chinese words as the audit page."""
 
-    list_display = ("created_at", "actor_label", "action_name", "target_name", "division")
+    list_display = ("created_at", "actor_name", "action_name", "target_name", "division")
     list_filter = (ActionFilter,)
     search_fields = ("actor_label", "target_id")
     date_hierarchy = "created_at"
     readonly_fields = ("old_display", "new_display")
+
+    @admin.display(description="操作人", ordering="actor_label")
+    def actor_name(self, event: AuditEvent) -> str:
+        return actor_label(event.actor_label)
 
     @admin.display(description="操作", ordering="action")
     def action_name(self, event: AuditEvent) -> str:

@@ -53,6 +53,26 @@ KEY_LABELS: dict[str, str] = {
     "years_updated": "更新年度数据",
     "in_registry": "已在台账",  # a portal application: the applicant is a registered person
     "suppressed_until": "暂停预警至",  # a dismissed lead's rules stay quiet until then (screening/transitions.py)
+    # a screening round's counts (screening/services.py)
+    "new": "新增线索",
+    "merged": "合并线索",
+    "unchanged": "未变线索",
+    "suppressed": "暂停预警",
+    "engine": "计算方式",
+    # measures closed at elimination, by their end state (monitoring/assistance)
+    "completed": "已完成",
+    "terminated": "已终止",
+    "cases": "案件",
+    "method": "消除方式",
+    "purpose": "用途",
+    "year": "年度",
+    "file": "文件",
+    "measures": "帮扶措施",
+    "notice": "公示",
+    # a person's and a household's contact fields, stored masked under these keys (audit/sensitive.py)
+    "id_number": "证件号码",
+    "phone": "联系电话",
+    "contact_phone": "户联系电话",
 }
 
 # Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which
@@ -70,6 +90,10 @@ VALUE_LABELS: dict[str, str] = {
     "member_joined": "成员加入",
     "member_left": "成员迁出",
     "member_relation": "与户主关系变更",
+    # screening engines (screening/services.py ENGINES)
+    "db": "数据库内计算",
+    "duckdb": "DuckDB 快照计算",
+    "spark": "Spark 计算",
 }
 
 TARGET_ALL = {"*": "全部"}
@@ -131,11 +155,18 @@ def _project_fields() -> tuple[dict[str, str], dict[str, str]]:
             for field in model._meta.get_fields():
                 if not isinstance(field, models.Field):
                     continue
-                names.setdefault(field.name, str(field.verbose_name))
+                if _named(field):
+                    names.setdefault(field.name, str(field.verbose_name))
                 for code, label in field.flatchoices or ():
                     if isinstance(code, str) and code:
                         values.setdefault(code, str(label))
     return names, {**values, **VALUE_LABELS}
+
+
+def _named(field: models.Field[Any, Any]) -> bool:
+    """Whether the field was given a verbose name: Django's default is the field's name with spaces (a foreign
+    key `case` reads "case"), which is no word for the screen."""
+    return str(field.verbose_name) != field.name.replace("_", " ")
 
 
 def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
@@ -185,7 +216,7 @@ def _beijing(value: str) -> str:
 
 def key_label(key: str, model: type[models.Model] | None = None) -> str:
     field = _field(model, key)
-    if field is not None:
+    if field is not None and _named(field):
         return str(field.verbose_name)
     return KEY_LABELS.get(key) or _project_fields()[0].get(key, key)
 
