@@ -164,6 +164,8 @@ def screening_run(
             {**parameters, SCOPE_PLACEHOLDER: f"{county}%"},
         )
 
+    _record_progress(run.pk, done=0, total=len(rules))  # started: the page leaves "waiting for the worker"
+
     def report(done: int, total: int) -> None:
         _record_progress(run.pk, done=done, total=total)
         if progress is not None:
