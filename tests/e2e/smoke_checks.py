@@ -104,6 +104,7 @@ class Result:
     screenshot: str = ""
     title: str = ""
     latin: set[str] = field(default_factory=set)  # every Latin-letter word in the main content, for review
+    templates: list[str] = field(default_factory=list)  # the page's own template first, then its includes
 
     def axe_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(IMPACTS, 0)

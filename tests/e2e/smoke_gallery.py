@@ -69,7 +69,8 @@ def _row(result: Result) -> str:
         f"<td><a href='{shot}'><img src='{shot}' loading='lazy' width='160' alt=''></a></td>"
         f"<td>{html.escape(result.role)}</td><td>{result.width}</td>"
         f"<td><code>{html.escape(result.path)}</code><br>{html.escape(result.route)} {html.escape(result.label)}"
-        f"<br>{html.escape(result.title)}</td><td>{result.status}</td>"
+        f"<br>{html.escape(result.title)}<br><small>{html.escape(' '.join(result.templates))}</small></td>"
+        f"<td>{result.status}</td>"
         + "".join(f"<td>{counts[impact]}</td>" for impact in IMPACTS)
         + f"<td><ul>{problems}</ul></td></tr>"
     )
@@ -97,7 +98,9 @@ tr.bad td {{ background: #fff3f0; }} ul {{ margin: 0; padding-left: 1.2em; }} im
     (folder / "index.html").write_text(page, encoding="utf-8")
     (folder / "summary.txt").write_text(summary, encoding="utf-8")
     problems = [
-        f"{r.role}\t{r.width}\t{r.route}\t{r.label}\t{r.path}\t{p}" for r in results for p in r.problems
+        f"{r.role}\t{r.width}\t{r.route}\t{r.label}\t{r.path}\t{p}\t{' '.join(r.templates)}"
+        for r in results
+        for p in r.problems
     ]
     (folder / "problems.tsv").write_text("\n".join(problems) + "\n", encoding="utf-8")
     latin = sorted({(word, r.route) for r in results for word in r.latin})

@@ -22,6 +22,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.test import Client, override_settings
+from django.test.signals import template_rendered
 from django.test.utils import setup_databases, teardown_databases
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
@@ -49,7 +50,17 @@ class Site:
         self.url, self.world, self.folder = url, world, folder
         self.results: list[Result] = []
         self.seconds: dict[str, float] = {}  # where the time goes: load, checks, axe, screenshot
+        self.templates: dict[str, list[str]] = {}  # request path -> the templates it rendered, page's first
         self.started = time.perf_counter()
+
+    def on_template(self, sender: object, template: Any, context: Any, **kwargs: Any) -> None:
+        """Django's test instrumentation (django.test.signals.template_rendered, in the server's threads too)
+        names the template behind each page, so that a finding names the file to fix."""
+        request = getattr(context, "request", None)
+        if request is not None and template.name:
+            names = self.templates.setdefault(request.get_full_path(), [])
+            if template.name not in names:
+                names.append(template.name)
 
 
 @contextmanager
@@ -88,9 +99,11 @@ def site(
         smoke = Site(server.url, world, folder)
         smoke.started = started
         smoke.seconds["data"] = time.perf_counter() - started
+        template_rendered.connect(smoke.on_template)
         try:
             yield smoke
         finally:
+            template_rendered.disconnect(smoke.on_template)
             seconds = time.perf_counter() - smoke.started
             print("\n" + gallery_write(folder, connection.vendor, smoke.results, seconds, smoke.seconds))
             server._live_server_modified_settings.disable()
@@ -124,13 +137,15 @@ def _timed(site: Site, step: str) -> Iterator[None]:
 
 
 def _visit(page: Page, site: Site, role: str, route: str, label: str, path: str, problems: list[str]) -> None:
+    site.templates.pop(path, None)
     with _timed(site, "load"):
         response = page.goto(site.url + path, wait_until="load")
+    templates = [name for name in site.templates.get(path, []) if name != "base.html"]
     status = response.status if response is not None else 0
     for n, (width, height) in enumerate(WIDTHS):
         if n:  # the same page laid out again at the next width: the CSS's media queries decide, not a reload
             page.set_viewport_size({"width": width, "height": height})
-        result = Result(role, route, label, path, width, status)
+        result = Result(role, route, label, path, width, status, templates=templates)
         if status != 200:
             result.problems.append(f"status {status}")
             # the browser's own report of that status says it again

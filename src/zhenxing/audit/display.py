@@ -86,14 +86,22 @@ VALUE_LABELS: dict[str, str] = {
     "education_dropout": "有义务教育阶段失学辍学人员",
     "uninsured_member": "有家庭成员未参加基本医疗保险",
     "no_labour": "家庭无劳动能力",
-    # what an import changed in a household (transfer/apply.py Summary.touched)
-    "member_joined": "成员加入",
-    "member_left": "成员迁出",
-    "member_relation": "与户主关系变更",
     # screening engines (screening/services.py ENGINES)
     "db": "数据库内计算",
     "duckdb": "DuckDB 快照计算",
     "spark": "Spark 计算",
+}
+
+# What an import changed in a household: the list under "changes" (transfer/apply.py Summary.touched). Words like
+# "new" and "year" are too common to read the same wherever they appear, so they are named under this key only.
+IMPORT_CHANGES: dict[str, str] = {
+    "new": "新建农户",
+    "household": "户信息",
+    "person": "人员信息",
+    "year": "年度收入",
+    "member_joined": "成员加入",
+    "member_left": "成员迁出",
+    "member_relation": "与户主关系变更",
 }
 
 TARGET_ALL = {"*": "全部"}
@@ -228,7 +236,13 @@ def changes(target_type: str, values: dict[str, Any] | None) -> list[Change]:
     if not isinstance(values, dict):
         return [Change("内容", value_label(values))]
     return [
-        Change(key_label(key, model), value_label(value, _field(model, key))) for key, value in values.items()
+        Change(
+            key_label(key, model),
+            "、".join(IMPORT_CHANGES.get(str(item), str(item)) for item in value)
+            if key == "changes" and isinstance(value, list)
+            else value_label(value, _field(model, key)),
+        )
+        for key, value in values.items()
     ]
 
 
