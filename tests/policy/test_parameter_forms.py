@@ -204,3 +204,21 @@ def test_admin_turns_on_risk_types_for_a_county_by_ticking_it(client: Client) ->
     assert response.status_code == 302
     assert _current(ParameterKind.NOTICE_RISK_TYPES).value == ["532926"]
     assert AuditEvent.objects.filter(action="parameter.revise", actor=admin).count() == 1
+
+
+def test_shipped_notes_read_in_chinese() -> None:
+    for parameter in Parameter.objects.filter(created_by__isnull=True):
+        assert CJK.search(parameter.note), parameter.note
+        assert not re.search(r"\b(verified|working days|default)\b", parameter.note)
+
+
+def test_a_day_of_the_month_must_exist_in_every_month(client: Client) -> None:
+    client.force_login(make_user(Role.ADMIN))
+    windows = _current(ParameterKind.SCREENING_WINDOWS)
+    data = {f"value_{key}": str(day) for key, day in windows.value.items()}
+    page = client.get(f"/policy/parameters/{windows.pk}/").content.decode()
+    assert "村级核查截止日（每月第几日，1至28）" in page
+    data.update({"value_village_check_day": "31", "document": windows.document, "reason": "x"})
+    html = client.post(f"/policy/parameters/{windows.pk}/", data).content.decode()
+    assert "村级核查截止日不能大于 28" in html
+    assert _current(ParameterKind.SCREENING_WINDOWS).pk == windows.pk

@@ -41,6 +41,8 @@ class FieldSpec:
     unit: Unit
     text: str  # how the number reads: "{} 元/人·年", "每月 {} 日"
     max_value: int | None = None
+    min_value: int = 0
+    unit_label: str = ""  # the input's unit when the text's does not read well alone ("每月第几日")
 
     @property
     def name(self) -> str:
@@ -54,14 +56,27 @@ class KindLayout:
     empty_text: str = ""
 
 
-def _object(kind: str, unit: Unit, text: str, overrides: dict[str, str] | None = None) -> KindLayout:
-    texts = overrides or {}
+def _object(
+    kind: str, unit: Unit, text: str, overrides: dict[str, dict[str, Any]] | None = None
+) -> KindLayout:
+    """A dict kind's fields, labelled as values.py names its keys; `overrides` per key (another text, bounds)."""
+    extra = overrides or {}
     return KindLayout(
         Shape.OBJECT,
         tuple(
-            FieldSpec(key, label, unit, texts.get(key, text)) for key, label in COMPOSITE_KEYS[kind].items()
+            FieldSpec(key, label, unit, **{"text": text, **extra.get(key, {})})
+            for key, label in COMPOSITE_KEYS[kind].items()
         ),
     )
+
+
+# a day of the month every month has (the screening round computes dates with it)
+DAY_OF_MONTH: dict[str, Any] = {
+    "text": "每月 {} 日",
+    "min_value": 1,
+    "max_value": 28,
+    "unit_label": "每月第几日，1至28",
+}
 
 
 PER_PERSON_YEAR = "{} 元/人·年"
@@ -77,12 +92,25 @@ KIND_LAYOUTS: dict[str, KindLayout] = {
         Shape.SCALAR, (FieldSpec(None, "县外务工最短时间", Unit.NUMBER, "{} 个月", 120),)
     ),
     K.STEP_DEADLINES: _object(
-        K.STEP_DEADLINES, Unit.NUMBER, "{} 个工作日", {"application_settle_days": "{} 天"}
+        K.STEP_DEADLINES, Unit.NUMBER, "{} 个工作日", {"application_settle_days": {"text": "{} 天"}}
     ),
     K.SCREENING_WINDOWS: _object(
-        K.SCREENING_WINDOWS, Unit.NUMBER, "每月 {} 日", {"dismissal_suppression_days": "{} 天"}
+        K.SCREENING_WINDOWS,
+        Unit.NUMBER,
+        DAY_OF_MONTH["text"],
+        {
+            "village_check_day": DAY_OF_MONTH,
+            "township_recheck_day": DAY_OF_MONTH,
+            "round_cutoff_day": DAY_OF_MONTH,
+            "dismissal_suppression_days": {"text": "{} 天"},
+        },
     ),
-    K.WORK_TEAM: _object(K.WORK_TEAM, Unit.NUMBER, "{} 人", {"large_village_people": "{} 人以上为大村"}),
+    K.WORK_TEAM: _object(
+        K.WORK_TEAM,
+        Unit.NUMBER,
+        "{} 人",
+        {"large_village_people": {"text": "{} 人以上为大村", "unit_label": "人"}},
+    ),
     K.COLLECTIVE_TIERS: KindLayout(
         Shape.LIST,
         (
@@ -165,11 +193,17 @@ class YuanField(forms.DecimalField):
 
 def _form_field(spec: FieldSpec) -> forms.Field:
     label = spec.label
-    unit = "元" if spec.unit in (Unit.YUAN, Unit.WHOLE_YUAN) else spec.text.replace("{}", "").strip()
+    unit = spec.unit_label or (
+        "元" if spec.unit in (Unit.YUAN, Unit.WHOLE_YUAN) else spec.text.replace("{}", "").strip()
+    )
     messages = {
         "required": f"请填写{label}",
         "invalid": f"{label}应为数字",
-        "min_value": f"{label}应为正数" if spec.unit == Unit.YUAN else f"{label}不能为负数",
+        "min_value": f"{label}应为正数"
+        if spec.unit == Unit.YUAN
+        else f"{label}不能小于 %(limit_value)s"
+        if spec.min_value
+        else f"{label}不能为负数",
         "max_value": f"{label}不能大于 %(limit_value)s",
         "max_decimal_places": f"{label}最多两位小数（元、角、分）",
         "max_digits": f"{label}数额过大",
@@ -197,7 +231,7 @@ def _form_field(spec: FieldSpec) -> forms.Field:
         )
     return forms.IntegerField(
         label=full_label,
-        min_value=0,
+        min_value=spec.min_value,
         max_value=spec.max_value or _MAX_WHOLE,
         error_messages={**messages, "invalid": f"{label}应为整数"},
         widget=forms.TextInput(attrs=attrs),

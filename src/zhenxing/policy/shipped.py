@@ -19,7 +19,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "value": 8050,
         "document": "云南省2023年防止返贫监测范围（见于县级政府网站公开信息）",
         "verified": False,
-        "note": "P4: partly verified — seen on a county page, taken as the provincial value.",
+        "note": "P4：部分核实——见于县级政府网站，作为全省标准使用。",
     },
     {
         "kind": "monitoring_line",
@@ -27,7 +27,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "value": 8700,
         "document": "云农办通〔2025〕1号",
         "verified": True,
-        "note": "P4: verified.",
+        "note": "P4：已核实。",
     },
     {
         "kind": "dibao_standard",
@@ -36,7 +36,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "value": 4500,
         "document": f"{PLAN}；云南省农村低保标准自2020年6月起执行",
         "verified": True,
-        "note": "P4: later values are unverified and entered as data.",
+        "note": "P4：此后年度的标准未核实，由系统管理员依据文件录入。",
     },
     *[
         {
@@ -45,7 +45,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
             "value": {"monitoring_object": 180, "tuopin_household": tuopin, "other": 0},
             "document": f"{PLAN}（医疗保障资助参保政策）",
             "verified": True,
-            "note": "P11: monitoring objects 180 every year; 脱贫户 not monitored 180/135/90/45/0 over 2021-2025.",
+            "note": "P11：监测对象每年资助180元；非监测对象的脱贫户2021至2025年依次为180、135、90、45、0元。",
         }
         for year, tuopin in ((2021, 180), (2022, 135), (2023, 90), (2024, 45), (2025, 0))
     ],
@@ -55,7 +55,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "value": 6,
         "document": f"{PLAN}（风险消除：帮扶成效评议、知情同意、实地调查公示、逐级审定）；监测满6个月方可消除为通行做法，未见正式文件",
         "verified": False,
-        "note": "P9: monitored at least 6 months before risk elimination.",
+        "note": "P9：纳入监测满6个月方可标注风险消除。",
     },
     {
         "kind": "transport_subsidy_min_months",
@@ -63,7 +63,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "value": 3,
         "document": f"{PLAN}（就业帮扶：县外务工3个月以上给予一次性交通补助）",
         "verified": True,
-        "note": "P11: 以上 includes the number itself.",
+        "note": "P11：“3个月以上”含3个月。",
     },
     {
         "kind": "step_deadlines",
@@ -81,7 +81,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
             "各环节时限为默认值，全程20个工作日取自海南省规定，大理规定未核实；申报10日未办结上报乡镇、县，依云南省政府救助平台规则"
         ),
         "verified": False,
-        "note": "P8: working days.",
+        "note": "P8：各环节以工作日计；申报未办结上报天数以自然日计。",
     },
     {
         "kind": "screening_windows",
@@ -97,7 +97,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
             "一月一排查，村20日前、乡镇25日前、县月底前核查，15日后线索并入下月，为县级通行做法，未见正式文件"
         ),
         "verified": False,
-        "note": "P10: the suppression window after a dismissal is this system's default (90 days).",
+        "note": "P10：排除后同规则暂停90天为本系统默认值。",
     },
     {
         "kind": "assistance_checks",
@@ -108,7 +108,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
             "识别1个月后无已实施开发式措施提示、6个月后报错、每季度评估，为本系统默认值"
         ),
         "verified": False,
-        "note": "P7 plan checks; the quarterly evaluation is this system's default.",
+        "note": "P7：帮扶计划检查；每季度评估为本系统默认值。",
     },
     {
         "kind": "work_team",
@@ -121,7 +121,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         },
         "document": f"{PLAN}（驻村帮扶）",
         "verified": True,
-        "note": "P11 village work teams.",
+        "note": "P11：驻村工作队配备。",
     },
     {
         "kind": "collective_economy_tiers",
@@ -129,7 +129,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "value": [20000, 50000, 100000],
         "document": f"{PLAN}（村级集体经济收入分档）",
         "verified": True,
-        "note": "P11: below 2万; 2万-5万; 5万-10万; 10万 and above.",
+        "note": "P11：2万元以下；2万至5万元；5万至10万元；10万元以上。",
     },
     {
         "kind": "notice_risk_types",
@@ -140,7 +140,7 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
             "公示不显示因病、因残等健康信息，县可申请开启"
         ),
         "verified": False,
-        "note": "P17: in force from the year given until a later row; list the county codes that turn it on.",
+        "note": "P17：自所填年度起执行，直到有更晚年度的设置；列出开启显示风险类型的县。",
     },
 ]
 
