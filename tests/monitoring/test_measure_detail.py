@@ -46,7 +46,10 @@ def test_a_recommended_measure_is_detailed_on_the_case_page_before_it_starts(  #
     measure = _recommended(case)
     client.force_login(user["village"])
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert 'data-testid="measure-detail"' in page and 'class="list cards" data-testid="measures"' in page
+    assert (
+        f'data-testid="measure-detail-{measure.pk}"' in page
+        and 'class="list cards" data-testid="measures"' in page
+    )
     # when the village cadre details it through the form
     data = _form(measure, funds="1500.50", **{"responsible_username": user["township"].username})
     response = client.post(f"/cases/measures/{measure.pk}/detail/", data)
