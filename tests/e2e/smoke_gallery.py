@@ -90,6 +90,8 @@ tr.bad td {{ background: #fff3f0; }} ul {{ margin: 0; padding-left: 1.2em; }} im
 </style></head><body>
 <h1>振兴 页面截图（{html.escape(vendor)}）</h1>
 <pre>{html.escape(summary)}</pre>
+<p>文件选择框上的 “Choose Files / No file chosen” 是测试用 Chromium（只装了英文界面包）自己画的；
+用户的中文浏览器显示“选择文件”。每个页面先在 375 px 打开，再放宽到 1280 px（同一页面，按 CSS 媒体查询重新排版）。</p>
 <table><thead><tr><th>截图</th><th>角色</th><th>宽度</th><th>页面</th><th>状态</th>{head}<th>问题</th></tr></thead>
 <tbody>
 {"".join(_row(r) for r in results)}

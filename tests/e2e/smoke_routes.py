@@ -254,10 +254,23 @@ def roles_of(page: Page) -> tuple[str, ...]:
     return tuple(role for role in ROLE_NAMES if page.capability in ROLE_CAPABILITIES[role])
 
 
-def visits_for(world: World, role: str) -> list[tuple[str, str, str]]:
-    """(route name, label, path) of every page `role` opens, in PAGES order."""
-    found: list[tuple[str, str, str]] = []
+# The error pages people meet, opened on purpose: (role, path) -> the status expected. Not routes, so not in
+# PAGES; checked like every page (words, width, axe) but for their status.
+ERROR_PAGES: dict[tuple[str, str], int] = {
+    ("village", "/cases/999999/"): 404,  # a case that is not there, or not in the cadre's village
+    ("village", "/policy/parameters/new/"): 403,  # a page the role may not open (the administrator's)
+    (PUBLIC, "/households/"): 302,  # the login page, reached from a page that needs one
+}
+
+
+def visits_for(world: World, role: str) -> list[tuple[str, str, str, int]]:
+    """(route name, label, path, expected status) of every page `role` opens, in PAGES order, then its error
+    pages."""
+    found: list[tuple[str, str, str, int]] = []
     for name, page in PAGES.items():
         if role in roles_of(page):
-            found.extend((name, label, path) for label, path in page.urls(world, role))
+            found.extend((name, label, path, 200) for label, path in page.urls(world, role))
+    for (who, path), status in ERROR_PAGES.items():
+        if who == role:
+            found.append((f"error:{status}", "", path, status))
     return found

@@ -136,7 +136,9 @@ def _timed(site: Site, step: str) -> Iterator[None]:
     site.seconds[step] = site.seconds.get(step, 0.0) + time.perf_counter() - started
 
 
-def _visit(page: Page, site: Site, role: str, route: str, label: str, path: str, problems: list[str]) -> None:
+def _visit(
+    page: Page, site: Site, role: str, route: str, label: str, path: str, expected: int, problems: list[str]
+) -> None:
     site.templates.pop(path, None)
     with _timed(site, "load"):
         response = page.goto(site.url + path, wait_until="load")
@@ -146,12 +148,17 @@ def _visit(page: Page, site: Site, role: str, route: str, label: str, path: str,
         if n:  # the same page laid out again at the next width: the CSS's media queries decide, not a reload
             page.set_viewport_size({"width": width, "height": height})
         result = Result(role, route, label, path, width, status, templates=templates)
-        if status != 200:
-            result.problems.append(f"status {status}")
-            # the browser's own report of that status says it again
-            problems[:] = [p for p in problems if f"status of {status}" not in p]
-        if page.url.rstrip("/") != (site.url + path).split("?")[0].rstrip("/"):
+        if expected == 302:  # a redirect, followed: the page it lands on must load
+            if status != 200 or page.url.rstrip("/") == (site.url + path).rstrip("/"):
+                result.problems.append(f"expected a redirect to a page, got status {status} at {page.url}")
+        elif status != expected:
+            result.problems.append(
+                f"status {status}" + (f" (expected {expected})" if expected != 200 else "")
+            )
+        elif page.url.rstrip("/") != (site.url + path).split("?")[0].rstrip("/"):
             result.problems.append(f"redirected to {page.url.removeprefix(site.url)}")
+        # the browser's own report of a status says it again
+        problems[:] = [p for p in problems if f"status of {status}" not in p]
         with _timed(site, "checks"):
             check_page(page, result)
         with _timed(site, "axe"):
@@ -187,8 +194,8 @@ def test_every_page_at_phone_and_desktop_width(browser: Browser, site: Site, rol
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
     first = len(site.results)
     try:
-        for route, label, path in visits:
-            _visit(page, site, role, route, label, path, problems)
+        for route, label, path, expected in visits:
+            _visit(page, site, role, route, label, path, expected, problems)
     finally:
         context.close()
     failing = [
