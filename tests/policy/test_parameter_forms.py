@@ -222,3 +222,14 @@ def test_a_day_of_the_month_must_exist_in_every_month(client: Client) -> None:
     html = client.post(f"/policy/parameters/{windows.pk}/", data).content.decode()
     assert "村级核查截止日不能大于 28" in html
     assert _current(ParameterKind.SCREENING_WINDOWS).pk == windows.pk
+
+
+def test_the_list_follows_the_kinds_order_monitoring_line_first() -> None:
+    kinds = list(dict.fromkeys(selectors.parameter_list().values_list("kind", flat=True)))
+    assert kinds == [kind for kind in ParameterKind.values if kind in kinds]
+    assert kinds[0] == ParameterKind.MONITORING_LINE
+
+
+def test_a_label_does_not_repeat_its_unit() -> None:
+    checks = _current(ParameterKind.ASSISTANCE_CHECKS)
+    assert ("定期评估间隔", "3 个月") in value_rows(checks.kind, checks.value)

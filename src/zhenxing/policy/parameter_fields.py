@@ -64,7 +64,8 @@ def _object(
     return KindLayout(
         Shape.OBJECT,
         tuple(
-            FieldSpec(key, label, unit, **{"text": text, **extra.get(key, {})})
+            # values.py's labels carry the unit ("（月）"), which the text says already
+            FieldSpec(key, label.removesuffix("（月）"), unit, **{"text": text, **extra.get(key, {})})
             for key, label in COMPOSITE_KEYS[kind].items()
         ),
     )

@@ -1,0 +1,47 @@
+"""Policy parameters on a phone (375 px): the list reads as labelled values, and the administrator revises the
+monitoring line through its labelled field in yuan (P4); the old version stays."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from zhenxing.accounts.enums import Role
+from zhenxing.policy import selectors
+from zhenxing.policy.enums import ParameterKind
+
+from ..factories import make_user
+from .test_registry_flow import _login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _shot(page: Page, name: str) -> None:
+    folder = os.environ.get("ZHENXING_SHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+def test_the_administrator_revises_the_line_in_yuan_on_a_phone(live_server: object, page: Page) -> None:
+    base = str(live_server)
+    make_user(Role.ADMIN, username="guanli")
+    line = selectors.parameter_for(ParameterKind.MONITORING_LINE, year=2025)
+    _login(page, base, "guanli")
+    page.goto(f"{base}/policy/parameters/")
+    table = page.get_by_test_id("parameter-table")
+    expect(table).to_contain_text("标准：8,700.00 元/人·年")
+    expect(page.get_by_test_id("total")).to_contain_text("共")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    _shot(page, "parameters-375")
+    page.goto(f"{base}/policy/parameters/{line.pk}/")
+    form = page.get_by_test_id("parameter-form")
+    form.get_by_label("标准（元）").fill("9,000")
+    form.get_by_label("修改理由").fill("省里发布新标准")
+    _shot(page, "parameter-form-375")
+    form.get_by_role("button", name="保存修改").click()
+    expect(page.locator(".messages")).to_contain_text("现行版本为第2版")
+    expect(page.get_by_test_id("parameter-value")).to_contain_text("9,000.00 元/人·年")
+    expect(page.get_by_test_id("parameter-history")).to_contain_text("第1版")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
