@@ -97,6 +97,9 @@ def test_county_user_sees_the_verdict_with_the_rules_that_fired(client: Client) 
     assert "就业帮扶、健康帮扶、其他教育帮扶" in html
     assert "P5 监测范围判定与监测对象类型" in html
     assert "云农办通〔2025〕1号" in html
+    # the parameters used read by name and in yuan, not as a dict or a fen figure
+    used = html[html.index('data-testid="verdict-parameters"') :]
+    assert "防止返贫监测范围 2025年 第1版：标准 8,700.00 元/人·年" in used and "{&#x27;" not in used
     assert not AuditEvent.objects.exists()  # evaluation stores nothing
 
 

@@ -53,6 +53,10 @@ def evaluate(request: HttpRequest) -> HttpResponse:
             else:
                 body = response_body(evaluation)
                 context["result"] = body
+                context["used_parameters"] = [
+                    (ParameterKind(kind).label.split("（")[0], used, value_summary(kind, used["value"]))
+                    for kind, used in body["parameters"].items()
+                ]
                 elimination = body["elimination"]
                 if elimination is not None:
                     min_months = int(evaluation.parameters[ParameterKind.ELIMINATION_MIN_MONTHS].value)
