@@ -45,7 +45,8 @@ def test_cadre_edits_income_and_sees_it_in_history(live_server: object, page: Pa
     # then: the history tab shows the change, the income itself only as a hash
     page.get_by_test_id("history-link").click()
     history = page.get_by_test_id("history")
-    expect(history).to_contain_text("household_year.update")
+    expect(history).to_contain_text("修改年度收支")  # the action in words, as the audit log names it
+    expect(history.locator('[data-action="household_year.update"]')).to_have_count(1)
     expect(history).to_contain_text("xishan")
     expect(history).not_to_contain_text("2345678")
     # and: a township user elsewhere gets 404 for the same household
