@@ -4,16 +4,19 @@ cell narrower than 48 px, shows no untranslated English word or raw code, and ax
 serious violation. Every page at both widths is saved to the screenshot gallery (smoke_gallery.py).
 
 The data is the demo's own scenario (smoke_world.py), built once for the module on a live server of the
-module's own: the session's live_server fixture would flush the tables after every test. Which routes are
-pages, and who opens them, is smoke_routes.py; a route in neither its PAGES nor its EXEMPT fails the first test.
+module's own: the session's live_server fixture would flush the tables after every test. The module's fixture
+crawls every role (smoke_crawl.py, in parallel where the database allows); each role's test then reports its
+pages' problems. Which routes are pages, and who opens them, is smoke_routes.py; a route in neither its PAGES
+nor its EXEMPT fails the first test.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -24,17 +27,14 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.test import Client, override_settings
 from django.test.signals import template_rendered
 from django.test.utils import setup_databases, teardown_databases
-from playwright.sync_api import Browser, ConsoleMessage, Page
 
-from .conftest import EXPECTED_CONSOLE, RECORD_VIOLATIONS
-from .smoke_checks import Result, axe_source, check_page, run_axe
-from .smoke_gallery import gallery_folder, gallery_reset, gallery_write, shot_name
+from .conftest import CHROMIUM, _chromium_available
+from .smoke_crawl import Job, RoleRun, Templates, crawl, workers_for
+from .smoke_gallery import gallery_folder, gallery_reset, gallery_write
 from .smoke_routes import PAGES, PUBLIC, route_names, unlisted_routes, visits_for
 from .smoke_world import ROLES, World, world_build
 
 pytestmark = pytest.mark.e2e
-
-WIDTHS = ((375, 740), (1280, 800))
 
 
 def test_every_route_is_visited_or_exempt() -> None:
@@ -43,24 +43,6 @@ def test_every_route_is_visited_or_exempt() -> None:
     # and no page listed is a route that no longer exists
     names = {name for name, _ in route_names()}
     assert sorted(set(PAGES) - names) == []
-
-
-class Site:
-    def __init__(self, url: str, world: World, folder: Path) -> None:
-        self.url, self.world, self.folder = url, world, folder
-        self.results: list[Result] = []
-        self.seconds: dict[str, float] = {}  # where the time goes: load, checks, axe, screenshot
-        self.templates: dict[str, list[str]] = {}  # request path -> the templates it rendered, page's first
-        self.started = time.perf_counter()
-
-    def on_template(self, sender: object, template: Any, context: Any, **kwargs: Any) -> None:
-        """Django's test instrumentation (django.test.signals.template_rendered, in the server's threads too)
-        names the template behind each page, so that a finding names the file to fix."""
-        request = getattr(context, "request", None)
-        if request is not None and template.name:
-            names = self.templates.setdefault(request.get_full_path(), [])
-            if template.name not in names:
-                names.append(template.name)
 
 
 @contextmanager
@@ -78,15 +60,40 @@ def _test_database() -> Iterator[None]:
         teardown_databases(databases, verbosity=0)
 
 
+def _session_cookie(url: str, world: World, role: str) -> dict[str, str]:
+    if role == PUBLIC:  # a visitor who has just applied: the 已提交 page reads the code from the session
+        store = SessionStore()
+        store["portal_code"] = world.tracking_code
+        store.create()
+        key = store.session_key
+    else:
+        client = Client()
+        client.force_login(world.users[role])
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert key
+    return {"name": settings.SESSION_COOKIE_NAME, "value": key, "url": url}
+
+
+@dataclass
+class Smoke:
+    world: World
+    runs: dict[str, RoleRun]
+
+
 @pytest.fixture(scope="module")
-def site(
+def smoke(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Site]:
+) -> Iterator[Smoke]:
     from pytest_django.live_server_helper import LiveServer
 
+    if not _chromium_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but no browser at {CHROMIUM}: install Debian's chromium")
+        pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)")
     var = tmp_path_factory.mktemp("smoke-var")
     folder = gallery_folder(connection.vendor)
     gallery_reset(folder)
+    templates = Templates()
     with (
         django_db_blocker.unblock(),
         _test_database(),
@@ -96,16 +103,24 @@ def site(
         world = world_build()
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
-        smoke = Site(server.url, world, folder)
-        smoke.started = started
-        smoke.seconds["data"] = time.perf_counter() - started
-        template_rendered.connect(smoke.on_template)
+        template_rendered.connect(templates.on_render)
         try:
-            yield smoke
+            jobs = [
+                Job(role, _session_cookie(server.url, world, role), visits_for(world, role))
+                for role in (PUBLIC, *ROLES)
+            ]
+            built = time.perf_counter() - started
+            workers = workers_for(in_memory=bool(getattr(connection, "is_in_memory_db", lambda: False)()))
+            runs = crawl(server.url, folder, templates, jobs, workers)
+            seconds = {"data": built, **_summed(runs)}
+            results = [result for role in (PUBLIC, *ROLES) for result in runs[role].results]
+            print(
+                "\n" + gallery_write(folder, connection.vendor, results, time.perf_counter() - started, seconds)
+                + f"  ({workers} browser worker{'s' if workers > 1 else ''}; step times summed over them)"
+            )  # fmt: skip
+            yield Smoke(world, runs)
         finally:
-            template_rendered.disconnect(smoke.on_template)
-            seconds = time.perf_counter() - smoke.started
-            print("\n" + gallery_write(folder, connection.vendor, smoke.results, seconds, smoke.seconds))
+            template_rendered.disconnect(templates.on_render)
             server._live_server_modified_settings.disable()
             server.stop()
             from zhenxing.screening.snapshot import snapshot_wait
@@ -115,90 +130,50 @@ def site(
             call_command("flush", interactive=False, verbosity=0)
 
 
-def _session_cookie(site: Site, role: str) -> dict[str, str]:
-    if role == PUBLIC:  # a visitor who has just applied: the 已提交 page reads the code from the session
-        store = SessionStore()
-        store["portal_code"] = site.world.tracking_code
-        store.create()
-        key = store.session_key
-    else:
-        client = Client()
-        client.force_login(site.world.users[role])
-        key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    assert key
-    return {"name": settings.SESSION_COOKIE_NAME, "value": key, "url": site.url}
-
-
-@contextmanager
-def _timed(site: Site, step: str) -> Iterator[None]:
-    started = time.perf_counter()
-    yield
-    site.seconds[step] = site.seconds.get(step, 0.0) + time.perf_counter() - started
-
-
-def _visit(
-    page: Page, site: Site, role: str, route: str, label: str, path: str, expected: int, problems: list[str]
-) -> None:
-    site.templates.pop(path, None)
-    with _timed(site, "load"):
-        response = page.goto(site.url + path, wait_until="load")
-    templates = [name for name in site.templates.get(path, []) if name != "base.html"]
-    status = response.status if response is not None else 0
-    for n, (width, height) in enumerate(WIDTHS):
-        if n:  # the same page laid out again at the next width: the CSS's media queries decide, not a reload
-            page.set_viewport_size({"width": width, "height": height})
-        result = Result(role, route, label, path, width, status, templates=templates)
-        if expected == 302:  # a redirect, followed: the page it lands on must load
-            if status != 200 or page.url.rstrip("/") == (site.url + path).rstrip("/"):
-                result.problems.append(f"expected a redirect to a page, got status {status} at {page.url}")
-        elif status != expected:
-            result.problems.append(
-                f"status {status}" + (f" (expected {expected})" if expected != 200 else "")
-            )
-        elif page.url.rstrip("/") != (site.url + path).split("?")[0].rstrip("/"):
-            result.problems.append(f"redirected to {page.url.removeprefix(site.url)}")
-        # the browser's own report of a status says it again
-        problems[:] = [p for p in problems if f"status of {status}" not in p]
-        with _timed(site, "checks"):
-            check_page(page, result)
-        with _timed(site, "axe"):
-            run_axe(page, result)
-        result.problems.extend(problems)
-        result.screenshot = shot_name(result)
-        with _timed(site, "screenshot"):
-            page.screenshot(path=site.folder / result.screenshot, full_page=True)
-        site.results.append(result)
-    problems.clear()
-    page.set_viewport_size({"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
+def _summed(runs: dict[str, RoleRun]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for run in runs.values():
+        for step, spent in run.seconds.items():
+            total[step] = total.get(step, 0.0) + spent
+    return total
 
 
 @pytest.mark.parametrize("role", [PUBLIC, *ROLES])
-def test_every_page_at_phone_and_desktop_width(browser: Browser, site: Site, role: str) -> None:
-    visits = visits_for(site.world, role)
-    assert visits, f"no page for {role}"
-    context = browser.new_context(
-        viewport={"width": WIDTHS[0][0], "height": WIDTHS[0][1]}, locale="zh-CN", timezone_id="Asia/Shanghai"
-    )
-    context.add_init_script(RECORD_VIOLATIONS)
-    context.add_init_script(axe_source())
-    context.add_cookies([_session_cookie(site, role)])  # type: ignore[list-item]
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    problems: list[str] = []  # console errors and CSP violations of the page being visited
+def test_every_page_at_phone_and_desktop_width(smoke: Smoke, role: str) -> None:
+    run = smoke.runs[role]
+    assert not run.error, f"the crawl of {role}'s pages broke:\n{run.error}"
+    assert run.results, f"no page for {role}"
+    failing = [f"{r.path} @{r.width}px ({r.route} {r.label}): {p}" for r in run.results for p in r.problems]
+    assert not failing, f"{len(failing)} problems on {role}'s pages:\n" + "\n".join(failing)
 
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not EXPECTED_CONSOLE.match(message.text):
-            problems.append(f"console: {message.text}")
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-    first = len(site.results)
+SELF_TEST_PAGE = """<!doctype html><html lang="zh-CN"><head><title>自检</title></head><body><main>
+<h1>自检</h1><p>状态：True，第 1 of 2 页，county_decision</p>
+<div style="width: 600px">宽</div>
+<table><tr><td style="width: 20px; max-width: 20px">本环节期限</td><td>正常</td></tr></table>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<p>字段 <code>out_of_pocket</code>（个人自付）</p>
+</main></body></html>"""
+
+
+def test_the_checks_catch_what_they_look_for(browser: Any) -> None:
+    """The harness itself: a page with one of each problem is caught on each count, and a field name in
+    <code> is not (this page is set as content, outside any CSP)."""
+    from .smoke_checks import Result, axe_source, check_page, run_axe
+
+    context = browser.new_context(viewport={"width": 375, "height": 740})
     try:
-        for route, label, path, expected in visits:
-            _visit(page, site, role, route, label, path, expected, problems)
+        page = context.new_page()
+        page.set_content(SELF_TEST_PAGE)
+        page.evaluate(axe_source())
+        result = Result("self", "self", "", "/", 375, 200)
+        check_page(page, result)
+        run_axe(page, result)
     finally:
         context.close()
-    failing = [
-        f"{r.path} @{r.width}px ({r.route} {r.label}): {p}" for r in site.results[first:] for p in r.problems
-    ]
-    assert not failing, f"{len(failing)} problems on {role}'s pages:\n" + "\n".join(failing)
+    found = "\n".join(result.problems)
+    assert "horizontal scroll: " in found
+    assert 'cell narrower than 48px: td "本环节期限"' in found
+    assert "untranslated: True, county_decision, of" in found
+    assert "axe critical: image-alt" in found
+    assert "out_of_pocket" not in found
