@@ -2,8 +2,10 @@
 save its screenshots. Roles are crawled by worker threads, each with a Playwright and a Chromium of its own (the
 sync API is bound to its thread); the workers only speak HTTP to the live server, never the ORM.
 
-Two workers on PostgreSQL halve the wall time on two cores; on SQLite the test database lives in memory and
-every server thread shares its one connection, so one worker there (ZHENXING_SMOKE_WORKERS overrides).
+Two workers by default (ZHENXING_SMOKE_WORKERS overrides): the browsers lay out, run axe-core and take
+screenshots side by side. On SQLite the test database lives in memory and the live server's request threads all
+share its one connection, so there the server answers one request at a time (SerialWSGIServer) while the
+browsers still work in parallel.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, EXPECTED_CONSOLE, RECORD_VIOLATIONS
@@ -156,11 +159,19 @@ def _crawl_role(browser: Any, base: str, folder: Path, templates: Templates, job
     return run
 
 
-def workers_for(*, in_memory: bool) -> int:
-    wanted = os.environ.get("ZHENXING_SMOKE_WORKERS")
-    if wanted:
-        return max(1, int(wanted))
-    return 1 if in_memory else 2
+def workers() -> int:
+    return max(1, int(os.environ.get("ZHENXING_SMOKE_WORKERS") or 2))
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time, in its own thread (where LiveServerThread set the shared
+    in-memory SQLite connection): no two requests use that connection at once. Django closes each HTTP
+    connection of a server without threads, so a browser's kept-alive connection does not hold it."""
+
+    request_queue_size = 64  # two browsers open several connections each; a short backlog would stall them
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
 
 
 def crawl(base: str, folder: Path, templates: Templates, jobs: list[Job], workers: int) -> dict[str, RoleRun]:

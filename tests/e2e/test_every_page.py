@@ -5,7 +5,7 @@ serious violation. Every page at both widths is saved to the screenshot gallery 
 
 The data is the demo's own scenario (smoke_world.py), built once for the module on a live server of the
 module's own: the session's live_server fixture would flush the tables after every test. The module's fixture
-crawls every role (smoke_crawl.py, in parallel where the database allows); each role's test then reports its
+crawls every role (smoke_crawl.py, two browsers at once); each role's test then reports its
 pages' problems. Which routes are pages, and who opens them, is smoke_routes.py; a route in neither its PAGES
 nor its EXEMPT fails the first test.
 """
@@ -29,7 +29,7 @@ from django.test.signals import template_rendered
 from django.test.utils import setup_databases, teardown_databases
 
 from .conftest import CHROMIUM, _chromium_available
-from .smoke_crawl import Job, RoleRun, Templates, crawl, workers_for
+from .smoke_crawl import Job, RoleRun, SerialWSGIServer, Templates, crawl, workers
 from .smoke_gallery import gallery_folder, gallery_reset, gallery_write
 from .smoke_routes import PAGES, PUBLIC, route_names, unlisted_routes, visits_for
 from .smoke_world import ROLES, World, world_build
@@ -101,7 +101,10 @@ def smoke(
     ):
         started = time.perf_counter()
         world = world_build()
-        server = LiveServer("localhost")
+        server = LiveServer("localhost", start=False)
+        if getattr(connection, "is_in_memory_db", lambda: False)():
+            server.thread.server_class = SerialWSGIServer  # type: ignore[assignment]
+        server.start()
         server._live_server_modified_settings.enable()
         template_rendered.connect(templates.on_render)
         try:
@@ -110,13 +113,12 @@ def smoke(
                 for role in (PUBLIC, *ROLES)
             ]
             built = time.perf_counter() - started
-            workers = workers_for(in_memory=bool(getattr(connection, "is_in_memory_db", lambda: False)()))
-            runs = crawl(server.url, folder, templates, jobs, workers)
+            runs = crawl(server.url, folder, templates, jobs, workers())
             seconds = {"data": built, **_summed(runs)}
             results = [result for role in (PUBLIC, *ROLES) for result in runs[role].results]
             print(
                 "\n" + gallery_write(folder, connection.vendor, results, time.perf_counter() - started, seconds)
-                + f"  ({workers} browser worker{'s' if workers > 1 else ''}; step times summed over them)"
+                + f"  ({workers()} browser workers; step times summed over them)"
             )  # fmt: skip
             yield Smoke(world, runs)
         finally:
