@@ -9,6 +9,7 @@ from django.test import Client
 
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
+from zhenxing.common.errors import InvalidInput
 from zhenxing.policy import selectors
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.lines import line_for
@@ -233,3 +234,22 @@ def test_the_list_follows_the_kinds_order_monitoring_line_first() -> None:
 def test_a_label_does_not_repeat_its_unit() -> None:
     checks = _current(ParameterKind.ASSISTANCE_CHECKS)
     assert ("定期评估间隔", "3 个月") in value_rows(checks.kind, checks.value)
+
+
+def test_a_screening_day_past_the_28th_is_refused_whatever_the_channel() -> None:
+    # given screening windows whose cut-off falls on the 30th (February has none; the API skips the form)
+    windows = {
+        "village_check_day": 10,
+        "township_recheck_day": 20,
+        "round_cutoff_day": 30,
+        "dismissal_suppression_days": 90,
+    }
+    # when the value is checked before it is stored, then it is refused in Chinese, naming the field
+    with pytest.raises(InvalidInput) as refused:
+        clean_value(ParameterKind.SCREENING_WINDOWS, windows)
+    assert "并入下月的日期应为每月第1到28日" in refused.value.details[0].message
+    # and the 28th, which every month has, is accepted
+    assert (
+        clean_value(ParameterKind.SCREENING_WINDOWS, {**windows, "round_cutoff_day": 28})["round_cutoff_day"]
+        == 28
+    )

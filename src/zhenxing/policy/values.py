@@ -41,6 +41,8 @@ COMPOSITE_KEYS: dict[str, dict[str, str]] = {
         "haixi_team_members": "海西片区工作队员数",
     },
 }
+# Days of the month a screening round is cut off at: every month has them (a 30th would crash in February).
+DAY_OF_MONTH_KEYS = {"village_check_day", "township_recheck_day", "round_cutoff_day"}
 MONEY_KINDS = {ParameterKind.MONITORING_LINE, ParameterKind.DIBAO_STANDARD}
 MONTH_KINDS = {ParameterKind.ELIMINATION_MIN_MONTHS, ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS}
 
@@ -110,4 +112,8 @@ def clean_value(kind: str, raw: Any) -> Any:
             [f"不认识 {'、'.join(extra)}"] if extra else []
         )
         raise _fail("；".join(parts))
-    return {key: _whole(raw[key], label) for key, label in keys.items()}
+    value = {key: _whole(raw[key], label) for key, label in keys.items()}
+    for key in DAY_OF_MONTH_KEYS & value.keys():
+        if not 1 <= value[key] <= 28:
+            raise _fail(f"{keys[key]}应为每月第1到28日（每个月都有的日子），收到 {value[key]}")
+    return value
