@@ -37,4 +37,6 @@ def test_a_case_from_a_medical_lead_is_suggested_as_because_of_illness_with_its_
     # then 因病 is suggested, and the grounds name the year's income test and the lead's rule
     assert "因病" in suggestion.risk_types and "其他" not in suggestion.risk_types
     assert any("2025年收支" in ground for ground in suggestion.grounds)
+    # in yuan with separators, as every money figure on screen (not 8700.0)
+    assert any("监测范围 8,700.00 元" in ground for ground in suggestion.grounds), suggestion.grounds
     assert any("R03" in ground and "因病" in ground for ground in suggestion.grounds)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.serializers.json import DjangoJSONEncoder
 
 from zhenxing.common.errors import InvalidInput
+from zhenxing.common.templatetags.money import yuan
 from zhenxing.policy import selectors as policy_selectors
 from zhenxing.policy.contract import evaluate_with_parameters, response_body
 from zhenxing.policy.enums import ParameterKind
@@ -86,8 +87,8 @@ def case_suggestion(case: Case) -> Suggestion:
     if verdict:
         within = "在监测范围内" if verdict.get("within_monitoring_range") else "高于监测范围"
         grounds = [
-            f"{decision['year']}年收支：人均纯收入 {verdict.get('per_capita_net_income')} 元，"
-            f"监测范围 {verdict.get('monitoring_line')} 元，{within}（P4、P5）"
+            f"{decision['year']}年收支：人均纯收入 {yuan(verdict.get('per_capita_net_income'), 'yuan')} 元，"
+            f"监测范围 {yuan(verdict.get('monitoring_line'), 'yuan')} 元，{within}（P4、P5）"
             + (f"；家庭情况显示：{'、'.join(risks)}（P6）" if risks else "")
         ]
     else:
