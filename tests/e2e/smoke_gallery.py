@@ -105,6 +105,12 @@ tr.bad td {{ background: #fff3f0; }} ul {{ margin: 0; padding-left: 1.2em; }} im
         for p in r.problems
     ]
     (folder / "problems.tsv").write_text("\n".join(problems) + "\n", encoding="utf-8")
+    violations = [
+        f"{r.role}\t{r.width}\t{r.path}\t{v['impact']}\t{v['id']}\t{v['nodes']}\t{'; '.join(v['targets'])}"
+        for r in results
+        for v in r.axe
+    ]
+    (folder / "axe.tsv").write_text("".join(f"{line}\n" for line in violations), encoding="utf-8")
     latin = sorted({(word, r.route) for r in results for word in r.latin})
     (folder / "latin_words.tsv").write_text(
         "".join(f"{w}\t{route}\n" for w, route in latin), encoding="utf-8"
