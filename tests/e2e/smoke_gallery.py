@@ -52,7 +52,8 @@ def summary_text(
     lines = [
         f"gallery ({vendor}): {folder}/index.html",
         f"  {len(pages)} pages x {len(widths)} widths ({', '.join(map(str, widths))} px) = {len(results)} "
-        f"screenshots in {seconds:.0f} s ({', '.join(f'{step} {spent:.0f} s' for step, spent in steps.items())}); "
+        f"screenshots in {seconds:.0f} s (steps summed over the browser workers: "
+        f"{', '.join(f'{step} {spent:.0f} s' for step, spent in steps.items())}); "
         f"{len(failing)} with problems",
         "  axe-core violations (rule x page x width): "
         + ", ".join(f"{impact} {totals[impact]}" for impact in IMPACTS),

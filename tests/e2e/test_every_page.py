@@ -141,9 +141,9 @@ def smoke(
             seconds = {"data": built, **_summed(runs)}
             results = [result for job in jobs for result in runs[job.role].results]
             print(
-                "\n" + gallery_write(folder, connection.vendor, results, time.perf_counter() - started, seconds)
-                + f"  ({workers()} browser workers; step times summed over them)"
-            )  # fmt: skip
+                "\n"
+                + gallery_write(folder, connection.vendor, results, time.perf_counter() - started, seconds)
+            )
             yield Smoke(world, runs)
         finally:
             template_rendered.disconnect(templates.on_render)
