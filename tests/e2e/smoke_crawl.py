@@ -20,9 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.servers.basehttp import WSGIServer
+from django.urls import Resolver404, resolve
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, EXPECTED_CONSOLE, RECORD_VIOLATIONS
@@ -86,12 +88,12 @@ def _timed(run: RoleRun, step: str) -> Iterator[None]:
 
 def _status_problem(status: int, expected: int, url: str, asked: str) -> str:
     if expected == 302:  # a redirect, followed: the page it lands on must load
-        if status != 200 or url.rstrip("/") == asked.rstrip("/"):
+        if status != 200 or urlsplit(url).path.rstrip("/") == urlsplit(asked).path.rstrip("/"):
             return f"expected a redirect to a page, got status {status} at {url}"
         return ""
     if status != expected:
         return f"status {status}" + (f" (expected {expected})" if expected != 200 else "")
-    if url.rstrip("/") != asked.split("?")[0].rstrip("/"):
+    if urlsplit(url).path.rstrip("/") != urlsplit(asked).path.rstrip("/"):
         return f"redirected to {url}"
     return ""
 
@@ -150,13 +152,44 @@ def _crawl_role(browser: Any, base: str, folder: Path, templates: Templates, job
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
     try:
-        for visit in job.visits:
+        todo = list(job.visits)
+        while todo:
+            visit = todo.pop(0)
             _visit(page, base, folder, templates, job, visit, run, problems)
+            if visit[0] == "home":  # what the home page's to-dos open, one of each kind, next
+                todo[:0] = _from_home(page, base, [*job.visits, *todo])
     except Exception:  # reported by the role's test, not lost in a thread
         run.error = traceback.format_exc()
     finally:
         context.close()
     return run
+
+
+HOME_LINKS_MAX = 8  # a role's home page links per list and filter kind; one of each is opened
+
+
+def _from_home(page: Page, base: str, planned: list[Visit]) -> list[Visit]:
+    """The filtered lists the home page's tiles and rankings link to (issue 15: a to-do one click away), one
+    per route and set of filter names, that the planned visits do not already open."""
+    hrefs: list[str] = page.evaluate(
+        "() => [...document.querySelectorAll('main a[href]')].map((a) => a.href)"
+    )
+    shapes = {(path.split("?")[0], "") for _, _, path, _ in planned}
+    found: list[Visit] = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" != base or not parts.query:
+            continue
+        shape = (parts.path, ",".join(sorted(parse_qs(parts.query))))
+        if shape in shapes:
+            continue
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            continue
+        shapes.add(shape)
+        found.append((str(match.view_name), f"home ?{parts.query}", f"{parts.path}?{parts.query}", 200))
+    return found[:HOME_LINKS_MAX]
 
 
 def workers() -> int:
