@@ -23,17 +23,32 @@
 })();
 
 // A table too wide for the screen scrolls sideways inside its .table-wrap; keyboard users must be able to reach
-// that scroll (WCAG 2.1.1), so a wrapper that overflows becomes a focusable, named region.
+// that scroll (WCAG 2.1.1), so a wrapper that scrolls becomes a focusable region named after its section (names
+// kept unique, as landmarks must be). Re-checked on resize: a phone's cards do not scroll, a desktop table may.
 (function () {
   "use strict";
 
+  function regionName(wrap, used) {
+    var section = wrap.closest("section");
+    var heading = section && section.querySelector("h2");
+    var name = (heading ? heading.textContent : document.title.split(" · ")[0]).trim();
+    used[name] = (used[name] || 0) + 1;
+    return name + (used[name] > 1 ? "（" + used[name] + "）" : "") + "（表格，可左右滚动）";
+  }
+
   function markScrollable() {
+    var used = {};
     Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
-      if (wrap.scrollWidth > wrap.clientWidth + 1) {
-        if (!wrap.hasAttribute("tabindex")) wrap.setAttribute("tabindex", "0");
-        if (!wrap.hasAttribute("role")) wrap.setAttribute("role", "region");
-        if (!wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", "表格（可左右滚动）");
+      var overflow = window.getComputedStyle(wrap).overflowX;
+      var scrolls = (overflow === "auto" || overflow === "scroll") && wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("data-scroll-region")) {
+        wrap.setAttribute("data-scroll-region", "");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+      } else if (!scrolls && wrap.hasAttribute("data-scroll-region")) {
+        ["data-scroll-region", "tabindex", "role", "aria-label"].forEach(function (name) { wrap.removeAttribute(name); });
       }
+      if (scrolls) wrap.setAttribute("aria-label", regionName(wrap, used));
     });
   }
 
