@@ -146,3 +146,28 @@ def test_at_1280_px_no_menu_item_breaks_onto_two_lines(live_server: object, page
         assert len(items) >= 3 and page.locator(".mainnav").is_visible()
         assert [i["label"] for i in items if i["lines"] != 1] == [], username
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 1280
+
+
+def test_a_file_picker_reads_chinese_whatever_the_browsers_language(
+    live_server: object, page: Page, tmp_path: Path
+) -> None:
+    # given a case in the demo village and a browser whose own words are English (Chromium's file button
+    # says "Choose Files" in the browser's language, not the page's)
+    passwords = _demo()
+    base = str(live_server)
+    case = Case.objects.filter(village__code=VILLAGE, status=CaseStatus.CONFIRMED).order_by("pk").first()
+    assert case is not None
+    _login(page, base, "demo_village", passwords["demo_village"])
+    # when the cadre opens the case on a phone
+    page.goto(f"{base}/cases/{case.pk}/")
+    picker = page.locator(".file-picker").first
+    # then its file pickers say 选择文件 and 未选择文件, on a button at least 44 px high
+    expect(picker).to_contain_text("选择文件")
+    expect(picker).to_contain_text("未选择文件")
+    face = picker.locator(".button").bounding_box()
+    assert face is not None and face["height"] >= MIN_TOUCH_PX
+    # and the real input lies over it, so that a tap or the keyboard reaches it, and shows what was chosen
+    scan = tmp_path / "入户核查表.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n")
+    picker.locator("input[type=file]").set_input_files(str(scan))
+    expect(picker).to_contain_text("已选择：入户核查表.png")

@@ -56,3 +56,38 @@
   document.addEventListener("htmx:afterSettle", markScrollable);
   window.addEventListener("resize", markScrollable);
 })();
+
+// File pickers read Chinese in every browser: Chromium words its own button and "no file chosen" in the
+// browser's language, not the page's. The input is kept (transparent, on top) so that it stays the control.
+(function () {
+  "use strict";
+
+  function chosenNames(input) {
+    var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+    return names.length ? "已选择：" + names.join("，") : "未选择文件";
+  }
+
+  function enhance(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("input[type=file]:not([data-picker])"), function (input) {
+      input.setAttribute("data-picker", "");
+      var box = document.createElement("span");
+      box.className = "file-picker";
+      input.parentNode.insertBefore(box, input);
+      box.appendChild(input);
+      var face = document.createElement("span");
+      face.className = "button secondary";
+      face.setAttribute("aria-hidden", "true");
+      face.textContent = input.multiple ? "选择文件（可多选）" : "选择文件";
+      var names = document.createElement("span");
+      names.className = "file-names";
+      names.setAttribute("aria-live", "polite");
+      names.textContent = chosenNames(input);
+      box.appendChild(face);
+      box.appendChild(names);
+      input.addEventListener("change", function () { names.textContent = chosenNames(input); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target || document); });
+})();
