@@ -65,7 +65,10 @@ ALLOWED_CODE: dict[tuple[str, str], str] = {
     "snapshot holds changes",
     ("screening/services.py::screening_run", "screening_screeningrun"): "a round's bookkeeping row, created "
     "running; its outcome (screening.run with its leads, or screening.fail) is audited",
-    ("screening/services.py::_record_progress", "screening_screeningrun"): "a running round's progress (rules "
+    (
+        "screening/services.py::_record_progress",
+        "screening_screeningrun",
+    ): "a running round's progress (rules "
     "evaluated so far) for its page; the round's start (screening.start) and outcome are audited",
     ("transfer/services.py::import_commit", "transfer_importbatch"): "an import job's start (queued → "
     "running); its outcome (import.commit with the households, or import.fail) is audited",

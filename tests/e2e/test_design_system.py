@@ -114,6 +114,9 @@ def test_at_375_px_lists_are_cards_cells_are_readable_and_buttons_are_touch_targ
     _assert_phone_layout(page, f"{base}/cases/{monitored.pk}/")
     household = _assert_phone_layout(page, f"{base}/households/{monitored.household_id}/")
     assert any(t["id"] == "members" and t["row"] == "block" for t in household["tables"])
+    # and the households the cadre helps (我的帮扶户) are cards too
+    mine = _assert_phone_layout(page, f"{base}/cases/mine/")
+    assert any(t["id"] == "my-households" and t["row"] == "block" for t in mine["tables"])
     # when the county opens the case waiting for its decision
     _login(page, base, "demo_county", passwords["demo_county"])
     _assert_phone_layout(page, f"{base}/cases/{deciding.pk}/")
