@@ -428,6 +428,16 @@ def test_p11_sector_panel_subsidy_transport_and_extra_medical_assistance(clock_a
     assert after["monitored"] is True and [row["subsidy"] for row in after["rows"]] == [180, 180]
     assert [row["extra_medical"] for row in after["rows"]] == [True, False]
     assert after["parameters"]["medical_insurance_subsidy"]["version"] >= 1
+    # and the panel shows the money in yuan with separators, each cell labelled for the phone's cards
+    from django.test import Client
+
+    panel = Client()
+    panel.force_login(user["village"])
+    html = panel.get(f"/cases/sector/{household.pk}/").content.decode()
+    out_of_pocket = f"{(line_fen + 100) / 100:,.2f}"
+    assert (
+        f'data-label="目录内自付（元）">{out_of_pocket}<' in html and 'data-testid="subsidy">180.00<' in html
+    )
 
 
 def test_the_case_list_ranks_townships_by_overdue_cases_and_plan_errors(client, clock_at) -> None:  # type: ignore[no-untyped-def]
