@@ -15,6 +15,7 @@ class ParameterKind(models.TextChoices):
     COLLECTIVE_TIERS = "collective_economy_tiers", "村集体经济收入分档（元）"
     ASSISTANCE_CHECKS = "assistance_checks", "帮扶计划检查与成效评估周期（月）"
     NOTICE_RISK_TYPES = "notice_risk_types", "公示中显示风险类型的县（县级区划代码）"
+    REGIME = "regime", "政策阶段（对象名称、类型、标准未公布时的处理）"
 
 
 class YearRule(models.TextChoices):
@@ -23,6 +24,7 @@ class YearRule(models.TextChoices):
     EXACT = "exact", "只适用于当年（缺少即报错）"
     IN_FORCE = "in_force", "自该年起执行，直到有新值"
     ALL_YEARS = "all_years", "不分年度"
+    FROM_DATE = "from_date", "自执行日期起适用，直到下一阶段"
 
 
 KIND_YEAR_RULE: dict[str, str] = {
@@ -37,6 +39,16 @@ KIND_YEAR_RULE: dict[str, str] = {
     ParameterKind.COLLECTIVE_TIERS: YearRule.ALL_YEARS,
     ParameterKind.ASSISTANCE_CHECKS: YearRule.ALL_YEARS,
     ParameterKind.NOTICE_RISK_TYPES: YearRule.IN_FORCE,
+    # P17: chosen by the decision date, not the assessment year; `year` is the year the regime starts
+    ParameterKind.REGIME: YearRule.FROM_DATE,
 }
+
+
+class StandardGap(models.TextChoices):
+    """P17: what a decision does between 1 January and the publication of the year's standard."""
+
+    REFUSE = "refuse", "不作判定，说明标准尚未公布"
+    PROVISIONAL = "provisional", "暂用上一年度标准，并标注“暂用”"
+
 
 YUNNAN = "53"

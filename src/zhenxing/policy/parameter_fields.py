@@ -17,8 +17,8 @@ from django import forms
 
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
-from zhenxing.policy.enums import ParameterKind
-from zhenxing.policy.values import COMPOSITE_KEYS
+from zhenxing.policy.enums import ParameterKind, StandardGap
+from zhenxing.policy.values import COMPOSITE_KEYS, MONITORING_TYPE_MAX_LENGTH, REGIME_KEYS
 
 
 class Shape(StrEnum):
@@ -26,6 +26,7 @@ class Shape(StrEnum):
     OBJECT = "object"  # a dict of named numbers
     LIST = "list"  # a fixed-length list of numbers
     COUNTIES = "counties"  # a set of county codes (P17)
+    REGIME = "regime"  # names, a type vocabulary and two settings (P17)
 
 
 class Unit(StrEnum):
@@ -126,6 +127,9 @@ KIND_LAYOUTS: dict[str, KindLayout] = {
         (FieldSpec(None, "公示中显示风险类型的县", Unit.NUMBER, "{}"),),
         empty_text="无（各县公示均不显示风险类型）",
     ),
+    K.REGIME: KindLayout(
+        Shape.REGIME, tuple(FieldSpec(key, label, Unit.NUMBER, "{}") for key, label in REGIME_KEYS.items())
+    ),
 }
 # a whole-number part of a value must fit the JSON integer every database stores
 _MAX_WHOLE = 10**9
@@ -156,9 +160,49 @@ def county_choices() -> list[tuple[str, str]]:
     ]
 
 
+def _regime_rows(value: Any) -> list[tuple[str, str]]:
+    value = value if isinstance(value, dict) else {}
+    gap = dict(StandardGap.choices).get(value.get("standard_gap", ""), "未设置")
+    return [
+        (REGIME_KEYS["name"], str(value.get("name") or "未设置")),
+        (REGIME_KEYS["object_name"], str(value.get("object_name") or "未设置")),
+        (REGIME_KEYS["monitoring_types"], "、".join(value.get("monitoring_types") or []) or "未设置"),
+        (REGIME_KEYS["standard_gap"], gap),
+        (REGIME_KEYS["dynamic_exit"], "是" if value.get("dynamic_exit") else "否"),
+    ]
+
+
+def _regime_fields() -> dict[str, forms.Field]:
+    """P17: a regime is edited as words, one type per line, and two settings."""
+    text = {"autocomplete": "off"}
+    return {
+        "name": forms.CharField(
+            label=REGIME_KEYS["name"], max_length=40, widget=forms.TextInput(attrs=text),
+            error_messages={"required": "请填写政策阶段名称", "max_length": "政策阶段名称最多40个字"},
+        ),
+        "object_name": forms.CharField(
+            label=REGIME_KEYS["object_name"] + "（如：防止返贫致贫对象）", max_length=20,
+            widget=forms.TextInput(attrs=text),
+            error_messages={"required": "请填写对象名称", "max_length": "对象名称最多20个字"},
+        ),
+        "monitoring_types": forms.CharField(
+            label=f"{REGIME_KEYS['monitoring_types']}（每行一种，每种最多{MONITORING_TYPE_MAX_LENGTH}个字）",
+            widget=forms.Textarea(attrs={"rows": 4}),
+            error_messages={"required": "请至少填写一种对象类型"},
+        ),
+        "standard_gap": forms.ChoiceField(
+            label=REGIME_KEYS["standard_gap"], choices=StandardGap.choices,
+            error_messages={"required": "请选择当年标准未公布时的处理", "invalid_choice": "请选择列表中的处理方式"},
+        ),
+        "dynamic_exit": forms.BooleanField(label=REGIME_KEYS["dynamic_exit"], required=False),
+    }  # fmt: skip
+
+
 def value_rows(kind: str, value: Any) -> list[tuple[str, str]]:
     """The value as (Chinese label, text) lines: [("标准", "8,700.00 元/人·年")]."""
     layout = KIND_LAYOUTS[kind]
+    if layout.shape == Shape.REGIME:
+        return _regime_rows(value)
     if layout.shape == Shape.COUNTIES:
         codes = list(value or [])
         if not codes:
@@ -255,6 +299,9 @@ class ParameterValueForm(forms.Form):
                 error_messages={"invalid_choice": "请选择列表中的县"},
             )
             return
+        if self.layout.shape == Shape.REGIME:
+            self.fields.update(_regime_fields())
+            return
         for spec in self.layout.fields:
             self.fields[spec.name] = _form_field(spec)
 
@@ -263,6 +310,9 @@ class ParameterValueForm(forms.Form):
         layout = KIND_LAYOUTS[kind]
         if layout.shape == Shape.COUNTIES:
             return {"counties": list(value or [])}
+        if layout.shape == Shape.REGIME:
+            value = value if isinstance(value, dict) else {}
+            return {**value, "monitoring_types": "\n".join(value.get("monitoring_types") or [])}
         if layout.shape == Shape.SCALAR:
             return {"value": value}
         if layout.shape == Shape.LIST:
@@ -273,6 +323,15 @@ class ParameterValueForm(forms.Form):
         data = self.cleaned_data
         if self.layout.shape == Shape.COUNTIES:
             return list(data.get("counties") or [])
+        if self.layout.shape == Shape.REGIME:
+            lines = [line.strip() for line in str(data.get("monitoring_types") or "").splitlines()]
+            return {
+                "name": data.get("name", ""),
+                "object_name": data.get("object_name", ""),
+                "monitoring_types": [line for line in lines if line],
+                "standard_gap": data.get("standard_gap", ""),
+                "dynamic_exit": bool(data.get("dynamic_exit")),
+            }
         numbers = {spec.name: _plain(data[spec.name]) for spec in self.layout.fields}
         if self.layout.shape == Shape.SCALAR:
             return numbers["value"]

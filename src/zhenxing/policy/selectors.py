@@ -57,7 +57,7 @@ def parameter_for(kind: str, *, year: int, region: str = YUNNAN) -> Parameter:
     current = Parameter.objects.filter(kind=kind, region=region, is_current=True)
     if rule == YearRule.EXACT:
         found = current.filter(year=year).first()
-    elif rule == YearRule.IN_FORCE:
+    elif rule in (YearRule.IN_FORCE, YearRule.FROM_DATE):
         found = current.filter(year__lte=year).order_by("-year").first()
     else:
         found = current.filter(Q(year__isnull=True)).first()

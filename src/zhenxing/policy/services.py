@@ -67,6 +67,13 @@ def parameter_create(
         problems.append(
             ErrorDetail(("year",), "year_required", "该参数按年度设置，请填写2000至2100之间的年度")
         )
+    if KIND_YEAR_RULE[kind] == YearRule.FROM_DATE and year is not None:
+        # P17: a regime starts on a date of its year (1 January unless a document says otherwise)
+        effective_from = effective_from or datetime.date(year, 1, 1)
+        if effective_from.year != year:
+            problems.append(
+                ErrorDetail(("effective_from",), "effective_from_year", f"执行日期应在{year}年内")
+            )
     try:
         cleaned = clean_value(kind, value)
     except InvalidInput as error:

@@ -142,6 +142,42 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "verified": False,
         "note": "P17：自所填年度起执行，直到有更晚年度的设置；列出开启显示风险类型的县。",
     },
+    {
+        "kind": "regime",
+        "year": 2021,
+        "effective_from": "2021-01-01",
+        "value": {
+            "name": "巩固拓展脱贫攻坚成果过渡期",
+            "object_name": "监测对象",
+            "monitoring_types": ["脱贫不稳定户", "边缘易致贫户", "突发严重困难户"],
+            "standard_gap": "refuse",
+            "dynamic_exit": False,
+        },
+        "document": f"{PLAN}；过渡期为2021至2025年",
+        "verified": True,
+        "note": "P17：按决定日期适用；过渡期内当年监测范围未公布时不作判定。",
+    },
+    {
+        "kind": "regime",
+        "year": 2026,
+        "effective_from": "2026-01-01",
+        "value": {
+            "name": "常态化防止返贫致贫",
+            "object_name": "防止返贫致贫对象",
+            "monitoring_types": ["脱贫不稳定户", "边缘易致贫户", "突发严重困难户"],
+            "standard_gap": "provisional",
+            "dynamic_exit": True,
+        },
+        "document": (
+            "2026年中央一号文件（实施常态化精准帮扶）及农业农村部2026年2月实施意见（报道所见，未核实）；"
+            "对象类型沿用至云南省出台新文件"
+        ),
+        "verified": False,
+        "note": (
+            "P17：自2026年1月1日起按决定日期适用；当年识别标准公布前暂用上一年度标准并标注“暂用”；"
+            "风险消除后动态退出，不固化身份标签。"
+        ),
+    },
 ]
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from zhenxing.common.errors import ErrorDetail, InvalidInput
-from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.enums import ParameterKind, StandardGap
 
 # Composite kinds: their keys, each a non-negative integer.
 COMPOSITE_KEYS: dict[str, dict[str, str]] = {
@@ -79,8 +79,58 @@ def _county_codes(raw: Any) -> list[str]:
     return sorted({code.strip() for code in raw})
 
 
+# P17: a regime's parts; the type names must fit the case's monitoring_type column (10 characters)
+REGIME_KEYS = {
+    "name": "政策阶段名称",
+    "object_name": "对象名称",
+    "monitoring_types": "对象类型",
+    "standard_gap": "当年标准未公布时",
+    "dynamic_exit": "风险消除后动态退出、不保留标识",
+}
+MONITORING_TYPE_MAX_LENGTH = 10
+
+
+def _text(raw: Any, label: str, max_length: int) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise _fail(f"请填写{label}")
+    text = raw.strip()
+    if len(text) > max_length:
+        raise _fail(f"{label}最多{max_length}个字，收到“{text}”")
+    return text
+
+
+def _regime(raw: Any) -> dict[str, Any]:
+    """P17: a regime as data — its name, the objects' name, the type vocabulary, the gap behaviour."""
+    if not isinstance(raw, dict):
+        raise _fail("应为包含以下字段的对象：" + "、".join(f"{k}（{v}）" for k, v in REGIME_KEYS.items()))
+    extra = [key for key in raw if key not in REGIME_KEYS]
+    if extra:
+        raise _fail(f"不认识 {'、'.join(extra)}")
+    types = raw.get("monitoring_types")
+    if not isinstance(types, list) or not types:
+        raise _fail("请至少填写一种对象类型")
+    cleaned_types = [_text(item, "对象类型", MONITORING_TYPE_MAX_LENGTH) for item in types]
+    if len(set(cleaned_types)) != len(cleaned_types):
+        raise _fail("对象类型不能重复")
+    gap = raw.get("standard_gap")
+    if gap not in StandardGap.values:
+        raise _fail("当年标准未公布时的处理应为：" + "、".join(label for _, label in StandardGap.choices))
+    exit_flag = raw.get("dynamic_exit", False)
+    if not isinstance(exit_flag, bool):
+        raise _fail("风险消除后动态退出应为“是”或“否”")
+    return {
+        "name": _text(raw.get("name"), "政策阶段名称", 40),
+        "object_name": _text(raw.get("object_name"), "对象名称", 20),
+        "monitoring_types": cleaned_types,
+        "standard_gap": gap,
+        "dynamic_exit": exit_flag,
+    }
+
+
 def clean_value(kind: str, raw: Any) -> Any:
     """The normalised JSON value for `kind`, or InvalidInput naming what is wrong."""
+    if kind == ParameterKind.REGIME:
+        return _regime(raw)
     if kind in MONEY_KINDS:
         amount = _number(raw, "金额")
         if amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
