@@ -58,7 +58,7 @@ def test_rows_in_field_order_round_trip_through_the_orm() -> None:
         "白族", "群众", "初中", "", False, False, "健康", None, None, False, "普通劳动力", "县外省内", 6, 0, True, False, False,
         False, False, None, "", False, now, now,
     )  # fmt: skip
-    year = (2025, 1_500_000, 500_000, 0, 0, 0, 0, 0, 0, 0, 0, 0, "A", 0, True, True, "", False, False, now)
+    year = (2025, 1_500_000, 500_000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "A", 0, True, True, "", False, False, now)
     with transaction.atomic():
         (nv,) = bulk.allocate(NaturalVillage, 1)
         (hh,) = bulk.allocate(Household, 1)

@@ -36,6 +36,12 @@ class FeedBatch(models.Model):
     accepted = models.PositiveIntegerField("已接收", default=0)
     quarantined = models.PositiveIntegerField("隔离（有错误）", default=0)
     unmatched = models.PositiveIntegerField("未匹配到农村人口", default=0)
+    # A roster snapshot (P17: 民政's 低保/特困/低保边缘/刚性支出困难 rosters arrive as dated full snapshots per
+    # county): the county and date it describes; the newest one of a county is current, the one it
+    # replaced is marked superseded. An event-style batch leaves all three empty.
+    county_code = models.CharField("县级区划代码", max_length=6, blank=True)
+    snapshot_on = models.DateField("名册日期", null=True, blank=True)
+    superseded_at = models.DateTimeField("被新名册替代时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "部门数据批次"
@@ -44,6 +50,17 @@ class FeedBatch(models.Model):
             models.UniqueConstraint(fields=["department", "checksum"], name="feed_batch_once"),
             models.CheckConstraint(
                 condition=Q(department__in=Department.values), name="feed_batch_department_known"
+            ),
+            # a snapshot names both its county and its date; an event batch neither, and is never superseded
+            models.CheckConstraint(
+                condition=Q(county_code="", snapshot_on__isnull=True, superseded_at__isnull=True)
+                | (~Q(county_code="") & Q(snapshot_on__isnull=False)),
+                name="feed_batch_snapshot_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "county_code"],
+                condition=~Q(county_code="") & Q(superseded_at__isnull=True),
+                name="feed_batch_one_current_snapshot",
             ),
         ]
 

@@ -68,6 +68,7 @@ MONEY_LABELS = {
     "business": "生产经营性收入",
     "property": "财产性收入",
     "transfer": "转移性收入",
+    "assistance_benefit": "其中低保金、特困供养金",
     "business_cost": "生产经营性支出",
     "insurance_payouts": "理赔收入",
     "medical_expense": "合规自付医疗支出",
@@ -102,6 +103,13 @@ class HouseholdYearForm(forms.Form):
                 ),
                 **self.fields,
             }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        benefit, transfer = data.get("assistance_benefit"), data.get("transfer")
+        if benefit is not None and transfer is not None and benefit > transfer:
+            self.add_error("assistance_benefit", "低保金、特困供养金是转移性收入的一部分，不能超过转移性收入")
+        return data
 
     @staticmethod
     def initial_from(record: HouseholdYear | None) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class Column:
     low: int = 0
     high: int = 0
     default: object = None  # value of an empty cell, when not the kind's own default
+    optional: bool = False  # the column may be left out of the sheet altogether (a newer column)
 
 
 YES_NO = ("是", "否")
@@ -75,6 +76,8 @@ YEAR_COLUMNS = (
     Column("生产经营性收入", "business", "money"),
     Column("财产性收入", "property", "money"),
     Column("转移性收入", "transfer", "money"),
+    # the part of 转移性收入 that is 低保金 or 特困供养金 (P17); older workbooks do not have the column
+    Column("低保金特困供养金", "assistance_benefit", "money", optional=True),
     Column("生产经营性支出", "business_cost", "money"),
     Column("理赔收入", "insurance_payouts", "money"),
     Column("合规自付医疗支出", "medical_expense", "money"),

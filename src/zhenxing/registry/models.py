@@ -261,6 +261,8 @@ class HouseholdYear(models.Model):
     business = models.BigIntegerField("生产经营性收入（分）", default=0)
     property = models.BigIntegerField("财产性收入（分）", default=0)
     transfer = models.BigIntegerField("转移性收入（分）", default=0)
+    # the part of `transfer` that is 低保金 or 特困供养金: not counted as income in a 低保 test (P3, P17)
+    assistance_benefit = models.BigIntegerField("低保金、特困供养金（分）", default=0)
     business_cost = models.BigIntegerField("生产经营性支出（分）", default=0)
     insurance_payouts = models.BigIntegerField("理赔收入（分）", default=0)
     medical_expense = models.BigIntegerField("合规自付医疗支出（分）", default=0)
@@ -280,7 +282,7 @@ class HouseholdYear(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     MONEY_FIELDS = (
-        "wage", "business", "property", "transfer", "business_cost", "insurance_payouts",
+        "wage", "business", "property", "transfer", "assistance_benefit", "business_cost", "insurance_payouts",
         "medical_expense", "education_expense", "rehabilitation_expense", "accident_expense", "disaster_expense",
     )  # fmt: skip
 
@@ -304,6 +306,10 @@ class HouseholdYear(models.Model):
                     disaster_expense__gte=0,
                 ),
                 name="household_year_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(assistance_benefit__gte=0, assistance_benefit__lte=F("transfer")),
+                name="household_year_assistance_benefit_within_transfer",
             ),
         ]
 

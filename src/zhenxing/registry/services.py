@@ -320,6 +320,17 @@ def household_year_upsert(
         record, created = HouseholdYear.objects.select_for_update().get_or_create(
             household=household, year=year
         )
+        benefit = values.get("assistance_benefit", record.assistance_benefit)
+        if benefit > values.get("transfer", record.transfer):  # P17: a part of the transfer income
+            raise InvalidInput(
+                [
+                    ErrorDetail(
+                        ("assistance_benefit",),
+                        "exceeds_transfer",
+                        "低保金、特困供养金是转移性收入的一部分，不能超过转移性收入",
+                    )
+                ]
+            )
         old, new, fields = _diff(record, values)
         if not fields and not created:
             return record

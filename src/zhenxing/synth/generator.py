@@ -33,6 +33,9 @@ from zhenxing.common.crypto import (
 from zhenxing.policy.rules.idnumber import check_character
 from zhenxing.synth import rates
 
+# the share of a 低保 or 特困 household's transfer income that is 低保金 or 特困供养金 (P17), low and high
+ASSISTANCE_BENEFIT_SHARE = (0.5, 0.85)
+
 SURNAMES = (
     "杨", "李", "张", "赵", "段", "王", "字", "何", "苏", "尹", "董", "施", "罗", "陈", "刘", "杜", "周", "马", "鲁",
     "茶", "罗", "自", "左", "郭", "黄", "吴", "徐", "孙", "高", "林", "毕", "和", "普", "起", "阿", "蔡", "洪", "姚",
@@ -460,8 +463,17 @@ class Generator:
             payouts = (medical + accident_cost) * rates.INSURANCE_PAYOUT_SHARE[1]
         water_bad = rng.random() < rates.WATER_PROBLEM_RATE
         fen = lambda yuan: round(yuan * 100)  # noqa: E731
+        # the part of the transfer income that is 低保金 or 特困供养金 (P3, P17): a share of it in a household
+        # with a 低保 or 特困 member, varied by the household's id so that no random number is drawn (the
+        # draws of every later household stay as they were)
+        benefit = 0
+        if flags.get("dibao") or flags.get("tekun"):
+            share = ASSISTANCE_BENEFIT_SHARE[0] + (household_id * 2654435761 % 1000) / 1000 * (
+                ASSISTANCE_BENEFIT_SHARE[1] - ASSISTANCE_BENEFIT_SHARE[0]
+            )
+            benefit = min(fen(transfer * share), fen(transfer))
         return (
-            self._next("year"), household_id, self.s.year, fen(wage), fen(business + cost), fen(prop), fen(transfer), fen(cost),
+            self._next("year"), household_id, self.s.year, fen(wage), fen(business + cost), fen(prop), fen(transfer), benefit, fen(cost),
             fen(payouts), fen(medical), fen(education), fen(rehab), fen(accident_cost), fen(disaster_cost),
             str(self.housing(rng)), 45 if water_bad and rng.random() < 0.5 else 0, not (water_bad and rng.random() < 0.5),
             True, disaster, accident, rng.random() < rates.INDUSTRY_FAILURE_RATE, self.now,

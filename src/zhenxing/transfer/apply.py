@@ -39,7 +39,7 @@ PERSON_FIELDS = (
 PHONE_FIELDS = ("phone_encrypted", "phone_masked", "phone_malformed")
 CONTACT_PHONE_FIELDS = ("contact_phone_encrypted", "contact_phone_masked")
 YEAR_FIELDS = (
-    "wage", "business", "property", "transfer", "business_cost", "insurance_payouts", "medical_expense",
+    "wage", "business", "property", "transfer", "assistance_benefit", "business_cost", "insurance_payouts", "medical_expense",
     "education_expense", "rehabilitation_expense", "accident_expense", "disaster_expense", "housing_grade",
     "water_supply_cut_days", "water_quality_ok", "water_access_ok", "disaster", "accident", "industry_failure",
 )  # fmt: skip
@@ -267,8 +267,13 @@ def apply_import(
     new_years, changed_years = [], []
     for row in years:
         target = household_id[row["household_code"]]
-        values = {name: row[name] for name in YEAR_FIELDS}
         record = records.get((target, row["year"]))
+        values = {name: row[name] for name in YEAR_FIELDS if name in row}
+        if "assistance_benefit" not in values:
+            # a workbook without the 低保金特困供养金 column (P17) says nothing about it: a stored value stays,
+            # within the new transfer income
+            kept = record.assistance_benefit if record is not None else 0
+            values["assistance_benefit"] = min(kept, values["transfer"])
         if record is None:
             new_years.append((target, row["year"], *(values[name] for name in YEAR_FIELDS), now))
             summary.touched[target].add("year")

@@ -92,7 +92,7 @@ def read_sheets(data: bytes) -> list[SheetRows]:
         while header and header[-1] == "":
             header.pop()
         by_header = {column.header: column for column in expected}
-        missing = [column.header for column in expected if column.header not in header]
+        missing = [c.header for c in expected if c.header not in header and not c.optional]
         unknown = [cell for cell in header if cell and cell not in by_header]
         if missing or unknown:
             parts = ([f"缺少列：{'、'.join(missing)}"] if missing else []) + (

@@ -270,6 +270,15 @@ def validate(sheets: list[SheetRows], *, today: datetime.date, allowed_village_c
                     problems.append(Problem(YEAR_SHEET, row, "年度", f"与第{first_seen}行重复"))
                 if cleaned["household_code"] not in households:
                     problems.append(Problem(YEAR_SHEET, row, "户编号", "在“家庭成员”表中没有这一户"))
+                if (cleaned.get("assistance_benefit") or 0) > (cleaned.get("transfer") or 0):
+                    problems.append(
+                        Problem(
+                            YEAR_SHEET,
+                            row,
+                            "低保金特困供养金",
+                            "低保金、特困供养金是转移性收入的一部分，不能超过转移性收入",
+                        )
+                    )
             if problems:
                 result.errors.extend(problems)
             elif cleaned is not None:
