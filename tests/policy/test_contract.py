@@ -145,6 +145,14 @@ def test_contract_example_verdict(api: Client) -> None:
         "transport_subsidy_members": [0],
         "rules": ["P2", "P3", "P4", "P5", "P6", "P7", "P11"],
         "parameters": body["parameters"],
+        # contract version 2 (P17): a version-1 request is decided today, under today's regime
+        "contract_version": 2,
+        "decided_on": body["decided_on"],
+        "regime": body["regime"],
+        "monitoring_line_provisional": False,
+        "monitoring_line_year": 2025,
+        "monitoring_line_note": None,
+        "sector_rules": body["sector_rules"],
     }
     line = body["parameters"]["monitoring_line"]
     assert (line["value"], line["document"], line["verified"]) == (8700, "云农办通〔2025〕1号", True)
@@ -152,6 +160,11 @@ def test_contract_example_verdict(api: Client) -> None:
         "monitoring_line",
         "medical_insurance_subsidy",
         "transport_subsidy_min_months",
+        "regime",
+    }
+    assert {key: rule["configured"] for key, rule in body["sector_rules"].items()} == {
+        "medical_insurance_subsidy": True,
+        "transport_subsidy": True,
     }
 
 

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from zhenxing.common import clock
 from zhenxing.common.errors import InvalidInput
 from zhenxing.common.templatetags.money import yuan
 from zhenxing.policy import selectors as policy_selectors
 from zhenxing.policy.contract import evaluate_with_parameters, response_body
 from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.regimes import regime_for
 from zhenxing.policy.rules.measures import months_between
 from zhenxing.policy.rules.risks import with_lead_evidence
 from zhenxing.registry import facts
@@ -37,16 +39,19 @@ def step_deadlines() -> tuple[dict[str, Any], dict[str, Any]]:
 
 def policy_decision(
     household: Household | None, *, monitored_since: datetime.date | None = None,
-    today: datetime.date | None = None,
+    today: datetime.date | None = None, decided_on: datetime.date | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The policy engine on the household's latest year: inputs, verdict, parameter versions. A household
     without a yearly record, or a year without a configured line, is recorded as such (no verdict).
-    `monitored_since`: the household is a monitoring object identified on that date (the P9 check runs)."""
+    `monitored_since`: the household is a monitoring object identified on that date (the P9 check runs).
+    `decided_on` (default `today`, else the clock's today): the decision date, which chooses the regime (P17);
+    the snapshot keeps the date and the regime, so the decision explains itself under the rules of its date."""
+    day = decided_on or today or clock.today()
     if household is None:
-        return {"verdict": None, "note": "尚未关联农户"}
+        return {"verdict": None, "note": "尚未关联农户", "decided_on": day.isoformat()}
     years = list(household_years(household)[:1])
     if not years:
-        return {"verdict": None, "note": "该户没有年度收支记录"}
+        return {"verdict": None, "note": "该户没有年度收支记录", "decided_on": day.isoformat()}
     record = years[0]
     months = 0
     if monitored_since is not None:
@@ -55,17 +60,33 @@ def policy_decision(
         household, record, is_monitoring_object=monitored_since is not None, monitoring_months=months
     )
     try:
-        evaluation = evaluate_with_parameters(stored, year=record.year)
+        evaluation = evaluate_with_parameters(stored, year=record.year, decided_on=day)
     except InvalidInput as error:
-        return {"verdict": None, "note": error.message, "year": record.year}
-    verdict = response_body(evaluation)
+        return {"verdict": None, "note": error.message, "year": record.year, **_regime_of(day)}
+    body = response_body(evaluation)
+    verdict = {key: value for key, value in body.items() if key not in SNAPSHOT_APART}
     return {
         "year": record.year,
         "household_id": household.pk,
+        "decided_on": body["decided_on"],
+        "regime": _json(body["regime"]),
         "inputs": _json(dataclasses.asdict(stored)),
-        "verdict": _json({key: value for key, value in verdict.items() if key != "parameters"}),
-        "parameters": _json(verdict["parameters"]),
+        "verdict": _json(verdict),
+        "parameters": _json(body["parameters"]),
     }
+
+
+# kept beside the verdict in a snapshot, not inside it
+SNAPSHOT_APART = ("parameters", "decided_on", "regime")
+
+
+def _regime_of(day: datetime.date) -> dict[str, Any]:
+    """A decision without a verdict (a refused year, P17) still keeps the date and the regime it met."""
+    try:
+        regime = regime_for(day)
+    except InvalidInput:
+        return {"decided_on": day.isoformat()}
+    return {"decided_on": day.isoformat(), "regime": _json(regime.as_dict())}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,13 +107,21 @@ def case_suggestion(case: Case) -> Suggestion:
     verdict = decision.get("verdict") or {}
     if verdict:
         within = "在监测范围内" if verdict.get("within_monitoring_range") else "高于监测范围"
+        provisional = verdict.get("monitoring_line_note")
         grounds = [
             f"{decision['year']}年收支：人均纯收入 {yuan(verdict.get('per_capita_net_income'), 'yuan')} 元，"
-            f"监测范围 {yuan(verdict.get('monitoring_line'), 'yuan')} 元，{within}（P4、P5）"
+            f"监测范围 {yuan(verdict.get('monitoring_line'), 'yuan')} 元"
+            + (f"（{provisional}）" if provisional else "")
+            + f"，{within}（P4、P5）"
             + (f"；家庭情况显示：{'、'.join(risks)}（P6）" if risks else "")
         ]
     else:
         grounds = [str(decision.get("note") or "没有可用的年度收支记录")]
+    regime = decision.get("regime") or {}
+    if regime.get("name"):
+        grounds.append(
+            f"政策阶段：{regime['name']}（第{regime.get('version')}版，决定日期 {decision['decided_on']}，P17）"
+        )
     lead_risks: list[str] = []
     if case.lead is not None:
         for signal in case.lead.signals.order_by("rule_code"):

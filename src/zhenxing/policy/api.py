@@ -13,7 +13,15 @@ _REQUEST_SCHEMA = EvaluateRequest.model_json_schema(ref_template="#/components/s
 
 @router.post(
     "/evaluate",
-    summary="按政策规则评估一户（P3-P11），只读取年度参数",
+    summary="按政策规则评估一户（P3-P11、P17），只读取年度参数",
+    description=(
+        "接口版本 2（响应中的 `contract_version`）：请求可选 `decided_on`（决定日期 YYYY-MM-DD，不填为今天），"
+        "按决定日期选择政策阶段（P17），监测范围仍按 `year`（收入所属年度）取值；响应增加 `decided_on`、"
+        "`regime`（政策阶段及其参数版本）、`monitoring_line_provisional` 与 `monitoring_line_note`"
+        "（当年标准尚未公布时暂用上一年度标准）、`sector_rules`（医保资助参保与一次性交通补助当年是否已配置，"
+        "未配置时对应结果为 null）；`parameters` 中包含 `regime`。"
+        "版本 1 的请求（不含 `decided_on` 与 `contract_version`）仍然有效，判定结果不变。"
+    ),
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": _REQUEST_SCHEMA}}},
         "responses": {

@@ -13,14 +13,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from zhenxing.common import clock
 from zhenxing.common.errors import ErrorDetail, InvalidInput
 from zhenxing.common.validation_messages import chinese_message
 from zhenxing.policy import selectors
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.evaluate import Verdict, evaluate_household
 from zhenxing.policy.household import Disability, Household, Income, Member, RigidExpenses, Water
-from zhenxing.policy.lines import line_for
-from zhenxing.policy.request import EvaluateRequest, MemberIn
+from zhenxing.policy.lines import MonitoringLine, line_for
+from zhenxing.policy.regimes import Regime, regime_for
+from zhenxing.policy.request import CONTRACT_VERSION, EvaluateRequest, MemberIn
 from zhenxing.policy.rules.idnumber import IdNumberError, parse_id_number
 from zhenxing.policy.rules.income import NoMembersAtYearEnd
 from zhenxing.policy.rules.money import fen_to_yuan, per_capita_yuan, yuan_to_fen
@@ -137,10 +139,38 @@ def build_household(request: EvaluateRequest) -> Household:
 
 
 @dataclass(frozen=True)
+class SectorRule:
+    """P11/P17: whether a sector rule of the year is configured; when not, its answer is null, never a guess."""
+
+    configured: bool
+    message: str | None
+    parameter: selectors.UsedParameter | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "configured": self.configured,
+            "message": self.message,
+            "parameter": self.parameter.as_dict() if self.parameter else None,
+        }
+
+
+@dataclass(frozen=True)
 class Evaluation:
     verdict: Verdict
     parameters: dict[str, selectors.UsedParameter]
     line_overridden: bool
+    decided_on: datetime.date | None = None
+    regime: Regime | None = None
+    line: MonitoringLine | None = None  # None when the request gave its own line
+    sector_rules: dict[str, SectorRule] | None = None
+
+    @property
+    def line_provisional(self) -> bool:
+        return self.line is not None and self.line.provisional
+
+    @property
+    def line_note(self) -> str | None:
+        return self.line.note if self.line is not None and self.line.provisional else None
 
 
 def _required(kind: ParameterKind, year: int) -> selectors.UsedParameter:
@@ -152,39 +182,72 @@ def _required(kind: ParameterKind, year: int) -> selectors.UsedParameter:
         ) from None
 
 
+SECTOR_MISSING = {
+    ParameterKind.MEDICAL_SUBSIDY: "未配置{year}年度医保资助参保标准",
+    ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS: "未配置{year}年度一次性交通补助规则",
+}
+SECTOR_RULE_KEYS = {
+    ParameterKind.MEDICAL_SUBSIDY: "medical_insurance_subsidy",
+    ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS: "transport_subsidy",
+}
+
+
+def _sector_rule(kind: ParameterKind, year: int) -> SectorRule:
+    parameter = selectors.optional_parameter_for(kind, year=year)
+    if parameter is None:
+        return SectorRule(False, SECTOR_MISSING[kind].format(year=year), None)
+    return SectorRule(True, None, selectors.UsedParameter.of(parameter))
+
+
 def evaluate_request(request: EvaluateRequest) -> Evaluation:
     return evaluate_with_parameters(
         build_household(request),
         year=request.year,
+        decided_on=request.decided_on,
         line_override=request.monitoring_line,
         cites_id_numbers=any(m.id_number for m in request.household.members),
     )
 
 
 def evaluate_with_parameters(
-    household: Household, *, year: int, line_override: Decimal | None = None, cites_id_numbers: bool = False
+    household: Household,
+    *,
+    year: int,
+    decided_on: datetime.date | None = None,
+    line_override: Decimal | None = None,
+    cites_id_numbers: bool = False,
 ) -> Evaluation:
     """Load the year's parameters and apply the rules; InvalidInput when a needed parameter is missing.
-    Shared by the contract and by the registry's household page, so both decide alike."""
+    Shared by the contract and by the registry's household page, so both decide alike.
+
+    P17: the regime follows the decision date (`decided_on`, default today), the line the assessment year
+    (`year`): a January 2026 decision on 2025 income uses the 2025 line. Before the year's standard is
+    published the regime's gap setting refuses or uses last year's line marked provisional (lines.line_for).
+    The sector rules that ended with the transition answer 未配置 (null) for a year without its rule."""
+    day = decided_on or clock.today()
+    regime = regime_for(day)
     used: dict[str, selectors.UsedParameter] = {}
+    line = None
     if line_override is not None:
         line_fen = yuan_to_fen(line_override)
     else:
-        line = line_for(year=year)
+        line = line_for(year=year, decided_on=day)
         used[ParameterKind.MONITORING_LINE] = selectors.UsedParameter.of(line.parameter)
         line_fen = line.fen
+    sector = {kind: _sector_rule(kind, year) for kind in SECTOR_MISSING}
     schedule = None
-    subsidy = selectors.optional_parameter_for(ParameterKind.MEDICAL_SUBSIDY, year=year)
+    subsidy = sector[ParameterKind.MEDICAL_SUBSIDY].parameter
     if subsidy is not None:
-        used[ParameterKind.MEDICAL_SUBSIDY] = selectors.UsedParameter.of(subsidy)
+        used[ParameterKind.MEDICAL_SUBSIDY] = subsidy
         schedule = MedicalSubsidySchedule(**subsidy.value)
     min_months = 0
     if household.is_monitoring_object:
         used[ParameterKind.ELIMINATION_MIN_MONTHS] = _required(ParameterKind.ELIMINATION_MIN_MONTHS, year)
         min_months = int(used[ParameterKind.ELIMINATION_MIN_MONTHS].value)
-    used[ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS] = _required(
-        ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS, year
-    )
+    transport = sector[ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS].parameter
+    if transport is not None:
+        used[ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS] = transport
+    used[ParameterKind.REGIME] = selectors.UsedParameter.of(regime.parameter)
     try:
         verdict = evaluate_household(
             household,
@@ -192,12 +255,20 @@ def evaluate_with_parameters(
             line_fen=line_fen,
             subsidy_schedule=schedule,
             elimination_min_months=min_months,
-            transport_min_months=int(used[ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS].value),
+            transport_min_months=int(transport.value) if transport is not None else None,
             cites_id_numbers=cites_id_numbers,
         )
     except NoMembersAtYearEnd as error:
         raise InvalidInput([ErrorDetail(("household", "members"), error.code, str(error))]) from None
-    return Evaluation(verdict=verdict, parameters=used, line_overridden=line_override is not None)
+    return Evaluation(
+        verdict=verdict,
+        parameters=used,
+        line_overridden=line_override is not None,
+        decided_on=day,
+        regime=regime,
+        line=line,
+        sector_rules={SECTOR_RULE_KEYS[kind]: rule for kind, rule in sector.items()},
+    )
 
 
 def response_body(evaluation: Evaluation) -> dict[str, Any]:
@@ -225,6 +296,14 @@ def response_body(evaluation: Evaluation) -> dict[str, Any]:
         "transport_subsidy_members": verdict.transport_subsidy_members,
         "rules": verdict.rules,
         "parameters": {kind: used.as_dict() for kind, used in evaluation.parameters.items()},
+        # contract version 2 (P17): the decision date, its regime, the provisional line, the sector rules
+        "contract_version": CONTRACT_VERSION,
+        "decided_on": evaluation.decided_on.isoformat() if evaluation.decided_on else None,
+        "regime": evaluation.regime.as_dict() if evaluation.regime else None,
+        "monitoring_line_provisional": evaluation.line_provisional,
+        "monitoring_line_year": evaluation.line.of_year if evaluation.line else None,
+        "monitoring_line_note": evaluation.line_note,
+        "sector_rules": {key: rule.as_dict() for key, rule in (evaluation.sector_rules or {}).items()},
     }
 
 

@@ -32,7 +32,8 @@ KIND_YEAR_RULE: dict[str, str] = {
     ParameterKind.MEDICAL_SUBSIDY: YearRule.EXACT,
     ParameterKind.DIBAO_STANDARD: YearRule.IN_FORCE,
     ParameterKind.ELIMINATION_MIN_MONTHS: YearRule.ALL_YEARS,
-    ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS: YearRule.ALL_YEARS,
+    # P17: tied to 脱贫 status, which ended with the transition: per year, 未配置 until a year's rule is entered
+    ParameterKind.TRANSPORT_SUBSIDY_MIN_MONTHS: YearRule.EXACT,
     ParameterKind.STEP_DEADLINES: YearRule.ALL_YEARS,
     ParameterKind.SCREENING_WINDOWS: YearRule.ALL_YEARS,
     ParameterKind.WORK_TEAM: YearRule.ALL_YEARS,

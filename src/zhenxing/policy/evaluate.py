@@ -39,7 +39,7 @@ class Verdict:
     has_labour: bool
     elimination: EliminationResult | None
     medical_insurance_subsidy: list[int] | None
-    transport_subsidy_members: list[int]
+    transport_subsidy_members: list[int] | None  # None: the year's rule is not configured (P17)
     rules: list[str]
 
 
@@ -50,7 +50,7 @@ def evaluate_household(
     line_fen: int,
     subsidy_schedule: MedicalSubsidySchedule | None,
     elimination_min_months: int,
-    transport_min_months: int,
+    transport_min_months: int | None,
     cites_id_numbers: bool = False,
 ) -> Verdict:
     """Raises NoMembersAtYearEnd for a year without members on 31 December (P1, P3)."""

@@ -218,8 +218,28 @@ def _line(value: object) -> Decimal | None:
     return amount
 
 
+CONTRACT_VERSION = 2  # 2: decided_on, the regime, the provisional line and the sector rules' status (P17)
+
+
 class EvaluateRequest(Strict):
+    """Version 1 requests (no `decided_on`, no `contract_version`) stay valid: decided today."""
+
+    contract_version: whole_number("接口版本", 1, CONTRACT_VERSION) | None = None  # type: ignore[valid-type]
     year: whole_number("年度", 2000, 2100)  # type: ignore[valid-type]
+    decided_on: (
+        Annotated[
+            datetime.date,
+            BeforeValidator(_date),
+            WithJsonSchema(
+                {
+                    "type": "string",
+                    "format": "date",
+                    "description": "决定日期 YYYY-MM-DD（选择政策阶段，P17；不填为今天）",
+                }
+            ),
+        ]
+        | None
+    ) = None
     monitoring_line: Annotated[
         Decimal | None,
         BeforeValidator(_line),

@@ -12,6 +12,11 @@ from typing import Any
 
 PLAN = "《大理州“十四五”巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划》(2023)"
 
+# P11 for the transition period 2021-2025; P17: the rule is tied to 脱贫 status, so 2026 is 未配置 until entered
+TRANSPORT_NOTE = (
+    "P11：“3个月以上”含3个月；过渡期2021至2025年逐年适用，此后年度由系统管理员依据文件录入（P17）。"
+)
+
 SHIPPED_PARAMETERS: list[dict[str, Any]] = [
     {
         "kind": "monitoring_line",
@@ -57,14 +62,17 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "verified": False,
         "note": "P9：纳入监测满6个月方可标注风险消除。",
     },
-    {
-        "kind": "transport_subsidy_min_months",
-        "year": None,
-        "value": 3,
-        "document": f"{PLAN}（就业帮扶：县外务工3个月以上给予一次性交通补助）",
-        "verified": True,
-        "note": "P11：“3个月以上”含3个月。",
-    },
+    *[
+        {
+            "kind": "transport_subsidy_min_months",
+            "year": year,
+            "value": 3,
+            "document": f"{PLAN}（就业帮扶：县外务工3个月以上给予一次性交通补助）",
+            "verified": True,
+            "note": TRANSPORT_NOTE,
+        }
+        for year in range(2021, 2026)
+    ],
     {
         "kind": "step_deadlines",
         "year": None,

@@ -140,11 +140,14 @@ def screening_run(
     day = today or clock.today()
     rule_set = RuleSet.objects.get(is_current=True)
     rules = list(Rule.objects.filter(rule_set=rule_set, enabled=True).order_by("code"))
-    line = line_for(year=year)
+    line = line_for(year=year, decided_on=day)  # P17: the round decides on its run day
     windows = policy_selectors.parameter_for(ParameterKind.SCREENING_WINDOWS, year=year)
     parameters = round_parameters(year=year, line_fen=line.fen)
     recorded = {
-        "monitoring_line": {"id": line.parameter.pk, "version": line.parameter.version, "value": line.parameter.value},
+        "monitoring_line": {
+            "id": line.parameter.pk, "version": line.parameter.version, "value": line.parameter.value,
+            "year": line.of_year, "provisional": line.provisional, "note": line.note,
+        },
         "screening_windows": {"id": windows.pk, "version": windows.version},
     }  # fmt: skip
     if run_id is not None:
@@ -446,7 +449,8 @@ def screening_start(*, actor: User, year: int, engine: str = "db") -> ScreeningR
     if engine not in PAGE_ENGINES:
         raise InvalidInput([ErrorDetail(("engine",), "unknown_engine", f"未知的筛查引擎：{engine}")])
     county = county_of(actor.jurisdiction.code) if actor.role == Role.COUNTY else None
-    line_for(year=year)  # a year without its monitoring line is refused now, in Chinese, not in the job
+    # a year without its monitoring line is refused now, in Chinese, not in the job (P17: as of today)
+    line_for(year=year, decided_on=clock.today())
     with transaction.atomic():
         # every start locks the current rule set's row: two starts at once are serialized, the second sees the first
         rule_set = RuleSet.objects.select_for_update().get(is_current=True)

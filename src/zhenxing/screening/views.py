@@ -120,7 +120,7 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
     from zhenxing.accounts.scoping import scope_prefixes
     from zhenxing.common.errors import PermissionDenied
     from zhenxing.divisions.models import Division
-    from zhenxing.policy.lines import LineNotConfigured, line_for
+    from zhenxing.policy.lines import LineNotConfigured, line_for, standing_line
     from zhenxing.screening.whatif import PAGE_SNAPSHOT_MAX_AGE, side_by_side, what_if
 
     user = request_user(request)
@@ -132,11 +132,18 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         year = form.cleaned_data["year"]
         line_a = form.cleaned_data.get("line_a")
+        labels = ["方案一", "方案二（拟调整）"]
         if line_a is None:
             try:
                 line_a = line_for(year=year).yuan
+                labels[0] = f"{year}年标准"
             except LineNotConfigured as missing:
-                error = f"{missing.message}，请填写现行监测范围"
+                # P17: before the year's standard is published, compare the proposal with last year's
+                standing = standing_line(year=year) if year >= clock.today().year else None
+                if standing is not None:
+                    line_a, labels[0] = standing.yuan, f"{standing.of_year}年标准（现行）"
+                else:
+                    error = f"{missing.message}，请填写现行监测范围"
         if line_a is not None:
             # one level below the user's jurisdiction: prefecture → counties, county → townships, township → villages
             area_length = {4: 6, 6: 9, 9: 12, 12: 12}[min((len(p) for p in prefixes), default=4)]
@@ -154,6 +161,7 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
                 area_length=area_length,
                 area_names=names,
                 snapshot_max_age=PAGE_SNAPSHOT_MAX_AGE,
+                labels=labels,
             )
             tables = side_by_side(result)
     return render(

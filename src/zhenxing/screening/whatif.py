@@ -25,6 +25,7 @@ TABLES = ("registry_household", "registry_membership", "registry_householdyear")
 @dataclass
 class Setting:
     line_yuan: Decimal
+    label: str = ""  # e.g. 2025年标准（现行） when side A is the standing line of an earlier year (P17)
     households: set[int] = field(default_factory=set)
     by_area: Counter[str] = field(default_factory=Counter)
     by_type: Counter[str] = field(default_factory=Counter)
@@ -58,7 +59,7 @@ class WhatIf:
 
 def what_if(
     *, year: int, lines_yuan: list[Decimal], prefixes: list[str], area_length: int, area_names: dict[str, str],
-    snapshot_max_age: datetime.timedelta | None = None,
+    snapshot_max_age: datetime.timedelta | None = None, labels: list[str] | None = None,
 ) -> WhatIf:  # fmt: skip
     """Run the line-dependent rules once per line over the same snapshot, for households under `prefixes`,
     counted by the division code cut to `area_length` (9: townships, 6: counties). A snapshot younger than
@@ -86,8 +87,9 @@ def what_if(
         ).fetchall():
             village_of[pk], kind_of[pk] = village, kind
         results = []
-        for line, signals in zip(lines_yuan, per_line, strict=True):
-            setting = Setting(line_yuan=line)
+        names = labels or [""] * len(lines_yuan)
+        for line, signals, label in zip(lines_yuan, per_line, names, strict=True):
+            setting = Setting(line_yuan=line, label=label)
             for signal in signals:
                 village = village_of.get(signal.household_id, "")
                 if (

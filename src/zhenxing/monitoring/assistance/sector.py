@@ -47,7 +47,8 @@ def household_sector(household: Household) -> dict[str, Any]:
         ).values_list("person_id").annotate(total=Sum("amount_fen")).values_list("person_id", "total")
     )  # fmt: skip
     subsidies = verdict.medical_insurance_subsidy
-    transport = set(verdict.transport_subsidy_members)
+    # P17: a year without the rule answers 未配置 (None), never a silent "no one"
+    transport = None if verdict.transport_subsidy_members is None else set(verdict.transport_subsidy_members)
     low_income = monitored or household.kind == TUOPIN_HOUSEHOLD  # the plan's 农村低收入人口
     rows = []
     for index, membership in enumerate(memberships):
@@ -55,11 +56,13 @@ def household_sector(household: Household) -> dict[str, Any]:
         rows.append({
             "name": membership.person.name, "relation": membership.relation,
             "subsidy": subsidies[index] if subsidies is not None else None,
-            "transport": index in transport,
+            "transport": None if transport is None else index in transport,
             "out_of_pocket": fen_to_yuan(out_of_pocket),
             "extra_medical": low_income and extra_medical_assistance(out_of_pocket, line_fen=verdict.line_fen),
         })  # fmt: skip
     return {
         "year": year, "monitored": monitored, "rows": rows, "line": fen_to_yuan(verdict.line_fen),
         "parameters": {kind: used.as_dict() for kind, used in evaluation.parameters.items()},
+        "unconfigured": [rule.message for rule in (evaluation.sector_rules or {}).values() if not rule.configured],
+        "line_note": evaluation.line_note,
     }  # fmt: skip

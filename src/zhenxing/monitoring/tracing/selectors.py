@@ -58,6 +58,7 @@ PARAMETER_NAMES: dict[str, str] = {
     ParameterKind.COLLECTIVE_TIERS: "村集体经济收入分档",
     ParameterKind.ASSISTANCE_CHECKS: "帮扶检查与评估周期",
     ParameterKind.NOTICE_RISK_TYPES: "公示风险类型",
+    ParameterKind.REGIME: "政策阶段",
 }
 
 
@@ -78,12 +79,33 @@ def parameter_citation(kind: str, used: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def regime_citation(decision: dict[str, Any]) -> str:
+    """P17: the regime a decision was made under, as it kept it — 政策阶段：常态化防止返贫致贫 第1版（决定日期
+    2026-01-05） — and a provisional line's 暂用 note. Empty for a decision that kept no regime."""
+    regime = decision.get("regime")
+    if not isinstance(regime, dict) or not regime.get("name"):
+        return ""
+    text = f"政策阶段：{regime['name']}"
+    if regime.get("version") is not None:
+        text += f" 第{regime['version']}版"
+    if decision.get("decided_on"):
+        text += f"（决定日期 {decision['decided_on']}）"
+    note = (decision.get("verdict") or {}).get("monitoring_line_note")
+    return f"{text}；{note}" if note else text
+
+
 def cited_parameters(decision: dict[str, Any]) -> str:
-    """The parameters a decision used, each cited by name, year and version."""
+    """The regime a decision was made under (P17), then the parameters it used, each cited by name, year
+    and version."""
     cited = dict(decision.get("parameters") or {})
     if isinstance(decision.get(ParameterKind.STEP_DEADLINES), dict):
         cited[ParameterKind.STEP_DEADLINES] = decision[ParameterKind.STEP_DEADLINES]
-    return "，".join(parameter_citation(kind, used or {}) for kind, used in cited.items())
+    regime = regime_citation(decision)
+    if regime:
+        cited.pop(ParameterKind.REGIME, None)  # named in full before the others
+    parts = [regime] if regime else []
+    parts += [parameter_citation(kind, used or {}) for kind, used in cited.items()]
+    return "，".join(parts)
 
 
 def on_day(day: datetime.date) -> datetime.datetime:

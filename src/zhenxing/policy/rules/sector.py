@@ -32,9 +32,13 @@ def medical_insurance_subsidy(
     return [amount for _ in household.members]
 
 
-def transport_subsidy_members(household: Household, *, min_months: int) -> list[int]:
+def transport_subsidy_members(household: Household, *, min_months: int | None) -> list[int] | None:
     """P11: members of a 脱贫户 or a monitoring-object household working outside the county (县外省内, 省外)
-    for `min_months` or more (以上 includes the number itself). 0-based indices, ascending."""
+    for `min_months` or more (以上 includes the number itself). 0-based indices, ascending.
+    None for a year with no configured rule (P17: the rule tied to 脱贫 status ended with the transition;
+    nothing silently continues or stops)."""
+    if min_months is None:
+        return None
     if not (household.kind == TUOPIN_HOUSEHOLD or household.is_monitoring_object):
         return []
     return [
