@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhenxing.accounts.context_processors.navigation",
+                "zhenxing.policy.context_processors.regime_wording",  # P17: object_name
             ],
         },
     }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
 
 from zhenxing.monitoring.identification.services import VISIT_FINDINGS_MAX, VISIT_PLACE_MAX
-from zhenxing.policy.vocab import MONITORING_TYPES, RISK_TYPES
+from zhenxing.policy.vocab import RISK_TYPES
 
 
 class MoveForm(forms.Form):
@@ -18,13 +19,32 @@ class MoveForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
+    """The county's confirmation (P8). The types offered are the regime's vocabulary for the decision date
+    (P17: data, so a Yunnan document replacing the P5 types needs no code), under the regime's object name."""
+
     to = forms.CharField(widget=forms.HiddenInput, initial="confirmed")
-    monitoring_type = forms.ChoiceField(label="监测对象类型", choices=[(t, t) for t in MONITORING_TYPES])
+    monitoring_type = forms.ChoiceField(
+        label="对象类型",
+        error_messages={"required": "请选择对象类型", "invalid_choice": "请选择现行对象类型"},
+    )
     risk_types = forms.MultipleChoiceField(
         label="风险类型（至多5项）", choices=[(r, r) for r in RISK_TYPES], widget=forms.CheckboxSelectMultiple
     )
     change_reason = forms.CharField(label="与系统研判结果不同时的调整理由", required=False, max_length=500)
     findings = forms.CharField(label="意见", required=False, max_length=2000)
+
+    def __init__(
+        self, *args: Any, monitoring_types: tuple[str, ...], object_name: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["monitoring_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "请选择"), *((t, t) for t in monitoring_types)]
+        field.label = f"{object_name}类型"
+        field.error_messages = {
+            "required": f"请选择{object_name}类型",
+            "invalid_choice": f"请选择现行{object_name}类型：{'、'.join(monitoring_types)}",
+        }
 
 
 class VisitForm(forms.Form):

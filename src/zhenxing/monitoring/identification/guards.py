@@ -10,7 +10,8 @@ from zhenxing.monitoring.assistance.services import plan_create
 from zhenxing.monitoring.decisions import case_suggestion, policy_decision
 from zhenxing.monitoring.enums import NoticePurpose
 from zhenxing.monitoring.notices.services import notice_done
-from zhenxing.policy.vocab import FORM_RISK_TYPE_LIMIT, MONITORING_TYPES
+from zhenxing.policy.regimes import regime_for
+from zhenxing.policy.vocab import FORM_RISK_TYPE_LIMIT
 
 
 def _invalid(field: str, code: str, message: str) -> InvalidInput:
@@ -53,7 +54,9 @@ def review_done(t: Transition) -> None:
 
 
 def classify_at_county_decision(t: Transition) -> None:
-    """County confirmation: the policy engine's suggestion unless changed, and a change needs a reason."""
+    """County confirmation: the policy engine's suggestion unless changed, and a change needs a reason. The
+    type is one of the vocabulary of the regime in force on the decision date (P17: data, not code); a
+    suggestion outside that vocabulary cannot be taken over, so the county chooses without a change reason."""
     case, data = t.subject, t.data
     suggestion = case_suggestion(case)
     decision, suggested_type, suggested_risks = (
@@ -61,21 +64,33 @@ def classify_at_county_decision(t: Transition) -> None:
         suggestion.monitoring_type,
         suggestion.risk_types,
     )
-    chosen_type = data.get("monitoring_type") or suggested_type
+    regime = regime_for(t.today)
+    types = regime.monitoring_types
+    usable = suggested_type in types
+    chosen_type = data.get("monitoring_type") or (suggested_type if usable else "")
     risk_types = data.get("risk_types")
     chosen_risks = list(risk_types) if risk_types is not None else suggested_risks
     change_reason = str(data.get("change_reason") or "").strip()
-    if chosen_type not in MONITORING_TYPES:
-        raise _invalid("monitoring_type", "required", "请选择监测对象类型")
+    if not chosen_type:
+        raise _invalid("monitoring_type", "required", f"请选择{regime.object_name}类型")
+    if chosen_type not in types:
+        raise _invalid(
+            "monitoring_type", "not_in_vocabulary",
+            f"“{chosen_type}”不在现行{regime.object_name}类型中（{'、'.join(types)}），请重新选择",
+        )  # fmt: skip
     if not chosen_risks or len(chosen_risks) > FORM_RISK_TYPE_LIMIT:
         raise _invalid("risk_types", "invalid", "风险类型须选1至5项")
-    changed = chosen_type != suggested_type or sorted(chosen_risks) != sorted(suggested_risks)
+    changed = (usable and chosen_type != suggested_type) or sorted(chosen_risks) != sorted(suggested_risks)
     if changed and len(change_reason) < 2:
         raise _invalid("change_reason", "required", "类型或风险类型与系统研判结果不同，须填写调整理由")
-    classification = {
+    classification: dict[str, object] = {
         "suggested": {"type": suggested_type, "risk_types": suggested_risks, "grounds": suggestion.grounds},
         "changed": changed,
+        # P17: the vocabulary the type was chosen from, so the decision explains itself after a new one
+        "vocabulary": {"regime": regime.name, "version": regime.parameter.version, "types": list(types)},
     }
+    if not usable and suggested_type:
+        classification["suggestion_outside_vocabulary"] = True
     if changed:
         classification["change_reason"] = change_reason
     t.decision.update(decision, classification=classification)

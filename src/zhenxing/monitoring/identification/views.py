@@ -40,7 +40,9 @@ from zhenxing.monitoring.identification.transitions import workflow_for
 from zhenxing.monitoring.models import Attachment
 from zhenxing.monitoring.tracing.timeline import case_timeline
 from zhenxing.monitoring.web import attempt, require_act, require_view, submit
+from zhenxing.policy.regimes import regime_for
 from zhenxing.policy.rules.procedure import application_settle_days
+from zhenxing.policy.wording import object_name_in_full, object_name_on, suggestion_note
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
 from zhenxing.screening.selectors import lead_get_for_user
 
@@ -100,10 +102,18 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     moves = workflow_for(case.status).moves_from(case.status, user.role)
     confirm_form = None
     suggestion: Suggestion | None = None
+    type_note = ""
     if case.status == CaseStatus.COUNTY_DECISION and any(m.target == CaseStatus.CONFIRMED for m in moves):
         suggestion = case_suggestion(case)
+        regime = regime_for(clock.today())  # P17: the types of the decision date's regime
+        type_note = suggestion_note(suggestion.monitoring_type, regime.monitoring_types)
         confirm_form = ConfirmForm(
-            initial={"monitoring_type": suggestion.monitoring_type, "risk_types": suggestion.risk_types}
+            initial={
+                "monitoring_type": "" if type_note else suggestion.monitoring_type,
+                "risk_types": suggestion.risk_types,
+            },
+            monitoring_types=regime.monitoring_types,
+            object_name=regime.object_name,
         )
     notices = case.notices.order_by("-pk")
     assistance = assistance_context(case, user=user)
@@ -114,7 +124,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case, "today": clock.today(),
             "moves": [m for m in moves if not (confirm_form and m.target == CaseStatus.CONFIRMED)],
-            "confirm_form": confirm_form, "suggestion": suggestion, "move_form": MoveForm(),
+            "confirm_form": confirm_form, "suggestion": suggestion, "type_note": type_note, "move_form": MoveForm(),
             "visit_form": VisitForm(initial={"visited_at": clock.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M")}),
             "meeting_form": MeetingForm(initial={"held_on": clock.today()}),
             "timeline": case_timeline(case, measures=assistance.get("measures")),
@@ -164,11 +174,15 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
     user = require_act(request)
     case = case_get_for_user(user=user, pk=pk)
     if request.POST.get("to") == CaseStatus.CONFIRMED:
-        form: MoveForm | ConfirmForm = ConfirmForm(request.POST)
+        regime = regime_for(clock.today())  # P17: the types of the decision date's regime
+        form: MoveForm | ConfirmForm = ConfirmForm(
+            request.POST, monitoring_types=regime.monitoring_types, object_name=regime.object_name
+        )
     else:
         form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请检查填写的内容")
+        wrong_type = form.errors.get("monitoring_type")
+        messages.error(request, str(wrong_type[0]) if wrong_type else "请检查填写的内容")
         return redirect("monitoring:case", pk=pk)
     data = form.cleaned_data
     attempt(
@@ -307,7 +321,10 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def roster_export(request: HttpRequest) -> HttpResponse:
     user = require_view(request)
-    return xlsx_response(roster_workbook(selectors.roster_for_user(user=user)), "防止返贫监测对象名册.xlsx")
+    name = object_name_on(clock.today())  # P17: 防止返贫监测对象名册 until 2025
+    return xlsx_response(
+        roster_workbook(selectors.roster_for_user(user=user)), f"{object_name_in_full(name)}名册.xlsx"
+    )
 
 
 def _year(request: HttpRequest) -> int:
@@ -343,4 +360,4 @@ def report_export(request: HttpRequest) -> HttpResponse:
         report=selectors.monitoring_report(user=user, year=year),
         year=year,
     )
-    return xlsx_response(content, f"监测对象统计{year}.xlsx")
+    return xlsx_response(content, f"{object_name_on(clock.today())}统计{year}.xlsx")

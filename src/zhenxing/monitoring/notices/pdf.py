@@ -10,11 +10,13 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from zhenxing.common import clock
 from zhenxing.monitoring.decisions import suggested_classification
 from zhenxing.monitoring.enums import CaseStatus, NoticePurpose
 from zhenxing.monitoring.models import Case, Notice
 from zhenxing.monitoring.notices.services import notice_days, notice_shows_risk_types
 from zhenxing.paths import PACKAGE_DIR
+from zhenxing.policy.wording import object_name_in_full, object_name_on
 from zhenxing.registry.models import Membership
 
 PRINT_STYLESHEET = "zhenxing/css/notice_print.css"
@@ -56,9 +58,12 @@ def notice_context(notice: Notice) -> dict[str, Any]:
                 "risk_types": "、".join(risk_types) if show_risks else "",
             }
         )
+    # P17: a notice speaks the regime of its posting date (a draft: today's), however late it is read
+    object_name = object_name_on(notice.posted_on or clock.today())
     return {
         "notice": notice, "rows": rows, "show_risks": show_risks, "print_stylesheet": PRINT_STYLESHEET,
         "notice_days": notice_days(notice),
+        "notice_object_name": object_name, "notice_object_full": object_name_in_full(object_name),
     }  # fmt: skip
 
 

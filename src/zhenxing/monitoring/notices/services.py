@@ -21,6 +21,7 @@ from zhenxing.monitoring.models import Case, Notice, NoticeEntry, Objection
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.rules.procedure import notice_period_days, working_days_after_posting
 from zhenxing.policy.selectors import optional_parameter_for
+from zhenxing.policy.wording import object_name_in_full, object_name_on
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -49,14 +50,16 @@ def _require_village(actor: User) -> None:
 
 
 NOTICE_READY: dict[str, tuple[str, str, str]] = {
-    # purpose → (the step its cases are at, the meeting field that must be filled, the default title)
-    NoticePurpose.IDENTIFICATION: (CaseStatus.REVIEW, "meeting_on", "防止返贫监测对象识别公示"),
-    NoticePurpose.ELIMINATION: (
-        CaseStatus.ELIMINATION_NOTICE,
-        "elimination_meeting_on",
-        "防止返贫监测对象风险消除公示",
-    ),
+    # purpose → (the step its cases are at, the meeting field that must be filled, the default title after
+    # the object's name in full: 防止返贫监测对象识别公示 until 2025, 防止返贫致贫对象识别公示 from 2026, P17)
+    NoticePurpose.IDENTIFICATION: (CaseStatus.REVIEW, "meeting_on", "识别公示"),
+    NoticePurpose.ELIMINATION: (CaseStatus.ELIMINATION_NOTICE, "elimination_meeting_on", "风险消除公示"),
 }
+
+
+def default_notice_title(village: Division, purpose: str, *, on: datetime.date) -> str:
+    """The title a notice gets when the village leaves it empty, in the words of the regime of `on` (P17)."""
+    return f"{village.name}{object_name_in_full(object_name_on(on))}{NOTICE_READY[purpose][2]}"
 
 
 def notice_purpose_of(case: Case) -> str | None:
@@ -90,7 +93,7 @@ def notice_create(*, actor: User, village: Division, cases: list[Case], title: s
         raise InvalidInput(problems)
     with transaction.atomic():
         notice = Notice.objects.create(
-            village=village, purpose=purpose, title=title.strip() or f"{village.name}{NOTICE_READY[purpose][2]}",
+            village=village, purpose=purpose, title=title.strip() or default_notice_title(village, purpose, on=clock.today()),
             object_to=object_to.strip(), created_by=actor,
         )  # fmt: skip
         NoticeEntry.objects.bulk_create([NoticeEntry(notice=notice, case=case) for case in cases])
