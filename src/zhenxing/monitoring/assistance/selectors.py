@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zhenxing.accounts.enums import AssignmentKind
 from zhenxing.accounts.models import Assignment
@@ -18,7 +18,8 @@ from zhenxing.common.errors import not_found
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.cases import case_list_for_user, monitored_for_user
 from zhenxing.monitoring.decisions import assistance_checks
-from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus
+from zhenxing.monitoring.dynamic_exit import labelled_eliminated_q
+from zhenxing.monitoring.enums import MONITORED_STATUSES
 from zhenxing.monitoring.models import Case, Measure
 from zhenxing.policy.household import Household as PolicyHousehold
 from zhenxing.policy.rules.measures import PLAN_CHECK_MESSAGES, PLAN_ERROR, PLAN_WARNING, plan_check
@@ -97,13 +98,16 @@ def plan_check_report(*, user: User, today: datetime.date) -> list[dict[str, Any
 
 
 def helper_cases_for_user(*, user: User, today: datetime.date) -> QuerySet[Case]:
-    """我的帮扶户: the monitoring episodes of the households the user is 帮扶责任人 of today."""
+    """我的帮扶户: the monitoring episodes of the households the user is 帮扶责任人 of today; an episode whose
+    risk was eliminated under the normalised regime is no longer listed (P17 dynamic exit), one eliminated under
+    the transition regime still is, labelled 风险消除 as it was."""
     households = Assignment.objects.filter(
         active_assignments_filter(today), user=user, kind=AssignmentKind.HELPER, household__isnull=False
     ).values_list("household_id", flat=True)
     return (
         case_list_for_user(user=user)
-        .filter(household_id__in=list(households), status__in=[*MONITORED_STATUSES, CaseStatus.ELIMINATED])
+        .filter(household_id__in=list(households))
+        .filter(Q(status__in=MONITORED_STATUSES) | labelled_eliminated_q())
         .select_related("household", "village")
         .order_by("status", "village_id", "pk")
     )

@@ -1,6 +1,7 @@
 """The monitoring-object roster in the national system's column layout (防止返贫监测信息系统 监测对象信息), and
 the monitoring report as .xlsx: the roster with status, counts by county and type, by risk type and by
-status, and the households whose risk was eliminated in the year."""
+status, and the year's risk eliminations (by name under the transition regime, counted by county under the
+normalised one: P17 dynamic exit)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from zhenxing.common.xlsx import Workbook
 from zhenxing.divisions.codes import PROVINCE_NAME, ancestors_of, county_of, prefecture_of, township_of
 from zhenxing.divisions.models import Division
+from zhenxing.monitoring.enums import EliminationMethod
 from zhenxing.monitoring.models import Case
 from zhenxing.policy.vocab import MONITORING_TYPES
 from zhenxing.registry.models import Membership
@@ -65,13 +67,24 @@ def write_roster_sheet(book: Workbook, title: str, cases: list[Case], *, with_st
 
 
 def report_workbook(*, monitored: Iterable[Case], report: dict[str, Any], year: int) -> bytes:
+    """The year's workbook. The type columns are the year's regime's vocabulary (P17) and any stored type
+    outside it. A year under the transition regime reads as it always did (its eliminated households by name);
+    a year under the normalised regime (P17 dynamic exit) counts its eliminations by county instead of naming
+    the households, and adds the counts by household category (分类管理)."""
     book = Workbook()
     bold = book.bold
+    types = report.get("types") or MONITORING_TYPES
     write_roster_sheet(book, "监测对象", list(monitored), with_status=True)
     sheet = book.add_sheet("分县分类型")
-    sheet.row(0, 0, ["县（市）", *MONITORING_TYPES, "合计"], bold)
+    sheet.row(0, 0, ["县（市）", *types, "合计"], bold)
     for row, (_, name, counts) in enumerate(report["by_county"], start=1):
-        sheet.row(row, 0, [name, *(counts[t] for t in MONITORING_TYPES), counts["total"]])
+        sheet.row(row, 0, [name, *(counts[t] for t in types), counts["total"]])
+    dynamic_exit = report.get("dynamic_exit", False)
+    if dynamic_exit:
+        sheet = book.add_sheet("分户类型")
+        sheet.row(0, 0, ["户类型", "户数"], bold)
+        for row, (kind, count) in enumerate(report["by_kind"], start=1):
+            sheet.row(row, 0, [kind, count])
     sheet = book.add_sheet("风险类型")
     sheet.row(0, 0, ["风险类型", "户数"], bold)
     for row, (risk, count) in enumerate(report["by_risk"], start=1):
@@ -80,5 +93,24 @@ def report_workbook(*, monitored: Iterable[Case], report: dict[str, Any], year: 
     sheet.row(0, 0, ["状态", "户数"], bold)
     for row, (status, count) in enumerate(report["by_status"], start=1):
         sheet.row(row, 0, [status, count])
-    write_roster_sheet(book, f"{year}年风险消除", list(report["eliminated"]), with_status=True)
+    labelled = list(report["eliminated"])  # only eliminations under the transition regime carry names
+    if labelled or not dynamic_exit:
+        write_roster_sheet(book, f"{year}年风险消除", labelled, with_status=True)
+    if dynamic_exit:
+        write_elimination_counts(book, f"{year}年风险消除统计", report["eliminated_by_county"])
     return book.finish()
+
+
+def write_elimination_counts(book: Workbook, title: str, rows: list[tuple[str, str, Any]]) -> None:
+    """P17: the year's eliminations counted by county and method, with no household named."""
+    methods = [method.value for method in EliminationMethod]
+    sheet = book.add_sheet(title)
+    sheet.row(0, 0, ["县（市）", *methods, "合计"], book.bold)
+    for row, (_, name, counts) in enumerate(rows, start=1):
+        sheet.row(row, 0, [name, *(counts[m] for m in methods), counts["total"]])
+    total = len(rows) + 1
+    sheet.row(
+        total,
+        0,
+        ["合计", *(sum(c[m] for _, _, c in rows) for m in methods), sum(c["total"] for _, _, c in rows)],
+    )

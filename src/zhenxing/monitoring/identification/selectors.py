@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -17,10 +18,13 @@ from zhenxing.divisions.models import Division
 from zhenxing.monitoring.case_workflow import STEP_ROLE
 from zhenxing.monitoring.cases import case_list_for_user, monitored_for_user
 from zhenxing.monitoring.decisions import step_deadlines
+from zhenxing.monitoring.dynamic_exit import labelled_eliminated_q
 from zhenxing.monitoring.enums import CaseStatus
 from zhenxing.monitoring.identification.transitions import IDENTIFICATION
 from zhenxing.monitoring.models import Case
+from zhenxing.policy.regimes import RegimeNotConfigured, regime_for
 from zhenxing.policy.rules.procedure import application_settle_days
+from zhenxing.policy.vocab import HOUSEHOLD_KINDS, MONITORING_TYPES
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -88,11 +92,40 @@ def _named_rows(counts: dict[str, Counter[str]]) -> list[tuple[str, str, Counter
     return sorted(rows, key=lambda r: (-r[2]["total"], r[0]))
 
 
+def report_types(year: int, stored: Iterable[str] = ()) -> tuple[str, ...]:
+    """The type columns of a year's report: the vocabulary of the regime in force at the year's end (P17: data
+    with an effective date), then any stored type outside it, so that the columns add up to the total."""
+    try:
+        vocabulary = regime_for(datetime.date(year, 12, 31)).monitoring_types
+    except RegimeNotConfigured:  # a year before the first regime: the plan's P5 types
+        vocabulary = MONITORING_TYPES
+    extra = sorted({t for t in stored if t and t not in vocabulary})
+    return (*vocabulary, *extra)
+
+
+def year_has_dynamic_exit(year: int) -> bool:
+    """P17: the year's report follows dynamic exit (no names of eliminated households, counts by place)."""
+    try:
+        return regime_for(datetime.date(year, 12, 31)).dynamic_exit
+    except RegimeNotConfigured:
+        return False
+
+
+def _elimination_rows(counts: dict[str, Counter[str]]) -> list[tuple[str, str, Counter[str]]]:
+    names = dict(Division.objects.filter(code__in=list(counts)).values_list("code", "name"))
+    return sorted(((code, names.get(code, code), c) for code, c in counts.items()), key=lambda r: r[0])
+
+
 def monitoring_report(*, user: User, year: int) -> dict[str, Any]:
-    """监测对象 by type, risk type, county and status; eliminated this year. ``by_place`` counts by the
-    places one level below the user (the page's table); ``by_county`` stays for the workbook's county sheet."""
+    """监测对象 by type, risk type, county, status and household category (分类管理); eliminated this year.
+    ``by_place`` counts by the places one level below the user (the page's table); ``by_county`` stays for the
+    workbook's county sheet. P17: ``eliminated`` lists by name only the eliminations still labelled (those
+    under the transition regime); every elimination of the year is counted by place in ``eliminated_by_place``
+    and ``eliminated_by_county`` (a count is not a label)."""
     monitored = list(
-        monitored_for_user(user=user).values_list("village_id", "monitoring_type", "risk_types", "status")
+        monitored_for_user(user=user).values_list(
+            "village_id", "monitoring_type", "risk_types", "status", "household__kind"
+        )
     )
     counties = dict(Division.objects.filter(level="county").values_list("code", "name"))
     by_county: dict[str, Counter[str]] = defaultdict(Counter)
@@ -100,7 +133,8 @@ def monitoring_report(*, user: User, year: int) -> dict[str, Any]:
     place_of = rollup_function(user)
     by_risk: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
-    for village, monitoring_type, risks, status in monitored:
+    by_kind: Counter[str] = Counter()
+    for village, monitoring_type, risks, status, kind in monitored:
         county = county_of(str(village))
         by_county[county][monitoring_type] += 1
         by_county[county]["total"] += 1
@@ -108,21 +142,46 @@ def monitoring_report(*, user: User, year: int) -> dict[str, Any]:
         by_place[place_of(str(village))]["total"] += 1
         by_risk.update(risks or [])
         by_status[CaseStatus(status).label] += 1
+        by_kind[kind or "未关联农户"] += 1
+    types = report_types(year, (t for _, t, _, _, _ in monitored))
+    in_year = case_list_for_user(user=user).filter(status=CaseStatus.ELIMINATED, eliminated_on__year=year)
+    eliminated_by_place: dict[str, Counter[str]] = defaultdict(Counter)
+    eliminated_by_county: dict[str, Counter[str]] = defaultdict(Counter)
+    for village, method in in_year.values_list("village_id", "elimination_method"):
+        for counts in (
+            eliminated_by_place[place_of(str(village))],
+            eliminated_by_county[county_of(str(village))],
+        ):
+            counts[method] += 1
+            counts["total"] += 1
     eliminated = (
-        case_list_for_user(user=user)
-        .filter(status=CaseStatus.ELIMINATED, eliminated_on__year=year)
+        in_year.filter(labelled_eliminated_q())
         .select_related("household", "village")
         .order_by("eliminated_on", "pk")
     )
+    named_places = _named_rows(by_place)
     return {
         "by_county": sorted(
             ((code, counties.get(code, code), counts) for code, counts in by_county.items()),
             key=lambda r: r[0],
         ),
-        "by_place": _named_rows(by_place),
+        "by_place": named_places,
+        "types": types,
+        # the page's rows: (name, [(column, count) ..., ("合计", total)]), the columns being the year's types
+        "place_rows": [
+            (name, [*((t, counts[t]) for t in types), ("合计", counts["total"])])
+            for _, name, counts in named_places
+        ],
         "level": LEVEL_LABEL[rollup_level(user)],
         "by_risk": by_risk.most_common(),
         "by_status": sorted(by_status.items()),
+        "by_kind": [
+            (kind, by_kind[kind]) for kind in (*HOUSEHOLD_KINDS, *sorted(set(by_kind) - set(HOUSEHOLD_KINDS)))
+        ],
         "total": len(monitored),
         "eliminated": eliminated,
+        "dynamic_exit": year_has_dynamic_exit(year),
+        "eliminated_total": sum(c["total"] for c in eliminated_by_place.values()),
+        "eliminated_by_place": _elimination_rows(eliminated_by_place),
+        "eliminated_by_county": _elimination_rows(eliminated_by_county),
     }
