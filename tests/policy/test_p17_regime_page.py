@@ -60,6 +60,7 @@ def test_p17_the_regime_page_shows_its_names_and_types_in_chinese() -> None:
     # the edit form: one type per line, the two settings as a choice and a tick
     assert '<textarea name="monitoring_types"' in html and "每行一种，每种最多10个字" in html
     assert 'name="standard_gap"' in html and 'name="dynamic_exit"' in html
+    assert "县级确认时只能从这里的对象类型中选择" in html and "已作出的判定保留原类型" in html
 
 
 def test_p17_an_administrator_enters_a_new_type_vocabulary_on_the_page() -> None:
