@@ -14,7 +14,8 @@ from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
-from zhenxing.common.errors import InvalidInput
+from zhenxing.common.errors import Conflict, InvalidInput
+from zhenxing.monitoring.elimination.services import evaluation_record
 from zhenxing.monitoring.identification import services
 from zhenxing.monitoring.models import Case, CaseStep
 from zhenxing.policy import services as policy
@@ -259,3 +260,15 @@ def test_p17_a_notice_speaks_the_regime_of_its_posting_date(clock_at, client: Cl
     assert "防止返贫监测对象识别公示" in old.title and "纳入防止返贫监测对象，" in old_page
     assert "防止返贫致贫对象识别公示" in new.title and "纳入防止返贫致贫对象，" in new_page
     assert "监测对象" not in new_page
+
+
+def test_p17_refusals_name_the_objects_as_the_regime_of_the_day_does(clock_at) -> None:  # type: ignore[no-untyped-def]
+    # given: a case not yet confirmed, in 2026
+    clock_at(START_2026)
+    user = people()
+    case = _at_county_decision(user, _household_2026(), start=START_2026)
+    # when / then: an evaluation is refused in the normalised regime's words
+    with pytest.raises(Conflict) as raised:
+        evaluation_record(actor=user["village"], case=case)
+    assert raised.value.message == "只有防止返贫致贫对象可以评估"
+    assert not AuditEvent.objects.filter(action__startswith="evaluation").exists()

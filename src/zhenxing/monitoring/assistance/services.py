@@ -22,6 +22,7 @@ from zhenxing.policy.household import Household as PolicyHousehold
 from zhenxing.policy.rules.measures import is_comprehensive, recommend_measures
 from zhenxing.policy.rules.people import household_has_labour
 from zhenxing.policy.vocab import MEASURES
+from zhenxing.policy.wording import object_name_on
 from zhenxing.registry import facts
 from zhenxing.registry.selectors import household_years, members_on
 
@@ -141,7 +142,7 @@ def measure_record(
         raise _invalid("funds", "negative", "资金不能为负数")
     before = case.status not in MONITORED_STATUSES
     if case.status in (CaseStatus.REJECTED, CaseStatus.ELIMINATED):
-        raise Conflict("该户不是监测对象（未纳入或风险已消除），不能新增帮扶措施")
+        raise Conflict(f"该户不是{object_name_on(clock.today())}（未纳入或风险已消除），不能新增帮扶措施")
     if before and not case.green_channel:
         raise Conflict("确定纳入前录入帮扶措施须先开启绿色通道（仅限灾害、意外事故）")
     with transaction.atomic():
@@ -196,7 +197,7 @@ def measure_detail(
         if locked.status != MeasureStatus.PLANNED:
             raise Conflict(f"措施已{locked.status}，只有计划中的措施可以细化")
         if locked.case.status in (CaseStatus.REJECTED, CaseStatus.ELIMINATED):
-            raise Conflict("该户已不是监测对象，不能细化帮扶措施")
+            raise Conflict(f"该户已不是{object_name_on(clock.today())}，不能细化帮扶措施")
         old = {field: _detail_value(locked, field) for field in DETAIL_FIELDS}
         locked.content, locked.started_on, locked.ends_on = content.strip(), started_on, ends_on
         locked.motivation, locked.responsible_unit = motivation, responsible_unit.strip()

@@ -8,6 +8,7 @@ from zhenxing.audit import services as audit
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
 from zhenxing.common.workflow import Move, Transition, Workflow
 from zhenxing.monitoring.enums import CaseStatus, MeasureStatus
+from zhenxing.policy.wording import object_name_on
 
 HELPER_ROLES = (Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY)  # a 帮扶责任人 may be a cadre of any of these
 M = MeasureStatus
@@ -19,7 +20,7 @@ def household_still_monitored(t: Transition) -> None:
     if measure.case.status in (CaseStatus.REJECTED, CaseStatus.ELIMINATED) and not (
         measure.continues_after_elimination and measure.status == M.IN_PROGRESS
     ):
-        raise Conflict("该户已不是监测对象，只有消除后继续实施的措施可以办结")
+        raise Conflict(f"该户已不是{object_name_on(t.today)}，只有消除后继续实施的措施可以办结")
 
 
 def closing_states_its_outcome(t: Transition) -> None:

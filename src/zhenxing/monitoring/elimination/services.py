@@ -22,6 +22,7 @@ from zhenxing.monitoring.models import Case, Evaluation
 from zhenxing.policy.rules.elimination import reason_message
 from zhenxing.policy.rules.measures import add_months, evaluation_due
 from zhenxing.policy.vocab import IMPLEMENTED_MEASURE_STATES, RELATIONS
+from zhenxing.policy.wording import object_name_on
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -56,7 +57,7 @@ def evaluation_record(
     if actor is not None and actor.role not in (Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY):
         raise PermissionDenied("成效评估由村、乡镇、县级干部办理")
     if case.status not in MONITORED_STATUSES:
-        raise Conflict("只有监测对象可以评估")
+        raise Conflict(f"只有{object_name_on(clock.today())}可以评估")
     decision = eligibility(case, today=clock.today())
     with transaction.atomic():
         evaluation = Evaluation.objects.create(
