@@ -22,6 +22,8 @@ def elimination_reasons_text(codes: list[str], *, min_months: int) -> list[str]:
 
 FIELD_LABELS = {
     "year": "年度",
+    "decided_on": "决定日期",
+    "contract_version": "接口版本",
     "monitoring_line": "监测范围",
     "kind": "户类型",
     "members": "家庭成员",

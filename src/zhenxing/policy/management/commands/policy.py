@@ -11,7 +11,10 @@ from zhenxing.policy.contract import evaluate_json
 
 
 class Command(BaseCommand):
-    help = "政策规则：`policy evaluate FILE|-` 评估一户，输出 JSON（输入有误时退出码 2）"
+    help = (
+        "政策规则：`policy evaluate FILE|-` 评估一户，输出 JSON（输入有误时退出码 2）；"
+        "请求可含 decided_on（决定日期，按其选择政策阶段，P17），响应为接口版本 2"
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
