@@ -535,6 +535,7 @@ CASE_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
     "monitoring:trace": ("get", lambda ids: f"/cases/trace/{ids['household']}/"),
     "monitoring:trace_export": ("get", lambda ids: f"/cases/trace/{ids['household']}.xlsx"),
     "monitoring:sector": ("get", lambda ids: f"/cases/sector/{ids['household']}/"),
+    "monitoring:continuing": ("get", lambda ids: f"/cases/continuing/{ids['household']}/"),
     "monitoring:move": ("post", lambda ids: f"/cases/{ids['case']}/move/"),
     "monitoring:applicant_reveal": ("post", lambda ids: f"/cases/{ids['case']}/applicant/reveal/"),
     "monitoring:link_household": ("post", lambda ids: f"/cases/{ids['case']}/household/"),

@@ -189,6 +189,7 @@ EXEMPT: dict[str, str] = {
     "monitoring:report_export": DOWNLOAD,
     "monitoring:trace_export": DOWNLOAD,
     "monitoring:sector": FRAGMENT,
+    "monitoring:continuing": FRAGMENT,
     "monitoring:housing_close": POST_ONLY,
     "monitoring:open": POST_ONLY,
     "monitoring:attachment": DOWNLOAD,

@@ -22,7 +22,7 @@ from zhenxing.monitoring.assistance import services as assistance
 from zhenxing.monitoring.assistance.selectors import helper_cases_for_user
 from zhenxing.monitoring.dynamic_exit import case_has_exited, labelled_eliminated_q
 from zhenxing.monitoring.elimination import services as elimination
-from zhenxing.monitoring.enums import CaseStatus, EvaluationKind
+from zhenxing.monitoring.enums import CaseStatus, EvaluationKind, MeasureStatus
 from zhenxing.monitoring.identification import selectors, services
 from zhenxing.monitoring.identification.reports import report_workbook
 from zhenxing.monitoring.models import Case
@@ -140,6 +140,11 @@ def test_p17_a_household_eliminated_on_2026_03_10_leaves_the_object_lists_but_no
     exited = _confirmed_in_august(user, exited_household)
     still = confirmed(user, poor_household("M-STAY"))
     _helped_by_village_cadre(user, exited_household, still.household)  # type: ignore[arg-type]
+    loan = assistance.measure_record(
+        actor=user["village"], case=exited, category="金融帮扶", content="小额信贷5万元",
+        started_on=datetime.date(2025, 8, 11), continues_after_elimination=True,
+    )  # fmt: skip
+    assistance.measure_move(actor=user["village"], measure=loan, to=MeasureStatus.IN_PROGRESS)
     raise_income(exited_household)
     # when the county approves the elimination on 10 March 2026
     exited = refreshed(_eliminate_through_the_steps(user, exited, on=ELIMINATED_2026))
@@ -181,6 +186,15 @@ def test_p17_a_household_eliminated_on_2026_03_10_leaves_the_object_lists_but_no
     assert "风险消除" not in household_page and "已纳入监测" not in household_page
     assert 'data-testid="household-title">农户 M-EXIT<' in household_page
     assert 'data-testid="household-kind">脱贫户<' in household_page
+    # a measure that continues after elimination (P9: the small loan) still shows there, as a measure only
+    panel = client.get(f"/cases/continuing/{exited_household.pk}/").content.decode()
+    assert 'data-testid="continuing-measures"' in panel and "小额信贷5万元" in panel
+    assert "监测对象" not in panel and "badge" not in panel
+    assert (
+        "monitoring:continuing" not in household_page
+        and f"/cases/continuing/{exited_household.pk}/" in household_page
+    )
+    assert client.get(f"/cases/continuing/{still.household_id}/").content.decode().strip() == ""
     # but the case page and 责任追溯 keep the whole history (P13)
     case_page = client.get(f"/cases/{exited.pk}/").content.decode()
     assert 'data-testid="eliminated"' in case_page and "2026-03-10" in case_page

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from zhenxing.monitoring.assistance import continuing_views as continuing
 from zhenxing.monitoring.assistance import views as assistance
 from zhenxing.monitoring.elimination import views as elimination
 from zhenxing.monitoring.housing import views as housing
@@ -31,6 +32,7 @@ urlpatterns = [
     path("trace/<int:household_pk>/", tracing.household_trace, name="trace"),
     path("trace/<int:household_pk>.xlsx", tracing.household_trace_export, name="trace_export"),
     path("sector/<int:household_pk>/", assistance.household_sector_panel, name="sector"),
+    path("continuing/<int:household_pk>/", continuing.household_continuing_panel, name="continuing"),
     path("housing/", housing.housing_ledger, name="housing"),
     path("housing/<int:pk>/close/", housing.housing_close, name="housing_close"),
     path("new/<int:household_pk>/", identification.case_open, name="open"),

@@ -19,7 +19,7 @@ from zhenxing.divisions.models import Division
 from zhenxing.monitoring.cases import case_list_for_user, monitored_for_user
 from zhenxing.monitoring.decisions import assistance_checks
 from zhenxing.monitoring.dynamic_exit import labelled_eliminated_q
-from zhenxing.monitoring.enums import MONITORED_STATUSES
+from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus, MeasureStatus
 from zhenxing.monitoring.models import Case, Measure
 from zhenxing.policy.household import Household as PolicyHousehold
 from zhenxing.policy.rules.measures import PLAN_CHECK_MESSAGES, PLAN_ERROR, PLAN_WARNING, plan_check
@@ -110,6 +110,22 @@ def helper_cases_for_user(*, user: User, today: datetime.date) -> QuerySet[Case]
         .filter(Q(status__in=MONITORED_STATUSES) | labelled_eliminated_q())
         .select_related("household", "village")
         .order_by("status", "village_id", "pk")
+    )
+
+
+def continuing_measures_for_household(*, user: User, household_id: int) -> QuerySet[Measure]:
+    """P9: the measures that go on after the household's risk was eliminated (small loans, asset-income shares,
+    public-welfare jobs, 雨露计划) until they end, for the household page; P17: shown as measures, with no
+    object badge, whichever regime the elimination fell under."""
+    eliminated = case_list_for_user(user=user).filter(household_id=household_id, status=CaseStatus.ELIMINATED)
+    return (
+        Measure.objects.filter(
+            case__in=eliminated,
+            continues_after_elimination=True,
+            status__in=[MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS],
+        )
+        .select_related("case")
+        .order_by("started_on", "pk")
     )
 
 
