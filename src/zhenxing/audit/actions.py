@@ -47,6 +47,7 @@ ACTION_LABELS: dict[str, str] = {
     "id_conflict.resolve": "处理证件号码冲突",
     # feeds, screening, imports
     "feed.ingest": "接收部门数据",
+    "feed.roster_supersede": "新名册替代旧名册",
     "screening.start": "发起筛查",
     "screening.run": "完成筛查",
     "screening.fail": "筛查失败",

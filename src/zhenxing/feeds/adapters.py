@@ -16,7 +16,7 @@ from zhenxing.common.enums import Department
 class Field:
     name: str
     label: str
-    kind: str  # id, certificate, household, village, date, money, int, bool, choice, text
+    kind: str  # id, certificate, household, village, county, date, money, int, bool, choice, text
     required: bool = False
     choices: tuple[str, ...] = ()
     target: str = ""  # FeedRecord column it fills ("" = matching key or not stored)
@@ -33,6 +33,14 @@ class Adapter:
     keys: tuple[str, ...] = ("id_number",)
 
 
+# 民政's categories (P17: 低收入人口 dynamic monitoring): the four rosters and the one-off 临时救助
+ASSISTANCE_CATEGORIES = ("低保", "特困", "低保边缘", "刚性支出困难", "临时救助")
+# a civil_affairs batch whose rows name a county and a date is that county's full roster on that date (P17);
+# both are kept on the batch, not on the record (feeds/snapshots.py)
+COUNTY_CODE = Field("county_code", "县级区划代码", "county")
+SNAPSHOT_DATE = Field("snapshot_date", "名册日期", "date")
+SNAPSHOT_FIELDS = ("county_code", "snapshot_date")
+
 ID = Field("id_number", "身份证号", "id")
 HOUSEHOLD = Field("household_code", "户编号", "household")
 DATE = Field("date", "日期", "date", required=True, target="record_date")
@@ -47,10 +55,12 @@ ADAPTERS: dict[str, Adapter] = {
             Field("out_of_pocket", "目录内个人自付（元）", "money", required=True, target="amount_fen"),
             Field("insured", "参保", "bool", required=True, target="flag"),
         )),
-        Adapter(Department.CIVIL_AFFAIRS, "低保、特困、临时救助", (
-            ID, Field("assistance", "救助类别", "choice", required=True, choices=("低保", "特困", "临时救助"), target="code"),
-            Field("start", "开始日期", "date", required=True, target="record_date"),
+        Adapter(Department.CIVIL_AFFAIRS, "低保、特困、低保边缘、刚性支出困难、临时救助（可按县报送全量名册）", (
+            ID, Field("assistance", "救助类别", "choice", required=True, choices=ASSISTANCE_CATEGORIES, target="code"),
+            # a roster row may leave the start out: it then counts from the roster's date (feeds/snapshots.py)
+            Field("start", "开始日期", "date", target="record_date"),
             Field("end", "结束日期", "date", target="end_date"),
+            COUNTY_CODE, SNAPSHOT_DATE,
         )),
         Adapter(Department.EDUCATION, "学籍与辍学", (
             ID, Field("school", "学校", "text"),

@@ -152,6 +152,10 @@ def clean(field: Field, value: Any) -> Any:
             raise ValueError(error.message) from error
     if field.kind == "date":
         return _date(text)
+    if field.kind == "county":
+        if len(text) != 6 or not text.isdigit():
+            raise ValueError(f"“{text}”应为6位县级区划代码")
+        return text
     if field.kind == "money":
         return _money_fen(text)
     if field.kind == "int":

@@ -5,8 +5,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
+from zhenxing.common.enums import Department
 from zhenxing.common.errors import not_found
-from zhenxing.feeds.models import FeedBatch
+from zhenxing.feeds.models import FeedBatch, FeedRecord
 from zhenxing.screening.models import Lead, LeadSignal, LeadStatus, Rule
 
 if TYPE_CHECKING:
@@ -47,4 +48,26 @@ def lead_outcomes(*, batch: FeedBatch) -> dict[str, int]:
         open=Count("pk", filter=Q(status=LeadStatus.OPEN)),
         confirmed=Count("pk", filter=Q(status=LeadStatus.CONFIRMED)),
         dismissed=Count("pk", filter=Q(status=LeadStatus.DISMISSED)),
+    )
+
+
+def current_roster_batch(*, county_code: str) -> FeedBatch | None:
+    """The county's current 民政 roster (P17): its newest snapshot, the one no later snapshot superseded.
+    A system read for the comparison job (no user scope): the caller scopes what it shows."""
+    if not county_code:
+        return None
+    return FeedBatch.objects.filter(
+        department=Department.CIVIL_AFFAIRS, county_code=county_code, superseded_at__isnull=True
+    ).first()
+
+
+def current_roster_records(*, county_code: str) -> QuerySet[FeedRecord]:
+    """The records of the county's current 民政 roster (P17; `code` is the category: 低保, 特困, 低保边缘,
+    刚性支出困难 or 临时救助); none when the county has sent no roster."""
+    if not county_code:
+        return FeedRecord.objects.none()
+    return FeedRecord.objects.filter(
+        batch__department=Department.CIVIL_AFFAIRS,
+        batch__county_code=county_code,
+        batch__superseded_at__isnull=True,
     )

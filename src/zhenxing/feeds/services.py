@@ -13,11 +13,12 @@ from zhenxing.audit import services as audit
 from zhenxing.common.bulk import allocate_ids, insert_rows
 from zhenxing.common.crypto import id_number_index
 from zhenxing.common.enums import Department
-from zhenxing.common.errors import ErrorDetail, InvalidInput
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
 from zhenxing.divisions.models import Division
 from zhenxing.feeds.adapters import ADAPTERS
 from zhenxing.feeds.models import FeedBatch, QuarantinedRow
 from zhenxing.feeds.parsing import canonical_bytes, clean_row
+from zhenxing.feeds.snapshots import current_snapshot, refuse_unless_newer, snapshot_of, supersede
 from zhenxing.registry.models import Household, Membership, Person
 
 if TYPE_CHECKING:
@@ -71,13 +72,28 @@ def feed_batch_ingest(
     if existing is not None:
         return IngestResult(existing, created=False)
 
-    cleaned: list[tuple[int, dict[str, Any]]] = []
-    quarantine: list[tuple[int, str, str]] = []
     # a row is numbered as its sender sees it: an uploaded file's first record is line 2, under the header
     # line; a pushed batch numbers its records from 1
     first = 2 if source == "upload" else 1
+    # a county's dated roster (P17): refused whole when its rows disagree, or when it is not newer than the
+    # county's current roster — before any work, and again under the lock below
+    snapshot = snapshot_of(adapter=adapter, rows=rows, first=first)
+    if snapshot is not None:
+        refuse_unless_newer(
+            snapshot=snapshot,
+            current=current_snapshot(department=department, county_code=snapshot.county.code),
+        )
+    date_field = next(f for f in adapter.fields if f.target == "record_date")
+
+    cleaned: list[tuple[int, dict[str, Any]]] = []
+    quarantine: list[tuple[int, str, str]] = []
     for number, row in enumerate(rows, start=first):
         values, problems = clean_row(adapter, row)
+        if not problems and values.get(date_field.name) is None:
+            if snapshot is not None:  # a roster row without its own start counts from the roster's date
+                values[date_field.name] = snapshot.on
+            else:
+                problems.append((date_field.name, f"{date_field.label}：必填"))
         if problems:
             quarantine.extend((number, field, reason) for field, reason in problems)
         else:
@@ -141,10 +157,18 @@ def feed_batch_ingest(
              columns["amount2_fen"], columns["code"], columns["number"], columns["flag"])
         )  # fmt: skip
 
+    actor_label = f"apikey:{api_key.prefix}" if api_key else None
     try:
         with transaction.atomic():
+            if snapshot is not None:
+                current = current_snapshot(department=department, county_code=snapshot.county.code, lock=True)
+                refuse_unless_newer(snapshot=snapshot, current=current)
+                if current is not None:
+                    supersede(current=current, snapshot=snapshot, actor=actor, actor_label=actor_label)
             batch = FeedBatch.objects.create(
                 department=department,
+                county_code=snapshot.county.code if snapshot else "",
+                snapshot_on=snapshot.on if snapshot else None,
                 checksum=checksum,
                 source=source,
                 submitted_by=actor,
@@ -170,17 +194,32 @@ def feed_batch_ingest(
             )
             audit.record(
                 actor=actor,
-                actor_label=f"apikey:{api_key.prefix}" if api_key else None,
+                actor_label=actor_label,
                 action="feed.ingest",
                 target=batch,
+                division=snapshot.county if snapshot else None,
                 new={
                     "department": department,
                     "rows": batch.rows,
                     "accepted": batch.accepted,
                     "quarantined": batch.quarantined,
                     "unmatched": unmatched,
+                    **(
+                        {"county_code": snapshot.county.code, "snapshot_on": snapshot.on.isoformat()}
+                        if snapshot
+                        else {}
+                    ),
                 },
             )
-    except IntegrityError:  # the same batch arrived twice at the same moment
-        return IngestResult(FeedBatch.objects.get(department=department, checksum=checksum), created=False)
+    except IntegrityError as error:
+        # the same batch arrived twice at the same moment; or two rosters of one county did
+        same = FeedBatch.objects.filter(department=department, checksum=checksum).first()
+        if same is not None:
+            return IngestResult(same, created=False)
+        if snapshot is not None:
+            raise Conflict(
+                f"同时收到了 {snapshot.county.name} 的另一份名册，本批未入库，请稍后重新报送",
+                code="snapshot_concurrent",
+            ) from error
+        raise
     return IngestResult(batch, created=True)

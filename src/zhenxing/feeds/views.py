@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from zhenxing.accounts.requests import request_user
-from zhenxing.common.errors import InvalidInput, PermissionDenied
+from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.common.http import MB, refuse_oversized, xlsx_response
 from zhenxing.common.paging import paginate
 from zhenxing.feeds import selectors
-from zhenxing.feeds.adapters import ADAPTERS
+from zhenxing.feeds.adapters import ADAPTERS, SNAPSHOT_FIELDS
 from zhenxing.feeds.parsing import FeedFileError, rows_from_upload
 from zhenxing.feeds.services import MAX_ROWS, feed_batch_ingest
 
@@ -44,6 +44,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         except FeedFileError as error:
             form.add_error("file", str(error))
         except InvalidInput as error:
+            form.add_error("file", "；".join(detail.message for detail in error.details))
+        except Conflict as error:  # a roster not newer than the county's current one (P17)
             form.add_error("file", error.message)
         else:
             if (
@@ -59,7 +61,14 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "feeds/list.html",
-        {"form": form, "adapter": adapter, "batches": paged.items, "paged": paged, "limits": limits},
+        {
+            "form": form,
+            "adapter": adapter,
+            "batches": paged.items,
+            "paged": paged,
+            "limits": limits,
+            "rosters": any(f.name in SNAPSHOT_FIELDS for f in adapter.fields),
+        },
     )
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from django import forms
 
-from zhenxing.policy.enums import KIND_YEAR_RULE, ParameterKind, YearRule
+from zhenxing.policy.enums import KIND_YEAR_RULE, YUNNAN, ParameterKind, YearRule
+from zhenxing.policy.parameter_fields import county_choices
 from zhenxing.policy.vocab import (
     DISABILITY_CATEGORIES,
     DISASTER_KINDS,
@@ -184,6 +185,12 @@ class ParameterCreateForm(forms.Form):
             "max_value": "年度应在2000至2100之间",
         },
     )
+    # P17: only the 低保 standard may be set per county; the field is shown for that kind alone
+    region = forms.ChoiceField(
+        label="适用区域（全省，或大理州的一个县）",
+        required=False,
+        error_messages={"invalid_choice": "“%(value)s”不是大理州12个县（市）的县级区划代码"},
+    )
     document = forms.CharField(
         label="依据文件（文件名称和文号，如《……》云农办通〔2025〕1号）",
         max_length=200,
@@ -192,8 +199,19 @@ class ParameterCreateForm(forms.Form):
     verified = forms.BooleanField(label="已核实（见过正式文件）", required=False)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        if kind == ParameterKind.DIBAO_STANDARD and isinstance(region, forms.ChoiceField):
+            region.choices = [(YUNNAN, "云南省（全省）"), *county_choices()]
+            region.initial = YUNNAN
+        else:
+            del self.fields["region"]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if "region" in self.fields:
+            cleaned["region"] = cleaned.get("region") or YUNNAN
         kind = cleaned.get("kind")
         if kind and KIND_YEAR_RULE[kind] != YearRule.ALL_YEARS and not cleaned.get("year"):
             self.add_error("year", "该参数按年度设置，请填写年度")

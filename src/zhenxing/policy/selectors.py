@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
+from zhenxing.divisions.models import Division
 from zhenxing.policy.enums import KIND_YEAR_RULE, YUNNAN, ParameterKind, YearRule
 from zhenxing.policy.models import Parameter
 
@@ -38,9 +39,10 @@ def parameter_get(*, pk: int) -> Parameter | None:
 
 
 def parameter_title(parameter: Parameter) -> str:
-    """防止返贫监测范围 2025年 第2版: how a page names one version."""
+    """防止返贫监测范围 2025年 第2版: how a page names one version (a county's own value names the county)."""
     year = f"{parameter.year}年" if parameter.year else "不分年度"
-    return f"{parameter.get_kind_display().split('（')[0]} {year} 第{parameter.version}版"
+    place = "" if parameter.region == YUNNAN else f" {region_label(parameter.region)}"
+    return f"{parameter.get_kind_display().split('（')[0]}{place} {year} 第{parameter.version}版"
 
 
 def parameter_history(*, kind: str, region: str, year: int | None) -> QuerySet[Parameter]:
@@ -81,6 +83,24 @@ def optional_parameter_for(kind: str, *, year: int, region: str = YUNNAN) -> Par
         return parameter_for(kind, year=year, region=region)
     except ParameterMissing:
         return None
+
+
+def dibao_standard_for(*, county_code: str, year: int) -> Parameter | None:
+    """P17: the 农村低保标准 in force for `year` in a county: the county's own current row (region = its
+    6-digit code, the latest year up to `year`), else the province's (region "53"), else None — the caller
+    says 未配置, never a guessed amount. The value is yuan per person and year (P4)."""
+    own = optional_parameter_for(ParameterKind.DIBAO_STANDARD, year=year, region=county_code)
+    if own is not None:
+        return own
+    return optional_parameter_for(ParameterKind.DIBAO_STANDARD, year=year, region=YUNNAN)
+
+
+def region_label(region: str) -> str:
+    """How a parameter's region reads: 全省 for the province, the county's name for a county (P17)."""
+    if region == YUNNAN:
+        return "云南省（全省）"
+    name = Division.objects.filter(code=region).values_list("name", flat=True).first()
+    return f"{name}（{region}）" if name else region
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,9 @@ from django.utils import timezone
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.audit import services as audit
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.divisions.codes import PREFECTURE_CODE
+from zhenxing.divisions.enums import DivisionLevel
+from zhenxing.divisions.models import Division
 from zhenxing.policy.enums import KIND_YEAR_RULE, YUNNAN, ParameterKind, YearRule
 from zhenxing.policy.models import Parameter
 from zhenxing.policy.values import clean_value
@@ -37,6 +40,24 @@ def _snapshot(parameter: Parameter) -> dict[str, Any]:
     }
 
 
+def _check_region(kind: str, region: str) -> list[ErrorDetail]:
+    """P17: the 低保 standard is set per county and year; every other parameter is the province's."""
+    if region == YUNNAN:
+        return []
+    if kind != ParameterKind.DIBAO_STANDARD:
+        return [
+            ErrorDetail(("region",), "region_province_only", "只有农村低保标准可以按县设置，此参数适用全省")
+        ]
+    is_dali_county = Division.objects.filter(
+        level=DivisionLevel.COUNTY, code=region, code__startswith=PREFECTURE_CODE
+    ).exists()
+    if not is_dali_county:
+        return [
+            ErrorDetail(("region",), "region_not_county", f"“{region}”不是大理州12个县（市）的县级区划代码")
+        ]
+    return []
+
+
 def _check_provenance(document: str, reason: str | None) -> list[ErrorDetail]:
     problems = []
     if not document.strip():
@@ -58,9 +79,10 @@ def parameter_create(
     effective_from: datetime.date | None = None,
     region: str = YUNNAN,
 ) -> Parameter:
-    """Add a parameter that has no current value yet, e.g. the 2024 line once its document is known."""
+    """Add a parameter that has no current value yet, e.g. the 2024 line once its document is known.
+    `region` is the province ("53"), or for the 低保 standard one of Dali's counties (P17: per county)."""
     _require_manager(actor)
-    problems = _check_provenance(document, None)
+    problems = _check_provenance(document, None) + _check_region(kind, region)
     if KIND_YEAR_RULE[kind] == YearRule.ALL_YEARS:
         year = None
     elif year is None or not 2000 <= year <= 2100:
@@ -81,7 +103,10 @@ def parameter_create(
     if problems:
         raise InvalidInput(problems)
     if Parameter.objects.filter(kind=kind, region=region, year=year, is_current=True).exists():
-        raise Conflict(f"{ParameterKind(kind).label}{f' {year}年' if year else ''}已有现行值，请使用“修改”")
+        place = "" if region == YUNNAN else f" {region}"
+        raise Conflict(
+            f"{ParameterKind(kind).label}{place}{f' {year}年' if year else ''}已有现行值，请使用“修改”"
+        )
     try:
         with transaction.atomic():
             parameter = Parameter.objects.create(

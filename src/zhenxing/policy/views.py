@@ -15,7 +15,7 @@ from zhenxing.common.errors import InvalidInput, PermissionDenied, not_found
 from zhenxing.common.paging import paginate
 from zhenxing.policy import selectors, services
 from zhenxing.policy.contract import evaluate_request, parse_request, response_body
-from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.enums import YUNNAN, ParameterKind
 from zhenxing.policy.explain import RULE_TITLES, elimination_reasons_text, location_text
 from zhenxing.policy.forms import HouseholdForm, MemberFormSet, ParameterCreateForm, ParameterReviseForm
 from zhenxing.policy.parameter_fields import ParameterValueForm, value_rows, value_summary
@@ -81,7 +81,15 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
         "policy/parameters.html",
         {
             "paged": paged,
-            "parameters": [(p, value_rows(p.kind, p.value)) for p in paged.items],
+            # P17: a county's own 低保 standard names its county
+            "parameters": [
+                (
+                    p,
+                    value_rows(p.kind, p.value),
+                    "" if p.region == YUNNAN else selectors.region_label(p.region),
+                )
+                for p in paged.items
+            ],
             "can_manage": has_capability(request_user(request), Capability.MANAGE_PARAMETERS),
         },
     )
@@ -109,7 +117,7 @@ def parameter_create(request: HttpRequest) -> HttpResponse:
     if kind is None:  # first choose the kind: its fields depend on it
         return render(request, "policy/parameter_create.html", {"kinds": ParameterKind.choices})
     data = request.POST if request.method == "POST" else None
-    form = ParameterCreateForm(data, initial={"kind": kind})
+    form = ParameterCreateForm(data, initial={"kind": kind}, kind=kind)
     values = ParameterValueForm(data, kind=kind)
     if data is not None and form.is_valid() & values.is_valid():
         cleaned = form.cleaned_data
@@ -122,6 +130,7 @@ def parameter_create(request: HttpRequest) -> HttpResponse:
                 document=cleaned["document"],
                 verified=cleaned["verified"],
                 note=cleaned.get("note", ""),
+                region=cleaned.get("region") or YUNNAN,
             )
         except InvalidInput as error:
             _form_errors(form, values, error)
@@ -175,6 +184,7 @@ def parameter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "policy/parameter_detail.html",
         {
             "parameter": parameter,
+            "region": selectors.region_label(parameter.region),
             "rows": value_rows(parameter.kind, parameter.value),
             "history": [(v, value_summary(v.kind, v.value)) for v in history],
             "form": form,

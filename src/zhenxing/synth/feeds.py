@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zhenxing.common.crypto import decrypt_id_number
-from zhenxing.divisions.codes import township_of
-from zhenxing.registry.models import Membership
+from zhenxing.divisions.codes import county_of, township_of
+from zhenxing.registry.models import Household, Membership
 
 FEED_RATES = {
     "medical_claim": 0.08,  # share of people with an inpatient or chronic-care claim in the year
@@ -260,3 +260,73 @@ def generate_feeds(*, year: int, seed: int, folder: Path) -> tuple[dict[str, int
     for name in [*files, "expected_leads"]:
         (folder / f"{name}.csv.partial").replace(folder / f"{name}.csv")
     return counts, planted
+
+
+# 民政's rosters (P17): everyone the registry records as 低保 or 特困, plus these shares of the other people of
+# the county as 低保边缘 and 刚性支出困难 (estimates; 民政 publishes no Dali figure here)
+ROSTER_RATES = {"edge": 0.015, "rigid": 0.005}
+ROSTER_FIELDS = ["id_number", "assistance", "start", "end", "county_code", "snapshot_date"]
+
+
+def roster_rows(*, county_code: str, snapshot_on: datetime.date, seed: int) -> list[dict[str, str]]:
+    """One county's full 民政 roster on `snapshot_on`, as civil_affairs rows (feeds/adapters.py, P17): every
+    current member of the county's households with the registry's 特困 or 低保 flag, and a few other people as
+    低保边缘 or 刚性支出困难. Each row names the county and the date, so the batch is a roster snapshot.
+    Start dates lie at least a year before the roster's year, so a roster raises no 新纳入 lead (R12)."""
+    rng = random.Random(f"{seed}:{county_code}")  # noqa: S311 - reproducible synthetic data, not secrets
+    latest = datetime.date(snapshot_on.year - 2, 12, 31)
+    span = (latest - datetime.date(2014, 1, 1)).days
+    people = (
+        Membership.objects.filter(
+            left_on__isnull=True,
+            person__id_number_encrypted__isnull=False,
+            household__village__code__startswith=county_code,
+        )
+        .order_by("person_id")
+        .values_list("person__dibao", "person__tekun", "person__id_number_encrypted")
+    )
+    rows = []
+    for dibao, tekun, cipher in people.iterator(chunk_size=5000):
+        assert cipher is not None  # filtered above
+        draw = rng.random()
+        if tekun:
+            category = "特困"
+        elif dibao:
+            category = "低保"
+        elif draw < ROSTER_RATES["edge"]:
+            category = "低保边缘"
+        elif draw < ROSTER_RATES["edge"] + ROSTER_RATES["rigid"]:
+            category = "刚性支出困难"
+        else:
+            continue
+        start = datetime.date(2014, 1, 1) + datetime.timedelta(days=rng.randint(0, span))
+        rows.append(
+            {
+                "id_number": decrypt_id_number(bytes(cipher)),
+                "assistance": category,
+                "start": start.isoformat(),
+                "end": "",
+                "county_code": county_code,
+                "snapshot_date": snapshot_on.isoformat(),
+            }
+        )
+    return rows
+
+
+def generate_rosters(*, snapshot_on: datetime.date, seed: int, folder: Path) -> dict[str, int]:
+    """One roster file per county with households (`folder/civil_affairs_roster_<county>.csv`), to upload on
+    the 民政 page or push; returns the rows per county. Written aside and renamed when complete."""
+    folder.mkdir(parents=True, exist_ok=True)
+    villages = Household.objects.values_list("village_id", flat=True).distinct()
+    counties = sorted({county_of(str(code)) for code in villages})
+    counts = {}
+    for county in counties:
+        rows = roster_rows(county_code=county, snapshot_on=snapshot_on, seed=seed)
+        partial = folder / f"civil_affairs_roster_{county}.csv.partial"
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=ROSTER_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+        partial.replace(folder / f"civil_affairs_roster_{county}.csv")
+        counts[county] = len(rows)
+    return counts

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import sys
 from argparse import ArgumentParser
 from typing import Any
@@ -47,7 +48,7 @@ class Command(BaseCommand):
 
             from django.conf import settings as django_settings
 
-            from zhenxing.synth.feeds import generate_feeds
+            from zhenxing.synth.feeds import generate_feeds, generate_rosters
 
             folder = Path(options["out"] or django_settings.ZHENXING_VAR_DIR / "feeds" / str(options["year"]))
             counts, planted = generate_feeds(year=options["year"], seed=options["seed"], folder=folder)
@@ -55,6 +56,16 @@ class Command(BaseCommand):
                 f"已写入 {folder}：" + "，".join(f"{name} {count}" for name, count in counts.items())
             )
             self.stdout.write(f"植入案例 {len(planted)} 个，见 {folder / 'expected_leads.csv'}")
+            # 民政's year-end roster of each county (P17), beside the event files
+            rosters = generate_rosters(
+                snapshot_on=datetime.date(options["year"], 12, 31),
+                seed=options["seed"],
+                folder=folder / "rosters",
+            )
+            self.stdout.write(
+                f"民政名册（每县一份）已写入 {folder / 'rosters'}："
+                + "，".join(f"{county} {count}" for county, count in rosters.items())
+            )
             return
         if options["report"]:
             self.stdout.write(generation_report(year=options["year"], scale=options["scale"]))

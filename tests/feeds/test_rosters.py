@@ -1,0 +1,270 @@
+"""P17: 民政's rosters (低保, 特困, 低保边缘, 刚性支出困难) arrive through the civil_affairs feed as dated full
+snapshots per county. The newest snapshot of a county replaces the previous one in the same transaction
+(audited); an older one is refused; the same file twice is a no-op; a batch naming several counties or dates,
+or no Dali county, is refused whole; a failure leaves the database as it was."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from zhenxing.accounts.enums import Role
+from zhenxing.audit.models import AuditEvent
+from zhenxing.common.errors import Conflict, InvalidInput
+from zhenxing.feeds import services as feed_services
+from zhenxing.feeds.models import FeedBatch, FeedRecord, QuarantinedRow
+from zhenxing.feeds.selectors import current_roster_batch, current_roster_records
+from zhenxing.feeds.services import feed_batch_ingest
+
+from ..conftest import COUNTY, OTHER_COUNTY, OTHER_COUNTY_VILLAGE, VILLAGE
+from ..factories import make_household, make_user
+from .rosters import member_ids, roster, roster_csv
+
+pytestmark = pytest.mark.django_db
+
+MARCH = datetime.date(2026, 3, 1)
+APRIL = datetime.date(2026, 4, 1)
+
+
+def _ingest(rows: list[dict[str, Any]]) -> FeedBatch:
+    return feed_batch_ingest(department="civil_affairs", rows=rows, source="api").batch
+
+
+def _state() -> tuple[int, int, int, int, list[tuple[int, object]]]:
+    return (
+        FeedBatch.objects.count(),
+        FeedRecord.objects.count(),
+        QuarantinedRow.objects.count(),
+        AuditEvent.objects.count(),
+        list(FeedBatch.objects.order_by("pk").values_list("pk", "superseded_at")),
+    )
+
+
+def test_p17_a_roster_batch_is_the_county_snapshot_and_its_records_are_current() -> None:
+    """P17: rows naming a county and a date make the batch that county's roster; the date is on the batch."""
+    # given two 南涧 households, one on 低保 and one on 特困
+    first, second = make_household(VILLAGE), make_household(VILLAGE)
+    rows = roster(member_ids(first), on=MARCH) + roster(member_ids(second)[:1], on=MARCH, category="特困")
+    # when 民政 sends the county's roster
+    batch = _ingest(rows)
+    # then the batch is 南涧's current snapshot of 1 March, and its records carry the category as code
+    assert (batch.county_code, batch.snapshot_on, batch.superseded_at) == (COUNTY, MARCH, None)
+    assert current_roster_batch(county_code=COUNTY) == batch
+    records = current_roster_records(county_code=COUNTY)
+    assert sorted(records.values_list("code", flat=True)) == ["低保", "低保", "特困"]
+    assert set(records.values_list("household_id", flat=True)) == {first.pk, second.pk}
+    # and another county has no roster
+    assert current_roster_batch(county_code=OTHER_COUNTY) is None
+    assert not current_roster_records(county_code=OTHER_COUNTY).exists()
+    event = AuditEvent.objects.get(action="feed.ingest", target_id=str(batch.pk))
+    assert event.new_values["county_code"] == COUNTY
+    assert event.new_values["snapshot_on"] == "2026-03-01"
+    assert event.division is not None and event.division.code == COUNTY
+
+
+def test_p17_the_four_rosters_and_a_row_without_start_count_from_the_roster_date() -> None:
+    """P17: 低保, 特困, 低保边缘, 刚性支出困难 are categories; a roster row may leave its start out."""
+    household = make_household(VILLAGE)
+    one, two = member_ids(household)
+    rows = roster([one], on=MARCH, category="低保边缘") + roster([two], on=MARCH, category="刚性支出困难")
+    del rows[1]["start"]
+    batch = _ingest(rows)
+    assert batch.quarantined == 0
+    assert sorted(batch.records.values_list("code", "record_date")) == [
+        ("低保边缘", datetime.date(2020, 3, 1)),
+        ("刚性支出困难", MARCH),
+    ]
+
+
+def test_p17_an_event_style_civil_affairs_batch_still_works_and_needs_its_start() -> None:
+    """P10/P17: the old upload without county and date is still accepted (R12 reads it); its start is
+    required as before."""
+    household = make_household(VILLAGE)
+    one, two = member_ids(household)
+    batch = _ingest(
+        [
+            {"id_number": one, "assistance": "临时救助", "start": "2025-05-01", "end": ""},
+            {"id_number": two, "assistance": "低保", "start": ""},
+        ]
+    )
+    assert (batch.county_code, batch.snapshot_on) == ("", None)
+    assert batch.accepted == 1
+    assert list(batch.quarantine.values_list("reason", flat=True)) == ["开始日期：必填"]
+    assert current_roster_batch(county_code=COUNTY) is None
+
+
+def test_p17_a_newer_snapshot_replaces_the_current_one_and_the_replacement_is_audited() -> None:
+    """P17: the newest snapshot of a county replaces its previous one, in the same transaction (audited)."""
+    # given 南涧's March roster with both members of a household
+    household = make_household(VILLAGE)
+    march = _ingest(roster(member_ids(household), on=MARCH))
+    # when the April roster lists only one of them
+    april = _ingest(roster(member_ids(household)[:1], on=APRIL))
+    # then April is current, March superseded, and only April's records are the county's roster
+    march.refresh_from_db()
+    assert march.superseded_at is not None
+    assert current_roster_batch(county_code=COUNTY) == april
+    assert set(current_roster_records(county_code=COUNTY).values_list("batch_id", flat=True)) == {april.pk}
+    assert current_roster_records(county_code=COUNTY).count() == 1
+    # and the replacement is an audit row of the March batch, old and new
+    event = AuditEvent.objects.get(action="feed.roster_supersede")
+    assert event.target_id == str(march.pk)
+    assert event.old_values == {"superseded_at": None}
+    assert event.new_values["replaced_by_snapshot_on"] == "2026-04-01"
+    assert event.new_values["snapshot_on"] == "2026-03-01"
+    assert event.division is not None and event.division.code == COUNTY
+    # and another county's roster is untouched by 南涧's
+    other = make_household(OTHER_COUNTY_VILLAGE)
+    dali = _ingest(roster(member_ids(other), on=MARCH, county=OTHER_COUNTY))
+    assert current_roster_batch(county_code=OTHER_COUNTY) == dali
+    assert current_roster_batch(county_code=COUNTY) == april
+
+
+def test_p17_an_older_snapshot_after_a_newer_one_is_refused_and_nothing_is_stored() -> None:
+    """P17: only a later roster replaces the current one; an older one is refused with the reason."""
+    household = make_household(VILLAGE)
+    april = _ingest(roster(member_ids(household), on=APRIL))
+    before = _state()
+    with pytest.raises(Conflict) as refused:
+        _ingest(roster(member_ids(household)[:1], on=MARCH))
+    assert refused.value.code == "snapshot_outdated"
+    assert "已有 2026-04-01 的名册" in refused.value.message
+    assert "2026-03-01 名册不再接收" in refused.value.message
+    assert _state() == before
+    assert current_roster_batch(county_code=COUNTY) == april
+
+
+def test_p17_a_different_roster_of_the_same_date_is_refused() -> None:
+    """P17: a second, different roster for the date already held is refused (a correction takes a new date)."""
+    household = make_household(VILLAGE)
+    _ingest(roster(member_ids(household), on=APRIL))
+    before = _state()
+    with pytest.raises(Conflict) as refused:
+        _ingest(roster(member_ids(household)[:1], on=APRIL))
+    assert refused.value.code == "snapshot_same_date"
+    assert _state() == before
+
+
+def test_p17_the_same_roster_twice_is_a_no_op_even_after_a_newer_one() -> None:
+    """P17: idempotent — the same file again stores nothing and names the batch that holds it."""
+    household = make_household(VILLAGE)
+    rows = roster(member_ids(household), on=MARCH)
+    march = _ingest(rows)
+    before = _state()
+    again = feed_batch_ingest(department="civil_affairs", rows=rows, source="api")
+    assert (again.batch, again.created) == (march, False)
+    assert _state() == before
+    # and after April arrived, March sent again is still the no-op it was, not a refusal or a rollback
+    april = _ingest(roster(member_ids(household)[:1], on=APRIL))
+    assert feed_batch_ingest(department="civil_affairs", rows=rows, source="api").created is False
+    assert current_roster_batch(county_code=COUNTY) == april
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "words"),
+    [
+        ({"county_code": OTHER_COUNTY}, "snapshot_counties_mixed", "一份名册只能是一个县的"),
+        ({"snapshot_date": "2026-04-01"}, "snapshot_dates_mixed", "一份名册只能有一个名册日期"),
+        ({"snapshot_date": ""}, "snapshot_incomplete", "每一行都应填写县级区划代码和名册日期"),
+        ({"county_code": "53292"}, "snapshot_field_invalid", "应为6位县级区划代码"),
+    ],
+)
+def test_p17_a_roster_whose_rows_disagree_is_refused_whole(
+    change: dict[str, str], code: str, words: str
+) -> None:
+    """P17: every row names the same county and date, or nothing of the batch is stored."""
+    household = make_household(VILLAGE)
+    rows = roster(member_ids(household), on=MARCH)
+    rows[1].update(change)
+    before = _state()
+    with pytest.raises(InvalidInput) as refused:
+        _ingest(rows)
+    assert code in {detail.code for detail in refused.value.details}
+    assert any(words in detail.message for detail in refused.value.details)
+    assert _state() == before
+
+
+def test_p17_mixed_counties_are_named_with_their_rows() -> None:
+    household = make_household(VILLAGE)
+    rows = roster(member_ids(household), on=MARCH)
+    rows[1]["county_code"] = OTHER_COUNTY
+    with pytest.raises(InvalidInput) as refused:
+        _ingest(rows)
+    assert refused.value.message == (
+        "一份名册只能是一个县的，这批记录含多个县：532901（第2行）；532926（第1行）"
+    )
+
+
+@pytest.mark.parametrize("county", ["532999", "110105", "532926101"])
+def test_p17_a_roster_of_no_dali_county_is_refused(county: str) -> None:
+    """P17: the county must be a real Dali county division."""
+    household = make_household(VILLAGE)
+    before = _state()
+    with pytest.raises(InvalidInput) as refused:
+        _ingest(roster(member_ids(household), on=MARCH, county=county))
+    assert refused.value.details[0].code in {"snapshot_county_unknown", "snapshot_field_invalid"}
+    if len(county) == 6:
+        assert refused.value.message == f"{county} 不是大理州的县级区划代码"
+    assert _state() == before
+
+
+def test_p17_a_failure_while_storing_a_newer_roster_leaves_the_database_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """P17: staged and atomic — the previous roster is not superseded when the new one fails to land."""
+    household = make_household(VILLAGE)
+    march = _ingest(roster(member_ids(household), on=MARCH))
+    before = _state()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(feed_services, "insert_rows", broken)
+    with pytest.raises(RuntimeError):
+        _ingest(roster(member_ids(household), on=APRIL))
+    assert _state() == before
+    march.refresh_from_db()
+    assert march.superseded_at is None
+    assert current_roster_batch(county_code=COUNTY) == march
+    assert not AuditEvent.objects.filter(action="feed.roster_supersede").exists()
+
+
+def test_p17_a_roster_uploaded_on_the_page_replaces_the_previous_one(client: Client) -> None:
+    """P17: upload works like push; the page shows which roster is current and refuses an older one."""
+    # given a 民政 user who uploaded March's roster
+    client.force_login(make_user(Role.DEPARTMENT, department="civil_affairs"))
+    household = make_household(VILLAGE)
+    ids = member_ids(household)
+
+    def upload(rows: list[dict[str, Any]]) -> Any:
+        content = roster_csv(rows)
+        return client.post(
+            "/feeds/", {"file": SimpleUploadedFile("名册.csv", content, content_type="text/csv")}
+        )
+
+    page = client.get("/feeds/").content.decode()
+    assert "按县报送全量名册" in page
+    assert upload(roster(ids, on=MARCH)).status_code == 302
+    march = FeedBatch.objects.get(snapshot_on=MARCH)
+    assert march.source == "upload" and march.county_code == COUNTY
+    # when April's roster is uploaded
+    response = upload(roster(ids[:1], on=APRIL))
+    # then it is current, March is marked replaced on the batch page, and the list shows both
+    april = FeedBatch.objects.get(snapshot_on=APRIL)
+    assert response["Location"] == f"/feeds/{april.pk}/"
+    assert "现行名册" in client.get(f"/feeds/{april.pk}/").content.decode()
+    assert "已被新名册替代" in client.get(f"/feeds/{march.pk}/").content.decode()
+    assert AuditEvent.objects.filter(action="feed.roster_supersede", target_id=str(march.pk)).exists()
+    # and an older roster uploaded now is refused on the form, in Chinese, nothing stored
+    html = upload(roster(ids, on=datetime.date(2026, 2, 1))).content.decode()
+    assert "早于它的 2026-02-01 名册不再接收" in html
+    assert FeedBatch.objects.count() == 2
+    # and a roster of two counties is refused on the form too
+    mixed = roster(ids, on=datetime.date(2026, 5, 1))
+    mixed[0]["county_code"] = OTHER_COUNTY
+    assert "一份名册只能是一个县的" in upload(mixed).content.decode()
+    assert FeedBatch.objects.count() == 2
