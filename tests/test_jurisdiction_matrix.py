@@ -161,6 +161,8 @@ def _route_tables() -> dict[str, dict[str, str]]:
         "FEED_ROUTES": {name: url(1) for name, url in FEED_ROUTES.items()},
         "RUN_ROUTES": {name: url(1) for name, url in RUN_ROUTES.items()},
         "CASE_ROUTES": {name: url(ids) for name, (_, url) in CASE_ROUTES.items()},
+        "LOWINCOME_ROUTES": {name: url(COUNTY) for name, (_, url) in LOWINCOME_ROUTES.items()},
+        "LOWINCOME_LEAD_ROUTES": {name: url(1) for name, url in LOWINCOME_LEAD_ROUTES.items()},
     }
 
 
@@ -660,3 +662,80 @@ def test_case_routes_by_role(client: Client, role: str) -> None:
     else:
         for url in ("/cases/mine/", "/cases/report/", "/cases/report.xlsx", "/cases/housing/"):
             assert client.get(url).status_code == 403, f"{role} {url}"
+
+
+# --- 民政比对 (P17): county-keyed pages, and the close form of a comparison lead ------------------------------
+LOWINCOME_ROUTES: dict[str, tuple[str, Callable[[str], str]]] = {
+    "monitoring:lowincome_county": ("get", lambda code: f"/cases/lowincome/{code}/"),
+    "monitoring:lowincome_compare": ("post", lambda code: f"/cases/lowincome/{code}/compare/"),
+    "monitoring:lowincome_export": ("post", lambda code: f"/cases/lowincome/{code}/export/"),
+}
+LOWINCOME_LEAD_ROUTES: dict[str, Callable[[int], str]] = {
+    "monitoring:lowincome_close": lambda pk: f"/cases/lowincome/leads/{pk}/close/",
+}
+# county and prefecture staff compare (the county its own county); the export of ID numbers is the county's alone
+LOWINCOME_COUNTIES: dict[str, set[str]] = {"county": {COUNTY}, "prefecture": {COUNTY, OTHER_COUNTY}}
+
+
+def _comparison_lead(village: str) -> int:
+    """A lead a 民政比对 raised for a household of `village` (the county's roster lists its head as 特困)."""
+    from zhenxing.common.crypto import decrypt_id_number
+    from zhenxing.feeds.services import feed_batch_ingest
+    from zhenxing.monitoring.models import LowIncomeDifference
+    from zhenxing.screening.models import Lead, RuleSet, ScreeningRun
+
+    household = make_household(village)
+    person = household.memberships.get(relation="户主").person  # type: ignore[attr-defined]
+    county = village[:6]
+    row = {
+        "id_number": decrypt_id_number(bytes(person.id_number_encrypted)), "assistance": "特困",
+        "county_code": county, "snapshot_date": "2026-11-30",
+    }  # fmt: skip
+    batch = feed_batch_ingest(department="civil_affairs", rows=[row], source="api").batch
+    run = ScreeningRun.objects.create(
+        year=2026, engine="civil_affairs", rule_set=RuleSet.objects.get(is_current=True), status="done",
+        county_id=county,
+    )  # fmt: skip
+    lead = Lead.objects.create(
+        household=household, grade="黄", round="2026-12", village_due=datetime.date(2026, 12, 20),
+        township_due=datetime.date(2026, 12, 25), county_due=datetime.date(2026, 12, 31),
+    )  # fmt: skip
+    LowIncomeDifference.objects.create(
+        run=run, batch=batch, county_id=county, kind="M4", household=household, person=person, category="特困",
+        lead=lead, key=f"M4:{household.pk}:{person.pk}:特困",  # type: ignore[attr-defined]
+    )  # fmt: skip
+    return lead.pk
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_lowincome_routes_by_role(client: Client, role: str) -> None:
+    """P17: a county compares and exports only its own county, the prefecture compares any, the others none;
+    a comparison lead's close form follows the lead's scope and the capability to check leads."""
+    from zhenxing.accounts.capabilities import has_capability
+
+    leads = {village: _comparison_lead(village) for village in (VILLAGE, OTHER_COUNTY_VILLAGE)}
+    make, visible_codes = ROLES[role]
+    user = make()
+    client.force_login(user)
+    counties = LOWINCOME_COUNTIES.get(role)
+    overview = client.get("/cases/lowincome/")
+    assert overview.status_code == (403 if counties is None else 200), role
+    for code in (COUNTY, OTHER_COUNTY):
+        for name, (method, url) in LOWINCOME_ROUTES.items():
+            if counties is None:
+                expected = {403}
+            elif code not in counties:
+                expected = {404}
+            elif name == "monitoring:lowincome_export":
+                expected = {200} if role == "county" else {403}
+            else:
+                expected = {200} if method == "get" else {302}
+            response = (
+                client.get(url(code)) if method == "get" else client.post(url(code), {"reason": "反馈民政"})
+            )
+            assert response.status_code in expected, f"{role} {name} {code}: {response.status_code}"
+    for village, pk in leads.items():
+        visible = village in visible_codes and role != "admin"
+        expected = 404 if not visible else 200 if has_capability(user, Capability.CONFIRM_LEAD) else 403
+        response = client.get(LOWINCOME_LEAD_ROUTES["monitoring:lowincome_close"](pk))
+        assert response.status_code == expected, f"{role} close {village}: {response.status_code}"

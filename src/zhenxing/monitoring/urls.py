@@ -5,6 +5,7 @@ from zhenxing.monitoring.assistance import views as assistance
 from zhenxing.monitoring.elimination import views as elimination
 from zhenxing.monitoring.housing import views as housing
 from zhenxing.monitoring.identification import views as identification
+from zhenxing.monitoring.lowincome import views as lowincome
 from zhenxing.monitoring.notices import views as notices
 from zhenxing.monitoring.tracing import views as tracing
 
@@ -45,4 +46,10 @@ urlpatterns = [
     path("notices/<int:pk>/objections/", notices.objection_create, name="objection"),
     path("objections/<int:pk>/resolve/", notices.objection_resolve, name="objection_resolve"),
     path("roster.xlsx", identification.roster_export, name="roster"),
+    # 民政低收入人口比对 (P17)
+    path("lowincome/", lowincome.overview, name="lowincome"),
+    path("lowincome/<str:code>/", lowincome.county_detail, name="lowincome_county"),
+    path("lowincome/<str:code>/compare/", lowincome.compare, name="lowincome_compare"),
+    path("lowincome/<str:code>/export/", lowincome.export_outcomes, name="lowincome_export"),
+    path("lowincome/leads/<int:pk>/close/", lowincome.close_lead, name="lowincome_close"),
 ]

@@ -24,6 +24,9 @@ class Signal:
     rule: Rule
     value: Any
     threshold: Any
+    # more evidence than value and threshold, from a comparison that is not a rule's SQL (monitoring's
+    # 民政比对, P17): categories, dates, amounts, parameter versions — never an ID number or a name
+    details: dict[str, Any] | None = None
 
 
 def round_parameters(*, year: int, line_fen: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +119,7 @@ def _evidence(signal: Signal) -> dict[str, Any]:
         "value": _plain(signal.value),
         "threshold": _plain(signal.threshold),
         "policy_rule": signal.rule.policy_rule,
+        **(signal.details or {}),
     }
 
 
@@ -250,7 +252,48 @@ def _run_round(
         progress=progress, seconds=seconds,
     )  # fmt: skip
     merge_started = time.perf_counter()
+    with transaction.atomic():
+        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+        old_status = transitions.move_run(run, RunStatus.DONE)
+        if snapshot:
+            run.parameters = {**run.parameters, "snapshot": snapshot.describe()}
+        merged = signals_merge(signals, run=run, windows=windows, actor=actor, day=day)
+        counts, by_grade = merged.counts, merged.by_grade
+        seconds["merge"] = time.perf_counter() - merge_started
+        run.summary = {
+            **counts, "by_grade": dict(by_grade), "signals": merged.signals,
+            "seconds": {step: round(value, 3) for step, value in seconds.items()},
+        }  # fmt: skip
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "parameters", "summary", "finished_at"])
+        audit.record(
+            actor=actor, action="screening.run", target=run, old={"status": old_status},
+            new={"status": run.status, "year": run.year, "engine": run.engine, **counts},
+        )  # fmt: skip
+    return run
 
+
+@dataclass(frozen=True)
+class MergeResult:
+    counts: dict[str, int]  # new, merged, unchanged, suppressed (households; suppressed: signals)
+    by_grade: dict[str, int]
+    signals: int  # the strongest signal per household and rule
+    # (household, rule code) → the open lead it is on; absent when suppressed
+    leads: dict[tuple[int, str], int]
+
+
+def signals_merge(
+    signals: list[Signal],
+    *,
+    run: ScreeningRun,
+    windows: dict[str, Any],
+    actor: User | None,
+    day: datetime.date,
+) -> MergeResult:
+    """Merge a run's signals into leads (P10), inside the caller's transaction: the strongest evidence per
+    household and rule; a suppressed rule stays quiet unless its evidence got worse; one open lead per
+    household (new leads routed with the round's deadlines, signals merged into an open lead). A screening
+    round calls it, and so does monitoring's 民政比对 (P17) with signals of its own."""
     # the strongest evidence per household and rule
     best: dict[tuple[int, str], Signal] = {}
     for signal in signals:
@@ -261,98 +304,86 @@ def _run_round(
     for (household_id, _), signal in sorted(best.items()):
         by_household[household_id].append(signal)
 
+    leads: dict[tuple[int, str], int] = {}
     counts = {"new": 0, "merged": 0, "unchanged": 0, "suppressed": 0}
     by_grade: dict[str, int] = defaultdict(int)
     start = round_of(day, cutoff_day=int(windows["round_cutoff_day"]))
     rule_set = run.rule_set
-    with transaction.atomic():
-        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
-        old_status = transitions.move_run(run, RunStatus.DONE)
-        if snapshot:
-            run.parameters = {**run.parameters, "snapshot": snapshot.describe()}
-        suppressions = defaultdict(list)
-        for s in Suppression.objects.filter(until__gte=day, household_id__in=list(by_household)):
-            suppressions[(s.household_id, s.rule_code)].append(s)
-        open_leads = {
-            lead.household_id: lead
-            for lead in Lead.objects.filter(status=LeadStatus.OPEN, household_id__in=list(by_household))
-        }
-        existing_signals: dict[int, dict[str, LeadSignal]] = defaultdict(dict)
-        for existing in LeadSignal.objects.filter(lead__in=open_leads.values()):
-            existing_signals[existing.lead_id][existing.rule_code] = existing
-        villages: dict[int, str] = {
-            pk: str(code)
-            for pk, code in Household.objects.filter(pk__in=list(by_household)).values_list(
-                "pk", "village_id"
-            )
-        }
-        divisions = {d.code: d for d in Division.objects.filter(code__in=set(villages.values()))}
-        fresh: list[tuple[int, str, list[Signal]]] = []
-        for household_id, household_signals in by_household.items():
-            kept = []
-            for signal in household_signals:
-                quiet = suppressions.get((household_id, signal.rule.code), [])
-                if quiet and not any(_worse(signal.value, s.value) for s in quiet):
-                    counts["suppressed"] += 1
-                    continue
-                kept.append(signal)
-            if not kept:
+    suppressions = defaultdict(list)
+    for s in Suppression.objects.filter(until__gte=day, household_id__in=list(by_household)):
+        suppressions[(s.household_id, s.rule_code)].append(s)
+    open_leads = {
+        lead.household_id: lead
+        for lead in Lead.objects.filter(status=LeadStatus.OPEN, household_id__in=list(by_household))
+    }
+    existing_signals: dict[int, dict[str, LeadSignal]] = defaultdict(dict)
+    for existing in LeadSignal.objects.filter(lead__in=open_leads.values()):
+        existing_signals[existing.lead_id][existing.rule_code] = existing
+    villages: dict[int, str] = {
+        pk: str(code)
+        for pk, code in Household.objects.filter(pk__in=list(by_household)).values_list("pk", "village_id")
+    }
+    divisions = {d.code: d for d in Division.objects.filter(code__in=set(villages.values()))}
+    fresh: list[tuple[int, str, list[Signal]]] = []
+    for household_id, household_signals in by_household.items():
+        kept = []
+        for signal in household_signals:
+            quiet = suppressions.get((household_id, signal.rule.code), [])
+            if quiet and not any(_worse(signal.value, s.value) for s in quiet):
+                counts["suppressed"] += 1
                 continue
-            grade = min((s.rule.grade for s in kept), key=GRADE_RANK.__getitem__)
-            lead = open_leads.get(household_id)
-            if lead is None:
-                # new leads are written in bulk below: one statement per table, not a few per lead
-                fresh.append((household_id, grade, kept))
-                counts["new"] += 1
-                by_grade[grade] += 1
+            kept.append(signal)
+        if not kept:
+            continue
+        grade = min((s.rule.grade for s in kept), key=GRADE_RANK.__getitem__)
+        lead = open_leads.get(household_id)
+        if lead is None:
+            # new leads are written in bulk below: one statement per table, not a few per lead
+            fresh.append((household_id, grade, kept))
+            counts["new"] += 1
+            by_grade[grade] += 1
+            continue
+        for signal in kept:
+            leads[(household_id, signal.rule.code)] = lead.pk
+        changed = False
+        for signal in kept:
+            evidence = _evidence(signal)
+            previous = existing_signals[lead.pk].get(signal.rule.code)
+            if previous is not None and previous.evidence == evidence:
                 continue
-            changed = False
-            for signal in kept:
-                evidence = _evidence(signal)
-                previous = existing_signals[lead.pk].get(signal.rule.code)
-                if previous is not None and previous.evidence == evidence:
-                    continue
-                changed = True
-                LeadSignal.objects.update_or_create(
-                    lead=lead, rule_code=signal.rule.code,
-                    defaults={"run": run, "rule_name": signal.rule.name, "rule_set_version": rule_set.version,
-                              "grade": signal.rule.grade, "risk_type": signal.rule.risk_type, "evidence": evidence},
-                )  # fmt: skip
-            if changed:
-                old = {"grade": lead.grade, "risk_types": lead.risk_types}
-                lead.grade = min(lead.grade, grade, key=GRADE_RANK.__getitem__)
-                lead.risk_types = sorted(set(lead.risk_types) | {s.rule.risk_type for s in kept})
-                lead.save(update_fields=["grade", "risk_types", "updated_at"])
-                audit.record(
-                    actor=actor, action="lead.merge", target=lead, division=divisions.get(villages.get(household_id, "")),
-                    old=old, new={"grade": lead.grade, "risk_types": lead.risk_types, "rules": [s.rule.code for s in kept]},
-                )  # fmt: skip
-                counts["merged"] += 1
-            else:
-                counts["unchanged"] += 1
-            by_grade[lead.grade] += 1
-        _create_leads(
-            fresh,
-            run=run,
-            rule_set=rule_set,
-            actor=actor,
-            start=start,
-            windows=windows,
-            villages=villages,
-            divisions=divisions,
-        )
-        seconds["merge"] = time.perf_counter() - merge_started
-        run.summary = {
-            **counts, "by_grade": dict(by_grade), "signals": len(best),
-            "seconds": {step: round(value, 3) for step, value in seconds.items()},
-        }  # fmt: skip
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "parameters", "summary", "finished_at"])
-        audit.record(
-            actor=actor, action="screening.run", target=run, old={"status": old_status},
-            new={"status": run.status, "year": run.year, "engine": run.engine, **counts},
-        )  # fmt: skip
-    return run
+            changed = True
+            LeadSignal.objects.update_or_create(
+                lead=lead, rule_code=signal.rule.code,
+                defaults={"run": run, "rule_name": signal.rule.name, "rule_set_version": rule_set.version,
+                          "grade": signal.rule.grade, "risk_type": signal.rule.risk_type, "evidence": evidence},
+            )  # fmt: skip
+        if changed:
+            old = {"grade": lead.grade, "risk_types": lead.risk_types}
+            lead.grade = min(lead.grade, grade, key=GRADE_RANK.__getitem__)
+            lead.risk_types = sorted(set(lead.risk_types) | {s.rule.risk_type for s in kept})
+            lead.save(update_fields=["grade", "risk_types", "updated_at"])
+            audit.record(
+                actor=actor, action="lead.merge", target=lead, division=divisions.get(villages.get(household_id, "")),
+                old=old, new={"grade": lead.grade, "risk_types": lead.risk_types, "rules": [s.rule.code for s in kept]},
+            )  # fmt: skip
+            counts["merged"] += 1
+        else:
+            counts["unchanged"] += 1
+        by_grade[lead.grade] += 1
+    created = _create_leads(
+        fresh,
+        run=run,
+        rule_set=rule_set,
+        actor=actor,
+        start=start,
+        windows=windows,
+        villages=villages,
+        divisions=divisions,
+    )
+    for lead_id, (household_id, _, kept) in zip(created, fresh, strict=True):
+        for signal in kept:
+            leads[(household_id, signal.rule.code)] = lead_id
+    return MergeResult(counts=counts, by_grade=dict(by_grade), signals=len(best), leads=leads)
 
 
 LEAD_COLUMNS = (
@@ -367,10 +398,11 @@ SIGNAL_COLUMNS = (
 def _create_leads(
     fresh: list[tuple[int, str, list[Signal]]], *, run: ScreeningRun, rule_set: RuleSet, actor: User | None,
     start: datetime.date, windows: dict[str, int], villages: dict[int, str], divisions: dict[str, Division],
-) -> None:  # fmt: skip
-    """Write the round's new leads, their signals and one audit event each, in three bulk statements."""
+) -> list[int]:  # fmt: skip
+    """Write the round's new leads, their signals and one audit event each, in three bulk statements; their ids
+    in the order of `fresh`."""
     if not fresh:
-        return
+        return []
     now = clock.now()
     village_due = start.replace(day=int(windows["village_check_day"]))
     township_due = start.replace(day=int(windows["township_recheck_day"]))
@@ -414,6 +446,7 @@ def _create_leads(
             for lead_id, (household_id, grade, kept) in zip(lead_ids, fresh, strict=True)
         ]
     )  # fmt: skip
+    return list(lead_ids)
 
 
 def lead_confirm(*, actor: User, lead: Lead, note: str = "") -> Lead:

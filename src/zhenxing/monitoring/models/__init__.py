@@ -1,5 +1,6 @@
 """The monitoring app's models: identification and elimination cases (cases.py), and the assistance plan,
-its measures, evaluations and the housing-safety ledger (assistance.py)."""
+its measures, evaluations and the housing-safety ledger (assistance.py), and the 民政比对's differences and
+outcomes (lowincome.py)."""
 
 from zhenxing.monitoring.models.assistance import (
     Evaluation,
@@ -17,8 +18,9 @@ from zhenxing.monitoring.models.cases import (
     Objection,
     Visit,
 )
+from zhenxing.monitoring.models.lowincome import LowIncomeDifference, LowIncomeOutcome
 
 __all__ = [
-    "Attachment", "Case", "CaseStep", "Evaluation", "HousingLedgerEntry", "Measure", "Notice", "NoticeEntry",
-    "Objection", "PersonItem", "Plan", "Visit",
+    "Attachment", "Case", "CaseStep", "Evaluation", "HousingLedgerEntry", "LowIncomeDifference", "LowIncomeOutcome",
+    "Measure", "Notice", "NoticeEntry", "Objection", "PersonItem", "Plan", "Visit",
 ]  # fmt: skip

@@ -1,0 +1,165 @@
+"""The 民政比对 pages (P17): per county, the current roster snapshot, the last comparison and its differences by
+kind, a button to compare, the outcomes export; and the closing of a comparison lead citing a visit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import Role
+from zhenxing.accounts.requests import request_user
+from zhenxing.common import clock
+from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
+from zhenxing.common.http import xlsx_response
+from zhenxing.feeds.selectors import current_roster_batch
+from zhenxing.monitoring.lowincome import export, selectors, services
+from zhenxing.monitoring.models import Visit
+from zhenxing.policy.rules.lowincome import KINDS, VISIT_CITATION_DAYS
+from zhenxing.screening.models import LeadStatus
+
+
+class ExportForm(forms.Form):
+    reason = forms.CharField(label="导出理由（含完整身份证号，将记入审计日志）", min_length=2, max_length=200)
+
+
+class CloseForm(forms.Form):
+    result = forms.ChoiceField(
+        label="核实结果",
+        choices=[("confirmed", "属实（核实纳入）"), ("dismissed", "不属实（核实不纳入）")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="核实说明（将反馈民政）", min_length=2, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    visit = forms.TypedChoiceField(
+        label="引用已有走访（一次走访、两边使用）", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, visits: list[Visit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["visit"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "不引用（另行走访）")] + [
+            (
+                v.pk,
+                f"{v.visited_at:%Y-%m-%d} {v.visited_by.display_name or v.visited_by.get_username()}：{v.place}",
+            )
+            for v in visits
+        ]
+
+
+def _county_row(county: object) -> dict[str, object]:
+    batch = current_roster_batch(county_code=county.code)  # type: ignore[attr-defined]
+    run = selectors.last_comparison(county=county)  # type: ignore[arg-type]
+    return {"county": county, "batch": batch, "run": run, "by_kind": _by_kind(run)}
+
+
+def _by_kind(run: object) -> list[dict[str, object]]:
+    counts = (getattr(run, "summary", None) or {}).get("by_kind") or {}
+    return [{"code": code, "label": kind.short, "count": counts.get(code, 0)} for code, kind in KINDS.items()]
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    counties = selectors.counties_for_user(user=user)
+    return render(
+        request,
+        "monitoring/lowincome/overview.html",
+        {"rows": [_county_row(c) for c in counties], "kinds": KINDS.values()},
+    )
+
+
+@login_required
+def county_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = request_user(request)
+    county = selectors.county_get_for_user(user=user, code=code)
+    row = _county_row(county)
+    batch = row["batch"]
+    differences = selectors.differences_of(county=county, batch_id=getattr(batch, "pk", None))
+    return render(
+        request,
+        "monitoring/lowincome/county.html",
+        {
+            **row,
+            "differences": differences,
+            "kinds": KINDS,
+            "closed": export.closed_differences(county=county).count(),
+            "can_export": user.role == Role.COUNTY and has_capability(user, Capability.REVEAL_ID_NUMBER),
+            "export_form": ExportForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def compare(request: HttpRequest, code: str) -> HttpResponse:
+    user = request_user(request)
+    county = selectors.county_get_for_user(user=user, code=code)
+    try:
+        result = services.lowincome_compare(county_code=county.code, actor=user)
+    except (InvalidInput, Conflict) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"比对完成：新发现差异 {result.total} 条，新增线索 {result.leads['new']} 条，"
+            f"并入已有线索 {result.leads['merged']} 条",
+        )
+    return redirect("monitoring:lowincome_county", code=county.code)
+
+
+@login_required
+@require_POST
+def export_outcomes(request: HttpRequest, code: str) -> HttpResponse:
+    user = request_user(request)
+    county = selectors.county_get_for_user(user=user, code=code)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写导出理由（将记入审计日志）")
+        return redirect("monitoring:lowincome_county", code=county.code)
+    rows = export.export_rows(county=county)
+    services.lowincome_export_record(
+        actor=user, county=county, rows=len(rows), reason=form.cleaned_data["reason"]
+    )
+    return xlsx_response(export.export_workbook(rows), f"民政比对核实结果_{county.code}.xlsx")
+
+
+@login_required
+def close_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    """核实 a 民政比对 lead: the result, the note for 民政, and an existing visit cited instead of a new one."""
+    user = request_user(request)
+    lead = selectors.comparison_lead_get_for_user(user=user, pk=pk)
+    if not has_capability(user, Capability.CONFIRM_LEAD):
+        raise PermissionDenied("您的角色不能核实预警线索")
+    today = clock.today()
+    visits = list(selectors.citable_visits(household=lead.household, today=today))
+    form = CloseForm(request.POST or None, visits=visits)
+    if request.method == "POST" and lead.status == LeadStatus.OPEN and form.is_valid():
+        chosen = next((v for v in visits if v.pk == form.cleaned_data["visit"]), None)
+        try:
+            services.lowincome_lead_close(
+                actor=user, lead=lead, confirmed=form.cleaned_data["result"] == "confirmed",
+                note=form.cleaned_data["note"], visit=chosen, today=today,
+            )  # fmt: skip
+        except (InvalidInput, Conflict) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "已记录核实结果，将随核实结果反馈民政")
+            return redirect("screening:lead", pk=lead.pk)
+    return render(
+        request,
+        "monitoring/lowincome/close.html",
+        {
+            "lead": lead, "form": form, "visits": visits, "days": VISIT_CITATION_DAYS,
+            "differences": lead.lowincome_differences.order_by("kind", "pk"),  # type: ignore[attr-defined]
+            "kinds": KINDS,
+        },
+    )  # fmt: skip

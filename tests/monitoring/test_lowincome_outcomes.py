@@ -1,0 +1,242 @@
+"""P17 民政比对 outcomes: a comparison lead is closed with the outcomes of a department lead, citing an existing
+visit of the household instead of a new one (one visit serves both); the outcomes go back to 民政 as an xlsx
+in their roster's layout — a reveal of ID numbers: county staff only, with a reason, audited, no formulas."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from python_calamine import CalamineWorkbook
+
+from zhenxing.accounts.enums import Role
+from zhenxing.audit.models import AuditEvent
+from zhenxing.common import clock
+from zhenxing.common.errors import InvalidInput, PermissionDenied
+from zhenxing.divisions.models import Division
+from zhenxing.monitoring.lowincome.services import (
+    lowincome_compare,
+    lowincome_export_record,
+    lowincome_lead_close,
+)
+from zhenxing.monitoring.models import Case, LowIncomeOutcome, Visit
+from zhenxing.screening.models import Lead, LeadStatus, ScreeningRun
+
+from ..conftest import PREFECTURE, SAME_TOWNSHIP_VILLAGE, VILLAGE
+from ..factories import make_user
+from .lowincome_helpers import DAY, SNAPSHOT, head, id_of, plant
+
+pytestmark = pytest.mark.django_db
+HEADER = [
+    "身份证号", "救助类别", "开始日期", "结束日期", "县级区划代码", "名册日期", "核实结果", "核实日期", "核实说明",
+    "走访日期", "走访人",
+]  # fmt: skip
+
+
+def _sheets(content: bytes) -> dict[str, list[list[Any]]]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert not re.search(r"<f[ >]", archive.read(name).decode()), f"formula in {name}"
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def _visit(household: Any, by: Any, *, days_ago: int) -> Visit:
+    return Visit.objects.create(
+        household=household, visited_by=by, place="家中", findings="入户核实家庭收入和救助情况",
+        visited_at=clock.now() - datetime.timedelta(days=days_ago),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def compared(county_user, admin_user, clock_at) -> Any:  # type: ignore[no-untyped-def]
+    clock_at(DAY)
+    planted = plant(admin_user)
+    lowincome_compare(county_code="532926", actor=county_user)
+    return planted
+
+
+def test_p17_closing_a_comparison_lead_cites_an_existing_visit(compared) -> None:  # type: ignore[no-untyped-def]
+    # given the M1 household was visited 20 days ago (for another matter) and its comparison lead is open
+    cadre = make_user(Role.VILLAGE, VILLAGE, display_name="王村干")
+    visit = _visit(compared.h["m1"], cadre, days_ago=20)
+    lead = Lead.objects.get(household__code="L-m1")
+
+    # when the cadre closes it 核实不纳入, citing that visit instead of visiting again
+    outcome = lowincome_lead_close(
+        actor=cadre, lead=lead, confirmed=False, note="引用近期走访：务工收入已恢复", visit=visit
+    )
+
+    # then the lead is dismissed with the note as its reason, the outcome keeps the visit, both audited
+    lead.refresh_from_db()
+    assert (lead.status, lead.reason) == (LeadStatus.DISMISSED, "引用近期走访：务工收入已恢复")
+    assert LowIncomeOutcome.objects.get(lead=lead).visit == visit == outcome.visit
+    event = AuditEvent.objects.get(action="lowincome.outcome")
+    assert event.target_id == str(outcome.pk) and event.new_values["visit"] == visit.pk
+    assert AuditEvent.objects.filter(action="lead.dismiss", target_id=str(lead.pk)).exists()
+
+
+def test_p17_confirming_an_unmonitored_household_opens_its_identification_case(compared) -> None:  # type: ignore[no-untyped-def]
+    cadre = make_user(Role.VILLAGE, VILLAGE)
+    lead = Lead.objects.get(household__code="L-m1")
+
+    lowincome_lead_close(actor=cadre, lead=lead, confirmed=True, note="入户核实属实，纳入识别")
+
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.CONFIRMED
+    case = Case.objects.get(household=compared.h["m1"])
+    assert (case.source, case.lead) == ("department", lead)
+    # a monitoring object's M2 lead is confirmed without a second case
+    lowincome_lead_close(
+        actor=cadre, lead=Lead.objects.get(household__code="L-m2"), confirmed=True, note="属实，转民政"
+    )
+    assert Case.objects.filter(household=compared.h["m2"]).count() == 1
+
+
+def test_p17_only_a_recent_visit_of_the_same_household_may_be_cited(compared) -> None:  # type: ignore[no-untyped-def]
+    cadre = make_user(Role.VILLAGE, VILLAGE)
+    lead = Lead.objects.get(household__code="L-m1")
+    old = _visit(compared.h["m1"], cadre, days_ago=91)
+    elsewhere = _visit(compared.h["m3"], cadre, days_ago=5)
+
+    for visit, code in ((old, "too_old"), (elsewhere, "other_household")):
+        with pytest.raises(InvalidInput) as error:
+            lowincome_lead_close(actor=cadre, lead=lead, confirmed=False, note="核实", visit=visit)
+        assert error.value.errors()[0].code == code
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.OPEN and not LowIncomeOutcome.objects.exists()
+
+
+def test_p17_the_close_page_offers_the_households_recent_visits(client, compared) -> None:  # type: ignore[no-untyped-def]
+    # given
+    cadre = make_user(Role.VILLAGE, VILLAGE, display_name="王村干")
+    visit = _visit(compared.h["m1"], cadre, days_ago=3)
+    _visit(compared.h["m1"], cadre, days_ago=120)  # too old to be offered
+    lead = Lead.objects.get(household__code="L-m1")
+    client.force_login(cadre)
+
+    # when the cadre opens the lead and its comparison form
+    detail = client.get(f"/leads/{lead.pk}/").content.decode()
+    page = client.get(f"/cases/lowincome/leads/{lead.pk}/close/")
+
+    # then the lead page links the form, which offers the recent visit only
+    assert f"/cases/lowincome/leads/{lead.pk}/close/" in detail
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "一次走访、两边使用" in html and html.count("王村干：家中") == 1
+    # and submitting it closes the lead citing the visit
+    response = client.post(
+        f"/cases/lowincome/leads/{lead.pk}/close/",
+        {"result": "dismissed", "note": "引用走访，收入已恢复", "visit": visit.pk},
+    )
+    assert response.status_code == 302
+    assert LowIncomeOutcome.objects.get(lead=lead).visit == visit
+
+
+def test_p17_the_export_goes_back_to_civil_affairs_in_their_roster_layout(
+    client, compared, county_user
+) -> None:  # type: ignore[no-untyped-def]
+    # given two comparison leads closed, one citing a visit, one with a note that looks like a formula
+    cadre = make_user(Role.VILLAGE, VILLAGE, display_name="王村干")
+    visit = _visit(compared.h["m1"], cadre, days_ago=10)
+    lowincome_lead_close(
+        actor=cadre,
+        lead=Lead.objects.get(household__code="L-m1"),
+        confirmed=False,
+        note="收入已恢复",
+        visit=visit,
+    )
+    other = make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE)
+    lowincome_lead_close(
+        actor=other,
+        lead=Lead.objects.get(household__code="L-m4"),
+        confirmed=True,
+        note='=HYPERLINK("x")台账漏登',
+    )
+    client.force_login(county_user)
+
+    # when the county exports the outcomes with a reason
+    response = client.post("/cases/lowincome/532926/export/", {"reason": "按季度反馈民政"})
+
+    # then one row per closed difference, in the roster's columns plus the outcome, ID numbers in full
+    assert response.status_code == 200
+    sheets = _sheets(response.content)
+    rows = sheets["核实结果"]
+    assert rows[0] == HEADER
+    body = {row[0]: row for row in rows[1:]}
+    assert len(body) == 2
+    m1 = body[id_of(head(compared.h["m1"]))]
+    assert m1[1:6] == ["低保边缘", datetime.date(2025, 3, 1), "", "532926", SNAPSHOT]
+    assert m1[6] == "核实不属实（民政有、未监测且有风险）" and m1[7] == DAY and m1[8] == "收入已恢复"
+    assert m1[9] == timezone.localtime(visit.visited_at).date()
+    assert m1[10] == "王村干"
+    m4 = body[id_of(head(compared.h["m4"]))]
+    assert m4[1] == "特困" and m4[6] == "核实属实（民政有、台账无）"
+    assert m4[8] == '\'=HYPERLINK("x")台账漏登' and m4[9:] == ["", ""]
+    # the key sheet maps each column to the roster's field
+    assert ["身份证号", "id_number"] in sheets["字段对照"]
+    # and the reveal is audited with its reason and row count
+    event = AuditEvent.objects.get(action="lowincome.export")
+    assert (event.actor, event.reason, event.new_values["rows"]) == (county_user, "按季度反馈民政", 2)
+
+
+def test_p17_the_export_is_refused_to_village_and_prefecture_and_without_a_reason(
+    client, compared, county_user
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.VILLAGE, VILLAGE))
+    assert client.post("/cases/lowincome/532926/export/", {"reason": "看看"}).status_code == 403
+    client.force_login(make_user(Role.PREFECTURE, PREFECTURE))
+    assert client.post("/cases/lowincome/532926/export/", {"reason": "看看"}).status_code == 403
+    client.force_login(county_user)
+    response = client.post("/cases/lowincome/532926/export/", {"reason": ""})
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action="lowincome.export").exists()
+    township = make_user(Role.TOWNSHIP, "532926101")
+    county = Division.objects.get(code="532926")
+    with pytest.raises(PermissionDenied):
+        lowincome_export_record(actor=township, county=county, rows=0, reason="看看")
+
+
+def test_p17_the_county_page_lists_snapshot_comparison_counts_and_leads(
+    client, county_user, admin_user, clock_at
+) -> None:  # type: ignore[no-untyped-def]
+    # given the planted county, not yet compared
+    clock_at(DAY)
+    plant(admin_user)
+    client.force_login(county_user)
+
+    # when the county opens the overview and compares from its page (POST with CSRF handled by the client)
+    overview = client.get("/cases/lowincome/").content.decode()
+    response = client.post("/cases/lowincome/532926/compare/")
+    page = client.get("/cases/lowincome/532926/")
+
+    # then
+    assert "民政低收入人口比对" in overview and "南涧彝族自治县" in overview and "2026-11-30" in overview
+    assert response.status_code == 302
+    html = page.content.decode()
+    assert page.status_code == 200 and "2026-11-30" in html
+    for code in ("M1", "M2", "M3", "M4"):
+        assert f'data-testid="count-{code}">1<' in html
+    for lead in Lead.objects.all():
+        assert f"/leads/{lead.pk}/" in html
+    assert "导出核实结果" in html
+    # the comparison is a run of its own on the runs page, named as such
+    run = client.get(f"/leads/runs/{ScreeningRun.objects.get().pk}/").content.decode()
+    assert "民政低收入人口比对" in run and 'data-testid="summary-new">4<' in run
+    # the leads page links here for county staff
+    assert "/cases/lowincome/" in client.get("/leads/").content.decode()
+
+
+def test_p17_the_pages_are_scoped(client, county_user) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(county_user)
+    assert client.get("/cases/lowincome/532901/").status_code == 404
+    assert client.post("/cases/lowincome/532901/compare/").status_code == 404
+    client.force_login(make_user(Role.VILLAGE, VILLAGE))
+    assert client.get("/cases/lowincome/").status_code == 403
+    assert client.post("/cases/lowincome/532926/compare/").status_code == 403
