@@ -38,6 +38,9 @@ class BatchOut(Schema):
     description=(
         f"每批最多 {MAX_ROWS:,} 条记录，请求体不超过 ZHENXING_FEED_MAX_MB（默认 64 MB）。"
         "密钥请求不需要 CSRF 令牌；本部门的密钥只能推送本部门的数据。"
+        "民政（civil_affairs）按县报送全量名册时，每条记录都填写 county_code（大理州的6位县级区划代码）和 "
+        "snapshot_date（名册日期）：一批只能是一个县、一个日期（否则 422）；日期更新的名册替代该县的现行名册，"
+        "日期不晚于现行名册的不同名册不接收（409）。"
     ),
     openapi_extra={
         "requestBody": {
