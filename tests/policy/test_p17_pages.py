@@ -67,3 +67,12 @@ def test_p17_the_household_page_and_its_sector_panel_say_provisional_and_not_con
     assert 'data-testid="sector-provisional"' in panel and NOTE in panel
     assert "未配置2026年度医保资助参保标准" in panel and "未配置2026年度一次性交通补助规则" in panel
     assert panel.count('data-label="一次性交通补助">未配置') == 2  # each member's cell, not "—"
+
+
+def test_p17_the_evaluate_page_takes_a_decision_date_that_chooses_the_regime(county: Client) -> None:
+    # the same 2025 income decided on the last day of the transition and on the first days of 2026
+    before = county.post("/policy/evaluate/", _form(year="2025", decided_on="2025-12-31")).content.decode()
+    after = county.post("/policy/evaluate/", _form(year="2025", decided_on="2026-01-05")).content.decode()
+    assert "政策阶段：巩固拓展脱贫攻坚成果过渡期" in before and "决定日期 2025-12-31" in before
+    assert "政策阶段：常态化防止返贫致贫" in after and "决定日期 2026-01-05" in after
+    assert "8,700.00" in before and "8,700.00" in after  # the 2025 line either way

@@ -37,6 +37,12 @@ def _money(label: str) -> forms.DecimalField:
 
 class HouseholdForm(forms.Form):
     year = forms.IntegerField(label="评估年度", min_value=2000, max_value=2100)
+    # P17: the decision date chooses the regime; the line still follows the year of the income
+    decided_on = forms.DateField(
+        label="决定日期（按其适用政策阶段，留空为今天）",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
     monitoring_line = forms.DecimalField(
         label="监测范围（元/人·年，留空用已配置的当年标准）",
         required=False,

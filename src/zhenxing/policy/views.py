@@ -41,6 +41,11 @@ def evaluate(request: HttpRequest) -> HttpResponse:
             payload = {
                 "year": form.cleaned_data["year"],
                 "monitoring_line": form.cleaned_data.get("monitoring_line"),
+                **(
+                    {"decided_on": form.cleaned_data["decided_on"].isoformat()}
+                    if form.cleaned_data.get("decided_on")
+                    else {}
+                ),
                 "household": {
                     **form.contract_household(),
                     "members": [m.contract_member() for m in members.forms if m.is_filled()],
