@@ -90,3 +90,30 @@ def test_p17_the_what_if_compares_a_proposed_2026_standard_with_2025s(
     # then side A is 2025's standard, labelled as the standing one, and nothing is refused
     assert "未配置2026年度监测范围" not in html
     assert "2025年标准（现行） 8700 元" in html and "9500" in html
+
+
+def test_p17_starting_a_2026_round_from_the_page_follows_the_gap_setting(
+    client: Client, admin_user: User, clock_at: Callable[[datetime.date], None]
+) -> None:
+    # given a day in 2026, no 2026 standard, and the gap setting revised to refuse
+    clock_at(DAY)
+    current = Parameter.objects.get(kind=ParameterKind.REGIME, year=2026, is_current=True)
+    refusing = policy.parameter_revise(
+        actor=admin_user, parameter=current, value={**current.value, "standard_gap": "refuse"},
+        document=current.document, verified=False, reason="测试",
+    )  # fmt: skip
+    client.force_login(make_user(Role.COUNTY, COUNTY))
+    # when the county starts a 2026 round, then it is refused in Chinese before anything is queued
+    response = client.post("/leads/runs/", {"year": 2026, "engine": "db"})
+    assert (
+        response.status_code == 200
+        and "2026年度防止返贫监测范围（识别标准）尚未公布" in response.content.decode()
+    )
+    assert not ScreeningRun.objects.exists()
+    # and with the setting back to provisional, the round starts
+    policy.parameter_revise(
+        actor=admin_user, parameter=refusing, value={**refusing.value, "standard_gap": "provisional"},
+        document=refusing.document, verified=False, reason="测试",
+    )  # fmt: skip
+    assert client.post("/leads/runs/", {"year": 2026, "engine": "db"}).status_code == 302
+    assert ScreeningRun.objects.filter(year=2026).count() == 1
