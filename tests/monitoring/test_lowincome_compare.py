@@ -20,7 +20,7 @@ from zhenxing.screening.models import Lead, LeadSignal, LeadStatus, ScreeningRun
 from zhenxing.screening.services import lead_dismiss
 
 from ..conftest import OTHER_COUNTY, PREFECTURE, SAME_TOWNSHIP_VILLAGE, VILLAGE
-from ..factories import make_user
+from ..factories import id_number_for, make_user
 from .lowincome_helpers import DAY, SNAPSHOT, id_of, plant, roster
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +242,24 @@ def test_p17_a_county_without_a_roster_is_told_so(county_user, clock_at) -> None
         lowincome_compare(county_code="532926", actor=county_user)
     assert "尚无民政低收入人口名册" in error.value.message
     assert not ScreeningRun.objects.exists()
+
+
+def test_p17_without_a_county_standard_the_provinces_is_used_and_cited(county_user, clock_at) -> None:  # type: ignore[no-untyped-def]
+    # given no 2025 standard of the county: the province's 4,500 yuan (in force since 2020) answers (P4, P17)
+    from ..factories import make_household
+    from .lowincome_helpers import income, monitored
+
+    clock_at(DAY)
+    below, above = make_household(VILLAGE, code="L-p-below"), make_household(VILLAGE, code="L-p-above")
+    for household, wage in ((below, 899_999), (above, 900_000)):  # 4,500 × 2 people = 900,000 fen
+        monitored(household)  # type: ignore[arg-type]
+        income(household, wage=wage)  # type: ignore[arg-type]
+    roster([(id_number_for("532926", datetime.date(1950, 1, 1), 901), "低保")])
+
+    # when
+    result = lowincome_compare(county_code="532926", actor=county_user)
+
+    # then only the household below the province's line differs, citing the province's parameter
+    assert _found() == {("L-p-below", "M2")} and result.by_kind["M2"] == 1
+    evidence = LeadSignal.objects.get().evidence
+    assert evidence["dibao_standard"]["region"] == "53" and evidence["dibao_standard_fen"] == 450_000

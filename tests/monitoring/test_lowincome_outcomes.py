@@ -226,6 +226,7 @@ def test_p17_the_county_page_lists_snapshot_comparison_counts_and_leads(
     for lead in Lead.objects.all():
         assert f"/leads/{lead.pk}/" in html
     assert "导出核实结果" in html
+    assert "名册记录未匹配到本平台人员：1" in html  # the stranger on the roster
     # the comparison is a run of its own on the runs page, named as such
     run = client.get(f"/leads/runs/{ScreeningRun.objects.get().pk}/").content.decode()
     assert "民政低收入人口比对" in run and 'data-testid="summary-new">4<' in run

@@ -55,6 +55,21 @@ class CloseForm(forms.Form):
         ]
 
 
+# why rows or households were left out of a comparison (compare.py's `skipped`), as the county page says it
+SKIPPED = {
+    "unmatched": "名册记录未匹配到本平台人员",
+    "other_county": "名册人员现属外县农户",
+    "ended": "名册记录在名册日期前已终止",
+    "no_year": "监测对象没有年度收支记录，未作低保比对",
+    "no_standard": "未配置该年度低保标准，监测对象未作低保比对",
+}
+
+
+def _skipped(run: object) -> list[tuple[str, int]]:
+    counts = (getattr(run, "summary", None) or {}).get("skipped") or {}
+    return [(label, int(counts[key])) for key, label in SKIPPED.items() if counts.get(key)]
+
+
 def _county_row(county: object) -> dict[str, object]:
     batch = current_roster_batch(county_code=county.code)  # type: ignore[attr-defined]
     run = selectors.last_comparison(county=county)  # type: ignore[arg-type]
@@ -90,6 +105,7 @@ def county_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             **row,
             "differences": differences,
+            "skipped": _skipped(row["run"]),
             "kinds": KINDS,
             "closed": export.closed_differences(county=county).count(),
             "can_export": user.role == Role.COUNTY and has_capability(user, Capability.REVEAL_ID_NUMBER),
