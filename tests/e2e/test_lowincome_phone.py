@@ -64,6 +64,11 @@ def test_p17_the_county_compares_and_the_village_closes_citing_a_visit(
     # the village cadre closes the M1 lead, citing last week's visit
     page.context.clear_cookies()
     _login(page, base, "xishan")
+    m2 = Lead.objects.get(household__code="L-m2")
+    page.goto(f"{base}/leads/{m2.pk}/")
+    expect(page.get_by_test_id("comparison-evidence")).to_contain_text("不计入")
+    _fits(page)
+    _shot(page, "lowincome-lead-m2-375")
     lead = Lead.objects.get(household__code="L-m1")
     page.goto(f"{base}/leads/{lead.pk}/")
     page.get_by_test_id("lowincome-close").click()

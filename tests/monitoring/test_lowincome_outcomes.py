@@ -227,6 +227,12 @@ def test_p17_the_county_page_lists_snapshot_comparison_counts_and_leads(
         assert f"/leads/{lead.pk}/" in html
     assert "导出核实结果" in html
     assert "名册记录未匹配到本平台人员：1" in html  # the stranger on the roster
+    # a lead's page says what was compared, in words and yuan
+    m2 = client.get(f"/leads/{Lead.objects.get(household__code='L-m2').pk}/").content.decode()
+    assert "可能符合低保条件，请核实" in m2 and "低保金、特困供养金 2,000.00 元不计入，计 9,999.99 元" in m2
+    assert "低保标准 5,000.00 元 × 2 人 = 10,000.00 元" in m2
+    m4 = client.get(f"/leads/{Lead.objects.get(household__code='L-m4').pk}/").content.decode()
+    assert "数据核实；民政名册 2026-11-30（民政名册有）" in m4 and "特困（2025-03-01 起）" in m4
     # the comparison is a run of its own on the runs page, named as such
     run = client.get(f"/leads/runs/{ScreeningRun.objects.get().pk}/").content.decode()
     assert "民政低收入人口比对" in run and 'data-testid="summary-new">4<' in run
