@@ -150,3 +150,29 @@ def test_p17_creating_a_regime_with_duplicate_types_says_so_in_chinese() -> None
     assert response.status_code == 200 and "对象类型不能重复" in response.content.decode()
     assert not Parameter.objects.filter(kind=ParameterKind.REGIME, year=2027).exists()
     assert not AuditEvent.objects.filter(action="parameter.create").exists()
+
+
+def test_p17_a_regime_entered_on_the_page_starts_on_its_effective_date() -> None:
+    # given: a Yunnan document whose rules apply from 1 March 2027
+    client = _admin_client()
+    page = client.get("/policy/parameters/new/?kind=regime").content.decode()
+    assert "执行日期" in page
+    # when: the administrator enters it with that date
+    response = client.post(
+        "/policy/parameters/new/",
+        {
+            **_revision(name="云南省新阶段", monitoring_types="防止返贫对象"),
+            "kind": ParameterKind.REGIME, "year": "2027", "effective_from": "2027-03-01",
+            "csrfmiddlewaretoken": _token(page),
+        },
+    )  # fmt: skip
+    # then: February's decisions keep the 2026 regime, March's use the new one
+    assert response.status_code == 302
+    assert regime_for(datetime.date(2027, 2, 28)).name == "常态化防止返贫致贫"
+    assert regime_for(datetime.date(2027, 3, 1)).name == "云南省新阶段"
+
+
+def test_p17_the_effective_date_field_is_only_on_the_regime_form() -> None:
+    client = _admin_client()
+    page = client.get("/policy/parameters/new/?kind=monitoring_line").content.decode()
+    assert "执行日期" not in page

@@ -197,6 +197,13 @@ class ParameterCreateForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "“%(value)s”不是大理州12个县（市）的县级区划代码"},
     )
+    # P17: a regime starts on a date (1 January of its year when left empty); shown for that kind alone
+    effective_from = forms.DateField(
+        label="执行日期（留空为该年1月1日）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "执行日期应为 YYYY-MM-DD 格式的日期"},
+    )
     document = forms.CharField(
         label="依据文件（文件名称和文号，如《……》云农办通〔2025〕1号）",
         max_length=200,
@@ -213,6 +220,8 @@ class ParameterCreateForm(forms.Form):
             region.initial = YUNNAN
         else:
             del self.fields["region"]
+        if kind is None or KIND_YEAR_RULE[kind] != YearRule.FROM_DATE:
+            del self.fields["effective_from"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

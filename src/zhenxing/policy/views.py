@@ -136,6 +136,7 @@ def parameter_create(request: HttpRequest) -> HttpResponse:
                 verified=cleaned["verified"],
                 note=cleaned.get("note", ""),
                 region=cleaned.get("region") or YUNNAN,
+                effective_from=cleaned.get("effective_from"),
             )
         except InvalidInput as error:
             _form_errors(form, values, error)
