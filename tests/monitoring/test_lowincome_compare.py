@@ -263,3 +263,20 @@ def test_p17_without_a_county_standard_the_provinces_is_used_and_cited(county_us
     assert _found() == {("L-p-below", "M2")} and result.by_kind["M2"] == 1
     evidence = LeadSignal.objects.get().evidence
     assert evidence["dibao_standard"]["region"] == "53" and evidence["dibao_standard_fen"] == 450_000
+
+
+def test_p17_a_roster_household_the_engine_cannot_judge_is_counted_not_guessed(county_user, clock_at) -> None:  # type: ignore[no-untyped-def]
+    # given a household on the roster with no yearly record at all
+    from ..factories import make_household
+    from .lowincome_helpers import head
+
+    clock_at(DAY)
+    household = make_household(VILLAGE, code="L-no-year", year=None)
+    roster([(head(household), "低保边缘")])  # type: ignore[arg-type]
+
+    # when
+    result = lowincome_compare(county_code="532926", actor=county_user)
+
+    # then no difference is invented; the comparison says one household could not be judged
+    assert result.total == 0 and result.skipped == {"no_verdict": 1}
+    assert not Lead.objects.exists()

@@ -121,7 +121,7 @@ def compare_snapshot(*, batch: FeedBatch, records: list[FeedRecord], county_code
             open_case.add(household_id)
 
     findings: list[HouseholdFinding] = []
-    findings += _unmonitored_with_risk(roster, household_of, monitored, open_case, on)
+    findings += _unmonitored_with_risk(roster, household_of, monitored, open_case, on, skipped)
     findings += _below_dibao_standard(roster, monitored, county_code, skipped)
     findings += _registry_differences(roster, household_of, county_code, on)
     return Comparison(findings=findings, skipped=dict(skipped))
@@ -129,7 +129,7 @@ def compare_snapshot(*, batch: FeedBatch, records: list[FeedRecord], county_code
 
 def _unmonitored_with_risk(
     roster: dict[int, dict[str, FeedRecord]], household_of: dict[int, int], monitored: dict[int, list[str]],
-    open_case: set[int], on: datetime.date,
+    open_case: set[int], on: datetime.date, skipped: dict[str, int],
 ) -> list[HouseholdFinding]:  # fmt: skip
     """M1: a person on the roster whose household is neither a monitoring object nor being identified, and
     whose household the policy engine finds within the monitoring range or with a P6 risk type."""
@@ -142,6 +142,9 @@ def _unmonitored_with_risk(
     for household_id, people in sorted(people_by_household.items()):
         decision = policy_decision(households[household_id], today=on)
         verdict = decision.get("verdict") or {}
+        if not verdict:  # no yearly record, or a year the engine cannot judge (no line): said, not guessed
+            skipped["no_verdict"] += 1
+            continue
         risks = rules.risk_of_unmonitored(
             within_range=bool(verdict.get("within_monitoring_range")),
             risk_types=verdict.get("risk_types") or [],
