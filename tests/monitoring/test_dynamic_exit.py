@@ -173,6 +173,7 @@ def test_p17_a_household_eliminated_on_2026_03_10_leaves_the_object_lists_but_no
     export = client.get("/cases/report.xlsx?year=2026")
     sheets, cells = _workbook_cells(export.content)
     assert "2026年风险消除" not in sheets and "2026年风险消除统计" in sheets
+    assert sheets[0] == "防止返贫致贫对象"  # the 2026 regime's name for the objects
     assert "M-EXIT" not in cells and "M-STAY" in cells
     book = CalamineWorkbook.from_filelike(io.BytesIO(export.content))
     stats = book.get_sheet_by_name("2026年风险消除统计").to_python()

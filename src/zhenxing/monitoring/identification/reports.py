@@ -5,15 +5,18 @@ normalised one: P17 dynamic exit)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from zhenxing.common import clock
 from zhenxing.common.xlsx import Workbook
 from zhenxing.divisions.codes import PROVINCE_NAME, ancestors_of, county_of, prefecture_of, township_of
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.enums import EliminationMethod
 from zhenxing.monitoring.models import Case
 from zhenxing.policy.vocab import MONITORING_TYPES
+from zhenxing.policy.wording import object_name_on
 from zhenxing.registry.models import Membership
 
 COLUMNS = (
@@ -28,7 +31,7 @@ STATUS_COLUMNS = ("监测状态", "风险消除时间", "风险消除方式")
 def roster_workbook(cases: Iterable[Case]) -> bytes:
     """Masked ID numbers only: a full-ID export needs the reveal capability and a reason (not built here)."""
     book = Workbook()
-    write_roster_sheet(book, "监测对象", list(cases))
+    write_roster_sheet(book, object_name_on(clock.today()), list(cases))  # P17: the objects' name today
     return book.finish()
 
 
@@ -74,7 +77,8 @@ def report_workbook(*, monitored: Iterable[Case], report: dict[str, Any], year: 
     book = Workbook()
     bold = book.bold
     types = report.get("types") or MONITORING_TYPES
-    write_roster_sheet(book, "监测对象", list(monitored), with_status=True)
+    # P17: the sheet says what the year's regime calls the objects (监测对象 until 2025)
+    write_roster_sheet(book, object_name_on(datetime.date(year, 12, 31)), list(monitored), with_status=True)
     sheet = book.add_sheet("分县分类型")
     sheet.row(0, 0, ["县（市）", *types, "合计"], bold)
     for row, (_, name, counts) in enumerate(report["by_county"], start=1):
