@@ -18,6 +18,7 @@ from zhenxing.screening.models import Lead
 from ..conftest import COUNTY, VILLAGE
 from ..factories import make_user
 from ..monitoring.lowincome_helpers import DAY, plant
+from ..screening.jobs import run_queued_jobs
 from .test_registry_flow import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -54,7 +55,13 @@ def test_p17_the_county_compares_and_the_village_closes_citing_a_visit(
     _fits(page)
     _shot(page, "lowincome-overview-375")
     page.get_by_test_id(f"compare-{COUNTY}").click()
-    expect(page.locator(".messages")).to_contain_text("新发现差异 4 条")
+    expect(page.locator(".messages")).to_contain_text("已发起民政比对")
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "running")
+    assert run_queued_jobs() == 1  # the worker compares; the run page follows it
+    expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "done")
+    expect(page.get_by_test_id("summary-new")).to_have_text("4")
+    _fits(page)
+    page.get_by_test_id("lowincome-back").click()
     for code in ("M1", "M2", "M3", "M4"):
         expect(page.get_by_test_id(f"count-{code}")).to_have_text("1")
     expect(page.get_by_test_id("lowincome-differences").locator("tbody tr")).to_have_count(4)

@@ -29,6 +29,7 @@ from zhenxing.screening.models import Lead, LeadStatus, ScreeningRun
 
 from ..conftest import PREFECTURE, SAME_TOWNSHIP_VILLAGE, VILLAGE
 from ..factories import make_user
+from ..screening.jobs import run_queued_jobs
 from .lowincome_helpers import DAY, SNAPSHOT, head, id_of, plant
 
 pytestmark = pytest.mark.django_db
@@ -214,11 +215,16 @@ def test_p17_the_county_page_lists_snapshot_comparison_counts_and_leads(
     # when the county opens the overview and compares from its page (POST with CSRF handled by the client)
     overview = client.get("/cases/lowincome/").content.decode()
     response = client.post("/cases/lowincome/532926/compare/")
+    run = ScreeningRun.objects.get()
+    waiting = client.get(f"/leads/runs/{run.pk}/").content.decode()
+    assert run_queued_jobs() == 1  # the worker compares
     page = client.get("/cases/lowincome/532926/")
 
-    # then
+    # then the comparison ran as a background job of its own, shown on the runs page until done
     assert "民政低收入人口比对" in overview and "南涧彝族自治县" in overview and "2026-11-30" in overview
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == f"/leads/runs/{run.pk}/"
+    assert 'data-status="running"' in waiting and "/cases/lowincome/532926/" in waiting
+    assert AuditEvent.objects.filter(action="lowincome.start", target_id=str(run.pk)).exists()
     html = page.content.decode()
     assert page.status_code == 200 and "2026-11-30" in html
     for code in ("M1", "M2", "M3", "M4"):
@@ -234,8 +240,8 @@ def test_p17_the_county_page_lists_snapshot_comparison_counts_and_leads(
     m4 = client.get(f"/leads/{Lead.objects.get(household__code='L-m4').pk}/").content.decode()
     assert "数据核实；民政名册 2026-11-30（民政名册有）" in m4 and "特困（2025-03-01 起）" in m4
     # the comparison is a run of its own on the runs page, named as such
-    run = client.get(f"/leads/runs/{ScreeningRun.objects.get().pk}/").content.decode()
-    assert "民政低收入人口比对" in run and 'data-testid="summary-new">4<' in run
+    done = client.get(f"/leads/runs/{run.pk}/").content.decode()
+    assert "民政低收入人口比对" in done and 'data-testid="summary-new">4<' in done
     # the leads page links here for county staff
     assert "/cases/lowincome/" in client.get("/leads/").content.decode()
 
@@ -247,3 +253,29 @@ def test_p17_the_pages_are_scoped(client, county_user) -> None:  # type: ignore[
     client.force_login(make_user(Role.VILLAGE, VILLAGE))
     assert client.get("/cases/lowincome/").status_code == 403
     assert client.post("/cases/lowincome/532926/compare/").status_code == 403
+
+
+def test_p17_a_comparison_waits_for_a_running_one_and_a_failed_job_says_why(
+    client, county_user, admin_user, clock_at
+) -> None:  # type: ignore[no-untyped-def]
+    # given a comparison started and not yet run by a worker
+    from zhenxing.common.errors import Conflict
+    from zhenxing.feeds.models import FeedBatch
+    from zhenxing.monitoring.lowincome.services import lowincome_start
+
+    clock_at(DAY)
+    plant(admin_user)
+    run = lowincome_start(county_code="532926", actor=county_user)
+
+    # when a second is asked for, it is refused in Chinese while the first runs
+    with pytest.raises(Conflict) as error:
+        lowincome_start(county_code="532926", actor=county_user)
+    assert "民政比对" in error.value.message and "正在进行" in error.value.message
+
+    # and when the county's roster is withdrawn before the worker gets to it, the job fails the run with why
+    FeedBatch.objects.update(superseded_at=clock.now())
+    run_queued_jobs()
+    run.refresh_from_db()
+    assert run.status == "failed" and "尚无民政低收入人口名册" in run.failure
+    assert not Lead.objects.exists()
+    assert AuditEvent.objects.filter(action="screening.fail", target_id=str(run.pk)).exists()

@@ -93,6 +93,7 @@ ACTION_LABELS: dict[str, str] = {
     "housing.open": "纳入住房安全台账",
     "housing.close": "住房安全台账销号",
     "trace.export": "导出责任追溯",
+    "lowincome.start": "发起民政比对",
     "lowincome.compare": "民政低收入人口比对",
     "lowincome.outcome": "民政比对核实结果",
     "lowincome.export": "导出民政比对核实结果",

@@ -234,6 +234,12 @@ def _run_fail(run_id: int, *, actor: User | None, failure: str) -> None:
         logger.exception("screening run %s could not be marked failed; the job sweep will", run_id)
 
 
+def screening_run_fail(*, run_id: int, actor: User | None, failure: str) -> None:
+    """Fail a run that is still running, from another app's job (monitoring's 民政比对, P17) whose work raised:
+    its transaction rolled back, the run says why. Idempotent."""
+    _run_fail(run_id, actor=actor, failure=failure)
+
+
 def screening_fail_lost(*, job_id: str, cause: str) -> None:
     """The job running a round was lost (its process died, or it was interrupted): fail its run. Idempotent."""
     run = ScreeningRun.objects.filter(job_id=job_id, status=RunStatus.RUNNING).first()

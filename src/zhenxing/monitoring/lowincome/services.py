@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
-from zhenxing.common.errors import ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.errors import Conflict, DomainError, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.divisions.models import Division
 from zhenxing.feeds.models import FeedBatch
 from zhenxing.feeds.selectors import current_roster_batch, current_roster_records
@@ -31,7 +32,7 @@ from zhenxing.policy.rules import lowincome as rules
 from zhenxing.screening import transitions
 from zhenxing.screening.engines import Signal
 from zhenxing.screening.models import Lead, LeadStatus, Rule, RuleSet, RunStatus, ScreeningRun
-from zhenxing.screening.services import lead_confirm, lead_dismiss, signals_merge
+from zhenxing.screening.services import lead_confirm, lead_dismiss, screening_run_fail, signals_merge
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -57,35 +58,96 @@ def _rule(kind: rules.DifferenceKind, risk_type: str, rule_set: RuleSet) -> Rule
     )  # fmt: skip
 
 
+def _no_roster(county: Division) -> InvalidInput:
+    return InvalidInput([ErrorDetail(("county",), "no_roster", f"{county.name}尚无民政低收入人口名册")])
+
+
+def lowincome_start(*, county_code: str, actor: User) -> ScreeningRun:
+    """Start a comparison from the page as a background job (a county's roster can hold ten thousand people):
+    the run is recorded running now with its job, queued in the same transaction; the job's worker compares
+    (tasks.py). Refused while a run that merges the same county's leads is running (a comparison or a
+    screening round of the county, or a prefecture-wide round), as screening_start refuses."""
+    from zhenxing.monitoring.lowincome.tasks import lowincome_task
+
+    county = selectors.county_get_for_user(user=actor, code=county_code)
+    batch = current_roster_batch(county_code=county.code)
+    if batch is None or batch.snapshot_on is None:
+        raise _no_roster(county)
+    with transaction.atomic():
+        # the current rule set's row serializes every start, as screening_start's do
+        rule_set = RuleSet.objects.select_for_update().get(is_current=True)
+        running = (
+            ScreeningRun.objects.filter(Q(county=county) | Q(county__isnull=True), status=RunStatus.RUNNING)
+            .select_related("county")
+            .order_by("started_at")
+            .first()
+        )
+        if running is not None:
+            scope = running.county.name if running.county else "全州"
+            what = "民政比对" if running.engine == selectors.ENGINE else "筛查"
+            raise Conflict(
+                f"{scope}的一轮{what}（{clock.localtime(running.started_at):%Y-%m-%d %H:%M} 开始）正在进行，"
+                "请待其完成后再发起"
+            )
+        run = ScreeningRun.objects.create(
+            year=batch.snapshot_on.year, engine=selectors.ENGINE, rule_set=rule_set, started_by=actor,
+            status=RunStatus.RUNNING, county=county, progress={"done": 0, "total": 0},
+            parameters={"roster": {"batch": batch.pk, "snapshot_on": batch.snapshot_on.isoformat()}},
+        )  # fmt: skip
+        job = lowincome_task.enqueue(run.pk)
+        run.job_id = job.id
+        run.save(update_fields=["job_id"])
+        audit.record(
+            actor=actor, action="lowincome.start", target=run, division=county,
+            new={"status": run.status, "county": county.code, "batch": batch.pk},
+        )  # fmt: skip
+    return run
+
+
 def lowincome_compare(
-    *, county_code: str, actor: User, today: datetime.date | None = None
+    *, county_code: str, actor: User, today: datetime.date | None = None, run_id: int | None = None
 ) -> ComparisonResult:
     """Compare the county's current 民政 roster snapshot with monitoring and the registry (P17) and raise each
     new difference as a lead. Idempotent per snapshot: a difference already found in this snapshot is not
     raised again, so comparing the same snapshot twice adds nothing. One transaction: the run, the leads,
-    the differences and their audit rows land together, or nothing does."""
+    the differences and their audit rows land together, or nothing does. With `run_id` (the job of
+    `lowincome_start`) the run recorded running is the one completed — or failed, with why, if this raises."""
     county = selectors.county_get_for_user(user=actor, code=county_code)
-    day = today or clock.today()
+    if run_id is None:
+        return _compare(county=county, actor=actor, day=today or clock.today(), run_id=None)
+    try:
+        return _compare(county=county, actor=actor, day=today or clock.today(), run_id=run_id)
+    except BaseException as error:  # Ctrl+C too: the run must not stay running
+        reason = error.message if isinstance(error, DomainError) else type(error).__name__
+        screening_run_fail(run_id=run_id, actor=actor, failure=f"民政比对失败，预警线索未改动：{reason}")
+        raise
+
+
+def _compare(*, county: Division, actor: User, day: datetime.date, run_id: int | None) -> ComparisonResult:
     with transaction.atomic():
         batch = current_roster_batch(county_code=county.code)
         if batch is None:
-            raise InvalidInput(
-                [ErrorDetail(("county",), "no_roster", f"{county.name}尚无民政低收入人口名册")]
-            )
+            raise _no_roster(county)
         # one comparison of a county at a time: the snapshot's row is the lock
         batch = FeedBatch.objects.select_for_update().get(pk=batch.pk)
         assert batch.snapshot_on is not None
         year = batch.snapshot_on.year
         windows = policy_selectors.parameter_for(ParameterKind.SCREENING_WINDOWS, year=year)
         rule_set = RuleSet.objects.get(is_current=True)
-        run = ScreeningRun.objects.create(
-            year=year, engine=selectors.ENGINE, rule_set=rule_set, started_by=actor, status=RunStatus.RUNNING,
-            county=county,
-            parameters={
-                "roster": {"batch": batch.pk, "snapshot_on": batch.snapshot_on.isoformat()},
-                "screening_windows": {"id": windows.pk, "version": windows.version},
-            },
-        )  # fmt: skip
+        parameters = {
+            "roster": {"batch": batch.pk, "snapshot_on": batch.snapshot_on.isoformat()},
+            "screening_windows": {"id": windows.pk, "version": windows.version},
+        }
+        if run_id is None:
+            run = ScreeningRun.objects.create(
+                year=year, engine=selectors.ENGINE, rule_set=rule_set, started_by=actor,
+                status=RunStatus.RUNNING, county=county, parameters=parameters,
+            )  # fmt: skip
+        else:
+            run = ScreeningRun.objects.select_for_update().get(
+                pk=run_id, engine=selectors.ENGINE, county=county, status=RunStatus.RUNNING
+            )
+            run.year, run.rule_set, run.parameters = year, rule_set, parameters
         comparison = compare_snapshot(
             batch=batch,
             records=list(current_roster_records(county_code=county.code)),
@@ -128,7 +190,7 @@ def lowincome_compare(
             "signals": merged.signals,
         }
         run.finished_at = timezone.now()
-        run.save(update_fields=["status", "summary", "finished_at"])
+        run.save(update_fields=["status", "year", "rule_set", "parameters", "summary", "finished_at"])
         audit.record(
             actor=actor, action="lowincome.compare", target=run, division=county, old={"status": old_status},
             new={"status": run.status, "county": county.code, "batch": batch.pk, "by_kind": by_kind,

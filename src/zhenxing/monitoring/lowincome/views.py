@@ -121,15 +121,12 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)
     county = selectors.county_get_for_user(user=user, code=code)
     try:
-        result = services.lowincome_compare(county_code=county.code, actor=user)
+        run = services.lowincome_start(county_code=county.code, actor=user)
     except (InvalidInput, Conflict) as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            f"比对完成：新发现差异 {result.total} 条，新增线索 {result.leads['new']} 条，"
-            f"并入已有线索 {result.leads['merged']} 条",
-        )
+        messages.success(request, "已发起民政比对，正在后台运行；完成后差异和线索见本县比对页")
+        return redirect("screening:run", pk=run.pk)
     return redirect("monitoring:lowincome_county", code=county.code)
 
 
