@@ -69,6 +69,13 @@ KEY_LABELS: dict[str, str] = {
     "file": "文件",
     "measures": "帮扶措施",
     "notice": "公示",
+    # a 民政比对 (P17, monitoring/lowincome): the roster batch compared and the new differences by kind
+    "by_kind": "新发现差异（按类别）",
+    "batch": "数据批次",
+    "county": "县（市）",
+    "lead": "预警线索",
+    "visit": "引用的走访记录",
+    "confirmed": "核实属实",
     # a person's and a household's contact fields, stored masked under these keys (audit/sensitive.py)
     "id_number": "证件号码",
     "phone": "联系电话",
