@@ -9,19 +9,14 @@ import datetime
 from django.db.models import Q
 
 from zhenxing.monitoring.enums import CaseStatus
-from zhenxing.policy.enums import YUNNAN, ParameterKind
-from zhenxing.policy.models import Parameter
-from zhenxing.policy.regimes import regime_of
+from zhenxing.policy.enums import YUNNAN
+from zhenxing.policy.regimes import regimes_in_force
 from zhenxing.policy.rules.exit import exit_periods, has_exited
 
 
 def periods_in_force(*, region: str = YUNNAN) -> list[tuple[datetime.date, datetime.date | None]]:
     """The dynamic-exit date ranges of the regimes as entered (current versions; a handful of rows)."""
-    regimes = [
-        regime_of(p)
-        for p in Parameter.objects.filter(kind=ParameterKind.REGIME, region=region, is_current=True)
-    ]
-    return exit_periods((r.effective_from, r.dynamic_exit) for r in regimes)
+    return exit_periods((r.effective_from, r.dynamic_exit) for r in regimes_in_force(region=region))
 
 
 def exited_q() -> Q:

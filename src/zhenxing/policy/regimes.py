@@ -75,10 +75,15 @@ def regime_of(parameter: Parameter) -> Regime:
     )
 
 
-def regime_for(day: datetime.date, *, region: str = YUNNAN) -> Regime:
-    """The current version of the regime in force on `day`; RegimeNotConfigured before the first one."""
+def regimes_in_force(*, region: str = YUNNAN) -> list[Regime]:
+    """The current version of every regime, in the order they start (a handful of rows: one per regime)."""
     regimes = Parameter.objects.filter(kind=ParameterKind.REGIME, region=region, is_current=True)
-    for candidate in regimes.order_by("-year"):  # a handful of rows: one per regime
-        if _start(candidate) <= day:
-            return regime_of(candidate)
-    raise RegimeNotConfigured(day)
+    return sorted((regime_of(parameter) for parameter in regimes), key=lambda regime: regime.effective_from)
+
+
+def regime_for(day: datetime.date, *, region: str = YUNNAN) -> Regime:
+    """The regime in force on `day`: the latest to start on or before it; RegimeNotConfigured before the first."""
+    started = [regime for regime in regimes_in_force(region=region) if regime.effective_from <= day]
+    if not started:
+        raise RegimeNotConfigured(day)
+    return started[-1]
