@@ -109,3 +109,16 @@ def standing_line(*, year: int, region: str = YUNNAN) -> MonitoringLine | None:
         .first()
     )
     return None if earlier is None else _line(earlier, year=year, provisional=True)
+
+
+def what_if_baseline(*, year: int, today: datetime.date, region: str = YUNNAN) -> MonitoringLine:
+    """The line a what-if compares a proposal with (P17): the year's own; for the current or a later year whose
+    standard is not yet published, the standing one (marked provisional) whatever the regime's gap setting —
+    a what-if decides nothing. A past year without its line stays LineNotConfigured."""
+    parameter = selectors.optional_parameter_for(ParameterKind.MONITORING_LINE, year=year, region=region)
+    if parameter is not None:
+        return _line(parameter, year=year, provisional=False)
+    standing = standing_line(year=year, region=region) if year >= today.year else None
+    if standing is None:
+        raise LineNotConfigured(year)
+    return standing

@@ -120,7 +120,7 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
     from zhenxing.accounts.scoping import scope_prefixes
     from zhenxing.common.errors import PermissionDenied
     from zhenxing.divisions.models import Division
-    from zhenxing.policy.lines import LineNotConfigured, line_for, standing_line
+    from zhenxing.policy.lines import LineNotConfigured, what_if_baseline
     from zhenxing.screening.whatif import PAGE_SNAPSHOT_MAX_AGE, side_by_side, what_if
 
     user = request_user(request)
@@ -135,15 +135,13 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
         labels = ["方案一", "方案二（拟调整）"]
         if line_a is None:
             try:
-                line_a = line_for(year=year).yuan
-                labels[0] = f"{year}年标准"
+                baseline = what_if_baseline(year=year, today=clock.today())
             except LineNotConfigured as missing:
-                # P17: before the year's standard is published, compare the proposal with last year's
-                standing = standing_line(year=year) if year >= clock.today().year else None
-                if standing is not None:
-                    line_a, labels[0] = standing.yuan, f"{standing.of_year}年标准（现行）"
-                else:
-                    error = f"{missing.message}，请填写现行监测范围"
+                error = f"{missing.message}，请填写现行监测范围"
+            else:
+                line_a = baseline.yuan
+                # P17: before the year's standard is published, the proposal is compared with last year's
+                labels[0] = f"{baseline.of_year}年标准" + ("（现行）" if baseline.provisional else "")
         if line_a is not None:
             # one level below the user's jurisdiction: prefecture → counties, county → townships, township → villages
             area_length = {4: 6, 6: 9, 9: 12, 12: 12}[min((len(p) for p in prefixes), default=4)]
