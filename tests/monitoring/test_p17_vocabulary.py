@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import urllib.parse
 
 import pytest
 from django.test import Client
@@ -243,6 +244,11 @@ def test_p17_pages_say_the_object_name_of_the_regime_of_today(clock_at, client: 
     report = client.get("/cases/report/").content.decode()
     assert "<h1>监测对象统计</h1>" in report and "防止返贫致贫对象" not in report
     assert "导出监测对象名册" in client.get("/cases/").content.decode()
+    # and a 2025 report read in 2026 keeps the words of its year, on the page and in the workbook's name
+    clock_at(datetime.date(2026, 3, 2))
+    assert "<h1>监测对象统计</h1>" in client.get("/cases/report/?year=2025").content.decode()
+    export = client.get("/cases/report.xlsx?year=2025")
+    assert "监测对象统计2025.xlsx" in urllib.parse.unquote(export["Content-Disposition"])
 
 
 def test_p17_a_notice_speaks_the_regime_of_its_posting_date(clock_at, client: Client) -> None:  # type: ignore[no-untyped-def]

@@ -78,7 +78,8 @@ def report_workbook(*, monitored: Iterable[Case], report: dict[str, Any], year: 
     bold = book.bold
     types = report.get("types") or MONITORING_TYPES
     # P17: the sheet says what the year's regime calls the objects (监测对象 until 2025)
-    write_roster_sheet(book, object_name_on(datetime.date(year, 12, 31)), list(monitored), with_status=True)
+    name = object_name_on(min(datetime.date(year, 12, 31), clock.today()))
+    write_roster_sheet(book, name, list(monitored), with_status=True)
     sheet = book.add_sheet("分县分类型")
     sheet.row(0, 0, ["县（市）", *types, "合计"], bold)
     for row, (_, name, counts) in enumerate(report["by_county"], start=1):

@@ -4,6 +4,8 @@ fetch through a scoped selector, call one service."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -332,6 +334,11 @@ def _year(request: HttpRequest) -> int:
     return int(year) if year.isdigit() else clock.today().year
 
 
+def _report_object_name(year: int) -> str:
+    """P17: a year's report speaks the words of that year's regime (监测对象 for 2025, read in 2026 too)."""
+    return object_name_on(min(datetime.date(year, 12, 31), clock.today()))
+
+
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     user = require_view(request)
@@ -347,6 +354,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "plan_checks": plan_check_report(user=user, today=clock.today()),
             "checks": assistance_checks()[0],
             "year": year,
+            "object_name": _report_object_name(year),
         },
     )
 
@@ -360,4 +368,4 @@ def report_export(request: HttpRequest) -> HttpResponse:
         report=selectors.monitoring_report(user=user, year=year),
         year=year,
     )
-    return xlsx_response(content, f"{object_name_on(clock.today())}统计{year}.xlsx")
+    return xlsx_response(content, f"{_report_object_name(year)}统计{year}.xlsx")
