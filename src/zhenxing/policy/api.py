@@ -20,7 +20,9 @@ _REQUEST_SCHEMA = EvaluateRequest.model_json_schema(ref_template="#/components/s
         "`regime`（政策阶段及其参数版本）、`monitoring_line_provisional` 与 `monitoring_line_note`"
         "（当年标准尚未公布时暂用上一年度标准）、`sector_rules`（医保资助参保与一次性交通补助当年是否已配置，"
         "未配置时对应结果为 null）；`parameters` 中包含 `regime`。"
-        "版本 1 的请求（不含 `decided_on` 与 `contract_version`）仍然有效，判定结果不变。"
+        "版本 1 的请求（不含 `decided_on` 与 `contract_version`）仍然有效，按今天作出决定：已有当年监测范围的年度"
+        "判定结果不变；当年标准尚未公布的年度（如2026年）按政策阶段的规定暂用上一年度标准或不作判定，"
+        "过渡期结束的行业政策（医保资助参保、一次性交通补助）未配置时为 null。"
     ),
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": _REQUEST_SCHEMA}}},
