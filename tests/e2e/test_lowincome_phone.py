@@ -79,7 +79,7 @@ def test_p17_the_county_compares_and_the_village_closes_citing_a_visit(
     lead = Lead.objects.get(household__code="L-m1")
     page.goto(f"{base}/leads/{lead.pk}/")
     page.get_by_test_id("lowincome-close").click()
-    page.get_by_label("不属实（核实不纳入）").check()
+    page.get_by_label("核实不纳入", exact=True).check()
     page.get_by_label("核实说明（将反馈民政）").fill("引用上周走访：务工收入已恢复")
     page.get_by_label("引用已有走访（一次走访、两边使用）").select_option(index=1)
     _fits(page)

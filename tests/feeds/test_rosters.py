@@ -78,6 +78,43 @@ def test_p17_the_four_rosters_and_a_row_without_start_count_from_the_roster_date
         ("低保边缘", datetime.date(2020, 3, 1)),
         ("刚性支出困难", MARCH),
     ]
+    # and the flag says whether 民政 gave the start (R12 reads only given starts as 新纳入)
+    assert sorted(batch.records.values_list("code", "flag")) == [("低保边缘", True), ("刚性支出困难", False)]
+
+
+def test_p17_a_roster_with_a_rejected_row_is_refused_whole_naming_rows_and_reasons() -> None:
+    """P17: a roster is the county's full list; stored without its bad rows it would make false M3
+    differences, so one rejected row refuses the whole snapshot and the current roster stays."""
+    household = make_household(VILLAGE)
+    one, two = member_ids(household)
+    current = _ingest(roster([one, two], on=MARCH))
+    before = _state()
+    # given a newer roster whose second row has an unknown category and third an invalid start
+    rows = roster([one, two, one], on=APRIL)
+    rows[1]["assistance"] = "五保"
+    rows[2]["start"] = "2026-13-40"
+    with pytest.raises(InvalidInput) as refused:
+        _ingest(rows)
+    # then nothing is stored, the March roster stays current, and the message names rows and reasons
+    assert _state() == before
+    assert current_roster_batch(county_code=COUNTY) == current
+    message = refused.value.message
+    assert "整份名册未接收" in message and "第2行" in message and "第3行" in message
+    assert "救助类别" in message and "开始日期" in message
+
+
+def test_p17_a_roster_whose_rows_are_all_rejected_does_not_empty_the_county_roster() -> None:
+    """P17: a file whose rows are all rejected is refused; the county keeps its roster."""
+    household = make_household(VILLAGE)
+    one, two = member_ids(household)
+    current = _ingest(roster([one, two], on=MARCH))
+    rows = roster([one, two], on=APRIL)
+    for row in rows:
+        row["assistance"] = "五保"
+    with pytest.raises(InvalidInput):
+        _ingest(rows)
+    assert current_roster_batch(county_code=COUNTY) == current
+    assert current_roster_records(county_code=COUNTY).count() == 2
 
 
 def test_p17_an_event_style_civil_affairs_batch_still_works_and_needs_its_start() -> None:
@@ -268,3 +305,21 @@ def test_p17_a_roster_uploaded_on_the_page_replaces_the_previous_one(client: Cli
     mixed[0]["county_code"] = OTHER_COUNTY
     assert "一份名册只能是一个县的" in upload(mixed).content.decode()
     assert FeedBatch.objects.count() == 2
+
+
+def test_p17_r12_reads_a_roster_row_as_newly_on_dibao_only_when_its_start_was_given() -> None:
+    """P17/P10 (R12 新纳入低保或特困供养): a roster row without a start is dated by the roster, which is not a
+    start: it raises no R12 lead in any round; a row whose given start lies in the year does."""
+    from zhenxing.screening.models import LeadSignal
+    from zhenxing.screening.services import screening_run
+
+    given, dated_by_roster = make_household(VILLAGE), make_household(VILLAGE)
+    rows = roster(member_ids(given)[:1], on=datetime.date(2025, 11, 1)) + roster(
+        member_ids(dated_by_roster)[:1], on=datetime.date(2025, 11, 1)
+    )
+    rows[0]["start"] = "2025-06-01"
+    del rows[1]["start"]
+    _ingest(rows)
+    screening_run(year=2025, today=datetime.date(2025, 11, 10))
+    raised = set(LeadSignal.objects.filter(rule_code="R12").values_list("lead__household_id", flat=True))
+    assert raised == {given.pk}

@@ -9,6 +9,7 @@ import datetime
 import json
 
 import pytest
+from django.test import Client
 
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
@@ -91,6 +92,8 @@ def test_p17_comparison_finds_each_planted_kind_and_nothing_on_clean_households(
     assert (m2["value"], m2["threshold"], m2["members"]) == (1, 1_000_000, 2)
     assert m2["dibao_standard"]["region"] == "532926" and m2["dibao_standard"]["version"] == 1
     assert signals["L-m1"].evidence["monitoring_line"]["version"] >= 1
+    assert signals["L-m1"].evidence["monitoring_line_note"] == ""  # the 2025 line is the year's own
+    assert m2["dibao_standard"]["year"] == 2025 and m2["dibao_standard"]["note"] == ""
     assert signals["L-m1"].evidence["roster"] == [
         {"category": "低保边缘", "start": "2025-03-01", "end": None}
     ]
@@ -263,6 +266,31 @@ def test_p17_without_a_county_standard_the_provinces_is_used_and_cited(county_us
     assert _found() == {("L-p-below", "M2")} and result.by_kind["M2"] == 1
     evidence = LeadSignal.objects.get().evidence
     assert evidence["dibao_standard"]["region"] == "53" and evidence["dibao_standard_fen"] == 450_000
+    # and, being the 2020 standard applied to 2025 income, it is marked 暂用2020年标准 with its year and region
+    assert (
+        evidence["dibao_standard"]["year"] == 2020 and evidence["dibao_standard"]["note"] == "暂用2020年标准"
+    )
+    assert evidence["dibao_standard"]["region_label"] == "云南省（全省）"
+    client = Client()
+    client.force_login(county_user)
+    page = client.get(f"/leads/{LeadSignal.objects.get().lead_id}/").content.decode()
+    assert "云南省（全省）2020年低保标准" in page and 'data-testid="dibao-provisional"' in page
+    assert "暂用2020年标准" in page
+    county = client.get("/cases/lowincome/532926/").content.decode()
+    assert 'data-testid="dibao-standard"' in county and "暂用2020年标准" in county
+
+
+def test_p17_m1_evidence_keeps_and_shows_the_verdicts_provisional_line_note() -> None:
+    """P17: a verdict made on a provisional line (暂用…年标准) says so in the M1 lead's evidence."""
+    from django.template.loader import render_to_string
+
+    evidence = {
+        "check": "可能符合，请核实", "roster_date": "2026-11-30", "roster": [], "year": 2026,
+        "risk_types": ["其他"], "within_monitoring_range": True, "monitoring_line": {"version": 1},
+        "monitoring_line_note": "暂用2025年标准（2026年标准未公布）",
+    }  # fmt: skip
+    html = render_to_string("screening/_comparison_evidence.html", {"e": evidence})
+    assert 'data-testid="line-provisional"' in html and "暂用2025年标准（2026年标准未公布）" in html
 
 
 def test_p17_a_roster_household_the_engine_cannot_judge_is_counted_not_guessed(county_user, clock_at) -> None:  # type: ignore[no-untyped-def]

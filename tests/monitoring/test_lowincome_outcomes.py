@@ -100,6 +100,51 @@ def test_p17_confirming_an_unmonitored_household_opens_its_identification_case(c
     assert Case.objects.filter(household=compared.h["m2"]).count() == 1
 
 
+def test_p17_confirming_a_data_check_lead_opens_no_case_and_says_the_outcome_of_its_kind(compared) -> None:  # type: ignore[no-untyped-def]
+    """P17: a confirmed M4 (民政名册有而台账无, 数据核实) is 台账已更正 — no identification case (P8)."""
+    cadre = make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE)
+    lead = Lead.objects.get(household__code="L-m4")
+
+    lowincome_lead_close(actor=cadre, lead=lead, confirmed=True, note="台账漏登特困，已更正")
+
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.CONFIRMED
+    assert not Case.objects.filter(household=compared.h["m4"]).exists()
+    event = AuditEvent.objects.get(action="lowincome.outcome")
+    assert (event.new_values["kind"], event.new_values["outcome"]) == ("M4", "台账已更正")
+    assert AuditEvent.objects.filter(action="lead.confirm", target_id=str(lead.pk)).exists()
+    # and a confirmed M3 neither
+    other = make_user(Role.VILLAGE, VILLAGE)
+    lowincome_lead_close(
+        actor=other, lead=Lead.objects.get(household__code="L-m3"), confirmed=True, note="已更正"
+    )
+    assert not Case.objects.filter(household=compared.h["m3"]).exists()
+
+
+def test_p17_a_comparison_lead_is_closed_only_on_its_own_page_and_only_once(client, compared) -> None:  # type: ignore[no-untyped-def]
+    """P17: the ordinary 核实纳入/核实不纳入 buttons would lose the outcome for 民政 and the cited visit: the lead
+    page links the comparison close page instead, which words the result per kind; a second close says so."""
+    cadre = make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE)
+    lead = Lead.objects.get(household__code="L-m4")
+    client.force_login(cadre)
+    detail = client.get(f"/leads/{lead.pk}/").content.decode()
+    assert 'data-testid="confirm-lead"' not in detail and 'data-testid="dismiss-lead"' not in detail
+    assert f"/cases/lowincome/leads/{lead.pk}/close/" in detail and "民政名册有而台账无" in detail
+    page = client.get(f"/cases/lowincome/leads/{lead.pk}/close/").content.decode()
+    assert "台账已更正" in page and "台账无误，请民政核定" in page and "数据核实" in page
+    assert "可能符合，请核实" not in page and "核实纳入" not in page
+    url = f"/cases/lowincome/leads/{lead.pk}/close/"
+    assert client.post(url, {"result": "dismissed", "note": "台账无误"}).status_code == 302
+    again = client.post(url, {"result": "confirmed", "note": "再次提交"}, follow=True)
+    assert "该线索已办结" in again.content.decode()
+    assert LowIncomeOutcome.objects.filter(lead=lead).count() == 1
+    # an M2 lead's close page offers 民政's determination
+    m2 = Lead.objects.get(household__code="L-m2")
+    client.force_login(make_user(Role.VILLAGE, VILLAGE))
+    m2_page = client.get(f"/cases/lowincome/leads/{m2.pk}/close/").content.decode()
+    assert "已告知民政核定" in m2_page and "核实不符合" in m2_page and "可能符合低保条件，请核实" in m2_page
+
+
 def test_p17_only_a_recent_visit_of_the_same_household_may_be_cited(compared) -> None:  # type: ignore[no-untyped-def]
     cadre = make_user(Role.VILLAGE, VILLAGE)
     lead = Lead.objects.get(household__code="L-m1")
@@ -174,17 +219,24 @@ def test_p17_the_export_goes_back_to_civil_affairs_in_their_roster_layout(
     assert len(body) == 2
     m1 = body[id_of(head(compared.h["m1"]))]
     assert m1[1:6] == ["低保边缘", datetime.date(2025, 3, 1), "", "532926", SNAPSHOT]
-    assert m1[6] == "核实不属实（民政有、未监测且有风险）" and m1[7] == DAY and m1[8] == "收入已恢复"
+    assert (
+        m1[6] == "核实不纳入（民政救助对象有返贫致贫风险未纳入监测）"
+        and m1[7] == DAY
+        and m1[8] == "收入已恢复"
+    )
     assert m1[9] == timezone.localtime(visit.visited_at).date()
     assert m1[10] == "王村干"
     m4 = body[id_of(head(compared.h["m4"]))]
-    assert m4[1] == "特困" and m4[6] == "核实属实（民政有、台账无）"
+    assert m4[1] == "特困" and m4[6] == "台账已更正（民政名册有而台账无）"
     assert m4[8] == '\'=HYPERLINK("x")台账漏登' and m4[9:] == ["", ""]
     # the key sheet maps each column to the roster's field
     assert ["身份证号", "id_number"] in sheets["字段对照"]
     # and the reveal is audited with its reason and row count
     event = AuditEvent.objects.get(action="lowincome.export")
     assert (event.actor, event.reason, event.new_values["rows"]) == (county_user, "按季度反馈民政", 2)
+    # and a second export sends the current snapshot's closed differences again, nothing more
+    again = _sheets(client.post("/cases/lowincome/532926/export/", {"reason": "补发"}).content)["核实结果"]
+    assert len(again) == 3
 
 
 def test_p17_the_export_is_refused_to_village_and_prefecture_and_without_a_reason(
@@ -201,7 +253,7 @@ def test_p17_the_export_is_refused_to_village_and_prefecture_and_without_a_reaso
     township = make_user(Role.TOWNSHIP, "532926101")
     county = Division.objects.get(code="532926")
     with pytest.raises(PermissionDenied):
-        lowincome_export_record(actor=township, county=county, rows=0, reason="看看")
+        lowincome_export_record(actor=township, county=county, difference_ids=[], reason="看看")
 
 
 def test_p17_the_county_page_lists_snapshot_comparison_counts_and_leads(
@@ -279,3 +331,67 @@ def test_p17_a_comparison_waits_for_a_running_one_and_a_failed_job_says_why(
     assert run.status == "failed" and "尚无民政低收入人口名册" in run.failure
     assert not Lead.objects.exists()
     assert AuditEvent.objects.filter(action="screening.fail", target_id=str(run.pk)).exists()
+
+
+def test_p17_the_county_page_counts_every_difference_of_the_snapshot_after_a_repeat_comparison(
+    client, compared, county_user
+) -> None:  # type: ignore[no-untyped-def]
+    """P17: comparing the same snapshot again finds nothing new; the page still counts the snapshot's
+    differences by kind (and those still open), and says the last run's status."""
+    lowincome_compare(county_code="532926", actor=county_user)
+    lowincome_lead_close(
+        actor=make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE), lead=Lead.objects.get(household__code="L-m4"),
+        confirmed=False, note="台账无误",
+    )  # fmt: skip
+    client.force_login(county_user)
+    html = client.get("/cases/lowincome/532926/").content.decode()
+    for code in ("M1", "M2", "M3", "M4"):
+        assert f'data-testid="count-{code}">1<' in html
+    assert 'data-testid="open-M4">0<' in html and 'data-testid="open-M1">1<' in html
+    assert "已完成" in html and "民政救助对象有返贫致贫风险未纳入监测" in html and "可能符合低保条件" in html
+
+
+def test_p17_an_export_sends_earlier_snapshots_differences_only_once(client, compared, county_user) -> None:  # type: ignore[no-untyped-def]
+    """P17: the export holds the current snapshot's closed differences and earlier ones not yet exported."""
+    from .lowincome_helpers import roster
+
+    village = make_user(Role.VILLAGE, VILLAGE)
+    lowincome_lead_close(
+        actor=make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE), lead=Lead.objects.get(household__code="L-m4"),
+        confirmed=True, note="已更正",
+    )  # fmt: skip
+    client.force_login(county_user)
+    first = _sheets(client.post("/cases/lowincome/532926/export/", {"reason": "反馈"}).content)["核实结果"]
+    assert len(first) == 2
+    # given a newer roster (the same people) compared, and then the M3 lead closed
+    newer = SNAPSHOT + datetime.timedelta(days=1)
+    h = compared.h
+    roster(
+        [(head(h["clean_dibao"]), "低保"), (head(h["clean_covered"]), "低保"), (head(h["m1"]), "低保边缘"),
+         (head(h["m4"]), "特困")],
+        on=newer,
+    )  # fmt: skip
+    lowincome_compare(county_code="532926", actor=county_user)
+    lowincome_lead_close(
+        actor=village, lead=Lead.objects.get(household__code="L-m3"), confirmed=False, note="无误"
+    )
+    # when the county exports again
+    again = _sheets(client.post("/cases/lowincome/532926/export/", {"reason": "反馈"}).content)["核实结果"]
+    # then the M4 difference of the earlier roster, exported already, is not sent again
+    m4 = id_of(head(h["m4"]))
+    assert not [row for row in again[1:] if row[0] == m4 and row[5] == SNAPSHOT]
+    m3_rows = sorted(row[5] for row in again[1:] if row[0] == id_of(head(h["m3"])))
+    assert m3_rows == [SNAPSHOT, newer]  # the earlier one never exported, and the current one
+    page = client.get("/cases/lowincome/532926/").content.decode()
+    assert "尚未导出过的差异" in page
+
+
+def test_p17_an_export_row_without_a_usable_id_number_says_so() -> None:
+    """P17: an M2 household without a head, or a number that cannot be decrypted, is said in the cell —
+    never an empty cell or a masked number that looks real."""
+    from zhenxing.monitoring.lowincome.export import NO_HEAD, NOT_DECRYPTABLE, _id_number
+    from zhenxing.registry.models import Person
+
+    assert _id_number(None) == NO_HEAD == "（该户无户主，请核对）"
+    person = Person(id_number_masked="5329**********1234", id_number_encrypted=b"\x09broken")
+    assert _id_number(person) == NOT_DECRYPTABLE == "（号码无法解密，请核对）"

@@ -18,7 +18,13 @@ from zhenxing.divisions.models import Division
 from zhenxing.feeds.adapters import ADAPTERS
 from zhenxing.feeds.models import FeedBatch, QuarantinedRow
 from zhenxing.feeds.parsing import canonical_bytes, clean_row
-from zhenxing.feeds.snapshots import current_snapshot, refuse_unless_newer, snapshot_of, supersede
+from zhenxing.feeds.snapshots import (
+    current_snapshot,
+    refuse_roster_rows,
+    refuse_unless_newer,
+    snapshot_of,
+    supersede,
+)
 from zhenxing.registry.models import Household, Membership, Person
 
 if TYPE_CHECKING:
@@ -87,17 +93,23 @@ def feed_batch_ingest(
 
     cleaned: list[tuple[int, dict[str, Any]]] = []
     quarantine: list[tuple[int, str, str]] = []
+    dated_by_roster: set[int] = set()
     for number, row in enumerate(rows, start=first):
         values, problems = clean_row(adapter, row)
         if not problems and values.get(date_field.name) is None:
             if snapshot is not None:  # a roster row without its own start counts from the roster's date
                 values[date_field.name] = snapshot.on
+                dated_by_roster.add(number)
             else:
                 problems.append((date_field.name, f"{date_field.label}：必填"))
         if problems:
             quarantine.extend((number, field, reason) for field, reason in problems)
         else:
             cleaned.append((number, values))
+    if snapshot is not None and quarantine:
+        # P17: a roster is a full list; stored without its bad rows it would make false differences (M3) and a
+        # file whose rows are all bad would empty the county's roster: refused whole, nothing stored
+        raise refuse_roster_rows(snapshot=snapshot, quarantine=quarantine)
 
     # match: ID (or disability certificate) → person → current household; 户编号 → household; village code
     indexes = {}
@@ -149,6 +161,9 @@ def feed_batch_ingest(
         for field in adapter.fields:
             if field.target and values.get(field.name) is not None:
                 columns[field.target] = values[field.name]
+        if snapshot is not None and department == Department.CIVIL_AFFAIRS:
+            # whether 民政 gave the start (P17): a row dated by the roster is no 新纳入 event (R12 skips it)
+            columns["flag"] = number not in dated_by_roster
         if values.get("certificate"):
             certificate = values["certificate"]
             columns["code"], columns["number"] = str(certificate.category), certificate.grade

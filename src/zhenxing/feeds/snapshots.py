@@ -115,6 +115,25 @@ def current_snapshot(*, department: str, county_code: str, lock: bool = False) -
     return (batches.select_for_update() if lock else batches).first()
 
 
+REFUSED_ROWS_SHOWN = 20  # rows (with their reasons) a refused roster names; the rest are counted
+
+
+def refuse_roster_rows(*, snapshot: Snapshot, quarantine: list[tuple[int, str, str]]) -> InvalidInput:
+    """P17: a roster is the county's full list, so a roster with any rejected row is refused whole (an event-style
+    batch keeps its good rows and quarantines the bad ones). The error names the first rows and why."""
+    reasons: dict[int, list[str]] = {}
+    for number, _field, reason in quarantine:
+        reasons.setdefault(number, []).append(reason)
+    numbers = sorted(reasons)
+    shown = "；".join(f"第{n}行：{'，'.join(reasons[n])}" for n in numbers[:REFUSED_ROWS_SHOWN])
+    more = f"；等共 {len(numbers)} 行" if len(numbers) > REFUSED_ROWS_SHOWN else ""
+    message = (
+        f"{snapshot.county.name} {snapshot.on.isoformat()} 的名册有 {len(numbers)} 行不合格，整份名册未接收"
+        f"（名册是全量名单，缺行会造成虚假差异）。请更正后重新报送：{shown}{more}"
+    )
+    return InvalidInput([ErrorDetail(("records",), "roster_rows_rejected", message)])
+
+
 def refuse_unless_newer(*, snapshot: Snapshot, current: FeedBatch | None) -> None:
     """P17: only a later roster replaces the county's current one; nothing is stored otherwise."""
     if current is None or current.snapshot_on is None or snapshot.on > current.snapshot_on:

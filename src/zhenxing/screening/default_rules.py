@@ -142,6 +142,8 @@ DEFAULT_RULES: list[dict[str, object]] = [
         "code": "R12", "name": "新纳入低保或特困供养", "risk_type": "其他", "grade": "黄", "rule": "P10",
         "params": {},
         "sql": "SELECT f.household_id, f.code AS value, '未纳入' AS threshold FROM feeds_feedrecord f WHERE f.department = 'civil_affairs' "
-               f"AND f.household_id IS NOT NULL AND f.code IN ({texts(SAFETY_NET)}) AND {IN_YEAR}",
+               f"AND f.household_id IS NOT NULL AND f.code IN ({texts(SAFETY_NET)}) AND {IN_YEAR} "
+               # P17: a roster row 民政 gave no start for is dated by the roster (flag FALSE): no 新纳入 event
+               "AND (f.flag IS NULL OR f.flag = TRUE)",
     },
 ]  # fmt: skip

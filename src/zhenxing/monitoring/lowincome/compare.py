@@ -19,7 +19,7 @@ from zhenxing.policy.models import Parameter
 from zhenxing.policy.rules import lowincome as rules
 from zhenxing.policy.rules.income import net_income
 from zhenxing.policy.rules.money import yuan_to_fen
-from zhenxing.policy.selectors import dibao_standard_for
+from zhenxing.policy.selectors import dibao_standard_for, region_label
 from zhenxing.registry import facts
 from zhenxing.registry.models import Household, Membership
 from zhenxing.registry.selectors import household_years
@@ -72,13 +72,38 @@ def _record_evidence(record: FeedRecord) -> dict[str, Any]:
     }
 
 
-def _cite(parameter: Parameter) -> dict[str, Any]:
+def cite_standard(parameter: Parameter, *, income_year: int) -> dict[str, Any]:
+    """The 低保 standard as the evidence (and the county page) cite it: its version, region and year, and
+    暂用{year}年标准 when it is of another year than the income tested (P17)."""
     return {
         "id": parameter.pk,
         "version": parameter.version,
         "region": parameter.region,
+        "region_label": region_label(parameter.region),
+        "year": parameter.year,
         "value": parameter.value,
+        "note": rules.standard_note(standard_year=parameter.year, income_year=income_year),
     }
+
+
+def cases_being_handled(
+    *, county_code: str | None = None, household_ids: list[int] | None = None
+) -> tuple[dict[int, list[str]], set[int]]:
+    """The households that are monitoring objects (with their risk types) and those being identified (an open
+    case), of a county or of given households: M1 leaves both out, and closing a lead opens no second case."""
+    cases = Case.objects.filter(status__in=[*OPEN_STATUSES, *MONITORED_STATUSES])
+    if county_code is not None:
+        cases = cases.filter(household__village__code__startswith=county_code)
+    if household_ids is not None:
+        cases = cases.filter(household_id__in=household_ids)
+    monitored: dict[int, list[str]] = {}
+    open_case: set[int] = set()
+    for household_id, status, risk_types in cases.values_list("household_id", "status", "risk_types"):
+        if status in MONITORED_STATUSES:
+            monitored[household_id] = list(risk_types or [])
+        else:
+            open_case.add(household_id)
+    return monitored, open_case
 
 
 def compare_snapshot(*, batch: FeedBatch, records: list[FeedRecord], county_code: str) -> Comparison:
@@ -109,16 +134,7 @@ def compare_snapshot(*, batch: FeedBatch, records: list[FeedRecord], county_code
     for person_id in [p for p, h in household_of.items() if h not in in_county]:
         skipped["other_county"] += len(roster.pop(person_id))
         household_of.pop(person_id)
-    cases = Case.objects.filter(
-        household__village__code__startswith=county_code, status__in=[*OPEN_STATUSES, *MONITORED_STATUSES]
-    ).values_list("household_id", "status", "risk_types")
-    monitored: dict[int, list[str]] = {}
-    open_case: set[int] = set()
-    for household_id, status, risk_types in cases:
-        if status in MONITORED_STATUSES:
-            monitored[household_id] = list(risk_types or [])
-        else:
-            open_case.add(household_id)
+    monitored, open_case = cases_being_handled(county_code=county_code)
 
     findings: list[HouseholdFinding] = []
     findings += _unmonitored_with_risk(roster, household_of, monitored, open_case, on, skipped)
@@ -164,6 +180,8 @@ def _unmonitored_with_risk(
                     "roster": [_record_evidence(r) for r in entries], "year": decision.get("year"),
                     "within_monitoring_range": bool(verdict.get("within_monitoring_range")), "risk_types": risks,
                     "monitoring_line": (decision.get("parameters") or {}).get("monitoring_line"),
+                    # a provisional line (P17: 暂用…年标准) is said with the verdict it made
+                    "monitoring_line_note": verdict.get("monitoring_line_note") or "",
                 },
                 found=[rules_found(rules.M1.code, household_id, r) for r in entries],
             )
@@ -196,6 +214,7 @@ def _below_dibao_standard(
     ).order_by("pk")
     findings = []
     standards: dict[int, Parameter | None] = {}
+    cites: dict[int, dict[str, Any]] = {}
     for household in households:
         record = household_years(household).first()
         if record is None:
@@ -227,7 +246,10 @@ def _below_dibao_standard(
                     "check": rules.POSSIBLY_DIBAO, "year": record.year, "members": members,
                     "net_income_fen": income, "assistance_benefit_fen": record.assistance_benefit,
                     "income_without_assistance_fen": rules.income_without_assistance(income, record.assistance_benefit),
-                    "dibao_standard_fen": standard_fen, "dibao_standard": _cite(standard),
+                    "dibao_standard_fen": standard_fen,
+                    "dibao_standard": cites.setdefault(
+                        record.year, cite_standard(standard, income_year=record.year)
+                    ),
                     "not_counted": list(rules.NOT_INCOME_IN_DIBAO_TEST), "money": True,
                 },
                 found=[Found(rules.M2.code, household.pk, "低保")],

@@ -1,6 +1,6 @@
 """The outcomes sent back to 民政 (P17), in the layout of their roster — the civil_affairs adapter's columns
 (id_number, assistance, start, end, county_code, snapshot_date) and the outcome's: one row per difference a
-comparison found whose lead is closed. The rows carry full ID numbers (民政 matches by them): the caller has
+comparison found whose lead is closed (EXPORT_SCOPE). The rows carry full ID numbers (民政 matches by them): the caller has
 checked the role and audited the export (services.lowincome_export_record). Written through common/xlsx.py,
 so no cell can become a formula."""
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from cryptography.exceptions import InvalidTag
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhenxing.common.crypto import decrypt_id_number
@@ -36,7 +37,6 @@ COLUMNS = (
 )
 SHEET = "核实结果"
 KEY_SHEET = "字段对照"
-RESULTS = {LeadStatus.CONFIRMED: "核实属实", LeadStatus.DISMISSED: "核实不属实"}
 
 
 @dataclass(frozen=True)
@@ -47,19 +47,28 @@ class Row:
 
 
 def closed_differences(*, county: Division) -> QuerySet[LowIncomeDifference]:
-    """Every difference of the county (the caller fetched it in scope) whose lead is closed, oldest snapshot
-    first."""
+    """Every difference of the county (the caller fetched it in scope) whose lead is closed."""
+    return LowIncomeDifference.objects.filter(
+        county=county, lead__status__in=[LeadStatus.CONFIRMED, LeadStatus.DISMISSED]
+    )
+
+
+def differences_to_export(*, county: Division, batch_id: int | None) -> QuerySet[LowIncomeDifference]:
+    """What an export sends 民政 (EXPORT_SCOPE): the closed differences of the county's current roster snapshot,
+    plus those of earlier snapshots not exported yet — not every closed difference of every roster again."""
+    closed = closed_differences(county=county)
     return (
-        LowIncomeDifference.objects.filter(
-            county=county, lead__status__in=[LeadStatus.CONFIRMED, LeadStatus.DISMISSED]
-        )
+        closed.filter(Q(batch_id=batch_id) | Q(exported_at__isnull=True))
         .select_related("batch", "record", "person", "lead", "lead__closed_by")
         .order_by("batch__snapshot_on", "batch_id", "kind", "household_id", "pk")
     )
 
 
-def export_rows(*, county: Division) -> list[Row]:
-    differences = list(closed_differences(county=county))
+EXPORT_SCOPE = "导出本县当前名册中已核实的差异，以及以前名册中已核实、尚未导出过的差异"
+
+
+def export_rows(*, county: Division, batch_id: int | None) -> list[Row]:
+    differences = list(differences_to_export(county=county, batch_id=batch_id))
     outcomes = {
         o.lead_id: o
         for o in LowIncomeOutcome.objects.filter(lead_id__in={d.lead_id for d in differences}).select_related(
@@ -81,12 +90,21 @@ def export_rows(*, county: Division) -> list[Row]:
     ]
 
 
+NO_HEAD = "（该户无户主，请核对）"
+NOT_DECRYPTABLE = "（号码无法解密，请核对）"
+
+
 def _id_number(person: Person | None) -> str:
+    """The full number 民政 matches by; said plainly when there is none (an M2 household without a head) or
+    it cannot be decrypted — never a masked number that looks like a real one."""
     if person is None:
-        return ""
+        return NO_HEAD
     if person.id_number_encrypted:
-        return decrypt_id_number(bytes(person.id_number_encrypted))
-    return person.id_number_masked
+        try:
+            return decrypt_id_number(bytes(person.id_number_encrypted))
+        except (ValueError, InvalidTag):  # a key rotated away or a damaged cipher: said in the cell
+            return NOT_DECRYPTABLE
+    return NOT_DECRYPTABLE
 
 
 def _values(row: Row) -> list[Any]:
@@ -95,7 +113,11 @@ def _values(row: Row) -> list[Any]:
     assert lead is not None
     visit = outcome.visit if outcome else None
     closed_on = timezone.localtime(lead.closed_at).date() if lead.closed_at else None
-    result = f"{RESULTS.get(LeadStatus(lead.status), lead.get_status_display())}（{KINDS[d.kind].short}）"
+    kind = KINDS[d.kind]
+    outcome_word = {LeadStatus.CONFIRMED: kind.confirmed, LeadStatus.DISMISSED: kind.dismissed}.get(
+        LeadStatus(lead.status), lead.get_status_display()
+    )
+    result = f"{outcome_word}（{kind.title}）"
     return [
         _id_number(row.person),
         d.category,

@@ -35,6 +35,11 @@ def may_compare(user: User) -> bool:
     )
 
 
+def may_export_outcomes(user: User) -> bool:
+    """The outcomes export carries full ID numbers (民政 matches by them): county staff who may reveal them."""
+    return user.role == Role.COUNTY and has_capability(user, Capability.REVEAL_ID_NUMBER)
+
+
 def counties_for_user(*, user: User) -> QuerySet[Division]:
     """The counties whose comparison the user may see and run; refused to every other role."""
     if not may_compare(user):

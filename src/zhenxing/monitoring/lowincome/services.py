@@ -14,18 +14,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhenxing.accounts.capabilities import Capability, has_capability
-from zhenxing.accounts.enums import Role
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, DomainError, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.divisions.models import Division
 from zhenxing.feeds.models import FeedBatch
 from zhenxing.feeds.selectors import current_roster_batch, current_roster_records
-from zhenxing.monitoring.enums import MONITORED_STATUSES, OPEN_STATUSES
 from zhenxing.monitoring.identification.services import case_open_from_lead
 from zhenxing.monitoring.lowincome import selectors
-from zhenxing.monitoring.lowincome.compare import compare_snapshot
-from zhenxing.monitoring.models import Case, LowIncomeDifference, LowIncomeOutcome, Visit
+from zhenxing.monitoring.lowincome.compare import cases_being_handled, compare_snapshot
+from zhenxing.monitoring.models import LowIncomeDifference, LowIncomeOutcome, Visit
 from zhenxing.policy import selectors as policy_selectors
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.rules import lowincome as rules
@@ -215,28 +213,33 @@ def lowincome_lead_close(
     *, actor: User, lead: Lead, confirmed: bool, note: str, visit: Visit | None = None,
     today: datetime.date | None = None,
 ) -> LowIncomeOutcome:  # fmt: skip
-    """Close a 民政比对 lead with the same outcomes as a department lead (P10: 核实纳入 / 核实不纳入 with a
-    reason) and record what 民政 gets back: the note and, instead of a new visit, an existing visit of the
-    household it cites (P17: one visit serves both). 核实纳入 on a household that is neither monitored nor
-    being identified opens its identification case (P8), as a department lead does."""
+    """Close a 民政比对 lead with the outcome of its kind (rules.DifferenceKind: M1 核实纳入 / 核实不纳入, M2
+    已告知民政核定 / 核实不符合, M3 and M4 台账已更正 / 台账无误，请民政核定) and record what 民政 gets back: the
+    note and, instead of a new visit, an existing visit of the household it cites (P17: one visit serves
+    both). Only a confirmed M1 lead on a household neither monitored nor being identified opens its
+    identification case (P8); every other confirmation closes the lead only."""
     day = today or clock.today()
     if not has_capability(actor, Capability.CONFIRM_LEAD):
         raise PermissionDenied("您的角色不能核实预警线索")
     if len(note.strip()) < 2:
         raise InvalidInput([ErrorDetail(("note",), "required", "请填写核实说明")])
-    if not lead.lowincome_differences.exists():  # type: ignore[attr-defined]
+    kinds = list(lead.lowincome_differences.values_list("kind", flat=True))  # type: ignore[attr-defined]
+    if not kinds:
         raise InvalidInput([ErrorDetail(("lead",), "not_comparison", "该线索不是民政比对产生的线索")])
+    kind = rules.closing_kind(kinds)
     if visit is not None and (problem := _visit_problem(visit, lead, day)) is not None:
         raise InvalidInput([problem])
     with transaction.atomic():
+        locked = Lead.objects.select_for_update().get(pk=lead.pk)
+        if locked.status != LeadStatus.OPEN:
+            raise Conflict(f"该线索已办结（{locked.get_status_display()}），不能再次核实")
         if confirmed:
-            being_handled = Case.objects.filter(
-                household_id=lead.household_id, status__in=[*OPEN_STATUSES, *MONITORED_STATUSES]
-            ).exists()
-            if being_handled:
-                lead_confirm(actor=actor, lead=lead, note=note.strip())
-            else:
+            monitored, open_case = cases_being_handled(household_ids=[lead.household_id])
+            being_handled = lead.household_id in monitored or lead.household_id in open_case
+            if rules.opens_case(kind) and not being_handled:
                 case_open_from_lead(actor=actor, lead=lead, note=note.strip())
+            else:
+                lead_confirm(actor=actor, lead=lead, note=note.strip())
         else:
             lead_dismiss(actor=actor, lead=lead, reason=note.strip(), today=day)
         outcome = LowIncomeOutcome.objects.create(
@@ -244,23 +247,29 @@ def lowincome_lead_close(
         )
         audit.record(
             actor=actor, action="lowincome.outcome", target=outcome, division=lead.household.village,
-            new={"lead": lead.pk, "confirmed": confirmed, "visit": visit.pk if visit else None},
+            new={"lead": lead.pk, "confirmed": confirmed, "kind": kind.code,
+                 "outcome": kind.confirmed if confirmed else kind.dismissed,
+                 "visit": visit.pk if visit else None},
         )  # fmt: skip
     return outcome
 
 
-def lowincome_export_record(*, actor: User, county: Division, rows: int, reason: str) -> None:
+def lowincome_export_record(*, actor: User, county: Division, difference_ids: list[int], reason: str) -> None:
     """The outcomes export carries full ID numbers (民政 matches by them): a reveal. County staff of the county
-    only, with a typed reason, audited before the file is made (P1 sensitive, PIPL)."""
-    if actor.role != Role.COUNTY or not has_capability(actor, Capability.REVEAL_ID_NUMBER):
+    only, with a typed reason, audited before the file is made (P1 sensitive, PIPL). The exported differences
+    are marked sent, so the next export leaves out those of earlier snapshots (export.EXPORT_SCOPE)."""
+    if not selectors.may_export_outcomes(actor):
         raise PermissionDenied("核实结果含完整身份证号，只能由县级人员导出")
     selectors.county_get_for_user(user=actor, code=county.code)
     if len(reason.strip()) < 2:
         raise InvalidInput([ErrorDetail(("reason",), "required", "请填写导出理由（将记入审计日志）")])
     with transaction.atomic():
+        exported = LowIncomeDifference.objects.filter(county=county, pk__in=difference_ids)
+        first = exported.filter(exported_at__isnull=True).count()
+        exported.update(exported_at=clock.now())  # the UPDATE locks the rows it marks
         audit.record(
             actor=actor, action="lowincome.export", target=("monitoring.lowincomeoutcome", "*"), division=county,
-            new={"county": county.code, "rows": rows}, reason=reason.strip(),
+            new={"county": county.code, "rows": len(difference_ids), "first_time": first}, reason=reason.strip(),
         )  # fmt: skip
 
 

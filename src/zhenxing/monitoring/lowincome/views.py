@@ -13,16 +13,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.capabilities import Capability, has_capability
-from zhenxing.accounts.enums import Role
 from zhenxing.accounts.requests import request_user
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.common.http import xlsx_response
+from zhenxing.divisions.models import Division
 from zhenxing.feeds.selectors import current_roster_batch
 from zhenxing.monitoring.lowincome import export, selectors, services
-from zhenxing.monitoring.models import Visit
-from zhenxing.policy.rules.lowincome import KINDS, VISIT_CITATION_DAYS
-from zhenxing.screening.models import LeadStatus
+from zhenxing.monitoring.lowincome.compare import cite_standard
+from zhenxing.monitoring.models import LowIncomeDifference, Visit
+from zhenxing.policy.rules.lowincome import KINDS, VISIT_CITATION_DAYS, DifferenceKind, closing_kind
+from zhenxing.policy.selectors import dibao_standard_for
+from zhenxing.screening.models import LeadStatus, RunStatus
 
 
 class ExportForm(forms.Form):
@@ -30,11 +32,10 @@ class ExportForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    result = forms.ChoiceField(
-        label="核实结果",
-        choices=[("confirmed", "属实（核实纳入）"), ("dismissed", "不属实（核实不纳入）")],
-        widget=forms.RadioSelect,
-    )
+    """The result is worded per kind (rules.DifferenceKind): M1 核实纳入 / 核实不纳入, M2 已告知民政核定 /
+    核实不符合, M3 and M4 台账已更正 / 台账无误，请民政核定."""
+
+    result = forms.ChoiceField(label="核实结果", widget=forms.RadioSelect)
     note = forms.CharField(
         label="核实说明（将反馈民政）", min_length=2, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -42,8 +43,11 @@ class CloseForm(forms.Form):
         label="引用已有走访（一次走访、两边使用）", coerce=int, required=False, empty_value=None
     )
 
-    def __init__(self, *args: Any, visits: list[Visit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, visits: list[Visit], kind: DifferenceKind, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        result = self.fields["result"]
+        assert isinstance(result, forms.ChoiceField)
+        result.choices = [("confirmed", kind.confirmed), ("dismissed", kind.dismissed)]
         field = self.fields["visit"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", "不引用（另行走访）")] + [
@@ -71,15 +75,41 @@ def _skipped(run: object) -> list[tuple[str, int]]:
     return [(label, int(counts[key])) for key, label in SKIPPED.items() if counts.get(key)]
 
 
-def _county_row(county: object) -> dict[str, object]:
-    batch = current_roster_batch(county_code=county.code)  # type: ignore[attr-defined]
-    run = selectors.last_comparison(county=county)  # type: ignore[arg-type]
-    return {"county": county, "batch": batch, "run": run, "by_kind": _by_kind(run)}
+# a comparison run's status as the county page says it (a 民政比对, not a screening round)
+RUN_STATUS = {RunStatus.RUNNING: "运行中", RunStatus.DONE: "已完成", RunStatus.FAILED: "失败"}
 
 
-def _by_kind(run: object) -> list[dict[str, object]]:
-    counts = (getattr(run, "summary", None) or {}).get("by_kind") or {}
-    return [{"code": code, "label": kind.short, "count": counts.get(code, 0)} for code, kind in KINDS.items()]
+def _county_row(county: Division) -> dict[str, object]:
+    batch = current_roster_batch(county_code=county.code)
+    run = selectors.last_comparison(county=county)
+    differences = list(selectors.differences_of(county=county, batch_id=batch.pk if batch else None))
+    return {
+        "county": county, "batch": batch, "run": run, "differences": differences,
+        "by_kind": _by_kind(differences),
+        "run_status": RUN_STATUS.get(RunStatus(run.status), run.get_status_display()) if run else "",
+    }  # fmt: skip
+
+
+def _by_kind(differences: list[LowIncomeDifference]) -> list[dict[str, object]]:
+    """Every difference of the current snapshot by kind, and how many of them are still open (not only what
+    the last run newly found: a repeat comparison finds nothing new above a full table)."""
+    return [
+        {
+            "code": code, "title": kind.title,
+            "count": sum(1 for d in differences if d.kind == code),
+            "open": sum(1 for d in differences if d.kind == code and d.lead and d.lead.status == LeadStatus.OPEN),
+        }
+        for code, kind in KINDS.items()
+    ]  # fmt: skip
+
+
+def _standard(county: Division, batch: object) -> dict[str, object] | None:
+    """The 低保 standard in force for the roster's year, cited with its region and year (暂用 when older)."""
+    on = getattr(batch, "snapshot_on", None)
+    if on is None:
+        return None
+    standard = dibao_standard_for(county_code=county.code, year=on.year)
+    return cite_standard(standard, income_year=on.year) if standard else {"missing": True, "year": on.year}
 
 
 @login_required
@@ -99,17 +129,22 @@ def county_detail(request: HttpRequest, code: str) -> HttpResponse:
     county = selectors.county_get_for_user(user=user, code=code)
     row = _county_row(county)
     batch = row["batch"]
-    differences = selectors.differences_of(county=county, batch_id=getattr(batch, "pk", None))
+    may_export = selectors.may_export_outcomes(user)
     return render(
         request,
         "monitoring/lowincome/county.html",
         {
             **row,
-            "differences": differences,
             "skipped": _skipped(row["run"]),
             "kinds": KINDS,
-            "closed": export.closed_differences(county=county).count(),
-            "can_export": user.role == Role.COUNTY and has_capability(user, Capability.REVEAL_ID_NUMBER),
+            "to_export": (
+                export.differences_to_export(county=county, batch_id=getattr(batch, "pk", None)).count()
+                if may_export
+                else 0
+            ),
+            "export_scope": export.EXPORT_SCOPE,
+            "standard": _standard(county, batch),
+            "can_export": may_export,
             "export_form": ExportForm(),
         },
     )
@@ -139,9 +174,13 @@ def export_outcomes(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写导出理由（将记入审计日志）")
         return redirect("monitoring:lowincome_county", code=county.code)
-    rows = export.export_rows(county=county)
+    batch = current_roster_batch(county_code=county.code)
+    rows = export.export_rows(county=county, batch_id=batch.pk if batch else None)
     services.lowincome_export_record(
-        actor=user, county=county, rows=len(rows), reason=form.cleaned_data["reason"]
+        actor=user,
+        county=county,
+        difference_ids=[r.difference.pk for r in rows],
+        reason=form.cleaned_data["reason"],
     )
     return xlsx_response(export.export_workbook(rows), f"民政比对核实结果_{county.code}.xlsx")
 
@@ -155,8 +194,13 @@ def close_lead(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("您的角色不能核实预警线索")
     today = clock.today()
     visits = list(selectors.citable_visits(household=lead.household, today=today))
-    form = CloseForm(request.POST or None, visits=visits)
-    if request.method == "POST" and lead.status == LeadStatus.OPEN and form.is_valid():
+    differences = list(lead.lowincome_differences.order_by("kind", "pk"))  # type: ignore[attr-defined]
+    kind = closing_kind(d.kind for d in differences)
+    form = CloseForm(request.POST or None, visits=visits, kind=kind)
+    if request.method == "POST" and lead.status != LeadStatus.OPEN:
+        messages.error(request, f"该线索已办结（{lead.get_status_display()}），不能再次核实")
+        return redirect("monitoring:lowincome_close", pk=lead.pk)
+    if request.method == "POST" and form.is_valid():
         chosen = next((v for v in visits if v.pk == form.cleaned_data["visit"]), None)
         try:
             services.lowincome_lead_close(
@@ -173,7 +217,7 @@ def close_lead(request: HttpRequest, pk: int) -> HttpResponse:
         "monitoring/lowincome/close.html",
         {
             "lead": lead, "form": form, "visits": visits, "days": VISIT_CITATION_DAYS,
-            "differences": lead.lowincome_differences.order_by("kind", "pk"),  # type: ignore[attr-defined]
-            "kinds": KINDS,
+            "differences": differences, "kinds": KINDS, "kind": kind,
+            "checks": sorted({KINDS[d.kind].check for d in differences}),
         },
     )  # fmt: skip

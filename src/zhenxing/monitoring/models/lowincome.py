@@ -50,6 +50,8 @@ class LowIncomeDifference(models.Model):
     )  # fmt: skip
     key = models.CharField("差异标识", max_length=80)
     created_at = models.DateTimeField("发现时间", auto_now_add=True)
+    # when its outcome was last sent back to 民政 (the export); empty until then
+    exported_at = models.DateTimeField("反馈民政时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "民政比对差异"
@@ -65,6 +67,11 @@ class LowIncomeDifference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.household_id}:{self.category}"
+
+    @property
+    def kind_title(self) -> str:
+        """The kind's Chinese name (P17), shown wherever its code appears."""
+        return KINDS[self.kind].title
 
 
 class LowIncomeOutcome(models.Model):

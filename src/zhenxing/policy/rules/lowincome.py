@@ -36,17 +36,43 @@ class DifferenceKind:
     name: str  # the signal's rule name (at most 60 characters)
     grade: str  # P10 grade
     short: str  # how a page's column names it
+    title: str  # the kind's Chinese name wherever its code would appear (the code only as a small suffix)
+    check: str  # what the result is: 可能符合…，请核实 (M1, M2) or 数据核实 (M3, M4)
+    confirmed: str  # the closing outcome when the difference holds (sent to 民政)
+    dismissed: str  # the closing outcome when it does not
 
 
 M1 = DifferenceKind(
-    "M1", "民政低收入人口未纳入监测且有风险（P17，可能符合，请核实）", "橙", "民政有、未监测且有风险"
-)
+    "M1", "民政低收入人口未纳入监测且有风险（P17，可能符合，请核实）", "橙", "民政有、未监测且有风险",
+    "民政救助对象有返贫致贫风险未纳入监测", POSSIBLY, "核实纳入（启动识别）", "核实不纳入",
+)  # fmt: skip
 M2 = DifferenceKind(
-    "M2", "监测对象收入低于低保标准、未享受低保特困（P17，可能符合低保条件，请核实）", "橙", "可能符合低保"
-)
-M3 = DifferenceKind("M3", "台账登记低保或特困，民政名册无（P17，数据核实）", "黄", "台账有、民政无")
-M4 = DifferenceKind("M4", "民政名册有低保或特困，台账未登记（P17，数据核实）", "黄", "民政有、台账无")
+    "M2", "监测对象收入低于低保标准、未享受低保特困（P17，可能符合低保条件，请核实）", "橙", "可能符合低保",
+    "可能符合低保条件", POSSIBLY_DIBAO, "已告知民政核定", "核实不符合",
+)  # fmt: skip
+M3 = DifferenceKind(
+    "M3", "台账登记低保或特困，民政名册无（P17，数据核实）", "黄", "台账有、民政无",
+    "台账有低保/特困而民政名册无", DATA_CHECK, "台账已更正", "台账无误，请民政核定",
+)  # fmt: skip
+M4 = DifferenceKind(
+    "M4", "民政名册有低保或特困，台账未登记（P17，数据核实）", "黄", "民政有、台账无",
+    "民政名册有而台账无", DATA_CHECK, "台账已更正", "台账无误，请民政核定",
+)  # fmt: skip
 KINDS = {kind.code: kind for kind in (M1, M2, M3, M4)}
+
+
+def closing_kind(codes: Iterable[str]) -> DifferenceKind:
+    """The kind a lead holding these differences is closed as (one open lead per household, P10, may hold
+    several): M1 first — only an M1 lead, confirmed, opens an identification case (P8) — then M2, M3, M4."""
+    present = set(codes)
+    return next((kind for code, kind in KINDS.items() if code in present), M3)
+
+
+def opens_case(kind: DifferenceKind) -> bool:
+    """P17/P8: a person on 民政's roster showing a risk and not monitored (M1), confirmed, is identified; a
+    household possibly eligible for 低保 (M2) goes to 民政 for their determination, and a data difference
+    (M3, M4) is corrected or sent back — neither opens a case."""
+    return kind.code == M1.code
 
 
 def income_without_assistance(net_income_fen: int, assistance_benefit_fen: int) -> int:
@@ -73,6 +99,15 @@ def dibao_gap_fen(
     """How far below the standard × members the income without assistance is (fen, > 0 when below): the
     signal's value, so that a larger gap reads as worse evidence (P10 suppression)."""
     return standard_fen * members - income_without_assistance(net_income_fen, assistance_benefit_fen)
+
+
+def standard_note(*, standard_year: int | None, income_year: int) -> str:
+    """P17: the 低保 standard is per county and year; the one in force may be of an earlier year (the 2020
+    province value of P4 while no later one is entered): a test of another year's income with it says so,
+    暂用{year}年标准, as a provisional line does. Empty when the years agree or the standard is for every year."""
+    if standard_year is None or standard_year == income_year:
+        return ""
+    return f"暂用{standard_year}年标准"
 
 
 def risk_of_unmonitored(*, within_range: bool, risk_types: Iterable[str]) -> list[str]:
