@@ -266,26 +266,20 @@ def _registry_differences(
 ) -> list[HouseholdFinding]:
     """M3: the registry says 低保/特困 for a current member of a household of this county, the roster does not
     list the person in that category. M4: the roster lists a person as 低保/特困, the registry's flag is off."""
+    on_roster = [p for p, categories in roster.items() if set(categories) & set(rules.REGISTRY_CATEGORIES)]
+    # one read of the registry's flags: the county's flagged members, and every roster person's
+    rows = Membership.objects.filter(left_on__isnull=True).filter(
+        Q(household__village__code__startswith=county_code) & (Q(person__dibao=True) | Q(person__tekun=True))
+        | Q(person_id__in=on_roster)
+    )
     registry: dict[int, tuple[int, set[str]]] = {}
-    flagged = Membership.objects.filter(
-        left_on__isnull=True, household__village__code__startswith=county_code
-    ).filter(Q(person__dibao=True) | Q(person__tekun=True))
-    for person_id, household_id, dibao, tekun in flagged.values_list(
+    for person_id, household_id, dibao, tekun in rows.values_list(
         "person_id", "household_id", "person__dibao", "person__tekun"
     ):
         registry[person_id] = (household_id, {c for c, on_ in (("低保", dibao), ("特困", tekun)) if on_})
-    on_roster = [p for p, categories in roster.items() if set(categories) & set(rules.REGISTRY_CATEGORIES)]
-    flags = {
-        pk: {c for c, on_ in (("低保", dibao), ("特困", tekun)) if on_}
-        for pk, dibao, tekun in Membership.objects.filter(
-            person_id__in=on_roster, left_on__isnull=True
-        ).values_list("person_id", "person__dibao", "person__tekun")
-    }
     by_household: dict[tuple[str, int], list[tuple[Found, dict[str, Any]]]] = defaultdict(list)
     for person_id in sorted(set(registry) | set(on_roster)):
-        household_id, mine = registry.get(
-            person_id, (household_of.get(person_id, 0), flags.get(person_id, set()))
-        )
+        household_id, mine = registry.get(person_id, (household_of.get(person_id, 0), set()))
         theirs = roster.get(person_id, {})
         if not household_id:
             continue
