@@ -11,7 +11,7 @@ from zhenxing.registry import services as registry
 from zhenxing.registry.models import Household
 from zhenxing.screening.engines import evaluate_db, evaluate_duckdb, round_parameters
 from zhenxing.screening.models import Rule, RuleSet
-from zhenxing.screening.services import _evidence
+from zhenxing.screening.merge import _evidence
 from zhenxing.screening.snapshot import snapshot_take
 
 from ..conftest import VILLAGE
