@@ -143,6 +143,12 @@ PAGES: dict[str, Page] = {
         lambda world, role: [("", f"/cases/lowincome/{world.division_of['county']}/")],
         roles=("county", "prefecture"),
     ),
+    "monitoring:lowincome_close": Page(
+        lambda world, role: (
+            [("", f"/cases/lowincome/leads/{world.lowincome_lead.pk}/close/")] if world.lowincome_lead else []
+        ),
+        C.CONFIRM_LEAD,
+    ),
     "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
     "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code
     "portal:status": Page(_one("/apply/status/"), roles=(PUBLIC,)),
@@ -205,8 +211,6 @@ EXEMPT: dict[str, str] = {
     "monitoring:roster": DOWNLOAD,
     "monitoring:lowincome_compare": POST_ONLY,
     "monitoring:lowincome_export": POST_ONLY + " (the outcomes workbook for 民政, a download)",
-    "monitoring:lowincome_close": "the close form of a 民政比对 lead (P17): the smoke world has no 民政 roster "
-    "compared, so no such lead; its page is tested in tests/monitoring/test_lowincome_outcomes.py",
     "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
     "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
     "admin:logout": POST_ONLY,

@@ -38,6 +38,7 @@ class World:
     division_of: dict[str, str] = field(default_factory=dict)  # role -> a division code it may open
     tracking_code: str = ""  # the portal application's, for its 已提交 page
     screening_run: ScreeningRun | None = None  # the scenario's prefecture-wide round
+    lowincome_lead: Lead | None = None  # the village's lead from the 民政比对 (P17), open
 
 
 def shipped_data_ensure() -> None:
@@ -123,5 +124,8 @@ def world_build() -> World:
     }
     return World(
         users, monitored, cases, leads, notice, feed_batch, imports, parameter, division_of, tracking_code,
-        ScreeningRun.objects.order_by("-pk").first(),
+        ScreeningRun.objects.exclude(engine="civil_affairs").order_by("-pk").first(),
+        Lead.objects.filter(
+            household__village__code=VILLAGE, status="open", lowincome_differences__isnull=False
+        ).order_by("pk").first(),
     )  # fmt: skip

@@ -61,7 +61,14 @@ def test_the_demo_village_holds_every_promised_state(tmp_path: Path, clock_at, d
             "grade", flat=True
         )
     ) == {"红", "橙", "黄"}
-    assert FeedBatch.objects.count() == 4
+    assert FeedBatch.objects.count() == 5
+    # 民政's roster of the county (P17) is current and compared: the head it lists as 低保 while the registry
+    # says not is a lead for the village to verify (M4), without a name or ID number in its evidence
+    roster = FeedBatch.objects.get(department="civil_affairs")
+    assert (roster.county_code, roster.snapshot_on, roster.superseded_at) == (VILLAGE[:6], day, None)
+    check = LeadSignal.objects.get(rule_code="M4", lead__household__code__endswith="0012")
+    assert check.lead.status == LeadStatus.OPEN and check.lead.household.village_id == VILLAGE
+    assert "段福" not in str(check.evidence)
     # the 医保 batch raised two of them: one is open, one was taken up as a case
     medical = LeadSignal.objects.filter(rule_code="R03", lead__household__village__code=VILLAGE)
     assert sorted(medical.values_list("lead__status", flat=True)) == [LeadStatus.CONFIRMED, LeadStatus.OPEN]

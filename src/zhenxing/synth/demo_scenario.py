@@ -39,6 +39,7 @@ from zhenxing.monitoring.assistance import services as assistance
 from zhenxing.monitoring.elimination import services as elimination
 from zhenxing.monitoring.enums import MONITORED_STATUSES, OPEN_STATUSES, EvaluationKind, MeasureStatus
 from zhenxing.monitoring.identification import services as cases
+from zhenxing.monitoring.lowincome.services import lowincome_compare
 from zhenxing.monitoring.models import Case
 from zhenxing.monitoring.notices import services as notices
 from zhenxing.policy.rules.idnumber import check_character
@@ -46,6 +47,7 @@ from zhenxing.registry import services as registry
 from zhenxing.registry.models import Household
 from zhenxing.screening.models import Lead, LeadStatus
 from zhenxing.screening.services import lead_dismiss, screening_run
+from zhenxing.synth.feeds import roster_rows
 
 VILLAGE = "532926101202"  # 西山村委会, the demo village user's village
 DATA_YEAR = 2025  # the income year of the synthetic registry and the latest configured monitoring line
@@ -359,6 +361,24 @@ def _feeds(households: dict[str, Household]) -> None:
         feed_batch_ingest(department=department, rows=rows, source="api", file_name="demo")
 
 
+def _civil_affairs_roster(cast: _Cast, households: dict[str, Household]) -> None:
+    """民政's roster of the county today (P17): the synthetic county's 低保 and 特困 people and a few others, and
+    one 西山村 head whom 民政 lists as 低保 while the registry says not — compared at once, so the village
+    finds a 民政比对 lead to verify (a data check, M4) beside the department leads."""
+    county = county_of(VILLAGE)
+    rows = roster_rows(county_code=county, snapshot_on=clock.today(), seed=2025)
+    rows.append(
+        {
+            "id_number": _head_id(FAMILIES["rejected"]), "assistance": "低保", "start": f"{DATA_YEAR - 1}-03-01",
+            "end": "", "county_code": county, "snapshot_date": clock.today().isoformat(),
+        }
+    )  # fmt: skip
+    feed_batch_ingest(
+        department="civil_affairs", rows=rows, source="api", file_name=f"民政名册_{county}_{clock.today()}"
+    )
+    lowincome_compare(county_code=county, actor=cast.county, today=clock.today())
+
+
 def scenario_exists() -> bool:
     return Household.objects.filter(code=household_code(FAMILIES["red"])).exists()
 
@@ -452,4 +472,5 @@ def _build(cast: _Cast, days: _Days) -> tuple[int, int]:
             actor=cast.village, lead=lead, reason="该户已在识别程序中或已是监测对象，无需重复纳入",
             today=clock.today(),
         )  # fmt: skip
+    _civil_affairs_roster(cast, h)
     return len(households), Case.objects.filter(household__in=households.values()).count()
