@@ -191,6 +191,8 @@ def test_p17_a_household_eliminated_on_2026_03_10_leaves_the_object_lists_but_no
     panel = client.get(f"/cases/continuing/{exited_household.pk}/").content.decode()
     assert 'data-testid="continuing-measures"' in panel and "小额信贷5万元" in panel
     assert "监测对象" not in panel and "badge" not in panel
+    # its link to the original record says which record in words, not a bare number
+    assert 'data-testid="continuing-case">原监测记录（2026-03-10 风险消除）</a>' in panel
     assert (
         "monitoring:continuing" not in household_page
         and f"/cases/continuing/{exited_household.pk}/" in household_page

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 IN_2026 = datetime.date(2026, 3, 2)
 NOTE = "暂用2025年标准（2026年标准尚未公布）"
+UNCONFIGURED = '<span class="badge grade-yellow">未配置</span>'
 
 
 @pytest.fixture
@@ -38,7 +39,8 @@ def test_p17_the_evaluate_page_marks_a_provisional_line_and_unconfigured_sector_
     # then the result says 暂用 with the note, the regime, and 未配置 for the sector rules
     assert 'data-testid="verdict-provisional"' in html and NOTE in html
     assert "常态化防止返贫致贫" in html
-    assert "未配置2026年度医保资助参保标准" in html and "未配置2026年度一次性交通补助规则" in html
+    assert UNCONFIGURED + " 2026年度医保资助参保标准" in html
+    assert UNCONFIGURED + " 2026年度一次性交通补助规则" in html
 
 
 def test_p17_the_evaluate_page_on_2025_income_has_no_provisional_mark(
@@ -63,10 +65,12 @@ def test_p17_the_household_page_and_its_sector_panel_say_provisional_and_not_con
     panel = county.get(f"/cases/sector/{household.pk}/").content.decode()
     # then both say 暂用, and the panel's subsidies say 未配置
     assert 'data-testid="verdict-provisional"' in page and NOTE in page
-    assert "未配置2026年度一次性交通补助规则" in page
-    assert 'data-testid="sector-provisional"' in panel and NOTE in panel
-    assert "未配置2026年度医保资助参保标准" in panel and "未配置2026年度一次性交通补助规则" in panel
-    assert panel.count('data-label="一次性交通补助">未配置') == 2  # each member's cell, not "—"
+    assert UNCONFIGURED + " 2026年度一次性交通补助规则" in page
+    assert 'data-testid="sector-provisional">暂用</span>' in panel and NOTE in panel
+    assert UNCONFIGURED + " 2026年度医保资助参保标准" in panel
+    assert UNCONFIGURED + " 2026年度一次性交通补助规则" in panel
+    assert "未配置 未配置" not in panel and "</span> 未配置" not in panel  # the badge, then no repeated word
+    assert panel.count('data-label="一次性交通补助">' + UNCONFIGURED) == 2  # each member's cell, not "—"
 
 
 def test_p17_the_evaluate_page_takes_a_decision_date_that_chooses_the_regime(county: Client) -> None:

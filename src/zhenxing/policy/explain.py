@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from zhenxing.policy.rules.elimination import reason_message
 
 RULE_TITLES = {
@@ -14,6 +16,14 @@ RULE_TITLES = {
     "P9": "P9 风险消除条件",
     "P11": "P11 医保资助参保、一次性交通补助",
 }
+
+
+_LEADING_RULE_CODE = re.compile(r"^P\d+(?:[-、]P?\d+)*\s*[：:]\s*")
+
+
+def note_for_page(note: str) -> str:
+    """A parameter's 说明 as a page shows it: without the rule code that starts the stored text (“P17：…”)."""
+    return _LEADING_RULE_CODE.sub("", note)
 
 
 def elimination_reasons_text(codes: list[str], *, min_months: int) -> list[str]:

@@ -80,6 +80,12 @@ class HouseholdForm(forms.Form):
     accident_flag = forms.BooleanField(label="发生意外事故", required=False)
     industry_failure = forms.BooleanField(label="产业项目失败", required=False)
 
+    def name_objects(self, object_name: str) -> None:
+        """P17: the checkbox names the objects as the regime of the form's 决定日期 (or today) does."""
+        label = f"已是{object_name}（未消除风险）"
+        self.fields["is_monitoring_object"].label = label
+        self["is_monitoring_object"].label = label  # the bound field a validation already made keeps its own
+
     def contract_household(self) -> dict[str, Any]:
         data = self.cleaned_data
 
@@ -222,6 +228,9 @@ class ParameterCreateForm(forms.Form):
             del self.fields["region"]
         if kind is None or KIND_YEAR_RULE[kind] != YearRule.FROM_DATE:
             del self.fields["effective_from"]
+        else:  # P17: a regime has no "year" of its own: it applies from its 执行日期 on
+            self.fields["year"].label = "起始年度"
+            self.fields["year"].help_text = "本政策阶段自执行日期起适用，直到下一个政策阶段的执行日期"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

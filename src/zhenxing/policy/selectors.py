@@ -78,6 +78,14 @@ def latest_line_year(*, up_to: int, region: str = YUNNAN) -> int | None:
     )
 
 
+def line_years(*, region: str = YUNNAN) -> set[int]:
+    """The years with a current monitoring line (the parameter list's footnote names the missing ones)."""
+    years = Parameter.objects.filter(
+        kind="monitoring_line", region=region, is_current=True, year__isnull=False
+    ).values_list("year", flat=True)
+    return {year for year in years if year is not None}
+
+
 def optional_parameter_for(kind: str, *, year: int, region: str = YUNNAN) -> Parameter | None:
     try:
         return parameter_for(kind, year=year, region=region)

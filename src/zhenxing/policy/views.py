@@ -11,15 +11,19 @@ from django.utils import timezone
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import request_user
+from zhenxing.common import clock
 from zhenxing.common.errors import InvalidInput, PermissionDenied, not_found
 from zhenxing.common.paging import paginate
 from zhenxing.policy import selectors, services
 from zhenxing.policy.contract import evaluate_request, parse_request, response_body
-from zhenxing.policy.enums import YUNNAN, ParameterKind
-from zhenxing.policy.explain import RULE_TITLES, elimination_reasons_text, location_text
+from zhenxing.policy.enums import YUNNAN, ParameterKind, StandardGap
+from zhenxing.policy.explain import RULE_TITLES, elimination_reasons_text, location_text, note_for_page
 from zhenxing.policy.forms import HouseholdForm, MemberFormSet, ParameterCreateForm, ParameterReviseForm
+from zhenxing.policy.lines import standing_line
 from zhenxing.policy.parameter_fields import ParameterValueForm, value_rows, value_summary
+from zhenxing.policy.regimes import RegimeNotConfigured, regime_for
 from zhenxing.policy.selectors import parameter_title
+from zhenxing.policy.wording import object_name_on
 
 DEFAULT_MEMBER_ROWS = 4
 
@@ -59,7 +63,13 @@ def evaluate(request: HttpRequest) -> HttpResponse:
                 body = response_body(evaluation)
                 context["result"] = body
                 context["used_parameters"] = [
-                    (ParameterKind(kind).label.split("（")[0], used, value_summary(kind, used["value"]))
+                    (
+                        ParameterKind(kind).label.split("（")[0],
+                        used,
+                        value_summary(kind, used["value"]),
+                        # P17: the line that stood in for a year not yet published is marked 暂用
+                        kind == ParameterKind.MONITORING_LINE and body["monitoring_line_provisional"],
+                    )
                     for kind, used in body["parameters"].items()
                 ]
                 elimination = body["elimination"]
@@ -74,8 +84,43 @@ def evaluate(request: HttpRequest) -> HttpResponse:
         year = selectors.latest_line_year(up_to=this_year) or this_year
         form = HouseholdForm(initial={"year": year, "kind": "脱贫户"})
         members = MemberFormSet(prefix="m", initial=[{"health": ["健康"], "medical_insurance": True}] * rows)
+    decided_on = form.cleaned_data.get("decided_on") if form.is_bound and form.is_valid() else None
+    form.name_objects(object_name_on(decided_on or clock.today()))
     context.update({"form": form, "members": members})
     return render(request, "policy/evaluate.html", context)
+
+
+FIRST_LINE_YEAR = 2021  # the transition period's first year (P17)
+
+
+def _line_footnotes() -> list[str]:
+    """Which years have no monitoring line: earlier years not preset, and the current year's standard not yet
+    published (P17) with what the regime in force does meanwhile."""
+    today = clock.today()
+    present = selectors.line_years()
+    notes = []
+    missing = [str(y) for y in range(FIRST_LINE_YEAR, today.year) if y not in present]
+    if missing:
+        notes.append(
+            f"{'、'.join(missing)}年度监测范围尚未核实，系统未预置；需要时由系统管理员依据正式文件录入。"
+        )
+    if today.year not in present:
+        try:
+            regime = regime_for(today)
+        except RegimeNotConfigured:
+            meanwhile = "尚未配置适用的政策阶段，暂不作判定"
+        else:
+            standing = standing_line(year=today.year)
+            if regime.standard_gap == StandardGap.PROVISIONAL and standing is not None:
+                meanwhile = f"暂用{standing.of_year}年标准，并在判定和报表中标注“暂用”"
+            else:
+                meanwhile = "不作判定，说明标准尚未公布"
+            meanwhile = f"按现行政策阶段“{regime.name}”的设置{meanwhile}"
+        notes.append(
+            f"{today.year}年度防止返贫监测范围（识别标准）尚未公布（P17）。公布前{meanwhile}；"
+            f"公布后由系统管理员录入{today.year}年度监测范围。"
+        )
+    return notes
 
 
 @login_required
@@ -96,6 +141,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
                 for p in paged.items
             ],
             "can_manage": has_capability(request_user(request), Capability.MANAGE_PARAMETERS),
+            "line_footnotes": _line_footnotes(),
         },
     )
 
@@ -190,6 +236,7 @@ def parameter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "policy/parameter_detail.html",
         {
             "parameter": parameter,
+            "note": note_for_page(parameter.note),
             "region": selectors.region_label(parameter.region),
             "rows": value_rows(parameter.kind, parameter.value),
             "history": [(v, value_summary(v.kind, v.value)) for v in history],

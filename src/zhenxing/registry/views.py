@@ -143,6 +143,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reveal": has_capability(user, Capability.REVEAL_ID_NUMBER),
             "reveal_form": RevealForm(),
             "this_year": today.year,
+            # the button to enter this year's record shows only while the year has none (修改 is in its row)
+            "this_year_entered": any(y.year == today.year for y in years),
         },
     )
 

@@ -63,6 +63,10 @@ def household_sector(household: Household) -> dict[str, Any]:
     return {
         "year": year, "monitored": monitored, "rows": rows, "line": fen_to_yuan(verdict.line_fen),
         "parameters": {kind: used.as_dict() for kind, used in evaluation.parameters.items()},
-        "unconfigured": [rule.message for rule in (evaluation.sector_rules or {}).values() if not rule.configured],
+        # the page shows a 未配置 badge before each: the message without its own leading 未配置
+        "unconfigured": [
+            (rule.message or "").removeprefix("未配置")
+            for rule in (evaluation.sector_rules or {}).values() if not rule.configured
+        ],
         "line_note": evaluation.line_note,
     }  # fmt: skip
