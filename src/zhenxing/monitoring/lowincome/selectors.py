@@ -75,7 +75,7 @@ def differences_of(*, county: Division, batch_id: int | None) -> QuerySet[LowInc
 def comparison_lead_get_for_user(*, user: User, pk: int) -> Lead:
     """A lead the user may see that a 民政比对 raised (others are closed on the ordinary lead page)."""
     lead = lead_get_for_user(user=user, pk=pk)
-    if not lead.lowincome_differences.exists():  # type: ignore[attr-defined]
+    if not LowIncomeDifference.objects.filter(lead=lead).exists():
         raise not_found()
     return lead
 

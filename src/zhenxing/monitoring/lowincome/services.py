@@ -223,7 +223,7 @@ def lowincome_lead_close(
         raise PermissionDenied("您的角色不能核实预警线索")
     if len(note.strip()) < 2:
         raise InvalidInput([ErrorDetail(("note",), "required", "请填写核实说明")])
-    kinds = list(lead.lowincome_differences.values_list("kind", flat=True))  # type: ignore[attr-defined]
+    kinds = list(LowIncomeDifference.objects.filter(lead=lead).values_list("kind", flat=True))
     if not kinds:
         raise InvalidInput([ErrorDetail(("lead",), "not_comparison", "该线索不是民政比对产生的线索")])
     kind = rules.closing_kind(kinds)

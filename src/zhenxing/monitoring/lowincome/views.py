@@ -194,7 +194,7 @@ def close_lead(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("您的角色不能核实预警线索")
     today = clock.today()
     visits = list(selectors.citable_visits(household=lead.household, today=today))
-    differences = list(lead.lowincome_differences.order_by("kind", "pk"))  # type: ignore[attr-defined]
+    differences = list(LowIncomeDifference.objects.filter(lead=lead).order_by("kind", "pk"))
     kind = closing_kind(d.kind for d in differences)
     form = CloseForm(request.POST or None, visits=visits, kind=kind)
     if request.method == "POST" and lead.status != LeadStatus.OPEN:
