@@ -76,6 +76,8 @@ KEY_LABELS: dict[str, str] = {
     "lead": "预警线索",
     "visit": "引用的走访记录",
     "confirmed": "核实属实",
+    "outcome": "核实结果",
+    "first_time": "首次反馈民政的差异数",
     # a person's and a household's contact fields, stored masked under these keys (audit/sensitive.py)
     "id_number": "证件号码",
     "phone": "联系电话",
