@@ -307,6 +307,26 @@ def test_p17_a_roster_uploaded_on_the_page_replaces_the_previous_one(client: Cli
     assert FeedBatch.objects.count() == 2
 
 
+def test_p17_a_roster_batch_names_its_county_and_says_its_results_are_in_the_comparison(
+    client: Client,
+) -> None:
+    # given a 民政 user whose March roster of 南涧 was stored
+    client.force_login(make_user(Role.DEPARTMENT, department="civil_affairs"))
+    batch = _ingest(roster(member_ids(make_household(VILLAGE)), on=MARCH))
+    # when the batch page and the list are opened
+    page = client.get(f"/feeds/{batch.pk}/").content.decode()
+    listed = client.get("/feeds/").content.decode()
+    # then the county is named beside its code, and the roster's use replaces the department-rule counts
+    assert 'data-testid="roster-county">南涧彝族自治县（532926）<' in page
+    assert 'data-testid="roster-county">南涧彝族自治县（532926）<' in listed
+    assert 'data-testid="roster-use">名册用于民政比对' in page and "“民政比对”页面" in page
+    assert "待核实 0" not in page
+    # and the upload help lists each column name with its Chinese meaning under 列名（表头）
+    fields = listed.split('data-testid="feed-fields"')[1].split("</table>")[0]
+    assert "<th>列名（表头）</th>" in fields
+    assert '<code>county_code</code></td><td data-label="含义">' in fields
+
+
 def test_p17_r12_reads_a_roster_row_as_newly_on_dibao_only_when_its_start_was_given() -> None:
     """P17/P10 (R12 新纳入低保或特困供养): a roster row without a start is dated by the roster, which is not a
     start: it raises no R12 lead in any round; a row whose given start lies in the year does."""

@@ -236,17 +236,25 @@ def test_p17_pages_say_the_object_name_of_the_regime_of_today(clock_at, client: 
     # given 2026: the normalised regime
     clock_at(datetime.date(2026, 3, 2))
     report = client.get("/cases/report/").content.decode()
-    assert "<h1>防止返贫致贫对象统计</h1>" in report, re.findall(r".{20}监测对象.{20}", report)
+    assert "<h1>2026年防止返贫致贫对象统计</h1>" in report, re.findall(r".{20}监测对象.{20}", report)
     assert "监测对象" not in report, re.findall(r".{30}监测对象.{30}", report)
     assert "导出防止返贫致贫对象名册" in client.get("/cases/").content.decode()
     # given 2025: the transition period
     clock_at(datetime.date(2025, 12, 31))
     report = client.get("/cases/report/").content.decode()
-    assert "<h1>监测对象统计</h1>" in report and "防止返贫致贫对象" not in report
+    assert "<h1>2025年监测对象统计</h1>" in report and "防止返贫致贫对象" not in report
     assert "导出监测对象名册" in client.get("/cases/").content.decode()
     # and a 2025 report read in 2026 keeps the words of its year, on the page and in the workbook's name
     clock_at(datetime.date(2026, 3, 2))
-    assert "<h1>监测对象统计</h1>" in client.get("/cases/report/?year=2025").content.decode()
+    assert "<h1>2025年监测对象统计</h1>" in client.get("/cases/report/?year=2025").content.decode()
+    # the report's year is chosen on the page (2021 to this year, the one shown selected), headings carry no
+    # bare rule code, and the download says what it is
+    page = client.get("/cases/report/?year=2024").content.decode()
+    chooser = page.split('data-testid="report-year"')[1].split("</form>")[0]
+    assert re.findall(r'<option value="(\d+)"', chooser) == [str(y) for y in range(2026, 2020, -1)]
+    assert '<option value="2024" selected>2024年</option>' in chooser and "<h1>2024年" in page
+    assert "下载 Excel 表" in page and ".xlsx<" not in page
+    assert not re.findall(r"<h[12]>[^<]*P\d", page)
     export = client.get("/cases/report.xlsx?year=2025")
     assert "监测对象统计2025.xlsx" in urllib.parse.unquote(export["Content-Disposition"])
 

@@ -89,7 +89,26 @@ def test_p17_the_what_if_compares_a_proposed_2026_standard_with_2025s(
     html = client.get("/leads/what-if/", {"year": 2026, "line_b": "9500"}).content.decode()
     # then side A is 2025's standard, labelled as the standing one, and nothing is refused
     assert "未配置2026年度监测范围" not in html
-    assert "2025年标准（现行） 8700 元" in html and "9500" in html
+    assert "2025年标准（暂用） 8700 元" in html and "9500" in html
+
+
+def test_p17_the_what_if_for_a_year_no_household_has_entered_says_so_and_suggests_the_year_before(
+    client: Client, clock_at: Callable[[datetime.date], None]
+) -> None:
+    # given a day in 2026 and households with 2025 收支 only
+    clock_at(DAY)
+    make_household(VILLAGE, code="P17-2025-only", year=2025)
+    client.force_login(make_user(Role.COUNTY, COUNTY))
+    # when the what-if is asked for 2026
+    html = client.get("/leads/what-if/", {"year": 2026, "line_b": "9500"}).content.decode()
+    # then it says no household has 2026 收支 yet and offers 2025, instead of "0 户 → 0 户"
+    assert 'data-testid="what-if-no-records"' in html and "尚无任何户录入2026年收支" in html
+    assert "?year=2025&amp;line_b=9500" in html
+    assert 'data-testid="what-if-totals"' not in html and "0 户 → 0 户" not in html
+    # and for 2025 the comparison counts, every table under its own heading
+    html = client.get("/leads/what-if/", {"year": 2025, "line_b": "9500"}).content.decode()
+    assert 'data-testid="what-if-no-records"' not in html and "1 户已录入2025年收支" in html
+    assert "<h3>按区划</h3>" in html and "<h3>按监测类型</h3>" in html and "<h3>按预警等级</h3>" in html
 
 
 def test_p17_starting_a_2026_round_from_the_page_follows_the_gap_setting(

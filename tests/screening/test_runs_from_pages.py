@@ -189,3 +189,31 @@ def test_every_rule_scoped_to_a_county_is_still_one_portable_select_for_every_en
     rules = list(Rule.objects.filter(rule_set=RuleSet.objects.get(is_current=True)))
     for rule in scoped_rules(rules, county=COUNTY):
         check_rule_sql(rule.sql)
+
+
+@pytest.mark.parametrize(("status", "words"), [("running", "比对中"), ("done", "已完成"), ("failed", "失败")])
+def test_p17_a_civil_affairs_comparison_is_named_as_such_on_the_runs_list_and_its_page(
+    client: Client, status: str, words: str
+) -> None:
+    # given a 民政比对 of the county recorded as a run, beside an ordinary round
+    rule_set = RuleSet.objects.get(is_current=True)
+    comparison = ScreeningRun.objects.create(
+        year=2026, engine="civil_affairs", rule_set=rule_set, status=status, county_id=COUNTY
+    )
+    round_ = ScreeningRun.objects.create(
+        year=YEAR, engine="db", rule_set=rule_set, status=status, county_id=COUNTY
+    )
+    client.force_login(make_user(Role.COUNTY, COUNTY))
+    # when the runs list and the comparison's page are opened
+    listed = client.get("/leads/runs/").content.decode()
+    page = client.get(f"/leads/runs/{comparison.pk}/").content.decode()
+    # then the comparison says 民政比对（县名） with its own status words; the round stays 第 N 轮
+    row = listed.split(f'/leads/runs/{comparison.pk}/"')[1].split("</tr>")[0]
+    assert "民政比对（南涧彝族自治县）" in row and f">{words}</span>" in row and "轮" not in row
+    assert f"第 {round_.pk} 轮" in listed
+    assert '<h1 data-testid="run-title">民政比对（南涧彝族自治县）</h1>' in page
+    assert (
+        f"状态：<strong>{words}</strong>" in page
+        and "筛查中" not in page
+        and f"第 {comparison.pk} 轮" not in page
+    )

@@ -12,8 +12,10 @@ from zhenxing.accounts.requests import request_user
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.common.http import MB, refuse_oversized, xlsx_response
 from zhenxing.common.paging import paginate
+from zhenxing.divisions.models import Division
 from zhenxing.feeds import selectors
 from zhenxing.feeds.adapters import ADAPTERS, SNAPSHOT_FIELDS
+from zhenxing.feeds.models import FeedBatch
 from zhenxing.feeds.parsing import FeedFileError, rows_from_upload
 from zhenxing.feeds.services import MAX_ROWS, feed_batch_ingest
 
@@ -25,6 +27,13 @@ class UploadForm(forms.Form):
         upload: UploadedFile = self.cleaned_data["file"]
         refuse_oversized(upload, settings.ZHENXING_FEED_MAX_BYTES, advice="请分批上传")
         return upload
+
+
+def _county_labels(batches: list[FeedBatch]) -> dict[str, str]:
+    """A roster's county as 南涧彝族自治县（532926）: the name a reader knows beside the code the file carried."""
+    codes = {b.county_code for b in batches if b.county_code}
+    names = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+    return {code: f"{names[code]}（{code}）" if code in names else code for code in codes}
 
 
 @login_required
@@ -57,6 +66,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("feeds:batch", pk=result.batch.pk)
     paged = paginate(request, selectors.batch_list_for_user(user=user).order_by("-received_at", "-pk"))
+    counties = _county_labels(list(paged.items))
     limits = {"rows": MAX_ROWS, "megabytes": settings.ZHENXING_FEED_MAX_BYTES // MB}
     return render(
         request,
@@ -64,7 +74,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "adapter": adapter,
-            "batches": paged.items,
+            "batches": [(b, counties.get(b.county_code, "")) for b in paged.items],
             "paged": paged,
             "limits": limits,
             "rosters": any(f.name in SNAPSHOT_FIELDS for f in adapter.fields),
@@ -81,6 +91,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feeds/batch.html",
         {
             "batch": batch,
+            "county": _county_labels([batch]).get(batch.county_code, ""),
             "quarantine": paged.items,
             "paged": paged,
             "outcomes": selectors.lead_outcomes(batch=batch),

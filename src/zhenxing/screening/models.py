@@ -59,6 +59,14 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "失败，线索未改动"
 
 
+COMPARISON_ENGINE = "civil_affairs"
+COMPARISON_STATUS: dict[str, str] = {
+    RunStatus.RUNNING: "比对中",
+    RunStatus.DONE: "已完成",
+    RunStatus.FAILED: "失败",
+}
+
+
 class ScreeningRun(models.Model):
     """A screening round, recorded when it starts: a round whose process dies is failed by the job sweep
     (common/jobs.py) through the job it ran as (`job_id`), not left running."""
@@ -95,6 +103,22 @@ class ScreeningRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.engine} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
+
+    # A 民政比对 (engine civil_affairs) is recorded as a run too, but is not a round: its own name and words.
+    @property
+    def is_comparison(self) -> bool:
+        return self.engine == COMPARISON_ENGINE
+
+    @property
+    def title(self) -> str:
+        """第 N 轮筛查, or 民政比对（县名） for a comparison."""
+        if self.is_comparison:
+            return f"民政比对（{self.county.name if self.county else '全州'}）"
+        return f"第 {self.pk} 轮筛查"
+
+    @property
+    def status_label(self) -> str:
+        return COMPARISON_STATUS[self.status] if self.is_comparison else self.get_status_display()
 
 
 class LeadStatus(models.TextChoices):

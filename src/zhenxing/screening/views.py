@@ -141,7 +141,7 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
             else:
                 line_a = baseline.yuan
                 # P17: before the year's standard is published, the proposal is compared with last year's
-                labels[0] = f"{baseline.of_year}年标准" + ("（现行）" if baseline.provisional else "")
+                labels[0] = f"{baseline.of_year}年标准" + ("（暂用）" if baseline.provisional else "")
         if line_a is not None:
             # one level below the user's jurisdiction: prefecture → counties, county → townships, township → villages
             area_length = {4: 6, 6: 9, 9: 12, 12: 12}[min((len(p) for p in prefixes), default=4)]

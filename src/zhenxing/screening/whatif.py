@@ -25,7 +25,7 @@ TABLES = ("registry_household", "registry_membership", "registry_householdyear")
 @dataclass
 class Setting:
     line_yuan: Decimal
-    label: str = ""  # e.g. 2025年标准（现行） when side A is the standing line of an earlier year (P17)
+    label: str = ""  # e.g. 2025年标准（暂用） when side A is the standing line of an earlier year (P17)
     households: set[int] = field(default_factory=set)
     by_area: Counter[str] = field(default_factory=Counter)
     by_type: Counter[str] = field(default_factory=Counter)
@@ -55,6 +55,7 @@ class WhatIf:
     leaving: list[int]
     area_names: dict[str, str]
     snapshot: Snapshot
+    with_records: int = 0  # households in scope with a 收支 record for the year: none means nothing to count
 
 
 def what_if(
@@ -86,6 +87,15 @@ def what_if(
             "SELECT h.id, h.village_code, h.kind FROM registry_household h JOIN fired USING (id)"
         ).fetchall():
             village_of[pk], kind_of[pk] = village, kind
+        with_records = sum(
+            count
+            for village, count in con.execute(
+                "SELECT h.village_code, count(DISTINCT h.id) FROM registry_householdyear y"
+                " JOIN registry_household h ON h.id = y.household_id WHERE y.year = ? GROUP BY 1",
+                [year],
+            ).fetchall()
+            if any(village.startswith(prefix) for prefix in prefixes)
+        )
         results = []
         names = labels or [""] * len(lines_yuan)
         for line, signals, label in zip(lines_yuan, per_line, names, strict=True):
@@ -114,6 +124,7 @@ def what_if(
         leaving=sorted(first - last),
         area_names=area_names,
         snapshot=snapshot,
+        with_records=with_records,
     )
 
 

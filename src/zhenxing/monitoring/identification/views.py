@@ -329,6 +329,9 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+FIRST_REPORT_YEAR = 2021  # the transition period's first year (P17)
+
+
 def _year(request: HttpRequest) -> int:
     year = request.GET.get("year", "")
     return int(year) if year.isdigit() else clock.today().year
@@ -354,6 +357,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "plan_checks": plan_check_report(user=user, today=clock.today()),
             "checks": assistance_checks()[0],
             "year": year,
+            "years": range(clock.today().year, FIRST_REPORT_YEAR - 1, -1),  # the chooser, latest first
             "object_name": _report_object_name(year),
         },
     )
