@@ -45,3 +45,28 @@ def test_the_administrator_revises_the_line_in_yuan_on_a_phone(live_server: obje
     expect(page.get_by_test_id("parameter-value")).to_contain_text("9,000.00 元/人·年")
     expect(page.get_by_test_id("parameter-history")).to_contain_text("第1版")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_parameter_list_on_a_desktop_gives_values_room_and_never_breaks_a_date(
+    live_server: object, page: Page
+) -> None:
+    """P17 review: at 1280 px the 取值 column was ~130 px and dates broke as "2026-12-\\n06"."""
+    base = str(live_server)
+    make_user(Role.ADMIN, username="guanli")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _login(page, base, "guanli")
+    page.goto(f"{base}/policy/parameters/")
+    table = page.get_by_test_id("parameter-table")
+    expect(table).to_contain_text("标准：8,700.00 元/人·年")
+    widths = page.eval_on_selector_all(
+        "td.value-cell", "cells => cells.map(c => c.getBoundingClientRect().width)"
+    )
+    assert widths and min(widths) >= 256, widths  # 16rem
+    # every entry date on one line: its box is no taller than one line of its text
+    heights = page.eval_on_selector_all(
+        "td[data-label='录入'] .nowrap-text",
+        "spans => spans.map(s => [s.getClientRects().length, s.textContent])",
+    )
+    assert heights and all(lines == 1 for lines, _ in heights), heights
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    _shot(page, "parameters-1280")
