@@ -14,11 +14,10 @@ from django.test import Client
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import NotFound, PermissionDenied
-from zhenxing.monitoring.lowincome.services import lowincome_compare
+from zhenxing.monitoring.lowincome.services import lowincome_compare, lowincome_lead_close
 from zhenxing.monitoring.models import LowIncomeDifference
 from zhenxing.policy.rules import lowincome as rules
 from zhenxing.screening.models import Lead, LeadSignal, LeadStatus, ScreeningRun
-from zhenxing.screening.services import lead_dismiss
 
 from ..conftest import OTHER_COUNTY, PREFECTURE, SAME_TOWNSHIP_VILLAGE, VILLAGE
 from ..factories import id_number_for, make_user
@@ -151,7 +150,9 @@ def test_p17_comparing_the_same_snapshot_again_adds_nothing(county_user, admin_u
     # when the same snapshot is compared again (the leads still open), and again after one was dismissed
     again = lowincome_compare(county_code="532926", actor=county_user)
     lead = Lead.objects.get(household__code="L-m3")
-    lead_dismiss(actor=make_user(Role.VILLAGE, VILLAGE), lead=lead, reason="已核实：民政已停发")
+    lowincome_lead_close(
+        actor=make_user(Role.VILLAGE, VILLAGE), lead=lead, confirmed=False, note="已核实：民政已停发"
+    )
     third = lowincome_compare(county_code="532926", actor=county_user)
 
     # then nothing new: no lead, no signal, no difference; each comparison is still recorded
@@ -165,9 +166,10 @@ def test_p17_a_new_snapshot_finds_again_and_respects_a_dismissal(county_user, ad
     clock_at(DAY)
     planted = plant(admin_user)
     lowincome_compare(county_code="532926", actor=county_user)
-    lead_dismiss(
-        actor=make_user(Role.VILLAGE, VILLAGE), lead=Lead.objects.get(household__code="L-m3"), reason="已核实"
-    )
+    lowincome_lead_close(
+        actor=make_user(Role.VILLAGE, VILLAGE), lead=Lead.objects.get(household__code="L-m3"), confirmed=False,
+        note="已核实",
+    )  # fmt: skip
 
     # when 民政 sends a newer roster (the same people) and the county compares again
     from .lowincome_helpers import head

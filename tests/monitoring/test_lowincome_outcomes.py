@@ -395,3 +395,19 @@ def test_p17_an_export_row_without_a_usable_id_number_says_so() -> None:
     assert _id_number(None) == NO_HEAD == "（该户无户主，请核对）"
     person = Person(id_number_masked="5329**********1234", id_number_encrypted=b"\x09broken")
     assert _id_number(person) == NOT_DECRYPTABLE == "（号码无法解密，请核对）"
+
+
+def test_p17_the_ordinary_lead_endpoints_refuse_a_comparison_lead(client, compared) -> None:  # type: ignore[no-untyped-def]
+    """P17: a direct POST to 核实纳入 or 核实不纳入 of the ordinary lead page would close a 民政比对 lead without its
+    outcome for 民政: both refuse it (409), and nothing changes."""
+    cadre = make_user(Role.VILLAGE, VILLAGE)
+    lead = Lead.objects.get(household__code="L-m1")
+    client.force_login(cadre)
+    opened = client.post(f"/cases/from-lead/{lead.pk}/", {"note": "直接纳入"})
+    dismissed = client.post(f"/leads/{lead.pk}/dismiss/", {"reason": "直接排除"})
+    assert (opened.status_code, dismissed.status_code) == (409, 409)
+    assert "民政比对核实" in opened.content.decode()
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.OPEN
+    assert not Case.objects.filter(household=lead.household).exists()
+    assert not LowIncomeOutcome.objects.filter(lead=lead).exists()

@@ -33,6 +33,7 @@ from zhenxing.screening.engines import (
 )
 from zhenxing.screening.merge import signals_merge
 from zhenxing.screening.models import (
+    COMPARISON_ENGINE,
     Lead,
     LeadStatus,
     Rule,
@@ -232,14 +233,25 @@ def _run_round(
     return run
 
 
-def lead_confirm(*, actor: User, lead: Lead, note: str = "") -> Lead:
+def _refuse_comparison_lead(lead: Lead, *, from_comparison: bool) -> None:
+    """P17: a lead holding a 民政比对 difference is closed on the comparison's page, whose outcome (and cited
+    visit) goes back to 民政; the ordinary buttons, and a direct POST to them, would lose it."""
+    if not from_comparison and lead.signals.filter(run__engine=COMPARISON_ENGINE).exists():
+        raise Conflict("该线索含民政比对差异，请在“民政比对核实”页办理，核实结果将反馈民政")
+
+
+def lead_confirm(*, actor: User, lead: Lead, note: str = "", from_comparison: bool = False) -> Lead:
     """核实纳入. The household's identification case is opened by monitoring's `case_open_from_lead`, which
     calls this inside its own transaction (monitoring sits above screening): both happen, or neither."""
+    _refuse_comparison_lead(lead, from_comparison=from_comparison)
     return transition(transitions.LEAD, lead, to=LeadStatus.CONFIRMED, actor=actor, opinion=note)
 
 
-def lead_dismiss(*, actor: User, lead: Lead, reason: str, today: datetime.date | None = None) -> Lead:
+def lead_dismiss(
+    *, actor: User, lead: Lead, reason: str, today: datetime.date | None = None, from_comparison: bool = False
+) -> Lead:
     """核实不纳入, with a reason; the same rules stay quiet for the household for the configured window."""
+    _refuse_comparison_lead(lead, from_comparison=from_comparison)
     day = today or clock.today()
     return transition(transitions.LEAD, lead, to=LeadStatus.DISMISSED, actor=actor, opinion=reason, today=day)
 

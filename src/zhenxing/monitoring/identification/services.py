@@ -119,11 +119,11 @@ def case_open_for_household(*, actor: User, household: Household, summary: str) 
     )
 
 
-def case_open_from_lead(*, actor: User, lead: Lead, note: str = "") -> Case:
+def case_open_from_lead(*, actor: User, lead: Lead, note: str = "", from_comparison: bool = False) -> Case:
     """部门筛查: 核实纳入 on a lead (P10) opens the household's case (P8) in the same transaction: both happen, or
     neither (a household with an open case keeps its lead open)."""
     with transaction.atomic():
-        confirmed = lead_confirm(actor=actor, lead=lead, note=note)
+        confirmed = lead_confirm(actor=actor, lead=lead, note=note, from_comparison=from_comparison)
         household = confirmed.household
         rules = "、".join(confirmed.signals.values_list("rule_name", flat=True))
         return case_open(

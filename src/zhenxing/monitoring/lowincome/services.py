@@ -237,11 +237,11 @@ def lowincome_lead_close(
             monitored, open_case = cases_being_handled(household_ids=[lead.household_id])
             being_handled = lead.household_id in monitored or lead.household_id in open_case
             if rules.opens_case(kind) and not being_handled:
-                case_open_from_lead(actor=actor, lead=lead, note=note.strip())
+                case_open_from_lead(actor=actor, lead=lead, note=note.strip(), from_comparison=True)
             else:
-                lead_confirm(actor=actor, lead=lead, note=note.strip())
+                lead_confirm(actor=actor, lead=lead, note=note.strip(), from_comparison=True)
         else:
-            lead_dismiss(actor=actor, lead=lead, reason=note.strip(), today=day)
+            lead_dismiss(actor=actor, lead=lead, reason=note.strip(), today=day, from_comparison=True)
         outcome = LowIncomeOutcome.objects.create(
             lead=lead, visit=visit, note=note.strip(), recorded_by=actor, recorded_at=clock.now()
         )
