@@ -10,8 +10,8 @@ import pytest
 from zhenxing.registry import services as registry
 from zhenxing.registry.models import Household
 from zhenxing.screening.engines import evaluate_db, evaluate_duckdb, round_parameters
-from zhenxing.screening.models import Rule, RuleSet
 from zhenxing.screening.merge import _evidence
+from zhenxing.screening.models import Rule, RuleSet
 from zhenxing.screening.snapshot import snapshot_take
 
 from ..conftest import VILLAGE
