@@ -107,7 +107,7 @@ def standard_note(*, standard_year: int | None, income_year: int) -> str:
     暂用{year}年标准, as a provisional line does. Empty when the years agree or the standard is for every year."""
     if standard_year is None or standard_year == income_year:
         return ""
-    return f"暂用{standard_year}年标准"
+    return f"暂用{standard_year}年标准（{income_year}年标准未录入）"
 
 
 def risk_of_unmonitored(*, within_range: bool, risk_types: Iterable[str]) -> list[str]:
