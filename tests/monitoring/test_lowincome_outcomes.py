@@ -18,6 +18,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import InvalidInput, PermissionDenied
+from zhenxing.common.paging import paginate
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.lowincome.services import (
     lowincome_compare,
@@ -411,3 +412,30 @@ def test_p17_the_ordinary_lead_endpoints_refuse_a_comparison_lead(client, compar
     assert lead.status == LeadStatus.OPEN
     assert not Case.objects.filter(household=lead.household).exists()
     assert not LowIncomeOutcome.objects.filter(lead=lead).exists()
+
+
+def test_p17_the_county_page_says_why_it_lists_nothing_and_pages_its_differences(
+    client, county_user, admin_user, clock_at, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """P17: before a roster arrives, and before it is compared, the page says so (not "no difference"); a
+    county's differences are paged like every list, each page reaching the rest."""
+    clock_at(DAY)
+    client.force_login(county_user)
+    # given no roster yet
+    empty = client.get("/cases/lowincome/532926/").content.decode()
+    assert "尚未收到本县民政名册" in empty
+    # given the planted roster, not yet compared
+    plant(admin_user)
+    waiting = client.get("/cases/lowincome/532926/").content.decode()
+    assert "尚未比对现行名册" in waiting
+    # when it is compared, with pages of two rows
+    lowincome_compare(county_code="532926", actor=county_user)
+    monkeypatch.setattr(
+        "zhenxing.monitoring.lowincome.views.paginate", lambda request, items: paginate(request, items, 2)
+    )
+    first = client.get("/cases/lowincome/532926/").content.decode()
+    second = client.get("/cases/lowincome/532926/?page=2").content.decode()
+    # then the four differences are on two pages, with the total
+    assert 'data-testid="total">共 4 条，第 1 / 2 页' in first and "第 2 / 2 页" in second
+    shown = [re.findall(r'data-label="户编号">([^<]+)<', page) for page in (first, second)]
+    assert len(shown[0]) == len(shown[1]) == 2 and not set(shown[0]) & set(shown[1])

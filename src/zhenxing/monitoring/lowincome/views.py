@@ -17,6 +17,7 @@ from zhenxing.accounts.requests import request_user
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.common.http import xlsx_response
+from zhenxing.common.paging import paginate
 from zhenxing.divisions.models import Division
 from zhenxing.feeds.selectors import current_roster_batch
 from zhenxing.monitoring.lowincome import export, selectors, services
@@ -130,11 +131,15 @@ def county_detail(request: HttpRequest, code: str) -> HttpResponse:
     row = _county_row(county)
     batch = row["batch"]
     may_export = selectors.may_export_outcomes(user)
+    # a whole county's roster differs in hundreds of people: the list pages like every list
+    paged = paginate(request, row["differences"])
     return render(
         request,
         "monitoring/lowincome/county.html",
         {
             **row,
+            "paged": paged,
+            "page_differences": paged.items,
             "skipped": _skipped(row["run"]),
             "kinds": KINDS,
             "to_export": (
