@@ -270,7 +270,8 @@ def test_p17_without_a_county_standard_the_provinces_is_used_and_cited(county_us
     assert evidence["dibao_standard"]["region"] == "53" and evidence["dibao_standard_fen"] == 450_000
     # and, being the 2020 standard applied to 2025 income, it is marked 暂用2020年标准 with its year and region
     assert (
-        evidence["dibao_standard"]["year"] == 2020 and evidence["dibao_standard"]["note"] == "暂用2020年标准（2025年标准未录入）"
+        evidence["dibao_standard"]["year"] == 2020
+        and evidence["dibao_standard"]["note"] == "暂用2020年标准（2025年标准未录入）"
     )
     assert evidence["dibao_standard"]["region_label"] == "云南省（全省）"
     client = Client()
