@@ -6,10 +6,13 @@ or no Dali county, is refused whole; a failure leaves the database as it was."""
 from __future__ import annotations
 
 import datetime
+import threading
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
 from zhenxing.accounts.enums import Role
@@ -25,6 +28,7 @@ from ..factories import make_household, make_user
 from .rosters import member_ids, roster, roster_csv
 
 pytestmark = pytest.mark.django_db
+ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 MARCH = datetime.date(2026, 3, 1)
 APRIL = datetime.date(2026, 4, 1)
@@ -343,3 +347,49 @@ def test_p17_r12_reads_a_roster_row_as_newly_on_dibao_only_when_its_start_was_gi
     screening_run(year=2025, today=datetime.date(2025, 11, 10))
     raised = set(LeadSignal.objects.filter(rule_code="R12").values_list("lead__household_id", flat=True))
     assert raised == {given.pk}
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="real concurrent transactions need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_p17_rosters_of_one_county_arriving_at_once_leave_one_current_snapshot(shipped_data) -> None:  # type: ignore[no-untyped-def]
+    """P17: 民政 pushes its March and April rosters of one county at the same moment, four times over. Each
+    either lands (the later one current, the earlier superseded) or is refused in Chinese with nothing
+    stored; never two current snapshots, never records or audit rows of a refused batch."""
+    household = make_household(VILLAGE)
+    ids = member_ids(household)
+    bodies = [roster(ids, on=MARCH), roster(ids[:1], on=APRIL)] * 2
+    bodies[2] = roster(ids, on=MARCH, category="特困")  # same dates, different content: not a no-op
+    bodies[3] = roster(ids[:1], on=APRIL, category="特困")
+    start = threading.Barrier(len(bodies))
+    landed: list[FeedBatch] = []
+    refused: list[Conflict] = []
+    failures: list[BaseException] = []
+
+    def push(rows: list[dict[str, Any]]) -> None:
+        try:
+            start.wait()
+            landed.append(_ingest(rows))
+        except Conflict as error:
+            refused.append(error)
+        except BaseException as error:  # collected and asserted on below, in the test's thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=push, args=(rows,)) for rows in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not failures
+    assert len(landed) + len(refused) == len(bodies) and landed
+    assert all(error.message for error in refused)  # a Chinese reason for each refusal
+    stored = FeedBatch.objects.filter(department="civil_affairs")
+    assert stored.count() == len(landed)
+    assert stored.filter(superseded_at__isnull=True).count() == 1
+    current = current_roster_batch(county_code=COUNTY)
+    assert current is not None and current.snapshot_on == max(batch.snapshot_on for batch in landed)
+    # nothing of a refused batch: records only of landed batches, one ingest audit row each
+    assert set(FeedRecord.objects.values_list("batch_id", flat=True)) <= {batch.pk for batch in landed}
+    assert AuditEvent.objects.filter(action="feed.ingest").count() == len(landed)
