@@ -16,7 +16,7 @@ from zhenxing.policy import selectors
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.registry.models import Household
 
-from ..conftest import COUNTY, VILLAGE
+from ..conftest import VILLAGE
 from ..factories import make_household, make_user
 from .test_pages import _form
 
@@ -24,12 +24,6 @@ pytestmark = pytest.mark.django_db
 
 IN_2026 = datetime.date(2026, 3, 2)
 PROVISIONAL = '<span class="badge grade-yellow" data-testid="parameter-provisional">暂用</span>'
-
-
-@pytest.fixture
-def county(client: Client) -> Client:
-    client.force_login(make_user(Role.COUNTY, COUNTY))
-    return client
 
 
 def test_p17_the_parameter_list_says_the_current_years_standard_is_not_yet_published(

@@ -9,11 +9,10 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from zhenxing.accounts.enums import Role
 from zhenxing.registry.models import Household
 
-from ..conftest import COUNTY, VILLAGE
-from ..factories import make_household, make_user
+from ..conftest import VILLAGE
+from ..factories import make_household
 from .test_pages import _form
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +20,6 @@ pytestmark = pytest.mark.django_db
 IN_2026 = datetime.date(2026, 3, 2)
 NOTE = "暂用2025年标准（2026年标准尚未公布）"
 UNCONFIGURED = '<span class="badge grade-yellow">未配置</span>'
-
-
-@pytest.fixture
-def county(client: Client) -> Client:
-    client.force_login(make_user(Role.COUNTY, COUNTY))
-    return client
 
 
 def test_p17_the_evaluate_page_marks_a_provisional_line_and_unconfigured_sector_rules(

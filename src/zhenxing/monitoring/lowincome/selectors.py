@@ -15,14 +15,14 @@ from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.models import LowIncomeDifference, Visit
 from zhenxing.policy.rules.lowincome import VISIT_CITATION_DAYS
-from zhenxing.screening.models import Lead, ScreeningRun
+from zhenxing.screening.models import COMPARISON_ENGINE, Lead, ScreeningRun
 from zhenxing.screening.selectors import lead_get_for_user
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
     from zhenxing.registry.models import Household
 
-ENGINE = "civil_affairs"  # a ScreeningRun of this engine is a 民政比对 (P17), not a rule round
+ENGINE = COMPARISON_ENGINE  # a ScreeningRun of this engine is a 民政比对 (P17), not a rule round
 COMPARE_ROLES = (Role.COUNTY, Role.PREFECTURE)
 
 

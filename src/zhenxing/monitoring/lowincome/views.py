@@ -25,7 +25,7 @@ from zhenxing.monitoring.lowincome.compare import cite_standard
 from zhenxing.monitoring.models import LowIncomeDifference, Visit
 from zhenxing.policy.rules.lowincome import KINDS, VISIT_CITATION_DAYS, DifferenceKind, closing_kind
 from zhenxing.policy.selectors import dibao_standard_for
-from zhenxing.screening.models import LeadStatus, RunStatus
+from zhenxing.screening.models import LeadStatus
 
 
 class ExportForm(forms.Form):
@@ -76,10 +76,6 @@ def _skipped(run: object) -> list[tuple[str, int]]:
     return [(label, int(counts[key])) for key, label in SKIPPED.items() if counts.get(key)]
 
 
-# a comparison run's status as the county page says it (a 民政比对, not a screening round)
-RUN_STATUS = {RunStatus.RUNNING: "运行中", RunStatus.DONE: "已完成", RunStatus.FAILED: "失败"}
-
-
 def _county_row(county: Division) -> dict[str, object]:
     batch = current_roster_batch(county_code=county.code)
     run = selectors.last_comparison(county=county)
@@ -87,7 +83,7 @@ def _county_row(county: Division) -> dict[str, object]:
     return {
         "county": county, "batch": batch, "run": run, "differences": differences,
         "by_kind": _by_kind(differences),
-        "run_status": RUN_STATUS.get(RunStatus(run.status), run.get_status_display()) if run else "",
+        "run_status": run.status_label if run else "",  # 比对中 / 已完成 / 失败: a comparison's own words
     }  # fmt: skip
 
 
