@@ -38,6 +38,13 @@ def shipped_data(django_db_blocker: object) -> None:
     if not Division.objects.exists():
         divisions_load(actor=None)
     ship_parameters(Parameter)
+    from zhenxing.accounts.models import Sector
+    from zhenxing.accounts.sectors import ship_sectors
+    from zhenxing.projects.catalogue import ship_catalogue
+    from zhenxing.projects.models import ProjectCategory
+
+    ship_sectors(Sector)
+    ship_catalogue(Sector, ProjectCategory)
     ship_default_rules(RuleSet, Rule)
     from zhenxing.common.calendar import calendar_load
     from zhenxing.common.models import CalendarDay, CalendarYear

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhenxing.feeds",
     "zhenxing.screening",
     "zhenxing.monitoring",
+    "zhenxing.projects",
     "zhenxing.portal",
     "zhenxing.common.vendor_apps.TasksConfig",  # django_tasks
     "zhenxing.common.vendor_apps.TasksDatabaseConfig",  # django_tasks_db

@@ -19,6 +19,7 @@ urlpatterns = [
     path("feeds/", include("zhenxing.feeds.urls")),
     path("leads/", include("zhenxing.screening.urls")),
     path("cases/", include("zhenxing.monitoring.urls")),
+    path("projects/", include("zhenxing.projects.urls")),
     path("apply/", include("zhenxing.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

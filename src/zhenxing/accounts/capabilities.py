@@ -31,6 +31,10 @@ class Capability(StrEnum):
     ACT_ON_CASE = "act_on_case"  # a case's steps, visits, meetings, notices, objections, housing entries
     MANAGE_MEASURES = "manage_measures"  # a plan's measures, per-person items, evaluations, the 帮扶责任人
     CONFIRM_LEAD = "confirm_lead"  # 核实纳入 / 核实不纳入 a screening lead
+    # the project library (P14): who opens it; which step each role may do is the workflow's declared role
+    VIEW_PROJECTS = "view_projects"  # projects, announcements, objections and batches in scope
+    PROPOSE_PROJECT = "propose_project"  # 申报 at the user's own level, adjustments
+    ACT_ON_PROJECT = "act_on_project"  # approval and execution steps, announcements, objections' answers
     RUN_SCREENING = (
         "run_screening"  # start a screening round from the pages: a county its own, the prefecture all
     )
@@ -42,12 +46,15 @@ C = Capability
 _CASE_WORK = frozenset({C.VIEW_CASES, C.ACT_ON_CASE, C.MANAGE_MEASURES})
 _STAFF = frozenset({C.BROWSE_DIVISIONS, C.EVALUATE_POLICY, C.VIEW_REGISTRY, C.VIEW_SENSITIVE}) | _CASE_WORK
 _CADRE = frozenset({C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER, C.CONFIRM_LEAD})
+_PROJECTS = frozenset({C.VIEW_PROJECTS, C.PROPOSE_PROJECT, C.ACT_ON_PROJECT})
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VILLAGE: _STAFF | _CADRE,
-    Role.TOWNSHIP: _STAFF | _CADRE,
-    Role.COUNTY: _STAFF | _CADRE | {C.VIEW_AUDIT, C.RUN_SCREENING},
-    Role.PREFECTURE: _STAFF | {C.VIEW_AUDIT, C.RUN_SCREENING},
+    Role.VILLAGE: _STAFF | _CADRE | _PROJECTS,
+    Role.TOWNSHIP: _STAFF | _CADRE | _PROJECTS,
+    Role.COUNTY: _STAFF | _CADRE | _PROJECTS | {C.VIEW_AUDIT, C.RUN_SCREENING},
+    Role.PREFECTURE: _STAFF | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_PROJECTS, C.ACT_ON_PROJECT},
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),
+    # its sector's projects in its county: review, its own county-level proposals, execution; no registry
+    Role.COUNTY_SECTOR: _PROJECTS,
     Role.ADMIN: frozenset(
         {
             C.BROWSE_DIVISIONS,

@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     COUNTY = "county", "县"
     PREFECTURE = "prefecture", "州"
     DEPARTMENT = "department", "行业部门"
+    COUNTY_SECTOR = "county_sector", "县行业部门"
     ADMIN = "admin", "系统管理员"
 
 
@@ -20,6 +21,9 @@ ROLE_JURISDICTION_LEVEL: dict[str, str] = {
     Role.PREFECTURE: DivisionLevel.PREFECTURE,
 }
 TERRITORIAL_ROLES = frozenset(ROLE_JURISDICTION_LEVEL)
+# A county sector department (县行业部门, P14) is bound to one county and one sector (accounts.Sector); it is
+# not territorial: it sees no household or case, only its sector's projects in its county (projects.selectors).
+SECTOR_JURISDICTION_LEVEL = DivisionLevel.COUNTY
 
 
 class AssignmentKind(models.TextChoices):

@@ -9,6 +9,23 @@ from zhenxing.accounts.enums import TERRITORIAL_ROLES, AssignmentKind, Role
 from zhenxing.common.enums import Department
 
 
+class Sector(models.Model):
+    """A county sector (行业, P14: 农业农村, 水利, 交通 …) as data: the project categories map to one each, and a
+    county sector department's users belong to one."""
+
+    code = models.CharField("代码", max_length=32, unique=True)
+    name = models.CharField("行业部门", max_length=30, unique=True)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "行业部门（县级）"
+        verbose_name_plural = "行业部门（县级）"
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     """A person who logs in. A territorial role has one jurisdiction; a department user has a department."""
 
@@ -23,6 +40,9 @@ class User(AbstractUser):
         related_name="+",
     )
     department = models.CharField("部门", max_length=32, choices=Department.choices, blank=True, default="")
+    sector = models.ForeignKey(
+        Sector, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
 
     REQUIRED_FIELDS = ["role"]
 
@@ -33,9 +53,25 @@ class User(AbstractUser):
             models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_known"),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=sorted(TERRITORIAL_ROLES), jurisdiction__isnull=False, department="")
-                    | Q(role=Role.DEPARTMENT, jurisdiction__isnull=True, department__in=Department.values)
-                    | Q(role=Role.ADMIN, jurisdiction__isnull=True, department="")
+                    Q(
+                        role__in=sorted(TERRITORIAL_ROLES),
+                        jurisdiction__isnull=False,
+                        department="",
+                        sector=None,
+                    )
+                    | Q(
+                        role=Role.DEPARTMENT,
+                        jurisdiction__isnull=True,
+                        department__in=Department.values,
+                        sector=None,
+                    )
+                    | Q(
+                        role=Role.COUNTY_SECTOR,
+                        jurisdiction__isnull=False,
+                        department="",
+                        sector__isnull=False,
+                    )
+                    | Q(role=Role.ADMIN, jurisdiction__isnull=True, department="", sector=None)
                 ),
                 name="user_scope_matches_role",
             ),

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhenxing.accounts.capabilities import Capability, has_capability
-from zhenxing.accounts.enums import ROLE_JURISDICTION_LEVEL, AssignmentKind, Role
-from zhenxing.accounts.models import Assignment, DepartmentApiKey, User
+from zhenxing.accounts.enums import ROLE_JURISDICTION_LEVEL, SECTOR_JURISDICTION_LEVEL, AssignmentKind, Role
+from zhenxing.accounts.models import Assignment, DepartmentApiKey, Sector, User
 from zhenxing.audit import services as audit
 from zhenxing.common.enums import Department
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
@@ -36,6 +36,7 @@ def _user_snapshot(user: User) -> dict[str, object]:
         "role": user.role,
         "jurisdiction": user.jurisdiction.code if user.jurisdiction else None,
         "department": user.department,
+        "sector": user.sector.code if user.sector else None,
         "is_active": user.is_active,
     }
 
@@ -49,6 +50,7 @@ def user_create(
     jurisdiction: Division | None = None,
     department: str = "",
     display_name: str = "",
+    sector: Sector | None = None,
 ) -> User:
     _require(actor, Capability.MANAGE_USERS)
     problems: list[ErrorDetail] = []
@@ -62,13 +64,23 @@ def user_create(
                     f"{Role(role).label}级用户的管辖区划必须是一个{expected_level}级区划",
                 )
             )
+        department, sector = "", None
+    elif role == Role.COUNTY_SECTOR:
+        if jurisdiction is None or jurisdiction.level != SECTOR_JURISDICTION_LEVEL:
+            problems.append(
+                ErrorDetail(
+                    ("jurisdiction",), "jurisdiction_level", "县行业部门用户的管辖区划必须是一个县级区划"
+                )
+            )
+        if sector is None:
+            problems.append(ErrorDetail(("sector",), "sector_required", "县行业部门用户必须指定行业"))
         department = ""
     elif role == Role.DEPARTMENT:
         if department not in Department.values:
             problems.append(ErrorDetail(("department",), "department_unknown", "行业部门用户必须指定部门"))
-        jurisdiction = None
+        jurisdiction, sector = None, None
     else:
-        jurisdiction, department = None, ""
+        jurisdiction, department, sector = None, "", None
     if User.objects.filter(username=username).exists():
         problems.append(ErrorDetail(("username",), "username_taken", f"用户名 {username} 已存在"))
     candidate = User(username=username, role=role, display_name=display_name)
@@ -84,6 +96,7 @@ def user_create(
             role=role,
             jurisdiction=jurisdiction,
             department=department,
+            sector=sector,
             display_name=display_name,
             # System administrators run the Django admin (users, keys, parameters): staff and superuser.
             is_staff=role == Role.ADMIN,

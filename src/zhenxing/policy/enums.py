@@ -16,6 +16,7 @@ class ParameterKind(models.TextChoices):
     ASSISTANCE_CHECKS = "assistance_checks", "帮扶计划检查与成效评估周期（月）"
     NOTICE_RISK_TYPES = "notice_risk_types", "公示中显示风险类型的县（县级区划代码）"
     REGIME = "regime", "政策阶段（对象名称、类型、标准未公布时的处理）"
+    PROJECT_PROCEDURE = "project_procedure", "项目库审批时限与公告公示"
 
 
 class YearRule(models.TextChoices):
@@ -42,6 +43,8 @@ KIND_YEAR_RULE: dict[str, str] = {
     ParameterKind.NOTICE_RISK_TYPES: YearRule.IN_FORCE,
     # P17: chosen by the decision date, not the assessment year; `year` is the year the regime starts
     ParameterKind.REGIME: YearRule.FROM_DATE,
+    # P14: every number of the project library is configurable per year, in force until a new value
+    ParameterKind.PROJECT_PROCEDURE: YearRule.IN_FORCE,
 }
 
 

@@ -81,6 +81,9 @@ DAY_OF_MONTH: dict[str, Any] = {
 }
 
 
+# a yes/no setting kept as 1 or 0 in a composite of whole numbers
+FLAG: dict[str, Any] = {"text": "{}（1是，0否）", "min_value": 0, "max_value": 1, "unit_label": "1是，0否"}
+
 PER_PERSON_YEAR = "{} 元/人·年"
 K = ParameterKind
 KIND_LAYOUTS: dict[str, KindLayout] = {
@@ -122,6 +125,16 @@ KIND_LAYOUTS: dict[str, KindLayout] = {
         ),
     ),
     K.ASSISTANCE_CHECKS: _object(K.ASSISTANCE_CHECKS, Unit.NUMBER, "{} 个月"),
+    K.PROJECT_PROCEDURE: _object(
+        K.PROJECT_PROCEDURE,
+        Unit.NUMBER,
+        "{} 个工作日",
+        {
+            "notice_days": {"text": "{} 天"},
+            "proposal_notice_before_township": FLAG,
+            "emergency_prefecture_filing": FLAG,
+        },
+    ),
     K.NOTICE_RISK_TYPES: KindLayout(
         Shape.COUNTIES,
         (FieldSpec(None, "公示中显示风险类型的县", Unit.NUMBER, "{}"),),

@@ -186,6 +186,27 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
             "风险消除后动态退出，不固化身份标签。"
         ),
     },
+    {
+        "kind": "project_procedure",
+        "year": 2021,
+        "value": {
+            "township_review": 10,
+            "department_review": 10,
+            "county_review": 15,
+            "prefecture_decision": 20,
+            "notice_days": 10,
+            "proposal_notice_before_township": 1,
+            "emergency_prefecture_filing": 1,
+        },
+        "document": (
+            f"{PLAN}（完善项目库建设和管理：村申报、乡审核、县(市)部门审查、县市领导小组审核、州领导小组审定；"
+            "坚持公告公示制度）；公示期“原则上不少于10天”见于县级操作指南，未核实；各环节时限为本系统默认值"
+        ),
+        "verified": False,
+        "note": (
+            "P14：审批各环节以工作日计，公告公示期以自然日计；应急项目（疫情、灾情）州审定默认改为开工后备案。"
+        ),
+    },
 ]
 
 

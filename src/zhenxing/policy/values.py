@@ -34,6 +34,15 @@ COMPOSITE_KEYS: dict[str, dict[str, str]] = {
         "plan_error_months": "无开发式措施报错（月）",
         "evaluation_interval_months": "定期评估间隔（月）",
     },
+    ParameterKind.PROJECT_PROCEDURE: {
+        "township_review": "乡审核",
+        "department_review": "县(市)部门审查",
+        "county_review": "县市领导小组审核",
+        "prefecture_decision": "州领导小组审定",
+        "notice_days": "公告公示期（自然日）",
+        "proposal_notice_before_township": "村申报公示期满、异议办结后方可乡审核",
+        "emergency_prefecture_filing": "应急项目州审定改为开工后备案",
+    },
     ParameterKind.WORK_TEAM: {
         "large_village_people": "脱贫不稳定人口阈值",
         "large_team_members": "大村工作队员数",

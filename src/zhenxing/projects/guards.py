@@ -1,0 +1,152 @@
+"""The guards and effects of the project workflow (transitions.py), by name, so that the declaration reads as
+the procedure (P14). A guard raises a DomainError to refuse a move; an effect sets the subject's fields."""
+
+from __future__ import annotations
+
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.workflow import Transition
+from zhenxing.projects.enums import NoticeKind, NoticeStatus, ObjectionStatus, ProjectLevel, ProjectStatus
+from zhenxing.projects.procedure import flag, procedure_on
+
+S = ProjectStatus
+
+
+def _invalid(field: str, code: str, message: str) -> InvalidInput:
+    return InvalidInput([ErrorDetail((field,), code, message)])
+
+
+def has_reason(t: Transition) -> None:
+    """A send-back, a cancellation or a withdrawal says why (P14)."""
+    if len(t.opinion) < 2:
+        raise _invalid("opinion", "required", "请填写理由")
+
+
+def has_opinion(t: Transition) -> None:
+    if len(t.opinion) < 2:
+        raise _invalid("opinion", "required", "请填写审核意见")
+
+
+def minutes_attached(t: Transition) -> None:
+    """A leading group's decision comes with its minutes (会议纪要) as an attachment."""
+    if not t.data.get("minutes") and not t.data.get("batch"):
+        raise _invalid("minutes", "required", "请上传会议纪要")
+
+
+def proposal_notice_closed(t: Transition) -> None:
+    """P14: the village's proposal is announced first, and that announcement has ended with its objections
+    closed before 乡审核 (when the parameter says so)."""
+    values, citation = procedure_on(t.today)
+    t.decision["project_procedure"] = citation
+    if not flag(values, "proposal_notice_before_township"):
+        return
+    project = t.subject
+    entries = project.notice_entries.filter(notice__kind=NoticeKind.PROPOSAL).exclude(
+        notice__status=NoticeStatus.DRAFT
+    )
+    ended = [
+        e.notice for e in entries.select_related("notice") if e.notice.ends_on and e.notice.ends_on < t.today
+    ]
+    if not ended:
+        raise Conflict("村级申报须先公示，公示期满后方可报乡镇审核")
+    open_objections = project.objections.filter(status=ObjectionStatus.OPEN).count() + sum(
+        notice.objections.filter(status=ObjectionStatus.OPEN).count() for notice in ended
+    )
+    if open_objections:
+        raise Conflict(f"申报公示还有 {open_objections} 条异议未答复，答复后方可报乡镇审核")
+    t.decision["proposal_notice"] = [notice.pk for notice in ended]
+
+
+def sector_is_the_projects(t: Transition) -> None:
+    """县(市)部门审查 is done by the department of the project's sector (the category → sector map)."""
+    if getattr(t.actor, "sector_id", None) != t.subject.sector_id:
+        raise PermissionDenied(f"本项目由{t.subject.sector.name}审查")
+
+
+def _level_is(level: str, message: str):  # type: ignore[no-untyped-def]
+    def guard(t: Transition) -> None:
+        if t.subject.level != level or t.subject.emergency:
+            raise PermissionDenied(message)
+
+    guard.__name__ = f"level_is_{level}"
+    return guard
+
+
+village_project = _level_is(ProjectLevel.VILLAGE, "只有村级项目由村重新申报")
+township_project = _level_is(ProjectLevel.TOWNSHIP, "只有乡级项目由乡镇重新申报")
+county_project = _level_is(ProjectLevel.COUNTY, "只有县级部门项目由县行业部门重新申报")
+
+
+def emergency_project(t: Transition) -> None:
+    if not t.subject.emergency:
+        raise PermissionDenied("只有应急项目由县直接重新报领导小组审核")
+
+
+def emergency_filing_path(t: Transition) -> None:
+    """P14 emergency path: with the parameter on, 州审定 becomes a filing after the start, so the county's
+    审核 puts the project into the library."""
+    values, citation = procedure_on(t.today)
+    t.decision["project_procedure"] = citation
+    if not t.subject.emergency or not flag(values, "emergency_prefecture_filing"):
+        raise Conflict("只有应急项目（州审定改为备案时）可由县领导小组审核直接入库")
+
+
+def ordinary_path(t: Transition) -> None:
+    """Not an emergency project filed afterwards: it goes on to 州审定."""
+    values, _ = procedure_on(t.today)
+    if t.subject.emergency and flag(values, "emergency_prefecture_filing"):
+        raise Conflict("应急项目审核通过后直接入库，州级改为开工后备案")
+
+
+def takes_over_its_previous_version(t: Transition) -> None:
+    """An approved adjustment resumes where its previous version stands (储备, 开工, 在建 or 竣工); a first
+    version enters as 储备."""
+    previous = t.subject.previous
+    expected = S.RESERVED if previous is None else previous.status
+    if t.target != expected:
+        raise Conflict(f"审定后应为“{S(expected).label}”")
+
+
+def record_decision(t: Transition) -> None:
+    t.set(decided_on=t.today)
+    batch = t.data.get("batch")
+    if batch is not None:
+        t.set(batch=batch)
+        t.decision["batch"] = batch.pk
+
+
+def announced_or_emergency(t: Transition) -> None:
+    """An ordinary project starts once it is on a posted announcement of the approved library or its plan; an
+    emergency project may start first and be announced afterwards (补公示, P14)."""
+    if t.subject.emergency:
+        return
+    posted = t.subject.notice_entries.filter(notice__kind__in=(NoticeKind.LIBRARY, NoticeKind.PLAN)).exclude(
+        notice__status=NoticeStatus.DRAFT
+    )
+    if not posted.exists():
+        raise Conflict("项目须先在县级项目库公告或实施计划公示中公示，方可开工（应急项目可先开工后补公示）")
+
+
+def record_start(t: Transition) -> None:
+    t.set(started_on=t.data.get("on") or t.today)
+
+
+def record_completion(t: Transition) -> None:
+    t.set(completed_on=t.data.get("on") or t.today)
+
+
+def record_acceptance(t: Transition) -> None:
+    t.set(accepted_on=t.data.get("on") or t.today)
+
+
+def record_withdrawal(t: Transition) -> None:
+    t.set(withdrawn_reason=t.opinion)
+
+
+def replaced_by_an_approved_adjustment(t: Transition) -> None:
+    """Only the 审定 of its adjustment retires a version (transitions.retire_previous_version)."""
+    replacement = t.data.get("replaced_by")
+    if (
+        replacement is None
+        or not t.subject.adjustments.filter(pk=replacement, decided_on__isnull=False).exists()
+    ):
+        raise Conflict("项目只能由审定后的调整版本替代")

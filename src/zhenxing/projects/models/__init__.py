@@ -1,0 +1,27 @@
+from zhenxing.projects.models.library import (
+    PrefectureBatch,
+    Project,
+    ProjectAttachment,
+    ProjectCategory,
+    ProjectFunding,
+    ProjectHousehold,
+    ProjectPlace,
+    ProjectStep,
+    ProjectTarget,
+)
+from zhenxing.projects.models.notices import ProjectNotice, ProjectNoticeEntry, ProjectObjection
+
+__all__ = [
+    "PrefectureBatch",
+    "Project",
+    "ProjectAttachment",
+    "ProjectCategory",
+    "ProjectFunding",
+    "ProjectHousehold",
+    "ProjectNotice",
+    "ProjectNoticeEntry",
+    "ProjectObjection",
+    "ProjectPlace",
+    "ProjectStep",
+    "ProjectTarget",
+]

@@ -1,0 +1,246 @@
+"""Announcements of the project library (P14 公告公示): draft, post for the period in calendar days (parameter),
+record objections and questions and answer them. Who posts where: a village on its own board (its proposals,
+its projects' plans and results), a township on its board, the county on its portal (the approved library,
+plans, results), the prefecture on its portal."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import TERRITORIAL_ROLES, Role
+from zhenxing.audit import services as audit
+from zhenxing.common import clock
+from zhenxing.common.crypto import encrypt_phone, keyed_hash, mask_phone
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.divisions.models import Division
+from zhenxing.projects.enums import (
+    LIBRARY_STATES,
+    NoticeKind,
+    NoticeStatus,
+    ObjectionChannel,
+    ObjectionKind,
+    ObjectionStatus,
+    ProjectStatus,
+)
+from zhenxing.projects.models import Project, ProjectNotice, ProjectNoticeEntry, ProjectObjection
+from zhenxing.projects.procedure import notice_period_days
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+
+S = ProjectStatus
+# which projects each kind of announcement may list (P14)
+NOTICE_PROJECT_STATES: dict[str, tuple[str, ...]] = {
+    NoticeKind.PROPOSAL: (S.PROPOSED,),
+    NoticeKind.LIBRARY: LIBRARY_STATES,
+    NoticeKind.PLAN: LIBRARY_STATES,
+    NoticeKind.RESULT: (S.COMPLETED, S.ACCEPTED, S.HANDED_OVER),
+}
+
+
+def _invalid(details: list[ErrorDetail]) -> InvalidInput:
+    return InvalidInput(details)
+
+
+def may_post_notices(actor: User) -> bool:
+    return actor.role in TERRITORIAL_ROLES and has_capability(actor, Capability.ACT_ON_PROJECT)
+
+
+def notice_create(
+    *, actor: User, kind: str, projects: Sequence[Project], title: str, object_to: str, body: str = "",
+    division: Division | None = None,
+) -> ProjectNotice:  # fmt: skip
+    """A draft announcement of projects of one county, posted at the actor's own division (or a village under
+    it: a township may post on a village's board). A proposal's announcement is the village's own."""
+    if not may_post_notices(actor):
+        raise PermissionDenied("您的角色不能发布项目公示")
+    assert actor.jurisdiction is not None
+    where = division or actor.jurisdiction
+    problems: list[ErrorDetail] = []
+    if kind not in NoticeKind.values:
+        problems.append(ErrorDetail(("kind",), "unknown", "请选择公示类型"))
+    if not where.code.startswith(actor.jurisdiction.code):
+        problems.append(ErrorDetail(("division",), "out_of_scope", "公示范围不在您的管辖范围内"))
+    if not projects:
+        problems.append(ErrorDetail(("projects",), "required", "请选择要公示的项目"))
+    if len(object_to.strip()) < 4:
+        problems.append(ErrorDetail(("object_to",), "required", "请填写异议受理单位和电话"))
+    if kind == NoticeKind.PROPOSAL and actor.role != Role.VILLAGE:
+        problems.append(ErrorDetail(("kind",), "role", "村级项目申报公示由村发布"))
+    counties = {p.county_id for p in projects}
+    if len(counties) > 1:
+        problems.append(ErrorDetail(("projects",), "counties", "一次公示的项目须属于同一个县(市)"))
+    allowed = NOTICE_PROJECT_STATES.get(kind, ())
+    for project in projects:
+        if project.status not in allowed:
+            problems.append(
+                ErrorDetail(
+                    ("projects",),
+                    "status",
+                    f"{project.code} 当前为“{project.get_status_display()}”，不能列入此类公示",
+                )
+            )
+        elif kind == NoticeKind.PROPOSAL and project.division_id != where.pk:
+            problems.append(ErrorDetail(("projects",), "village", f"{project.code} 不是本村申报的项目"))
+    if problems:
+        raise _invalid(problems)
+    county = projects[0].county
+    with transaction.atomic():
+        notice = ProjectNotice.objects.create(
+            kind=kind, county=county, division=where, title=title.strip() or default_title(kind, where),
+            body=body.strip(), object_to=object_to.strip(), created_by=actor,
+            supplementary=any(p.emergency and p.started_on is not None for p in projects),
+        )  # fmt: skip
+        ProjectNoticeEntry.objects.bulk_create(
+            [ProjectNoticeEntry(notice=notice, project=p) for p in projects]
+        )
+        audit.record(
+            actor=actor, action="project_notice.create", target=notice, division=where,
+            new={"kind": kind, "projects": [p.pk for p in projects]},
+        )  # fmt: skip
+    return notice
+
+
+def default_title(kind: str, where: Division) -> str:
+    return f"{where.name}{NoticeKind(kind).label}"
+
+
+def notice_post(
+    *, actor: User, notice: ProjectNotice, posted_on: datetime.date | None = None
+) -> ProjectNotice:
+    """Post a draft: it runs `notice_days` calendar days from the posting day (the parameter in force)."""
+    if not may_post_notices(actor) or not notice.division.code.startswith(actor.jurisdiction.code):  # type: ignore[union-attr]
+        raise PermissionDenied("公示由发布单位张贴")
+    day = posted_on or clock.today()
+    if day > clock.today():
+        raise InvalidInput([ErrorDetail(("posted_on",), "future", "张贴日期不能晚于今天")])
+    days, citation = notice_period_days(day)
+    with transaction.atomic():
+        locked = ProjectNotice.objects.select_for_update().get(pk=notice.pk)
+        if locked.status != NoticeStatus.DRAFT:
+            raise Conflict("该公示已张贴")
+        locked.status = NoticeStatus.POSTED
+        locked.posted_on, locked.period_days = day, days
+        locked.ends_on = day + datetime.timedelta(days=days - 1)  # the posting day counts as the first day
+        locked.parameter_version = citation
+        locked.posted_by = actor
+        locked.save(
+            update_fields=["status", "posted_on", "period_days", "ends_on", "parameter_version", "posted_by"]
+        )
+        audit.record(
+            actor=actor, action="project_notice.post", target=locked, division=locked.division,
+            old={"status": NoticeStatus.DRAFT},
+            new={"status": NoticeStatus.POSTED, "posted_on": day.isoformat(), "ends_on": locked.ends_on.isoformat(),
+                 "period_days": days},
+        )  # fmt: skip
+    return locked
+
+
+def notice_running(notice: ProjectNotice, today: datetime.date | None = None) -> bool:
+    day = today or clock.today()
+    return (
+        notice.posted_on is not None
+        and notice.ends_on is not None
+        and notice.posted_on <= day <= notice.ends_on
+    )
+
+
+def objection_record(
+    *, actor: User, notice: ProjectNotice, content: str, kind: str = ObjectionKind.OBJECTION,
+    channel: str = ObjectionChannel.IN_PERSON, raised_on: datetime.date | None = None, contact_name: str = "",
+    project: Project | None = None,
+) -> ProjectObjection:  # fmt: skip
+    """An objection raised at the board or by phone during the notice, recorded by a cadre."""
+    if not may_post_notices(actor):
+        raise PermissionDenied("您的角色不能登记异议")
+    day = raised_on or clock.today()
+    problems = []
+    if len(content.strip()) < 2:
+        problems.append(ErrorDetail(("content",), "required", "请填写异议内容"))
+    if notice.status == NoticeStatus.DRAFT:
+        problems.append(ErrorDetail(("notice",), "draft", "公示尚未张贴"))
+    if day > clock.today():
+        problems.append(ErrorDetail(("raised_on",), "future", "提出日期不能晚于今天"))
+    if kind not in ObjectionKind.values or channel not in ObjectionChannel.values:
+        problems.append(ErrorDetail(("kind",), "unknown", "请选择类型和渠道"))
+    if project is not None and not notice.entries.filter(project=project).exists():
+        problems.append(ErrorDetail(("project",), "not_listed", "该项目不在此公示中"))
+    if problems:
+        raise InvalidInput(problems)
+    village = _village_of(notice, project)
+    with transaction.atomic():
+        objection = ProjectObjection.objects.create(
+            village=village, notice=notice, project=project, kind=kind, channel=channel, content=content.strip(),
+            raised_on=day, contact_name=contact_name.strip()[:50], recorded_by=actor,
+        )  # fmt: skip
+        audit.record(
+            actor=actor, action="project_objection.record", target=objection, division=village,
+            new={"notice": notice.pk, "kind": kind, "channel": channel},
+        )  # fmt: skip
+    return objection
+
+
+def _village_of(notice: ProjectNotice, project: Project | None) -> Division:
+    if notice.division.level == "village":
+        return notice.division
+    listed = project or notice.entries.select_related("project").first().project  # type: ignore[union-attr]
+    place = listed.places.select_related("village").first()
+    assert place is not None
+    return place.village
+
+
+def objection_submit_public(
+    *, village: Division, content: str, kind: str, contact_name: str = "", contact_phone: str = "",
+    ip_address: str = "", notice: ProjectNotice | None = None, project: Project | None = None,
+) -> ProjectObjection:  # fmt: skip
+    """A question or objection left on the village's public page (no account). The phone is kept encrypted
+    and masked, the address only as a keyed hash; the abuse limits are the portal's, checked before this."""
+    problems = []
+    if not 4 <= len(content.strip()) <= 1000:
+        problems.append(ErrorDetail(("content",), "length", "请填写内容（4至1000字）"))
+    phone = contact_phone.strip()
+    if phone and not (len(phone) == 11 and phone.isdigit()):
+        problems.append(ErrorDetail(("contact_phone",), "phone", "联系电话应为11位手机号码（可不填）"))
+    if kind not in ObjectionKind.values:
+        problems.append(ErrorDetail(("kind",), "unknown", "请选择异议或咨询"))
+    if problems:
+        raise InvalidInput(problems)
+    with transaction.atomic():
+        objection = ProjectObjection.objects.create(
+            village=village, notice=notice, project=project, kind=kind, channel=ObjectionChannel.WEB,
+            content=content.strip(), raised_on=clock.today(), contact_name=contact_name.strip()[:50],
+            contact_phone_encrypted=encrypt_phone(phone) if phone else None,
+            contact_phone_masked=mask_phone(phone) if phone else "",
+            ip_hash=keyed_hash(ip_address, purpose="project_public") if ip_address else "",
+        )  # fmt: skip
+        audit.record(
+            actor=None, action="project_objection.submit", target=objection, division=village,
+            new={"kind": kind, "notice": notice.pk if notice else None, "project": project.pk if project else None},
+            actor_label="public",
+        )  # fmt: skip
+    return objection
+
+
+def objection_answer(*, actor: User, objection: ProjectObjection, answer: str) -> ProjectObjection:
+    """The answer to an objection or question, by the village, township or county it reached."""
+    if not may_post_notices(actor):
+        raise PermissionDenied("您的角色不能答复异议")
+    if len(answer.strip()) < 2:
+        raise InvalidInput([ErrorDetail(("answer",), "required", "请填写答复")])
+    with transaction.atomic():
+        locked = ProjectObjection.objects.select_for_update().get(pk=objection.pk)
+        if locked.status == ObjectionStatus.ANSWERED:
+            raise Conflict("该异议已答复")
+        locked.status, locked.answer = ObjectionStatus.ANSWERED, answer.strip()
+        locked.answered_on, locked.answered_by = clock.today(), actor
+        locked.save(update_fields=["status", "answer", "answered_on", "answered_by"])
+        audit.record(
+            actor=actor, action="project_objection.answer", target=locked, division=locked.village,
+            old={"status": ObjectionStatus.OPEN}, new={"status": ObjectionStatus.ANSWERED},
+        )  # fmt: skip
+    return locked

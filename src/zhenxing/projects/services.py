@@ -1,0 +1,314 @@
+"""Writes of the project library (P14): propose, move through the declared workflow (transitions.py), the
+prefecture's batch decision, the emergency filing, adjustment as a new version, and attachments. Each write is
+one transaction with its audit event; a refused write stores nothing."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import Role
+from zhenxing.audit import services as audit
+from zhenxing.common import clock
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.uploads import upload_accept
+from zhenxing.common.workflow import enter_step, transition
+from zhenxing.divisions.models import Division
+from zhenxing.projects.entry import CheckedProject, ProjectInput, check_proposal
+from zhenxing.projects.enums import ADJUSTABLE_STATES, PENDING_STATES, ProjectLevel, ProjectStatus
+from zhenxing.projects.models import (
+    PrefectureBatch,
+    Project,
+    ProjectAttachment,
+    ProjectFunding,
+    ProjectHousehold,
+    ProjectPlace,
+    ProjectStep,
+    ProjectTarget,
+)
+from zhenxing.projects.procedure import step_limits
+from zhenxing.projects.transitions import ENTRY_STATE, PROJECT
+from zhenxing.registry.models import NaturalVillage
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+
+S = ProjectStatus
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _require(actor: User, capability: Capability, message: str) -> None:
+    if not has_capability(actor, capability):
+        raise PermissionDenied(message)
+
+
+def _invalid(field: str, code: str, message: str) -> InvalidInput:
+    return InvalidInput([ErrorDetail((field,), code, message)])
+
+
+def _next_code(county: Division, year: int) -> str:
+    """`<county code><year><4-digit sequence>`, under a lock on the county's row so that two proposals at the
+    same moment do not take the same number."""
+    Division.objects.select_for_update().filter(pk=county.pk).first()
+    prefix = f"{county.code}{year}"
+    last = (
+        Project.objects.filter(code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    sequence = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def _proposing_division(actor: User, checked: CheckedProject) -> Division:
+    if checked.values["level"] == ProjectLevel.VILLAGE or checked.values["level"] == ProjectLevel.TOWNSHIP:
+        assert actor.jurisdiction is not None
+        return actor.jurisdiction
+    return checked.county
+
+
+def _store(project: Project, checked: CheckedProject) -> None:
+    places = []
+    for village, natural, natural_name in checked.places:
+        if natural is None and natural_name:
+            natural, _ = NaturalVillage.objects.get_or_create(village=village, name=natural_name)
+        places.append(ProjectPlace(project=project, village=village, natural_village=natural))
+    ProjectPlace.objects.bulk_create(places, ignore_conflicts=False)
+    ProjectFunding.objects.bulk_create(
+        [ProjectFunding(project=project, source=s, amount_fen=a) for s, a in checked.sources_fen.items()]
+    )
+    ProjectTarget.objects.bulk_create(
+        [ProjectTarget(project=project, kind=k, indicator=i, target_value=v) for k, i, v in checked.targets]
+    )
+    ProjectHousehold.objects.bulk_create(
+        [ProjectHousehold(project=project, household=h) for h in checked.households]
+    )
+
+
+def _snapshot(project: Project, checked: CheckedProject) -> dict[str, Any]:
+    """What the audit keeps of a proposal: its facts, the money by source, never a household's name."""
+    return {
+        "code": project.code, "version": project.version, "name": project.name, "year": project.year,
+        "category": checked.category.code, "level": project.level, "status": project.status,
+        "places": [v.code for v, _, _ in checked.places], "total_fen": project.total_fen,
+        "sources_fen": checked.sources_fen, "households": len(checked.households), "emergency": project.emergency,
+    }  # fmt: skip
+
+
+def _entry_state(level: str, emergency: bool) -> str:
+    return S.COUNTY_REVIEW if emergency else ENTRY_STATE[level]
+
+
+def _open(project: Project, *, actor: User, today: datetime.date, label: str) -> None:
+    """Start the entry step's clock and record the proposal as the project's first step."""
+    limits, citation = step_limits()
+    enter_step(PROJECT, project, today=today, limits=limits)
+    project.save(update_fields=["step_started_on", "step_due", "step_due_provisional"])
+    ProjectStep.objects.create(
+        project=project, step=project.status, outcome=project.status, action=label, actor=actor,
+        actor_role=actor.role, done_at=clock.now(), started_on=today, due_on=project.step_due,
+        due_provisional=project.step_due_provisional, decision={"project_procedure": citation},
+        findings=project.emergency_reason if project.emergency else "",
+    )  # fmt: skip
+
+
+def project_propose(*, actor: User, data: ProjectInput) -> Project:
+    """申报: a village at 村申报, a township at 乡审核, a county department (or the county) at 县(市)部门审查, an
+    emergency project (the county, with a reason) at 县市领导小组审核 (P14). Refused whole, naming every item."""
+    _require(actor, Capability.PROPOSE_PROJECT, "您的角色不能申报项目")
+    checked = check_proposal(actor=actor, data=data)
+    sector = checked.category.sector
+    if actor.role == Role.COUNTY_SECTOR and actor.sector_id != sector.pk:
+        # a county department proposes in its own sector; the category must be one it reviews
+        raise _invalid("category", "sector", f"该类别由{sector.name}主管，不是本部门的行业")
+    today = clock.today()
+    with transaction.atomic():
+        project = Project(
+            **checked.values, code=_next_code(checked.county, checked.values["year"]), category=checked.category,
+            sector=sector, county=checked.county, division=_proposing_division(actor, checked),
+            status=_entry_state(checked.values["level"], checked.values["emergency"]), created_by=actor,
+        )  # fmt: skip
+        project.save()
+        _store(project, checked)
+        _open(project, actor=actor, today=today, label="应急申报" if project.emergency else "申报")
+        audit.record(
+            actor=actor, action="project.propose", target=project, division=project.division,
+            new=_snapshot(project, checked), reason=project.emergency_reason,
+        )  # fmt: skip
+    return project
+
+
+def attachments_add(
+    *, actor: User, files: Sequence[Any], project: Project | None = None, step: ProjectStep | None = None,
+    batch: PrefectureBatch | None = None,
+) -> list[ProjectAttachment]:  # fmt: skip
+    """Minutes and papers (PDF or a photo of the page), checked by their bytes before any is stored."""
+    accepted = [upload_accept(f, field="minutes", max_bytes=ATTACHMENT_MAX_BYTES) for f in files]
+    stored = []
+    with transaction.atomic():
+        for upload, checked in zip(files, accepted, strict=True):
+            upload.name = checked.stored_name
+            attachment = ProjectAttachment.objects.create(
+                file=upload, name=checked.display_name, content_type=checked.content_type, size=checked.size,
+                project=project, step=step, batch=batch, uploaded_by=actor,
+            )  # fmt: skip
+            audit.record(
+                actor=actor, action="project.attachment", target=attachment,
+                division=project.division if project else (batch.county if batch else None),
+                new={"project": project.pk if project else None, "batch": batch.pk if batch else None,
+                     "size": checked.size, "content_type": checked.content_type},
+            )  # fmt: skip
+            stored.append(attachment)
+    return stored
+
+
+def project_move(
+    *, actor: User, project: Project, to: str, opinion: str = "", files: Sequence[Any] = (),
+    on: datetime.date | None = None,
+) -> Project:  # fmt: skip
+    """One declared step of the project (transitions.py): review, send back, resubmit, start, complete,
+    accept, hand over, 出库. `files` (minutes, acceptance papers) go on the step record. 州审定 of a county's
+    list is `project_batch_decide`."""
+    _require(actor, Capability.ACT_ON_PROJECT, "您没有办理项目的权限")
+    if to == S.ADJUSTED:
+        raise Conflict("项目只能由审定后的调整版本替代")
+    if on is not None and on > clock.today():
+        raise _invalid("on", "future", "日期不能晚于今天")
+    if files:  # checked before the move, so that a bad file refuses the step and stores nothing
+        for upload in files:
+            upload_accept(upload, field="minutes", max_bytes=ATTACHMENT_MAX_BYTES)
+            upload.seek(0)
+
+    def attach(step: ProjectStep) -> None:
+        if files:
+            attachments_add(actor=actor, files=files, project=step.project, step=step)
+
+    return transition(
+        PROJECT, project, to=to, actor=actor, opinion=opinion, attach=attach,
+        data={"minutes": bool(files), "on": on},
+    )  # fmt: skip
+
+
+def project_batch_decide(
+    *, actor: User, county: Division, projects: Sequence[Project], opinion: str, minutes: Sequence[Any],
+) -> PrefectureBatch:  # fmt: skip
+    """州领导小组审定 of a county's list as one decision: one opinion, one minutes file, and each project's own
+    step record pointing at the batch (P14). All or nothing."""
+    _require(actor, Capability.ACT_ON_PROJECT, "您没有办理项目的权限")
+    if actor.role != Role.PREFECTURE:
+        raise PermissionDenied("州审定由州领导小组办理")
+    problems = []
+    if not projects:
+        problems.append(ErrorDetail(("projects",), "required", "请选择要审定的项目"))
+    if len(opinion.strip()) < 2:
+        problems.append(ErrorDetail(("opinion",), "required", "请填写审定意见"))
+    if not minutes:
+        problems.append(ErrorDetail(("minutes",), "required", "请上传州领导小组会议纪要"))
+    for project in projects:
+        if project.county_id != county.pk:
+            problems.append(ErrorDetail(("projects",), "county", f"{project.code} 不属于{county.name}"))
+        elif project.status != S.PREFECTURE_DECISION:
+            problems.append(ErrorDetail(("projects",), "status", f"{project.code} 不在州审定环节"))
+    if problems:
+        raise InvalidInput(problems)
+    for upload in minutes:
+        upload_accept(upload, field="minutes", max_bytes=ATTACHMENT_MAX_BYTES)
+        upload.seek(0)
+    today = clock.today()
+    with transaction.atomic():
+        batch = PrefectureBatch.objects.create(
+            county=county, decided_on=today, opinion=opinion.strip(), decided_by=actor
+        )
+        attachments_add(actor=actor, files=minutes, batch=batch)
+
+        def attach(step: ProjectStep) -> None:
+            step.batch = batch
+            step.save(update_fields=["batch"])
+
+        for project in projects:
+            target = project.previous.status if project.previous_id else S.RESERVED  # type: ignore[union-attr]
+            transition(
+                PROJECT, project, to=target, actor=actor, opinion=opinion, attach=attach,
+                data={"batch": batch}, today=today,
+            )  # fmt: skip
+        audit.record(
+            actor=actor, action="project.batch_decide", target=batch, division=county,
+            new={"projects": [p.pk for p in projects], "county": county.code},
+        )  # fmt: skip
+    return batch
+
+
+def project_file_emergency(*, actor: User, project: Project, opinion: str) -> Project:
+    """州级备案 of an emergency project the county put into the library (P14: 州审定 becomes a filing after the
+    start when the parameter says so)."""
+    if actor.role != Role.PREFECTURE:
+        raise PermissionDenied("应急项目由州级备案")
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        if not locked.emergency or locked.decided_on is None or locked.status in (S.WITHDRAWN, S.ADJUSTED):
+            raise Conflict("只有已由县审核入库的应急项目需要州级备案")
+        if locked.prefecture_filed_on is not None:
+            raise Conflict(f"该项目已于 {locked.prefecture_filed_on} 备案")
+        today = clock.today()
+        locked.prefecture_filed_on = today
+        locked.save(update_fields=["prefecture_filed_on", "updated_at"])
+        ProjectStep.objects.create(
+            project=locked, step=locked.status, outcome=locked.status, action="州级备案", actor=actor,
+            actor_role=actor.role, done_at=clock.now(), started_on=today, findings=opinion.strip(),
+        )  # fmt: skip
+        audit.record(
+            actor=actor, action="project.file", target=locked, division=locked.division,
+            old={"prefecture_filed_on": None}, new={"prefecture_filed_on": today.isoformat()},
+        )  # fmt: skip
+    return locked
+
+
+def project_adjust(*, actor: User, project: Project, data: ProjectInput, reason: str) -> Project:
+    """项目调整 (content, money or place changed after 审定): a new version that goes through approval and
+    announcement again from its level's entry; the old version stays in the library until the new one is
+    审定, then is kept as 已调整 (P14)."""
+    _require(actor, Capability.PROPOSE_PROJECT, "您的角色不能调整项目")
+    if project.status == S.WITHDRAWN:
+        raise Conflict("已出库的项目不能调整")
+    if project.status not in ADJUSTABLE_STATES:
+        raise Conflict(
+            f"项目当前为“{project.get_status_display()}”，只有储备、开工、在建、竣工的项目可以调整"
+        )
+    if len(reason.strip()) < 4:
+        raise _invalid("adjustment_reason", "required", "请填写调整原因")
+    if actor.role != Role.COUNTY and LEVEL_ROLES.get(project.level) != actor.role:
+        raise PermissionDenied("项目调整由项目申报单位或县(市)提出")
+    if Project.objects.filter(code=project.code, status__in=PENDING_STATES).exists():
+        raise Conflict("该项目已有一个调整在审批中")
+    checked = check_proposal(actor=actor, data=data, level=project.level)
+    if checked.county.pk != project.county_id:
+        raise _invalid("places", "county", "调整后的项目地点须在原项目所在县(市)")
+    today = clock.today()
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        if locked.status not in ADJUSTABLE_STATES:
+            raise Conflict("项目状态已变化，请刷新后重试")
+        # an adjustment goes the ordinary way, whatever path its first version took
+        values = {**checked.values, "emergency": False, "emergency_kind": "", "emergency_reason": ""}
+        new = Project(
+            **values, code=locked.code, version=locked.version + 1, previous=locked,
+            adjustment_reason=reason.strip(), category=checked.category, sector=locked.sector,
+            county=locked.county, division=locked.division, status=ENTRY_STATE[locked.level], created_by=actor,
+        )  # fmt: skip
+        new.save()
+        _store(new, checked)
+        _open(new, actor=actor, today=today, label="项目调整申报")
+        audit.record(
+            actor=actor, action="project.adjust", target=new, division=new.division, reason=reason.strip(),
+            old={"version": locked.version, "id": locked.pk}, new=_snapshot(new, checked),
+        )  # fmt: skip
+    return new
+
+
+LEVEL_ROLES: dict[str, str] = {ProjectLevel.VILLAGE: Role.VILLAGE, ProjectLevel.TOWNSHIP: Role.TOWNSHIP,
+               ProjectLevel.COUNTY: Role.COUNTY_SECTOR}  # fmt: skip
