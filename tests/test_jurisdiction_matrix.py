@@ -47,6 +47,8 @@ ADMIN_MODELS = {
     "accounts_user": "user management, the administrator's own job",
     "accounts_assignment": "user management",
     "accounts_departmentapikey": "user management (department API keys)",
+    "accounts_sector": "county sectors (P14), reference data with no division",
+    "projects_projectcategory": "the project category catalogue and its sector map (P14), reference data",
     "auth_group": "user management",
     "audit_auditevent": "read-only audit trail for the administrator",
     "axes_accessattempt": "login lockouts",

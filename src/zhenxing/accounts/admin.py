@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from zhenxing.accounts.models import Assignment, DepartmentApiKey, User
+from zhenxing.accounts.models import Assignment, DepartmentApiKey, Sector, User
 from zhenxing.common.admin import AuditedAdminMixin, AuditedModelAdmin
 
 
@@ -21,17 +21,17 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         "is_active",
         "last_login",
     )
-    list_filter = ("role", "department", "is_active")
+    list_filter = ("role", "department", "sector", "is_active")
     search_fields = ("username", "display_name", "jurisdiction__name", "jurisdiction__code")
     raw_id_fields = ("jurisdiction",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("身份", {"fields": ("display_name", "role", "jurisdiction", "department")}),
+        ("身份", {"fields": ("display_name", "role", "jurisdiction", "department", "sector")}),
         ("状态", {"fields": ("is_active", "last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
-        ("身份", {"fields": ("display_name", "role", "jurisdiction", "department")}),
+        ("身份", {"fields": ("display_name", "role", "jurisdiction", "department", "sector")}),
     )
     readonly_fields = ("last_login", "date_joined")
 
@@ -61,3 +61,11 @@ class AssignmentAdmin(AuditedModelAdmin):
         if not change:
             obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Sector)
+class SectorAdmin(AuditedModelAdmin):
+    """County sectors are data (P14): an administrator adds or renames one; codes are kept once used."""
+
+    list_display = ("name", "code", "sort")
+    ordering = ("sort", "code")

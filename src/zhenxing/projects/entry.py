@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.scoping import user_scope
 from zhenxing.common.errors import ErrorDetail, InvalidInput
+from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.policy.rules.projects import (
@@ -112,7 +113,7 @@ def check_proposal(*, actor: User, data: ProjectInput, level: str | None = None)
         if natural_name.strip():
             natural = NaturalVillage.objects.filter(village=village, name=natural_name.strip()).first()
         places.append((village, natural, natural_name.strip()))
-    counties = {village.code[:6] for village, _, _ in places}
+    counties = {county_of(village.code) for village, _, _ in places}
     if len(counties) > 1:
         fail("places", "counties", "一个项目的地点须在同一个县(市)内")
     county = Division.objects.filter(code=next(iter(counties))).first() if len(counties) == 1 else None

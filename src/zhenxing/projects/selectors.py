@@ -13,6 +13,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.scoping import scope_filter, user_scope
 from zhenxing.common.errors import not_found
+from zhenxing.divisions.codes import ancestors_of
 from zhenxing.projects.enums import LIBRARY_STATES, NoticeStatus
 from zhenxing.projects.models import PrefectureBatch, Project, ProjectNotice, ProjectObjection, ProjectPlace
 
@@ -84,8 +85,7 @@ def notice_list_for_user(*, user: User) -> QuerySet[ProjectNotice]:
 
 
 def _ancestors(user: User) -> list[str]:
-    code = user.jurisdiction.code if user.jurisdiction else ""
-    return [code[:n] for n in (4, 6, 9) if len(code) > n]
+    return ancestors_of(user.jurisdiction.code) if user.jurisdiction else []
 
 
 def notice_get_for_user(*, user: User, pk: int) -> ProjectNotice:
@@ -125,7 +125,7 @@ def batch_list_for_user(*, user: User) -> QuerySet[PrefectureBatch]:
 def public_notices_of_village(village_code: str) -> QuerySet[ProjectNotice]:
     """The project announcements that reach a village (its own board, its township's, its county's, the
     prefecture's), posted and not drafts — for the public village page. Never identification notices."""
-    codes = [village_code[:n] for n in (4, 6, 9, 12)]
+    codes = [*ancestors_of(village_code), village_code]
     return ProjectNotice.objects.filter(division__code__in=codes).exclude(status=NoticeStatus.DRAFT)
 
 
