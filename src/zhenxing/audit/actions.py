@@ -97,6 +97,12 @@ ACTION_LABELS: dict[str, str] = {
     "lowincome.compare": "民政低收入人口比对",
     "lowincome.outcome": "民政比对核实结果",
     "lowincome.export": "导出民政比对核实结果",
+    # project announcements (P14 公告公示)
+    "project_notice.create": "拟定项目公示",
+    "project_notice.post": "张贴项目公示",
+    "project_objection.record": "登记项目异议或咨询",
+    "project_objection.submit": "群众在村务公开页提出异议或咨询",
+    "project_objection.answer": "答复项目异议或咨询",
 }
 
 
