@@ -57,9 +57,12 @@ def proposal_notice_closed(t: Transition) -> None:
 
 
 def sector_is_the_projects(t: Transition) -> None:
-    """县(市)部门审查 is done by the department of the project's sector (the category → sector map)."""
+    """县(市)部门审查 is done by the department of the project's sector (the category → sector map) in the
+    project's county."""
     if getattr(t.actor, "sector_id", None) != t.subject.sector_id:
         raise PermissionDenied(f"本项目由{t.subject.sector.name}审查")
+    if getattr(t.actor, "jurisdiction_id", None) != t.subject.county_id:
+        raise PermissionDenied("本项目由项目所在县(市)的行业部门办理")
 
 
 def _level_is(level: str, message: str):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from zhenxing.accounts.enums import Role
 from zhenxing.audit import services as audit
-from zhenxing.common.workflow import Move, StepClock, Transition, Workflow, transition
+from zhenxing.common.workflow import Guard, Move, StepClock, Transition, Workflow, transition
 from zhenxing.projects import guards as g
 from zhenxing.projects.enums import ProjectStatus
 from zhenxing.projects.models import ProjectStep
@@ -40,6 +40,12 @@ def retire_previous_version(t: Transition) -> None:
         )  # fmt: skip
 
 
+def _own_sector(role: str) -> tuple[Guard, ...]:
+    """A county sector department acts only on its own sector's projects of its county (the selectors hide the
+    others from its pages; the workflow refuses them too)."""
+    return (g.sector_is_the_projects,) if role == R.COUNTY_SECTOR else ()
+
+
 def _execution(source: str, target: str, label: str, *guards, effects=()) -> list[Move]:  # type: ignore[no-untyped-def]
     return [
         Move(
@@ -47,7 +53,7 @@ def _execution(source: str, target: str, label: str, *guards, effects=()) -> lis
             target,
             role,
             label,
-            guards=tuple(guards),
+            guards=(*_own_sector(role), *guards),
             effects=tuple(effects),
             action="project.progress",
         )
@@ -77,14 +83,16 @@ PROJECT = Workflow(
                follow_ups=(retire_previous_version,), action="project.decide")
           for target in _DECIDED),
         # send-back with a reason, and the proposer's answer
-        *(Move(step, S.RETURNED, role, "退回", guards=(g.has_reason,), action="project.return")
+        *(Move(step, S.RETURNED, role, "退回", guards=(*_own_sector(role), g.has_reason), action="project.return")
           for step, role in REVIEW_ROLE.items()),
         Move(S.RETURNED, S.PROPOSED, R.VILLAGE, "修改后重新申报", guards=(g.village_project,)),
         Move(S.RETURNED, S.TOWNSHIP_REVIEW, R.TOWNSHIP, "修改后重新申报", guards=(g.township_project,)),
-        Move(S.RETURNED, S.DEPARTMENT_REVIEW, R.COUNTY_SECTOR, "修改后重新申报", guards=(g.county_project,)),
+        Move(S.RETURNED, S.DEPARTMENT_REVIEW, R.COUNTY_SECTOR, "修改后重新申报",
+             guards=(g.sector_is_the_projects, g.county_project)),
         Move(S.RETURNED, S.DEPARTMENT_REVIEW, R.COUNTY, "修改后重新申报", guards=(g.county_project,)),
         Move(S.RETURNED, S.COUNTY_REVIEW, R.COUNTY, "修改后重新报审（应急）", guards=(g.emergency_project,)),
-        *(Move(S.RETURNED, S.CANCELLED, role, "撤销申报", guards=(g.has_reason,), action="project.cancel")
+        *(Move(S.RETURNED, S.CANCELLED, role, "撤销申报", guards=(*_own_sector(role), g.has_reason),
+               action="project.cancel")
           for role in (R.VILLAGE, R.TOWNSHIP, R.COUNTY_SECTOR, R.COUNTY)),
         # after 审定
         *_execution(S.RESERVED, S.STARTED, "开工", g.announced_or_emergency, effects=(g.record_start,)),
