@@ -88,6 +88,17 @@ KEY_LABELS: dict[str, str] = {
     "id_number": "证件号码",
     "phone": "联系电话",
     "contact_phone": "户联系电话",
+    # the project library workbook: its export's filters and an import's counts (projects/imports.py)
+    "projects": "项目数",
+    "filters": "筛选条件",
+    "to_add": "待导入项目",
+    "added": "新增项目",
+    "unchanged_rows": "已在库（未重复导入）",
+    "skipped": "未导入行",
+    "error_count": "错误数",
+    "warning_count": "提示数",
+    "places": "项目地点",
+    "sources_fen": "各资金来源计划投资（分）",
 }
 
 # Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which
@@ -105,6 +116,8 @@ VALUE_LABELS: dict[str, str] = {
     "db": "数据库内计算",
     "duckdb": "DuckDB 快照计算",
     "spark": "Spark 计算",
+    # the library list's 在库 filter (projects/workbook.py IN_LIBRARY)
+    "in_library": "在库",
 }
 
 # What an import changed in a household: the list under "changes" (transfer/apply.py Summary.touched). Words like
@@ -141,7 +154,7 @@ class EventView:
 
 
 # actor_label values that are no user name (audit/services.py SYSTEM_ACTOR, portal/services.py, feeds' API keys)
-ACTOR_LABELS = {"system": "系统（自动）", "portal": "群众申报（门户）"}
+ACTOR_LABELS = {"system": "系统（自动）", "portal": "群众申报（门户）", "public": "群众留言（村务公开页）"}
 API_KEY_ACTOR = "apikey:"
 
 

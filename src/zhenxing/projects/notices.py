@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import TERRITORIAL_ROLES, Role
@@ -17,6 +18,7 @@ from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.crypto import encrypt_phone, keyed_hash, mask_phone
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.locks import serialize_on
 from zhenxing.divisions.models import Division
 from zhenxing.projects.enums import (
     LIBRARY_STATES,
@@ -41,6 +43,17 @@ NOTICE_PROJECT_STATES: dict[str, tuple[str, ...]] = {
     NoticeKind.PLAN: LIBRARY_STATES,
     NoticeKind.RESULT: (S.COMPLETED, S.ACCEPTED, S.HANDED_OVER),
 }
+
+
+# the public page's abuse limits (as the portal's application form): submissions per client address per hour,
+# and per village per day, counted from the stored rows so that every worker counts the same
+PUBLIC_PER_IP, PUBLIC_WINDOW_IP = 5, datetime.timedelta(hours=1)
+PUBLIC_PER_VILLAGE, PUBLIC_WINDOW_VILLAGE = 50, datetime.timedelta(days=1)
+
+
+class TooManySubmissions(Conflict):
+    http_status = 429
+    code = "rate_limited"
 
 
 def _invalid(details: list[ErrorDetail]) -> InvalidInput:
@@ -199,7 +212,8 @@ def objection_submit_public(
     ip_address: str = "", notice: ProjectNotice | None = None, project: Project | None = None,
 ) -> ProjectObjection:  # fmt: skip
     """A question or objection left on the village's public page (no account). The phone is kept encrypted
-    and masked, the address only as a keyed hash; the abuse limits are the portal's, checked before this."""
+    and masked, the address only as a keyed hash. The page checks the portal's challenge and hidden field;
+    the rate limits per address and per village are checked here, in the transaction that stores it."""
     problems = []
     if not 4 <= len(content.strip()) <= 1000:
         problems.append(ErrorDetail(("content",), "length", "请填写内容（4至1000字）"))
@@ -210,13 +224,29 @@ def objection_submit_public(
         problems.append(ErrorDetail(("kind",), "unknown", "请选择异议或咨询"))
     if problems:
         raise InvalidInput(problems)
+    ip_hash = keyed_hash(ip_address, purpose="project_public") if ip_address else ""
+    now = timezone.now()  # created_at is stamped in real time (auto_now_add), so the window is too
     with transaction.atomic():
+        # counted and inserted under one lock per address and per village: a burst cannot slip past the limits
+        serialize_on(f"project-public-ip:{ip_hash}")
+        serialize_on(f"project-public-village:{village.pk}")
+        web = ProjectObjection.objects.filter(channel=ObjectionChannel.WEB)
+        if (
+            ip_hash
+            and web.filter(ip_hash=ip_hash, created_at__gte=now - PUBLIC_WINDOW_IP).count() >= PUBLIC_PER_IP
+        ):
+            raise TooManySubmissions("这台设备一小时内提交的留言已达上限，请稍后再试，或拨打公示上的电话反映")
+        if (
+            web.filter(village=village, created_at__gte=now - PUBLIC_WINDOW_VILLAGE).count()
+            >= PUBLIC_PER_VILLAGE
+        ):
+            raise TooManySubmissions("本村今天收到的网上留言已达上限，请明天再试，或拨打公示上的电话反映")
         objection = ProjectObjection.objects.create(
             village=village, notice=notice, project=project, kind=kind, channel=ObjectionChannel.WEB,
             content=content.strip(), raised_on=clock.today(), contact_name=contact_name.strip()[:50],
             contact_phone_encrypted=encrypt_phone(phone) if phone else None,
             contact_phone_masked=mask_phone(phone) if phone else "",
-            ip_hash=keyed_hash(ip_address, purpose="project_public") if ip_address else "",
+            ip_hash=ip_hash,
         )  # fmt: skip
         audit.record(
             actor=None, action="project_objection.submit", target=objection, division=village,

@@ -1,0 +1,293 @@
+"""Project announcement pages (P14 公告公示): the list in scope, a new announcement (kind, projects, where it is
+posted, who takes objections), an announcement with its post button and objections, its printable page and
+PDF, and the objection forms. Thin: parse, fetch through a scoped selector, call one service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import Role
+from zhenxing.accounts.models import User
+from zhenxing.accounts.requests import request_user
+from zhenxing.common import clock
+from zhenxing.common.errors import DomainError, PermissionDenied, not_found
+from zhenxing.common.paging import paginate
+from zhenxing.divisions.models import Division
+from zhenxing.projects import notices, selectors
+from zhenxing.projects.enums import NoticeKind, NoticeStatus, ObjectionChannel, ObjectionKind, ObjectionStatus
+from zhenxing.projects.models import Project, ProjectNotice
+from zhenxing.projects.notice_pdf import FONT_PACKAGE, cjk_font_missing, notice_context, notice_pdf
+from zhenxing.projects.procedure import notice_period_days
+
+# the kinds each role posts (P14: the village its proposals; every level its projects' plans and results; the
+# county its library — a township or the prefecture may announce the approved projects on its own board too)
+KINDS_OF_ROLE: dict[str, tuple[str, ...]] = {
+    Role.VILLAGE: (NoticeKind.PROPOSAL, NoticeKind.PLAN, NoticeKind.RESULT),
+    Role.TOWNSHIP: (NoticeKind.LIBRARY, NoticeKind.PLAN, NoticeKind.RESULT),
+    Role.COUNTY: (NoticeKind.LIBRARY, NoticeKind.PLAN, NoticeKind.RESULT),
+    Role.PREFECTURE: (NoticeKind.LIBRARY, NoticeKind.PLAN, NoticeKind.RESULT),
+}
+
+
+def _require(request: HttpRequest, capability: Capability, message: str) -> User:
+    user = request_user(request)
+    if not has_capability(user, capability):
+        raise PermissionDenied(message)
+    return user
+
+
+def _require_view(request: HttpRequest) -> User:
+    return _require(request, Capability.VIEW_PROJECTS, "您的角色不能查看项目库")
+
+
+def _require_act(request: HttpRequest) -> User:
+    return _require(request, Capability.ACT_ON_PROJECT, "您的角色不能办理项目公示")
+
+
+def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Run a service; its domain error becomes a message on the page the user returns to."""
+    try:
+        action()
+    except DomainError as error:
+        for detail in error.errors():
+            messages.error(request, detail.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _base_url(request: HttpRequest) -> str:
+    """The site's address as this request reached it, for the short URL printed under the QR code."""
+    return request.build_absolute_uri("/")
+
+
+def _with_open_objections(notices_: QuerySet[ProjectNotice]) -> QuerySet[ProjectNotice]:
+    return notices_.annotate(
+        open_objections=Count("objections", filter=Q(objections__status=ObjectionStatus.OPEN), distinct=True),
+        project_count=Count("entries", distinct=True),
+    )
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    user = _require_view(request)
+    listed = selectors.notice_list_for_user(user=user).select_related("division")
+    kind = request.GET.get("kind", "")
+    if kind in NoticeKind.values:
+        listed = listed.filter(kind=kind)
+    paged = paginate(request, _with_open_objections(listed).order_by("-pk"))
+    # questions and objections left on a village's public page without naming an announcement
+    loose = selectors.objection_list_for_user(user=user).filter(
+        notice__isnull=True, status=ObjectionStatus.OPEN
+    )
+    return render(
+        request,
+        "projects/notices/notices.html",
+        {
+            "notices": paged.items, "paged": paged, "today": clock.today(), "kinds": NoticeKind.choices,
+            "kind": kind, "can_create": _may_create(user), "answer_form": AnswerForm(),
+            "loose": loose.select_related("village", "project").order_by("pk")[:100],
+        },
+    )  # fmt: skip
+
+
+def _may_create(user: User) -> bool:
+    return has_capability(user, Capability.ACT_ON_PROJECT) and notices.may_post_notices(user)
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label="标题（可不填，按公示类型生成）", max_length=200, required=False)
+    object_to = forms.CharField(
+        label="异议受理单位及电话", max_length=200, help_text="例如：西山村委会 0879-1234567"
+    )
+    body = forms.CharField(
+        label="说明（可不填）", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+def _places_for(user: User) -> list[Division]:
+    """Where the user may post: their own division, or a village under their township (its board)."""
+    own = user.jurisdiction
+    if own is None:
+        return []
+    if user.role == Role.TOWNSHIP:
+        return [own, *Division.objects.filter(parent=own).order_by("code")]
+    return [own]
+
+
+def _eligible(user: User, kind: str, where: Division | None, year: str) -> QuerySet[Project]:
+    """The projects in the user's scope that an announcement of `kind` may list (notices.NOTICE_PROJECT_STATES):
+    a proposal's are the village's own; the county's library of a year is its in-library projects of that year."""
+    states = notices.NOTICE_PROJECT_STATES.get(kind, ())
+    projects = selectors.project_list_for_user(user=user).filter(status__in=states)
+    if kind == NoticeKind.PROPOSAL and where is not None:
+        projects = projects.filter(division=where)
+    elif where is not None and where.level == "village":
+        projects = projects.filter(places__village=where)
+    if year.isdigit():
+        projects = projects.filter(year=int(year))
+    return projects.select_related("category").distinct().order_by("-year", "code")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_new(request: HttpRequest) -> HttpResponse:
+    user = _require_act(request)
+    if not notices.may_post_notices(user):
+        raise PermissionDenied("您的角色不能发布项目公示")
+    data = request.POST if request.method == "POST" else request.GET
+    kinds = KINDS_OF_ROLE.get(user.role, ())
+    kind = data.get("kind") or (kinds[0] if kinds else "")
+    if kind not in kinds:
+        kind = kinds[0] if kinds else ""
+    places = _places_for(user)
+    where = next((d for d in places if d.code == data.get("division")), places[0] if places else None)
+    year = str(data.get("year", "")).strip()
+    eligible = _eligible(user, kind, where, year)
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = list(eligible.filter(pk__in=[p for p in request.POST.getlist("projects") if p.isdigit()]))
+        created: list[int] = []
+        ok = _attempt(
+            request,
+            lambda: created.append(
+                notices.notice_create(
+                    actor=user, kind=kind, projects=chosen, title=form.cleaned_data["title"],
+                    object_to=form.cleaned_data["object_to"], body=form.cleaned_data["body"], division=where,
+                ).pk
+            ),
+            "已生成公示草稿（尚未张贴）",
+        )  # fmt: skip
+        if ok:
+            return redirect("projects:notice_detail", pk=created[0])
+    chosen_ids = set(request.POST.getlist("projects"))
+    return render(
+        request,
+        "projects/notices/notice_new.html",
+        {
+            "form": form, "kinds": [(k, NoticeKind(k).label) for k in kinds], "kind": kind, "places": places,
+            "where": where, "year": year, "eligible": eligible, "chosen_ids": chosen_ids,
+            "default_title": notices.default_title(kind, where) if kind and where else "",
+            "period_days": notice_period_days()[0],
+        },
+    )  # fmt: skip
+
+
+class ObjectionForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=ObjectionKind.choices)
+    channel = forms.ChoiceField(
+        label="渠道", choices=[c for c in ObjectionChannel.choices if c[0] != ObjectionChannel.WEB]
+    )
+    raised_on = forms.DateField(
+        label="提出日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    contact_name = forms.CharField(label="提出人（可匿名）", max_length=50, required=False)
+    content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+@login_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    notice = selectors.notice_get_for_user(user=user, pk=pk)
+    may_act = _may_create(user)
+    in_scope = selectors.objection_list_for_user(user=user).values("pk")
+    objections = notice.objections.filter(pk__in=in_scope).select_related("project").order_by("pk")
+    context: dict[str, Any] = {
+        **notice_context(notice, base_url=_base_url(request)),
+        "objections": objections, "today": clock.today(), "running": notices.notice_running(notice),
+        "ended": notice.ends_on is not None and notice.ends_on < clock.today(),
+        "can_post": may_act and notice.status == NoticeStatus.DRAFT
+        and notice.division.code.startswith(user.jurisdiction.code if user.jurisdiction else "-"),
+        "can_record": may_act and notice.status != NoticeStatus.DRAFT,
+        "can_answer": may_act,
+        "objection_form": ObjectionForm(initial={"raised_on": clock.today()}), "answer_form": AnswerForm(),
+    }  # fmt: skip
+    return render(request, "projects/notices/notice.html", context)
+
+
+@login_required
+def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get_for_user(user=_require_view(request), pk=pk)
+    return render(
+        request, "projects/notices/notice_print.html", notice_context(notice, base_url=_base_url(request))
+    )
+
+
+@login_required
+def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get_for_user(user=_require_view(request), pk=pk)
+    if cjk_font_missing():  # a PDF of empty boxes would be posted on the wall as if it were the notice
+        message = f"服务器未安装中文字体（{FONT_PACKAGE}），生成的PDF中汉字会显示为方框，暂不能下载。请联系系统管理员安装字体；也可以先使用打印页。"
+        return render(request, "error.html", {"message": message, "status": 503}, status=503)
+    response = HttpResponse(notice_pdf(notice, base_url=_base_url(request)), content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title)}.pdf"
+    return response
+
+
+@login_required
+@require_POST
+def notice_post(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_act(request)
+    notice = selectors.notice_get_for_user(user=user, pk=pk)
+    _attempt(request, lambda: notices.notice_post(actor=user, notice=notice), "公示已张贴，公示期开始")
+    return redirect("projects:notice_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_act(request)
+    notice = selectors.notice_get_for_user(user=user, pk=pk)
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择类型和渠道，填写提出日期和内容")
+        return redirect("projects:notice_detail", pk=pk)
+    data = form.cleaned_data
+    project = None
+    if request.POST.get("project", "").isdigit():
+        project = Project.objects.filter(
+            notice_entries__notice=notice, pk=int(request.POST["project"])
+        ).first()
+        if project is None:
+            raise not_found()
+    _attempt(
+        request,
+        lambda: notices.objection_record(
+            actor=user, notice=notice, content=data["content"], kind=data["kind"], channel=data["channel"],
+            raised_on=data["raised_on"], contact_name=data["contact_name"], project=project,
+        ),
+        "已登记",
+    )  # fmt: skip
+    return redirect("projects:notice_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_act(request)
+    objection = selectors.objection_get_for_user(user=user, pk=pk)
+    _attempt(
+        request,
+        lambda: notices.objection_answer(
+            actor=user, objection=objection, answer=request.POST.get("answer", "")
+        ),
+        "已答复",
+    )
+    if objection.notice_id is None:
+        return redirect("projects:notices")
+    return redirect("projects:notice_detail", pk=objection.notice_id)
