@@ -44,6 +44,10 @@ KEY_LABELS: dict[str, str] = {
     "version": "版本",
     "rows": "行数",
     "households": "农户数",
+    # a synthetic generation run (synth/services.py, synth/projects.py)
+    "seed": "随机种子",
+    "years": "年度",
+    "per_year": "每年项目数",
     "leads": "线索数",
     "fields": "字段",
     "error": "错误",
