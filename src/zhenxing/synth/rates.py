@@ -106,3 +106,55 @@ INSURANCE_PAYOUT_SHARE = (0.4, 0.5)  # probability a medical or accident cost is
 INDUSTRY_FAILURE_RATE = 0.003
 HOUSING_GRADE_WEIGHTS = {"A": 0.80, "B": 0.193, "C": 0.005, "D": 0.002}
 WATER_PROBLEM_RATE = 0.005
+
+# --- the project library (P14; all estimates: the plan gives no project counts) -----------------------------
+# `zhenxing generate` adds PROJECT_YEARS years of projects (this year and the four before) to the 12 counties,
+# PROJECTS_PER_YEAR a year at scale 1 (× --scale, or --projects-per-year), placed in villages at random (a
+# county's share follows its number of villages). Codes follow the services' `<county><year><4 digits>`.
+PROJECTS_PER_YEAR = 2_000  # estimate: ~170 per county a year (county 巩固衔接 plans list 100-300)
+PROJECT_YEARS = 5
+PROJECT_LEVEL_WEIGHTS = {"village": 0.70, "township": 0.15, "county": 0.15}
+# category groups (catalogue codes in projects/catalogue.py); within a group, codes by the inner weights
+PROJECT_CATEGORY_WEIGHTS = {
+    "industry_planting": 0.17, "industry_breeding": 0.12, "industry_processing": 0.07,  # 产业发展 45 %
+    "industry_tourism": 0.04, "industry_facilities": 0.05,
+    "employment_subsidy": 0.04, "employment_training": 0.03, "employment_public_jobs": 0.03,  # 就业 10 %
+    "construction_roads": 0.12, "construction_water": 0.08, "construction_environment": 0.06,  # 乡村建设 30 %
+    "construction_services": 0.04,
+    "relocation_support": 0.04, "three_guarantees": 0.04, "governance": 0.03,  # others 15 %
+    "management_fee": 0.02, "other": 0.02,
+}  # fmt: skip
+# planned total investment, 万元: lognormal (median, σ) clipped to (low, high), by level; rounded to 100 元
+PROJECT_AMOUNT_WAN = {
+    "village": (70.0, 0.6, 20.0, 300.0),
+    "township": (180.0, 0.6, 50.0, 1_000.0),
+    "county": (450.0, 0.7, 100.0, 5_000.0),
+}
+# fund sources: central 衔接资金 carries most (its share uniform in this range); the rest goes to 1-3 of the
+# other sources by these weights
+PROJECT_CENTRAL_SHARE = (0.55, 0.95)
+PROJECT_OTHER_SOURCE_WEIGHTS = {
+    "province": 0.30, "county": 0.20, "integrated": 0.20, "prefecture": 0.08, "east_west": 0.08,
+    "self_raised": 0.07, "social": 0.05, "bonds": 0.02,
+}  # fmt: skip
+PROJECT_CENTRAL_ONLY = 0.25  # share of projects funded by the central 衔接资金 alone
+PROJECT_TO_HOUSEHOLDS = 0.10  # 到户 (industry and employment projects of a village with registry households)
+PROJECT_HOUSEHOLDS = (5, 40)  # households listed by a 到户 project (fewer if the village has fewer)
+PROJECT_EMERGENCY = 0.03  # county-level 应急 projects (灾情 mostly)
+PROJECT_EMERGENCY_KIND_WEIGHTS = {"disaster": 0.8, "epidemic": 0.1, "other": 0.1}
+PROJECT_WITHDRAWN = 0.05  # 出库, of the projects that reached the library
+PROJECT_ADJUSTED = 0.05  # 项目调整: a second version in the library, the first kept as 已调整
+PROJECT_LATE = 0.20  # of the current year's projects at a review step: their step is past its due day
+PROJECT_FILED = 0.9  # emergency projects already filed with the prefecture (州级备案)
+# where a year's projects stand today, by the year's age (0 = this year); 出库 and 已调整 come on top
+PROJECT_STATUS_BY_AGE = {
+    0: {
+        "proposed": 0.12, "township_review": 0.12, "department_review": 0.12, "county_review": 0.10,
+        "prefecture_decision": 0.10, "returned": 0.04, "cancelled": 0.02, "reserved": 0.14, "started": 0.08,
+        "building": 0.12, "completed": 0.04,
+    },
+    1: {"reserved": 0.03, "started": 0.05, "building": 0.15, "completed": 0.20, "accepted": 0.30, "handed_over": 0.27},
+    2: {"building": 0.03, "completed": 0.07, "accepted": 0.25, "handed_over": 0.65},
+    3: {"completed": 0.03, "accepted": 0.15, "handed_over": 0.82},
+    4: {"accepted": 0.10, "handed_over": 0.90},
+}  # fmt: skip

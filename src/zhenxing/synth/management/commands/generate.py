@@ -21,9 +21,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "what",
             nargs="?",
-            choices=("registry", "feeds"),
+            choices=("registry", "feeds", "projects"),
             default="registry",
-            help="registry（默认）或 feeds（部门数据文件）",
+            help="registry（默认：农户，随后是项目库）、feeds（部门数据文件）或 projects（只生成项目库）",
         )
         parser.add_argument("--out", default="", help="feeds：输出目录（默认 var/feeds/年度）")
         parser.add_argument(
@@ -41,6 +41,13 @@ class Command(BaseCommand):
         parser.add_argument("--append", action="store_true", help="已有农户时仍然追加")
         parser.add_argument("--if-empty", action="store_true", help="已有农户时什么也不做（演示环境用）")
         parser.add_argument("--report", action="store_true", help="只打印已生成数据与规划数的对照")
+        parser.add_argument("--no-projects", action="store_true", help="不生成项目库（只生成农户）")
+        parser.add_argument(
+            "--projects-per-year",
+            type=int,
+            default=None,
+            help=f"每年项目数（默认 {rates.PROJECTS_PER_YEAR} × 规模；共 {rates.PROJECT_YEARS} 年，含今年）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "feeds":
@@ -72,9 +79,14 @@ class Command(BaseCommand):
             return
         if not 0 < options["scale"] <= 20:
             raise CommandError("--scale 应在 0 到 20 之间")
+        if options["what"] == "projects":
+            self._projects(options)
+            return
         if Household.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("已有农户数据，跳过生成")
+                if not options["no_projects"]:
+                    self._projects(options)
                 return
             if not options["append"]:
                 raise CommandError("数据库中已有农户数据；确需追加请加 --append")
@@ -95,3 +107,25 @@ class Command(BaseCommand):
             f"已生成 {result.households:,} 户、{result.people:,} 人，用时 {result.seconds:.1f} 秒"
         )
         self.stdout.write(generation_report(year=options["year"], scale=options["scale"]))
+        if not options["no_projects"]:
+            self._projects(options)
+
+    def _projects(self, options: dict[str, Any]) -> None:
+        """Five years of the project library (synth/projects.py), after the registry (到户 households)."""
+        from zhenxing.projects.models import Project
+        from zhenxing.synth.projects import projects_per_year, synthetic_projects_generate
+
+        if Project.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("已有项目数据，跳过生成项目库")
+                return
+            if not options["append"]:
+                raise CommandError("数据库中已有项目；确需追加请加 --append（或用 --no-projects 只生成农户）")
+        per_year = options["projects_per_year"] or projects_per_year(options["scale"])
+        if per_year < 1:
+            raise CommandError("--projects-per-year 应大于0")
+        result = synthetic_projects_generate(seed=options["seed"], per_year=per_year)
+        self.stdout.write(
+            f"已生成项目库：{rates.PROJECT_YEARS} 年、每年 {per_year:,} 个项目（含调整版本共 {result.projects:,} 条），"
+            f"用时 {result.seconds:.1f} 秒"
+        )
