@@ -78,6 +78,20 @@ def _person(world: World) -> int:
     return int(world.household.memberships.order_by("pk").values_list("person_id", flat=True)[0])
 
 
+def _project(world: World, role: str, *, adjustable: bool = False) -> list[Visit]:
+    """A project the role sees (P14), from whatever the demo holds; none when the library is empty."""
+    from zhenxing.projects.enums import ADJUSTABLE_STATES
+    from zhenxing.projects.selectors import project_list_for_user
+
+    projects = project_list_for_user(user=world.users[role])
+    if adjustable:
+        projects = projects.filter(status__in=ADJUSTABLE_STATES)
+    project = projects.order_by("pk").first()
+    if project is None:
+        return []
+    return [("", f"/projects/{project.pk}/adjust/" if adjustable else f"/projects/{project.pk}/")]
+
+
 PAGES: dict[str, Page] = {
     "home": Page(_one("/")),
     "accounts:login": Page(_one("/accounts/login/"), roles=(PUBLIC,)),
@@ -149,6 +163,12 @@ PAGES: dict[str, Page] = {
         ),
         C.CONFIRM_LEAD,
     ),
+    "projects:list": Page(_one("/projects/"), C.VIEW_PROJECTS),
+    "projects:new": Page(_one("/projects/new/"), C.PROPOSE_PROJECT),
+    "projects:detail": Page(_project, C.VIEW_PROJECTS),
+    "projects:adjust": Page(lambda world, role: _project(world, role, adjustable=True), C.PROPOSE_PROJECT),
+    "projects:batches": Page(_one("/projects/batches/"), roles=("county", "prefecture")),
+    "projects:summary": Page(_one("/projects/summary/"), roles=("county", "prefecture")),
     "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
     "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code
     "portal:status": Page(_one("/apply/status/"), roles=(PUBLIC,)),
@@ -211,6 +231,11 @@ EXEMPT: dict[str, str] = {
     "monitoring:roster": DOWNLOAD,
     "monitoring:lowincome_compare": POST_ONLY,
     "monitoring:lowincome_export": POST_ONLY + " (the outcomes workbook for 民政, a download)",
+    "projects:move": POST_ONLY,
+    "projects:file_emergency": POST_ONLY,
+    "projects:attachment": DOWNLOAD,
+    "projects:household_panel": FRAGMENT,
+    "projects:household_picker": FRAGMENT,
     "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
     "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
     "admin:logout": POST_ONLY,

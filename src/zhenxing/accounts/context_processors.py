@@ -17,6 +17,7 @@ NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("我的帮扶户", "monitoring:mine", Capability.VIEW_CASES),
     ("监测统计", "monitoring:report", Capability.VIEW_CASES),
     ("住房台账", "monitoring:housing", Capability.VIEW_CASES),
+    ("项目库", "projects:list", Capability.VIEW_PROJECTS),
     ("项目公示", "projects:notices", Capability.VIEW_PROJECTS),
     ("预警线索", "screening:list", Capability.VIEW_REGISTRY),
     ("范围测算", "screening:what_if", Capability.VIEW_REGISTRY),

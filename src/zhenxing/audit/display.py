@@ -92,8 +92,8 @@ KEY_LABELS: dict[str, str] = {
     "id_number": "证件号码",
     "phone": "联系电话",
     "contact_phone": "户联系电话",
-    # the project library workbook: its export's filters and an import's counts (projects/imports.py)
-    "projects": "项目数",
+    # the project library workbook: its export's filters and an import's counts (projects/imports.py); "projects"
+    # is named once above (项目: a batch's list, an export's count)
     "filters": "筛选条件",
     "to_add": "待导入项目",
     "added": "新增项目",
@@ -103,6 +103,14 @@ KEY_LABELS: dict[str, str] = {
     "warning_count": "提示数",
     "places": "项目地点",
     "sources_fen": "各资金来源计划投资（分）",
+    # the project library's own writes (projects/services.py, transitions.py): what a key names when the
+    # target's model does not (an attachment's file, the version an adjustment replaced)
+    "size": "文件大小（字节）",
+    "content_type": "文件类型",
+    "replaced_by": "由新版本替代",
+    "id": "原版本记录号",
+    "total_fen": "计划总投资（分）",
+    "prefecture_filed_on": "州级备案日期",
 }
 
 # Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which

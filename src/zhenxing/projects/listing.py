@@ -1,0 +1,153 @@
+"""Reads shared by the library's pages and its API (P14): the list's filters, "待我办理" (the projects at a step
+whose declared role is the user's), and a county's library summary in two aggregate queries. Every read
+starts from the scoped selector (selectors.project_list_for_user)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Min, Q, QuerySet, Sum
+
+from zhenxing.accounts.enums import Role
+from zhenxing.projects.enums import (
+    LIBRARY_STATES,
+    FundSource,
+    ProjectLevel,
+    ProjectStatus,
+)
+from zhenxing.projects.models import Project, ProjectCategory, ProjectFunding
+from zhenxing.projects.selectors import project_list_for_user
+from zhenxing.projects.transitions import PROJECT, REVIEW_ROLE
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+
+S = ProjectStatus
+IN_LIBRARY = "library"  # the status filter's value for "在库" (LIBRARY_STATES)
+# the level a role re-submits a returned project at (transitions.py: 修改后重新申报)
+RESUBMIT_LEVEL: dict[str, str] = {Role.VILLAGE: ProjectLevel.VILLAGE, Role.TOWNSHIP: ProjectLevel.TOWNSHIP,
+                  Role.COUNTY_SECTOR: ProjectLevel.COUNTY, Role.COUNTY: ProjectLevel.COUNTY}  # fmt: skip
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [("", "全部状态"), (IN_LIBRARY, "在库（审定未出库）"), *ProjectStatus.choices]
+
+
+def category_groups() -> list[str]:
+    """The catalogue's 大类 in catalogue order."""
+    return list(
+        dict.fromkeys(ProjectCategory.objects.order_by("sort", "code").values_list("group", flat=True))
+    )
+
+
+def mine_q(user: User) -> Q:
+    """Projects at a step whose declared role is the user's: the review it does (乡审核, 部门审查, 县审核, 州审定),
+    a village's announced proposal to send on, and a project sent back to its proposer's level."""
+    steps = [state for state, role in REVIEW_ROLE.items() if role == user.role]
+    if user.role == Role.VILLAGE:
+        steps.append(S.PROPOSED)
+    condition = Q(status__in=steps) if steps else Q(pk__in=[])
+    level = RESUBMIT_LEVEL.get(user.role)
+    if level is not None:
+        condition |= Q(status=S.RETURNED, level=level, emergency=False)
+    if user.role == Role.COUNTY:
+        condition |= Q(status=S.RETURNED, emergency=True)
+    return condition
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    county: str = ""  # a county code (the prefecture picks one)
+    year: int | None = None
+    status: str = ""  # a ProjectStatus, or IN_LIBRARY
+    group: str = ""  # a category 大类
+    level: str = ""
+    overdue: bool = False
+    mine: bool = False
+    q: str = ""  # name or code
+
+    @classmethod
+    def from_query(cls, query: Any) -> ProjectFilter:
+        """From a GET query (page or API); what does not parse is ignored, as a link may be old."""
+        year_text = str(query.get("year", "") or "").strip()
+        return cls(
+            county=str(query.get("county", "") or "").strip()[:6],
+            year=int(year_text) if year_text.isdigit() and len(year_text) == 4 else None,
+            status=str(query.get("status", "") or ""),
+            group=str(query.get("group", "") or "").strip(),
+            level=str(query.get("level", "") or ""),
+            overdue=str(query.get("overdue", "")) in ("1", "true", "on"),
+            mine=str(query.get("mine", "")) in ("1", "true", "on"),
+            q=str(query.get("q", "") or "").strip()[:50],
+        )
+
+
+def project_list_filtered(*, user: User, f: ProjectFilter, today: datetime.date) -> QuerySet[Project]:
+    """The user's projects narrowed by the filter, each with `is_overdue` (the kernel's one definition)."""
+    projects = project_list_for_user(user=user)
+    if f.county.isdigit() and len(f.county) == 6:
+        projects = projects.filter(county__code=f.county)
+    if f.year is not None:
+        projects = projects.filter(year=f.year)
+    if f.status == IN_LIBRARY:
+        projects = projects.filter(status__in=LIBRARY_STATES)
+    elif f.status in ProjectStatus.values:
+        projects = projects.filter(status=f.status)
+    if f.group:
+        projects = projects.filter(category__group=f.group)
+    if f.level in ProjectLevel.values:
+        projects = projects.filter(level=f.level)
+    if f.overdue:
+        projects = projects.filter(PROJECT.overdue(today))
+    if f.mine:
+        projects = projects.filter(mine_q(user))
+    if f.q:
+        projects = projects.filter(Q(name__contains=f.q) | Q(code__startswith=f.q))
+    return PROJECT.annotate_overdue(projects, today)
+
+
+@dataclass(frozen=True)
+class LibrarySummary:
+    year: int
+    by_status: list[tuple[str, str, int]]  # (status, label, count) of the year's projects, every version
+    by_source: list[tuple[str, str, int]]  # (source, label, planned fen) in the library
+    by_group: list[tuple[str, int, int]]  # (大类, projects, planned fen) in the library
+    total_fen: int
+    library_count: int
+
+
+def library_summary(*, user: User, county_id: int, year: int) -> LibrarySummary:
+    """A county's library for a year: counts by status, and the planned money of the projects in the library
+    (审定, not 出库) by fund source and by category group — two aggregate queries."""
+    projects = project_list_for_user(user=user).filter(county_id=county_id, year=year)
+    rows = (
+        projects.order_by()
+        .values_list("status", "category__group")
+        .annotate(n=Count("pk"), fen=Sum("total_fen"), sort=Min("category__sort"))
+    )
+    counts: dict[str, int] = defaultdict(int)
+    groups: dict[str, list[int]] = {}  # 大类 -> [projects, fen, catalogue order]
+    for status, group, n, fen, sort in rows:
+        counts[status] += n
+        if status in LIBRARY_STATES:
+            entry = groups.setdefault(group, [0, 0, sort])
+            entry[0] += n
+            entry[1] += fen or 0
+    sources = dict(
+        ProjectFunding.objects.filter(project__in=projects.filter(status__in=LIBRARY_STATES).values("pk"))
+        .order_by()
+        .values_list("source")
+        .annotate(fen=Sum("amount_fen"))
+        .values_list("source", "fen")
+    )
+    return LibrarySummary(
+        year=year,
+        by_status=[(s, label, counts[s]) for s, label in ProjectStatus.choices if counts.get(s)],
+        by_source=[(s, label, sources.get(s) or 0) for s, label in FundSource.choices],
+        by_group=[(g, v[0], v[1]) for g, v in sorted(groups.items(), key=lambda item: (item[1][2], item[0]))],
+        total_fen=sum(v[1] for v in groups.values()),
+        library_count=sum(v[0] for v in groups.values()),
+    )
