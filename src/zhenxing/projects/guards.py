@@ -117,6 +117,14 @@ def record_decision(t: Transition) -> None:
         t.decision["batch"] = batch.pk
 
 
+def take_over_progress(t: Transition) -> None:
+    """An approved adjustment carries on its previous version's work (开工, 在建, 竣工): the actual start and
+    completion come with it, so that the current version says when the work began."""
+    previous = t.subject.previous
+    if previous is not None:
+        t.set(started_on=previous.started_on, completed_on=previous.completed_on)
+
+
 def announced_or_emergency(t: Transition) -> None:
     """An ordinary project starts once it is on a posted announcement of the approved library or its plan; an
     emergency project may start first and be announced afterwards (补公示, P14)."""

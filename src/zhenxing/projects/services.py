@@ -202,6 +202,9 @@ def project_batch_decide(
     _require(actor, Capability.ACT_ON_PROJECT, "您没有办理项目的权限")
     if actor.role != Role.PREFECTURE:
         raise PermissionDenied("州审定由州领导小组办理")
+    # the rows as they stand now (the objects passed in may be stale), with the versions adjustments replace
+    fresh = Project.objects.select_related("previous").in_bulk([p.pk for p in projects])
+    projects = [fresh[p.pk] for p in projects if p.pk in fresh]
     problems = []
     if not projects:
         problems.append(ErrorDetail(("projects",), "required", "请选择要审定的项目"))
@@ -252,6 +255,8 @@ def project_file_emergency(*, actor: User, project: Project, opinion: str) -> Pr
         locked = Project.objects.select_for_update().get(pk=project.pk)
         if not locked.emergency or locked.decided_on is None or locked.status in (S.WITHDRAWN, S.ADJUSTED):
             raise Conflict("只有已由县审核入库的应急项目需要州级备案")
+        if locked.batch_id is not None:
+            raise Conflict("该应急项目已经州领导小组审定，无需备案")
         if locked.prefecture_filed_on is not None:
             raise Conflict(f"该项目已于 {locked.prefecture_filed_on} 备案")
         today = clock.today()

@@ -79,7 +79,8 @@ PROJECT = Workflow(
              guards=(g.emergency_filing_path, g.has_opinion, g.minutes_attached), effects=(g.record_decision,),
              action="project.decide"),
         *(Move(S.PREFECTURE_DECISION, target, R.PREFECTURE, "州审定入库",
-               guards=(g.takes_over_its_previous_version, g.minutes_attached), effects=(g.record_decision,),
+               guards=(g.takes_over_its_previous_version, g.minutes_attached),
+               effects=(g.record_decision, g.take_over_progress),
                follow_ups=(retire_previous_version,), action="project.decide")
           for target in _DECIDED),
         # send-back with a reason, and the proposer's answer
