@@ -157,7 +157,9 @@ def _named_routes_with_parameters(resolver: URLResolver, namespace: str = "") ->
 
 def _route_tables() -> dict[str, dict[str, str]]:
     """Every per-object table below: its name -> {route name: a URL of that route, for id 1}."""
-    ids = dict.fromkeys(("case", "household", "notice", "objection", "attachment", "measure", "entry"), 1)
+    ids = dict.fromkeys(
+        ("case", "household", "notice", "objection", "attachment", "measure", "entry", "project"), 1
+    )
     return {
         "DIVISION_BOUND_URLS": {name: url(VILLAGE) for name, url in DIVISION_BOUND_URLS.items()},
         "HOUSEHOLD_ROUTES": {name: url(1, 1) for name, (_, _, url, _) in HOUSEHOLD_ROUTES.items()},
@@ -170,6 +172,8 @@ def _route_tables() -> dict[str, dict[str, str]]:
         "LOWINCOME_ROUTES": {name: url(COUNTY) for name, (_, url) in LOWINCOME_ROUTES.items()},
         "LOWINCOME_LEAD_ROUTES": {name: url(1) for name, url in LOWINCOME_LEAD_ROUTES.items()},
         "NOTICE_ROUTES": {name: url(NOTICE_IDS) for name, (_, url) in NOTICE_ROUTES.items()},
+        "PROJECT_ROUTES": {name: url(ids) for name, (_, url) in PROJECT_ROUTES.items()},
+        "LIBRARY_IMPORT_ROUTES": {name: url(1) for name, (_, url) in LIBRARY_IMPORT_ROUTES.items()},
     }
 
 
@@ -748,6 +752,79 @@ def test_lowincome_routes_by_role(client: Client, role: str) -> None:
         assert response.status_code == expected, f"{role} close {village}: {response.status_code}"
 
 
+# --- the project library (P14): a project is seen where it was proposed and where it has a place -------------
+PROJECT_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
+    "projects:detail": ("get", lambda ids: f"/projects/{ids['project']}/"),
+    "projects:adjust": ("propose", lambda ids: f"/projects/{ids['project']}/adjust/"),
+    "projects:attachment": ("get", lambda ids: f"/projects/attachments/{ids['attachment']}/"),
+    "projects:household_panel": ("get", lambda ids: f"/projects/households/{ids['household']}/panel/"),
+    "projects:move": ("post", lambda ids: f"/projects/{ids['project']}/move/"),
+    "projects:file_emergency": ("post", lambda ids: f"/projects/{ids['project']}/file/"),
+}
+
+
+def _library_project(village: str) -> dict[str, int]:
+    """A village project in the library (储备) with a 到户 household and an attachment, made directly."""
+    from django.core.files.base import ContentFile
+
+    from zhenxing.projects.models import (
+        Project,
+        ProjectAttachment,
+        ProjectCategory,
+        ProjectHousehold,
+        ProjectPlace,
+    )
+
+    owner = make_user(Role.VILLAGE, village)
+    category = ProjectCategory.objects.get(code="construction_roads")
+    place = division(village)
+    project = Project.objects.create(
+        code=f"{village[:6]}20260001", name="村组道路硬化", year=2026, category=category, sector=category.sector,
+        level="village", county=division(village[:6]), division=place, implementing_unit="镇人民政府",
+        content="硬化道路", scale="2公里", starts_on=datetime.date(2026, 3, 1), ends_on=datetime.date(2026, 9, 1),
+        total_fen=1_000_000, status="reserved", created_by=owner, to_households=True,
+    )  # fmt: skip
+    ProjectPlace.objects.create(project=project, village=place)
+    household = make_household(village)
+    ProjectHousehold.objects.create(project=project, household=household)  # type: ignore[misc]
+    attachment = ProjectAttachment.objects.create(
+        file=ContentFile(b"%PDF-1.4", name="a.pdf"), name="a.pdf", content_type="application/pdf", size=8,
+        project=project,
+    )  # fmt: skip
+    return {"project": project.pk, "household": household.pk, "attachment": attachment.pk}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_project_routes_by_role(client: Client, role: str) -> None:
+    """P14: in scope the page answers (or the step's own rules do), out of scope it is not found; roles without
+    the library (a feed department, the administrator) are refused outright."""
+    from zhenxing.accounts.capabilities import has_capability
+
+    made = {village: _library_project(village) for village in (VILLAGE, OTHER_COUNTY_VILLAGE)}
+    make, visible_codes = ROLES[role]
+    user = make()
+    client.force_login(user)
+    outsider = not has_capability(user, Capability.VIEW_PROJECTS)
+    for village, ids in made.items():
+        visible = village in visible_codes and not outsider
+        for name, (method, url) in PROJECT_ROUTES.items():
+            if outsider:
+                expected = {403}
+            elif not visible:
+                expected = {404, 403} if method == "propose" and role == "prefecture" else {404}
+            elif method == "get":
+                expected = {200}
+            elif method == "propose":
+                expected = {200} if has_capability(user, Capability.PROPOSE_PROJECT) else {403}
+            else:  # a step the role may or may not do: the workflow answers, with a message or a refusal
+                expected = {302, 403}
+            response = client.get(url(ids)) if method != "post" else client.post(url(ids), {"to": "started"})
+            assert response.status_code in expected, f"{role} {name} {village}: {response.status_code}"
+    if not outsider:
+        listed = {p.pk for p in client.get("/projects/").context["projects"]}
+        assert listed == {ids["project"] for village, ids in made.items() if village in visible_codes}
+
+
 # --- project announcements (P14 公告公示): a notice is seen where it is posted and below and above it -------------
 NOTICE_IDS = {"notice": 1, "objection": 1}
 NOTICE_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
@@ -834,3 +911,32 @@ def test_notice_routes_by_role(client: Client, role: str) -> None:
     if not outsider:
         listed = {n.pk for n in client.get("/projects/notices/").context["notices"]}
         assert listed == {ids["notice"] for village, ids in made.items() if village in visible_codes}
+
+
+LIBRARY_IMPORT_ROUTES: dict[str, tuple[str, Callable[[int], str]]] = {
+    "projects:import_batch": ("get", lambda pk: f"/projects/import/{pk}/"),
+    "projects:import_errors": ("get", lambda pk: f"/projects/import/{pk}/errors.xlsx"),
+    "projects:import_confirm": ("post", lambda pk: f"/projects/import/{pk}/confirm/"),
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_library_import_routes_by_role(client: Client, role: str) -> None:
+    """P14: an import of a county's library workbook is seen by that county (a sector department sees its own)
+    and confirmed by its uploader only; anyone else is answered 404."""
+    from zhenxing.projects.imports import may_import
+    from zhenxing.projects.models import LibraryImport
+
+    owner = make_user(Role.COUNTY, COUNTY)
+    batch = LibraryImport.objects.create(
+        created_by=owner, county=division(COUNTY), file_name="t.xlsx", file_sha256="0" * 64, status="invalid"
+    )
+    make, visible_codes = ROLES[role]
+    user = make()
+    client.force_login(user)
+    visible = COUNTY in visible_codes and may_import(user)
+    for name, (method, url) in LIBRARY_IMPORT_ROUTES.items():
+        if method == "get":
+            assert client.get(url(batch.pk)).status_code == (200 if visible else 404), f"{role} {name}"
+    confirm = client.post(LIBRARY_IMPORT_ROUTES["projects:import_confirm"][1](batch.pk))
+    assert confirm.status_code == (403 if visible else 404)  # only the uploader confirms
