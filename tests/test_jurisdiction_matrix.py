@@ -173,6 +173,7 @@ def _route_tables() -> dict[str, dict[str, str]]:
         "LOWINCOME_LEAD_ROUTES": {name: url(1) for name, url in LOWINCOME_LEAD_ROUTES.items()},
         "NOTICE_ROUTES": {name: url(NOTICE_IDS) for name, (_, url) in NOTICE_ROUTES.items()},
         "PROJECT_ROUTES": {name: url(ids) for name, (_, url) in PROJECT_ROUTES.items()},
+        "LIBRARY_IMPORT_ROUTES": {name: url(1) for name, (_, url) in LIBRARY_IMPORT_ROUTES.items()},
     }
 
 
@@ -910,3 +911,32 @@ def test_notice_routes_by_role(client: Client, role: str) -> None:
     if not outsider:
         listed = {n.pk for n in client.get("/projects/notices/").context["notices"]}
         assert listed == {ids["notice"] for village, ids in made.items() if village in visible_codes}
+
+
+LIBRARY_IMPORT_ROUTES: dict[str, tuple[str, Callable[[int], str]]] = {
+    "projects:import_batch": ("get", lambda pk: f"/projects/import/{pk}/"),
+    "projects:import_errors": ("get", lambda pk: f"/projects/import/{pk}/errors.xlsx"),
+    "projects:import_confirm": ("post", lambda pk: f"/projects/import/{pk}/confirm/"),
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_library_import_routes_by_role(client: Client, role: str) -> None:
+    """P14: an import of a county's library workbook is seen by that county (a sector department sees its own)
+    and confirmed by its uploader only; anyone else is answered 404."""
+    from zhenxing.projects.imports import may_import
+    from zhenxing.projects.models import LibraryImport
+
+    owner = make_user(Role.COUNTY, COUNTY)
+    batch = LibraryImport.objects.create(
+        created_by=owner, county=division(COUNTY), file_name="t.xlsx", file_sha256="0" * 64, status="invalid"
+    )
+    make, visible_codes = ROLES[role]
+    user = make()
+    client.force_login(user)
+    visible = COUNTY in visible_codes and may_import(user)
+    for name, (method, url) in LIBRARY_IMPORT_ROUTES.items():
+        if method == "get":
+            assert client.get(url(batch.pk)).status_code == (200 if visible else 404), f"{role} {name}"
+    confirm = client.post(LIBRARY_IMPORT_ROUTES["projects:import_confirm"][1](batch.pk))
+    assert confirm.status_code == (403 if visible else 404)  # only the uploader confirms

@@ -97,6 +97,11 @@ ACTION_LABELS: dict[str, str] = {
     "lowincome.compare": "民政低收入人口比对",
     "lowincome.outcome": "民政比对核实结果",
     "lowincome.export": "导出民政比对核实结果",
+    # the project library workbook (projects/workbook.py, projects/imports.py)
+    "project.export": "导出项目库表格",
+    "project.import": "从项目库表格导入项目",
+    "project_import.stage": "上传项目库表格",
+    "project_import.commit": "项目库表格导入完成",
     # the project library (P14): proposal, the declared steps, 州审定 batches, 州级备案, adjustment, attachments
     "project.propose": "申报项目",
     "project.move": "项目审核环节",

@@ -31,7 +31,7 @@ from zhenxing.projects.models import (
     ProjectTarget,
 )
 from zhenxing.projects.procedure import step_limits
-from zhenxing.projects.transitions import ENTRY_STATE, PROJECT
+from zhenxing.projects.transitions import ENTRY_STATE, IMPORT_ENTRY_STATES, PROJECT
 from zhenxing.registry.models import NaturalVillage
 
 if TYPE_CHECKING:
@@ -139,6 +139,56 @@ def project_propose(*, actor: User, data: ProjectInput) -> Project:
         audit.record(
             actor=actor, action="project.propose", target=project, division=project.division,
             new=_snapshot(project, checked), reason=project.emergency_reason,
+        )  # fmt: skip
+    return project
+
+
+def _imported_division(checked: CheckedProject) -> Division:
+    """The proposing unit of an imported project, from its level and place: the village, its township, or the
+    county (the importer is the county, not the unit that once proposed it)."""
+    village = checked.places[0][0]
+    if checked.values["level"] == ProjectLevel.VILLAGE:
+        return village
+    if checked.values["level"] == ProjectLevel.TOWNSHIP:
+        return Division.objects.get(code=village.code[:9])
+    return checked.county
+
+
+def project_import_row(
+    *, actor: User, data: ProjectInput, level: str, status: str, decided_on: datetime.date, code: str = "",
+    source: str = "",
+) -> Project:  # fmt: skip
+    """One project of an existing library workbook (projects/imports.py). It was approved before this system:
+    checked as a proposal is (check_proposal, the importer's scope, a sector's own categories), it enters at
+    the library state its 状态 column states (transitions.IMPORT_ENTRY_STATES) with its 审定日期, keeps its
+    项目编号 when given (else the next one), and is recorded as a step 导入 and audited. The caller holds the
+    transaction of the whole workbook."""
+    _require(actor, Capability.PROPOSE_PROJECT, "您的角色不能导入项目")
+    if actor.role not in (Role.COUNTY, Role.COUNTY_SECTOR):
+        raise PermissionDenied("项目库表格由县(市)或县(市)行业部门导入")
+    if status not in IMPORT_ENTRY_STATES:
+        raise _invalid("status", "status", "只有储备、开工、在建、竣工、验收、资产移交的项目可以导入")
+    if decided_on > clock.today():
+        raise _invalid("decided_on", "future", "审定日期不能晚于今天")
+    checked = check_proposal(actor=actor, data=data, level=level)
+    sector = checked.category.sector
+    if actor.role == Role.COUNTY_SECTOR and actor.sector_id != sector.pk:
+        raise _invalid("category", "sector", f"该类别由{sector.name}主管，不是本部门的行业")
+    today = clock.today()
+    with transaction.atomic():
+        if code and Project.objects.filter(code=code).exists():
+            raise Conflict(f"项目编号 {code} 已被使用")
+        project = Project(
+            **checked.values, code=code or _next_code(checked.county, checked.values["year"]),
+            category=checked.category, sector=sector, county=checked.county, division=_imported_division(checked),
+            status=status, decided_on=decided_on, created_by=actor,
+        )  # fmt: skip
+        project.save()
+        _store(project, checked)
+        _open(project, actor=actor, today=today, label="导入")
+        audit.record(
+            actor=actor, action="project.import", target=project, division=project.division, reason=source,
+            new={**_snapshot(project, checked), "decided_on": decided_on.isoformat()},
         )  # fmt: skip
     return project
 

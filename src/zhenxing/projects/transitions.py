@@ -27,6 +27,10 @@ REVIEW_ROLE: dict[str, str] = {
 EXECUTION_ROLES = (R.COUNTY, R.COUNTY_SECTOR)
 # where a project's proposal starts, by level (the emergency path starts at 县市领导小组审核)
 ENTRY_STATE = {"village": S.PROPOSED, "township": S.TOWNSHIP_REVIEW, "county": S.DEPARTMENT_REVIEW}
+# an existing library's project imported from its workbook (projects/imports.py, services.project_import_row)
+# was approved before this system: it enters at the library state its 状态 column states, with its 审定日期,
+# recorded as a step 导入 — the only other way in besides ENTRY_STATE
+IMPORT_ENTRY_STATES = (S.RESERVED, S.STARTED, S.BUILDING, S.COMPLETED, S.ACCEPTED, S.HANDED_OVER)
 
 
 def retire_previous_version(t: Transition) -> None:

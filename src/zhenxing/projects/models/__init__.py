@@ -1,3 +1,4 @@
+from zhenxing.projects.models.imports import LibraryImport, LibraryImportRow, LibraryImportStatus
 from zhenxing.projects.models.library import (
     PrefectureBatch,
     Project,
@@ -12,6 +13,9 @@ from zhenxing.projects.models.library import (
 from zhenxing.projects.models.notices import ProjectNotice, ProjectNoticeEntry, ProjectObjection
 
 __all__ = [
+    "LibraryImport",
+    "LibraryImportRow",
+    "LibraryImportStatus",
     "PrefectureBatch",
     "Project",
     "ProjectAttachment",

@@ -1,0 +1,578 @@
+"""Importing an existing project library workbook (P14; the layout of projects/workbook.py): stage (every row
+checked as a proposal is, row-level Chinese errors naming the row and the column) → the uploader confirms →
+applied in one transaction, all rows or none.
+
+Decisions, documented here once:
+- Who: a county user (县乡村振兴局) or a county sector department, for their own county; every row must be in
+  their scope (check_proposal), a sector's rows in its own categories.
+- What a row becomes: an existing library's project was approved before this system, so a row whose 状态 is a
+  library state (储备/开工/在建/竣工/验收/资产移交; empty means 储备) enters at that state with its 审定日期
+  (services.project_import_row; transitions.IMPORT_ENTRY_STATES), recorded as a step 导入 and audited. A row
+  at another state (in approval, 出库, 已调整, 已撤销) is not imported and the preview says so: proposals are
+  made in the system, where they are announced and reviewed.
+- Idempotence: a row whose 项目编号 is already one of the user's projects is left unchanged; without such a
+  number, a row is the same project as a current one of the county with the same year, name and
+  administrative villages (the natural key), and is left unchanged too. A number in this system's format
+  (county code + year + 4 digits) not yet used is kept; another number is replaced by the next one.
+- 到户 projects cannot come in: the workbook names no household (P17), and P14 wants their households listed;
+  such a row is refused with a message to propose it in the system.
+- Size: synchronous, at most MAX_ROWS rows a file (a county's library is a few hundred projects a year)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import Role
+from zhenxing.audit import services as audit
+from zhenxing.common import clock
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied, not_found
+from zhenxing.common.workflow import Move, Workflow
+from zhenxing.common.xlsx import unquoted
+from zhenxing.divisions.enums import DivisionLevel
+from zhenxing.divisions.models import Division
+from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS
+from zhenxing.projects import services
+from zhenxing.projects.entry import ProjectInput, check_proposal
+from zhenxing.projects.enums import EmergencyKind, FundSource, ProjectLevel, ProjectStatus, TargetKind
+from zhenxing.projects.models import (
+    LibraryImport,
+    LibraryImportRow,
+    LibraryImportStatus,
+    ProjectCategory,
+    ProjectPlace,
+)
+from zhenxing.projects.selectors import project_list_for_user
+from zhenxing.projects.transitions import IMPORT_ENTRY_STATES
+from zhenxing.projects.workbook import (
+    BY_KEY,
+    NOT_CURRENT,
+    PAIR,
+    TARGET_KEYS,
+    LibrarySheet,
+    as_date,
+    read_library,
+)
+from zhenxing.transfer.reading import WorkbookError
+
+if TYPE_CHECKING:
+    from zhenxing.accounts.models import User
+
+MAX_ROWS = 3000
+MAX_LISTED_PROBLEMS = 3000
+S = LibraryImportStatus
+# an import batch's one move: its uploader confirms it (the job of staging sets invalid or validated at creation)
+LIBRARY_IMPORT = Workflow(
+    name="项目库导入", labels=dict(LibraryImportStatus.choices), role_labels={},
+    moves=[Move(S.VALIDATED, S.DONE, None, "确认导入")],
+    conflict_message="该批次当前为“{source}”，不能再确认导入",
+)  # fmt: skip
+
+LEVELS = {**{label: code for code, label in ProjectLevel.choices}, "县级": ProjectLevel.COUNTY,
+          "乡镇级": ProjectLevel.TOWNSHIP, "县级项目": ProjectLevel.COUNTY, "村级项目": ProjectLevel.VILLAGE,
+          "乡级项目": ProjectLevel.TOWNSHIP}  # fmt: skip
+STATUSES = {label: code for code, label in ProjectStatus.choices}
+LINKAGES = {label: code for code, label in LINKAGE_MECHANISMS.items()}
+EMERGENCY_KINDS = {label: code for code, label in EmergencyKind.choices}
+YES, NO = "是", "否"
+# where check_proposal's problems (ErrorDetail.loc[0]) sit in the workbook
+COLUMN_OF_FIELD = {
+    "name": "name", "year": "year", "category": "category", "level": "level", "places": "village",
+    "implementing_unit": "unit", "content": "content", "scale": "scale", "starts_on": "starts_on",
+    "ends_on": "ends_on", "total": "total", "linkage_mechanisms": "linkage", "linked_tuopin_people": "linked_tuopin",
+    "linked_monitoring_people": "linked_monitoring", "households": "to_households", "emergency": "emergency",
+    "emergency_kind": "emergency_kind", "emergency_reason": "emergency_reason",
+}  # fmt: skip
+SOURCES_HEADER = "各资金来源（万元）"
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Checked:
+    staged: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+
+
+def may_import(user: User) -> bool:
+    return (
+        user.role in (Role.COUNTY, Role.COUNTY_SECTOR)
+        and has_capability(user, Capability.PROPOSE_PROJECT)
+        and user.jurisdiction is not None
+    )
+
+
+# --- reading a cell ---
+
+
+class CellError(ValueError):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unquoted(str(value).strip()).strip()  # our exports quote text that looks like a formula
+
+
+def _amount(value: Any) -> str:
+    """A 万元 amount as text for wan_to_fen: a number cell at the 15 significant digits a spreadsheet keeps (so
+    that 12.300000000000001 is 12.3, while 1.2345678 keeps its seventh decimal and is refused)."""
+    if isinstance(value, float):
+        return format(value, ".15g")
+    return _text(value)
+
+
+def _whole(value: Any) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    if not re.fullmatch(r"\d+", text):
+        raise CellError(f"应为不小于0的整数，收到“{text}”")
+    return int(text)
+
+
+def _yes_no(value: Any) -> bool:
+    text = _text(value)
+    if text not in ("", YES, NO):
+        raise CellError(f"应填“是”或“否”，收到“{text}”")
+    return text == YES
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[、,，;；]", text) if part.strip()]
+
+
+def _targets(kind: str, value: Any) -> list[tuple[str, str, str]]:
+    """ "指标：目标值；指标：目标值" as (kind, indicator, target value); an item without "：" has no value."""
+    targets = []
+    for item in re.split(r"[;；\n]", _text(value)):
+        if item.strip():
+            indicator, _, target = re.sub(r"[:：]", PAIR, item.strip(), count=1).partition(PAIR)
+            targets.append((kind, indicator.strip(), target.strip()))
+    return targets
+
+
+class Places:
+    """Village and township names read back to division codes, within a county; cached for the file."""
+
+    def __init__(self, home: Division) -> None:
+        self.home = home
+        self._counties: dict[str, Division | None] = {}
+        self._villages: dict[tuple[str, str], list[Division]] = {}
+
+    def county(self, text: str) -> Division | None:
+        if not text:
+            return self.home
+        if text not in self._counties:
+            self._counties[text] = (
+                Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=self.home.code[:4])
+                .filter(_named(text))
+                .first()
+            )
+        return self._counties[text]
+
+    def villages(self, county: Division, name: str) -> list[Division]:
+        key = (county.code, name)
+        if key not in self._villages:
+            self._villages[key] = list(
+                Division.objects.filter(level=DivisionLevel.VILLAGE, code__startswith=county.code)
+                .filter(_named(name))
+                .select_related("parent")
+            )
+        return self._villages[key]
+
+    def resolve(self, cells: dict[str, Any], fail: Callable[[str, str], None]) -> list[tuple[str, str]]:
+        """The (village code, natural village name) of a row; each name that does not resolve is a problem."""
+        county_text = _text(cells.get("county"))
+        county = self.county(county_text)
+        if county is None:
+            fail("county", f"找不到县(市)“{county_text}”")
+            return []
+        townships = set(_split(_text(cells.get("township"))))
+        codes: list[str] = []
+        for token in _split(_text(cells.get("village"))):
+            if re.fullmatch(r"\d{12}", token):
+                codes.append(token)
+                continue
+            found = self.villages(county, token)
+            if townships and len(found) > 1:
+                found = [v for v in found if v.parent and {v.parent.name, v.parent.short_name} & townships]
+            if not found:
+                fail("village", f"{county.name}没有名为“{token}”的行政村")
+            elif len(found) > 1:
+                fail("village", f"{county.name}有多个名为“{token}”的行政村，请填写乡(镇)或12位行政村代码")
+            else:
+                codes.append(found[0].code)
+        codes = list(dict.fromkeys(codes))
+        naturals: dict[str, list[str]] = {code: [] for code in codes}
+        names = {v.code: {v.name, v.short_name} for c in codes for v in self._by_code(c)}
+        for token in _split(_text(cells.get("natural"))):
+            village_name, _, natural = token.rpartition("/")
+            if not village_name:
+                if len(codes) != 1:
+                    fail("natural", "项目有多个行政村时，自然村须写作“行政村/自然村”")
+                    continue
+                naturals[codes[0]].append(natural)
+                continue
+            owners = [code for code in codes if village_name in names.get(code, set())]
+            if len(owners) != 1:
+                fail("natural", f"“{token}”中的行政村“{village_name}”不是本行所填的行政村")
+                continue
+            naturals[owners[0]].append(natural)
+        return [(code, natural) for code in codes for natural in (naturals[code] or [""])]
+
+    def _by_code(self, code: str) -> list[Division]:
+        return [v for found in self._villages.values() for v in found if v.code == code] or list(
+            Division.objects.filter(code=code)
+        )
+
+
+def _named(text: str) -> Any:
+    from django.db.models import Q
+
+    return Q(name=text) | Q(short_name=text) | Q(code=text)
+
+
+# --- a row ---
+
+
+@dataclass
+class Row:
+    data: ProjectInput
+    level: str
+    status: str
+    decided_on: datetime.date | None
+    code: str
+
+
+def _category(cells: dict[str, Any], categories: list[ProjectCategory]) -> str:
+    group, name = _text(cells.get("group")), _text(cells.get("category"))
+    found = [c for c in categories if c.name == name and (not group or c.group == group)]
+    if not found and not group:
+        found = [c for c in categories if c.group == name]
+    if len(found) != 1:
+        label = f"{group}·{name}" if group and group != name else name
+        raise CellError(
+            f"项目类别目录中没有“{label}”" if not found else f"“{name}”对应多个类别，请填写项目类别（大类）"
+        )
+    return found[0].code
+
+
+def _parse(cells: dict[str, Any], places: Places, categories: list[ProjectCategory],
+           fail: Callable[[str, str], None]) -> Row:  # fmt: skip
+    """The row's cells as a ProjectInput and the import's own facts; a cell that cannot be read is a problem
+    (and given to check_proposal as empty, whose own problem for that column is then not repeated)."""
+
+    def cell(key: str, read: Callable[[Any], Any], default: Any = None) -> Any:
+        try:
+            return read(cells.get(key))
+        except CellError as error:
+            fail(key, str(error))
+        except ValueError:
+            fail(key, f"应为日期（如 2025-03-01），收到“{_text(cells.get(key))}”")
+        return default
+
+    def choice(key: str, table: dict[str, str], default: str = "") -> str:
+        text = _text(cells.get(key))
+        if not text:
+            return default
+        if text not in table:
+            fail(key, f"“{text}”无效，应为：{'、'.join(table)}")
+            return default
+        return table[text]
+
+    def category(_: Any) -> str:
+        return _category(cells, categories)
+
+    def linkage(value: Any) -> list[str]:
+        parts = _split(_text(value))
+        unknown = [part for part in parts if part not in LINKAGES]
+        if unknown:
+            raise CellError(f"不认识的联农带农机制：{'、'.join(unknown)}（可填：{'、'.join(LINKAGES)}）")
+        return [LINKAGES[part] for part in parts]
+
+    starts_on = cell("starts_on", as_date)
+    year = cell("year", _whole)
+    if year is None and isinstance(starts_on, datetime.date):
+        year = starts_on.year  # a sheet without 项目年度: the year of its planned start
+    emergency = cell("emergency", _yes_no, False)
+    data = ProjectInput(
+        name=_text(cells.get("name")), year=year, category=cell("category", category, ""),
+        places=places.resolve(cells, fail), implementing_unit=_text(cells.get("unit")),
+        content=_text(cells.get("content")), scale=_text(cells.get("scale")), starts_on=starts_on,
+        ends_on=cell("ends_on", as_date), total=_amount(cells.get("total")),
+        sources={s.value: _amount(cells.get(f"source:{s.value}")) for s in FundSource if f"source:{s.value}" in cells},
+        targets=[t for kind, key in TARGET_KEYS.items() for t in _targets(kind, cells.get(key))],
+        linkage_mechanisms=cell("linkage", linkage, []), linked_tuopin_people=cell("linked_tuopin", _whole),
+        linked_monitoring_people=cell("linked_monitoring", _whole),
+        to_households=cell("to_households", _yes_no, False), emergency=emergency,
+        emergency_kind=choice("emergency_kind", EMERGENCY_KINDS), emergency_reason=_text(cells.get("emergency_reason")),
+    )  # fmt: skip
+    return Row(
+        data=data, level=choice("level", LEVELS), status=choice("status", STATUSES, ProjectStatus.RESERVED),
+        decided_on=cell("decided_on", as_date), code=_text(cells.get("code")),
+    )  # fmt: skip
+
+
+def _header_of(loc: tuple[str | int, ...]) -> str:
+    first = str(loc[0]) if loc else ""
+    if first == "sources":
+        if len(loc) > 1 and str(loc[1]) in FundSource.values:
+            return BY_KEY[f"source:{loc[1]}"].header
+        return SOURCES_HEADER
+    if first == "targets":
+        kind = str(loc[1]) if len(loc) > 1 else TargetKind.OUTPUT
+        return BY_KEY[TARGET_KEYS.get(kind, TARGET_KEYS[TargetKind.OUTPUT])].header
+    return BY_KEY[COLUMN_OF_FIELD.get(first, "name")].header
+
+
+def _message(detail: ErrorDetail) -> str:
+    if detail.loc and detail.loc[0] == "households":
+        return f"{detail.message}（表格不含农户信息：到户项目请在系统中申报并逐户列出）"
+    return detail.message
+
+
+def _cell_problems(details: list[ErrorDetail]) -> list[tuple[str, str]]:
+    """check_proposal's problems by column; a bare "please fill in" for a column that has a more precise
+    problem (a village out of scope leaves the project without a place) is left out."""
+    by_header = [(_header_of(d.loc), d) for d in details]
+    precise = {header for header, d in by_header if d.code != "required"}
+    return [(h, _message(d)) for h, d in by_header if d.code != "required" or h not in precise]
+
+
+def _natural_key(year: int | None, name: str, codes: list[str]) -> tuple[int | None, str, frozenset[str]]:
+    return (year, name.strip(), frozenset(codes))
+
+
+def _existing(actor: User) -> tuple[set[str], dict[tuple[int | None, str, frozenset[str]], str]]:
+    """The user's current projects in their county: their numbers, and their natural keys."""
+    mine: QuerySet[Any] = project_list_for_user(user=actor).filter(county=_county_of(actor))
+    codes = set(mine.values_list("code", flat=True))
+    current = mine.exclude(status__in=NOT_CURRENT)
+    villages: dict[int, list[str]] = {}
+    for project_id, code in ProjectPlace.objects.filter(project__in=current).values_list(
+        "project_id", "village__code"
+    ):
+        villages.setdefault(project_id, []).append(code)
+    keys = {
+        _natural_key(year, name, villages.get(pk, [])): code
+        for pk, year, name, code in current.values_list("pk", "year", "name", "code")
+    }
+    return codes, keys
+
+
+def _county_of(actor: User) -> Division:
+    assert actor.jurisdiction is not None
+    return actor.jurisdiction
+
+
+def _own_code(code: str, county: Division, year: int | None) -> bool:
+    return bool(year) and re.fullmatch(rf"{county.code}{year}\d{{4}}", code) is not None
+
+
+def validate(*, actor: User, sheet: LibrarySheet) -> Checked:
+    """Every row checked (nothing is written): a row's problems, each with its row and column in Chinese."""
+    from zhenxing.projects.models import Project
+
+    result = Checked()
+    county = _county_of(actor)
+    places = Places(county)
+    categories = list(ProjectCategory.objects.select_related("sector"))
+    codes, keys = _existing(actor)
+    seen_codes: dict[str, int] = {}
+    seen_keys: dict[tuple[int | None, str, frozenset[str]], int] = {}
+    for number, cells in sheet.rows:
+        problems: list[Problem] = []
+        failed: set[str] = set()
+
+        def fail(
+            key: str, message: str, number: int = number, problems: list[Problem] = problems,
+            failed: set[str] = failed,
+        ) -> None:  # fmt: skip
+            failed.add(BY_KEY[key].header)
+            problems.append(Problem(number, BY_KEY[key].header, message))
+
+        row = _parse(cells, places, categories, fail)
+        if row.status not in IMPORT_ENTRY_STATES:
+            result.skipped += 1
+            label = ProjectStatus(row.status).label
+            result.warnings.append(Problem(number, BY_KEY["status"].header,
+                                           f"状态为“{label}”，不是在库状态，未导入（审批中的项目请在系统中申报）"))  # fmt: skip
+            continue
+        key = _natural_key(row.data.year, row.data.name, [code for code, _ in row.data.places])
+        if (row.code and row.code in codes) or key in keys:
+            result.unchanged += 1  # already in the library: the same workbook imported again
+            continue
+        if row.code and Project.objects.filter(code=row.code).exists():
+            fail("code", f"项目编号 {row.code} 已被其他项目使用（不在您的管辖范围内），请核对或清空后导入")
+        first = seen_codes.setdefault(row.code, number) if row.code else number
+        if first != number:
+            fail("code", f"与第{first}行的项目编号重复")
+        first = seen_keys.setdefault(key, number)
+        if first != number:
+            fail("name", f"与第{first}行是同一项目（年度、名称和行政村相同）")
+        try:
+            checked = check_proposal(actor=actor, data=row.data, level=row.level or None)
+        except InvalidInput as error:
+            for header, message in _cell_problems(error.details):
+                if header not in failed:
+                    problems.append(Problem(number, header, message))
+        else:
+            sector = checked.category.sector
+            if actor.role == Role.COUNTY_SECTOR and actor.sector_id != sector.pk:
+                fail("category", f"该类别由{sector.name}主管，不是本部门的行业")
+        if not row.level and "项目层级" not in failed:
+            fail("level", f"请填写项目层级（{'、'.join(ProjectLevel.labels)}）")
+        if row.decided_on is None and BY_KEY["decided_on"].header not in failed:
+            fail("decided_on", "在库项目须填写审定日期（导入的是本系统之前已审定的项目）")
+        elif row.decided_on is not None and row.decided_on > clock.today():
+            fail("decided_on", "审定日期不能晚于今天")
+        if problems:
+            result.errors.extend(problems)
+            continue
+        if row.code and not _own_code(row.code, county, row.data.year):
+            result.warnings.append(Problem(number, BY_KEY["code"].header,
+                f"“{row.code}”不是本系统的项目编号格式（县区划代码+年度+4位序号），导入时重新编号"))  # fmt: skip
+            row.code = ""
+        result.staged.append((number, _payload(row)))
+    return result
+
+
+def _payload(row: Row) -> dict[str, Any]:
+    data = dataclasses.asdict(row.data)
+    for name in ("starts_on", "ends_on"):
+        data[name] = data[name].isoformat() if data[name] else None
+    return {"data": data, "level": row.level, "status": row.status, "code": row.code,
+            "decided_on": row.decided_on.isoformat() if row.decided_on else None}  # fmt: skip
+
+
+def _row_of(payload: dict[str, Any]) -> Row:
+    data = dict(payload["data"])
+    for name in ("starts_on", "ends_on"):
+        data[name] = datetime.date.fromisoformat(data[name]) if data[name] else None
+    data["places"] = [tuple(place) for place in data["places"]]
+    data["targets"] = [tuple(target) for target in data["targets"]]
+    decided = payload["decided_on"]
+    return Row(
+        data=ProjectInput(**data), level=payload["level"], status=payload["status"], code=payload["code"],
+        decided_on=datetime.date.fromisoformat(decided) if decided else None,
+    )  # fmt: skip
+
+
+# --- services ---
+
+
+def library_import_stage(*, actor: User, file_name: str, data: bytes) -> LibraryImport:
+    """Check every row of an uploaded library workbook and keep the valid rows staged; nothing enters the
+    library until the uploader confirms (library_import_confirm)."""
+    if not may_import(actor):
+        raise PermissionDenied("项目库表格由县(市)或县(市)行业部门导入")
+    try:
+        sheet = read_library(data, max_bytes=settings.ZHENXING_IMPORT_MAX_BYTES, max_rows=MAX_ROWS)
+    except WorkbookError as error:
+        raise InvalidInput([ErrorDetail(("file",), "bad_file", str(error))]) from error
+    result = validate(actor=actor, sheet=sheet)
+    valid = not result.errors and bool(result.staged)
+    with transaction.atomic():
+        batch = LibraryImport.objects.create(
+            created_by=actor, county=_county_of(actor), file_name=file_name[:200],
+            file_sha256=hashlib.sha256(data).hexdigest(), status=S.VALIDATED if valid else S.INVALID,
+            rows=len(sheet.rows), errors=[p.as_dict() for p in result.errors[:MAX_LISTED_PROBLEMS]],
+            warnings=[p.as_dict() for p in result.warnings[:MAX_LISTED_PROBLEMS]],
+            summary={"to_add": len(result.staged), "unchanged_rows": result.unchanged, "skipped": result.skipped,
+                     "error_count": len(result.errors), "warning_count": len(result.warnings)},
+        )  # fmt: skip
+        if valid:
+            LibraryImportRow.objects.bulk_create(
+                [LibraryImportRow(batch=batch, row_number=n, payload=p) for n, p in result.staged]
+            )
+        audit.record(
+            actor=actor, action="project_import.stage", target=batch, division=batch.county,
+            new={"file": batch.file_name, "status": batch.status, "rows": batch.rows, **batch.summary},
+        )  # fmt: skip
+    return batch
+
+
+def library_import_confirm(*, actor: User, batch: LibraryImport) -> LibraryImport:
+    """Apply a staged batch: every row enters the library in one transaction, or none does (the first row that
+    no longer passes — the library or the user's scope changed since — refuses the whole batch)."""
+    if batch.created_by_id != actor.pk:
+        raise PermissionDenied("只有上传人可以确认导入")
+    with transaction.atomic():
+        locked = LibraryImport.objects.select_for_update().get(pk=batch.pk)
+        old = locked.status
+        LIBRARY_IMPORT.assign(locked, to=S.DONE)
+        codes, keys = _existing(actor)
+        added = unchanged = 0
+        for staged in locked.staged.order_by("row_number"):
+            row = _row_of(staged.payload)
+            key = _natural_key(row.data.year, row.data.name, [code for code, _ in row.data.places])
+            if (row.code and row.code in codes) or key in keys:
+                unchanged += 1  # entered since the preview (the same file confirmed twice)
+                continue
+            assert row.decided_on is not None
+            try:
+                project = services.project_import_row(
+                    actor=actor, data=row.data, level=row.level, status=row.status, decided_on=row.decided_on,
+                    code=row.code, source=f"项目库导入：{locked.file_name} 第{staged.row_number}行",
+                )  # fmt: skip
+            except (InvalidInput, Conflict) as error:
+                raise Conflict(
+                    f"第{staged.row_number}行：{error.message}。导入未完成，项目库未改动，请修改后重新上传"
+                ) from error
+            codes.add(project.code)
+            keys[key] = project.code
+            added += 1
+        locked.summary = {**locked.summary, "added": added, "unchanged_rows": locked.summary.get(
+            "unchanged_rows", 0) + unchanged}  # fmt: skip
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "summary", "finished_at"])
+        locked.staged.all().delete()
+        audit.record(
+            actor=actor, action="project_import.commit", target=locked, division=locked.county,
+            old={"status": old}, new={"status": locked.status, "added": added, "unchanged_rows": unchanged},
+        )  # fmt: skip
+    return locked
+
+
+def library_import_list_for_user(*, user: User) -> QuerySet[LibraryImport]:
+    """A county sees its county's imports; a sector department its own."""
+    if not may_import(user):
+        return LibraryImport.objects.none()
+    if user.role == Role.COUNTY_SECTOR:
+        return LibraryImport.objects.filter(created_by=user)
+    return LibraryImport.objects.filter(county_id=user.jurisdiction_id)
+
+
+def library_import_get_for_user(*, user: User, pk: int) -> LibraryImport:
+    batch = (
+        library_import_list_for_user(user=user).select_related("created_by", "county").filter(pk=pk).first()
+    )
+    if batch is None:
+        raise not_found()
+    return batch
