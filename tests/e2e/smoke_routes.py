@@ -92,6 +92,25 @@ def _project(world: World, role: str, *, adjustable: bool = False) -> list[Visit
     return [("", f"/projects/{project.pk}/adjust/" if adjustable else f"/projects/{project.pk}/")]
 
 
+def _library_import(world: World, role: str) -> list[Visit]:
+    """The county's import of an old library workbook that has a row in error and a row not imported (P14), as
+    the preview shows it; made here once, as the upload would stage it."""
+    from zhenxing.projects.models import LibraryImport
+
+    user = world.users[role]
+    batch = LibraryImport.objects.filter(created_by=user).order_by("pk").first()
+    if batch is None:
+        batch = LibraryImport.objects.create(
+            created_by=user, county=user.jurisdiction, file_name="南涧县2024年度项目库.xlsx", file_sha256="0" * 64,
+            status="invalid", rows=3,
+            errors=[{"row": 4, "column": "计划总投资（万元）", "message": "计划总投资不能为负数"},
+                    {"row": 4, "column": "绩效目标（满意度指标）", "message": "绩效目标须至少有一项满意度指标（含目标值）"}],
+            warnings=[{"row": 5, "column": "状态", "message": "状态为“乡审核”，不是在库状态，未导入（审批中的项目请在系统中申报）"}],
+            summary={"to_add": 1, "unchanged_rows": 0, "skipped": 1, "error_count": 2, "warning_count": 1},
+        )  # fmt: skip
+    return [("", f"/projects/import/{batch.pk}/")]
+
+
 def _project_notice(world: World, role: str, page: str = "") -> list[Visit]:
     """A project announcement the role sees (P14), from whatever the demo holds; none when there is none."""
     from zhenxing.projects.selectors import notice_list_for_user
@@ -194,6 +213,8 @@ PAGES: dict[str, Page] = {
     ),
     "village:page": Page(lambda world, role: [("", f"/v/{world.division_of['village']}/")], roles=(PUBLIC,)),
     "village:notice": Page(_public_notice, roles=(PUBLIC,)),
+    "projects:import": Page(_one("/projects/import/"), roles=("county",)),  # and a county sector department
+    "projects:import_batch": Page(_library_import, roles=("county",)),  # a batch is its county's
     "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
     "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code
     "portal:status": Page(_one("/apply/status/"), roles=(PUBLIC,)),
@@ -265,6 +286,9 @@ EXEMPT: dict[str, str] = {
     "projects:notice_post": POST_ONLY,
     "projects:objection_record": POST_ONLY,
     "projects:objection_answer": POST_ONLY,
+    "projects:export": DOWNLOAD,
+    "projects:import_errors": DOWNLOAD,
+    "projects:import_confirm": POST_ONLY,
     "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
     "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
     "admin:logout": POST_ONLY,
