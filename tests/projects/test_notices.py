@@ -13,7 +13,7 @@ from django.test import Client
 
 from tests.conftest import SAME_TOWNSHIP_VILLAGE, VILLAGE
 from tests.factories import make_household, make_user
-from tests.projects.builders import minutes_pdf, project_input, project_users
+from tests.projects.builders import minutes_pdf, project_input, project_users, to_library
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput
@@ -241,3 +241,30 @@ def test_p14_notice_pages_are_scoped(shipped_data, clock_at):
     assert neighbour.post(f"/projects/notices/{notice.pk}/post/").status_code == 404
     assert _signed_in(users["township"]).get(f"/projects/notices/{notice.pk}/").status_code == 200
     assert ProjectNotice.objects.get().status == "draft"
+
+
+def test_p14_county_library_notice_lists_its_in_library_projects_of_a_year(shipped_data, clock_at):
+    # given a project in the library (储备) and a proposal still under way, both of this year
+    clock_at(FIRST)
+    users = project_users()
+    in_library = to_library(_proposal(users), users)
+    pending = _proposal(users, name="西山村委会小村组饮水", category="construction_water")
+    county = _signed_in(users["county"])
+    # when the county opens a new 县级项目库公告, then this year's library projects are offered, not the pending one
+    page = county.get("/projects/notices/new/", {"kind": "library"})
+    offered = {p.pk for p in page.context["eligible"]}
+    assert page.context["year"] == str(in_library.year) and offered == {in_library.pk}
+    assert pending.pk not in offered
+    assert not list(
+        county.get("/projects/notices/new/", {"kind": "library", "year": "2024"}).context["eligible"]
+    )
+    # and the announcement is the county's, of those projects
+    county.post(
+        "/projects/notices/new/",
+        {"kind": "library", "year": in_library.year, "projects": [in_library.pk], "object_to": "县乡村振兴局 0879-6020000"},
+    )  # fmt: skip
+    notice = ProjectNotice.objects.get(kind="library")
+    assert notice.division.code == users["county"].jurisdiction.code and notice.title.endswith(
+        "县级项目库公告"
+    )
+    assert list(notice.entries.values_list("project_id", flat=True)) == [in_library.pk]

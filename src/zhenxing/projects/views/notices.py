@@ -154,6 +154,10 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     places = _places_for(user)
     where = next((d for d in places if d.code == data.get("division")), places[0] if places else None)
     year = str(data.get("year", "")).strip()
+    if (
+        kind == NoticeKind.LIBRARY and "year" not in data
+    ):  # the county's library is announced a year at a time
+        year = str(clock.today().year)
     eligible = _eligible(user, kind, where, year)
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -177,11 +181,15 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         "projects/notices/notice_new.html",
         {
             "form": form, "kinds": [(k, NoticeKind(k).label) for k in kinds], "kind": kind, "places": places,
-            "where": where, "year": year, "eligible": eligible, "chosen_ids": chosen_ids,
+            "where": where, "year": year, "eligible": eligible[:ELIGIBLE_SHOWN], "chosen_ids": chosen_ids,
+            "more": max(eligible.count() - ELIGIBLE_SHOWN, 0),
             "default_title": notices.default_title(kind, where) if kind and where else "",
             "period_days": notice_period_days()[0],
         },
     )  # fmt: skip
+
+
+ELIGIBLE_SHOWN = 1000  # a county's library of one year is a few hundred projects; more: choose a year
 
 
 class ObjectionForm(forms.Form):
