@@ -140,3 +140,37 @@ def test_p14_generate_adds_projects_unless_told_not_to(shipped_data, clock_at) -
     call_command("generate", "projects", seed=4, projects_per_year=2, append=True)
     assert Project.objects.filter(version=1).count() == 5 * 10 + 5 * 2
     assert Project.objects.values("code", "version").distinct().count() == Project.objects.count()
+
+
+def test_p14_the_demo_library_stands_at_every_stage(shipped_data, clock_at, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The demo (make run): 南涧's projects at every approval step and every execution stage, made through the
+    services, the proposal under announcement with an objection, found by each demo user in scope."""
+    from zhenxing.accounts.demo import demo_users_ensure
+    from zhenxing.accounts.models import User
+    from zhenxing.projects.models import ProjectNotice, ProjectObjection
+    from zhenxing.projects.selectors import project_list_for_user
+    from zhenxing.synth.demo_projects import FIRST_NAME, demo_projects_ensure
+
+    clock_at(TODAY)
+    demo_users_ensure(credentials_file=tmp_path / "credentials.txt")
+    result = demo_projects_ensure(today=TODAY)
+    assert result is not None and result.projects == Project.objects.count()
+    statuses = set(Project.objects.values_list("status", flat=True))
+    assert {"proposed", "township_review", "department_review", "county_review", "prefecture_decision",
+            "returned", "reserved", "started", "building", "completed", "accepted", "handed_over"} <= statuses  # fmt: skip
+    newest = Project.objects.get(name=FIRST_NAME)
+    notice = ProjectNotice.objects.get(entries__project=newest)
+    assert notice.posted_on <= TODAY <= notice.ends_on
+    assert ProjectObjection.objects.filter(notice=notice, status="open").exists()
+    assert Project.objects.filter(version=2, status="department_review", previous__status="building").exists()
+    assert Project.objects.filter(emergency=True, prefecture_filed_on__isnull=False).exists()
+    assert AuditEvent.objects.filter(action="project.batch_decide").count() == 1
+    # the sector user finds its road projects, one waiting past its due day
+    sector = User.objects.get(username="demo_sector")
+    seen = project_list_for_user(user=sector)
+    assert seen.filter(status="department_review", step_due__lt=TODAY).exists()
+    assert not seen.exclude(sector__code="transport").exists()
+    for username in ("demo_village", "demo_township", "demo_county", "demo_prefecture"):
+        assert project_list_for_user(user=User.objects.get(username=username)).filter(pk=newest.pk).exists()
+    # a second run adds nothing
+    assert demo_projects_ensure(today=TODAY) is None

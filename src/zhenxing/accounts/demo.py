@@ -1,4 +1,5 @@
-"""Demo users, one per role, in 南涧彝族自治县 (a 脱贫县 and 省级乡村振兴重点帮扶县, P2)."""
+"""Demo users, one per role, in 南涧彝族自治县 (a 脱贫县 and 省级乡村振兴重点帮扶县, P2); the county sector
+department (P14) is 南涧's 交通运输局, the sector of the demo's road projects."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from zhenxing.accounts import services
 from zhenxing.accounts.enums import Role
-from zhenxing.accounts.models import User
+from zhenxing.accounts.models import Sector, User
 from zhenxing.common.enums import Department
 from zhenxing.divisions.codes import PREFECTURE_CODE
 from zhenxing.divisions.models import Division
@@ -21,12 +22,14 @@ class DemoUser:
     role: Role
     division_code: str | None = None
     department: str = ""
+    sector: str = ""  # a county sector department's Sector.code
 
 
 DEMO_USERS = (
     DemoUser("demo_village", "西山村 村干部", Role.VILLAGE, "532926101202"),
     DemoUser("demo_township", "南涧镇 工作人员", Role.TOWNSHIP, "532926101"),
     DemoUser("demo_county", "南涧县 乡村振兴局", Role.COUNTY, "532926"),
+    DemoUser("demo_sector", "南涧县 交通运输局", Role.COUNTY_SECTOR, "532926", sector="transport"),
     DemoUser("demo_prefecture", "大理州 乡村振兴局", Role.PREFECTURE, PREFECTURE_CODE),
     DemoUser("demo_department", "州医保局", Role.DEPARTMENT, department=Department.MEDICAL_INSURANCE),
     DemoUser("demo_admin", "系统管理员", Role.ADMIN),
@@ -57,6 +60,7 @@ def demo_users_ensure(*, credentials_file: Path) -> list[tuple[str, str, str]]:
             jurisdiction=jurisdiction,
             department=demo.department,
             display_name=demo.display_name,
+            sector=Sector.objects.get(code=demo.sector) if demo.sector else None,
         )
         created.append((demo.username, demo.role.label, password))
     if created:

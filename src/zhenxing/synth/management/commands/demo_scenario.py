@@ -4,19 +4,29 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from zhenxing.synth.demo_projects import demo_projects_ensure
 from zhenxing.synth.demo_scenario import demo_scenario_ensure
 
 
 class Command(BaseCommand):
     help = (
-        "演示场景：在西山村生成预警线索、各环节识别与风险消除案件、帮扶措施（需先创建演示用户；可重复执行）"
+        "演示场景：在西山村生成预警线索、各环节识别与风险消除案件、帮扶措施，以及南涧县各环节的项目库项目"
+        "（需先创建演示用户；可重复执行）"
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_scenario_ensure()
         if result is None:
             self.stdout.write("演示场景已存在，跳过")
-            return
-        self.stdout.write(
-            f"演示场景已生成：西山村 {result.households} 户、{result.cases} 个案件，用时 {result.seconds:.1f} 秒"
-        )
+        else:
+            self.stdout.write(
+                f"演示场景已生成：西山村 {result.households} 户、{result.cases} 个案件，用时 {result.seconds:.1f} 秒"
+            )
+        # the project library (P14) apart, so that a demo database made before it gets its projects too
+        projects = demo_projects_ensure()
+        if projects is None:
+            self.stdout.write("演示项目库已存在，跳过")
+        else:
+            self.stdout.write(
+                f"演示项目库已生成：南涧县 {projects.projects} 个项目，用时 {projects.seconds:.1f} 秒"
+            )
