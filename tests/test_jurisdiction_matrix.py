@@ -760,6 +760,8 @@ PROJECT_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
     "projects:household_panel": ("get", lambda ids: f"/projects/households/{ids['household']}/panel/"),
     "projects:move": ("post", lambda ids: f"/projects/{ids['project']}/move/"),
     "projects:file_emergency": ("post", lambda ids: f"/projects/{ids['project']}/file/"),
+    "api:project_detail": ("get", lambda ids: f"/api/v1/projects/{ids['project']}"),
+    "api:project_move": ("api_post", lambda ids: f"/api/v1/projects/{ids['project']}/move"),
 }
 
 
@@ -816,9 +818,16 @@ def test_project_routes_by_role(client: Client, role: str) -> None:
                 expected = {200}
             elif method == "propose":
                 expected = {200} if has_capability(user, Capability.PROPOSE_PROJECT) else {403}
+            elif method == "api_post":  # the workflow answers: done, refused for the role, or not yet (公示)
+                expected = {200, 403, 409}
             else:  # a step the role may or may not do: the workflow answers, with a message or a refusal
                 expected = {302, 403}
-            response = client.get(url(ids)) if method != "post" else client.post(url(ids), {"to": "started"})
+            if method == "api_post":
+                response = client.post(url(ids), {"to": "started"}, content_type="application/json")
+            elif method == "post":
+                response = client.post(url(ids), {"to": "started"})
+            else:
+                response = client.get(url(ids))
             assert response.status_code in expected, f"{role} {name} {village}: {response.status_code}"
     if not outsider:
         listed = {p.pk for p in client.get("/projects/").context["projects"]}

@@ -144,6 +144,9 @@ def _register_routers() -> None:
     from zhenxing.monitoring.api import router as monitoring_router
 
     api.add_router("/", monitoring_router)
+    from zhenxing.projects.api import router as projects_router
+
+    api.add_router("/", projects_router)
 
 
 _register_routers()

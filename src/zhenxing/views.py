@@ -1,5 +1,5 @@
 """The home page: each role starts from its work. Every count is computed by the app that owns the data
-(monitoring/todo.py, screening/todo.py, feeds/todo.py) together with the link to the list showing exactly
+(monitoring/todo.py, screening/todo.py, feeds/todo.py, projects/todo.py) together with the link to the list showing exactly
 those records; this view only gathers them."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.requests import request_user
 from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_level
@@ -19,6 +20,7 @@ from zhenxing.divisions import selectors as division_selectors
 from zhenxing.feeds import todo as feeds_todo
 from zhenxing.feeds.selectors import batch_list_for_user
 from zhenxing.monitoring import todo as monitoring_todo
+from zhenxing.projects import todo as projects_todo
 from zhenxing.screening import todo as screening_todo
 
 TERRITORIAL = (Role.VILLAGE, Role.TOWNSHIP, Role.COUNTY, Role.PREFECTURE)
@@ -49,4 +51,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["batches"] = feeds_todo.recent_batches(user=user)
         context["batch_total"] = batch_list_for_user(user=user).count()
         context["fate"] = feeds_todo.lead_fate(user=user)
+    if has_capability(user, Capability.VIEW_PROJECTS):  # P14: every project role, the county sector too
+        context["project_tiles"] = projects_todo.project_tiles(user=user, today=today)
     return render(request, "home.html", context)

@@ -124,7 +124,7 @@ def test_a_village_cadre_starts_from_leads_cases_overdue_helped_households_and_n
     # then
     assert tiles == {
         "tile-leads-open": 2, "tile-cases-queue": 2, "tile-leads-overdue": 1, "tile-cases-overdue": 2,
-        "tile-helped": 1, "tile-notices-running": 1,
+        "tile-helped": 1, "tile-notices-running": 1, "tile-projects-mine": 0, "tile-projects-overdue": 0,
     }  # fmt: skip
     assert list(tiles)[:2] == ["tile-leads-open", "tile-cases-queue"]  # what to check, then what to do
     page = client.get("/").content.decode()

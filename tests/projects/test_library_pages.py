@@ -314,3 +314,28 @@ def test_p14_adjustment_form_makes_a_new_version(shipped_data, clock_at):
     new = Project.objects.get(version=2)
     assert response.status_code == 302 and new.total_fen == 130_000_000 and new.previous == project
     assert AuditEvent.objects.filter(action="project.adjust", target_id=str(new.pk)).exists()
+
+
+def test_p14_home_shows_project_tiles_also_to_the_county_sector(shipped_data, clock_at):
+    # given a county-level road project at 部门审查 (the 交通 department's step), later overdue
+    users = project_users()
+    project = services.project_propose(actor=users["county"], data=project_input(places=[(VILLAGE, "")]))
+    assert project.status == "department_review" and project.step_due is not None
+    clock_at(project.step_due + datetime.timedelta(days=1))
+    # when the department opens its home page
+    home = _client(users["sector"]).get("/")
+    # then its tiles count the project waiting for it and the overdue one, linking to the filtered lists
+    body = home.content.decode()
+    assert 'data-testid="tile-projects-mine" data-count="1"' in body
+    assert 'data-testid="tile-projects-overdue" data-count="1"' in body
+    assert "/projects/?mine=1" in body and "/projects/?overdue=1" in body
+    # and the township, whose step it is not, has none waiting
+    township = _client(users["township"]).get("/").content.decode()
+    assert 'data-testid="tile-projects-mine" data-count="0"' in township
+
+
+def test_p14_household_page_loads_its_project_panel(shipped_data):
+    users = project_users()
+    household = make_household(village_code=VILLAGE)
+    page = _client(users["village"]).get(f"/households/{household.pk}/").content.decode()
+    assert f"/projects/households/{household.pk}/panel/" in page

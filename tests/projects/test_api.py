@@ -1,0 +1,151 @@
+"""P14 over the API: the list (scoped, filtered, paged), a proposal with amounts as 万元 text, a project, one
+step; bad input answers 422 in the one error shape naming the field, with nothing stored. Every client here is
+a signed-in browser session that enforces CSRF."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.conftest import OTHER_COUNTY, VILLAGE
+from tests.factories import make_user
+from tests.projects.builders import project_input, project_users
+from zhenxing.accounts.enums import Role
+from zhenxing.audit.models import AuditEvent
+from zhenxing.common import clock
+from zhenxing.projects import services
+from zhenxing.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(user: Any) -> tuple[Client, str]:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get("/")  # any page sets the CSRF cookie
+    return client, client.cookies["csrftoken"].value
+
+
+def _body(**changes: Any) -> dict[str, Any]:
+    today = clock.today()
+    body: dict[str, Any] = {
+        "name": "西山村委会大村组道路硬化", "year": today.year, "category": "construction_roads",
+        "places": [{"village": VILLAGE, "natural_village": "大村组"}], "implementing_unit": "南涧镇人民政府",
+        "content": "硬化村组道路", "scale": "2.5公里，宽4.5米",
+        "starts_on": (today + datetime.timedelta(days=60)).isoformat(),
+        "ends_on": (today + datetime.timedelta(days=240)).isoformat(),
+        "total": "120.5", "sources": {"central": "100", "county": "20.5"},
+        "targets": [
+            {"kind": "output", "indicator": "新建硬化道路长度", "target_value": "≥2.5公里"},
+            {"kind": "benefit", "indicator": "受益脱贫人口", "target_value": "≥120人"},
+            {"kind": "satisfaction", "indicator": "受益群众满意度", "target_value": "≥90%"},
+        ],
+    }  # fmt: skip
+    body.update(changes)
+    return body
+
+
+def _errors(response: Any, status: int = 422) -> list[dict[str, Any]]:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"errors"} and body["errors"]
+    for error in body["errors"]:
+        assert set(error) == {"loc", "code", "message"}
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"]), error
+    return body["errors"]
+
+
+def _post(client: Client, token: str, path: str, body: dict[str, Any]) -> Any:
+    return client.post(path, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+
+
+@pytest.mark.parametrize(
+    ("changes", "loc"),
+    [
+        ({"total": "-120.5"}, ["total"]),
+        ({"total": "100000001"}, ["total"]),  # 10^8 万元 + 1 = above 10^12 元
+        ({"total": "120.5000001"}, ["total"]),  # a tenth of a fen: three decimals of a yuan
+        ({"sources": {"central": "-1", "county": "121.5"}}, ["sources", "central"]),
+        ({"sources": {"central": "100.0000001", "county": "20.5"}}, ["sources", "central"]),
+        ({"sources": {"central": "100000000.01", "county": "0"}}, ["sources", "central"]),
+    ],
+)
+def test_p14_api_proposal_with_bad_amounts_is_422_naming_the_field(shipped_data, changes, loc):
+    # given a signed-in village cadre's browser session (CSRF enforced)
+    users = project_users()
+    client, token = _session(users["village"])
+    # when it proposes with a bad amount
+    response = _post(client, token, "/api/v1/projects", _body(**changes))
+    # then 422 in the error shape, naming the field, and nothing stored
+    errors = _errors(response)
+    assert loc in [e["loc"] for e in errors], errors
+    assert Project.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="project.propose").exists()
+
+
+def test_p14_api_proposal_missing_items_names_every_one(shipped_data):
+    users = project_users()
+    client, token = _session(users["village"])
+    response = _post(client, token, "/api/v1/projects", {"name": "村道", "year": clock.today().year})
+    locs = {e["loc"][0] for e in _errors(response)}
+    assert {"category", "places", "implementing_unit", "content", "scale", "starts_on", "ends_on", "total",
+            "sources", "targets"} <= locs  # fmt: skip
+    assert Project.objects.count() == 0
+
+
+def test_p14_api_amount_as_a_number_is_refused_naming_the_field(shipped_data):
+    users = project_users()
+    client, token = _session(users["village"])
+    errors = _errors(_post(client, token, "/api/v1/projects", _body(total=120.5)))
+    assert ["total"] in [e["loc"] for e in errors]
+    assert Project.objects.count() == 0
+
+
+def test_p14_api_without_csrf_token_is_refused(shipped_data):
+    users = project_users()
+    client, _ = _session(users["village"])
+    response = client.post("/api/v1/projects", _body(), content_type="application/json")
+    _errors(response, 403)
+    assert Project.objects.count() == 0
+
+
+def test_p14_api_proposal_list_detail_and_move(shipped_data):
+    # given a township's session
+    users = project_users()
+    client, token = _session(users["township"])
+    # when it proposes its own project
+    response = _post(client, token, "/api/v1/projects", _body(implementing_unit="南涧镇人民政府"))
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["status"] == "township_review" and created["total"] == "120.5"
+    assert created["sources"] == {"central": "100", "county": "20.5"}
+    assert AuditEvent.objects.filter(action="project.propose", target_id=str(created["id"])).exists()
+    # then it is listed, filtered as its own work, and readable
+    listed = client.get("/api/v1/projects", {"mine": "true"}).json()
+    assert listed["total"] == 1 and listed["items"][0]["code"] == created["code"]
+    assert client.get("/api/v1/projects", {"status": "library"}).json()["total"] == 0
+    assert client.get(f"/api/v1/projects/{created['id']}").json()["places"][0]["natural_village"] == "大村组"
+    # a step without its opinion: 422 naming the opinion
+    path = f"/api/v1/projects/{created['id']}/move"
+    errors = _errors(_post(client, token, path, {"to": "department_review"}))
+    assert errors[0]["loc"] == ["opinion"]
+    # a step out of order: 409
+    _errors(_post(client, token, path, {"to": "reserved", "opinion": "同意"}), 409)
+    moved = _post(client, token, path, {"to": "department_review", "opinion": "同意上报"})
+    assert moved.status_code == 200 and moved.json()["status"] == "department_review"
+
+
+def test_p14_api_scope_another_county_is_404_and_a_department_403(shipped_data):
+    users = project_users()
+    project = services.project_propose(actor=users["village"], data=project_input())
+    other, _ = _session(make_user(Role.COUNTY, OTHER_COUNTY))
+    _errors(other.get(f"/api/v1/projects/{project.pk}"), 404)
+    assert other.get("/api/v1/projects").json()["total"] == 0
+    department, _ = _session(make_user(Role.DEPARTMENT))
+    _errors(department.get("/api/v1/projects"), 403)
+    prefecture, token = _session(users["prefecture"])
+    _errors(_post(prefecture, token, "/api/v1/projects", _body()), 403)
+    assert Project.objects.count() == 1
