@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 LEVEL_OF_ROLE: dict[str, str] = {Role.VILLAGE: ProjectLevel.VILLAGE, Role.TOWNSHIP: ProjectLevel.TOWNSHIP,
                  Role.COUNTY: ProjectLevel.COUNTY, Role.COUNTY_SECTOR: ProjectLevel.COUNTY}  # fmt: skip
 FIRST_YEAR, LAST_YEAR = 2021, 2100
+# the stored columns' sizes (models/library.py, registry.NaturalVillage): refused by name, not by the database
+NATURAL_NAME_MAX, INDICATOR_MAX, TARGET_VALUE_MAX = 60, 100, 60
+PEOPLE_MAX = 10_000_000  # a count of people a project links, far above any county's population
 
 
 @dataclass
@@ -100,6 +103,7 @@ def check_proposal(*, actor: User, data: ProjectInput, level: str | None = None)
     codes = [code.strip() for code, _ in data.places if code.strip()]
     villages = {d.code: d for d in Division.objects.filter(code__in=codes, level=DivisionLevel.VILLAGE)}
     places: list[tuple[Division, NaturalVillage | None, str]] = []
+    seen: set[tuple[str, str]] = set()
     for index, (code, natural_name) in enumerate(data.places):
         code = code.strip()
         village = villages.get(code)
@@ -108,6 +112,13 @@ def check_proposal(*, actor: User, data: ProjectInput, level: str | None = None)
             continue
         if not _in_scope(code, prefixes):
             fail(f"places.{index}", "out_of_scope", f"{village.name}（{code}）不在您的管辖范围内")
+            continue
+        if (code, natural_name.strip()) in seen:  # one row per place (ProjectPlace is unique)
+            fail(f"places.{index}", "duplicate", f"地点重复：{village.name}{natural_name.strip()}")
+            continue
+        seen.add((code, natural_name.strip()))
+        if len(natural_name.strip()) > NATURAL_NAME_MAX:
+            fail(f"places.{index}", "too_long", f"自然村名称最多{NATURAL_NAME_MAX}个字")
             continue
         natural = None
         if natural_name.strip():
@@ -141,9 +152,15 @@ def check_proposal(*, actor: User, data: ProjectInput, level: str | None = None)
         if amount:
             sources_fen[source] = amount
     targets = [(k, i.strip(), v.strip()) for k, i, v in data.targets if i.strip() or v.strip()]
-    for kind, _, _ in targets:
+    for kind, indicator, value in targets:
         if kind not in TargetKind.values:
             fail("targets", "unknown", f"不认识的绩效指标类型“{kind}”")
+        elif len(indicator) > INDICATOR_MAX or len(value) > TARGET_VALUE_MAX:
+            fail(
+                f"targets.{kind}",
+                "too_long",
+                f"绩效指标最多{INDICATOR_MAX}个字，目标值最多{TARGET_VALUE_MAX}个字",
+            )
     # households of a 到户 project: in the registry, in the user's scope, in the project's villages
     found = [
         household
@@ -170,6 +187,8 @@ def check_proposal(*, actor: User, data: ProjectInput, level: str | None = None)
         value = getattr(data, key)
         if value is not None and value < 0:
             fail(key, "negative", "人数不能为负数")
+        elif value is not None and value > PEOPLE_MAX:
+            fail(key, "range", f"人数超出范围（最多{PEOPLE_MAX}人）")
     facts = ProjectFacts(
         name=data.name, category_needs_linkage=bool(category and category.needs_linkage), level=level or "",
         village_codes=sorted(place_codes),

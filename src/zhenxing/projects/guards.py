@@ -137,6 +137,27 @@ def announced_or_emergency(t: Transition) -> None:
         raise Conflict("项目须先在县级项目库公告或实施计划公示中公示，方可开工（应急项目可先开工后补公示）")
 
 
+def _not_before(field: str, label: str, *, emergency_exempt: bool = False):  # type: ignore[no-untyped-def]
+    """The date a step is recorded on (the form's `on`, default today) does not come before the step it follows
+    (P14 bad input: dates out of order)."""
+
+    def guard(t: Transition) -> None:
+        if emergency_exempt and t.subject.emergency:
+            return
+        on, earlier = t.data.get("on") or t.today, getattr(t.subject, field)
+        if earlier is not None and on < earlier:
+            raise _invalid("on", "order", f"日期不能早于{label}（{earlier.isoformat()}）")
+
+    guard.__name__ = f"not_before_{field}"
+    return guard
+
+
+# an emergency project may have begun its 抢修 before the county's paperwork (P14 应急: 先实施后补程序)
+starts_after_decision = _not_before("decided_on", "审定日期", emergency_exempt=True)
+completes_after_start = _not_before("started_on", "开工日期")
+accepted_after_completion = _not_before("completed_on", "竣工日期")
+
+
 def record_start(t: Transition) -> None:
     t.set(started_on=t.data.get("on") or t.today)
 

@@ -100,6 +100,9 @@ def notice_create(
             )
         elif kind == NoticeKind.PROPOSAL and project.division_id != where.pk:
             problems.append(ErrorDetail(("projects",), "village", f"{project.code} 不是本村申报的项目"))
+        elif not (where.code.startswith(project.county.code) or project.county.code.startswith(where.code)):
+            # a board announces its own county's projects: another county's notice must not let one start
+            problems.append(ErrorDetail(("projects",), "out_of_scope", f"{project.code} 不在本公示范围内"))
     if problems:
         raise _invalid(problems)
     county = projects[0].county

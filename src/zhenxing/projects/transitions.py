@@ -100,10 +100,12 @@ PROJECT = Workflow(
                action="project.cancel")
           for role in (R.VILLAGE, R.TOWNSHIP, R.COUNTY_SECTOR, R.COUNTY)),
         # after 审定
-        *_execution(S.RESERVED, S.STARTED, "开工", g.announced_or_emergency, effects=(g.record_start,)),
+        *_execution(S.RESERVED, S.STARTED, "开工", g.announced_or_emergency, g.starts_after_decision,
+                    effects=(g.record_start,)),
         *_execution(S.STARTED, S.BUILDING, "在建"),
-        *_execution(S.BUILDING, S.COMPLETED, "竣工", effects=(g.record_completion,)),
-        *_execution(S.COMPLETED, S.ACCEPTED, "验收", g.has_opinion, effects=(g.record_acceptance,)),
+        *_execution(S.BUILDING, S.COMPLETED, "竣工", g.completes_after_start, effects=(g.record_completion,)),
+        *_execution(S.COMPLETED, S.ACCEPTED, "验收", g.has_opinion, g.accepted_after_completion,
+                    effects=(g.record_acceptance,)),
         *_execution(S.ACCEPTED, S.HANDED_OVER, "资产移交"),
         *(Move(source, S.WITHDRAWN, R.COUNTY, "出库", guards=(g.has_reason,), effects=(g.record_withdrawal,),
                action="project.withdraw")
