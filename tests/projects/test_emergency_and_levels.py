@@ -426,3 +426,16 @@ def test_p14_the_step_clock_sets_each_review_steps_due_day_in_working_days(shipp
     assert late is not None and late.step == "prefecture_decision" and late.overdue is True
     assert project.step_due is None  # 储备 has no limit
     assert not Project.objects.filter(PROJECT.overdue(clock.today()), pk=project.pk).exists()
+
+
+def test_p14_an_emergency_project_may_record_its_start_before_the_countys_approval(shipped_data, clock_at):
+    # 抢修 began the day after the flood; the county's leading group approved a week later (先实施后补程序)
+    users = project_users()
+    project = services.project_propose(actor=users["county"], data=emergency_input())
+    clock_at(clock.today() + datetime.timedelta(days=7))
+    project = services.project_move(
+        actor=users["county"], project=project, to="reserved", opinion="同意应急实施", files=[minutes_pdf()]
+    )
+    began = clock.today() - datetime.timedelta(days=6)
+    project = services.project_move(actor=users["county"], project=project, to="started", on=began)
+    assert project.started_on == began < project.decided_on  # type: ignore[operator]

@@ -21,6 +21,7 @@ from tests.conftest import (
 )
 from tests.factories import make_household, make_user
 from tests.projects.builders import (
+    TARGETS,
     announce_proposal,
     industry_input,
     minutes_pdf,
@@ -33,8 +34,9 @@ from tests.projects.stored import nothing_stored
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
-from zhenxing.projects import services
+from zhenxing.projects import notices, services
 from zhenxing.projects.entry import ProjectInput
+from zhenxing.projects.enums import NoticeKind
 from zhenxing.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -488,3 +490,98 @@ def test_p14_another_level_cannot_adjust_the_project(shipped_data, clock_at):
         services.project_adjust(
             actor=users["township"], project=project, data=project_input(), reason="路线延长"
         )
+
+
+# --- what the database would refuse is refused first, by name (PostgreSQL raised IntegrityError/DataError)
+
+
+@pytest.mark.parametrize(
+    ("changes", "loc", "code"),
+    [
+        pytest.param({"places": [(VILLAGE, ""), (VILLAGE, "")]}, "places.1", "duplicate", id="same-village-twice"),
+        pytest.param(
+            {"places": [(VILLAGE, "新组"), (VILLAGE, "新组 ")]}, "places.1", "duplicate", id="same-natural-twice"
+        ),
+        pytest.param({"places": [(VILLAGE, "长" * 61)]}, "places.0", "too_long", id="natural-name-too-long"),
+        pytest.param(
+            {"targets": (("output", "指" * 101, "≥1"), *TARGETS[1:])}, "targets.output", "too_long",
+            id="indicator-too-long",
+        ),
+        pytest.param(
+            {"targets": (("output", "道路", "1" * 61), *TARGETS[1:])}, "targets.output", "too_long",
+            id="target-value-too-long",
+        ),
+    ],
+)  # fmt: skip
+def test_p14_what_the_columns_cannot_hold_is_refused_by_name(shipped_data, clock_at, changes, loc, code):
+    users = project_users()
+    error = refused_proposal(users["village"], **changes)
+    assert (tuple(loc.split(".")), code) in [(d.loc, d.code) for d in error.details]
+
+
+def test_p14_a_count_of_people_beyond_any_county_is_refused(shipped_data, clock_at):
+    users = project_users()
+    with nothing_stored(), pytest.raises(InvalidInput) as caught:
+        services.project_propose(
+            actor=users["village"], data=industry_input(linked_tuopin_people=3_000_000_000)
+        )
+    assert locs(caught.value) == {"linked_tuopin_people"}
+
+
+# --- execution dates out of order
+
+
+def started(users: dict[str, User]) -> Project:
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    notice = notices.notice_create(
+        actor=users["county"], kind=NoticeKind.LIBRARY, projects=[project], title="", object_to="县乡村振兴局 0879-3921234"
+    )  # fmt: skip
+    notices.notice_post(actor=users["county"], notice=notice)
+    return project
+
+
+def test_p14_execution_dates_out_of_order_are_refused_on_the_date(shipped_data, clock_at):
+    # given a project decided today and announced
+    users = project_users()
+    project = started(users)
+    decided = project.decided_on
+    assert decided is not None
+    day = datetime.timedelta(days=1)
+    # 开工 before its 审定 is refused
+    with nothing_stored(), pytest.raises(InvalidInput) as caught:
+        services.project_move(actor=users["county"], project=project, to="started", on=decided - day)
+    assert locs(caught.value) == {"on"} and "审定日期" in message_at(caught.value, "on")
+    clock_at(decided + 10 * day)
+    project = services.project_move(
+        actor=users["county"], project=project, to="started", on=decided + 2 * day
+    )
+    project = services.project_move(actor=users["county"], project=project, to="building")
+    # 竣工 before 开工 is refused
+    with nothing_stored(), pytest.raises(InvalidInput) as caught:
+        services.project_move(actor=users["county"], project=project, to="completed", on=decided + day)
+    assert "开工日期" in message_at(caught.value, "on")
+    project = services.project_move(
+        actor=users["county"], project=project, to="completed", on=decided + 5 * day
+    )
+    # 验收 before 竣工 is refused
+    with nothing_stored(), pytest.raises(InvalidInput) as caught:
+        services.project_move(
+            actor=users["county"], project=project, to="accepted", opinion="验收合格", on=decided + 4 * day
+        )
+    assert "竣工日期" in message_at(caught.value, "on")
+    project = services.project_move(actor=users["county"], project=project, to="accepted", opinion="验收合格")
+    assert (project.started_on, project.completed_on, project.accepted_on) == (
+        decided + 2 * day, decided + 5 * day, decided + 10 * day,
+    )  # fmt: skip
+
+
+def test_p14_another_countys_notice_cannot_announce_the_project(shipped_data, clock_at):
+    # given 南涧's project in the library and 大理市's county user
+    users = project_users()
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    dali = make_user(Role.COUNTY, "532901")
+    with nothing_stored(), pytest.raises(InvalidInput) as caught:
+        notices.notice_create(
+            actor=dali, kind=NoticeKind.LIBRARY, projects=[project], title="", object_to="大理市乡村振兴局 0872-2121234"
+        )  # fmt: skip
+    assert "不在本公示范围内" in message_at(caught.value, "projects")
