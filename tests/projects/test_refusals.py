@@ -585,3 +585,10 @@ def test_p14_another_countys_notice_cannot_announce_the_project(shipped_data, cl
             actor=dali, kind=NoticeKind.LIBRARY, projects=[project], title="", object_to="大理市乡村振兴局 0872-2121234"
         )  # fmt: skip
     assert "不在本公示范围内" in message_at(caught.value, "projects")
+
+
+def test_p14_the_nothing_stored_check_sees_a_stored_proposal(shipped_data, clock_at):
+    # the helper itself: a proposal that is stored (rows and its audit event) fails the check
+    users = project_users()
+    with pytest.raises(AssertionError), nothing_stored():
+        services.project_propose(actor=users["village"], data=project_input())
