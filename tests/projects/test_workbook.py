@@ -400,3 +400,14 @@ def test_p14_a_household_project_cannot_come_in_from_a_workbook(shipped_data, cl
     batch = imports.library_import_stage(actor=user, file_name="h.xlsx", data=_book([_row(到户项目="是")]))
     errors = _errors(batch)
     assert "到户项目须列出受益农户" in errors[(3, "到户项目")] and "在系统中申报" in errors[(3, "到户项目")]
+
+
+def test_p14_the_audit_page_names_an_imported_projects_fund_sources(shipped_data, clock_at, client: Client):
+    user = _county_user()
+    batch = imports.library_import_stage(actor=user, file_name="a.xlsx", data=_book([_row()]))
+    imports.library_import_confirm(actor=user, batch=batch)
+    client.force_login(user)
+    text = client.get("/audit/", {"action": "project.import"}).content.decode()
+    assert "中央财政衔接资金：120500000" not in text  # amounts by source, not the total
+    assert "中央财政衔接资金：100000000" in text and "县级财政衔接资金：20500000" in text
+    assert "central" not in text and "项目库导入：a.xlsx 第3行" in text

@@ -269,21 +269,32 @@ def key_label(key: str, model: type[models.Model] | None = None) -> str:
     return KEY_LABELS.get(key) or _project_fields()[0].get(key, key)
 
 
+# Keys whose value is a mapping keyed by another model's coded field (a project's planned money by fund source):
+# its keys are labelled by that field's choices, not read as keys ("county" is a fund source there, no place).
+CODED_KEYS: dict[str, tuple[str, str]] = {"sources_fen": ("projects.projectfunding", "source")}
+
+
+def _coded(key: str, value: dict[str, Any]) -> str:
+    model_name, field_name = CODED_KEYS[key]
+    field = _field(_model(model_name), field_name)
+    return "；".join(f"{value_label(k, field)}：{value_label(v)}" for k, v in value.items()) or "—"
+
+
+def _change_value(model: type[models.Model] | None, key: str, value: Any) -> str:
+    if key == "changes" and isinstance(value, list):
+        return "、".join(IMPORT_CHANGES.get(str(item), str(item)) for item in value)
+    if key in CODED_KEYS and isinstance(value, dict):
+        return _coded(key, value)
+    return value_label(value, _field(model, key))
+
+
 def changes(target_type: str, values: dict[str, Any] | None) -> list[Change]:
     if not values:
         return []
     model = _model(target_type)
     if not isinstance(values, dict):
         return [Change("内容", value_label(values))]
-    return [
-        Change(
-            key_label(key, model),
-            "、".join(IMPORT_CHANGES.get(str(item), str(item)) for item in value)
-            if key == "changes" and isinstance(value, list)
-            else value_label(value, _field(model, key)),
-        )
-        for key, value in values.items()
-    ]
+    return [Change(key_label(key, model), _change_value(model, key, value)) for key, value in values.items()]
 
 
 def event_view(event: AuditEvent) -> EventView:
