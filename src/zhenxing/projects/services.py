@@ -254,7 +254,7 @@ def project_batch_decide(
         raise PermissionDenied("州审定由州领导小组办理")
     # the rows as they stand now (the objects passed in may be stale), with the versions adjustments replace
     fresh = Project.objects.select_related("previous").in_bulk([p.pk for p in projects])
-    projects = [fresh[p.pk] for p in projects if p.pk in fresh]
+    projects = [fresh[pk] for pk in dict.fromkeys(p.pk for p in projects) if pk in fresh]  # each once
     problems = []
     if not projects:
         problems.append(ErrorDetail(("projects",), "required", "请选择要审定的项目"))
@@ -267,6 +267,14 @@ def project_batch_decide(
             problems.append(ErrorDetail(("projects",), "county", f"{project.code} 不属于{county.name}"))
         elif project.status != S.PREFECTURE_DECISION:
             problems.append(ErrorDetail(("projects",), "status", f"{project.code} 不在州审定环节"))
+        elif project.previous is not None and project.previous.status not in ADJUSTABLE_STATES:
+            # an adjustment takes over its previous version's stage: there is none to take over once it is 出库
+            problems.append(
+                ErrorDetail(
+                    ("projects",), "previous",
+                    f"{project.code} 的原版本已{project.previous.get_status_display()}，调整不能审定，请退回后撤销",
+                )
+            )  # fmt: skip
     if problems:
         raise InvalidInput(problems)
     for upload in minutes:
