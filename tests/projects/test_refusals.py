@@ -592,3 +592,46 @@ def test_p14_the_nothing_stored_check_sees_a_stored_proposal(shipped_data, clock
     users = project_users()
     with pytest.raises(AssertionError), nothing_stored():
         services.project_propose(actor=users["village"], data=project_input())
+
+
+def test_p14_an_adjustment_of_a_version_taken_out_meanwhile_is_not_decided(shipped_data, clock_at):
+    # given an adjustment at 州审定 whose previous version was taken out (出库) while it was reviewed
+    users = project_users()
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    adjusted = services.project_adjust(
+        actor=users["village"], project=project, data=project_input(total="130", sources={"central": "130"}),
+        reason="路线延长0.3公里",
+    )  # fmt: skip
+    services.project_move(actor=users["county"], project=project, to="withdrawn", opinion="不再实施")
+    announce_proposal(adjusted, users["village"])
+    adjusted = services.project_move(actor=users["village"], project=adjusted, to="township_review")
+    adjusted = services.project_move(
+        actor=users["township"], project=adjusted, to="department_review", opinion="同意"
+    )
+    adjusted = services.project_move(
+        actor=users["sector"], project=adjusted, to="county_review", opinion="同意"
+    )
+    adjusted = services.project_move(
+        actor=users["county"],
+        project=adjusted,
+        to="prefecture_decision",
+        opinion="同意",
+        files=[minutes_pdf()],
+    )
+    # when the prefecture decides it, then it is refused, saying why
+    with nothing_stored(), pytest.raises(InvalidInput) as caught:
+        services.project_batch_decide(
+            actor=users["prefecture"], county=adjusted.county, projects=[adjusted], opinion="同意",
+            minutes=[minutes_pdf()],
+        )  # fmt: skip
+    assert "原版本已出库" in message_at(caught.value, "projects")
+
+
+def test_p14_a_project_listed_twice_in_a_batch_is_decided_once(shipped_data, clock_at):
+    users = project_users()
+    ready = at_prefecture_decision(users)
+    batch = services.project_batch_decide(
+        actor=users["prefecture"], county=ready.county, projects=[ready, ready], opinion="同意",
+        minutes=[minutes_pdf()],
+    )  # fmt: skip
+    assert batch.steps.count() == 1
