@@ -5,8 +5,11 @@ parses and refuses them with the field named."""
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
+
+RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]  # a household's id: the column's range, not an overflow
 
 
 class PlaceIn(Schema):
@@ -39,7 +42,7 @@ class ProjectIn(Schema):
     linked_tuopin_people: int | None = None
     linked_monitoring_people: int | None = None
     to_households: bool = False
-    household_ids: list[int] = []
+    household_ids: list[RowId] = []
     emergency: bool = False
     emergency_kind: str = ""
     emergency_reason: str = ""
