@@ -212,3 +212,25 @@ def test_p14_ask_form_rate_limit_per_village(shipped_data, clock_at):
         kind="question",
         ip_address="10.0.1.1",
     )
+
+
+def test_p14_a_question_about_the_village_reaches_the_cadre_who_answers_it(shipped_data, clock_at):
+    """A question naming no announcement is listed on the cadre's announcements page and answered there."""
+    clock_at(FIRST)
+    users = project_users()
+    assert _ask(Client(), content="村里今年有哪些项目？").status_code == 302
+    asked = ProjectObjection.objects.get()
+    cadre = Client()
+    cadre.force_login(users["village"])
+    assert "村里今年有哪些项目？" in cadre.get("/projects/notices/").content.decode()
+    answered = cadre.post(
+        f"/projects/objections/{asked.pk}/answer/", {"answer": "今年有道路硬化项目，正在申报"}
+    )
+    assert answered.status_code == 302 and answered["Location"] == "/projects/notices/"
+    asked.refresh_from_db()
+    assert asked.status == "answered" and asked.answered_by == users["village"]
+    assert AuditEvent.objects.filter(action="project_objection.answer", target_id=str(asked.pk)).exists()
+    # a cadre of another village does not find it
+    other = Client()
+    other.force_login(make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE))
+    assert other.post(f"/projects/objections/{asked.pk}/answer/", {"answer": "无关"}).status_code == 404
