@@ -411,3 +411,19 @@ def test_p14_the_audit_page_names_an_imported_projects_fund_sources(shipped_data
     assert "中央财政衔接资金：120500000" not in text  # amounts by source, not the total
     assert "中央财政衔接资金：100000000" in text and "县级财政衔接资金：20500000" in text
     assert "central" not in text and "项目库导入：a.xlsx 第3行" in text
+
+
+def test_p14_a_number_kept_from_the_workbook_but_taken_before_confirming_gets_the_next_one(
+    shipped_data, clock_at
+):
+    # given a workbook row numbered in this system's format, staged
+    user = _county_user()
+    number = f"{COUNTY}{clock.today().year}0001"
+    batch = imports.library_import_stage(actor=user, file_name="n.xlsx", data=_book([_row(项目编号=number)]))
+    assert batch.status == "validated" and not batch.warnings
+    # when a village's proposal takes that number before the import is confirmed
+    proposal = services.project_propose(actor=project_users()["village"], data=project_input(name="新申报"))
+    assert proposal.code == number
+    imports.library_import_confirm(actor=user, batch=batch)
+    # then the imported project has the next number, and both are there
+    assert Project.objects.get(name="西山村委会大村组道路硬化").code == f"{COUNTY}{clock.today().year}0002"

@@ -13,7 +13,8 @@ Decisions, documented here once:
 - Idempotence: a row whose 项目编号 is already one of the user's projects is left unchanged; without such a
   number, a row is the same project as a current one of the county with the same year, name and
   administrative villages (the natural key), and is left unchanged too. A number in this system's format
-  (county code + year + 4 digits) not yet used is kept; another number is replaced by the next one.
+  (county code + year + 4 digits) not yet used is kept (given to another project by the time the batch is
+  confirmed, the next one); another number is replaced by the next one.
 - 到户 projects cannot come in: the workbook names no household (P17), and P14 wants their households listed;
   such a row is refused with a message to propose it in the system.
 - Size: synchronous, at most MAX_ROWS rows a file (a county's library is a few hundred projects a year; a bigger
@@ -45,6 +46,7 @@ from zhenxing.projects.models import (
     LibraryImport,
     LibraryImportRow,
     LibraryImportStatus,
+    Project,
     ProjectCategory,
     ProjectPlace,
 )
@@ -63,7 +65,9 @@ from zhenxing.transfer.reading import WorkbookError
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
 
-MAX_ROWS = 1000  # synchronous: about 30 s for a full file; a county's library is a few hundred projects a year
+MAX_ROWS = (
+    1000  # synchronous: about 30 s for a full file; a county's library is a few hundred projects a year
+)
 MAX_LISTED_PROBLEMS = 3000
 S = LibraryImportStatus
 # an import batch's one move: its uploader confirms it (the job of staging sets invalid or validated at creation)
@@ -169,8 +173,6 @@ def _own_code(code: str, county: Division, year: int | None) -> bool:
 
 def validate(*, actor: User, sheet: LibrarySheet) -> Checked:
     """Every row checked (nothing is written): a row's problems, each with its row and column in Chinese."""
-    from zhenxing.projects.models import Project
-
     result = Checked()
     county = _county_of(actor)
     places = Places(county)
@@ -278,15 +280,17 @@ def library_import_confirm(*, actor: User, batch: LibraryImport) -> LibraryImpor
         locked = LibraryImport.objects.select_for_update().get(pk=batch.pk)
         old = locked.status
         LIBRARY_IMPORT.assign(locked, to=S.DONE)
-        codes, keys = _existing(actor)
+        _, keys = _existing(actor)
         added = unchanged = 0
         for staged in locked.staged.order_by("row_number"):
             row = row_of(staged.payload)
             key = _natural_key(row.data.year, row.data.name, [code for code, _ in row.data.places])
-            if (row.code and row.code in codes) or key in keys:
+            if key in keys:
                 unchanged += 1  # entered since the preview (the same file confirmed twice)
                 continue
             assert row.decided_on is not None
+            if row.code and Project.objects.filter(code=row.code).exists():
+                row.code = ""  # the number was given to another project since the preview: the next one
             try:
                 project = services.project_import_row(
                     actor=actor, data=row.data, level=row.level, status=row.status, decided_on=row.decided_on,
@@ -296,7 +300,6 @@ def library_import_confirm(*, actor: User, batch: LibraryImport) -> LibraryImpor
                 raise Conflict(
                     f"第{staged.row_number}行：{error.message}。导入未完成，项目库未改动，请修改后重新上传"
                 ) from error
-            codes.add(project.code)
             keys[key] = project.code
             added += 1
         locked.summary = {**locked.summary, "added": added, "unchanged_rows": locked.summary.get(
