@@ -159,6 +159,9 @@ def test_p14_export_is_scoped_and_a_village_sees_only_its_own(shipped_data, cloc
     client.force_login(make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE, username="tuanshan"))
     names = [r["项目名称"] for r in _by_header(_sheet(client.get("/projects/export.xlsx").content))]
     assert names == ["团山村道路"]
+    client.force_login(make_user(Role.PREFECTURE, "5329", username="zhou"))
+    rows = _sheet(client.get("/projects/export.xlsx", {"county": COUNTY}).content)
+    assert rows[0][0].startswith("南涧彝族自治县项目库") and len(rows) == 4
     client.force_login(make_user(Role.DEPARTMENT, username="dept"))
     assert client.get("/projects/export.xlsx").status_code == 403
 

@@ -18,6 +18,8 @@ from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.common.http import refuse_oversized, xlsx_response
 from zhenxing.common.paging import paginate
 from zhenxing.common.xlsx import single_sheet
+from zhenxing.divisions.enums import DivisionLevel
+from zhenxing.divisions.models import Division
 from zhenxing.projects import imports, workbook
 from zhenxing.projects.models import LibraryImportStatus
 from zhenxing.projects.selectors import project_list_for_user
@@ -62,7 +64,9 @@ def export(request: HttpRequest) -> HttpResponse:
         status=filters.get("status") or "", group=filters.get("group") or "", level=filters.get("level") or "",
         q=filters.get("q") or "",
     )  # fmt: skip
-    scope = user.jurisdiction.name if user.jurisdiction else ""
+    # the title names the county chosen (the prefecture exporting one county), else the user's own division
+    chosen = Division.objects.filter(code=filters.get("county") or "-", level=DivisionLevel.COUNTY).first()
+    scope = chosen.name if chosen else user.jurisdiction.name if user.jurisdiction else ""
     content = workbook.library_export(
         actor=user, projects=projects, filters=filters, title=workbook.today_title(scope)
     )
