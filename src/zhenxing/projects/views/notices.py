@@ -225,6 +225,11 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_answer": may_act,
         "objection_form": ObjectionForm(initial={"raised_on": clock.today()}), "answer_form": AnswerForm(),
     }  # fmt: skip
+    # a notice posted above the user (the county's library) lists projects the user may not open: no dead link
+    listed = [row.project.pk for row in context["rows"]]
+    context["openable"] = set(
+        selectors.project_list_for_user(user=user).filter(pk__in=listed).values_list("pk", flat=True)
+    )
     return render(request, "projects/notices/notice.html", context)
 
 
