@@ -26,7 +26,7 @@ from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS
 from zhenxing.projects import guards as g
 from zhenxing.projects import selectors, services
 from zhenxing.projects.entry import check_proposal
-from zhenxing.projects.enums import ADJUSTABLE_STATES, PENDING_STATES, ProjectLevel, ProjectStatus
+from zhenxing.projects.enums import ADJUSTABLE_STATES, PENDING_STATES, ProjectLevel, ProjectStatus, TargetKind
 from zhenxing.projects.forms import (
     MoveForm,
     ProposalForm,
@@ -50,6 +50,7 @@ from zhenxing.registry.selectors import household_get_for_user
 S = ProjectStatus
 C = Capability
 DATED_TARGETS = (S.STARTED, S.COMPLETED, S.ACCEPTED)  # 开工, 竣工, 验收: the day it happened
+TARGET_ORDER = list(TargetKind.values)  # 产出, 效益, 满意度 as P14 lists them
 
 
 @login_required
@@ -124,7 +125,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project, "today": today,
             "overdue": project.status in PROJECT.open_states and past_due(project.step_due, today),
             "places": project.places.select_related("village", "natural_village").order_by("pk"),
-            "fundings": project.fundings.order_by("pk"), "targets": project.targets.order_by("kind", "pk"),
+            "fundings": project.fundings.order_by("pk"), "targets": sorted(project.targets.order_by("pk"), key=lambda t: TARGET_ORDER.index(t.kind)),
             "linkage": [LINKAGE_MECHANISMS.get(m, m) for m in project.linkage_mechanisms or []],
             "household_count": len(beneficiary_ids),
             # households by name only for the roles that may read the registry (not a county department)
