@@ -108,7 +108,7 @@ KEY_LABELS: dict[str, str] = {
     "size": "文件大小（字节）",
     "content_type": "文件类型",
     "replaced_by": "由新版本替代",
-    "id": "原版本记录号",
+    "id": "记录号",  # an adjustment names the version it replaced; a parameter citation its row
     "total_fen": "计划总投资（分）",
     "prefecture_filed_on": "州级备案日期",
 }
