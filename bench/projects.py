@@ -21,8 +21,8 @@ Measured, each once through the application and once hand-written:
     money by fund source and by category group of the projects in the library) — for the county user.
 
 The hand-written reference reads the same rows with psycopg directly (one connection per thread): the same
-scope (the proposing division in the subtree, or a place in it), the same count and page, the same
-aggregates. Prints p50 and p95 in ms of each and the ratio application/reference; the goal is p95 ≤ 100 ms.
+scope (the proposing division in the subtree: a project's places lie in its own county), the same count and
+page, the same aggregates; the script first checks that both read the same rows. Prints p50 and p95 in ms of each and the ratio application/reference; the goal is p95 ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -49,12 +49,9 @@ PAGE = 50  # common/paging.py PER_PAGE
 LIBRARY = ("reserved", "started", "building", "completed", "accepted", "handed_over")
 REVIEW = ("township_review", "department_review", "county_review", "prefecture_decision")
 
-# the scope of a territorial user (projects.selectors): proposed in the subtree, or with a place in it
-SCOPE = """
-(d.code LIKE %(prefix)s OR p.id IN (
-    SELECT pl.project_id FROM projects_projectplace pl JOIN divisions_division v ON v.id = pl.village_id
-    WHERE v.code LIKE %(prefix)s))
-"""
+# the scope of a county or prefecture user (projects.selectors): proposed in the subtree — a project's places lie
+# in its own county, so no project outside it has a place inside
+SCOPE = "d.code LIKE %(prefix)s"
 LIST_COUNT = (
     f"SELECT count(*) FROM projects_project p JOIN divisions_division d ON d.id = p.division_id WHERE {SCOPE}"
 )
@@ -68,20 +65,18 @@ WHERE {SCOPE}
 ORDER BY p.year DESC, p.code, p.version DESC
 LIMIT {PAGE}
 """
-SUMMARY_STATUS = f"""
+SUMMARY_STATUS = """
 SELECT p.status, c."group", count(*), sum(p.total_fen), min(c.sort)
 FROM projects_project p
-JOIN divisions_division d ON d.id = p.division_id
 JOIN projects_projectcategory c ON c.id = p.category_id
-WHERE p.county_id = %(county_id)s AND p.year = %(year)s AND {SCOPE}
+WHERE p.county_id = %(county_id)s AND p.year = %(year)s
 GROUP BY p.status, c."group"
 """
-SUMMARY_SOURCES = f"""
+SUMMARY_SOURCES = """
 SELECT f.source, sum(f.amount_fen)
 FROM projects_projectfunding f
 JOIN projects_project p ON p.id = f.project_id
-JOIN divisions_division d ON d.id = p.division_id
-WHERE p.county_id = %(county_id)s AND p.year = %(year)s AND p.status = ANY(%(library)s) AND {SCOPE}
+WHERE p.county_id = %(county_id)s AND p.year = %(year)s AND p.status = ANY(%(library)s)
 GROUP BY f.source
 """
 

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
-from zhenxing.accounts.scoping import scope_filter, user_scope
+from zhenxing.accounts.scoping import Scope, scope_filter, user_scope
 from zhenxing.common.errors import not_found
 from zhenxing.divisions.codes import ancestors_of
 from zhenxing.projects.enums import LIBRARY_STATES, NoticeStatus
@@ -30,9 +30,15 @@ def in_library_q(prefix: str = "") -> Q:
 def _territorial_filter(user: User) -> Q | None:
     scope = user_scope(user)
     own = scope_filter(scope, division_fields=("division",))
-    places = scope_filter(scope, division_fields=("village",))
-    if own is None or places is None:
+    if own is None:
         return None
+    # a project's places lie in its own county (entry.check_proposal), so a county's or the prefecture's
+    # subtree already holds every project with a place in it: the places are looked up only for a township's
+    # or a village's scope, which keeps the list's query on the project table (bench/projects.py)
+    deeper = Scope(tuple(p for p in scope.prefixes if len(ancestors_of(p)) > 1), ())  # below a county
+    places = scope_filter(deeper, division_fields=("village",))
+    if places is None:
+        return own
     return own | Q(pk__in=ProjectPlace.objects.filter(places).values("project_id"))
 
 

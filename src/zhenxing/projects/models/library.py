@@ -135,6 +135,8 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["county", "status", "year"], name="project_county_status_year"),
             models.Index(fields=["status", "step_due"], name="project_status_due"),
+            # the library list's order (newest year first): its first page is read off the index, not sorted
+            models.Index(fields=["-year", "code", "-version"], name="project_list_order"),
         ]
 
     def __str__(self) -> str:
