@@ -339,3 +339,57 @@ def test_p14_household_page_loads_its_project_panel(shipped_data):
     household = make_household(village_code=VILLAGE)
     page = _client(users["village"]).get(f"/households/{household.pk}/").content.decode()
     assert f"/projects/households/{household.pk}/panel/" in page
+
+
+def test_p14_emergency_proposal_through_the_pages_and_its_prefecture_filing(shipped_data):
+    # given the county's 乡村振兴局, the only role offered the emergency fields
+    users = project_users()
+    county = _client(users["county"])
+    assert 'data-testid="emergency"' in county.get("/projects/new/").content.decode()
+    assert 'data-testid="emergency"' not in _client(users["village"]).get("/projects/new/").content.decode()
+    # when it proposes an emergency project without its reason: refused beside the field, nothing stored
+    refused = county.post("/projects/new/", _form(emergency="on", emergency_kind="disaster"))
+    assert refused.status_code == 422 and 'data-error="emergency_reason"' in refused.content.decode()
+    assert Project.objects.count() == 0
+    # then with its reason it enters at 县市领导小组审核
+    county.post(
+        "/projects/new/",
+        _form(emergency="on", emergency_kind="disaster", emergency_reason="暴雨冲毁道路，须抢修"),
+    )
+    project = Project.objects.get()
+    assert project.status == "county_review" and project.emergency
+    # the county's review puts it into the library (州审定 becomes a filing) with its minutes
+    page = county.get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-move="reserved"' in page and 'data-move="prefecture_decision"' not in page
+    county.post(
+        f"/projects/{project.pk}/move/", {"to": "reserved", "opinion": "同意应急实施", "files": minutes_pdf()}
+    )
+    project.refresh_from_db()
+    assert project.status == "reserved" and project.decided_on is not None
+    # and the prefecture files it from the project's page, once
+    prefecture = _client(users["prefecture"])
+    assert 'data-testid="file-form"' in prefecture.get(f"/projects/{project.pk}/").content.decode()
+    prefecture.post(f"/projects/{project.pk}/file/", {"opinion": "同意备案"})
+    project.refresh_from_db()
+    assert project.prefecture_filed_on is not None
+    assert AuditEvent.objects.filter(action="project.file", target_id=str(project.pk)).exists()
+    again = prefecture.post(f"/projects/{project.pk}/file/", {"opinion": "同意备案"}, follow=True)
+    assert "已于" in again.content.decode()
+
+
+def test_p14_withdrawal_needs_a_reason_on_the_page(shipped_data, clock_at):
+    users = project_users()
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    county = _client(users["county"])
+    assert 'data-move="withdrawn"' in county.get(f"/projects/{project.pk}/").content.decode()
+    refused = county.post(f"/projects/{project.pk}/move/", {"to": "withdrawn"}, follow=True)
+    assert "请填写理由" in refused.content.decode()
+    county.post(f"/projects/{project.pk}/move/", {"to": "withdrawn", "opinion": "村民自筹不到位，取消实施"})
+    project.refresh_from_db()
+    assert project.status == "withdrawn" and project.withdrawn_reason == "村民自筹不到位，取消实施"
+    # a 出库 project offers no adjustment, and its adjustment page refuses
+    assert (
+        'data-testid="adjust-link"'
+        not in _client(users["village"]).get(f"/projects/{project.pk}/").content.decode()
+    )
+    assert _client(users["village"]).get(f"/projects/{project.pk}/adjust/").status_code == 409
