@@ -18,6 +18,8 @@ from zhenxing.projects.models import (
     Project,
     ProjectFunding,
     ProjectHousehold,
+    ProjectNotice,
+    ProjectNoticeEntry,
     ProjectPlace,
     ProjectStep,
     ProjectTarget,
@@ -102,12 +104,18 @@ def test_p14_synthetic_projects_cover_levels_paths_and_keep_the_constraints(ship
     decided = ProjectStep.objects.filter(outcome="reserved")
     assert decided.filter(step="prefecture_decision", batch__isnull=False).exists()
     assert decided.filter(step="county_review", project__emergency=True).exists()
+    # each 州审定 batch announced in the county's library notice, so that its projects could start (P14)
+    batched = Project.objects.filter(batch__isnull=False)
+    assert batched.exists()
+    assert not batched.exclude(notice_entries__notice__kind="library").exists()
+    assert not ProjectNotice.objects.filter(posted_on__gt=TODAY).exists()
     # one audit event for the run
     assert AuditEvent.objects.filter(action="synth.generate", target_type="projects.project").count() == 1
 
 
 def _empty() -> None:
-    for model in (ProjectStep, ProjectFunding, ProjectTarget, ProjectPlace, ProjectHousehold):
+    for model in (ProjectNoticeEntry, ProjectNotice, ProjectStep, ProjectFunding, ProjectTarget, ProjectPlace,
+                  ProjectHousehold):  # fmt: skip
         model.objects.all().delete()
     Project.objects.filter(version__gt=1).delete()
     Project.objects.all().delete()

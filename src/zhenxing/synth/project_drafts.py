@@ -250,7 +250,9 @@ class ProjectDrafts:
                 others.append(source)
         sources = {"central": central}
         for index, source in enumerate(others):
-            share = rest if index == len(others) - 1 else round(rest * rng.uniform(0.3, 0.7) / 100) * 100
+            share = (
+                rest if index == len(others) - 1 else round(rest * rng.uniform(0.3, 0.7) / 10_000) * 10_000
+            )
             sources[source] = share
             rest -= share
         return {s: a for s, a in sources.items() if a > 0}

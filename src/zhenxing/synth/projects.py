@@ -24,17 +24,20 @@ from zhenxing.common import clock
 from zhenxing.divisions.codes import PREFECTURE_CODE
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
+from zhenxing.projects.enums import NoticeKind, NoticeStatus
 from zhenxing.projects.models import (
     PrefectureBatch,
     Project,
     ProjectCategory,
     ProjectFunding,
     ProjectHousehold,
+    ProjectNotice,
+    ProjectNoticeEntry,
     ProjectPlace,
     ProjectStep,
     ProjectTarget,
 )
-from zhenxing.projects.procedure import STEP_LIMIT_KEYS, procedure_on
+from zhenxing.projects.procedure import STEP_LIMIT_KEYS, notice_period_days, procedure_on
 from zhenxing.registry.models import Household, NaturalVillage
 from zhenxing.synth import rates
 from zhenxing.synth.project_drafts import CategoryRef, Draft, PlaceRef, ProjectDrafts, References
@@ -178,6 +181,36 @@ def _write(drafts: list[Draft], user: User) -> None:
     ProjectTarget.objects.bulk_create(targets, batch_size=BATCH_SIZE)
     ProjectHousehold.objects.bulk_create(beneficiaries, batch_size=BATCH_SIZE)
     ProjectStep.objects.bulk_create(steps, batch_size=BATCH_SIZE)
+    _library_notices(drafts, projects, batches, user)
+
+
+def _library_notices(
+    drafts: list[Draft], projects: dict[int, Project], batches: dict[tuple[str, datetime.date], PrefectureBatch],
+    user: User,
+) -> None:  # fmt: skip
+    """Each 州审定 batch's 县级项目库公告, posted on the county's portal three days after the decision for the
+    period of the parameter (P14: an ordinary project starts once announced)."""
+    today = clock.today()
+    notices: dict[tuple[str, datetime.date], ProjectNotice] = {}
+    for key, batch in batches.items():
+        posted = min(batch.decided_on + datetime.timedelta(days=3), today)
+        days, citation = notice_period_days(posted)
+        county = batch.county
+        round_number = 1 if batch.decided_on.month < 6 else 2
+        notices[key] = ProjectNotice(
+            kind=NoticeKind.LIBRARY, county=county, division=county, status=NoticeStatus.POSTED,
+            title=f"{county.name}{batch.decided_on.year}年第{round_number}批县级巩固衔接项目库公告",
+            object_to=f"{county.name}乡村振兴局", period_days=days, posted_on=posted,
+            ends_on=posted + datetime.timedelta(days=days - 1), parameter_version=citation, created_by=user,
+            posted_by=user,
+        )  # fmt: skip
+    ProjectNotice.objects.bulk_create(list(notices.values()), batch_size=BATCH_SIZE)
+    entries = [
+        ProjectNoticeEntry(notice=notices[draft.batch], project=projects[id(draft)])
+        for draft in drafts
+        if draft.batch is not None
+    ]
+    ProjectNoticeEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
 
 def synthetic_projects_generate(
