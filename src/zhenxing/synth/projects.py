@@ -58,7 +58,7 @@ def projects_per_year(scale: float) -> int:
     return max(1, round(rates.PROJECTS_PER_YEAR * scale))
 
 
-def synth_user() -> User:
+def _synth_user() -> User:
     """The inactive user the synthetic rows name as proposer and decider (no password, no login)."""
     user = User.objects.filter(username=SYNTH_USERNAME).first()
     if user is None:
@@ -225,7 +225,7 @@ def synthetic_projects_generate(
     started = time.perf_counter()
     day = today or clock.today()
     with transaction.atomic():
-        user = synth_user()
+        user = _synth_user()
         generator = ProjectDrafts(_references(), seed=seed, per_year=per_year, today=day)
         drafts = generator.drafts()
         if progress:
