@@ -26,6 +26,7 @@ ROLE_NAMES = {
     "county": "county",
     "prefecture": "prefecture",
     "department": "department",
+    "county_sector": "county_sector",
     "admin": "admin",
 }
 TERRITORIAL = ("village", "township", "county", "prefecture")
@@ -213,7 +214,7 @@ PAGES: dict[str, Page] = {
     ),
     "village:page": Page(lambda world, role: [("", f"/v/{world.division_of['village']}/")], roles=(PUBLIC,)),
     "village:notice": Page(_public_notice, roles=(PUBLIC,)),
-    "projects:import": Page(_one("/projects/import/"), roles=("county",)),  # and a county sector department
+    "projects:import": Page(_one("/projects/import/"), roles=("county", "county_sector")),
     "projects:import_batch": Page(_library_import, roles=("county",)),  # a batch is its county's
     "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
     "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code

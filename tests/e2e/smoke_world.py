@@ -22,7 +22,9 @@ from zhenxing.transfer.models import ImportBatch
 
 from ..transfer.workbook_builder import member_rows, workbook, year_rows
 
-ROLES = ("village", "township", "county", "prefecture", "department", "admin")
+ROLES = ("village", "township", "county", "prefecture", "department", "county_sector", "admin")
+# the demo user of each role, where its name is not demo_<role>
+DEMO_USERNAMES = {"county_sector": "demo_sector"}
 
 
 @dataclass
@@ -91,8 +93,8 @@ def world_build() -> World:
     with tempfile.TemporaryDirectory() as folder:
         demo_users_ensure(credentials_file=Path(folder) / "demo_credentials.txt")
     demo_scenario_ensure()
-    users = {role: User.objects.get(username=f"demo_{role}") for role in ROLES}
-    assert {u.username for u in users.values()} <= {d.username for d in DEMO_USERS}  # demo_sector: not yet
+    users = {role: User.objects.get(username=DEMO_USERNAMES.get(role, f"demo_{role}")) for role in ROLES}
+    assert {u.username for u in users.values()} == {d.username for d in DEMO_USERS}
     imports = _imports(users["village"])
     tracking_code = _portal_application()
     village_cases = Case.objects.filter(village__code=VILLAGE).order_by("pk")

@@ -94,7 +94,7 @@ def _snapshot(project: Project, checked: CheckedProject) -> dict[str, Any]:
     """What the audit keeps of a proposal: its facts, the money by source, never a household's name."""
     return {
         "code": project.code, "version": project.version, "name": project.name, "year": project.year,
-        "category": checked.category.code, "level": project.level, "status": project.status,
+        "category": str(checked.category), "level": project.level, "status": project.status,
         "places": [v.code for v, _, _ in checked.places], "total_fen": project.total_fen,
         "sources_fen": checked.sources_fen, "households": len(checked.households), "emergency": project.emergency,
     }  # fmt: skip

@@ -34,6 +34,7 @@ from zhenxing.projects.forms import (
     linkage_choices,
     target_kind_choices,
 )
+from zhenxing.projects.imports import may_import
 from zhenxing.projects.listing import ProjectFilter, category_groups, project_list_filtered, status_choices
 from zhenxing.projects.models import Project, ProjectAttachment, ProjectNotice
 from zhenxing.projects.procedure import flag, procedure_on
@@ -75,6 +76,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "statuses": status_choices(), "groups": category_groups(), "levels": ProjectLevel.choices,
             "years": range(today.year + 1, 2020, -1),
             "can_propose": has_capability(user, C.PROPOSE_PROJECT),
+            "can_import": may_import(user),
+            "export_query": request.GET.urlencode(),
             "filtered": any(request.GET.get(k) for k in ("county", "year", "status", "group", "level", "overdue", "mine", "q")),
         },
     )  # fmt: skip

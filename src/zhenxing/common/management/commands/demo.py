@@ -39,12 +39,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<6}  用户名 {username:<16} 密码 {password}")
         else:
             self.stdout.write(f"演示用户已存在，密码见 {credentials}")
-        self.stdout.write(f"4/5 合成农户数据（规模 {options['scale']}）…")
+        self.stdout.write(f"4/5 合成农户和项目库数据（规模 {options['scale']}）…")
         call_command(
             "generate", scale=options["scale"], seed=2025, year=2025, if_empty=True, stdout=self.stdout
         )
         # by name: the scenario lives in synth, above this shared kernel (pyproject: importlinter layers)
-        self.stdout.write("5/5 演示场景（西山村：预警线索、各环节案件、帮扶措施）…")
+        self.stdout.write("5/5 演示场景（西山村：预警线索、各环节案件、帮扶措施；南涧县项目库各环节项目）…")
         call_command("demo_scenario", stdout=self.stdout)
         if not options["no_serve"]:
             call_command("serve", bind=options["bind"])
