@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
-from zhenxing.common.errors import ErrorDetail
+from zhenxing.common.errors import DomainError, ErrorDetail
 
 MB = 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,3 +54,15 @@ def errors_json_response(status: int, errors: list[ErrorDetail]) -> HttpResponse
     """The API's error shape, for the places outside django-ninja (middleware, Django's error handlers)."""
     body = json.dumps({"errors": [error.as_dict() for error in errors]}, ensure_ascii=False)
     return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+
+
+def attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
+    """Run one service; its domain error becomes a message on the page the user returns to."""
+    try:
+        action()
+    except DomainError as error:
+        for detail in error.errors():
+            messages.error(request, detail.message)
+        return False
+    messages.success(request, success)
+    return True

@@ -10,18 +10,15 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 
-from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.capabilities import Capability
 from zhenxing.accounts.enums import TERRITORIAL_ROLES
 from zhenxing.accounts.models import User
-from zhenxing.accounts.requests import request_user
-from zhenxing.common.errors import DomainError, PermissionDenied
+from zhenxing.accounts.requests import require_capability
+from zhenxing.common.http import attempt
 
 
 def _require(request: HttpRequest, capability: Capability, message: str) -> Any:
-    user = request_user(request)
-    if not has_capability(user, capability):
-        raise PermissionDenied(message)
-    return user
+    return require_capability(request, capability, message)
 
 
 def require_view(request: HttpRequest) -> Any:
@@ -35,18 +32,6 @@ def require_act(request: HttpRequest) -> Any:
 
 def require_measures(request: HttpRequest) -> Any:
     return _require(request, Capability.MANAGE_MEASURES, "您的角色不能办理帮扶措施")
-
-
-def attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Run a service; its domain error becomes a message on the page the user returns to."""
-    try:
-        action()
-    except DomainError as error:
-        for detail in error.errors():
-            messages.error(request, detail.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def submit(

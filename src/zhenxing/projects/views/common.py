@@ -4,19 +4,18 @@ proposal form (villages, categories, households)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
-from zhenxing.accounts.requests import request_user
+from zhenxing.accounts.requests import require_capability
 from zhenxing.accounts.scoping import user_scope
-from zhenxing.common.errors import DomainError, PermissionDenied
+from zhenxing.common.http import attempt  # noqa: F401  (the library's pages import it from here)
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.projects.models import ProjectCategory
@@ -31,22 +30,7 @@ MESSAGES = {
 
 
 def require(request: HttpRequest, capability: Capability) -> User:
-    user = request_user(request)
-    if not has_capability(user, capability):
-        raise PermissionDenied(MESSAGES.get(capability, "您没有权限"))
-    return user
-
-
-def attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Run one service; its domain error becomes a message on the page the user returns to."""
-    try:
-        action()
-    except DomainError as error:
-        for detail in error.errors():
-            messages.error(request, detail.message)
-        return False
-    messages.success(request, success)
-    return True
+    return require_capability(request, capability, MESSAGES.get(capability, "您没有权限"))
 
 
 def proposal_prefixes(user: User) -> list[str]:

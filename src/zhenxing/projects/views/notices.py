@@ -4,7 +4,6 @@ PDF, and the objection forms. Thin: parse, fetch through a scoped selector, call
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -19,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
-from zhenxing.accounts.requests import request_user
+from zhenxing.accounts.requests import require_capability
 from zhenxing.common import clock
-from zhenxing.common.errors import DomainError, PermissionDenied, not_found
+from zhenxing.common.errors import PermissionDenied, not_found
+from zhenxing.common.http import attempt
 from zhenxing.common.paging import paginate
 from zhenxing.divisions.models import Division
 from zhenxing.projects import notices, selectors
@@ -41,10 +41,7 @@ KINDS_OF_ROLE: dict[str, tuple[str, ...]] = {
 
 
 def _require(request: HttpRequest, capability: Capability, message: str) -> User:
-    user = request_user(request)
-    if not has_capability(user, capability):
-        raise PermissionDenied(message)
-    return user
+    return require_capability(request, capability, message)
 
 
 def _require_view(request: HttpRequest) -> User:
@@ -53,18 +50,6 @@ def _require_view(request: HttpRequest) -> User:
 
 def _require_act(request: HttpRequest) -> User:
     return _require(request, Capability.ACT_ON_PROJECT, "您的角色不能办理项目公示")
-
-
-def _attempt(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Run a service; its domain error becomes a message on the page the user returns to."""
-    try:
-        action()
-    except DomainError as error:
-        for detail in error.errors():
-            messages.error(request, detail.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -163,7 +148,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         chosen = list(eligible.filter(pk__in=[p for p in request.POST.getlist("projects") if p.isdigit()]))
         created: list[int] = []
-        ok = _attempt(
+        ok = attempt(
             request,
             lambda: created.append(
                 notices.notice_create(
@@ -257,7 +242,7 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_post(request: HttpRequest, pk: int) -> HttpResponse:
     user = _require_act(request)
     notice = selectors.notice_get_for_user(user=user, pk=pk)
-    _attempt(request, lambda: notices.notice_post(actor=user, notice=notice), "公示已张贴，公示期开始")
+    attempt(request, lambda: notices.notice_post(actor=user, notice=notice), "公示已张贴，公示期开始")
     return redirect("projects:notice_detail", pk=pk)
 
 
@@ -278,7 +263,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
         ).first()
         if project is None:
             raise not_found()
-    _attempt(
+    attempt(
         request,
         lambda: notices.objection_record(
             actor=user, notice=notice, content=data["content"], kind=data["kind"], channel=data["channel"],
@@ -294,7 +279,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
 def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     user = _require_act(request)
     objection = selectors.objection_get_for_user(user=user, pk=pk)
-    _attempt(
+    attempt(
         request,
         lambda: notices.objection_answer(
             actor=user, objection=objection, answer=request.POST.get("answer", "")
