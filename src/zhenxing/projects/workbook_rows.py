@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db.models import Q
 
-from zhenxing.common.xlsx import unquoted
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS
@@ -21,6 +20,7 @@ from zhenxing.projects.entry import ProjectInput
 from zhenxing.projects.enums import EmergencyKind, FundSource, ProjectLevel, ProjectStatus
 from zhenxing.projects.models import ProjectCategory
 from zhenxing.projects.workbook import PAIR, TARGET_KEYS, as_date
+from zhenxing.transfer.validation import CellError, cell_text
 
 LEVELS = {**{label: code for code, label in ProjectLevel.choices}, "县级": ProjectLevel.COUNTY,
           "乡镇级": ProjectLevel.TOWNSHIP, "县级项目": ProjectLevel.COUNTY, "村级项目": ProjectLevel.VILLAGE,
@@ -30,19 +30,8 @@ LINKAGES = {label: code for code, label in LINKAGE_MECHANISMS.items()}
 EMERGENCY_KINDS = {label: code for code, label in EmergencyKind.choices}
 YES, NO = "是", "否"
 
-# --- reading a cell ---
-
-
-class CellError(ValueError):
-    pass
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unquoted(str(value).strip()).strip()  # our exports quote text that looks like a formula
+# --- reading a cell (the registry import's reader: formula quotes off, NUL refused) ---
+_text = cell_text
 
 
 def _amount(value: Any) -> str:

@@ -46,7 +46,8 @@ class CellError(ValueError):
     pass
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text: whole floats as integers, our exports' formula quote taken off, NUL refused."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -67,7 +68,7 @@ def clean_cell(column: Column, value: Any) -> Any:
         if isinstance(value, datetime.date):
             return value
         raise CellError("应为日期格式的单元格（不能是文本，例如“1980-01-01”要设置为日期格式）")
-    text = _text(value)
+    text = cell_text(value)
     if text == "":
         if column.required:
             raise CellError("必填，不能为空")
