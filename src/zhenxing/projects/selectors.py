@@ -14,8 +14,16 @@ from zhenxing.accounts.enums import Role
 from zhenxing.accounts.scoping import Scope, scope_filter, user_scope
 from zhenxing.common.errors import not_found
 from zhenxing.divisions.codes import ancestors_of
-from zhenxing.projects.enums import LIBRARY_STATES, NoticeStatus
-from zhenxing.projects.models import PrefectureBatch, Project, ProjectNotice, ProjectObjection, ProjectPlace
+from zhenxing.projects.enums import LIBRARY_STATES, NoticeStatus, ProjectStatus
+from zhenxing.projects.models import (
+    PrefectureBatch,
+    Project,
+    ProjectAttachment,
+    ProjectNotice,
+    ProjectNoticeEntry,
+    ProjectObjection,
+    ProjectPlace,
+)
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -85,8 +93,8 @@ def notice_list_for_user(*, user: User) -> QuerySet[ProjectNotice]:
     condition = scope_filter(user_scope(user), division_fields=("division",))
     if condition is None:
         return ProjectNotice.objects.none()
-    # a village sees the notices posted over it too (its township's, its county's)
-    above = Q(division__code__in=_ancestors(user))
+    # a village sees the notices posted over it too (its township's, its county's), once they are posted
+    above = Q(division__code__in=_ancestors(user)) & ~Q(status=NoticeStatus.DRAFT)
     return ProjectNotice.objects.filter(condition | above)
 
 
@@ -123,9 +131,22 @@ def batch_list_for_user(*, user: User) -> QuerySet[PrefectureBatch]:
     if user.role == Role.COUNTY_SECTOR:
         return PrefectureBatch.objects.filter(county_id=user.jurisdiction_id)
     condition = scope_filter(user_scope(user), division_fields=("county",))
-    return (
-        PrefectureBatch.objects.filter(condition) if condition is not None else PrefectureBatch.objects.none()
-    )
+    # a village or township sees the batches that decided a project it sees (their minutes are the project's)
+    decided_here = Q(pk__in=project_list_for_user(user=user).filter(batch__isnull=False).values("batch_id"))
+    return PrefectureBatch.objects.filter(condition | decided_here if condition is not None else decided_here)
+
+
+def attachment_get_for_user(*, user: User, pk: int) -> ProjectAttachment:
+    """Minutes and papers of a project or a batch the user may see; anything else is not found."""
+    attachment = ProjectAttachment.objects.filter(pk=pk).first()
+    visible = attachment is not None and (
+        (attachment.project_id is not None
+         and project_list_for_user(user=user).filter(pk=attachment.project_id).exists())
+        or (attachment.batch_id is not None and batch_list_for_user(user=user).filter(pk=attachment.batch_id).exists())
+    )  # fmt: skip
+    if attachment is None or not visible:
+        raise not_found()
+    return attachment
 
 
 def public_notices_of_village(village_code: str) -> QuerySet[ProjectNotice]:
@@ -136,7 +157,16 @@ def public_notices_of_village(village_code: str) -> QuerySet[ProjectNotice]:
 
 
 def public_projects_of_village(village_code: str) -> QuerySet[Project]:
-    """The projects with a place in the village, past the proposal stage or proposed by it, current versions."""
-    return Project.objects.filter(
-        pk__in=ProjectPlace.objects.filter(village__code=village_code).values("project_id")
-    ).exclude(status__in=("cancelled", "adjusted"))
+    """The projects with a place in the village that the public has been told of: past the proposal stage, or
+    on a posted announcement (a proposal not yet announced is not public); current versions only."""
+    announced = Q(
+        pk__in=ProjectNoticeEntry.objects.exclude(notice__status=NoticeStatus.DRAFT).values("project_id")
+    )
+    unannounced_stages = (ProjectStatus.PROPOSED, ProjectStatus.RETURNED)
+    return (
+        Project.objects.filter(
+            pk__in=ProjectPlace.objects.filter(village__code=village_code).values("project_id")
+        )
+        .exclude(status__in=(ProjectStatus.CANCELLED, ProjectStatus.ADJUSTED))
+        .filter(~Q(status__in=unannounced_stages) | announced)
+    )

@@ -16,7 +16,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.common import clock
-from zhenxing.common.errors import Conflict, InvalidInput, not_found
+from zhenxing.common.errors import Conflict, InvalidInput
 from zhenxing.common.paging import paginate
 from zhenxing.common.uploads import stored_file_response
 from zhenxing.common.workflow import Move, past_due
@@ -36,7 +36,7 @@ from zhenxing.projects.forms import (
 )
 from zhenxing.projects.imports import may_import
 from zhenxing.projects.listing import ProjectFilter, category_groups, project_list_filtered, status_choices
-from zhenxing.projects.models import Project, ProjectAttachment, ProjectNotice
+from zhenxing.projects.models import Project, ProjectNotice
 from zhenxing.projects.procedure import flag, procedure_on
 from zhenxing.projects.transitions import ENTRY_STATE, PROJECT
 from zhenxing.projects.views.common import (
@@ -252,15 +252,7 @@ def household_picker(request: HttpRequest) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Minutes and papers of a project or a batch the user may see; anything else is not found."""
     user = require(request, C.VIEW_PROJECTS)
-    attachment = ProjectAttachment.objects.filter(pk=pk).first()
-    visible = attachment is not None and (
-        (attachment.project_id is not None
-         and selectors.project_list_for_user(user=user).filter(pk=attachment.project_id).exists())
-        or (attachment.batch_id is not None
-            and selectors.batch_list_for_user(user=user).filter(pk=attachment.batch_id).exists())
-    )  # fmt: skip
-    if not visible or attachment is None:
-        raise not_found()
+    attachment = selectors.attachment_get_for_user(user=user, pk=pk)
     return stored_file_response(
         attachment.file.open("rb"), stored_type=attachment.content_type, name=attachment.name
     )
