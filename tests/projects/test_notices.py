@@ -13,7 +13,7 @@ from django.test import Client
 
 from tests.conftest import SAME_TOWNSHIP_VILLAGE, VILLAGE
 from tests.factories import make_household, make_user
-from tests.projects.builders import minutes_pdf, project_input, project_users, to_library
+from tests.projects.builders import minutes_pdf, project_input, project_users, sector_user, to_library
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput
@@ -185,6 +185,56 @@ def test_p17_print_names_households_during_the_period_only(shipped_data, clock_a
     clock_at(datetime.date(2026, 3, 11))
     after = cadre.get(f"/projects/notices/{notice.pk}/print/").content.decode()
     assert not any(head in after for head in heads) and "共 2 户" in after
+
+
+def test_p17_print_and_pdf_name_households_only_to_the_office_posting_it(shipped_data, clock_at):
+    """P17: the named 到户 list is for the notice on the wall, printed by the office that posts it. A county
+    sector department (no registry: the project page withholds the names from it) and a village reading the
+    county's notice (other villages' households) get the count, on the print page and in the PDF."""
+    # given a 到户 project in the library and the county's library notice running
+    clock_at(FIRST)
+    users = project_users()
+    users["sector"] = sector_user("agriculture", username="p_nongye")
+    project, heads = _to_households_project(users)
+    project = to_library(project, users)
+    notice = notices.notice_post(
+        actor=users["county"],
+        notice=notices.notice_create(
+            actor=users["county"], kind=NoticeKind.LIBRARY, projects=[project], title="",
+            object_to="县乡村振兴局 0879-6020000",
+        ),
+    )  # fmt: skip
+    assert notices.notice_running(notice)
+    # when the county (the poster) prints it, then the heads are named
+    assert all(head in _print(users["county"], notice) for head in heads)
+    # when the agriculture department or the village prints it, then only the count
+    for reader in (users["sector"], users["village"]):
+        printed = _print(reader, notice)
+        assert not any(head in printed for head in heads) and "共 2 户" in printed, reader.username
+        pdf = _pdf_text(reader, notice)
+        assert pdf is None or not any(head in pdf for head in heads), reader.username
+    county_pdf = _pdf_text(users["county"], notice)
+    assert county_pdf is None or all(head in county_pdf for head in heads)
+
+
+def _print(user: object, notice: ProjectNotice) -> str:
+    response = _signed_in(user).get(f"/projects/notices/{notice.pk}/print/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _pdf_text(user: object, notice: ProjectNotice) -> str | None:
+    """The PDF's text without spaces, or None where no CJK font is installed (the download answers 503)."""
+    from pypdf import PdfReader
+
+    from zhenxing.projects.notice_pdf import cjk_font_missing
+
+    if cjk_font_missing():
+        return None
+    response = _signed_in(user).get(f"/projects/notices/{notice.pk}/pdf/")
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    return text.replace(" ", "").replace("\n", "")
 
 
 def test_p14_notice_pdf_is_a_real_pdf_with_its_title(shipped_data, clock_at):

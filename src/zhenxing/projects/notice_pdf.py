@@ -5,7 +5,9 @@ is what the page shows.
 Per project it shows P14's public facts: name, place down to the natural villages, category, content and
 scale, planned investment by fund source in 万元, implementing unit, 绩效目标, 联农带农. A 到户 project's
 households (head's name and natural village, nothing else) are listed only while the notice runs — posted
-and not past its last day (P17); before posting and after the period the printed page leaves the names out."""
+and not past its last day (P17); before posting and after the period the printed page leaves the names out.
+Who may print the names is the caller's decision (`name_households`): the view grants it only to the offices
+that post the notice on the wall (views/notices.py); anyone else gets the count of households."""
 
 from __future__ import annotations
 
@@ -118,10 +120,11 @@ def public_page_path(notice: ProjectNotice) -> str | None:
     return reverse("village:page", args=[notice.division.code])
 
 
-def notice_context(notice: ProjectNotice, *, base_url: str) -> dict[str, Any]:
+def notice_context(notice: ProjectNotice, *, base_url: str, name_households: bool) -> dict[str, Any]:
     """What the print page and the PDF show. `base_url` is the site's address as the request reached it
-    (scheme and host), so that the printed short URL and its QR code work from a phone."""
-    running = shows_households(notice)
+    (scheme and host), so that the printed short URL and its QR code work from a phone. `name_households`:
+    the reader may see the 到户 heads' names at all (P17); they are then printed only while the notice runs."""
+    running = name_households and shows_households(notice)
     path = public_page_path(notice)
     public_url = f"{base_url.rstrip('/')}{path}" if path else ""
     return {
@@ -149,12 +152,13 @@ def cjk_font_missing() -> bool:
     return listed.returncode == 0 and not listed.stdout.strip()
 
 
-def notice_pdf(notice: ProjectNotice, *, base_url: str) -> bytes:
+def notice_pdf(notice: ProjectNotice, *, base_url: str, name_households: bool) -> bytes:
     # not a cycle: WeasyPrint loads Pango and its fonts (a third of a second), so only when a PDF is asked for
     from weasyprint import CSS, HTML
 
     html = render_to_string(
-        "projects/notices/notice_print.html", {**notice_context(notice, base_url=base_url), "for_pdf": True}
+        "projects/notices/notice_print.html",
+        {**notice_context(notice, base_url=base_url, name_households=name_households), "for_pdf": True},
     )
     stylesheet = CSS(filename=str(PACKAGE_DIR / "static" / PRINT_STYLESHEET))
     return bytes(HTML(string=html).write_pdf(stylesheets=[stylesheet]))

@@ -201,7 +201,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     in_scope = selectors.objection_list_for_user(user=user).values("pk")
     objections = notice.objections.filter(pk__in=in_scope).select_related("project").order_by("pk")
     context: dict[str, Any] = {
-        **notice_context(notice, base_url=_base_url(request)),
+        **notice_context(notice, base_url=_base_url(request), name_households=False),  # the page shows counts
         "objections": objections, "today": clock.today(), "running": notices.notice_running(notice),
         "ended": notice.ends_on is not None and notice.ends_on < clock.today(),
         "can_post": may_act and notice.status == NoticeStatus.DRAFT
@@ -218,21 +218,40 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/notices/notice.html", context)
 
 
-@login_required
-def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.notice_get_for_user(user=_require_view(request), pk=pk)
-    return render(
-        request, "projects/notices/notice_print.html", notice_context(notice, base_url=_base_url(request))
+def _names_households(user: User, notice: ProjectNotice) -> bool:
+    """P17: a 到户 project's heads are named only on the notice that goes on the wall, which the office posting
+    it prints: a user who may see the registry (VIEW_REGISTRY) at or above the notice's board. A county sector
+    department (no registry), or a village reading its county's notice (other villages' households), gets the
+    count."""
+    own = user.jurisdiction
+    return (
+        has_capability(user, Capability.VIEW_REGISTRY)
+        and own is not None
+        and notice.division.code.startswith(own.code)
     )
 
 
 @login_required
+def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_view(request)
+    notice = selectors.notice_get_for_user(user=user, pk=pk)
+    context = notice_context(
+        notice, base_url=_base_url(request), name_households=_names_households(user, notice)
+    )
+    return render(request, "projects/notices/notice_print.html", context)
+
+
+@login_required
 def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.notice_get_for_user(user=_require_view(request), pk=pk)
+    user = _require_view(request)
+    notice = selectors.notice_get_for_user(user=user, pk=pk)
     if cjk_font_missing():  # a PDF of empty boxes would be posted on the wall as if it were the notice
         message = f"服务器未安装中文字体（{FONT_PACKAGE}），生成的PDF中汉字会显示为方框，暂不能下载。请联系系统管理员安装字体；也可以先使用打印页。"
         return render(request, "error.html", {"message": message, "status": 503}, status=503)
-    response = HttpResponse(notice_pdf(notice, base_url=_base_url(request)), content_type="application/pdf")
+    response = HttpResponse(
+        notice_pdf(notice, base_url=_base_url(request), name_households=_names_households(user, notice)),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title)}.pdf"
     return response
 
