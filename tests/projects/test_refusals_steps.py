@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 
+from tests.conftest import OTHER_TOWNSHIP, SAME_TOWNSHIP_VILLAGE
 from tests.factories import make_user
 from tests.projects.builders import (
     announce_proposal,
@@ -28,6 +29,7 @@ from tests.projects.refusing import (
 from tests.projects.stored import nothing_stored
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
+from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.projects import notices, services
 from zhenxing.projects.enums import NoticeKind
@@ -340,3 +342,57 @@ def test_p14_a_project_listed_twice_in_a_batch_is_decided_once(shipped_data, clo
         minutes=[minutes_pdf()],
     )  # fmt: skip
     assert batch.steps.count() == 1
+
+
+# --- only the proposing unit does the proposer's moves (P14: 申报单位)
+
+
+def test_p14_only_the_proposing_level_cancels_a_returned_project(shipped_data, clock_at):
+    # given a county department's road through 西山村, sent back by its own sector at 部门审查
+    users = project_users()
+    county_road = services.project_propose(actor=users["sector"], data=project_input(name="县道改造"))
+    county_road = services.project_move(
+        actor=users["sector"], project=county_road, to="returned", opinion="概算需细化"
+    )
+    # when the village or the township it passes through cancels it, then it is refused, nothing stored
+    for who in ("village", "township"):
+        with nothing_stored(), pytest.raises(PermissionDenied):
+            services.project_move(actor=users[who], project=county_road, to="cancelled", opinion="不再申报")
+    # given a township's project sent back at 乡审核: the village may not cancel it either
+    township_project = services.project_propose(actor=users["township"], data=project_input(name="镇级道路"))
+    township_project = services.project_move(
+        actor=users["township"], project=township_project, to="returned", opinion="补充材料"
+    )
+    with nothing_stored(), pytest.raises(PermissionDenied):
+        services.project_move(
+            actor=users["village"], project=township_project, to="cancelled", opinion="不做了"
+        )
+    # the proposing level may: the sector its county road (audited)
+    cancelled = services.project_move(
+        actor=users["sector"], project=county_road, to="cancelled", opinion="并入明年计划"
+    )
+    assert cancelled.status == "cancelled"
+    assert AuditEvent.objects.filter(action="project.cancel", target_id=str(cancelled.pk)).exists()
+
+
+def test_p14_another_village_or_township_cannot_do_the_proposing_villages_moves(shipped_data, clock_at):
+    # given 西山村's proposal, announced, and a cadre of 团山村 (same township) and of 小湾东镇
+    users = project_users()
+    other_village = make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE)
+    other_township = make_user(Role.TOWNSHIP, OTHER_TOWNSHIP)
+    project = services.project_propose(actor=users["village"], data=project_input())
+    announce_proposal(project, users["village"])
+    # when 团山村 sends it on to 乡审核, then it is refused
+    with nothing_stored(), pytest.raises(PermissionDenied, match="西山村"):
+        services.project_move(actor=other_village, project=project, to="township_review")
+    project = services.project_move(actor=users["village"], project=project, to="township_review")
+    # another township neither passes it nor sends it back
+    with nothing_stored(), pytest.raises(PermissionDenied):
+        services.project_move(actor=other_township, project=project, to="department_review", opinion="同意")
+    with nothing_stored(), pytest.raises(PermissionDenied):
+        services.project_move(actor=other_township, project=project, to="returned", opinion="不同意")
+    project = services.project_move(actor=users["township"], project=project, to="returned", opinion="补充")
+    # the other village neither re-submits nor cancels the returned project
+    for to in ("proposed", "cancelled"):
+        with nothing_stored(), pytest.raises(PermissionDenied):
+            services.project_move(actor=other_village, project=project, to=to, opinion="理由理由")

@@ -28,7 +28,8 @@ from zhenxing.registry.models import Household, NaturalVillage
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
 
-# the role that proposes at each level (P14: village projects at 村申报, the others at their own level)
+# the level each role proposes at (P14: village projects at 村申报, the others at their own level) — the one
+# role↔level map: who proposes, re-submits, cancels, revises and adjusts a project of a level
 LEVEL_OF_ROLE: dict[str, str] = {Role.VILLAGE: ProjectLevel.VILLAGE, Role.TOWNSHIP: ProjectLevel.TOWNSHIP,
                  Role.COUNTY: ProjectLevel.COUNTY, Role.COUNTY_SECTOR: ProjectLevel.COUNTY}  # fmt: skip
 FIRST_YEAR, LAST_YEAR = 2021, 2100

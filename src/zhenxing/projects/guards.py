@@ -3,8 +3,12 @@ the procedure (P14). A guard raises a DomainError to refuse a move; an effect se
 
 from __future__ import annotations
 
+from typing import Any
+
+from zhenxing.accounts.enums import Role
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import Transition
+from zhenxing.projects.entry import LEVEL_OF_ROLE
 from zhenxing.projects.enums import NoticeKind, NoticeStatus, ObjectionStatus, ProjectLevel, ProjectStatus
 from zhenxing.projects.procedure import flag, procedure_on
 
@@ -54,6 +58,41 @@ def proposal_notice_closed(t: Transition) -> None:
     if open_objections:
         raise Conflict(f"申报公示还有 {open_objections} 条异议未答复，答复后方可报乡镇审核")
     t.decision["proposal_notice"] = [notice.pk for notice in ended]
+
+
+def covers_the_proposer(actor: Any, project: Any) -> bool:
+    """A village or township acts on a project only for the unit that proposed it (project.division) or one
+    below it: a village that sees a project through one of its places is not its proposer (P14: 申报单位)."""
+    if getattr(actor, "role", None) not in (Role.VILLAGE, Role.TOWNSHIP):
+        return True
+    jurisdiction = actor.jurisdiction
+    return jurisdiction is not None and project.division.code.startswith(jurisdiction.code)
+
+
+def is_the_proposer(actor: Any, project: Any) -> bool:
+    """The role of the project's level (entry.LEVEL_OF_ROLE: village, township, the county or the county
+    department of its sector) of the proposing unit: who re-submits, cancels and revises a returned project."""
+    role = getattr(actor, "role", None)
+    if role is None or LEVEL_OF_ROLE.get(role) != project.level:
+        return False
+    if role == Role.COUNTY_SECTOR and actor.sector_id != project.sector_id:
+        return False
+    if role in (Role.COUNTY, Role.COUNTY_SECTOR) and actor.jurisdiction_id != project.county_id:
+        return False
+    return covers_the_proposer(actor, project)
+
+
+def actor_covers_the_proposer(t: Transition) -> None:
+    if not covers_the_proposer(t.actor, t.subject):
+        raise PermissionDenied(f"本项目由{t.subject.division.name}申报，这一步须由其或其上级乡镇办理")
+
+
+def proposer_is_the_actor(t: Transition) -> None:
+    """Only the proposing unit's role of the project's level re-submits or cancels it (P14)."""
+    if not is_the_proposer(t.actor, t.subject):
+        raise PermissionDenied(
+            f"本项目为{t.subject.get_level_display()}项目，由{t.subject.division.name}的申报单位办理"
+        )
 
 
 def sector_is_the_projects(t: Transition) -> None:

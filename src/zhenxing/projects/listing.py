@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from zhenxing.accounts.enums import Role
+from zhenxing.projects.entry import LEVEL_OF_ROLE
 from zhenxing.projects.enums import (
     LIBRARY_STATES,
     FundSource,
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
 
 S = ProjectStatus
 IN_LIBRARY = "library"  # the status filter's value for "在库" (LIBRARY_STATES)
-# the level a role re-submits a returned project at (transitions.py: 修改后重新申报)
-RESUBMIT_LEVEL: dict[str, str] = {Role.VILLAGE: ProjectLevel.VILLAGE, Role.TOWNSHIP: ProjectLevel.TOWNSHIP,
-                  Role.COUNTY_SECTOR: ProjectLevel.COUNTY, Role.COUNTY: ProjectLevel.COUNTY}  # fmt: skip
 
 
 def status_choices() -> list[tuple[str, str]]:
@@ -50,9 +48,12 @@ def mine_q(user: User) -> Q:
     if user.role == Role.VILLAGE:
         steps.append(S.PROPOSED)
     condition = Q(status__in=steps) if steps else Q(pk__in=[])
-    level = RESUBMIT_LEVEL.get(user.role)
+    level = LEVEL_OF_ROLE.get(user.role)  # a returned project goes back to its level's role (修改后重新申报)
     if level is not None:
-        condition |= Q(status=S.RETURNED, level=level, emergency=False)
+        returned = Q(status=S.RETURNED, level=level, emergency=False)
+        if user.role in (Role.VILLAGE, Role.TOWNSHIP) and user.jurisdiction is not None:
+            returned &= Q(division__code__startswith=user.jurisdiction.code)  # its own proposals only
+        condition |= returned
     if user.role == Role.COUNTY:
         condition |= Q(status=S.RETURNED, emergency=True)
     return condition

@@ -20,6 +20,7 @@ from zhenxing.common.workflow import enter_step, transition
 from zhenxing.divisions.models import Division
 from zhenxing.projects.entry import CheckedProject, ProjectInput, check_proposal
 from zhenxing.projects.enums import ADJUSTABLE_STATES, PENDING_STATES, ProjectLevel, ProjectStatus
+from zhenxing.projects.guards import is_the_proposer
 from zhenxing.projects.models import (
     PrefectureBatch,
     Project,
@@ -344,7 +345,9 @@ def project_adjust(*, actor: User, project: Project, data: ProjectInput, reason:
         )
     if len(reason.strip()) < 4:
         raise _invalid("adjustment_reason", "required", "请填写调整原因")
-    if actor.role != Role.COUNTY and LEVEL_ROLES.get(project.level) != actor.role:
+    if not (actor.role == Role.COUNTY and actor.jurisdiction_id == project.county_id) and not is_the_proposer(
+        actor, project
+    ):
         raise PermissionDenied("项目调整由项目申报单位或县(市)提出")
     if Project.objects.filter(code=project.code, status__in=PENDING_STATES).exists():
         raise Conflict("该项目已有一个调整在审批中")
@@ -371,7 +374,3 @@ def project_adjust(*, actor: User, project: Project, data: ProjectInput, reason:
             old={"version": locked.version, "id": locked.pk}, new=_snapshot(new, checked),
         )  # fmt: skip
     return new
-
-
-LEVEL_ROLES: dict[str, str] = {ProjectLevel.VILLAGE: Role.VILLAGE, ProjectLevel.TOWNSHIP: Role.TOWNSHIP,
-               ProjectLevel.COUNTY: Role.COUNTY_SECTOR}  # fmt: skip

@@ -50,6 +50,14 @@ def _own_sector(role: str) -> tuple[Guard, ...]:
     return (g.sector_is_the_projects,) if role == R.COUNTY_SECTOR else ()
 
 
+def _unit(role: str) -> tuple[Guard, ...]:
+    """Who acts for the project's unit: a county department for its own sector, a village or township for the
+    proposing unit only (guards.covers_the_proposer)."""
+    if role in (R.VILLAGE, R.TOWNSHIP):
+        return (g.actor_covers_the_proposer,)
+    return _own_sector(role)
+
+
 def _execution(source: str, target: str, label: str, *guards, effects=()) -> list[Move]:  # type: ignore[no-untyped-def]
     return [
         Move(
@@ -73,8 +81,10 @@ PROJECT = Workflow(
     role_labels=dict(Role.choices),
     moves=[
         # the approval chain
-        Move(S.PROPOSED, S.TOWNSHIP_REVIEW, R.VILLAGE, "报乡镇审核", guards=(g.proposal_notice_closed,)),
-        Move(S.TOWNSHIP_REVIEW, S.DEPARTMENT_REVIEW, R.TOWNSHIP, "乡审核通过", guards=(g.has_opinion,)),
+        Move(S.PROPOSED, S.TOWNSHIP_REVIEW, R.VILLAGE, "报乡镇审核",
+             guards=(g.actor_covers_the_proposer, g.proposal_notice_closed)),
+        Move(S.TOWNSHIP_REVIEW, S.DEPARTMENT_REVIEW, R.TOWNSHIP, "乡审核通过",
+             guards=(g.actor_covers_the_proposer, g.has_opinion)),
         Move(S.DEPARTMENT_REVIEW, S.COUNTY_REVIEW, R.COUNTY_SECTOR, "部门审查通过",
              guards=(g.sector_is_the_projects, g.has_opinion)),
         Move(S.COUNTY_REVIEW, S.PREFECTURE_DECISION, R.COUNTY, "领导小组审核通过",
@@ -88,15 +98,17 @@ PROJECT = Workflow(
                follow_ups=(retire_previous_version,), action="project.decide")
           for target in _DECIDED),
         # send-back with a reason, and the proposer's answer
-        *(Move(step, S.RETURNED, role, "退回", guards=(*_own_sector(role), g.has_reason), action="project.return")
+        *(Move(step, S.RETURNED, role, "退回", guards=(*_unit(role), g.has_reason), action="project.return")
           for step, role in REVIEW_ROLE.items()),
-        Move(S.RETURNED, S.PROPOSED, R.VILLAGE, "修改后重新申报", guards=(g.village_project,)),
-        Move(S.RETURNED, S.TOWNSHIP_REVIEW, R.TOWNSHIP, "修改后重新申报", guards=(g.township_project,)),
+        Move(S.RETURNED, S.PROPOSED, R.VILLAGE, "修改后重新申报", guards=(g.village_project, g.proposer_is_the_actor)),
+        Move(S.RETURNED, S.TOWNSHIP_REVIEW, R.TOWNSHIP, "修改后重新申报",
+             guards=(g.township_project, g.proposer_is_the_actor)),
         Move(S.RETURNED, S.DEPARTMENT_REVIEW, R.COUNTY_SECTOR, "修改后重新申报",
              guards=(g.sector_is_the_projects, g.county_project)),
         Move(S.RETURNED, S.DEPARTMENT_REVIEW, R.COUNTY, "修改后重新申报", guards=(g.county_project,)),
         Move(S.RETURNED, S.COUNTY_REVIEW, R.COUNTY, "修改后重新报审（应急）", guards=(g.emergency_project,)),
-        *(Move(S.RETURNED, S.CANCELLED, role, "撤销申报", guards=(*_own_sector(role), g.has_reason),
+        *(Move(S.RETURNED, S.CANCELLED, role, "撤销申报",
+               guards=(*_own_sector(role), g.proposer_is_the_actor, g.has_reason),
                action="project.cancel")
           for role in (R.VILLAGE, R.TOWNSHIP, R.COUNTY_SECTOR, R.COUNTY)),
         # after 审定

@@ -87,7 +87,11 @@ def _moves_for(user: User, project: Project) -> list[Move]:
     """The declared moves this user may try from the project's step, without those its level or path rules
     out at once (a returned project goes back to its own entry; the prefecture decides into the expected
     state; an emergency project's 县审核 goes into the library when its 州审定 is a filing)."""
+    if not g.covers_the_proposer(user, project):  # a village or township seeing another unit's project
+        return []
     moves = [m for m in PROJECT.moves_from(project.status, role=user.role) if m.role is not None]
+    if project.status == S.RETURNED and not g.is_the_proposer(user, project):
+        return []
     if project.status == S.RETURNED:
         entry = S.COUNTY_REVIEW if project.emergency else ENTRY_STATE[project.level]
         moves = [m for m in moves if m.target in (entry, S.CANCELLED)]
