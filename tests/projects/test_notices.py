@@ -11,7 +11,7 @@ import io
 import pytest
 from django.test import Client
 
-from tests.conftest import SAME_TOWNSHIP_VILLAGE, VILLAGE
+from tests.conftest import OTHER_TOWNSHIP, SAME_TOWNSHIP_VILLAGE, VILLAGE
 from tests.factories import make_household, make_user
 from tests.projects.builders import minutes_pdf, project_input, project_users, sector_user, to_library
 from zhenxing.accounts.enums import Role
@@ -318,3 +318,90 @@ def test_p14_county_library_notice_lists_its_in_library_projects_of_a_year(shipp
         "县级项目库公告"
     )
     assert list(notice.entries.values_list("project_id", flat=True)) == [in_library.pk]
+
+
+def _county_library_notice(users: dict) -> tuple[Project, ProjectNotice]:
+    project = to_library(_proposal(users), users)
+    draft = notices.notice_create(
+        actor=users["county"], kind=NoticeKind.LIBRARY, projects=[project], title="",
+        object_to="县乡村振兴局 0879-6020000",
+    )  # fmt: skip
+    return project, notices.notice_post(actor=users["county"], notice=draft)
+
+
+def test_p14_an_objection_on_a_notice_above_the_villages_is_filed_where_its_recorder_sees_it(
+    shipped_data, clock_at
+):
+    """An objection recorded on a county's (or township's) notice is filed under a village the recording cadre
+    sees, and listed on the notice's page for them: a village cadre's under its own village; a township's or
+    the county's under the named project's village in their area — they must name the project."""
+    clock_at(FIRST)
+    users = project_users()
+    project, notice = _county_library_notice(users)
+    # a township cadre naming no project is asked to name one; nothing stored
+    with pytest.raises(InvalidInput) as refused:
+        notices.objection_record(actor=users["township"], notice=notice, content="这条路为什么这么贵")
+    assert [(d.loc, d.message) for d in refused.value.details] == [(("project",), "请选择异议针对的项目")]
+    # another township's cadre cannot file one about a project outside its area
+    other_township = make_user(Role.TOWNSHIP, OTHER_TOWNSHIP)
+    with pytest.raises(InvalidInput, match="不在您的辖区"):
+        notices.objection_record(actor=other_township, notice=notice, content="有意见", project=project)
+    # nor through the page, whose form asks the township for the project
+    township = _signed_in(users["township"])
+    page = township.get(f"/projects/notices/{notice.pk}/").content.decode()
+    assert 'name="project" required' in page and "整个公示" not in page
+    form = {
+        "kind": "objection",
+        "channel": "phone",
+        "raised_on": FIRST.isoformat(),
+        "content": "这条路为什么这么贵",
+    }
+    assert township.post(f"/projects/notices/{notice.pk}/objections/", form).status_code == 302
+    assert not ProjectObjection.objects.exists()
+    # naming the project, it is filed under the project's village in the township, audited
+    by_township = notices.objection_record(
+        actor=users["township"], notice=notice, content="这条路为什么这么贵", project=project
+    )
+    assert by_township.village.code == VILLAGE
+    event = AuditEvent.objects.get(action="project_objection.record", target_id=str(by_township.pk))
+    assert event.division.code == VILLAGE
+    # a village cadre of another village records one about the whole notice: filed under its own village
+    neighbour = make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE)
+    by_neighbour = notices.objection_record(
+        actor=neighbour, notice=notice, content="我村的项目为什么没有列入"
+    )
+    assert by_neighbour.village.code == SAME_TOWNSHIP_VILLAGE
+
+    # each recorder finds theirs on the notice's page; the county both; 西山村 not the neighbour's
+    def shown(user: object) -> str:
+        return _signed_in(user).get(f"/projects/notices/{notice.pk}/").content.decode()
+
+    assert "这条路为什么这么贵" in shown(users["township"])
+    assert "我村的项目为什么没有列入" in shown(neighbour)
+    assert all(text in shown(users["county"]) for text in ("这条路为什么这么贵", "我村的项目为什么没有列入"))
+    assert "我村的项目为什么没有列入" not in shown(users["village"])
+
+
+def test_p14_the_township_records_an_objection_on_the_proposal_page_and_it_must_be_answered(
+    shipped_data, clock_at
+):
+    """Through the page: on a village's proposal notice an objection the township records is the village's,
+    shown on the village's page, and 乡审核 waits for its answer (P14)."""
+    clock_at(FIRST)
+    users = project_users()
+    project = _proposal(users)
+    notice = notices.notice_post(actor=users["village"], notice=_draft(users, project))
+    township = _signed_in(users["township"])
+    form = {"kind": "objection", "channel": "phone", "raised_on": "2026-03-03", "content": "占用耕地"}
+    clock_at(datetime.date(2026, 3, 3))
+    assert township.post(f"/projects/notices/{notice.pk}/objections/", form).status_code == 302
+    raised = ProjectObjection.objects.get()
+    assert (raised.village.code, raised.recorded_by) == (VILLAGE, users["township"])
+    assert "占用耕地" in _signed_in(users["village"]).get(f"/projects/notices/{notice.pk}/").content.decode()
+    clock_at(datetime.date(2026, 3, 11))
+    with pytest.raises(Conflict, match="异议未答复"):
+        services.project_move(actor=users["village"], project=project, to="township_review")
+    notices.objection_answer(actor=users["village"], objection=raised, answer="已核实，不占用耕地")
+    assert services.project_move(actor=users["village"], project=project, to="township_review").status == (
+        "township_review"
+    )

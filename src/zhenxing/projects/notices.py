@@ -188,7 +188,7 @@ def objection_record(
         problems.append(ErrorDetail(("project",), "not_listed", "该项目不在此公示中"))
     if problems:
         raise InvalidInput(problems)
-    village = _village_of(notice, project)
+    village = _village_of(actor, notice, project)
     with transaction.atomic():
         objection = ProjectObjection.objects.create(
             village=village, notice=notice, project=project, kind=kind, channel=channel, content=content.strip(),
@@ -201,12 +201,28 @@ def objection_record(
     return objection
 
 
-def _village_of(notice: ProjectNotice, project: Project | None) -> Division:
+def _village_of(actor: User, notice: ProjectNotice, project: Project | None) -> Division:
+    """The village an objection is filed under (the objection's scope): one the recording cadre sees, so that
+    it is listed on the notice's page for them and answered. The notice's village when posted on a village's
+    board; else the recording village's own; else (a township or county recording on a notice above the
+    villages) a village of the project it is about, in the recorder's area — a project must then be named."""
     if notice.division.level == "village":
         return notice.division
-    listed = project or notice.entries.select_related("project").first().project  # type: ignore[union-attr]
-    place = listed.places.select_related("village").first()
-    assert place is not None
+    if actor.role == Role.VILLAGE and actor.jurisdiction is not None:
+        return actor.jurisdiction
+    if project is None:
+        raise InvalidInput([ErrorDetail(("project",), "required", "请选择异议针对的项目")])
+    own = actor.jurisdiction.code if actor.jurisdiction else "-"
+    place = (
+        project.places.filter(village__code__startswith=own)
+        .select_related("village")
+        .order_by("village__code")
+        .first()
+    )
+    if place is None:
+        raise InvalidInput(
+            [ErrorDetail(("project",), "out_of_scope", f"{project.code} 不在您的辖区，请由项目所在地登记")]
+        )
     return place.village
 
 

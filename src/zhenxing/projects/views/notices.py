@@ -208,6 +208,9 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and notice.division.code.startswith(user.jurisdiction.code if user.jurisdiction else "-"),
         "can_record": may_act and notice.status != NoticeStatus.DRAFT,
         "can_answer": may_act,
+        # an objection is filed under a village the recorder sees (notices._village_of): above the villages, a
+        # township or county names the project it is about
+        "project_required": notice.division.level != "village" and user.role != Role.VILLAGE,
         "objection_form": ObjectionForm(initial={"raised_on": clock.today()}), "answer_form": AnswerForm(),
     }  # fmt: skip
     # a notice posted above the user (the county's library) lists projects the user may not open: no dead link
