@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from zhenxing.policy.rules.projects import (
@@ -38,11 +38,13 @@ MAX_WAN = Decimal(MAX_FEN) / FEN_PER_WAN  # 10^12 元 = 10^8 万元
         ("1，000", 1_000_000_000),  # a full-width comma as typed on a Chinese keyboard
         ("100000000", 10**14),  # exactly 10^12 元: the limit is inside
         ("0", 0),
+        ("1.000000000000000000000000000000", 1_000_000),  # trailing zeros past the context's precision
         (12, 12_000_000),
         (Decimal("3.25"), 3_250_000),
     ],
 )
 def test_p14_wan_to_fen_reads_amounts_to_the_fen(raw: object, fen: int) -> None:
+    """P14: 万元 to the fen."""
     assert wan_to_fen(raw, label="计划总投资") == fen
 
 
@@ -55,6 +57,9 @@ def test_p14_wan_to_fen_reads_amounts_to_the_fen(raw: object, fen: int) -> None:
         ("1e9", "超过上限"),
         ("1.0000001", "最多精确到分"),
         ("0.0000005", "最多精确到分"),
+        # more digits than the Decimal context's 28: the seventh decimal must not be rounded away
+        ("1.000000000000000000000000000001", "最多精确到分"),
+        ("99999999.9999999999999999999999991", "最多精确到分"),
         ("", "请填写"),
         ("   ", "请填写"),
         (None, "应为金额"),
@@ -101,6 +106,8 @@ def test_p14_any_fen_in_range_round_trips_through_wan(fen: int) -> None:
     assert wan_to_fen(str(fen_to_wan(fen)), label="计划总投资") == fen
 
 
+@example((30, 10**30 + 1))  # 1.000000000000000000000000000001 万元: past the Decimal context's precision
+@example((40, 5 * 10**40 + 10**8))
 @given(
     st.integers(min_value=7, max_value=12).flatmap(
         lambda places: st.tuples(st.just(places), st.integers(min_value=1, max_value=10**8 * 10**places))
@@ -109,7 +116,7 @@ def test_p14_any_fen_in_range_round_trips_through_wan(fen: int) -> None:
 def test_p14_more_than_six_decimals_of_a_wan_are_refused(case: tuple[int, int]) -> None:
     places, digits = case
     assume(digits % 10 ** (places - 6) != 0)  # a real seventh (or later) decimal, not trailing zeros
-    amount = Decimal(digits).scaleb(-places)
+    amount = Decimal(f"{digits}E-{places}")  # exact (scaleb would round to the context's 28 digits)
     with pytest.raises(ValueError, match="最多精确到分"):
         wan_to_fen(str(amount), label="计划总投资")
 

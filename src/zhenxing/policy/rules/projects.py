@@ -13,6 +13,8 @@ from zhenxing.policy.rules.money import MAX_YUAN
 
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
 MAX_FEN = MAX_YUAN * 100
+WAN_DECIMALS = 6  # 万元 to the fen: six decimals
+MAX_WAN = Decimal(MAX_FEN).scaleb(-WAN_DECIMALS)
 
 # P14: the 联农带农 mechanisms a 产业发展 or 就业 project names (one or more)
 LINKAGE_MECHANISMS: dict[str, str] = {
@@ -52,12 +54,19 @@ def wan_to_fen(raw: object, *, label: str) -> int:
         raise ValueError(f"{label}应为金额（万元）")
     if amount < 0:
         raise ValueError(f"{label}不能为负数")
-    fen = amount * FEN_PER_WAN
-    if fen != fen.to_integral_value():
-        raise ValueError(f"{label}最多精确到分（万元金额最多6位小数，即元的2位小数）")
-    if fen > MAX_FEN:
+    if amount > MAX_WAN:  # compared exactly (no rounding), before any arithmetic on a huge exponent
         raise ValueError(f"{label}超过上限（10^12元）")
-    return int(fen)
+    # in integers, not Decimal arithmetic: a product is rounded to the context's 28 digits, which would take
+    # a seventh decimal of 1.000000000000000000000000000001 away instead of refusing it
+    _, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    number, shift = int("".join(map(str, digits)) or "0"), exponent + WAN_DECIMALS
+    if shift >= 0:
+        return number * 10**shift
+    fen, rest = divmod(number, 10**-shift)
+    if rest:
+        raise ValueError(f"{label}最多精确到分（万元金额最多6位小数，即元的2位小数）")
+    return fen
 
 
 def fen_to_wan(fen: int) -> Decimal:
