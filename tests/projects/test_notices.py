@@ -405,3 +405,41 @@ def test_p14_the_township_records_an_objection_on_the_proposal_page_and_it_must_
     assert services.project_move(actor=users["village"], project=project, to="township_review").status == (
         "township_review"
     )
+
+
+def test_p14_who_posts_which_kind_is_the_services_rule(shipped_data, clock_at):
+    """P14: the approved county library is announced by the county (or the prefecture) at its own level; plans
+    and results by the county, the township, or the village of the project's place on its board. Refused in
+    the service, on "kind" (or "projects"), with nothing stored."""
+    clock_at(FIRST)
+    users = project_users()
+    project = to_library(_proposal(users), users)
+    neighbour = make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE)
+    village_board = users["village"].jurisdiction
+
+    def create(actor: object, kind: str, **extra: object) -> ProjectNotice:
+        return notices.notice_create(
+            actor=actor, kind=kind, projects=[project], title="", object_to=OBJECT_TO, **extra
+        )
+
+    refusals = [
+        (users["township"], NoticeKind.LIBRARY, {}, "kind", "县级项目库公告由县(市)"),
+        (users["village"], NoticeKind.LIBRARY, {}, "kind", "县级项目库公告由县(市)"),
+        (users["county"], NoticeKind.LIBRARY, {"division": village_board}, "kind", "县级项目库公告由县(市)"),
+        (users["county"], NoticeKind.PROPOSAL, {}, "kind", "村级项目申报公示由村发布"),
+        (neighbour, NoticeKind.PLAN, {}, "projects", "不在团山村委会实施"),
+    ]
+    for actor, kind, extra, loc, message in refusals:
+        with pytest.raises(InvalidInput) as refused:
+            create(actor, kind, **extra)
+        assert any(d.loc == (loc,) and message in d.message for d in refused.value.details), (kind, message)
+    assert not ProjectNotice.objects.exclude(kind=NoticeKind.PROPOSAL).exists()
+    assert AuditEvent.objects.filter(action="project_notice.create").count() == 1  # the proposal's
+    # the county's library, the township's plan, the village's plan of its own project on its board
+    assert create(users["county"], NoticeKind.LIBRARY).division == users["county"].jurisdiction
+    assert create(users["township"], NoticeKind.PLAN).division == users["township"].jurisdiction
+    assert create(users["village"], NoticeKind.PLAN).division == village_board
+    assert create(users["prefecture"], NoticeKind.LIBRARY).division.code == "5329"
+    # and the township's new-announcement page does not offer the library
+    page = _signed_in(users["township"]).get("/projects/notices/new/", {"kind": "library"})
+    assert [k for k, _ in page.context["kinds"]] == ["plan", "result"] and page.context["kind"] == "plan"

@@ -44,6 +44,22 @@ NOTICE_PROJECT_STATES: dict[str, tuple[str, ...]] = {
     NoticeKind.RESULT: (S.COMPLETED, S.ACCEPTED, S.HANDED_OVER),
 }
 
+# who posts which kind (P14): the village its proposals; the approved county library the county on its portal
+# (the prefecture may post it on its own); plans and results the county or the township, the prefecture on its
+# portal, and a village on its board for its own projects (an extra posting: only a county's or the
+# prefecture's library or plan notice lets a project start, guards.announced_or_emergency)
+KINDS_OF_ROLE: dict[str, tuple[str, ...]] = {
+    Role.VILLAGE: (NoticeKind.PROPOSAL, NoticeKind.PLAN, NoticeKind.RESULT),
+    Role.TOWNSHIP: (NoticeKind.PLAN, NoticeKind.RESULT),
+    Role.COUNTY: (NoticeKind.LIBRARY, NoticeKind.PLAN, NoticeKind.RESULT),
+    Role.PREFECTURE: (NoticeKind.LIBRARY, NoticeKind.PLAN, NoticeKind.RESULT),
+}
+WHO_POSTS: dict[str, str] = {
+    NoticeKind.PROPOSAL: "村级项目申报公示由村发布",
+    NoticeKind.LIBRARY: "县级项目库公告由县(市)在本级发布（州可在州级转发）",
+    NoticeKind.PLAN: "项目实施计划公示由县(市)、乡镇或项目所在村发布",
+    NoticeKind.RESULT: "项目实施结果公示由县(市)、乡镇或项目所在村发布",
+}
 
 # the public page's abuse limits (as the portal's application form): submissions per client address per hour,
 # and per village per day, counted from the stored rows so that every worker counts the same
@@ -83,8 +99,10 @@ def notice_create(
         problems.append(ErrorDetail(("projects",), "required", "请选择要公示的项目"))
     if len(object_to.strip()) < 4:
         problems.append(ErrorDetail(("object_to",), "required", "请填写异议受理单位和电话"))
-    if kind == NoticeKind.PROPOSAL and actor.role != Role.VILLAGE:
-        problems.append(ErrorDetail(("kind",), "role", "村级项目申报公示由村发布"))
+    # the library is posted on the county's (or the prefecture's) own portal, not on a board below it
+    library_below = kind == NoticeKind.LIBRARY and where.pk != actor.jurisdiction.pk
+    if kind in NoticeKind.values and (kind not in KINDS_OF_ROLE.get(actor.role, ()) or library_below):
+        problems.append(ErrorDetail(("kind",), "role", WHO_POSTS[kind]))
     counties = {p.county_id for p in projects}
     if len(counties) > 1:
         problems.append(ErrorDetail(("projects",), "counties", "一次公示的项目须属于同一个县(市)"))
@@ -103,6 +121,15 @@ def notice_create(
         elif not (where.code.startswith(project.county.code) or project.county.code.startswith(where.code)):
             # a board announces its own county's projects: another county's notice must not let one start
             problems.append(ErrorDetail(("projects",), "out_of_scope", f"{project.code} 不在本公示范围内"))
+        elif (
+            kind != NoticeKind.PROPOSAL
+            and where.level in ("township", "village")
+            and not project.places.filter(village__code__startswith=where.code).exists()
+        ):
+            # a township's or a village's board announces the projects built there
+            problems.append(
+                ErrorDetail(("projects",), "place", f"{project.code} 不在{where.name}实施，不能在此公示")
+            )
     if problems:
         raise _invalid(problems)
     county = projects[0].county

@@ -30,14 +30,7 @@ from zhenxing.projects.models import Project, ProjectNotice
 from zhenxing.projects.notice_pdf import FONT_PACKAGE, cjk_font_missing, notice_context, notice_pdf
 from zhenxing.projects.procedure import notice_period_days
 
-# the kinds each role posts (P14: the village its proposals; every level its projects' plans and results; the
-# county its library — a township or the prefecture may announce the approved projects on its own board too)
-KINDS_OF_ROLE: dict[str, tuple[str, ...]] = {
-    Role.VILLAGE: (NoticeKind.PROPOSAL, NoticeKind.PLAN, NoticeKind.RESULT),
-    Role.TOWNSHIP: (NoticeKind.LIBRARY, NoticeKind.PLAN, NoticeKind.RESULT),
-    Role.COUNTY: (NoticeKind.LIBRARY, NoticeKind.PLAN, NoticeKind.RESULT),
-    Role.PREFECTURE: (NoticeKind.LIBRARY, NoticeKind.PLAN, NoticeKind.RESULT),
-}
+KINDS_OF_ROLE = notices.KINDS_OF_ROLE  # who posts which kind: the service's rule (P14)
 
 
 def _require(request: HttpRequest, capability: Capability, message: str) -> User:
