@@ -228,3 +228,17 @@ def test_a_department_sees_its_batches_and_the_fate_of_its_leads(client, clock_a
     fate = dict(re.findall(r'data-testid="fate-(\w+)">(\d+)<', page))
     assert fate == {"raised": "2", "confirmed": "1", "dismissed": "0", "open": "1"}
     assert f"/feeds/{batch.pk}/" in page and f"/feeds/{other.pk}/" not in page
+
+
+def test_a_county_sector_department_sees_its_county_and_sector_not_a_missing_jurisdiction(client) -> None:  # type: ignore[no-untyped-def]
+    # given 南涧's 交通运输局 (P14: a county sector department, bound to a county and a sector)
+    from zhenxing.accounts.models import Sector
+
+    user = make_user(Role.COUNTY_SECTOR, COUNTY, sector=Sector.objects.get(code="transport"))
+    client.force_login(user)
+    # when it opens the home page
+    page = client.get("/").content.decode()
+    # then it reads its own county and sector, with its project tiles, and no "no jurisdiction" warning
+    assert "南涧彝族自治县 · 交通运输" in page
+    assert "尚未分配管辖区划" not in page
+    assert "待我办理的项目" in page
