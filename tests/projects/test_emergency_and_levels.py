@@ -148,6 +148,9 @@ def test_p14_only_the_prefecture_files_and_only_an_emergency_project_in_the_libr
     )
     with nothing_stored(), pytest.raises(PermissionDenied, match="州级备案"):
         services.project_file_emergency(actor=users["county"], project=project, opinion="同意备案")
+    # in the library but not started: the filing comes after the start (P14)
+    with nothing_stored(), pytest.raises(Conflict, match="开工后方可州级备案"):
+        services.project_file_emergency(actor=users["prefecture"], project=project, opinion="同意备案")
     # an ordinary project is never filed
     ordinary = services.project_propose(actor=users["village"], data=project_input())
     with nothing_stored(), pytest.raises(Conflict):

@@ -366,8 +366,13 @@ def test_p14_emergency_proposal_through_the_pages_and_its_prefecture_filing(ship
     )
     project.refresh_from_db()
     assert project.status == "reserved" and project.decided_on is not None
-    # and the prefecture files it from the project's page, once
+    # the prefecture files it only after the start (P14: 开工后备案): no filing form before
     prefecture = _client(users["prefecture"])
+    assert 'data-testid="file-form"' not in prefecture.get(f"/projects/{project.pk}/").content.decode()
+    county.post(f"/projects/{project.pk}/move/", {"to": "started"})
+    project.refresh_from_db()
+    assert project.status == "started"
+    # and then from the project's page, once
     assert 'data-testid="file-form"' in prefecture.get(f"/projects/{project.pk}/").content.decode()
     prefecture.post(f"/projects/{project.pk}/file/", {"opinion": "同意备案"})
     project.refresh_from_db()

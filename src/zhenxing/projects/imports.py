@@ -217,9 +217,8 @@ def validate(*, actor: User, sheet: LibrarySheet) -> Checked:
                 if header not in failed:
                     problems.append(Problem(number, header, message))
         else:
-            sector = checked.category.sector
-            if actor.role == Role.COUNTY_SECTOR and actor.sector_id != sector.pk:
-                fail("category", f"该类别由{sector.name}主管，不是本部门的行业")
+            if problem := services.sector_problem(actor, checked.category):
+                fail("category", problem)
         if not row.level and "项目层级" not in failed:
             fail("level", f"请填写项目层级（{'、'.join(ProjectLevel.labels)}）")
         if row.decided_on is None and BY_KEY["decided_on"].header not in failed:

@@ -8,7 +8,9 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Length
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
@@ -25,6 +27,7 @@ from zhenxing.projects.models import (
     PrefectureBatch,
     Project,
     ProjectAttachment,
+    ProjectCategory,
     ProjectFunding,
     ProjectHousehold,
     ProjectPlace,
@@ -56,14 +59,28 @@ def _next_code(county: Division, year: int) -> str:
     same moment do not take the same number."""
     Division.objects.select_for_update().filter(pk=county.pk).first()
     prefix = f"{county.code}{year}"
+    # longest first, then by text: after …9999 comes …10000, which sorts below it as text
     last = (
         Project.objects.filter(code__startswith=prefix)
-        .order_by("-code")
+        .order_by(Length("code").desc(), "-code")
         .values_list("code", flat=True)
         .first()
     )
     sequence = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
+
+
+def sector_problem(actor: User, category: ProjectCategory) -> str:
+    """A county department proposes, imports and adjusts in its own sector only: the category it chooses must
+    be one it reviews (the category → sector map). The message, or "" when the category is its own."""
+    if actor.role == Role.COUNTY_SECTOR and actor.sector_id != category.sector_id:
+        return f"该类别由{category.sector.name}主管，不是本部门的行业"
+    return ""
+
+
+def _require_own_sector(actor: User, category: ProjectCategory) -> None:
+    if problem := sector_problem(actor, category):
+        raise _invalid("category", "sector", problem)
 
 
 def _proposing_division(actor: User, checked: CheckedProject) -> Division:
@@ -123,10 +140,8 @@ def project_propose(*, actor: User, data: ProjectInput) -> Project:
     emergency project (the county, with a reason) at 县市领导小组审核 (P14). Refused whole, naming every item."""
     _require(actor, Capability.PROPOSE_PROJECT, "您的角色不能申报项目")
     checked = check_proposal(actor=actor, data=data)
+    _require_own_sector(actor, checked.category)
     sector = checked.category.sector
-    if actor.role == Role.COUNTY_SECTOR and actor.sector_id != sector.pk:
-        # a county department proposes in its own sector; the category must be one it reviews
-        raise _invalid("category", "sector", f"该类别由{sector.name}主管，不是本部门的行业")
     today = clock.today()
     with transaction.atomic():
         project = Project(
@@ -172,9 +187,8 @@ def project_import_row(
     if decided_on > clock.today():
         raise _invalid("decided_on", "future", "审定日期不能晚于今天")
     checked = check_proposal(actor=actor, data=data, level=level)
+    _require_own_sector(actor, checked.category)
     sector = checked.category.sector
-    if actor.role == Role.COUNTY_SECTOR and actor.sector_id != sector.pk:
-        raise _invalid("category", "sector", f"该类别由{sector.name}主管，不是本部门的行业")
     today = clock.today()
     with transaction.atomic():
         if code and Project.objects.filter(code=code).exists():
@@ -305,19 +319,40 @@ def project_batch_decide(
     return batch
 
 
+def emergency_filing_problem(project: Project) -> str:
+    """Why 州级备案 of `project` is not due now, or "" when it is: an emergency project the county's leading
+    group put into the library, not decided by the prefecture, not filed yet, and started (P14: 州审定 becomes
+    a filing after the start)."""
+    if not project.emergency or project.decided_on is None or project.status in (S.WITHDRAWN, S.ADJUSTED):
+        return "只有已由县审核入库的应急项目需要州级备案"
+    if project.batch_id is not None:
+        return "该应急项目已经州领导小组审定，无需备案"
+    if project.prefecture_filed_on is not None:
+        return f"该项目已于 {project.prefecture_filed_on} 备案"
+    if project.started_on is None:
+        return "应急项目开工后方可州级备案"
+    return ""
+
+
+def awaiting_filing_q() -> Q:
+    """The projects `emergency_filing_problem` finds due, as a query (the prefecture's list)."""
+    return Q(emergency=True, decided_on__isnull=False, batch__isnull=True, prefecture_filed_on__isnull=True,
+             started_on__isnull=False) & ~Q(status__in=(S.WITHDRAWN, S.ADJUSTED))  # fmt: skip
+
+
+def may_file_emergency(actor: User, project: Project) -> bool:
+    return actor.role == Role.PREFECTURE and not emergency_filing_problem(project)
+
+
 def project_file_emergency(*, actor: User, project: Project, opinion: str) -> Project:
-    """州级备案 of an emergency project the county put into the library (P14: 州审定 becomes a filing after the
-    start when the parameter says so)."""
+    """州级备案 of an emergency project the county put into the library, once it has started (P14: 州审定
+    becomes a filing after the start when the parameter says so)."""
     if actor.role != Role.PREFECTURE:
         raise PermissionDenied("应急项目由州级备案")
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
-        if not locked.emergency or locked.decided_on is None or locked.status in (S.WITHDRAWN, S.ADJUSTED):
-            raise Conflict("只有已由县审核入库的应急项目需要州级备案")
-        if locked.batch_id is not None:
-            raise Conflict("该应急项目已经州领导小组审定，无需备案")
-        if locked.prefecture_filed_on is not None:
-            raise Conflict(f"该项目已于 {locked.prefecture_filed_on} 备案")
+        if problem := emergency_filing_problem(locked):
+            raise Conflict(problem)
         today = clock.today()
         locked.prefecture_filed_on = today
         locked.save(update_fields=["prefecture_filed_on", "updated_at"])
@@ -332,45 +367,76 @@ def project_file_emergency(*, actor: User, project: Project, opinion: str) -> Pr
     return locked
 
 
-def project_adjust(*, actor: User, project: Project, data: ProjectInput, reason: str) -> Project:
-    """项目调整 (content, money or place changed after 审定): a new version that goes through approval and
-    announcement again from its level's entry; the old version stays in the library until the new one is
-    审定, then is kept as 已调整 (P14)."""
-    _require(actor, Capability.PROPOSE_PROJECT, "您的角色不能调整项目")
+def may_adjust(project: Project) -> bool:
+    """P14 项目调整: only a project in the library whose work is not finished (储备, 开工, 在建, 竣工)."""
+    return project.status in ADJUSTABLE_STATES
+
+
+def require_adjustable(project: Project) -> None:
     if project.status == S.WITHDRAWN:
         raise Conflict("已出库的项目不能调整")
-    if project.status not in ADJUSTABLE_STATES:
+    if not may_adjust(project):
         raise Conflict(
             f"项目当前为“{project.get_status_display()}”，只有储备、开工、在建、竣工的项目可以调整"
         )
+
+
+def _keeps_the_proposing_village(project: Project, checked: CheckedProject) -> None:
+    """A village's project stays the village's: whoever changes it keeps the proposing village among its
+    places (the county may extend it, not move it away from its proposer)."""
+    if project.level == ProjectLevel.VILLAGE and all(
+        v.pk != project.division_id for v, _, _ in checked.places
+    ):
+        raise _invalid("places", "proposer", f"村级项目的地点须包括申报村{project.division.name}")
+
+
+def project_adjust(*, actor: User, project: Project, data: ProjectInput, reason: str) -> Project:
+    """项目调整 (content, money or place changed after 审定): a new version that goes through approval and
+    announcement again from its level's entry; the old version stays in the library until the new one is
+    审定, then is kept as 已调整 (P14). Its sector follows its category (the category → sector map)."""
+    _require(actor, Capability.PROPOSE_PROJECT, "您的角色不能调整项目")
+    require_adjustable(project)
     if len(reason.strip()) < 4:
         raise _invalid("adjustment_reason", "required", "请填写调整原因")
     if not (actor.role == Role.COUNTY and actor.jurisdiction_id == project.county_id) and not is_the_proposer(
         actor, project
     ):
         raise PermissionDenied("项目调整由项目申报单位或县(市)提出")
-    if Project.objects.filter(code=project.code, status__in=PENDING_STATES).exists():
-        raise Conflict("该项目已有一个调整在审批中")
     checked = check_proposal(actor=actor, data=data, level=project.level)
     if checked.county.pk != project.county_id:
         raise _invalid("places", "county", "调整后的项目地点须在原项目所在县(市)")
+    _keeps_the_proposing_village(project, checked)
+    _require_own_sector(actor, checked.category)
     today = clock.today()
-    with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project.pk)
-        if locked.status not in ADJUSTABLE_STATES:
-            raise Conflict("项目状态已变化，请刷新后重试")
-        # an adjustment goes the ordinary way, whatever path its first version took
-        values = {**checked.values, "emergency": False, "emergency_kind": "", "emergency_reason": ""}
-        new = Project(
-            **values, code=locked.code, version=locked.version + 1, previous=locked,
-            adjustment_reason=reason.strip(), category=checked.category, sector=locked.sector,
-            county=locked.county, division=locked.division, status=ENTRY_STATE[locked.level], created_by=actor,
-        )  # fmt: skip
-        new.save()
-        _store(new, checked)
-        _open(new, actor=actor, today=today, label="项目调整申报")
-        audit.record(
-            actor=actor, action="project.adjust", target=new, division=new.division, reason=reason.strip(),
-            old={"version": locked.version, "id": locked.pk}, new=_snapshot(new, checked),
-        )  # fmt: skip
+    try:
+        with transaction.atomic():
+            # under the project's lock: two adjustments at once are one after the other, the second refused
+            locked = Project.objects.select_for_update().get(pk=project.pk)
+            if not may_adjust(locked):
+                raise Conflict("项目状态已变化，请刷新后重试")
+            if Project.objects.filter(code=locked.code, status__in=PENDING_STATES).exists():
+                raise Conflict(PENDING_ADJUSTMENT)
+            # an adjustment goes the ordinary way, whatever path its first version took
+            values = {**checked.values, "emergency": False, "emergency_kind": "", "emergency_reason": ""}
+            new = Project(
+                **values, code=locked.code, version=locked.version + 1, previous=locked,
+                adjustment_reason=reason.strip(), category=checked.category, sector=checked.category.sector,
+                county=locked.county, division=locked.division, status=ENTRY_STATE[locked.level], created_by=actor,
+            )  # fmt: skip
+            new.save()
+            _store(new, checked)
+            _open(new, actor=actor, today=today, label="项目调整申报")
+            audit.record(
+                actor=actor, action="project.adjust", target=new, division=new.division, reason=reason.strip(),
+                old={"version": locked.version, "id": locked.pk}, new=_snapshot(new, checked),
+            )  # fmt: skip
+    except IntegrityError as error:
+        # another version of the code was proposed meanwhile (an older version's row was locked, say): the
+        # database's one-pending-version rule refused it; say so as the check above does
+        if "project_one_pending_version" in str(error) or "projects_project.code" in str(error):
+            raise Conflict(PENDING_ADJUSTMENT) from error
+        raise
     return new
+
+
+PENDING_ADJUSTMENT = "该项目已有一个调整在审批中"

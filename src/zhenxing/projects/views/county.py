@@ -101,8 +101,7 @@ def batches(request: HttpRequest) -> HttpResponse:
         past = past.filter(county=county)
     filing = (
         selectors.project_list_for_user(user=user)
-        .filter(emergency=True, decided_on__isnull=False, prefecture_filed_on__isnull=True)
-        .exclude(status__in=(S.WITHDRAWN, S.ADJUSTED))
+        .filter(services.awaiting_filing_q())
         .select_related("county")
         .order_by("code")
     )

@@ -16,7 +16,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.common import clock
-from zhenxing.common.errors import Conflict, InvalidInput
+from zhenxing.common.errors import InvalidInput
 from zhenxing.common.paging import paginate
 from zhenxing.common.uploads import stored_file_response
 from zhenxing.common.workflow import Move, past_due
@@ -26,7 +26,7 @@ from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS
 from zhenxing.projects import guards as g
 from zhenxing.projects import selectors, services
 from zhenxing.projects.entry import check_proposal
-from zhenxing.projects.enums import ADJUSTABLE_STATES, PENDING_STATES, ProjectLevel, ProjectStatus, TargetKind
+from zhenxing.projects.enums import PENDING_STATES, ProjectLevel, ProjectStatus, TargetKind
 from zhenxing.projects.forms import (
     MoveForm,
     ProposalForm,
@@ -144,10 +144,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": selectors.project_versions(project).filter(pk__in=visible.values("pk")),
             "notices": notices,
             "moves": _move_rows(_moves_for(user, project)) if has_capability(user, C.ACT_ON_PROJECT) else [],
-            "can_adjust": has_capability(user, C.PROPOSE_PROJECT) and project.status in ADJUSTABLE_STATES
+            "can_adjust": has_capability(user, C.PROPOSE_PROJECT) and services.may_adjust(project)
                           and not selectors.project_versions(project).filter(status__in=PENDING_STATES).exists(),
-            "can_file": user.role == Role.PREFECTURE and project.emergency and project.decided_on is not None
-                        and project.prefecture_filed_on is None and project.status not in (S.WITHDRAWN, S.ADJUSTED),
+            "can_file": services.may_file_emergency(user, project),
             "at_batch": user.role == Role.PREFECTURE and project.status == S.PREFECTURE_DECISION,
         },
     )  # fmt: skip
@@ -221,10 +220,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
 def project_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     user = require(request, C.PROPOSE_PROJECT)
     project = selectors.project_get_for_user(user=user, pk=pk)
-    if project.status not in ADJUSTABLE_STATES:
-        raise Conflict(
-            f"项目当前为“{project.get_status_display()}”，只有储备、开工、在建、竣工的项目可以调整"
-        )
+    services.require_adjustable(project)
     if request.method != "POST":
         form = ProposalForm.from_project(project)
         return render(request, "projects/library/adjust.html", _form_context(user, form, project=project))

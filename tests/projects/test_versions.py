@@ -1,0 +1,103 @@
+"""P14 项目调整 and numbering at the service level: an adjusted version keeps the category → sector map and
+the proposing village, a county department adjusts only into its own sector, one adjustment at a time under
+the project's lock, and project numbers run past 9999."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SAME_TOWNSHIP_VILLAGE, VILLAGE
+from tests.projects.builders import industry_input, minutes_pdf, project_input, project_users, to_library
+from tests.projects.refusing import locs, message_at
+from tests.projects.stored import nothing_stored
+from zhenxing.accounts.models import Sector
+from zhenxing.audit.models import AuditEvent
+from zhenxing.common.errors import Conflict, InvalidInput
+from zhenxing.projects import services
+from zhenxing.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+LONGER = {"total": "130", "sources": {"central": "130"}}
+
+
+def test_p14_an_adjustment_takes_the_sector_of_its_new_category(shipped_data, clock_at):
+    # given a village road (交通运输) in the library
+    users = project_users()
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    assert project.sector.code == "transport"
+    # when the county adjusts it into a planting project
+    adjusted = services.project_adjust(
+        actor=users["county"], project=project, data=industry_input(), reason="改为发展核桃种植"
+    )
+    # then the new version is reviewed by the sector of its new category (the category → sector map)
+    assert adjusted.category.code == "industry_planting"
+    assert adjusted.sector == Sector.objects.get(code="agriculture")
+    assert AuditEvent.objects.filter(action="project.adjust", target_id=str(adjusted.pk)).exists()
+
+
+def test_p14_a_county_department_adjusts_only_into_its_own_sector(shipped_data, clock_at):
+    # given the transport department's county road in the library
+    users = project_users()
+    road = services.project_propose(actor=users["sector"], data=project_input(name="县道改造"))
+    road = services.project_move(actor=users["sector"], project=road, to="county_review", opinion="同意")
+    road = services.project_move(
+        actor=users["county"], project=road, to="prefecture_decision", opinion="同意", files=[minutes_pdf()]
+    )
+    services.project_batch_decide(
+        actor=users["prefecture"],
+        county=road.county,
+        projects=[road],
+        opinion="同意",
+        minutes=[minutes_pdf()],
+    )
+    road.refresh_from_db()
+    # when it adjusts it into agriculture's category, then it is refused on the category, nothing stored
+    with nothing_stored(), pytest.raises(InvalidInput) as caught:
+        services.project_adjust(
+            actor=users["sector"], project=road, data=industry_input(), reason="改为发展核桃种植"
+        )
+    assert "category" in locs(caught.value) and "不是本部门的行业" in message_at(caught.value, "category")
+
+
+def test_p14_a_county_adjusting_a_village_project_keeps_the_proposing_village(shipped_data, clock_at):
+    # given 西山村's road in the library
+    users = project_users()
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    # when the county moves it wholly to 团山村, then it is refused on the places, nothing stored
+    with nothing_stored(), pytest.raises(InvalidInput) as caught:
+        services.project_adjust(
+            actor=users["county"], project=project, data=project_input(places=[(SAME_TOWNSHIP_VILLAGE, "")]),
+            reason="改到团山村实施",
+        )  # fmt: skip
+    assert "西山村" in message_at(caught.value, "places")
+    # extending it to 团山村 as well is an adjustment
+    both = services.project_adjust(
+        actor=users["county"], project=project,
+        data=project_input(places=[(VILLAGE, "大村组"), (SAME_TOWNSHIP_VILLAGE, "")], **LONGER), reason="延伸到团山村",
+    )  # fmt: skip
+    assert both.division == project.division
+
+
+def test_p14_a_second_adjustment_while_one_is_under_way_is_a_conflict(shipped_data, clock_at):
+    users = project_users()
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    services.project_adjust(
+        actor=users["village"], project=project, data=project_input(**LONGER), reason="路线延长0.3公里"
+    )
+    with nothing_stored(), pytest.raises(Conflict, match="已有一个调整在审批中"):
+        services.project_adjust(
+            actor=users["county"], project=project, data=project_input(**LONGER), reason="路线延长0.5公里"
+        )
+
+
+def test_p14_project_numbers_run_past_9999(shipped_data, clock_at):
+    # given a county's year already at its 9999th project
+    users = project_users()
+    first = services.project_propose(actor=users["village"], data=project_input())
+    prefix = first.code[:-4]
+    Project.objects.filter(pk=first.pk).update(code=f"{prefix}9999")
+    # when two more are proposed, then they are numbered 10000 and 10001 (not 9999 + 1 read as text again)
+    second = services.project_propose(actor=users["village"], data=project_input(name="第二条道路"))
+    third = services.project_propose(actor=users["village"], data=project_input(name="第三条道路"))
+    assert (second.code, third.code) == (f"{prefix}10000", f"{prefix}10001")
