@@ -17,9 +17,11 @@ from tests.projects.builders import minutes_pdf, project_input, project_users, s
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput
+from zhenxing.divisions.models import Division
 from zhenxing.projects import notices, services
 from zhenxing.projects.enums import NoticeKind
 from zhenxing.projects.models import Project, ProjectNotice, ProjectObjection
+from zhenxing.projects.notice_pdf import village_pages
 from zhenxing.projects.procedure import procedure_on
 
 pytestmark = pytest.mark.django_db
@@ -443,3 +445,49 @@ def test_p14_who_posts_which_kind_is_the_services_rule(shipped_data, clock_at):
     # and the township's new-announcement page does not offer the library
     page = _signed_in(users["township"]).get("/projects/notices/new/", {"kind": "library"})
     assert [k for k, _ in page.context["kinds"]] == ["plan", "result"] and page.context["kind"] == "plan"
+
+
+def test_p14_a_notice_above_the_villages_prints_a_qr_code_per_village_of_its_projects(shipped_data, clock_at):
+    """A township's or county's paper notice carries each concerned village's public page (P14: reached by a
+    QR code printed on the paper notice): a code per village for the first ones, the rest by name and code."""
+    clock_at(FIRST)
+    users = project_users()
+    other_township_village = (
+        Division.objects.filter(level="village", code__startswith=OTHER_TOWNSHIP).order_by("code").first()
+    )
+    assert other_township_village is not None
+    # given a county project built in two villages of 南涧镇 and one of another township, in the library
+    project = services.project_propose(
+        actor=users["county"],
+        data=project_input(
+            name="跨村道路抢修", places=[(VILLAGE, ""), (SAME_TOWNSHIP_VILLAGE, ""), (other_township_village.code, "")],
+            emergency=True, emergency_kind="disaster", emergency_reason="7月暴雨冲毁道路，须抢修",
+        ),
+    )  # fmt: skip
+    project = services.project_move(
+        actor=users["county"], project=project, to="reserved", opinion="同意应急实施", files=[minutes_pdf()]
+    )
+    county_notice = notices.notice_create(
+        actor=users["county"], kind=NoticeKind.PLAN, projects=[project], title="", object_to=OBJECT_TO
+    )
+    # when the county prints its plan notice, then each village's code is there under a QR code
+    printed = _print(users["county"], county_notice)
+    qrs = printed[printed.index('data-testid="notice-village-qrs"') :]
+    assert qrs.count("<svg") == 3 and 'data-testid="notice-qr"' not in printed
+    for code in (VILLAGE, SAME_TOWNSHIP_VILLAGE, other_township_village.code):
+        assert code in qrs
+    assert "/v/&lt;村代码&gt;/" in qrs and "扫描下方项目所在村的二维码" in printed
+    # the township's notice of the same project carries its own villages only
+    township_notice = notices.notice_create(
+        actor=users["township"], kind=NoticeKind.PLAN, projects=[project], title="", object_to=OBJECT_TO
+    )
+    township_qrs = _print(users["township"], township_notice)
+    assert township_qrs.count("<svg") == 2 and other_township_village.code not in township_qrs
+    # past the first ones, the others are listed by name and code under the address pattern
+    pages = village_pages(county_notice, base_url="https://zx.example/", shown=1)
+    assert [[code for _, code, _ in row] for row in pages["village_qr_rows"]] == [[VILLAGE]]
+    assert [code for _, code in pages["other_villages"]] == [
+        SAME_TOWNSHIP_VILLAGE,
+        other_township_village.code,
+    ]
+    assert pages["village_url_pattern"] == "https://zx.example/v/<村代码>/"

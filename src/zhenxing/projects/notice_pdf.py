@@ -20,9 +20,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from zhenxing.divisions.models import Division
 from zhenxing.paths import PACKAGE_DIR
 from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS, fen_to_wan
-from zhenxing.projects.models import Project, ProjectNotice
+from zhenxing.projects.models import Project, ProjectNotice, ProjectPlace
 from zhenxing.projects.notices import notice_running
 from zhenxing.projects.procedure import notice_period_days
 from zhenxing.projects.qr import qr_svg
@@ -114,10 +115,40 @@ def shows_households(notice: ProjectNotice, today: datetime.date | None = None) 
 
 def public_page_path(notice: ProjectNotice) -> str | None:
     """The village page the QR code points at: the notice's village, or (a township's or county's notice) none
-    — a notice posted above a village reaches many villages, each with its own page."""
+    — a notice posted above a village reaches many villages, each with its own page (village_pages)."""
     if notice.division.level != "village":
         return None
     return reverse("village:page", args=[notice.division.code])
+
+
+# a township's or county's notice prints one QR code per village of its projects, for the first ones; a county's
+# library may reach a hundred villages, so the rest are named with their codes under the address pattern
+QR_VILLAGES_SHOWN = 12
+QR_PER_ROW = 3  # three codes across A4 (and across a phone's print page)
+
+
+def village_pages(notice: ProjectNotice, *, base_url: str, shown: int = QR_VILLAGES_SHOWN) -> dict[str, Any]:
+    """The villages of the projects of a notice posted above the villages (within its area), in code order:
+    the first `shown` with their QR codes, in rows of QR_PER_ROW, the others by name and code."""
+    if notice.division.level == "village":
+        return {"village_qr_rows": [], "other_villages": [], "village_url_pattern": ""}
+    villages = list(
+        Division.objects.filter(
+            level="village",
+            code__startswith=notice.division.code,
+            pk__in=ProjectPlace.objects.filter(project__notice_entries__notice=notice).values("village_id"),
+        ).order_by("code")
+    )
+    base = base_url.rstrip("/")
+    coded = [
+        (v.name, v.code, qr_svg(f"{base}{reverse('village:page', args=[v.code])}", scale=2))
+        for v in villages[:shown]
+    ]
+    return {
+        "village_qr_rows": [coded[i : i + QR_PER_ROW] for i in range(0, len(coded), QR_PER_ROW)],
+        "other_villages": [(v.name, v.code) for v in villages[shown:]],
+        "village_url_pattern": f"{base}{reverse('village:page', args=['CODE'])}".replace("CODE", "<村代码>"),
+    }
 
 
 def notice_context(notice: ProjectNotice, *, base_url: str, name_households: bool) -> dict[str, Any]:
@@ -131,6 +162,7 @@ def notice_context(notice: ProjectNotice, *, base_url: str, name_households: boo
         "notice": notice, "rows": project_rows(notice_projects(notice), with_households=running),
         "shows_households": running, "print_stylesheet": PRINT_STYLESHEET, "public_url": public_url,
         "qr": qr_svg(public_url) if public_url else "",
+        **village_pages(notice, base_url=base_url),
         # a draft tells the period it will run (the parameter in force today); a posted notice its own
         "period_days": notice.period_days or notice_period_days()[0],
     }  # fmt: skip
