@@ -234,3 +234,20 @@ def test_p14_a_question_about_the_village_reaches_the_cadre_who_answers_it(shipp
     other = Client()
     other.force_login(make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE))
     assert other.post(f"/projects/objections/{asked.pk}/answer/", {"answer": "无关"}).status_code == 404
+
+
+def test_p14_an_unannounced_proposal_is_not_public_until_its_announcement_is_posted(shipped_data, clock_at):
+    """A village proposal is made public by its announcement (P14): before it is posted (no notice, or only a
+    draft) the public page does not list it; once posted it does."""
+    clock_at(FIRST)
+    users = project_users()
+    project = services.project_propose(actor=users["village"], data=project_input(name="西山村委会文化广场"))
+    client = Client()
+    assert project.name not in client.get(PAGE).content.decode()
+    draft = notices.notice_create(
+        actor=users["village"], kind=NoticeKind.PROPOSAL, projects=[project], title="",
+        object_to="西山村委会 0879-1234567",
+    )  # fmt: skip
+    assert project.name not in client.get(PAGE).content.decode()
+    notices.notice_post(actor=users["village"], notice=draft)
+    assert project.name in client.get(PAGE).content.decode()
