@@ -7,8 +7,6 @@ import pytest
 
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
-from zhenxing.divisions.models import Division
-from zhenxing.divisions.services import divisions_load
 
 from .factories import make_user
 
@@ -30,26 +28,9 @@ OTHER_COUNTY_VILLAGE = "532901102001"
 @pytest.fixture
 def shipped_data(django_db_blocker: object) -> None:
     """Data the migrations ship, put back for tests that flush tables (transactional and browser tests)."""
-    from zhenxing.policy.models import Parameter
-    from zhenxing.policy.shipped import ship_parameters
-    from zhenxing.screening.models import Rule, RuleSet
-    from zhenxing.screening.rules import ship_default_rules
+    from .shipped import shipped_data_ensure
 
-    if not Division.objects.exists():
-        divisions_load(actor=None)
-    ship_parameters(Parameter)
-    from zhenxing.accounts.models import Sector
-    from zhenxing.accounts.sectors import ship_sectors
-    from zhenxing.projects.catalogue import ship_catalogue
-    from zhenxing.projects.models import ProjectCategory
-
-    ship_sectors(Sector)
-    ship_catalogue(Sector, ProjectCategory)
-    ship_default_rules(RuleSet, Rule)
-    from zhenxing.common.calendar import calendar_load
-    from zhenxing.common.models import CalendarDay, CalendarYear
-
-    calendar_load(CalendarDay, CalendarYear)
+    shipped_data_ensure()
 
 
 @pytest.fixture

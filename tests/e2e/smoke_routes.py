@@ -207,7 +207,7 @@ PAGES: dict[str, Page] = {
     "projects:batches": Page(_one("/projects/batches/"), roles=("county", "prefecture")),
     "projects:summary": Page(_one("/projects/summary/"), roles=("county", "prefecture")),
     "projects:notices": Page(_one("/projects/notices/"), C.VIEW_PROJECTS),
-    "projects:notice_new": Page(_one("/projects/notices/new/"), C.ACT_ON_PROJECT),
+    "projects:notice_new": Page(_one("/projects/notices/new/"), roles=TERRITORIAL),  # not a sector department
     "projects:notice_detail": Page(_project_notice, C.VIEW_PROJECTS),
     "projects:notice_print": Page(
         lambda world, role: _project_notice(world, role, "print/"), roles=("village",)

@@ -20,6 +20,7 @@ from zhenxing.screening.models import Lead, ScreeningRun
 from zhenxing.synth.demo_scenario import FAMILIES, VILLAGE, demo_scenario_ensure, household_code
 from zhenxing.transfer.models import ImportBatch
 
+from ..shipped import shipped_data_ensure
 from ..transfer.workbook_builder import member_rows, workbook, year_rows
 
 ROLES = ("village", "township", "county", "prefecture", "department", "county_sector", "admin")
@@ -41,23 +42,6 @@ class World:
     tracking_code: str = ""  # the portal application's, for its 已提交 page
     screening_run: ScreeningRun | None = None  # the scenario's prefecture-wide round
     lowincome_lead: Lead | None = None  # the village's lead from the 民政比对 (P17), open
-
-
-def shipped_data_ensure() -> None:
-    """What the migrations ship, put back in case an earlier transactional test flushed the tables
-    (the same as tests/conftest.py's shipped_data fixture)."""
-    from zhenxing.common.calendar import calendar_load
-    from zhenxing.common.models import CalendarDay, CalendarYear
-    from zhenxing.divisions.services import divisions_load
-    from zhenxing.policy.shipped import ship_parameters
-    from zhenxing.screening.models import Rule, RuleSet
-    from zhenxing.screening.rules import ship_default_rules
-
-    if not Division.objects.exists():
-        divisions_load(actor=None)
-    ship_parameters(Parameter)
-    ship_default_rules(RuleSet, Rule)
-    calendar_load(CalendarDay, CalendarYear)
 
 
 def _imports(village_user: User) -> dict[str, ImportBatch]:

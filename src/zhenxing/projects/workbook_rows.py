@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from zhenxing.divisions.codes import prefecture_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS
@@ -85,7 +86,9 @@ class Places:
             return self.home
         if text not in self._counties:
             self._counties[text] = (
-                Division.objects.filter(level=DivisionLevel.COUNTY, code__startswith=self.home.code[:4])
+                Division.objects.filter(
+                    level=DivisionLevel.COUNTY, code__startswith=prefecture_of(self.home.code)
+                )
                 .filter(_named(text))
                 .first()
             )

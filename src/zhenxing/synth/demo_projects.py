@@ -36,6 +36,7 @@ from zhenxing.registry.models import Household
 VILLAGE = "532926101202"  # 西山村委会
 NEIGHBOUR = "532926101204"  # 团山村委会, same township
 COUNTY = "532926"
+WALNUT_HOUSEHOLDS = 6  # the 到户 walnut project gives to the first six households of 西山村
 FIRST_NAME = (
     "西山村大村组至小村组道路硬化"  # the proposal under announcement: its presence means the library is built
 )
@@ -250,7 +251,9 @@ def _build(d: _Demo) -> int:
     )  # fmt: skip
     made.append(d.review(at_sector, until="department_review", back=22))  # past its 10 working days
     households = list(
-        Household.objects.filter(village__code=VILLAGE).order_by("pk").values_list("pk", flat=True)[:6]
+        Household.objects.filter(village__code=VILLAGE)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:WALNUT_HOUSEHOLDS]
     )
     walnut = _road(
         "西山村核桃提质增效", places=[(VILLAGE, "")], total="45", sources={"central": "40", "self_raised": "5"},

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from zhenxing.divisions.codes import county_of, township_of
 from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS
 from zhenxing.projects.enums import LIBRARY_STATES, ProjectStatus
 from zhenxing.synth import rates
@@ -140,8 +141,8 @@ class ProjectDrafts:
         self.by_township: dict[str, list[PlaceRef]] = {}
         self.by_county: dict[str, list[PlaceRef]] = {}
         for village in refs.villages:
-            self.by_township.setdefault(village.code[:9], []).append(village)
-            self.by_county.setdefault(village.code[:6], []).append(village)
+            self.by_township.setdefault(township_of(village.code), []).append(village)
+            self.by_county.setdefault(county_of(village.code), []).append(village)
         eligible = sum(rates.PROJECT_CATEGORY_WEIGHTS[c] for c in HOUSEHOLD_CATEGORIES)
         # 到户 is drawn among village projects of the household categories, so that the overall share is the rate
         self.households_chance = min(
@@ -183,7 +184,7 @@ class ProjectDrafts:
         if category == "management_fee":
             level = "county"  # a county's own cost of running its projects
         village = self.refs.villages[rng.randrange(len(self.refs.villages))]
-        county, township = village.code[:6], village.code[:9]
+        county, township = county_of(village.code), township_of(village.code)
         status = str(self.status[min(age, 4)](rng))
         rounds = self._rounds(year)
         if status in LIBRARY_STATES and not rounds:
@@ -265,9 +266,10 @@ class ProjectDrafts:
         ref = self.refs.categories[category]
         names, content, (low, high), unit, indicator = TEXT[category]
         first = places[0][0]
-        where = {"village": first.short_name, "township": self.refs.division_names[first.code[:9]]}.get(
-            level, self.refs.division_names[county]
-        )
+        where = {
+            "village": first.short_name,
+            "township": self.refs.division_names[township_of(first.code)],
+        }.get(level, self.refs.division_names[county])
         amount = rng.randint(low, high)
         name = (
             f"{year}年{self.refs.division_names[county]}{names[0]}"
@@ -275,8 +277,8 @@ class ProjectDrafts:
             else f"{where}{rng.choice(names)}"
         )
         unit_name = {
-            "village": self.refs.division_names[first.code[:9]] + "人民政府",
-            "township": self.refs.division_names[first.code[:9]] + "人民政府",
+            "village": self.refs.division_names[township_of(first.code)] + "人民政府",
+            "township": self.refs.division_names[township_of(first.code)] + "人民政府",
             "county": f"{self.refs.division_names[county]}{ref.sector_name}局",
         }[level]
         total = self._amount(level)
@@ -377,7 +379,7 @@ class ProjectDrafts:
             step = {"step": S.COUNTY_REVIEW, "outcome": S.RESERVED, "action": "审核通过（应急，州级备案）",
                     "actor_role": "county", "findings": "同意应急实施"}  # fmt: skip
         else:
-            draft.batch = (v["code"][:6], decided_on)
+            draft.batch = (county_of(v["code"]), decided_on)
             step = {"step": S.PREFECTURE_DECISION, "outcome": S.RESERVED, "action": "州审定入库",
                     "actor_role": "prefecture", "findings": "同意入库"}  # fmt: skip
         draft.step = {

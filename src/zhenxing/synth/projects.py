@@ -21,7 +21,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
-from zhenxing.divisions.codes import PREFECTURE_CODE
+from zhenxing.divisions.codes import PREFECTURE_CODE, county_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.projects.enums import NoticeKind, NoticeStatus
@@ -116,7 +116,7 @@ def _next_sequences() -> dict[tuple[str, int], int]:
     found: dict[tuple[str, int], int] = {}
     for code in Project.objects.values_list("code", flat=True).distinct():
         if len(code) >= 14 and code[:10].isdigit() and code[10:].isdigit():
-            key = (code[:6], int(code[6:10]))
+            key = (county_of(code), int(code[6:10]))  # a project's number starts with its county's code
             found[key] = max(found.get(key, 1), int(code[10:]) + 1)
     return found
 
