@@ -164,8 +164,9 @@ def test_p14_a_village_road_from_proposal_to_acceptance_and_adjustment_on_a_phon
     assert adjusted.status == "building" and project.status == "adjusted"
     assert adjusted.started_on == datetime.date(2026, 3, 12)  # it takes over where the old version stood
 
-    # 竣工 and 验收 on the adjusted version
-    _as(page, base, "nanjianxian")
+    # the adjusted version is announced again (县级项目库公告) before its work goes on, then 竣工 and 验收
+    _announce_library(page, base)
+    assert adjusted.notice_entries.exclude(notice__status="draft").exists()
     page.goto(f"{base}/projects/{adjusted.pk}/")
     expect(page.get_by_test_id("versions")).to_contain_text("第1版")
     clock.travel_to(datetime.date(2026, 10, 30))

@@ -352,6 +352,16 @@ def test_p14_a_county_departments_project_from_review_to_handover_with_withdrawa
     assert first.status == "adjusted" and first.total_fen == 300_000_000
     assert list(selectors.project_versions(adjusted)) == [adjusted, first]
     assert AuditEvent.objects.filter(action="project.superseded", target_id=str(first.pk)).exists()
+    # the adjusted version is announced again before its work goes on (P14 项目调整: 重新公示)
+    with nothing_stored(), pytest.raises(Conflict, match="调整后的项目"):
+        services.project_move(actor=transport, project=adjusted, to="completed")
+    notices.notice_post(
+        actor=users["county"],
+        notice=notices.notice_create(
+            actor=users["county"], kind=NoticeKind.LIBRARY, projects=[adjusted], title="",
+            object_to="南涧县乡村振兴局 0879-3921234",
+        ),
+    )  # fmt: skip
     # then 竣工, 验收 (an opinion required), 资产移交
     adjusted = services.project_move(actor=transport, project=adjusted, to="completed")
     assert adjusted.completed_on == clock.today()

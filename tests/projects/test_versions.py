@@ -13,7 +13,8 @@ from tests.projects.stored import nothing_stored
 from zhenxing.accounts.models import Sector
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput
-from zhenxing.projects import services
+from zhenxing.projects import notices, services
+from zhenxing.projects.enums import NoticeKind
 from zhenxing.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,39 @@ def test_p14_project_numbers_run_past_9999(shipped_data, clock_at):
     second = services.project_propose(actor=users["village"], data=project_input(name="第二条道路"))
     third = services.project_propose(actor=users["village"], data=project_input(name="第三条道路"))
     assert (second.code, third.code) == (f"{prefix}10000", f"{prefix}10001")
+
+
+def _post_library_notice(county_user, project):  # type: ignore[no-untyped-def]
+    notice = notices.notice_create(
+        actor=county_user, kind=NoticeKind.LIBRARY, projects=[project], title="", object_to="县乡村振兴局 0879-3921234"
+    )  # fmt: skip
+    return notices.notice_post(actor=county_user, notice=notice)
+
+
+def test_p14_an_adjusted_version_is_announced_before_its_next_execution_step(shipped_data, clock_at):
+    # given a village road in the library, announced, started, and adjusted while it is 开工
+    users = project_users()
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    _post_library_notice(users["county"], project)
+    project = services.project_move(actor=users["county"], project=project, to="started")
+    adjusted = services.project_adjust(
+        actor=users["village"], project=project, data=project_input(**LONGER), reason="路线延长0.3公里"
+    )
+    adjusted = to_library(adjusted, users)
+    assert adjusted.status == "started" and adjusted.version == 2
+    # when the county records 在建 before the new version is on a library or plan notice, it is refused
+    with nothing_stored(), pytest.raises(Conflict, match="调整后的项目"):
+        services.project_move(actor=users["county"], project=adjusted, to="building")
+    # once the county's library notice lists the new version, the work goes on (audited)
+    _post_library_notice(users["county"], adjusted)
+    adjusted = services.project_move(actor=users["county"], project=adjusted, to="building")
+    assert adjusted.status == "building"
+    assert AuditEvent.objects.filter(action="project.progress", target_id=str(adjusted.pk)).exists()
+
+
+def test_p14_a_first_version_goes_on_after_its_start_without_a_new_notice(shipped_data, clock_at):
+    users = project_users()
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    _post_library_notice(users["county"], project)
+    project = services.project_move(actor=users["county"], project=project, to="started")
+    assert services.project_move(actor=users["county"], project=project, to="building").status == "building"

@@ -164,16 +164,34 @@ def take_over_progress(t: Transition) -> None:
         t.set(started_on=previous.started_on, completed_on=previous.completed_on)
 
 
+def _on_a_posted_library_or_plan_notice(project: Any) -> bool:
+    return (
+        project.notice_entries.filter(notice__kind__in=(NoticeKind.LIBRARY, NoticeKind.PLAN))
+        .exclude(notice__status=NoticeStatus.DRAFT)
+        .exists()
+    )
+
+
 def announced_or_emergency(t: Transition) -> None:
     """An ordinary project starts once it is on a posted announcement of the approved library or its plan; an
     emergency project may start first and be announced afterwards (补公示, P14)."""
+    if t.subject.version > 1:
+        adjusted_version_announced(t)
+        return
     if t.subject.emergency:
         return
-    posted = t.subject.notice_entries.filter(notice__kind__in=(NoticeKind.LIBRARY, NoticeKind.PLAN)).exclude(
-        notice__status=NoticeStatus.DRAFT
-    )
-    if not posted.exists():
+    if not _on_a_posted_library_or_plan_notice(t.subject):
         raise Conflict("项目须先在县级项目库公告或实施计划公示中公示，方可开工（应急项目可先开工后补公示）")
+
+
+def adjusted_version_announced(t: Transition) -> None:
+    """P14 项目调整 goes through approval and announcement again: an adjusted version that took over at 开工,
+    在建 or 竣工 is on a posted 县级项目库公告 or 实施计划公示 before its next execution step (a first version's
+    announcement is checked at 开工, announced_or_emergency)."""
+    if t.subject.version > 1 and not _on_a_posted_library_or_plan_notice(t.subject):
+        raise Conflict(
+            f"调整后的项目（第{t.subject.version}版）须先在县级项目库公告或实施计划公示中公示，方可继续实施"
+        )
 
 
 def _not_before(field: str, label: str, *, emergency_exempt: bool = False):  # type: ignore[no-untyped-def]

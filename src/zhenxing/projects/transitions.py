@@ -114,11 +114,12 @@ PROJECT = Workflow(
         # after 审定
         *_execution(S.RESERVED, S.STARTED, "开工", g.announced_or_emergency, g.starts_after_decision,
                     effects=(g.record_start,)),
-        *_execution(S.STARTED, S.BUILDING, "在建"),
-        *_execution(S.BUILDING, S.COMPLETED, "竣工", g.completes_after_start, effects=(g.record_completion,)),
-        *_execution(S.COMPLETED, S.ACCEPTED, "验收", g.has_opinion, g.accepted_after_completion,
-                    effects=(g.record_acceptance,)),
-        *_execution(S.ACCEPTED, S.HANDED_OVER, "资产移交"),
+        *_execution(S.STARTED, S.BUILDING, "在建", g.adjusted_version_announced),
+        *_execution(S.BUILDING, S.COMPLETED, "竣工", g.adjusted_version_announced, g.completes_after_start,
+                    effects=(g.record_completion,)),
+        *_execution(S.COMPLETED, S.ACCEPTED, "验收", g.adjusted_version_announced, g.has_opinion,
+                    g.accepted_after_completion, effects=(g.record_acceptance,)),
+        *_execution(S.ACCEPTED, S.HANDED_OVER, "资产移交", g.adjusted_version_announced),
         *(Move(source, S.WITHDRAWN, R.COUNTY, "出库", guards=(g.has_reason,), effects=(g.record_withdrawal,),
                action="project.withdraw")
           for source in _DECIDED),
