@@ -762,6 +762,7 @@ PROJECT_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
     "projects:file_emergency": ("post", lambda ids: f"/projects/{ids['project']}/file/"),
     "api:project_detail": ("get", lambda ids: f"/api/v1/projects/{ids['project']}"),
     "api:project_move": ("api_post", lambda ids: f"/api/v1/projects/{ids['project']}/move"),
+    "api:project_adjust": ("api_propose", lambda ids: f"/api/v1/projects/{ids['project']}/adjust"),
 }
 
 
@@ -820,10 +821,14 @@ def test_project_routes_by_role(client: Client, role: str) -> None:
                 expected = {200} if has_capability(user, Capability.PROPOSE_PROJECT) else {403}
             elif method == "api_post":  # the workflow answers: done, refused for the role, or not yet (公示)
                 expected = {200, 403, 409}
+            elif method == "api_propose":  # an empty proposal: refused for the role, the status or its items
+                expected = {403, 409, 422}
             else:  # a step the role may or may not do: the workflow answers, with a message or a refusal
                 expected = {302, 403}
             if method == "api_post":
                 response = client.post(url(ids), {"to": "started"}, content_type="application/json")
+            elif method == "api_propose":
+                response = client.post(url(ids), {}, content_type="application/json")
             elif method == "post":
                 response = client.post(url(ids), {"to": "started"})
             else:

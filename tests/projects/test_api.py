@@ -12,7 +12,7 @@ from django.test import Client
 
 from tests.conftest import OTHER_COUNTY, VILLAGE
 from tests.factories import make_user
-from tests.projects.builders import project_input, project_users
+from tests.projects.builders import project_input, project_users, to_library
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
@@ -149,3 +149,39 @@ def test_p14_api_scope_another_county_is_404_and_a_department_403(shipped_data):
     prefecture, token = _session(users["prefecture"])
     _errors(_post(prefecture, token, "/api/v1/projects", _body()), 403)
     assert Project.objects.count() == 1
+
+
+def test_p14_api_adjustment_of_a_withdrawn_project_is_409_and_a_library_project_is_adjusted(shipped_data):
+    # given a village road in the library and another taken out of it (出库)
+    users = project_users()
+    kept = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    gone = to_library(
+        services.project_propose(actor=users["village"], data=project_input(name="另一条道路")), users
+    )
+    gone = services.project_move(actor=users["county"], project=gone, to="withdrawn", opinion="不再实施")
+    client, token = _session(users["village"])
+    body = _body(total="130", sources={"central": "130"}, adjustment_reason="路线延长0.3公里")
+    # when the village adjusts the withdrawn one over the API, then 409 in the error shape, nothing stored
+    before = (Project.objects.count(), AuditEvent.objects.count())
+    errors = _errors(_post(client, token, f"/api/v1/projects/{gone.pk}/adjust", body), 409)
+    assert "已出库的项目不能调整" in errors[0]["message"]
+    assert (Project.objects.count(), AuditEvent.objects.count()) == before
+    # an adjustment without its reason names the field
+    errors = _errors(
+        _post(client, token, f"/api/v1/projects/{kept.pk}/adjust", {**body, "adjustment_reason": ""})
+    )
+    assert errors[0]["loc"] == ["adjustment_reason"]
+    # the one in the library is adjusted: a new version at 村申报, audited
+    response = _post(client, token, f"/api/v1/projects/{kept.pk}/adjust", body)
+    assert response.status_code == 201, response.content
+    new = response.json()
+    assert (new["version"], new["status"], new["previous_id"], new["total"]) == (
+        2,
+        "proposed",
+        kept.pk,
+        "130",
+    )
+    assert AuditEvent.objects.filter(action="project.adjust", target_id=str(new["id"])).exists()
+    # another county's user does not find it (404)
+    other, other_token = _session(make_user(Role.COUNTY, OTHER_COUNTY))
+    _errors(_post(other, other_token, f"/api/v1/projects/{kept.pk}/adjust", body), 404)

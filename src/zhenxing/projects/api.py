@@ -21,6 +21,7 @@ from zhenxing.projects.entry import ProjectInput
 from zhenxing.projects.listing import ProjectFilter, project_list_filtered
 from zhenxing.projects.models import Project
 from zhenxing.projects.schemas import (
+    AdjustIn,
     MoveIn,
     PlaceOut,
     ProjectFilterIn,
@@ -87,6 +88,14 @@ def _detail(project: Project) -> ProjectOut:
     )  # fmt: skip
 
 
+def _input(payload: ProjectIn) -> ProjectInput:
+    return ProjectInput(
+        **payload.dict(exclude={"places", "targets", "adjustment_reason"}),
+        places=[(p.village, p.natural_village) for p in payload.places],
+        targets=[(t.kind, t.indicator, t.target_value) for t in payload.targets],
+    )
+
+
 def _fetch(user: User, pk: int) -> Project:
     _require_view(user)
     return selectors.project_get_for_user(user=user, pk=pk)
@@ -114,12 +123,7 @@ def project_list(request: HttpRequest, params: Query[ProjectFilterIn]) -> Projec
 )
 def project_propose(request: HttpRequest, payload: ProjectIn) -> JsonResponse:
     user = _user(request)
-    data = ProjectInput(
-        **payload.dict(exclude={"places", "targets"}),
-        places=[(p.village, p.natural_village) for p in payload.places],
-        targets=[(t.kind, t.indicator, t.target_value) for t in payload.targets],
-    )
-    project = services.project_propose(actor=user, data=data)
+    project = services.project_propose(actor=user, data=_input(payload))
     project = selectors.project_get_for_user(user=user, pk=project.pk)
     return JsonResponse(_detail(project).model_dump(mode="json"), status=201)
 
@@ -143,3 +147,20 @@ def project_move(request: HttpRequest, project_id: int, payload: MoveIn) -> Proj
         actor=user, project=project, to=payload.to, opinion=payload.opinion, on=payload.on
     )
     return _detail(selectors.project_get_for_user(user=user, pk=moved.pk))
+
+
+@router.post(
+    "/projects/{project_id}/adjust",
+    response={201: ProjectOut},
+    summary="项目调整：提出新版本（重新审核和公示；已出库的项目不能调整）",
+    url_name="project_adjust",
+)
+def project_adjust(request: HttpRequest, project_id: int, payload: AdjustIn) -> JsonResponse:
+    user = _user(request)
+    project = _fetch(user, project_id)
+    new = services.project_adjust(
+        actor=user, project=project, data=_input(payload), reason=payload.adjustment_reason
+    )
+    return JsonResponse(
+        _detail(selectors.project_get_for_user(user=user, pk=new.pk)).model_dump(mode="json"), status=201
+    )

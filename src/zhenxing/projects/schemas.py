@@ -48,6 +48,12 @@ class ProjectIn(Schema):
     emergency_reason: str = ""
 
 
+class AdjustIn(ProjectIn):
+    """项目调整: the new version's proposal (the keys of ProjectInput) and why it changes."""
+
+    adjustment_reason: str = Field("", description="调整原因（建设内容、资金或地点的变化）")
+
+
 class MoveIn(Schema):
     to: str = Field(description="目标环节（ProjectStatus 代码），如 township_review")
     opinion: str = ""
