@@ -756,6 +756,7 @@ def test_lowincome_routes_by_role(client: Client, role: str) -> None:
 PROJECT_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
     "projects:detail": ("get", lambda ids: f"/projects/{ids['project']}/"),
     "projects:adjust": ("propose", lambda ids: f"/projects/{ids['project']}/adjust/"),
+    "projects:revise": ("not_returned", lambda ids: f"/projects/{ids['project']}/revise/"),
     "projects:attachment": ("get", lambda ids: f"/projects/attachments/{ids['attachment']}/"),
     "projects:household_panel": ("get", lambda ids: f"/projects/households/{ids['household']}/panel/"),
     "projects:move": ("post", lambda ids: f"/projects/{ids['project']}/move/"),
@@ -763,6 +764,7 @@ PROJECT_ROUTES: dict[str, tuple[str, Callable[[dict[str, int]], str]]] = {
     "api:project_detail": ("get", lambda ids: f"/api/v1/projects/{ids['project']}"),
     "api:project_move": ("api_post", lambda ids: f"/api/v1/projects/{ids['project']}/move"),
     "api:project_adjust": ("api_propose", lambda ids: f"/api/v1/projects/{ids['project']}/adjust"),
+    "api:project_revise": ("api_propose", lambda ids: f"/api/v1/projects/{ids['project']}/revise"),
 }
 
 
@@ -823,6 +825,10 @@ def test_project_routes_by_role(client: Client, role: str) -> None:
                 expected = {200, 403, 409}
             elif method == "api_propose":  # an empty proposal: refused for the role, the status or its items
                 expected = {403, 409, 422}
+            elif (
+                method == "not_returned"
+            ):  # 退回修改's form of a project in the library: not now, or not yours
+                expected = {403, 409}
             else:  # a step the role may or may not do: the workflow answers, with a message or a refusal
                 expected = {302, 403}
             if method == "api_post":

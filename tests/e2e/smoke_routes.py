@@ -93,6 +93,17 @@ def _project(world: World, role: str, *, adjustable: bool = False) -> list[Visit
     return [("", f"/projects/{project.pk}/adjust/" if adjustable else f"/projects/{project.pk}/")]
 
 
+def _revisable(world: World, role: str) -> list[Visit]:
+    """A returned project (退回修改) the role proposed, from the demo; none when it holds none."""
+    from zhenxing.projects import services
+    from zhenxing.projects.selectors import project_list_for_user
+
+    user = world.users[role]
+    returned = project_list_for_user(user=user).filter(status="returned").order_by("pk")
+    project = next((p for p in returned if services.may_revise(user, p)), None)
+    return [("", f"/projects/{project.pk}/revise/")] if project is not None else []
+
+
 def _library_import(world: World, role: str) -> list[Visit]:
     """The county's import of an old library workbook that has a row in error and a row not imported (P14), as
     the preview shows it; made here once, as the upload would stage it."""
@@ -204,6 +215,7 @@ PAGES: dict[str, Page] = {
     "projects:new": Page(_one("/projects/new/"), C.PROPOSE_PROJECT),
     "projects:detail": Page(_project, C.VIEW_PROJECTS),
     "projects:adjust": Page(lambda world, role: _project(world, role, adjustable=True), C.PROPOSE_PROJECT),
+    "projects:revise": Page(_revisable, C.PROPOSE_PROJECT),
     "projects:batches": Page(_one("/projects/batches/"), roles=("county", "prefecture")),
     "projects:summary": Page(_one("/projects/summary/"), roles=("county", "prefecture")),
     "projects:notices": Page(_one("/projects/notices/"), C.VIEW_PROJECTS),

@@ -185,3 +185,26 @@ def test_p14_api_adjustment_of_a_withdrawn_project_is_409_and_a_library_project_
     # another county's user does not find it (404)
     other, other_token = _session(make_user(Role.COUNTY, OTHER_COUNTY))
     _errors(_post(other, other_token, f"/api/v1/projects/{kept.pk}/adjust", body), 404)
+
+
+def test_p14_api_revises_a_returned_project_for_its_proposer_only(shipped_data):
+    # given a township's own project sent back by itself at 乡审核
+    users = project_users()
+    project = services.project_propose(actor=users["township"], data=project_input(name="镇级道路"))
+    project = services.project_move(
+        actor=users["township"], project=project, to="returned", opinion="补充概算"
+    )
+    path = f"/api/v1/projects/{project.pk}/revise"
+    # the village (the project passes through it) is not its proposer: 403 in the error shape
+    village, village_token = _session(users["village"])
+    _errors(_post(village, village_token, path, _body(name="镇级道路（修改）")), 403)
+    # the township revises it: 200, the same project changed, audited
+    township, token = _session(users["township"])
+    response = _post(
+        township, token, path, _body(name="镇级道路（修改）", total="100", sources={"central": "100"})
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["id"], response.json()["name"], response.json()["total"]) == (
+        project.pk, "镇级道路（修改）", "100",
+    )  # fmt: skip
+    assert AuditEvent.objects.filter(action="project.revise", target_id=str(project.pk)).exists()

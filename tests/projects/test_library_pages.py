@@ -11,7 +11,14 @@ from django.test import Client
 
 from tests.conftest import COUNTY, OTHER_COUNTY, OTHER_COUNTY_VILLAGE, VILLAGE
 from tests.factories import make_household, make_user
-from tests.projects.builders import minutes_pdf, project_input, project_users, sector_user, to_library
+from tests.projects.builders import (
+    announce_proposal,
+    minutes_pdf,
+    project_input,
+    project_users,
+    sector_user,
+    to_library,
+)
 from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
@@ -314,6 +321,35 @@ def test_p14_adjustment_form_makes_a_new_version(shipped_data, clock_at):
     new = Project.objects.get(version=2)
     assert response.status_code == 302 and new.total_fen == 130_000_000 and new.previous == project
     assert AuditEvent.objects.filter(action="project.adjust", target_id=str(new.pk)).exists()
+
+
+def test_p14_a_returned_project_is_revised_on_its_prefilled_form(shipped_data, clock_at):
+    # given 西山村's proposal sent back at 乡审核
+    users = project_users()
+    project = services.project_propose(actor=users["village"], data=project_input())
+    announce_proposal(project, users["village"])
+    project = services.project_move(actor=users["village"], project=project, to="township_review")
+    project = services.project_move(
+        actor=users["township"], project=project, to="returned", opinion="概算偏高"
+    )
+    village, township = _client(users["village"]), _client(users["township"])
+    # the proposer is offered the change, the township that sent it back is not
+    assert 'data-testid="revise-link"' in village.get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-testid="revise-link"' not in township.get(f"/projects/{project.pk}/").content.decode()
+    assert township.get(f"/projects/{project.pk}/revise/").status_code == 403
+    page = village.get(f"/projects/{project.pk}/revise/")
+    assert page.status_code == 200 and 'value="120.5"' in page.content.decode()
+    # a total that its sources do not make: refused beside the form, nothing changed
+    refused = village.post(f"/projects/{project.pk}/revise/", _form(total="90"))
+    assert refused.status_code == 422
+    project.refresh_from_db()
+    assert project.total_fen == 120_500_000 and project.revised_on is None
+    # then saved: the same project, changed, audited, still 退回修改 until it is re-submitted
+    response = village.post(f"/projects/{project.pk}/revise/", _form(total="90", source_central="69.5"))
+    project.refresh_from_db()
+    assert response.status_code == 302 and project.total_fen == 90_000_000 and project.status == "returned"
+    assert project.revised_on == clock.today()
+    assert AuditEvent.objects.filter(action="project.revise", target_id=str(project.pk)).exists()
 
 
 def test_p14_home_shows_project_tiles_also_to_the_county_sector(shipped_data, clock_at):

@@ -7,12 +7,21 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SAME_TOWNSHIP_VILLAGE, VILLAGE
-from tests.projects.builders import industry_input, minutes_pdf, project_input, project_users, to_library
+from tests.factories import make_user
+from tests.projects.builders import (
+    announce_proposal,
+    industry_input,
+    minutes_pdf,
+    project_input,
+    project_users,
+    to_library,
+)
 from tests.projects.refusing import locs, message_at
 from tests.projects.stored import nothing_stored
+from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import Sector
 from zhenxing.audit.models import AuditEvent
-from zhenxing.common.errors import Conflict, InvalidInput
+from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.projects import notices, services
 from zhenxing.projects.enums import NoticeKind
 from zhenxing.projects.models import Project
@@ -138,3 +147,61 @@ def test_p14_a_first_version_goes_on_after_its_start_without_a_new_notice(shippe
     _post_library_notice(users["county"], project)
     project = services.project_move(actor=users["county"], project=project, to="started")
     assert services.project_move(actor=users["county"], project=project, to="building").status == "building"
+
+
+# --- 退回修改: the proposer changes a returned project (services.project_revise)
+
+
+def _returned(users):  # type: ignore[no-untyped-def]
+    """西山村's road announced, at 乡审核, sent back by the township."""
+    project = services.project_propose(actor=users["village"], data=project_input())
+    announce_proposal(project, users["village"])
+    project = services.project_move(actor=users["village"], project=project, to="township_review")
+    return services.project_move(actor=users["township"], project=project, to="returned", opinion="概算偏高")
+
+
+def test_p14_a_returned_village_proposal_is_revised_and_announced_again(shipped_data, clock_at):
+    # given 西山村's road sent back by the township
+    users = project_users()
+    project = _returned(users)
+    # when the village revises it: a shorter road, cheaper, at 小村组
+    revised = services.project_revise(
+        actor=users["village"], project=project,
+        data=project_input(name="西山村小村组道路硬化", places=[(VILLAGE, "小村组")], total="90", sources={"central": "90"}),
+    )  # fmt: skip
+    # then the same project (same code, same version) holds the new facts, audited with the old and new
+    revised.refresh_from_db()
+    assert (revised.pk, revised.code, revised.version, revised.status) == (
+        project.pk, project.code, 1, "returned",
+    )  # fmt: skip
+    assert revised.name == "西山村小村组道路硬化" and revised.total_fen == 90_000_000
+    assert [p.natural_village.name for p in revised.places.select_related("natural_village")] == ["小村组"]
+    assert dict(revised.fundings.values_list("source", "amount_fen")) == {"central": 90_000_000}
+    event = AuditEvent.objects.get(action="project.revise", target_id=str(project.pk))
+    assert (event.old_values["total_fen"], event.new_values["total_fen"]) == (120_500_000, 90_000_000)
+    # when it is re-submitted, the announcement of the old proposal no longer counts: announced again first
+    revised = services.project_move(actor=users["village"], project=revised, to="proposed")
+    with nothing_stored(), pytest.raises(Conflict, match="重新公示"):
+        services.project_move(actor=users["village"], project=revised, to="township_review")
+    announce_proposal(revised, users["village"])
+    moved = services.project_move(actor=users["village"], project=revised, to="township_review")
+    assert moved.status == "township_review"
+
+
+def test_p14_only_the_proposer_revises_a_returned_project_and_only_then(shipped_data, clock_at):
+    users = project_users()
+    project = services.project_propose(actor=users["village"], data=project_input())
+    # not returned: nothing to revise
+    with nothing_stored(), pytest.raises(Conflict, match="只有退回修改的项目可以修改"):
+        services.project_revise(actor=users["village"], project=project, data=project_input(name="改名"))
+    announce_proposal(project, users["village"])
+    project = services.project_move(actor=users["village"], project=project, to="township_review")
+    project = services.project_move(actor=users["township"], project=project, to="returned", opinion="补充")
+    # another village, the township, the county: not the proposer
+    for actor in (make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE), users["township"], users["county"]):
+        with nothing_stored(), pytest.raises(PermissionDenied, match="申报单位"):
+            services.project_revise(actor=actor, project=project, data=project_input(name="改名"))
+    # an incomplete revision is refused by name, nothing stored
+    with nothing_stored(), pytest.raises(InvalidInput) as caught:
+        services.project_revise(actor=users["village"], project=project, data=project_input(total="130"))
+    assert "sources" in locs(caught.value)

@@ -112,6 +112,7 @@ ACTION_LABELS: dict[str, str] = {
     "project.withdraw": "项目出库",
     "project.superseded": "项目被调整版本替代",
     "project.adjust": "项目调整",
+    "project.revise": "修改退回的项目",
     "project.batch_decide": "州领导小组批次审定",
     "project.file": "应急项目州级备案",
     "project.attachment": "上传项目附件",

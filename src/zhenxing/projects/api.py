@@ -164,3 +164,16 @@ def project_adjust(request: HttpRequest, project_id: int, payload: AdjustIn) -> 
     return JsonResponse(
         _detail(selectors.project_get_for_user(user=user, pk=new.pk)).model_dump(mode="json"), status=201
     )
+
+
+@router.post(
+    "/projects/{project_id}/revise",
+    response=ProjectOut,
+    summary="修改退回的项目（申报单位；村级申报修改后须重新公示）",
+    url_name="project_revise",
+)
+def project_revise(request: HttpRequest, project_id: int, payload: ProjectIn) -> ProjectOut:
+    user = _user(request)
+    project = _fetch(user, project_id)
+    revised = services.project_revise(actor=user, project=project, data=_input(payload))
+    return _detail(selectors.project_get_for_user(user=user, pk=revised.pk))

@@ -50,6 +50,10 @@ def proposal_notice_closed(t: Transition) -> None:
     ended = [
         e.notice for e in entries.select_related("notice") if e.notice.ends_on and e.notice.ends_on < t.today
     ]
+    if project.revised_on is not None:  # changed after a send-back: what was announced before is not it
+        ended = [notice for notice in ended if notice.posted_on and notice.posted_on >= project.revised_on]
+        if not ended:
+            raise Conflict("项目退回后已修改，须重新公示，公示期满后方可报乡镇审核")
     if not ended:
         raise Conflict("村级申报须先公示，公示期满后方可报乡镇审核")
     open_objections = project.objections.filter(status=ObjectionStatus.OPEN).count() + sum(

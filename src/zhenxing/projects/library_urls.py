@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", library.project_detail, name="detail"),
     path("<int:pk>/move/", library.project_move, name="move"),
     path("<int:pk>/adjust/", library.project_adjust, name="adjust"),
+    path("<int:pk>/revise/", library.project_revise, name="revise"),
     path("<int:pk>/file/", county.file_emergency, name="file_emergency"),
     path("attachments/<int:pk>/", library.attachment_download, name="attachment"),
     path("households/<int:household_pk>/panel/", library.household_panel, name="household_panel"),

@@ -440,3 +440,66 @@ def project_adjust(*, actor: User, project: Project, data: ProjectInput, reason:
 
 
 PENDING_ADJUSTMENT = "该项目已有一个调整在审批中"
+
+
+def may_revise(actor: User, project: Project) -> bool:
+    """A project sent back (退回修改) is changed by its proposer: the role of its level of the proposing unit."""
+    return project.status == S.RETURNED and is_the_proposer(actor, project)
+
+
+def require_revisable(actor: User, project: Project) -> None:
+    if project.status != S.RETURNED:
+        raise Conflict(f"项目当前为“{project.get_status_display()}”，只有退回修改的项目可以修改")
+    if not is_the_proposer(actor, project):
+        raise PermissionDenied("退回的项目由其申报单位修改")
+
+
+def _stored_snapshot(project: Project) -> dict[str, Any]:
+    """`_snapshot` of the project as stored (before a revision)."""
+    return {
+        "code": project.code, "version": project.version, "name": project.name, "year": project.year,
+        "category": str(project.category), "level": project.level, "status": project.status,
+        "places": [p.village.code for p in project.places.select_related("village").order_by("pk")],
+        "total_fen": project.total_fen, "sources_fen": dict(project.fundings.values_list("source", "amount_fen")),
+        "households": project.beneficiaries.count(), "emergency": project.emergency,
+    }  # fmt: skip
+
+
+def project_revise(*, actor: User, project: Project, data: ProjectInput) -> Project:
+    """修改 a project sent back (退回修改) before it is re-submitted: its proposer changes its facts, places,
+    money, targets and households, checked as a proposal is, in one transaction with the old and new facts
+    audited. Its path (ordinary or emergency) stays; a village's revised proposal is announced again before
+    乡审核 (revised_on, guards.proposal_notice_closed)."""
+    _require(actor, Capability.PROPOSE_PROJECT, "您的角色不能修改项目")
+    require_revisable(actor, project)
+    checked = check_proposal(actor=actor, data=data, level=project.level)
+    if checked.county.pk != project.county_id:
+        raise _invalid("places", "county", "修改后的项目地点须在原项目所在县(市)")
+    _keeps_the_proposing_village(project, checked)
+    _require_own_sector(actor, checked.category)
+    today = clock.today()
+    with transaction.atomic():
+        locked = Project.objects.select_for_update(of=("self",)).select_related("category").get(pk=project.pk)
+        if locked.status != S.RETURNED:
+            raise Conflict("项目状态已变化，请刷新后重试")
+        old = _stored_snapshot(locked)
+        values = {**checked.values, "emergency": locked.emergency}
+        if locked.emergency:  # the kind and reason may be restated, the path not left
+            values["emergency_kind"] = values["emergency_kind"] or locked.emergency_kind
+            values["emergency_reason"] = values["emergency_reason"] or locked.emergency_reason
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.category, locked.sector, locked.revised_on = checked.category, checked.category.sector, today
+        locked.save()
+        for rows in (locked.places, locked.fundings, locked.targets, locked.beneficiaries):
+            rows.all().delete()
+        _store(locked, checked)
+        ProjectStep.objects.create(
+            project=locked, step=locked.status, outcome=locked.status, action="修改申报内容", actor=actor,
+            actor_role=actor.role, done_at=clock.now(), started_on=today,
+        )  # fmt: skip
+        audit.record(
+            actor=actor, action="project.revise", target=locked, division=locked.division, old=old,
+            new=_snapshot(locked, checked),
+        )  # fmt: skip
+    return locked

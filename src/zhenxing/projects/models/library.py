@@ -99,6 +99,9 @@ class Project(models.Model):
     completed_on = models.DateField("竣工日期", null=True, blank=True)
     accepted_on = models.DateField("验收日期", null=True, blank=True)
     withdrawn_reason = models.TextField("出库原因", blank=True)
+    # the last day its proposer changed it after a send-back (services.project_revise): a village's proposal
+    # announced before then is announced again (guards.proposal_notice_closed)
+    revised_on = models.DateField("退回后修改日期", null=True, blank=True)
     batch = models.ForeignKey(
         "projects.PrefectureBatch", verbose_name="州审定批次", null=True, blank=True, on_delete=models.PROTECT,
         related_name="projects",

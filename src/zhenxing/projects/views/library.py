@@ -147,6 +147,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_adjust": has_capability(user, C.PROPOSE_PROJECT) and services.may_adjust(project)
                           and not selectors.project_versions(project).filter(status__in=PENDING_STATES).exists(),
             "can_file": services.may_file_emergency(user, project),
+            "can_revise": has_capability(user, C.PROPOSE_PROJECT) and services.may_revise(user, project),
             "at_batch": user.role == Role.PREFECTURE and project.status == S.PREFECTURE_DECISION,
         },
     )  # fmt: skip
@@ -237,6 +238,31 @@ def project_adjust(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, f"已提出项目调整（第{new.version}版），将重新审核和公示")
     return redirect("projects:detail", pk=new.pk)
+
+
+@login_required
+def project_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    """退回修改: the proposer changes its returned project on the proposal form, prefilled."""
+    user = require(request, C.PROPOSE_PROJECT)
+    project = selectors.project_get_for_user(user=user, pk=pk)
+    services.require_revisable(user, project)
+    if request.method != "POST":
+        form = ProposalForm.from_project(project)
+        return render(request, "projects/library/revise.html", _form_context(user, form, project=project))
+    form = ProposalForm.from_post(request.POST)
+    try:
+        _check_unreadable(user, form, level=project.level)
+        services.project_revise(actor=user, project=project, data=form.to_input())
+    except InvalidInput as error:
+        form.add_details(error.errors())
+        return render(
+            request, "projects/library/revise.html", _form_context(user, form, project=project), status=422
+        )
+    messages.success(
+        request,
+        "已修改，请重新申报" + ("（村级申报须重新公示）" if project.level == ProjectLevel.VILLAGE else ""),
+    )
+    return redirect("projects:detail", pk=project.pk)
 
 
 @login_required
