@@ -4,7 +4,11 @@ the project's lock, and project numbers run past 9999."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.conf import settings
+from django.db import connection
 
 from tests.conftest import SAME_TOWNSHIP_VILLAGE, VILLAGE
 from tests.factories import make_user
@@ -27,6 +31,7 @@ from zhenxing.projects.enums import NoticeKind
 from zhenxing.projects.models import Project
 
 pytestmark = pytest.mark.django_db
+ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 LONGER = {"total": "130", "sources": {"central": "130"}}
 
@@ -205,3 +210,38 @@ def test_p14_only_the_proposer_revises_a_returned_project_and_only_then(shipped_
     with nothing_stored(), pytest.raises(InvalidInput) as caught:
         services.project_revise(actor=users["village"], project=project, data=project_input(total="130"))
     assert "sources" in locs(caught.value)
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="real concurrent transactions need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_p14_two_adjustments_at_once_give_one_version_and_a_chinese_conflict(shipped_data, clock_at):
+    # given a village road in the library, adjusted at the same moment by the village and by the county
+    users = project_users()
+    project = to_library(services.project_propose(actor=users["village"], data=project_input()), users)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def adjust(who: str) -> None:
+        try:
+            start.wait()
+            services.project_adjust(
+                actor=users[who],
+                project=project,
+                data=project_input(**LONGER),
+                reason=f"{who}：路线延长0.3公里",
+            )
+            outcomes.append("adjusted")
+        except Conflict as error:
+            outcomes.append(str(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=adjust, args=(who,)) for who in ("village", "county")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then one new version, and the other told in Chinese (not a database error)
+    assert sorted(outcomes) == sorted(["adjusted", "该项目已有一个调整在审批中"])
+    assert Project.objects.filter(code=project.code, version=2).count() == 1
+    assert AuditEvent.objects.filter(action="project.adjust").count() == 1
