@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from zhenxing.accounts.enums import Role
+from zhenxing.divisions.codes import is_division_code
 from zhenxing.projects.entry import LEVEL_OF_ROLE
 from zhenxing.projects.enums import (
     LIBRARY_STATES,
@@ -59,6 +60,12 @@ def mine_q(user: User) -> Q:
     return condition
 
 
+def _county_code(raw: object) -> str:
+    """A county code from a query, or "" (an old or hand-typed link filters nothing rather than failing)."""
+    text = str(raw or "").strip()
+    return text if is_division_code(text, lengths=(6,)) else ""
+
+
 @dataclass(frozen=True)
 class ProjectFilter:
     county: str = ""  # a county code (the prefecture picks one)
@@ -75,7 +82,7 @@ class ProjectFilter:
         """From a GET query (page or API); what does not parse is ignored, as a link may be old."""
         year_text = str(query.get("year", "") or "").strip()
         return cls(
-            county=str(query.get("county", "") or "").strip()[:6],
+            county=_county_code(query.get("county", "")),
             year=int(year_text) if year_text.isdigit() and len(year_text) == 4 else None,
             status=str(query.get("status", "") or ""),
             group=str(query.get("group", "") or "").strip(),

@@ -19,6 +19,7 @@ from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.uploads import upload_accept
 from zhenxing.common.workflow import enter_step, transition
+from zhenxing.divisions.codes import township_of
 from zhenxing.divisions.models import Division
 from zhenxing.projects.entry import CheckedProject, ProjectInput, check_proposal
 from zhenxing.projects.enums import ADJUSTABLE_STATES, PENDING_STATES, ProjectLevel, ProjectStatus
@@ -166,7 +167,7 @@ def _imported_division(checked: CheckedProject) -> Division:
     if checked.values["level"] == ProjectLevel.VILLAGE:
         return village
     if checked.values["level"] == ProjectLevel.TOWNSHIP:
-        return Division.objects.get(code=village.code[:9])
+        return Division.objects.get(code=township_of(village.code))
     return checked.county
 
 
