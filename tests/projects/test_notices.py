@@ -101,7 +101,7 @@ def test_p14_notice_pages_create_post_record_and_answer(shipped_data, clock_at):
     )
     notice = ProjectNotice.objects.get()
     assert created.status_code == 302 and created["Location"] == f"/projects/notices/{notice.pk}/"
-    assert notice.title == "西山村委会村级项目申报公示" and notice.status == "draft"
+    assert notice.title == "西山村委会村级项目申报公示：大村组道路硬化" and notice.status == "draft"
     assert AuditEvent.objects.filter(action="project_notice.create", target_id=str(notice.pk)).exists()
     # posted from its page
     assert cadre.post(f"/projects/notices/{notice.pk}/post/").status_code == 302
@@ -317,7 +317,7 @@ def test_p14_county_library_notice_lists_its_in_library_projects_of_a_year(shipp
     )  # fmt: skip
     notice = ProjectNotice.objects.get(kind="library")
     assert notice.division.code == users["county"].jurisdiction.code and notice.title.endswith(
-        "县级项目库公告"
+        "县级项目库公告：西山村委会大村组道路硬化"
     )
     assert list(notice.entries.values_list("project_id", flat=True)) == [in_library.pk]
 

@@ -135,7 +135,7 @@ def notice_create(
     county = projects[0].county
     with transaction.atomic():
         notice = ProjectNotice.objects.create(
-            kind=kind, county=county, division=where, title=title.strip() or default_title(kind, where),
+            kind=kind, county=county, division=where, title=title.strip() or default_title(kind, where, projects),
             body=body.strip(), object_to=object_to.strip(), created_by=actor,
             supplementary=any(p.emergency and p.started_on is not None for p in projects),
         )  # fmt: skip
@@ -149,8 +149,24 @@ def notice_create(
     return notice
 
 
-def default_title(kind: str, where: Division) -> str:
-    return f"{where.name}{NoticeKind(kind).label}"
+TITLE_MAX = 200  # ProjectNotice.title's length
+
+
+def default_title(kind: str, where: Division, projects: Sequence[Project] = ()) -> str:
+    """The title a notice gets when none is typed: the board and the kind, then what tells it apart from the
+    board's other notices of that kind — its project's name, or the first one's and how many there are
+    (西山村委会村级项目申报公示：大村组道路硬化 / …：大村组道路硬化等3个项目)."""
+    base = f"{where.name}{NoticeKind(kind).label}"
+    if not projects:
+        return base
+    first = projects[0].name
+    if first.startswith(where.name) and len(first) > len(where.name):
+        first = first[len(where.name) :]  # 西山村委会大村组道路硬化 on 西山村委会's board: 大村组道路硬化
+    suffix = f"等{len(projects)}个项目" if len(projects) > 1 else ""
+    room = TITLE_MAX - len(base) - 1 - len(suffix)
+    if len(first) > room:
+        first = first[: max(room - 1, 0)] + "…"
+    return f"{base}：{first}{suffix}"
 
 
 def notice_post(

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -64,7 +64,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in NoticeKind.values:
         listed = listed.filter(kind=kind)
-    paged = paginate(request, _with_open_objections(listed).order_by("-pk"))
+    # newest posting first, drafts (not yet posted) above them; pk keeps equal days in a stable order
+    ordered = _with_open_objections(listed).order_by(F("posted_on").desc(nulls_first=True), "-pk")
+    paged = paginate(request, ordered)
     # questions and objections left on a village's public page without naming an announcement
     loose = selectors.objection_list_for_user(user=user).filter(
         notice__isnull=True, status=ObjectionStatus.OPEN
@@ -161,7 +163,9 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             "form": form, "kinds": [(k, NoticeKind(k).label) for k in kinds], "kind": kind, "places": places,
             "where": where, "year": year, "eligible": eligible[:ELIGIBLE_SHOWN], "chosen_ids": chosen_ids,
             "more": max(eligible.count() - ELIGIBLE_SHOWN, 0),
-            "default_title": notices.default_title(kind, where) if kind and where else "",
+            "default_title": f"{notices.default_title(kind, where)}：项目名称（多个项目时为“第一个项目名称等N个项目”）"
+            if kind and where
+            else "",
             "period_days": notice_period_days()[0],
         },
     )  # fmt: skip
