@@ -17,7 +17,7 @@ from zhenxing.accounts.enums import TERRITORIAL_ROLES, Role
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.crypto import encrypt_phone, keyed_hash, mask_phone
-from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied, not_found
 from zhenxing.common.locks import serialize_on
 from zhenxing.divisions.models import Division
 from zhenxing.projects.enums import (
@@ -217,6 +217,8 @@ def objection_record(
     """An objection raised at the board or by phone during the notice, recorded by a cadre."""
     if not may_post_notices(actor):
         raise PermissionDenied("您的角色不能登记异议")
+    if not notice_within_reach(actor, notice):
+        raise not_found()  # as the pages' scoped read: a notice elsewhere is not said to exist
     day = raised_on or clock.today()
     problems = []
     if len(content.strip()) < 2:
@@ -242,6 +244,14 @@ def objection_record(
             new={"notice": notice.pk, "kind": kind, "channel": channel},
         )  # fmt: skip
     return objection
+
+
+def notice_within_reach(actor: User, notice: ProjectNotice) -> bool:
+    """A notice posted in the actor's jurisdiction (its own board or one below) or above it (the township's or
+    county's board over a village): the notices a cadre may record an objection on."""
+    own = actor.jurisdiction.code if actor.jurisdiction else None
+    where = notice.division.code
+    return own is not None and (where.startswith(own) or own.startswith(where))
 
 
 def _village_of(actor: User, notice: ProjectNotice, project: Project | None) -> Division:
@@ -322,6 +332,9 @@ def objection_answer(*, actor: User, objection: ProjectObjection, answer: str) -
     """The answer to an objection or question, by the village, township or county it reached."""
     if not may_post_notices(actor):
         raise PermissionDenied("您的角色不能答复异议")
+    own = actor.jurisdiction.code if actor.jurisdiction else None
+    if own is None or not objection.village.code.startswith(own):
+        raise not_found()  # answered by the village it is filed under or an office above it
     if len(answer.strip()) < 2:
         raise InvalidInput([ErrorDetail(("answer",), "required", "请填写答复")])
     with transaction.atomic():
