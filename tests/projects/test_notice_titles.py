@@ -1,6 +1,6 @@
 """P14 公告公示, told apart: a notice's default title names what it announces (its project, or the first one and
 how many), the list shows each notice's period next to its title and puts drafts first, then the newest
-posting."""
+posting; a new county library notice pre-ticks only the projects not yet announced in one."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.test import Client
 
-from tests.projects.builders import project_input, project_users
+from tests.projects.builders import project_input, project_users, to_library
 from zhenxing.projects import notices, services
 from zhenxing.projects.enums import NoticeKind
 from zhenxing.projects.models import Project, ProjectNotice
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 FIRST = datetime.date(2026, 3, 1)
 OBJECT_TO = "西山村委会 0879-1234567"
+COUNTY_OFFICE = "县乡村振兴局 0879-6020000"
 
 
 def _proposal(users: dict, name: str) -> Project:
@@ -84,3 +85,45 @@ def test_p14_notice_list_shows_the_period_by_the_title_drafts_first_then_newest_
     assert "公示期 2026-03-05 至 2026-03-14" in html and "公示期 2026-03-01 至 2026-03-10" in html
     assert "草稿，尚未张贴" in html
     assert html.index(late.title) < html.index("2026-03-05 至 2026-03-14") < html.index(early.title)
+
+
+def test_p14_library_notice_preticks_only_projects_not_yet_on_a_posted_library_notice(shipped_data, clock_at):
+    # given two in-library projects, one of them already on a posted 县级项目库公告 (and one on a draft only)
+    clock_at(FIRST)
+    users = project_users()
+    announced = to_library(_proposal(users, "大村组道路硬化"), users)
+    fresh = to_library(_proposal(users, "小村组人饮工程"), users)
+    posted = notices.notice_create(
+        actor=users["county"],
+        kind=NoticeKind.LIBRARY,
+        projects=[announced],
+        title="",
+        object_to=COUNTY_OFFICE,
+    )
+    notices.notice_post(actor=users["county"], notice=posted)
+    notices.notice_create(
+        actor=users["county"], kind=NoticeKind.LIBRARY, projects=[fresh], title="", object_to=COUNTY_OFFICE
+    )
+    county = _signed_in(users["county"])
+    # when the county opens a new library notice
+    page = county.get("/projects/notices/new/", {"kind": "library"})
+    # then both are offered, only the one not yet announced is ticked, and the other is marked 已公告
+    assert {p.pk for p in page.context["eligible"]} == {announced.pk, fresh.pk}
+    assert page.context["chosen_ids"] == {fresh.pk} and page.context["announced"] == {announced.pk}
+    html = page.content.decode()
+    label = html.split(f'value="{announced.pk}"', 1)[1].split("</label>", 1)[0]
+    assert "已公告" in label and " checked" not in label.split(">", 1)[0]
+    assert f'value="{fresh.pk}" checked' in html
+    # and the announced one may still be ticked: it is listed again
+    county.post(
+        "/projects/notices/new/",
+        {
+            "kind": "library",
+            "year": FIRST.year,
+            "projects": [announced.pk, fresh.pk],
+            "object_to": COUNTY_OFFICE,
+        },
+    )
+    newest = ProjectNotice.objects.filter(kind="library").latest("pk")
+    assert set(newest.entries.values_list("project_id", flat=True)) == {announced.pk, fresh.pk}
+    assert newest.title.endswith("等2个项目")

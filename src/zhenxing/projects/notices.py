@@ -169,6 +169,16 @@ def default_title(kind: str, where: Division, projects: Sequence[Project] = ()) 
     return f"{base}：{first}{suffix}"
 
 
+def announced_in_library(project_ids: Sequence[int]) -> set[int]:
+    """Of these projects (versions), those already listed on a posted 县级项目库公告: a new library notice need
+    not list them again (an adjusted version is a new row and is announced anew)."""
+    return set(
+        ProjectNoticeEntry.objects.filter(project_id__in=project_ids, notice__kind=NoticeKind.LIBRARY)
+        .exclude(notice__status=NoticeStatus.DRAFT)
+        .values_list("project_id", flat=True)
+    )
+
+
 def notice_post(
     *, actor: User, notice: ProjectNotice, posted_on: datetime.date | None = None
 ) -> ProjectNotice:

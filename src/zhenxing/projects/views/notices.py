@@ -155,13 +155,20 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         if ok:
             return redirect("projects:notice_detail", pk=created[0])
-    chosen_ids = set(request.POST.getlist("projects"))
+    shown = list(eligible[:ELIGIBLE_SHOWN])
+    # the county's library: those already on a posted library notice are marked and not ticked by default
+    announced = notices.announced_in_library([p.pk for p in shown]) if kind == NoticeKind.LIBRARY else set()
+    if request.method == "POST":
+        chosen_ids = {int(p) for p in request.POST.getlist("projects") if p.isdigit()}
+    else:
+        chosen_ids = {p.pk for p in shown if p.pk not in announced}
     return render(
         request,
         "projects/notices/notice_new.html",
         {
             "form": form, "kinds": [(k, NoticeKind(k).label) for k in kinds], "kind": kind, "places": places,
-            "where": where, "year": year, "eligible": eligible[:ELIGIBLE_SHOWN], "chosen_ids": chosen_ids,
+            "where": where, "year": year, "eligible": shown, "chosen_ids": chosen_ids,
+            "announced": announced,
             "more": max(eligible.count() - ELIGIBLE_SHOWN, 0),
             "default_title": f"{notices.default_title(kind, where)}：项目名称（多个项目时为“第一个项目名称等N个项目”）"
             if kind and where
