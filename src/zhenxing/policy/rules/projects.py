@@ -117,7 +117,8 @@ def entry_problems(facts: ProjectFacts) -> list[Problem]:
 
     need(bool(facts.name.strip()), "name", "请填写项目名称")
     need(bool(facts.village_codes), "places", "请填写项目地点（到行政村）")
-    if facts.level == "village" and facts.proposer_village_code is not None:
+    # with no place at all only "请填写项目地点" is said: the proposing village's rule speaks of places given
+    if facts.level == "village" and facts.proposer_village_code is not None and facts.village_codes:
         need(
             facts.proposer_village_code in facts.village_codes, "places",
             "村级项目的地点须包含申报村", "village_not_own",
