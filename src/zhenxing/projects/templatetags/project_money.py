@@ -1,17 +1,21 @@
-"""Project money on screen (P14): stored in fen, shown in 万元 to the fen without trailing zeros."""
+"""Project money on screen (P14): stored in fen, shown in 万元 with at least two decimals (120.50), more only
+when the fen need them (120.5012), never through a float."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import template
 
 from zhenxing.policy.rules.projects import fen_to_wan
 
 register = template.Library()
+TWO_PLACES = Decimal("0.01")
 
 
 @register.filter
 def wan(amount: object) -> str:
-    """120500000 → "120.5" (万元); empty stays empty."""
+    """120500000 → "120.50" (万元), 1200000000 → "1,200.00"; empty stays empty."""
     if amount is None or amount == "":
         return ""
     try:
@@ -19,4 +23,6 @@ def wan(amount: object) -> str:
     except ValueError:
         return str(amount)
     value = fen_to_wan(fen)
+    if -value.as_tuple().exponent < 2:  # type: ignore[operator]
+        value = value.quantize(TWO_PLACES)
     return f"{value:,f}"
