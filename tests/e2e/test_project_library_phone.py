@@ -106,9 +106,9 @@ def test_p14_a_village_road_from_proposal_to_acceptance_and_adjustment_on_a_phon
     _shot(page, "project-proposed")
     _fits(page)
 
-    # it cannot go to the township before its announcement has run
-    _move(page, "township_review")
-    expect(page.locator("[role=alert], .error, .errors").first).to_contain_text("公示")
+    # it cannot go to the township before its announcement has run: the move is shown disabled, with why
+    expect(page.locator("form.move[data-move='township_review'] button[type=submit]")).to_be_disabled()
+    expect(page.get_by_test_id("move-blocked")).to_contain_text("公示")
     _status(page, "村申报")
 
     # the announcement: drafted, posted, an objection recorded and answered

@@ -3,6 +3,8 @@ the procedure (P14). A guard raises a DomainError to refuse a move; an effect se
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from zhenxing.accounts.enums import Role
@@ -36,32 +38,67 @@ def minutes_attached(t: Transition) -> None:
         raise _invalid("minutes", "required", "请上传会议纪要")
 
 
-def proposal_notice_closed(t: Transition) -> None:
+@dataclass(frozen=True)
+class ProposalNoticeCheck:
+    """Where a village proposal's announcement stands for 报乡镇审核: `problem` empty once it may go."""
+
+    problem: str
+    ended: list[Any]  # the ended proposal notices that count
+    citation: Any = None
+
+
+def proposal_notice_check(project: Any, today: datetime.date) -> ProposalNoticeCheck:
     """P14: the village's proposal is announced first, and that announcement has ended with its objections
-    closed before 乡审核 (when the parameter says so)."""
-    values, citation = procedure_on(t.today)
-    t.decision["project_procedure"] = citation
+    closed before 乡审核 (when the parameter says so). The guard and the detail page (the move shown disabled
+    with its reason) both ask this."""
+    values, citation = procedure_on(today)
     if not flag(values, "proposal_notice_before_township"):
-        return
-    project = t.subject
-    entries = project.notice_entries.filter(notice__kind=NoticeKind.PROPOSAL).exclude(
-        notice__status=NoticeStatus.DRAFT
-    )
-    ended = [
-        e.notice for e in entries.select_related("notice") if e.notice.ends_on and e.notice.ends_on < t.today
+        return ProposalNoticeCheck("", [], citation)
+    posted = [
+        e.notice
+        for e in project.notice_entries.filter(notice__kind=NoticeKind.PROPOSAL)
+        .exclude(notice__status=NoticeStatus.DRAFT)
+        .select_related("notice")
     ]
     if project.revised_on is not None:  # changed after a send-back: what was announced before is not it
-        ended = [notice for notice in ended if notice.posted_on and notice.posted_on >= project.revised_on]
-        if not ended:
-            raise Conflict("项目退回后已修改，须重新公示，公示期满后方可报乡镇审核")
+        posted = [notice for notice in posted if notice.posted_on and notice.posted_on >= project.revised_on]
+    ended = [notice for notice in posted if notice.ends_on and notice.ends_on < today]
+    own_open = project.objections.filter(status=ObjectionStatus.OPEN).count()
     if not ended:
-        raise Conflict("村级申报须先公示，公示期满后方可报乡镇审核")
-    open_objections = project.objections.filter(status=ObjectionStatus.OPEN).count() + sum(
+        running = [notice for notice in posted if notice.ends_on]
+        if not running:
+            if project.revised_on is not None:
+                return ProposalNoticeCheck(
+                    "项目退回后已修改，须重新公示，公示期满后方可报乡镇审核", [], citation
+                )
+            return ProposalNoticeCheck("村级申报须先公示，公示期满后方可报乡镇审核", [], citation)
+        last = max(notice.ends_on for notice in running)
+        open_objections = own_open + sum(
+            notice.objections.filter(status=ObjectionStatus.OPEN).count() for notice in running
+        )
+        pending = f"，且有 {open_objections} 条异议未答复" if open_objections else ""
+        then = "公示期满、异议答复后" if open_objections else "公示期满后"
+        return ProposalNoticeCheck(
+            f"公示期至 {last.isoformat()} 结束{pending}，{then}可报乡镇审核", [], citation
+        )
+    open_objections = own_open + sum(
         notice.objections.filter(status=ObjectionStatus.OPEN).count() for notice in ended
     )
     if open_objections:
-        raise Conflict(f"申报公示还有 {open_objections} 条异议未答复，答复后方可报乡镇审核")
-    t.decision["proposal_notice"] = [notice.pk for notice in ended]
+        return ProposalNoticeCheck(
+            f"申报公示还有 {open_objections} 条异议未答复，答复后方可报乡镇审核", ended, citation
+        )
+    return ProposalNoticeCheck("", ended, citation)
+
+
+def proposal_notice_closed(t: Transition) -> None:
+    """P14: the proposal's announcement has ended, objections closed, before 乡审核 (proposal_notice_check)."""
+    check = proposal_notice_check(t.subject, t.today)
+    t.decision["project_procedure"] = check.citation
+    if check.problem:
+        raise Conflict(check.problem)
+    if check.ended:
+        t.decision["proposal_notice"] = [notice.pk for notice in check.ended]
 
 
 def covers_the_proposer(actor: Any, project: Any) -> bool:
