@@ -85,9 +85,14 @@ def _project(world: World, role: str, *, adjustable: bool = False) -> list[Visit
     from zhenxing.projects.selectors import project_list_for_user
 
     projects = project_list_for_user(user=world.users[role])
-    if adjustable:
-        projects = projects.filter(status__in=ADJUSTABLE_STATES)
-    project = projects.order_by("pk").first()
+    if adjustable:  # one this role may adjust now (the page refuses the others, as the detail page's link)
+        from zhenxing.projects.views.library import adjust_refusal
+
+        user = world.users[role]
+        candidates = projects.filter(status__in=ADJUSTABLE_STATES).order_by("pk")[:200]
+        project = next((p for p in candidates if adjust_refusal(user, p) is None), None)
+    else:
+        project = projects.order_by("pk").first()
     if project is None:
         return []
     return [("", f"/projects/{project.pk}/adjust/" if adjustable else f"/projects/{project.pk}/")]

@@ -21,6 +21,7 @@ from zhenxing.projects.enums import (
     ProjectStatus,
 )
 from zhenxing.projects.models import Project, ProjectCategory, ProjectFunding
+from zhenxing.projects.notice_state import awaiting_late_notice_q
 from zhenxing.projects.selectors import project_list_for_user
 from zhenxing.projects.transitions import PROJECT, REVIEW_ROLE
 
@@ -76,11 +77,14 @@ class ProjectFilter:
     overdue: bool = False
     mine: bool = False
     q: str = ""  # name or code
+    batch: int | None = None  # a 州审定 batch's projects (the batches page links here)
+    late_notice: bool = False  # 待补公示: started emergency projects on no posted announcement
 
     @classmethod
     def from_query(cls, query: Any) -> ProjectFilter:
         """From a GET query (page or API); what does not parse is ignored, as a link may be old."""
         year_text = str(query.get("year", "") or "").strip()
+        batch_text = str(query.get("batch", "") or "").strip()
         return cls(
             county=_county_code(query.get("county", "")),
             year=int(year_text) if year_text.isdigit() and len(year_text) == 4 else None,
@@ -90,6 +94,8 @@ class ProjectFilter:
             overdue=str(query.get("overdue", "")) in ("1", "true", "on"),
             mine=str(query.get("mine", "")) in ("1", "true", "on"),
             q=str(query.get("q", "") or "").strip()[:50],
+            batch=int(batch_text) if batch_text.isdigit() and len(batch_text) <= 9 else None,
+            late_notice=str(query.get("late_notice", "")) in ("1", "true", "on"),
         )
 
 
@@ -114,6 +120,10 @@ def project_list_filtered(*, user: User, f: ProjectFilter, today: datetime.date)
         projects = projects.filter(mine_q(user))
     if f.q:
         projects = projects.filter(Q(name__contains=f.q) | Q(code__startswith=f.q))
+    if f.batch is not None:
+        projects = projects.filter(batch_id=f.batch)
+    if f.late_notice:
+        projects = projects.filter(awaiting_late_notice_q())
     return PROJECT.annotate_overdue(projects, today)
 
 
@@ -159,3 +169,51 @@ def library_summary(*, user: User, county_id: int, year: int) -> LibrarySummary:
         total_fen=sum(v[1] for v in groups.values()),
         library_count=sum(v[0] for v in groups.values()),
     )
+
+
+# the prefecture's summary columns: the statuses grouped as a county officer reads its library
+SUMMARY_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("approving", "审批中", (S.PROPOSED, S.TOWNSHIP_REVIEW, S.DEPARTMENT_REVIEW, S.COUNTY_REVIEW,
+                            S.PREFECTURE_DECISION, S.RETURNED)),
+    ("reserved", "储备", (S.RESERVED,)),
+    ("building", "开工、在建", (S.STARTED, S.BUILDING)),
+    ("done", "竣工、验收、移交", (S.COMPLETED, S.ACCEPTED, S.HANDED_OVER)),
+    ("withdrawn", "出库", (S.WITHDRAWN,)),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CountySummaryRow:
+    county_id: int
+    library_count: int
+    library_fen: int
+    columns: list[tuple[str, int]]  # (label, count) in SUMMARY_COLUMNS order
+
+
+def prefecture_summary(*, user: User, county_ids: list[int], year: int) -> dict[int, CountySummaryRow]:
+    """Each county's library for a year in one aggregate query (grouped by county and status): the projects in
+    the library (审定, not 出库) with their planned money, and the year's projects by SUMMARY_COLUMNS."""
+    rows = (
+        project_list_for_user(user=user)
+        .filter(county_id__in=county_ids, year=year)
+        .order_by()
+        .values_list("county_id", "status")
+        .annotate(n=Count("pk"), fen=Sum("total_fen"))
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    fens: dict[int, int] = defaultdict(int)
+    for county_id, status, n, fen in rows:
+        counts[county_id][status] += n
+        if status in LIBRARY_STATES:
+            fens[county_id] += fen or 0
+    return {
+        county_id: CountySummaryRow(
+            county_id=county_id,
+            library_count=sum(counts[county_id][s] for s in LIBRARY_STATES),
+            library_fen=fens[county_id],
+            columns=[
+                (label, sum(counts[county_id][s] for s in states)) for _, label, states in SUMMARY_COLUMNS
+            ],
+        )
+        for county_id in county_ids
+    }

@@ -114,7 +114,7 @@ PROJECT = Workflow(
         # after 审定
         *_execution(S.RESERVED, S.STARTED, "开工", g.announced_or_emergency, g.starts_after_decision,
                     effects=(g.record_start,)),
-        *_execution(S.STARTED, S.BUILDING, "在建", g.adjusted_version_announced),
+        *_execution(S.STARTED, S.BUILDING, "转入在建", g.adjusted_version_announced),
         *_execution(S.BUILDING, S.COMPLETED, "竣工", g.adjusted_version_announced, g.completes_after_start,
                     effects=(g.record_completion,)),
         *_execution(S.COMPLETED, S.ACCEPTED, "验收", g.adjusted_version_announced, g.has_opinion,

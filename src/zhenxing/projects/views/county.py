@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,17 +15,19 @@ from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.common import clock
 from zhenxing.common.errors import PermissionDenied, not_found
+from zhenxing.common.paging import paginate
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.projects import selectors, services
 from zhenxing.projects.enums import ProjectStatus
 from zhenxing.projects.forms import BatchForm
-from zhenxing.projects.listing import library_summary
+from zhenxing.projects.listing import SUMMARY_COLUMNS, library_summary, prefecture_summary
 from zhenxing.projects.views.common import attempt, require
 
 S = ProjectStatus
 C = Capability
 COUNTY_ROLES = (Role.COUNTY, Role.PREFECTURE)
+BATCHES_PER_PAGE = 20
 
 
 def _counties(user: User) -> list[Division]:
@@ -107,12 +110,19 @@ def batches(request: HttpRequest) -> HttpResponse:
     )
     if county is not None:
         filing = filing.filter(county=county)
+    paged = paginate(
+        request,
+        past.annotate(project_count=Count("projects"))
+        .prefetch_related("attachments")
+        .order_by("-decided_on", "-pk"),
+        per_page=BATCHES_PER_PAGE,
+    )
     return render(
         request,
         "projects/library/batches.html",
         {
             "county": county, "counties": _counties(user), "waiting": waiting, "deciding": deciding,
-            "past": past.prefetch_related("attachments", "projects")[:50], "filing": filing[:100],
+            "past": paged.items, "paged": paged, "filing": filing[:100],
         },
     )  # fmt: skip
 
@@ -135,18 +145,28 @@ def file_emergency(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def summary(request: HttpRequest) -> HttpResponse:
-    """A county's library for a year: counts by status, planned money by fund source and by category group."""
+    """A county's library for a year: counts by status, planned money by fund source and by category group; for the
+    prefecture before it picks a county, every county's row (prefecture_summary, one query)."""
     user = _require_county_role(request)
     today = clock.today()
     text = request.GET.get("year", "")
     year = int(text) if text.isdigit() and len(text) == 4 else today.year
     county = _chosen(user, request.GET.get("county", ""))
+    counties = _counties(user)
     result = library_summary(user=user, county_id=county.pk, year=year) if county is not None else None
+    # the prefecture without a county chosen: one row per county, each linking to its own summary
+    overview = (
+        prefecture_summary(user=user, county_ids=[c.pk for c in counties], year=year)
+        if county is None and user.role == Role.PREFECTURE
+        else None
+    )
     return render(
         request,
         "projects/library/summary.html",
         {
-            "county": county, "counties": _counties(user), "year": year, "summary": result,
+            "county": county, "counties": counties, "year": year, "summary": result,
             "years": range(today.year + 1, 2020, -1),
+            "overview": [(c, overview[c.pk]) for c in counties] if overview is not None else None,
+            "columns": [label for _, label, _ in SUMMARY_COLUMNS],
         },
     )  # fmt: skip

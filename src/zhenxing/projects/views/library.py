@@ -16,7 +16,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.common import clock
-from zhenxing.common.errors import InvalidInput
+from zhenxing.common.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from zhenxing.common.paging import paginate
 from zhenxing.common.uploads import stored_file_response
 from zhenxing.common.workflow import Move, past_due
@@ -26,7 +26,7 @@ from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS
 from zhenxing.projects import guards as g
 from zhenxing.projects import selectors, services
 from zhenxing.projects.entry import check_proposal
-from zhenxing.projects.enums import PENDING_STATES, ProjectLevel, ProjectStatus, TargetKind
+from zhenxing.projects.enums import PENDING_STATES, NoticeKind, ProjectLevel, ProjectStatus, TargetKind
 from zhenxing.projects.forms import (
     MoveForm,
     ProposalForm,
@@ -37,6 +37,8 @@ from zhenxing.projects.forms import (
 from zhenxing.projects.imports import may_import
 from zhenxing.projects.listing import ProjectFilter, category_groups, project_list_filtered, status_choices
 from zhenxing.projects.models import Project, ProjectNotice
+from zhenxing.projects.notice_state import awaiting_late_notice_q, notice_state
+from zhenxing.projects.notices import KINDS_OF_ROLE, may_post_notices
 from zhenxing.projects.procedure import flag, procedure_on
 from zhenxing.projects.transitions import ENTRY_STATE, PROJECT
 from zhenxing.projects.views.common import (
@@ -52,6 +54,7 @@ S = ProjectStatus
 C = Capability
 DATED_TARGETS = (S.STARTED, S.COMPLETED, S.ACCEPTED)  # 开工, 竣工, 验收: the day it happened
 TARGET_ORDER = list(TargetKind.values)  # 产出, 效益, 满意度 as P14 lists them
+LATE_NOTICE_ROLES = (Role.COUNTY, Role.PREFECTURE)  # who watches the emergency projects' 补公示 (todo.py)
 
 
 @login_required
@@ -68,6 +71,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         if user.role == Role.PREFECTURE and user.jurisdiction
         else Division.objects.none()
     )
+    offers_late_notice = user.role in LATE_NOTICE_ROLES
     return render(
         request,
         "projects/library/list.html",
@@ -78,7 +82,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "can_propose": has_capability(user, C.PROPOSE_PROJECT),
             "can_import": may_import(user),
             "export_query": request.GET.urlencode(),
-            "filtered": any(request.GET.get(k) for k in ("county", "year", "status", "group", "level", "overdue", "mine", "q")),
+            "filtered": any(request.GET.get(k) for k in ("county", "year", "status", "group", "level", "overdue", "mine", "q", "batch", "late_notice")),
+            "more_hint": "、".join(label for label, shown in (("县市", counties.exists()), ("年度", True), ("类别", True), ("层级", True), ("超期", True), ("待我办理", True), ("待补公示", offers_late_notice)) if shown),
+            "offers_late_notice": offers_late_notice,
+            "batch": selectors.batch_list_for_user(user=user).select_related("county").filter(pk=f.batch).first() if f.batch else None,
         },
     )  # fmt: skip
 
@@ -105,10 +112,18 @@ def _moves_for(user: User, project: Project) -> list[Move]:
     return moves
 
 
-def _move_rows(moves: list[Move]) -> list[dict[str, Any]]:
+def _blocked(project: Project, move: Move, today: Any) -> str:
+    """Why a move cannot be done yet, known before trying it (shown beside the disabled button): 报乡镇审核 while
+    the proposal's announcement has not ended (the guard's own rule, guards.proposal_notice_check)."""
+    if g.proposal_notice_closed in move.guards:
+        return g.proposal_notice_check(project, today).problem
+    return ""
+
+
+def _move_rows(moves: list[Move], project: Project, today: Any) -> list[dict[str, Any]]:
     return [
         {
-            "move": move, "minutes": g.minutes_attached in move.guards, "dated": move.target in DATED_TARGETS,
+            "move": move, "blocked": _blocked(project, move, today), "minutes": g.minutes_attached in move.guards, "dated": move.target in DATED_TARGETS,
             "reason": g.has_reason in move.guards, "opinion": g.has_opinion in move.guards,
             "danger": move.target in (S.RETURNED, S.CANCELLED, S.WITHDRAWN),
         }
@@ -142,10 +157,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "loose_attachments": project.attachments.filter(step__isnull=True).order_by("pk"),
             "batch_attachments": project.batch.attachments.order_by("pk") if project.batch else [],
             "versions": selectors.project_versions(project).filter(pk__in=visible.values("pk")),
-            "notices": notices,
-            "moves": _move_rows(_moves_for(user, project)) if has_capability(user, C.ACT_ON_PROJECT) else [],
-            "can_adjust": has_capability(user, C.PROPOSE_PROJECT) and services.may_adjust(project)
-                          and not selectors.project_versions(project).filter(status__in=PENDING_STATES).exists(),
+            "notices": [(n, notice_state(n, today)) for n in notices],
+            "awaiting_notice": Project.objects.filter(awaiting_late_notice_q(), pk=project.pk).exists(),
+            "may_post_plan": may_post_notices(user) and NoticeKind.PLAN in KINDS_OF_ROLE.get(user.role, ()),
+            "moves": _move_rows(_moves_for(user, project), project, today) if has_capability(user, C.ACT_ON_PROJECT) else [],
+            "can_adjust": adjust_refusal(user, project) is None,
             "can_file": services.may_file_emergency(user, project),
             "can_revise": has_capability(user, C.PROPOSE_PROJECT) and services.may_revise(user, project),
             "at_batch": user.role == Role.PREFECTURE and project.status == S.PREFECTURE_DECISION,
@@ -217,11 +233,32 @@ def project_new(request: HttpRequest) -> HttpResponse:
     return redirect("projects:detail", pk=project.pk)
 
 
+def adjust_refusal(user: User, project: Project) -> DomainError | None:
+    """Why this user may not propose an adjustment of this project now, or None: the one answer for the detail
+    page's link and the adjustment page (services.project_adjust refuses the same on POST): a project in the
+    library not finished (services.require_adjustable), no adjustment already pending, proposed by the
+    project's unit or its county."""
+    if not has_capability(user, C.PROPOSE_PROJECT):
+        return PermissionDenied("您的角色不能调整项目")
+    try:
+        services.require_adjustable(project)
+    except Conflict as error:
+        return error
+    if not (user.role == Role.COUNTY and user.jurisdiction_id == project.county_id) and not g.is_the_proposer(
+        user, project
+    ):
+        return PermissionDenied("项目调整由项目申报单位或县(市)提出")
+    if selectors.project_versions(project).filter(status__in=PENDING_STATES).exists():
+        return Conflict(services.PENDING_ADJUSTMENT)
+    return None
+
+
 @login_required
 def project_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     user = require(request, C.PROPOSE_PROJECT)
     project = selectors.project_get_for_user(user=user, pk=pk)
-    services.require_adjustable(project)
+    if refusal := adjust_refusal(user, project):
+        raise refusal
     if request.method != "POST":
         form = ProposalForm.from_project(project)
         return render(request, "projects/library/adjust.html", _form_context(user, form, project=project))
@@ -295,4 +332,6 @@ def household_panel(request: HttpRequest, household_pk: int) -> HttpResponse:
         .select_related("category")
         .order_by("-year", "code")
     )
-    return render(request, "projects/library/_household_panel.html", {"projects": list(projects)})
+    # a project still in approval (or sent back) has not reached the household yet: say so, not only its step
+    rows = [(p, p.status in PENDING_STATES) for p in projects]
+    return render(request, "projects/library/_household_panel.html", {"rows": rows})
