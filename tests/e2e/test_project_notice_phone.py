@@ -1,7 +1,8 @@
 """On a phone (375 px), under the site's Content-Security-Policy: the village cadre announces a 到户 proposal from
 the pages and posts it; its printed page names the households while it runs and carries the QR code of the
 village's public page; anyone opens that page without logging in, sees the project and the announcement and no
-household name (P17), and leaves a question through the challenge (P14 公告公示)."""
+household name (P17) with the running announcement on the first screen, and leaves a question through the
+challenge, a wrong answer said at the form (P14 公告公示)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,9 @@ def test_p14_announcement_on_the_phone_and_the_public_village_page(
     page.goto(f"{base}/v/{VILLAGE}/")
     expect(page.get_by_test_id("village-projects")).to_contain_text(project.name)
     expect(page.get_by_test_id("running-notices")).to_contain_text(notice.title)
+    # on the first screen: the link list and the running announcement, before the projects
+    expect(page.get_by_test_id("village-links")).to_be_in_viewport()
+    expect(page.get_by_test_id("running-notices").get_by_role("link", name=notice.title)).to_be_in_viewport()
     body = page.locator("body").inner_text()
     assert not any(head in body for head in HEADS)
     _fits(page)
@@ -91,9 +95,17 @@ def test_p14_announcement_on_the_phone_and_the_public_village_page(
     _fits(page)
     page.get_by_role("link", name="在这里留言").click()
 
-    # and leaves a question through the challenge
+    # and leaves a question through the challenge: a wrong answer first, said at the form, on screen
     form = page.get_by_test_id("ask-form")
     form.get_by_label("内容").fill("养殖补助什么时候发放？")
+    form.get_by_label(re.compile("^验证")).fill("999")
+    form.get_by_role("button", name="提交").click()
+    expect(page).to_have_url(re.compile("#ask$"))
+    expect(form.locator(".error").first).to_contain_text("验证没有通过")
+    expect(form.get_by_label(re.compile("^验证"))).to_be_in_viewport()
+    expect(form.get_by_label("内容")).to_have_value("养殖补助什么时候发放？")
+    _fits(page)
+    _shot(page, "village-ask-error-375")
     question = form.locator("label[for=id_answer]").inner_text()
     a, b = (int(n) for n in re.findall(r"\d+", question))
     form.get_by_label(re.compile("^验证")).fill(str(a + b))

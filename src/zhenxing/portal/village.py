@@ -1,7 +1,9 @@
 """The public page of a village's projects (P14 公告公示): no login, phone-sized, reached by the short URL or the
-QR code printed on a paper notice. It shows the village's projects (name, category, stage, money planned), the
-project announcements that reach it (running and past, each with its projects), and a form to ask a question or
-object, protected like the portal's application form (the challenge, a hidden field, rate limits).
+QR code printed on a paper notice. It shows, in the order a phone reader needs them: a short link list, the
+running announcements that reach the village, its projects (one row per project: a version under adjustment is
+marked on the version in force, projects.public), past announcements, the answered questions and objections
+(content and answer only), and a form to ask a question or object, protected like the portal's application
+form (the challenge, a hidden field, rate limits), posting back to its own anchor so its errors are on screen.
 
 It never names a household (P17): a 到户 project's households appear only on the printed notice during its
 period. Identification and elimination notices (monitoring's) are never read here."""
@@ -25,27 +27,47 @@ from zhenxing.projects import notices as project_notices
 from zhenxing.projects.enums import ObjectionKind
 from zhenxing.projects.models import Project, ProjectNotice
 from zhenxing.projects.notice_pdf import notice_projects, project_rows
-from zhenxing.projects.selectors import public_notices_of_village, public_projects_of_village
+from zhenxing.projects.public import ANSWERS_SHOWN, public_answers_of_village, public_project_rows
+from zhenxing.projects.selectors import public_notices_of_village
 
 
 class AskForm(forms.Form):
+    """The question form, its messages our own plain Chinese (not Django's generic 这个字段是必填项。)."""
+
     kind = forms.ChoiceField(
         label="我要",
         choices=[(ObjectionKind.QUESTION, "咨询（提问）"), (ObjectionKind.OBJECTION, "提出异议")],
+        error_messages={"required": "请选择咨询或提出异议", "invalid_choice": "请选择咨询或提出异议"},
     )
     about = forms.CharField(
-        label="针对", required=False, max_length=20
+        label="针对",
+        required=False,
+        max_length=20,
+        error_messages={"max_length": "请从列表中选择针对的公示或项目"},
     )  # "n<pk>" a notice, "p<pk>" a project
     content = forms.CharField(
-        label="内容", min_length=4, max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    contact_name = forms.CharField(label="称呼（可不填，可匿名）", max_length=50, required=False)
+        label="内容", min_length=4, max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "请填写您的问题或异议", "min_length": "内容太短，请至少写4个字",
+            "max_length": "内容请不要超过1000字",
+        },
+    )  # fmt: skip
+    contact_name = forms.CharField(
+        label="称呼（可不填，可匿名）", max_length=50, required=False,
+        error_messages={"max_length": "称呼请不要超过50个字"},
+    )  # fmt: skip
     contact_phone = forms.CharField(
         label="手机号码（可不填，只有村、乡、县干部答复时可见）", max_length=11, required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"max_length": "联系电话应为11位手机号码（可不填）"},
     )  # fmt: skip
-    answer = forms.CharField(label="验证", max_length=4)
-    token = forms.CharField(widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label="验证", max_length=4,
+        error_messages={"required": "请填写验证题的答案", "max_length": "验证题的答案不超过4位数字"},
+    )  # fmt: skip
+    token = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": "页面已过期，请计算新的验证题后再提交"}
+    )
     website = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
     )
@@ -77,9 +99,8 @@ def _about(
 def village_page(request: HttpRequest, code: str) -> HttpResponse:
     village = _village(code)
     today = clock.today()
-    projects = list(
-        public_projects_of_village(village.code).select_related("category").order_by("-year", "code")
-    )
+    public_rows = public_project_rows(village.code)
+    projects = [row.project for row in public_rows]  # one per project code: what a question may be about
     notices = list(
         public_notices_of_village(village.code).select_related("division").order_by("-posted_on", "-pk")
     )
@@ -119,13 +140,34 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
         form.data = fresh
         if status == 200:
             status = 400 if form.errors else 200
-    rows = [{"project": p, "total_wan": fen_to_wan(p.total_fen)} for p in projects]
+    rows = [
+        {
+            "project": row.project, "total_wan": fen_to_wan(row.project.total_fen), "adjustment": row.adjustment,
+            "adjusted_wan": fen_to_wan(row.adjustment.total_fen) if row.adjustment else None,
+        }
+        for row in public_rows
+    ]  # fmt: skip
     running = [n for n in notices if n.ends_on is not None and n.ends_on >= today]
     past = [n for n in notices if n.ends_on is not None and n.ends_on < today]
+    answers = list(public_answers_of_village(village.pk))
+    names = {p.pk: p.name for p in projects}
+    titles = {n.pk: n.title for n in notices}
+    answered = [
+        {"item": a, "about": names.get(a.project_id or 0) or titles.get(a.notice_id or 0, "")}
+        for a in answers
+    ]  # what it was about, named only if the page shows it anyway
+    # what a question may be about: a running announcement (its period beside the title), or a project (once)
+    about_choices = [
+        (f"n{n.pk}", f"公示：{n.title}（{n.posted_on:%m-%d}至{n.ends_on:%m-%d}）") for n in running
+    ] + [
+        (f"p{row.project.pk}", f"项目：{row.project.name}" + ("（调整审批中）" if row.adjustment else ""))
+        for row in public_rows
+    ]  # fmt: skip
     return render(
         request, "portal/village.html",
         {"village": village, "rows": rows, "running": running, "past": past, "form": form, "question": question,
-         "notices": notices, "projects": projects},
+         "notices": notices, "projects": projects, "answered": answered, "answers_shown": ANSWERS_SHOWN,
+         "about_choices": about_choices, "about_selected": form["about"].value() or ""},
         status=status,
     )  # fmt: skip
 
