@@ -1,5 +1,5 @@
 """P14 公告公示 pages name what they show: a notice's page is named by its title in the breadcrumb (not its id);
-the menu's two announcement entries read differently (识别公示 of monitoring, 项目公示 of the library)."""
+the menu's two announcement entries read differently (监测公示 of monitoring: identification and elimination, 项目公示 of the library)."""
 
 from __future__ import annotations
 
@@ -31,5 +31,5 @@ def test_p14_notice_page_breadcrumb_names_the_notice_and_the_menu_tells_the_two_
     html = client.get(f"/projects/notices/{notice.pk}/").content.decode()
     crumb = html.split('data-testid="breadcrumb-title">', 1)[1].split("<", 1)[0]
     assert crumb.startswith("西山村委会村级项目申报公示") and str(notice.pk) != crumb
-    # the menu (a village cadre sees both): 识别公示 (monitoring) and 项目公示 (the library), no bare 公示
-    assert ">识别公示</a>" in html and ">项目公示</a>" in html and ">公示</a>" not in html
+    # the menu (a village cadre sees both): 监测公示 (monitoring) and 项目公示 (the library), no bare 公示
+    assert ">监测公示</a>" in html and ">项目公示</a>" in html and ">公示</a>" not in html

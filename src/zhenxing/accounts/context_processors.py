@@ -13,7 +13,7 @@ from zhenxing.accounts.capabilities import Capability, capabilities_of
 NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("首页", "home", None),
     ("识别案件", "monitoring:list", Capability.VIEW_CASES),
-    ("识别公示", "monitoring:notices", Capability.VIEW_CASES),
+    ("监测公示", "monitoring:notices", Capability.VIEW_CASES),
     ("我的帮扶户", "monitoring:mine", Capability.VIEW_CASES),
     ("监测统计", "monitoring:report", Capability.VIEW_CASES),
     ("住房台账", "monitoring:housing", Capability.VIEW_CASES),
