@@ -823,7 +823,7 @@ def test_project_routes_by_role(client: Client, role: str) -> None:
                 method == "propose"
             ):  # the adjustment page answers as the detail page's link (adjust_refusal)
                 from zhenxing.projects.models import Project
-                from zhenxing.projects.views.library import adjust_refusal
+                from zhenxing.projects.services import adjust_refusal
 
                 refusal = adjust_refusal(user, Project.objects.get(pk=ids["project"]))
                 expected = {200} if refusal is None else {403, 409}

@@ -86,7 +86,7 @@ def _project(world: World, role: str, *, adjustable: bool = False) -> list[Visit
 
     projects = project_list_for_user(user=world.users[role])
     if adjustable:  # one this role may adjust now (the page refuses the others, as the detail page's link)
-        from zhenxing.projects.views.library import adjust_refusal
+        from zhenxing.projects.services import adjust_refusal
 
         user = world.users[role]
         candidates = projects.filter(status__in=ADJUSTABLE_STATES).order_by("pk")[:200]

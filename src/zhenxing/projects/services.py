@@ -16,7 +16,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
-from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.errors import Conflict, DomainError, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.uploads import upload_accept
 from zhenxing.common.workflow import enter_step, transition
 from zhenxing.divisions.codes import township_of
@@ -391,18 +391,33 @@ def _keeps_the_proposing_village(project: Project, checked: CheckedProject) -> N
         raise _invalid("places", "proposer", f"村级项目的地点须包括申报村{project.division.name}")
 
 
+def adjust_refusal(actor: User, project: Project, *, pending_too: bool = True) -> DomainError | None:
+    """Why this user may not propose an adjustment of this project now, or None — the one answer for the detail
+    page's link, the adjustment page and the service: a role that proposes, a project in the library and not
+    finished (require_adjustable), proposed by the project's unit or its county, no adjustment pending."""
+    if not has_capability(actor, Capability.PROPOSE_PROJECT):
+        return PermissionDenied("您的角色不能调整项目")
+    try:
+        require_adjustable(project)
+    except Conflict as error:
+        return error
+    if not (actor.role == Role.COUNTY and actor.jurisdiction_id == project.county_id) and not is_the_proposer(
+        actor, project
+    ):
+        return PermissionDenied("项目调整由项目申报单位或县(市)提出")
+    if pending_too and Project.objects.filter(code=project.code, status__in=PENDING_STATES).exists():
+        return Conflict(PENDING_ADJUSTMENT)
+    return None
+
+
 def project_adjust(*, actor: User, project: Project, data: ProjectInput, reason: str) -> Project:
     """项目调整 (content, money or place changed after 审定): a new version that goes through approval and
     announcement again from its level's entry; the old version stays in the library until the new one is
     审定, then is kept as 已调整 (P14). Its sector follows its category (the category → sector map)."""
-    _require(actor, Capability.PROPOSE_PROJECT, "您的角色不能调整项目")
-    require_adjustable(project)
+    if refusal := adjust_refusal(actor, project, pending_too=False):  # pending: checked again under the lock
+        raise refusal
     if len(reason.strip()) < 4:
         raise _invalid("adjustment_reason", "required", "请填写调整原因")
-    if not (actor.role == Role.COUNTY and actor.jurisdiction_id == project.county_id) and not is_the_proposer(
-        actor, project
-    ):
-        raise PermissionDenied("项目调整由项目申报单位或县(市)提出")
     checked = check_proposal(actor=actor, data=data, level=project.level)
     if checked.county.pk != project.county_id:
         raise _invalid("places", "county", "调整后的项目地点须在原项目所在县(市)")

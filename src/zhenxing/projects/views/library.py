@@ -16,7 +16,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.common import clock
-from zhenxing.common.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from zhenxing.common.errors import InvalidInput
 from zhenxing.common.paging import paginate
 from zhenxing.common.uploads import stored_file_response
 from zhenxing.common.workflow import Move, past_due
@@ -161,7 +161,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "awaiting_notice": Project.objects.filter(awaiting_late_notice_q(), pk=project.pk).exists(),
             "may_post_plan": may_post_notices(user) and NoticeKind.PLAN in KINDS_OF_ROLE.get(user.role, ()),
             "moves": _move_rows(_moves_for(user, project), project, today) if has_capability(user, C.ACT_ON_PROJECT) else [],
-            "can_adjust": adjust_refusal(user, project) is None,
+            "can_adjust": services.adjust_refusal(user, project) is None,
             "can_file": services.may_file_emergency(user, project),
             "can_revise": has_capability(user, C.PROPOSE_PROJECT) and services.may_revise(user, project),
             "at_batch": user.role == Role.PREFECTURE and project.status == S.PREFECTURE_DECISION,
@@ -233,31 +233,11 @@ def project_new(request: HttpRequest) -> HttpResponse:
     return redirect("projects:detail", pk=project.pk)
 
 
-def adjust_refusal(user: User, project: Project) -> DomainError | None:
-    """Why this user may not propose an adjustment of this project now, or None: the one answer for the detail
-    page's link and the adjustment page (services.project_adjust refuses the same on POST): a project in the
-    library not finished (services.require_adjustable), no adjustment already pending, proposed by the
-    project's unit or its county."""
-    if not has_capability(user, C.PROPOSE_PROJECT):
-        return PermissionDenied("您的角色不能调整项目")
-    try:
-        services.require_adjustable(project)
-    except Conflict as error:
-        return error
-    if not (user.role == Role.COUNTY and user.jurisdiction_id == project.county_id) and not g.is_the_proposer(
-        user, project
-    ):
-        return PermissionDenied("项目调整由项目申报单位或县(市)提出")
-    if selectors.project_versions(project).filter(status__in=PENDING_STATES).exists():
-        return Conflict(services.PENDING_ADJUSTMENT)
-    return None
-
-
 @login_required
 def project_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     user = require(request, C.PROPOSE_PROJECT)
     project = selectors.project_get_for_user(user=user, pk=pk)
-    if refusal := adjust_refusal(user, project):
+    if refusal := services.adjust_refusal(user, project):
         raise refusal
     if request.method != "POST":
         form = ProposalForm.from_project(project)

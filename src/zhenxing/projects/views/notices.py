@@ -28,6 +28,7 @@ from zhenxing.projects import notices, selectors
 from zhenxing.projects.enums import NoticeKind, NoticeStatus, ObjectionChannel, ObjectionKind, ObjectionStatus
 from zhenxing.projects.models import Project, ProjectNotice
 from zhenxing.projects.notice_pdf import FONT_PACKAGE, cjk_font_missing, notice_context, notice_pdf
+from zhenxing.projects.notice_state import notice_state
 from zhenxing.projects.procedure import notice_period_days
 
 KINDS_OF_ROLE = notices.KINDS_OF_ROLE  # who posts which kind: the service's rule (P14)
@@ -67,6 +68,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     # newest posting first, drafts (not yet posted) above them; pk keeps equal days in a stable order
     ordered = _with_open_objections(listed).order_by(F("posted_on").desc(nulls_first=True), "-pk")
     paged = paginate(request, ordered)
+    today = clock.today()
+    for notice in paged.items:
+        notice.state = notice_state(notice, today)
     # questions and objections left on a village's public page without naming an announcement
     loose = selectors.objection_list_for_user(user=user).filter(
         notice__isnull=True, status=ObjectionStatus.OPEN
@@ -207,7 +211,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         **notice_context(notice, base_url=_base_url(request), name_households=False),  # the page shows counts
         "objections": objections, "today": clock.today(), "running": notices.notice_running(notice),
-        "ended": notice.ends_on is not None and notice.ends_on < clock.today(),
+        "ended": notice_state(notice, clock.today()) == NoticeStatus.ENDED,
         "can_post": may_act and notice.status == NoticeStatus.DRAFT
         and notice.division.code.startswith(user.jurisdiction.code if user.jurisdiction else "-"),
         "can_record": may_act and notice.status != NoticeStatus.DRAFT,
