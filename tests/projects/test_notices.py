@@ -229,7 +229,7 @@ def _pdf_text(user: object, notice: ProjectNotice) -> str | None:
     """The PDF's text without spaces, or None where no CJK font is installed (the download answers 503)."""
     from pypdf import PdfReader
 
-    from zhenxing.projects.notice_pdf import cjk_font_missing
+    from zhenxing.common.pdf import cjk_font_missing
 
     if cjk_font_missing():
         return None
@@ -242,7 +242,7 @@ def _pdf_text(user: object, notice: ProjectNotice) -> str | None:
 def test_p14_notice_pdf_is_a_real_pdf_with_its_title(shipped_data, clock_at):
     from pypdf import PdfReader
 
-    from zhenxing.projects.notice_pdf import cjk_font_missing
+    from zhenxing.common.pdf import cjk_font_missing
 
     if cjk_font_missing():
         pytest.skip("no CJK font installed (fonts-noto-cjk): the PDF download answers 503 by design")

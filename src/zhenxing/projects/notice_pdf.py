@@ -12,8 +12,6 @@ that post the notice on the wall (views/notices.py); anyone else gets the count 
 from __future__ import annotations
 
 import datetime
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +28,6 @@ from zhenxing.projects.qr import qr_svg
 from zhenxing.registry.models import Membership
 
 PRINT_STYLESHEET = "zhenxing/css/notice_print.css"
-FONT_PACKAGE = "fonts-noto-cjk"
 
 
 @dataclass
@@ -166,22 +163,6 @@ def notice_context(notice: ProjectNotice, *, base_url: str, name_households: boo
         # a draft tells the period it will run (the parameter in force today); a posted notice its own
         "period_days": notice.period_days or notice_period_days()[0],
     }  # fmt: skip
-
-
-def cjk_font_missing() -> bool:
-    """True only when fontconfig (WeasyPrint's font source) answers and lists no font for Chinese: a PDF of
-    empty boxes would be posted on the wall as if it were the notice. (The system check that warns of it at
-    start-up is monitoring's; this app may not import it.)"""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return False
-    try:
-        listed = subprocess.run(  # noqa: S603 - a fixed argv, no shell
-            [fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=20, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return listed.returncode == 0 and not listed.stdout.strip()
 
 
 def notice_pdf(notice: ProjectNotice, *, base_url: str, name_households: bool) -> bytes:

@@ -4,40 +4,17 @@ nothing else would say so. `zhenxing serve`, `zhenxing demo` and `zhenxing check
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from typing import Any
 
 from django.core.checks import CheckMessage, register
 from django.core.checks import Warning as CheckWarning
 
-FONT_PACKAGE = "fonts-noto-cjk"
+from zhenxing.common.pdf import FONT_PACKAGE, cjk_font_families
+
 NO_CJK_FONT = (
     f"未找到中文字体：公示PDF中的汉字将显示为方框，PDF下载已停用。请安装 {FONT_PACKAGE}"
     f"（Debian/Ubuntu：sudo apt-get install {FONT_PACKAGE}）后重启服务。"
 )
-
-
-def cjk_font_families() -> list[str] | None:
-    """The families of installed fonts that cover Chinese, as fontconfig (WeasyPrint's font source) lists
-    them; None when fontconfig's fc-list cannot be asked (then nothing is known either way)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return None
-    try:
-        listed = subprocess.run(  # noqa: S603 - a fixed argv, no shell
-            [fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=20, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if listed.returncode != 0:
-        return None
-    return sorted({line.split(",")[0].strip() for line in listed.stdout.splitlines() if line.strip()})
-
-
-def cjk_font_missing() -> bool:
-    """True only when fontconfig answers and lists no font for Chinese."""
-    return cjk_font_families() == []
 
 
 @register()

@@ -3,8 +3,6 @@ its printable page and PDF."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +14,9 @@ from zhenxing.accounts.models import User
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
 from zhenxing.common.paging import paginate
+from zhenxing.common.pdf import pdf_download
 from zhenxing.monitoring.enums import NoticePurpose
 from zhenxing.monitoring.notices import selectors, services
-from zhenxing.monitoring.notices.checks import FONT_PACKAGE, cjk_font_missing
 from zhenxing.monitoring.notices.forms import NoticeForm, ObjectionForm, ResolveForm
 from zhenxing.monitoring.notices.pdf import notice_context, notice_pdf
 from zhenxing.monitoring.web import attempt, require_act, require_view
@@ -103,12 +101,7 @@ def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=require_view(request), pk=pk)
-    if cjk_font_missing():  # a PDF of empty boxes would be posted on the wall as if it were the notice
-        message = f"服务器未安装中文字体（{FONT_PACKAGE}），生成的PDF中汉字会显示为方框，暂不能下载。请联系系统管理员安装字体；也可以先使用打印页。"
-        return render(request, "error.html", {"message": message, "status": 503}, status=503)
-    response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title)}.pdf"
-    return response
+    return pdf_download(request, title=notice.title, render_pdf=lambda: notice_pdf(notice))
 
 
 @login_required

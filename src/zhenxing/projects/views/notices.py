@@ -5,7 +5,6 @@ PDF, and the objection forms. Thin: parse, fetch through a scoped selector, call
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -23,11 +22,12 @@ from zhenxing.common import clock
 from zhenxing.common.errors import PermissionDenied, not_found
 from zhenxing.common.http import attempt
 from zhenxing.common.paging import paginate
+from zhenxing.common.pdf import pdf_download
 from zhenxing.divisions.models import Division
 from zhenxing.projects import notices, selectors
 from zhenxing.projects.enums import NoticeKind, NoticeStatus, ObjectionChannel, ObjectionKind, ObjectionStatus
 from zhenxing.projects.models import Project, ProjectNotice
-from zhenxing.projects.notice_pdf import FONT_PACKAGE, cjk_font_missing, notice_context, notice_pdf
+from zhenxing.projects.notice_pdf import notice_context, notice_pdf
 from zhenxing.projects.notice_state import notice_state
 from zhenxing.projects.procedure import notice_period_days
 
@@ -256,15 +256,10 @@ def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     user = _require_view(request)
     notice = selectors.notice_get_for_user(user=user, pk=pk)
-    if cjk_font_missing():  # a PDF of empty boxes would be posted on the wall as if it were the notice
-        message = f"服务器未安装中文字体（{FONT_PACKAGE}），生成的PDF中汉字会显示为方框，暂不能下载。请联系系统管理员安装字体；也可以先使用打印页。"
-        return render(request, "error.html", {"message": message, "status": 503}, status=503)
-    response = HttpResponse(
-        notice_pdf(notice, base_url=_base_url(request), name_households=_names_households(user, notice)),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(notice.title)}.pdf"
-    return response
+    return pdf_download(
+        request, title=notice.title,
+        render_pdf=lambda: notice_pdf(notice, base_url=_base_url(request), name_households=_names_households(user, notice)),
+    )  # fmt: skip
 
 
 @login_required
