@@ -233,3 +233,13 @@ def test_p14_sources_must_sum_to_the_total_exactly(amounts: list[int], off_by: i
     assume(total > 0 and any(amounts))
     problems = [(p.field, p.code) for p in entry_problems(complete(total_fen=total, sources_fen=sources))]
     assert (("sources", "sum") in problems) == (off_by != 0)
+
+
+def test_p14_a_ten_day_notice_posted_on_the_first_runs_to_the_tenth() -> None:
+    import datetime
+
+    from zhenxing.policy.rules.projects import notice_ends_on
+
+    assert notice_ends_on(datetime.date(2026, 3, 1), 10) == datetime.date(2026, 3, 10)
+    assert notice_ends_on(datetime.date(2026, 2, 25), 10) == datetime.date(2026, 3, 6)  # across a month end
+    assert notice_ends_on(datetime.date(2026, 3, 1), 1) == datetime.date(2026, 3, 1)

@@ -20,6 +20,7 @@ from zhenxing.common.crypto import encrypt_phone, keyed_hash, mask_phone
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied, not_found
 from zhenxing.common.locks import serialize_on
 from zhenxing.divisions.models import Division
+from zhenxing.policy.rules.projects import notice_ends_on
 from zhenxing.projects.enums import (
     LIBRARY_STATES,
     NoticeKind,
@@ -195,7 +196,7 @@ def notice_post(
             raise Conflict("该公示已张贴")
         locked.status = NoticeStatus.POSTED
         locked.posted_on, locked.period_days = day, days
-        locked.ends_on = day + datetime.timedelta(days=days - 1)  # the posting day counts as the first day
+        locked.ends_on = notice_ends_on(day, days)
         locked.parameter_version = citation
         locked.posted_by = actor
         locked.save(

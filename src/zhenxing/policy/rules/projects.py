@@ -166,3 +166,9 @@ def entry_problems(facts: ProjectFacts) -> list[Problem]:
                 )
             )  # fmt: skip
     return problems
+
+
+def notice_ends_on(posted_on: datetime.date, period_days: int) -> datetime.date:
+    """P14 公告公示: an announcement runs `period_days` calendar days with the posting day as its first, so a
+    10-day notice posted on the 1st runs to the 10th and has ended on the 11th."""
+    return posted_on + datetime.timedelta(days=period_days - 1)
