@@ -317,3 +317,18 @@ def test_import_upload_over_the_limit_is_refused_from_its_size(county_user: User
     assert response.status_code == 200
     assert "超过上限" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_a_nul_in_json_text_is_a_422_naming_the_field_not_a_database_error(county_user: User) -> None:
+    # given a signed-in county officer; when a visit's findings carry a NUL (PostgreSQL refuses it in text)
+    client = _county_client(county_user)
+    token = client.get("/") and client.cookies["csrftoken"].value
+    response = client.post(
+        "/api/v1/cases/1/visits",
+        {"uuid": "123e4567-e89b-12d3-a456-426614174000", "visited_at": "2026-03-01T09:30:00+08:00",
+         "place": "西山村", "findings": "家中\x00无人"},
+        content_type="application/json", HTTP_X_CSRFTOKEN=token,
+    )  # fmt: skip
+    # then it is refused before any service runs, in the error shape, naming the field in Chinese
+    errors = _errors(response, 422)
+    assert any(e["loc"][-1] == "findings" and "控制字符" in e["message"] for e in errors)

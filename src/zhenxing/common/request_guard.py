@@ -26,11 +26,11 @@ from django.template.loader import render_to_string
 
 from zhenxing.common.errors import ErrorDetail
 from zhenxing.common.http import errors_json_response, http_error_detail
+from zhenxing.common.typed_text import CONTROL_CHARACTERS
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ENCODED_CONTROL = re.compile(r"%(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])")
 _FEED_PUSH = re.compile(r"^/api/v1/feeds/[^/]+/batches/?$")
 MB = 1024 * 1024
@@ -62,7 +62,9 @@ def _declared_length(request: HttpRequest) -> int | None:
 def _has_control_characters(request: HttpRequest) -> bool:
     raw_query = request.META.get("QUERY_STRING", "")
     return bool(
-        _CONTROL.search(request.path) or _CONTROL.search(raw_query) or _ENCODED_CONTROL.search(raw_query)
+        CONTROL_CHARACTERS.search(request.path)
+        or CONTROL_CHARACTERS.search(raw_query)
+        or _ENCODED_CONTROL.search(raw_query)
     )
 
 
@@ -75,7 +77,7 @@ def _form_has_control_characters(request: HttpRequest) -> bool:
         fields = request.POST.lists()
     except (MultiPartParserError, SuspiciousOperation):  # malformed: Django answers it as it always has
         return False
-    return any(_CONTROL.search(value) for _key, values in fields for value in values)
+    return any(CONTROL_CHARACTERS.search(value) for _key, values in fields for value in values)
 
 
 def _refusal(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:

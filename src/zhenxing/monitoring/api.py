@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.common.errors import PermissionDenied, not_found
+from zhenxing.common.typed_text import Text
 from zhenxing.monitoring.cases import case_get_for_user
 from zhenxing.monitoring.identification import services
 
@@ -22,8 +23,8 @@ class VisitIn(Schema):
 
     uuid: uuid.UUID
     visited_at: datetime.datetime = Field(description="带时区，如 2025-09-02T10:00:00+08:00")
-    place: str = Field(min_length=2, max_length=services.VISIT_PLACE_MAX)
-    findings: str = Field(min_length=4, max_length=services.VISIT_FINDINGS_MAX)
+    place: Text = Field(min_length=2, max_length=services.VISIT_PLACE_MAX)
+    findings: Text = Field(min_length=4, max_length=services.VISIT_FINDINGS_MAX)
     authorization_signed: bool = False
 
 
