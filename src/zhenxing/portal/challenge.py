@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
+from zhenxing.common.errors import InvalidInput
 from zhenxing.portal.models import ChallengeUse
 
 SALT = "zhenxing.portal.challenge"
@@ -48,3 +51,21 @@ def challenge_passed(token: str, answer: str) -> bool:
     if not _spend(nonce[:32]):
         return False
     return answer.strip() == str(expected)
+
+
+def human_checks_passed(form: Any, data: dict[str, Any]) -> bool:
+    """The checks every public form asks before its service runs: the hidden field (a robot that fills it gets
+    a 404, nothing said) and the challenge (a wrong or spent answer is an error on the form)."""
+    if data["website"]:
+        raise Http404
+    if not challenge_passed(data["token"], data["answer"]):
+        form.add_error("answer", "验证没有通过（答案不对，或这道题已经答过），请计算新的题目")
+        return False
+    return True
+
+
+def add_service_errors(form: Any, error: InvalidInput) -> None:
+    """A service's refusal on the form: each problem at its field when the form has one, else at the top."""
+    for detail in error.errors():
+        field = str(detail.loc[0]) if detail.loc else None
+        form.add_error(field if field in form.fields else None, detail.message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,7 +16,7 @@ from zhenxing.divisions.models import Division
 from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.policy.rules.procedure import application_settle_days
 from zhenxing.portal import services
-from zhenxing.portal.challenge import challenge_new, challenge_passed
+from zhenxing.portal.challenge import add_service_errors, challenge_new, human_checks_passed
 from zhenxing.portal.forms import ApplicationForm, StatusForm
 from zhenxing.portal.progress import Stage, case_progress
 
@@ -34,11 +34,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         form = ApplicationForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            if data["website"]:  # the hidden field: only a robot fills it
-                raise Http404
-            if not challenge_passed(data["token"], data["answer"]):
-                form.add_error("answer", "验证没有通过（答案不对，或这道题已经答过），请计算新的题目")
-            else:
+            if human_checks_passed(form, data):
                 village = Division.objects.filter(code=data["village"], level="village").first()
                 if village is None or not in_prefecture(village.code):
                     form.add_error("village", "请选择县、乡镇和行政村")
@@ -52,9 +48,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                             ip_address=_client_ip(request),
                         )  # fmt: skip
                     except InvalidInput as error:
-                        for detail in error.errors():
-                            field = str(detail.loc[0]) if detail.loc else None
-                            form.add_error(field if field in form.fields else None, detail.message)
+                        add_service_errors(form, error)
                     except DomainError as error:
                         form.add_error(None, error.message)
                     else:

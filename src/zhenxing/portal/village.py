@@ -22,7 +22,7 @@ from zhenxing.common.request_context import client_ip_of
 from zhenxing.divisions.codes import in_prefecture
 from zhenxing.divisions.models import Division
 from zhenxing.policy.rules.projects import fen_to_wan
-from zhenxing.portal.challenge import challenge_new, challenge_passed
+from zhenxing.portal.challenge import add_service_errors, challenge_new, human_checks_passed
 from zhenxing.projects import notices as project_notices
 from zhenxing.projects.enums import ObjectionKind
 from zhenxing.projects.models import Project, ProjectNotice
@@ -111,11 +111,7 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
         form = AskForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            if data["website"]:  # the hidden field: only a robot fills it
-                raise Http404
-            if not challenge_passed(data["token"], data["answer"]):
-                form.add_error("answer", "验证没有通过（答案不对，或这道题已经答过），请计算新的题目")
-            else:
+            if human_checks_passed(form, data):
                 notice, project = _about(data["about"], notices, projects)
                 try:
                     project_notices.objection_submit_public(
@@ -124,9 +120,7 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
                         ip_address=client_ip_of(request) or "", notice=notice, project=project,
                     )  # fmt: skip
                 except InvalidInput as error:
-                    for detail in error.errors():
-                        field = str(detail.loc[0]) if detail.loc else None
-                        form.add_error(field if field in form.fields else None, detail.message)
+                    add_service_errors(form, error)
                 except DomainError as error:  # the rate limits: 429, said in Chinese
                     form.add_error(None, error.message)
                     status = error.http_status
