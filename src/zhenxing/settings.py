@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhenxing.screening",
     "zhenxing.monitoring",
     "zhenxing.projects",
+    "zhenxing.funds",
     "zhenxing.portal",
     "zhenxing.common.vendor_apps.TasksConfig",  # django_tasks
     "zhenxing.common.vendor_apps.TasksDatabaseConfig",  # django_tasks_db

@@ -35,6 +35,11 @@ class Capability(StrEnum):
     VIEW_PROJECTS = "view_projects"  # projects, announcements, objections and batches in scope
     PROPOSE_PROJECT = "propose_project"  # 申报 at the user's own level, adjustments
     ACT_ON_PROJECT = "act_on_project"  # approval and execution steps, announcements, objections' answers
+    # linkage funds (P14): the ledger in scope; a finance bureau enters documents, splits and payments, the
+    # county's 乡村振兴局 proposes splits; the prefecture reads everything (the auditors' access)
+    VIEW_FUNDS = "view_funds"
+    ENTER_FUNDS = "enter_funds"
+    PROPOSE_SPLIT = "propose_split"
     RUN_SCREENING = (
         "run_screening"  # start a screening round from the pages: a county its own, the prefecture all
     )
@@ -50,8 +55,11 @@ _PROJECTS = frozenset({C.VIEW_PROJECTS, C.PROPOSE_PROJECT, C.ACT_ON_PROJECT})
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VILLAGE: _STAFF | _CADRE | _PROJECTS,
     Role.TOWNSHIP: _STAFF | _CADRE | _PROJECTS,
-    Role.COUNTY: _STAFF | _CADRE | _PROJECTS | {C.VIEW_AUDIT, C.RUN_SCREENING},
-    Role.PREFECTURE: _STAFF | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_PROJECTS, C.ACT_ON_PROJECT},
+    Role.COUNTY: _STAFF | _CADRE | _PROJECTS | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_FUNDS, C.PROPOSE_SPLIT},
+    Role.PREFECTURE: _STAFF
+    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_PROJECTS, C.ACT_ON_PROJECT, C.VIEW_FUNDS},
+    # the money of the counties under it, and the library projects it pays; no household, no project step
+    Role.FINANCE: frozenset({C.VIEW_FUNDS, C.ENTER_FUNDS}),
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),
     # its sector's projects in its county: review, its own county-level proposals, execution; no registry
     Role.COUNTY_SECTOR: _PROJECTS,

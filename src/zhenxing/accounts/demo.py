@@ -30,7 +30,9 @@ DEMO_USERS = (
     DemoUser("demo_township", "南涧镇 工作人员", Role.TOWNSHIP, "532926101"),
     DemoUser("demo_county", "南涧县 乡村振兴局", Role.COUNTY, "532926"),
     DemoUser("demo_sector", "南涧县 交通运输局", Role.COUNTY_SECTOR, "532926", sector="transport"),
+    DemoUser("demo_finance", "南涧县 财政局", Role.FINANCE, "532926"),
     DemoUser("demo_prefecture", "大理州 乡村振兴局", Role.PREFECTURE, PREFECTURE_CODE),
+    DemoUser("demo_prefecture_finance", "大理州 财政局", Role.FINANCE, PREFECTURE_CODE),
     DemoUser("demo_department", "州医保局", Role.DEPARTMENT, department=Department.MEDICAL_INSURANCE),
     DemoUser("demo_admin", "系统管理员", Role.ADMIN),
 )

@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     PREFECTURE = "prefecture", "州"
     DEPARTMENT = "department", "行业部门"
     COUNTY_SECTOR = "county_sector", "县行业部门"
+    FINANCE = "finance", "财政"
     ADMIN = "admin", "系统管理员"
 
 
@@ -24,6 +25,9 @@ TERRITORIAL_ROLES = frozenset(ROLE_JURISDICTION_LEVEL)
 # A county sector department (县行业部门, P14) is bound to one county and one sector (accounts.Sector); it is
 # not territorial: it sees no household or case, only its sector's projects in its county (projects.selectors).
 SECTOR_JURISDICTION_LEVEL = DivisionLevel.COUNTY
+# A finance bureau (财政, P14 funds) is a county's or the prefecture's: it enters the allocation documents, splits
+# and payments of the counties under it. Not territorial either: it sees money and library projects, no household.
+FINANCE_JURISDICTION_LEVELS = (DivisionLevel.COUNTY, DivisionLevel.PREFECTURE)
 
 
 class AssignmentKind(models.TextChoices):

@@ -71,6 +71,7 @@ class User(AbstractUser):
                         department="",
                         sector__isnull=False,
                     )
+                    | Q(role=Role.FINANCE, jurisdiction__isnull=False, department="", sector=None)
                     | Q(role=Role.ADMIN, jurisdiction__isnull=True, department="", sector=None)
                 ),
                 name="user_scope_matches_role",

@@ -13,7 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhenxing.accounts.capabilities import Capability, has_capability
-from zhenxing.accounts.enums import ROLE_JURISDICTION_LEVEL, SECTOR_JURISDICTION_LEVEL, AssignmentKind, Role
+from zhenxing.accounts.enums import (
+    FINANCE_JURISDICTION_LEVELS,
+    ROLE_JURISDICTION_LEVEL,
+    SECTOR_JURISDICTION_LEVEL,
+    AssignmentKind,
+    Role,
+)
 from zhenxing.accounts.models import Assignment, DepartmentApiKey, Sector, User
 from zhenxing.audit import services as audit
 from zhenxing.common.enums import Department
@@ -75,6 +81,14 @@ def user_create(
         if sector is None:
             problems.append(ErrorDetail(("sector",), "sector_required", "县行业部门用户必须指定行业"))
         department = ""
+    elif role == Role.FINANCE:
+        if jurisdiction is None or jurisdiction.level not in FINANCE_JURISDICTION_LEVELS:
+            problems.append(
+                ErrorDetail(
+                    ("jurisdiction",), "jurisdiction_level", "财政用户的管辖区划必须是一个县级或州级区划"
+                )
+            )
+        department, sector = "", None
     elif role == Role.DEPARTMENT:
         if department not in Department.values:
             problems.append(ErrorDetail(("department",), "department_unknown", "行业部门用户必须指定部门"))

@@ -110,6 +110,7 @@ ACTION_LABELS: dict[str, str] = {
     "project.return": "退回项目",
     "project.cancel": "撤销项目申报",
     "project.withdraw": "项目出库",
+    "project.terminate": "项目终止",
     "project.superseded": "项目被调整版本替代",
     "project.adjust": "项目调整",
     "project.revise": "修改退回的项目",
@@ -122,6 +123,19 @@ ACTION_LABELS: dict[str, str] = {
     "project_objection.record": "登记项目异议或咨询",
     "project_objection.submit": "群众在村务公开页提出异议或咨询",
     "project_objection.answer": "答复项目异议或咨询",
+    # linkage funds (P14): documents and their lines, splits, payments and reversals, releases at 出库/终止
+    "fund.allocation_create": "录入资金下达文件",
+    "fund.line_add": "增加资金指标",
+    "fund.split_create": "分配资金到项目",
+    "fund.split_propose": "提出资金分配建议",
+    "fund.split_confirm": "财政确认资金分配",
+    "fund.split_refuse": "财政退回资金分配建议",
+    "fund.pay": "录入资金支付",
+    "fund.reverse": "冲销资金支付",
+    "fund.release": "项目出库或终止时退回、收回资金",
+    "fund.export": "导出资金表格",
+    "fund.import": "导入资金台账",
+    "fund.evaluate": "衔接资金绩效评价",
 }
 
 

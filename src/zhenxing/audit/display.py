@@ -111,6 +111,14 @@ KEY_LABELS: dict[str, str] = {
     "id": "记录号",  # an adjustment names the version it replaced; a parameter citation its row
     "total_fen": "计划总投资（分）",
     "prefecture_filed_on": "州级备案日期",
+    # linkage funds (funds/services.py)
+    "amount_fen": "金额（分）",
+    "doc_number": "文号",
+    "budget_year": "预算年度",
+    "lines": "资金指标",
+    "paid_fen": "已支付（分）",
+    "released_fen": "退回或收回（分）",
+    "reverses": "冲销的支付",
 }
 
 # Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which

@@ -17,6 +17,9 @@ class ParameterKind(models.TextChoices):
     NOTICE_RISK_TYPES = "notice_risk_types", "公示中显示风险类型的县（县级区划代码）"
     REGIME = "regime", "政策阶段（对象名称、类型、标准未公布时的处理）"
     PROJECT_PROCEDURE = "project_procedure", "项目库审批时限与公告公示"
+    FUND_SCHEDULE = "fund_schedule", "衔接资金支出进度目标（%，按月末）"
+    FUND_INDUSTRY_SHARE = "fund_industry_share", "中央衔接资金用于产业发展的比例（%）及计入的资金来源"
+    FUND_PERFORMANCE = "fund_performance", "衔接资金绩效评价指标权重（合计100）"
 
 
 class YearRule(models.TextChoices):
@@ -45,6 +48,10 @@ KIND_YEAR_RULE: dict[str, str] = {
     ParameterKind.REGIME: YearRule.FROM_DATE,
     # P14: every number of the project library is configurable per year, in force until a new value
     ParameterKind.PROJECT_PROCEDURE: YearRule.IN_FORCE,
+    # P14: the funds' numbers likewise, by budget year
+    ParameterKind.FUND_SCHEDULE: YearRule.IN_FORCE,
+    ParameterKind.FUND_INDUSTRY_SHARE: YearRule.IN_FORCE,
+    ParameterKind.FUND_PERFORMANCE: YearRule.IN_FORCE,
 }
 
 

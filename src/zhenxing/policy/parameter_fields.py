@@ -135,6 +135,20 @@ KIND_LAYOUTS: dict[str, KindLayout] = {
             "emergency_prefecture_filing": FLAG,
         },
     ),
+    K.FUND_SCHEDULE: _object(K.FUND_SCHEDULE, Unit.NUMBER, "{}%", {}),
+    K.FUND_INDUSTRY_SHARE: _object(
+        K.FUND_INDUSTRY_SHARE,
+        Unit.NUMBER,
+        "{}",
+        {
+            "target_percent": {"text": "{}%", "max_value": 100},
+            "count_central": FLAG,
+            "count_province": FLAG,
+            "count_prefecture": FLAG,
+            "count_county": FLAG,
+        },
+    ),
+    K.FUND_PERFORMANCE: _object(K.FUND_PERFORMANCE, Unit.NUMBER, "权重 {}", {}),
     K.NOTICE_RISK_TYPES: KindLayout(
         Shape.COUNTIES,
         (FieldSpec(None, "公示中显示风险类型的县", Unit.NUMBER, "{}"),),

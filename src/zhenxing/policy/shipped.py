@@ -207,6 +207,50 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
             "P14：审批各环节以工作日计，公告公示期以自然日计；应急项目（疫情、灾情）州审定默认改为开工后备案。"
         ),
     },
+    {
+        "kind": "fund_schedule",
+        "year": 2021,
+        "value": {"m03": 20, "m06": 50, "m09": 75, "m11": 90, "m12": 100},
+        "document": "本系统默认值（各地衔接资金支出进度通报多按月末考核，目标值未见统一文件，未核实）",
+        "verified": False,
+        "note": "P14：支出进度 = 已支付 / 已下达（按预算年度）；月末低于目标的项目和县(市)予以提示。",
+    },
+    {
+        "kind": "fund_industry_share",
+        "year": 2022,
+        "value": {
+            "target_percent": 55,
+            "count_central": 1,
+            "count_province": 0,
+            "count_prefecture": 0,
+            "count_county": 0,
+        },
+        "document": "2022年中央财政衔接推进乡村振兴补助资金用于产业发展的比例“力争达到55%”（报道所见，未核实原文）",
+        "verified": False,
+        "note": "P14：只计中央财政衔接资金；低于目标只提示，不拒绝。",
+    },
+    {
+        "kind": "fund_industry_share",
+        "year": 2023,
+        "value": {
+            "target_percent": 60,
+            "count_central": 1,
+            "count_province": 0,
+            "count_prefecture": 0,
+            "count_county": 0,
+        },
+        "document": "2023年中央财政衔接推进乡村振兴补助资金用于产业发展的比例“力争提高到60%以上”（报道所见，未核实原文）",
+        "verified": False,
+        "note": "P14：只计中央财政衔接资金；此后年度沿用，直到录入新值；低于目标只提示，不拒绝。",
+    },
+    {
+        "kind": "fund_performance",
+        "year": 2021,
+        "value": {"disbursement": 30, "completion": 20, "targets": 20, "notices": 15, "linkage": 15},
+        "document": f"{PLAN}（强化资金绩效评价）；各指标权重为本系统默认值，未核实",
+        "verified": False,
+        "note": "P14：绩效评价结果作为下一年度资金分配因素之一列示，不折算为金额。",
+    },
 ]
 
 

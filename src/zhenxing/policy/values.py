@@ -43,6 +43,30 @@ COMPOSITE_KEYS: dict[str, dict[str, str]] = {
         "proposal_notice_before_township": "村申报公示期满、异议办结后方可乡审核",
         "emergency_prefecture_filing": "应急项目州审定改为开工后备案",
     },
+    # P14: the share of the budget year's allocation paid by each month's end (a county behind it is warned)
+    ParameterKind.FUND_SCHEDULE: {
+        "m03": "3月末",
+        "m06": "6月末",
+        "m09": "9月末",
+        "m11": "11月末",
+        "m12": "12月末",
+    },
+    # P14: the industry share's yearly value and the sources it counts (1 counted, 0 not)
+    ParameterKind.FUND_INDUSTRY_SHARE: {
+        "target_percent": "产业发展项目占比目标",
+        "count_central": "计入中央财政衔接资金",
+        "count_province": "计入省级财政衔接资金",
+        "count_prefecture": "计入州级财政衔接资金",
+        "count_county": "计入县级财政衔接资金",
+    },
+    # P14 绩效评价: each indicator's weight; the weights add up to 100
+    ParameterKind.FUND_PERFORMANCE: {
+        "disbursement": "支出进度",
+        "completion": "完工率",
+        "targets": "绩效目标完成率",
+        "notices": "公告公示完成率",
+        "linkage": "联农带农覆盖",
+    },
     ParameterKind.WORK_TEAM: {
         "large_village_people": "脱贫不稳定人口阈值",
         "large_team_members": "大村工作队员数",
@@ -136,6 +160,32 @@ def _regime(raw: Any) -> dict[str, Any]:
     }
 
 
+PERCENT_KINDS = {
+    ParameterKind.FUND_SCHEDULE,
+    ParameterKind.FUND_INDUSTRY_SHARE,
+    ParameterKind.FUND_PERFORMANCE,
+}
+
+
+def _check_funds(kind: str, value: dict[str, int], keys: dict[str, str]) -> None:
+    """P14's fund parameters: percentages up to 100, a schedule that never falls, flags 0 or 1, weights
+    adding up to 100."""
+    if kind not in PERCENT_KINDS:
+        return
+    for key, number in value.items():
+        limit = 1 if key.startswith("count_") else 100
+        if number > limit:
+            raise _fail(f"{keys[key]}应在0到{limit}之间，收到 {number}")
+    if kind == ParameterKind.FUND_SCHEDULE and list(value.values()) != sorted(value.values()):
+        raise _fail("支出进度目标应逐月不减（3月末 ≤ 6月末 ≤ 9月末 ≤ 11月末 ≤ 12月末）")
+    if kind == ParameterKind.FUND_INDUSTRY_SHARE and not any(
+        v for k, v in value.items() if k.startswith("count_")
+    ):
+        raise _fail("至少计入一种资金来源")
+    if kind == ParameterKind.FUND_PERFORMANCE and sum(value.values()) != 100:
+        raise _fail(f"各指标权重合计应为100，现为 {sum(value.values())}")
+
+
 def clean_value(kind: str, raw: Any) -> Any:
     """The normalised JSON value for `kind`, or InvalidInput naming what is wrong."""
     if kind == ParameterKind.REGIME:
@@ -172,6 +222,7 @@ def clean_value(kind: str, raw: Any) -> Any:
         )
         raise _fail("；".join(parts))
     value = {key: _whole(raw[key], label) for key, label in keys.items()}
+    _check_funds(kind, value, keys)
     for key in DAY_OF_MONTH_KEYS & value.keys():
         if not 1 <= value[key] <= 28:
             raise _fail(f"{keys[key]}应为每月第1到28日（每个月都有的日子），收到 {value[key]}")

@@ -27,6 +27,7 @@ class ProjectStatus(models.TextChoices):
     ACCEPTED = "accepted", "验收"
     HANDED_OVER = "handed_over", "资产移交"
     WITHDRAWN = "withdrawn", "出库"
+    TERMINATED = "terminated", "终止"
     ADJUSTED = "adjusted", "已调整（旧版本）"
 
 

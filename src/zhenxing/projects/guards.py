@@ -10,9 +10,11 @@ from typing import Any
 from zhenxing.accounts.enums import Role
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import Transition
+from zhenxing.policy.rules.projects import fen_to_wan
 from zhenxing.projects.entry import LEVEL_OF_ROLE
 from zhenxing.projects.enums import NoticeKind, NoticeStatus, ObjectionStatus, ProjectLevel, ProjectStatus
 from zhenxing.projects.procedure import flag, procedure_on
+from zhenxing.projects.settlement import settlement
 
 S = ProjectStatus
 
@@ -270,6 +272,29 @@ def record_acceptance(t: Transition) -> None:
 
 def record_withdrawal(t: Transition) -> None:
     t.set(withdrawn_reason=t.opinion)
+
+
+def nothing_paid(t: Transition) -> None:
+    """出库 is for a project nothing was paid to; a partly paid one is 终止 (P14)."""
+    paid = settlement().paid_fen(t.subject)
+    if paid > 0:
+        raise Conflict(f"项目已支付{fen_to_wan(paid)}万元，不能出库，应办理终止（未支付部分收回）")
+
+
+def partly_paid(t: Transition) -> None:
+    """终止 is for a project something was paid to; one with nothing paid is 出库 (P14)."""
+    if settlement().paid_fen(t.subject) <= 0:
+        raise Conflict("项目尚无支付，应办理出库（资金退回原指标）而不是终止")
+
+
+def return_unpaid_funds(t: Transition) -> None:
+    """出库 returns the unpaid splits to their allocation lines (P14), in the move's transaction."""
+    settlement().release_unpaid(t.subject, actor=t.actor, terminated=False, reason=t.opinion, on=t.today)
+
+
+def recover_unspent_funds(t: Transition) -> None:
+    """终止 records the unspent part of each split as 收回 (P14), in the move's transaction."""
+    settlement().release_unpaid(t.subject, actor=t.actor, terminated=True, reason=t.opinion, on=t.today)
 
 
 def replaced_by_an_approved_adjustment(t: Transition) -> None:

@@ -178,7 +178,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("reserved", "储备", (S.RESERVED,)),
     ("building", "开工、在建", (S.STARTED, S.BUILDING)),
     ("done", "竣工、验收、移交", (S.COMPLETED, S.ACCEPTED, S.HANDED_OVER)),
-    ("withdrawn", "出库", (S.WITHDRAWN,)),
+    ("withdrawn", "出库、终止", (S.WITHDRAWN, S.TERMINATED)),
 )  # fmt: skip
 
 

@@ -28,6 +28,11 @@ def awaiting_late_notice_q() -> Q:
         notice__status=NoticeStatus.DRAFT
     )
     condition = Q(emergency=True, started_on__isnull=False) & ~Q(
-        status__in=(ProjectStatus.WITHDRAWN, ProjectStatus.ADJUSTED, ProjectStatus.CANCELLED)
+        status__in=(
+            ProjectStatus.WITHDRAWN,
+            ProjectStatus.TERMINATED,
+            ProjectStatus.ADJUSTED,
+            ProjectStatus.CANCELLED,
+        )
     )
     return condition & ~Q(Exists(posted))

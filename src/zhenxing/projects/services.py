@@ -324,7 +324,11 @@ def emergency_filing_problem(project: Project) -> str:
     """Why 州级备案 of `project` is not due now, or "" when it is: an emergency project the county's leading
     group put into the library, not decided by the prefecture, not filed yet, and started (P14: 州审定 becomes
     a filing after the start)."""
-    if not project.emergency or project.decided_on is None or project.status in (S.WITHDRAWN, S.ADJUSTED):
+    if (
+        not project.emergency
+        or project.decided_on is None
+        or project.status in (S.WITHDRAWN, S.TERMINATED, S.ADJUSTED)
+    ):
         return "只有已由县审核入库的应急项目需要州级备案"
     if project.batch_id is not None:
         return "该应急项目已经州领导小组审定，无需备案"
@@ -338,7 +342,7 @@ def emergency_filing_problem(project: Project) -> str:
 def awaiting_filing_q() -> Q:
     """The projects `emergency_filing_problem` finds due, as a query (the prefecture's list)."""
     return Q(emergency=True, decided_on__isnull=False, batch__isnull=True, prefecture_filed_on__isnull=True,
-             started_on__isnull=False) & ~Q(status__in=(S.WITHDRAWN, S.ADJUSTED))  # fmt: skip
+             started_on__isnull=False) & ~Q(status__in=(S.WITHDRAWN, S.TERMINATED, S.ADJUSTED))  # fmt: skip
 
 
 def may_file_emergency(actor: User, project: Project) -> bool:
@@ -374,8 +378,8 @@ def may_adjust(project: Project) -> bool:
 
 
 def require_adjustable(project: Project) -> None:
-    if project.status == S.WITHDRAWN:
-        raise Conflict("已出库的项目不能调整")
+    if project.status in (S.WITHDRAWN, S.TERMINATED):
+        raise Conflict("已出库或终止的项目不能调整")
     if not may_adjust(project):
         raise Conflict(
             f"项目当前为“{project.get_status_display()}”，只有储备、开工、在建、竣工的项目可以调整"

@@ -1,6 +1,7 @@
 """The project's life (P14) declared on the workflow kernel: the approval chain 村申报 → 乡审核 → 县(市)部门审查 →
 县市领导小组审核 → 州领导小组审定, send-back with a reason at every review step, the emergency path, and after
-审定 储备 → 开工 → 在建 → 竣工 → 验收 → 资产移交, or 出库 with a reason. This table is the only place a project's
+审定 储备 → 开工 → 在建 → 竣工 → 验收 → 资产移交, or 出库 with a reason (终止 when something was paid:
+settlement.py). This table is the only place a project's
 status changes (common/workflow.transition)."""
 
 from __future__ import annotations
@@ -120,8 +121,11 @@ PROJECT = Workflow(
         *_execution(S.COMPLETED, S.ACCEPTED, "验收", g.adjusted_version_announced, g.has_opinion,
                     g.accepted_after_completion, effects=(g.record_acceptance,)),
         *_execution(S.ACCEPTED, S.HANDED_OVER, "资产移交", g.adjusted_version_announced),
-        *(Move(source, S.WITHDRAWN, R.COUNTY, "出库", guards=(g.has_reason,), effects=(g.record_withdrawal,),
-               action="project.withdraw")
+        *(Move(source, S.WITHDRAWN, R.COUNTY, "出库", guards=(g.has_reason, g.nothing_paid),
+               effects=(g.record_withdrawal,), follow_ups=(g.return_unpaid_funds,), action="project.withdraw")
+          for source in _DECIDED),
+        *(Move(source, S.TERMINATED, R.COUNTY, "终止（未支付部分收回）", guards=(g.has_reason, g.partly_paid),
+               effects=(g.record_withdrawal,), follow_ups=(g.recover_unspent_funds,), action="project.terminate")
           for source in _DECIDED),
         # an approved adjustment retires the version it replaces (no role: the approval does it)
         *(Move(source, S.ADJUSTED, None, "被调整版本替代", guards=(g.replaced_by_an_approved_adjustment,),

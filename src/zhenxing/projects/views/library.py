@@ -125,7 +125,7 @@ def _move_rows(moves: list[Move], project: Project, today: Any) -> list[dict[str
         {
             "move": move, "blocked": _blocked(project, move, today), "minutes": g.minutes_attached in move.guards, "dated": move.target in DATED_TARGETS,
             "reason": g.has_reason in move.guards, "opinion": g.has_opinion in move.guards,
-            "danger": move.target in (S.RETURNED, S.CANCELLED, S.WITHDRAWN),
+            "danger": move.target in (S.RETURNED, S.CANCELLED, S.WITHDRAWN, S.TERMINATED),
         }
         for move in moves
     ]  # fmt: skip
