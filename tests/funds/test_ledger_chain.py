@@ -141,3 +141,28 @@ def test_p14_a_payment_before_the_allocation_date_is_refused() -> None:
     assert refused.value.details[0].loc == ("paid_on",)
     assert not Payment.objects.exists()
     assert line.county.code == COUNTY
+
+
+def test_p14_progress_is_paid_over_allocated_by_county_and_source() -> None:
+    from zhenxing.funds.progress import ledger_sums, project_sums
+
+    users = fund_users()
+    project = library_project(users["county"])
+    document = allocation(users["finance"], lines=((COUNTY, "central", "150"), (COUNTY, "county", "50")))
+    central = document.lines.get(source="central")
+    split = services.split_create(actor=users["finance"], line=central, project=project, amount="100")
+    services.payment_create(
+        actor=users["finance"],
+        split=split,
+        amount="60",
+        paid_on=clock.today(),
+        payee="施工单位",
+        voucher="记-1",
+    )
+    sums = ledger_sums(by=("county", "source"), budget_year=clock.today().year)
+    county_id = central.county_id
+    assert sums[(county_id, "central")].allocated_fen == 150_000_000
+    assert sums[(county_id, "central")].paid_fen == 60_000_000
+    assert str(sums[(county_id, "central")].progress) == "40.00"
+    assert sums[(county_id, "county")].progress == 0
+    assert project_sums(codes=[project.code])[project.code].progress == 60
