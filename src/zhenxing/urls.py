@@ -20,6 +20,7 @@ urlpatterns = [
     path("leads/", include("zhenxing.screening.urls")),
     path("cases/", include("zhenxing.monitoring.urls")),
     path("projects/", include("zhenxing.projects.urls")),
+    path("funds/", include("zhenxing.funds.urls")),
     path("apply/", include("zhenxing.portal.urls")),
     # a village's public page: the short URL printed under a project notice's QR code
     path("v/", include("zhenxing.portal.village_urls")),
