@@ -117,6 +117,7 @@ ACTION_LABELS: dict[str, str] = {
     "project.batch_decide": "州领导小组批次审定",
     "project.file": "应急项目州级备案",
     "project.attachment": "上传项目附件",
+    "project.target_result": "填报绩效目标完成情况",
     # project announcements (P14 公告公示)
     "project_notice.create": "拟定项目公示",
     "project_notice.post": "张贴项目公示",

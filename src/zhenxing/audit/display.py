@@ -119,6 +119,9 @@ KEY_LABELS: dict[str, str] = {
     "paid_fen": "已支付（分）",
     "released_fen": "退回或收回（分）",
     "reverses": "冲销的支付",
+    # 绩效评价 reports (funds/performance_xlsx.py): which report left, of which year, with which total
+    "report": "报表",
+    "total_score": "绩效总分",
 }
 
 # Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from zhenxing.projects.views import county, library
+from zhenxing.projects.views import county, library, targets
 
 urlpatterns: list[URLPattern] = [
     path("", library.project_list, name="list"),
@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/adjust/", library.project_adjust, name="adjust"),
     path("<int:pk>/revise/", library.project_revise, name="revise"),
     path("<int:pk>/file/", county.file_emergency, name="file_emergency"),
+    path("targets/<int:pk>/result/", targets.target_result, name="target_result"),
     path("attachments/<int:pk>/", library.attachment_download, name="attachment"),
     path("households/<int:household_pk>/panel/", library.household_panel, name="household_panel"),
 ]

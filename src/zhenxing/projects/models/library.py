@@ -205,13 +205,28 @@ class ProjectTarget(models.Model):
     kind = models.CharField("指标类型", max_length=16, choices=TargetKind.choices)
     indicator = models.CharField("指标", max_length=100)
     target_value = models.CharField("目标值", max_length=60)
+    # the result recorded once the work is done (竣工 or later): what was reached and whether the target was met
+    # (P14 绩效评价 counts the met ones); not recorded yet: achieved is None and the value empty
+    result_value = models.CharField("实际完成值", max_length=60, blank=True)
+    achieved = models.BooleanField("是否完成", null=True, blank=True)
+    result_note = models.TextField("完成情况说明", blank=True)
+    result_recorded_on = models.DateField("填报日期", null=True, blank=True)
+    result_recorded_by = models.ForeignKey(
+        _USER, verbose_name="填报人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "绩效目标"
         verbose_name_plural = "绩效目标"
         ordering = ["kind", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=TargetKind.values), name="project_target_kind_known")
+            models.CheckConstraint(condition=Q(kind__in=TargetKind.values), name="project_target_kind_known"),
+            # a result is a value and a verdict together, with its day: never one without the other
+            models.CheckConstraint(
+                condition=Q(achieved__isnull=True, result_value="", result_recorded_on__isnull=True)
+                | Q(achieved__isnull=False, result_recorded_on__isnull=False) & ~Q(result_value=""),
+                name="project_target_result_complete",
+            ),
         ]
 
     def __str__(self) -> str:
