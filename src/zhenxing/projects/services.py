@@ -379,7 +379,7 @@ def may_adjust(project: Project) -> bool:
 
 def require_adjustable(project: Project) -> None:
     if project.status in (S.WITHDRAWN, S.TERMINATED):
-        raise Conflict("已出库或终止的项目不能调整")
+        raise Conflict(f"已{project.get_status_display()}的项目不能调整")
     if not may_adjust(project):
         raise Conflict(
             f"项目当前为“{project.get_status_display()}”，只有储备、开工、在建、竣工的项目可以调整"
