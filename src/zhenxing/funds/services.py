@@ -105,7 +105,7 @@ def _checked_lines(
             continue
         if (county.pk, line.source) in seen:
             problems.append(
-                ErrorDetail((at, "source"), "duplicate",
+                ErrorDetail((*at.split("."), "source"), "duplicate",
                             f"同一文号下{county.name}的“{FundSource(line.source).label}”只能有一条指标")
             )  # fmt: skip
         seen.add((county.pk, line.source))
