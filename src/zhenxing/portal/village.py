@@ -21,6 +21,7 @@ from zhenxing.common.errors import DomainError, InvalidInput
 from zhenxing.common.request_context import client_ip_of
 from zhenxing.divisions.codes import in_prefecture
 from zhenxing.divisions.models import Division
+from zhenxing.funds.progress import Sums, project_sums
 from zhenxing.policy.rules.projects import fen_to_wan
 from zhenxing.portal.challenge import add_service_errors, challenge_new, human_checks_passed
 from zhenxing.projects import notices as project_notices
@@ -134,10 +135,15 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
         form.data = fresh
         if status == 200:
             status = 400 if form.errors else 200
+    # money received (splits in force, net of releases) and paid (net of reversals) per project code: the
+    # ledger's sums, public like the planned total (P14); a project without splits reads 0
+    money = project_sums(codes=[row.project.code for row in public_rows])
     rows = [
         {
             "project": row.project, "total_wan": fen_to_wan(row.project.total_fen), "adjustment": row.adjustment,
             "adjusted_wan": fen_to_wan(row.adjustment.total_fen) if row.adjustment else None,
+            "received_wan": fen_to_wan(money.get(row.project.code, Sums()).split_fen),
+            "paid_wan": fen_to_wan(money.get(row.project.code, Sums()).paid_fen),
         }
         for row in public_rows
     ]  # fmt: skip

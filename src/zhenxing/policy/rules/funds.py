@@ -82,3 +82,22 @@ def within_plan(*, planned_fen: int, split_fen: int, amount_fen: int) -> bool:
 def split_unpaid(*, split_fen: int, paid_fen: int, released_fen: int) -> int:
     """P14: what a payment may still draw on a split (paid is net of reversals)."""
     return split_fen - paid_fen - released_fen
+
+
+def per_person_yuan(allocated_fen: int, people: int) -> Decimal | None:
+    """P14 (P2 flags): an allocation per 脱贫 person, in 元 to two decimals (half up); None without people."""
+    if people <= 0:
+        return None
+    return (Decimal(allocated_fen) / 100 / Decimal(people)).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+# the per-person comparison's groups (P2): the 7 省级乡村振兴重点帮扶县, the other 脱贫县; other counties none
+KEY_GROUP, OTHER_TUOPIN_GROUP = "key", "other_tuopin"
+PER_PERSON_SOURCES = ("province", "prefecture")  # P14: the provincial and prefecture linkage funds
+
+
+def per_person_group(*, is_tuopin_county: bool, is_key_county: bool) -> str | None:
+    """P2: which side of the per-person comparison a county is on (a county that is no 脱贫县: neither)."""
+    if is_key_county:
+        return KEY_GROUP
+    return OTHER_TUOPIN_GROUP if is_tuopin_county else None
