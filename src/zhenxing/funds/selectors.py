@@ -163,7 +163,8 @@ def line_balance(line: AllocationLine) -> LineBalance:
     return LineBalance(
         amount_fen=line.amount_fen,
         split_fen=_sum(splits),
-        released_fen=_sum(Release.objects.filter(split__line=line)),
+        # a proposal released at 出库 and then sent back holds nothing any more: its release no longer counts
+        released_fen=_sum(Release.objects.filter(split__line=line, split__status__in=HOLDING_STATES)),
         paid_fen=_sum(Payment.objects.filter(split__line=line)),
     )
 
@@ -199,7 +200,11 @@ def project_paid_fen(project: Project) -> int:
 def project_split_fen(project: Project, *, source: str) -> int:
     """What the project's splits of `source` hold: in force or proposed, less what was released."""
     held = _sum(project_splits(project).filter(source=source, status__in=HOLDING_STATES))
-    released = _sum(Release.objects.filter(split__project__code=project.code, split__source=source))
+    released = _sum(
+        Release.objects.filter(
+            split__project__code=project.code, split__source=source, split__status__in=HOLDING_STATES
+        )
+    )
     return held - released
 
 
