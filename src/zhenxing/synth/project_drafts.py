@@ -407,9 +407,13 @@ class ProjectDrafts:
                 day + datetime.timedelta(days=15), day + datetime.timedelta(days=60)
             )
         v["status"] = reached
+        # the day it reached its state, as the workflow keeps it (common/workflow.py): a later move's step record
+        # starts there (projects_projectstep.started_on is required)
+        v["step_started_on"] = day
         if withdrawn:
             day = self._day_between(day + datetime.timedelta(days=5), day + datetime.timedelta(days=120))
             v["status"], v["withdrawn_reason"] = S.WITHDRAWN, rng.choice(WITHDRAWAL_REASONS)
+            v["step_started_on"] = day
             draft.extra_steps.append({"step": reached, "outcome": S.WITHDRAWN, "action": "出库", "actor_role": "county",
                                       "started_on": day, "done_on": day, "findings": v["withdrawn_reason"]})  # fmt: skip
 

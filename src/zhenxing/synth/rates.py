@@ -158,3 +158,52 @@ PROJECT_STATUS_BY_AGE = {
     3: {"completed": 0.03, "accepted": 0.15, "handed_over": 0.82},
     4: {"accepted": 0.10, "handed_over": 0.90},
 }  # fmt: skip
+
+# --- linkage funds (P14; all estimates: the plan gives no ledger figures) -----------------------------------
+# `zhenxing generate` adds, right after the projects, the fund ledger of each project year (synth/funds.py):
+# allocation documents, the splits of their lines to the county's library projects, payments over the year,
+# reversals, and a few projects leaving the library through the project workflow (出库 / 终止).
+# Only the four 衔接资金 sources come in allocation documents; the others (整合, 债券, 东西部协作 …) do not.
+FUND_SOURCES = ("central", "province", "prefecture", "county")
+# a line = what the county's library projects of the year plan from the source × a margin drawn uniform here:
+# 0-12 % of each line stays unsplit (waiting for projects)
+FUND_LINE_MARGIN = (1.00, 1.12)
+# the central money in two documents: a 提前下达 one issued in November of the year before (this share of the
+# line), the rest in the year's main document; both, and the province's, list all 12 counties in one document
+FUND_CENTRAL_ADVANCE = 0.60
+# issuing dates (month, day) in the budget year (the advance one: of the year before); ± FUND_ISSUE_JITTER days
+FUND_ISSUE_DATES = {
+    "central_advance": (11, 20), "central": (4, 15), "province": (5, 10), "prefecture": (6, 5), "county": (3, 20),
+}  # fmt: skip
+FUND_ISSUE_JITTER = 10
+# share of (library project, source) pairs given their full planned amount of the source; the rest nothing yet
+FUND_SPLIT_SHARE = 0.92
+# of this year's splits, a share still proposed by the county's 乡村振兴局, waiting for the finance bureau
+FUND_PROPOSED_SHARE = 0.03
+# paid so far, as a share of the split, at most (by the project's status today: no money before work starts)
+FUND_PAID_CAP_BY_STATUS = {
+    "reserved": 0.0, "started": 0.30, "building": 0.70, "completed": 0.90, "accepted": 1.0, "handed_over": 1.0,
+}  # fmt: skip
+# cumulative share of a split paid by the end of each quarter's last month of its budget year (on-time counties;
+# close to the shipped fund_schedule parameter: 20 % by March, 50 % June, 75 % September, 100 % December), the
+# rest paid in the first half of the next year; one payment per quarter, on a day drawn within the quarter
+FUND_PAID_BY_MONTH = {3: 0.15, 6: 0.45, 9: 0.75, 12: 0.95}
+# late counties (drawn by the seed): within the budget year they pay this share of the schedule, and catch up
+# in the first half of the next year
+FUND_LATE_COUNTIES = 3
+FUND_LATE_FACTOR = 0.60
+# payments reversed (冲销, a negative entry with its reason), half in full and half in part; the reversed amount
+# is paid again a few days later to the right payee or with the right voucher
+FUND_REVERSAL_SHARE = 0.02
+FUND_REVERSAL_FULL = 0.5
+FUND_REVERSAL_REASONS = (
+    "收款单位账号有误，原路退回后重新支付", "凭证摘要与合同不符，冲销后按合同重新支付", "重复支付，冲销多付部分",
+    "审计整改：超进度拨付部分冲回",
+)  # fmt: skip
+# projects leaving the library through the workflow (projects.services.project_move): of the split projects of
+# past years not yet 验收 (储备, 开工, 在建, 竣工: the states the workflow lets leave), a share is 出库 before
+# anything is paid (its splits return to the lines) and a share is 终止 after its first payments (the unpaid
+# part 收回)
+FUND_LEAVE_STATES = ("reserved", "started", "building", "completed")
+FUND_WITHDRAWN = 0.06
+FUND_TERMINATED = 0.06

@@ -118,6 +118,7 @@ class Command(BaseCommand):
         if Project.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("已有项目数据，跳过生成项目库")
+                self._funds(options)
                 return
             if not options["append"]:
                 raise CommandError("数据库中已有项目；确需追加请加 --append（或用 --no-projects 只生成农户）")
@@ -128,4 +129,20 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已生成项目库：{rates.PROJECT_YEARS} 年、每年 {per_year:,} 个项目（含调整版本共 {result.projects:,} 条），"
             f"用时 {result.seconds:.1f} 秒"
+        )
+        self._funds(options)
+
+    def _funds(self, options: dict[str, Any]) -> None:
+        """The fund ledger of the library's years (synth/funds.py), right after the projects; a year that has
+        its synthetic documents already is skipped."""
+        from zhenxing.synth.funds import synthetic_funds_generate
+
+        funds = synthetic_funds_generate(seed=options["seed"])
+        if not funds.years:
+            self.stdout.write("合成资金台账已存在，跳过")
+            return
+        self.stdout.write(
+            f"已生成资金台账：{funds.years[0]}—{funds.years[-1]}年 {funds.documents} 份下达文件、{funds.lines:,} 条指标、"
+            f"{funds.splits:,} 笔分配、{funds.payments:,} 笔支付、{funds.reversals:,} 笔冲销，出库 {funds.withdrawn} 个、"
+            f"终止 {funds.terminated} 个项目；支出偏慢的县：{'、'.join(funds.late_counties)}；用时 {funds.seconds:.1f} 秒"
         )
