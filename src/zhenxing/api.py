@@ -147,6 +147,9 @@ def _register_routers() -> None:
     from zhenxing.projects.api import router as projects_router
 
     api.add_router("/", projects_router)
+    from zhenxing.funds.api import router as funds_router
+
+    api.add_router("/", funds_router)
 
 
 _register_routers()
