@@ -84,13 +84,10 @@ def year_projects(county_ids: Collection[int], year: int) -> dict[int, list[Proj
         )
         .order_by()
     )
-    for row in targets:
-        if (record := by_pk.get(row["project_id"])) is not None:
-            record.targets, record.targets_met, record.targets_recorded = (
-                row["total"],
-                row["met"],
-                row["recorded"],
-            )
+    for counted in targets:
+        if (record := by_pk.get(counted["project_id"])) is not None:
+            record.targets = counted["total"]
+            record.targets_met, record.targets_recorded = counted["met"], counted["recorded"]
     # a notice names a version; any version of the code counts (an adjustment keeps the plan it was posted on)
     entries = (
         ProjectNoticeEntry.objects.filter(

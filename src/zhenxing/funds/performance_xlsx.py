@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from xlsxwriter.format import Format
 
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
@@ -15,6 +16,7 @@ from zhenxing.common.xlsx import Sheet, Workbook
 from zhenxing.funds.models import Payment, Release, Split
 from zhenxing.funds.performance import Evaluation, Indicator, county_evaluation
 from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS, fen_to_wan
+from zhenxing.projects.enums import TargetKind
 from zhenxing.projects.models import Project, ProjectNotice, ProjectTarget
 
 if TYPE_CHECKING:
@@ -62,14 +64,14 @@ def county_workbook(evaluation: Evaluation) -> bytes:
     return book.finish()
 
 
-def _indicator_sheet(sheet: Sheet, indicator: Indicator, head: object) -> None:
+def _indicator_sheet(sheet: Sheet, indicator: Indicator, head: Format) -> None:
     numbers = (
         ("已支付（万元）", "分配（万元）")
         if indicator.money
         else (f"达标{indicator.unit}", f"应计{indicator.unit}")
     )
     sheet.row(0, 0, (indicator.label, indicator.rule))
-    sheet.row(1, 0, ("项目编号", "项目名称", "是否达标", "说明", *numbers), head)  # type: ignore[arg-type]
+    sheet.row(1, 0, ("项目编号", "项目名称", "是否达标", "说明", *numbers), head)
     for column, width in enumerate((18, 30, 10, 40, 14, 14)):
         sheet.set_column(column, column, width)
     for row, line in enumerate(indicator.lines, start=2):
@@ -120,7 +122,10 @@ def project_workbook(project: Project) -> bytes:
     targets = book.add_sheet("绩效目标")
     targets.row(0, 0, ("指标类型", "指标", "目标值", "实际完成值", "是否完成", "说明", "填报日期"), head)
     targets.set_column(0, 6, 16)
-    chosen = ProjectTarget.objects.filter(project=project).order_by("kind", "pk")
+    order = list(TargetKind.values)  # 产出, 效益, 满意度 as P14 lists them
+    chosen = sorted(
+        ProjectTarget.objects.filter(project=project).order_by("pk"), key=lambda t: order.index(t.kind)
+    )
     for row, t in enumerate(chosen, start=1):
         verdict = "未填报" if t.achieved is None else "已完成" if t.achieved else "未完成"
         targets.row(row, 0, (t.get_kind_display(), t.indicator, t.target_value, t.result_value, verdict,
