@@ -28,6 +28,8 @@ ROLE_NAMES = {
     "department": "department",
     "county_sector": "county_sector",
     "admin": "admin",
+    "finance": "finance",  # 南涧's finance bureau
+    "prefecture_finance": "finance",  # the prefecture's
 }
 TERRITORIAL = ("village", "township", "county", "prefecture")
 
@@ -145,6 +147,20 @@ def _public_notice(world: World, role: str) -> list[Visit]:
     return [("", f"/v/{village}/notices/{notice.pk}/")] if notice is not None else []
 
 
+def _fund(key: str, path: str) -> Urls:
+    """A page of the world's fund ledger (南涧, P14): every role that reads the ledger sees it."""
+    return lambda world, role: [("", path.format(world.funds[key]))]
+
+
+def _split_pages(world: World, role: str) -> list[Visit]:
+    """The paid split (its payments, the reversal, the payment and reversal forms) and the county's proposal
+    (the confirm and refuse forms for the finance bureau)."""
+    return [
+        ("paid", f"/funds/splits/{world.funds['split']}/"),
+        ("proposed", f"/funds/splits/{world.funds['proposed']}/"),
+    ]
+
+
 PAGES: dict[str, Page] = {
     "home": Page(_one("/")),
     "accounts:login": Page(_one("/accounts/login/"), roles=(PUBLIC,)),
@@ -233,6 +249,13 @@ PAGES: dict[str, Page] = {
     "village:notice": Page(_public_notice, roles=(PUBLIC,)),
     "projects:import": Page(_one("/projects/import/"), roles=("county", "county_sector")),
     "projects:import_batch": Page(_library_import, roles=("county",)),  # a batch is its county's
+    "funds:allocations": Page(_one("/funds/"), C.VIEW_FUNDS),
+    "funds:allocation_create": Page(_one("/funds/allocations/new/"), C.ENTER_FUNDS),
+    "funds:allocation_detail": Page(_fund("allocation", "/funds/allocations/{}/"), C.VIEW_FUNDS),
+    "funds:line_detail": Page(_fund("line", "/funds/lines/{}/"), C.VIEW_FUNDS),
+    "funds:splits": Page(_one("/funds/splits/"), C.VIEW_FUNDS),
+    "funds:split_detail": Page(_split_pages, C.VIEW_FUNDS),
+    "funds:project_money": Page(_fund("project", "/funds/projects/{}/"), C.VIEW_FUNDS),
     "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
     "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code
     "portal:status": Page(_one("/apply/status/"), roles=(PUBLIC,)),
@@ -307,6 +330,12 @@ EXEMPT: dict[str, str] = {
     "projects:export": DOWNLOAD,
     "projects:import_errors": DOWNLOAD,
     "projects:import_confirm": POST_ONLY,
+    "funds:allocation_lines_add": POST_ONLY,
+    "funds:split_create": POST_ONLY,
+    "funds:split_confirm": POST_ONLY,
+    "funds:split_refuse": POST_ONLY,
+    "funds:payment_create": POST_ONLY,
+    "funds:payment_reverse": POST_ONLY,
     "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
     "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
     "admin:logout": POST_ONLY,
@@ -361,7 +390,7 @@ def roles_of(page: Page) -> tuple[str, ...]:
         return page.roles
     if page.capability is None:
         return tuple(ROLE_NAMES)
-    return tuple(role for role in ROLE_NAMES if page.capability in ROLE_CAPABILITIES[role])
+    return tuple(role for role, name in ROLE_NAMES.items() if page.capability in ROLE_CAPABILITIES[name])
 
 
 # The error pages people meet, opened on purpose: (role, path) -> the status expected. Not routes, so not in

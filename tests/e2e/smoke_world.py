@@ -1,7 +1,9 @@
 """The data every page of the smoke run shows: the demo's own scenario (synth/demo_scenario.py: the demo users,
 西山村 households at every step, feeds, a screening round with open leads of each grade, notices, plans with
 measures), plus what the scenario does not make: an import batch that failed validation and one committed, a
-portal application, and a lead dismissed by hand. Built once per module, through the services (audited)."""
+portal application, a lead dismissed by hand, and the fund ledger of 南涧 (P14: a county document and a
+prefecture one, a split to a library project with a payment and its reversal, a split the county proposed). Built
+once per module, through the services (audited)."""
 
 from __future__ import annotations
 
@@ -23,8 +25,11 @@ from zhenxing.transfer.models import ImportBatch
 from ..shipped import shipped_data_ensure
 from ..transfer.workbook_builder import member_rows, workbook, year_rows
 
-ROLES = ("village", "township", "county", "prefecture", "department", "county_sector", "admin")
-# the demo user of each role, where its name is not demo_<role>
+ROLES = (
+    "village", "township", "county", "prefecture", "department", "county_sector", "admin", "finance",
+    "prefecture_finance",
+)  # fmt: skip
+# the demo user of each role, where its name is not demo_<role> (both finance bureaus are the 财政 role)
 DEMO_USERNAMES = {"county_sector": "demo_sector"}
 
 
@@ -42,6 +47,8 @@ class World:
     tracking_code: str = ""  # the portal application's, for its 已提交 page
     screening_run: ScreeningRun | None = None  # the scenario's prefecture-wide round
     lowincome_lead: Lead | None = None  # the village's lead from the 民政比对 (P17), open
+    # the fund ledger's objects by name (pk): allocation, line, split, proposed, payment, reversal, project
+    funds: dict[str, int] = field(default_factory=dict)
 
 
 def _imports(village_user: User) -> dict[str, ImportBatch]:
@@ -70,6 +77,59 @@ def _portal_application() -> str:
         phone="13908721234", difficulties=["医疗"], description="丈夫住院，医药费花了三万多",
         on_behalf=False, ip_address="127.0.0.1",
     ).tracking_code  # fmt: skip
+
+
+def _funds(users: dict[str, User]) -> dict[str, int]:
+    """南涧's ledger (P14): a library project of 西山村 (imported as an existing library's row, as the demo's
+    library is not built by the scenario), the county bureau's document with two lines, a split paid in part and
+    one payment partly reversed, a split the county's 乡村振兴局 proposed, and a prefecture document for two
+    counties."""
+    import datetime
+
+    from zhenxing.common import clock
+    from zhenxing.funds import services
+    from zhenxing.funds.inputs import AllocationInput, LineInput
+    from zhenxing.projects.services import project_import_row
+
+    from ..projects.builders import project_input
+
+    today = clock.today()
+    finance, county = users["finance"], users["county"]
+    project = project_import_row(
+        actor=county, data=project_input(name="西山村委会大村组产业路硬化"), level="village", status="reserved",
+        decided_on=today - datetime.timedelta(days=60),
+    )  # fmt: skip
+    document = services.allocation_create(
+        actor=finance,
+        data=AllocationInput(
+            doc_number=f"南财农〔{today.year}〕12号", issued_on=today - datetime.timedelta(days=40), level="county",
+            budget_year=today.year, title="关于下达本级财政衔接推进乡村振兴补助资金的通知",
+            lines=(LineInput("532926", "central", "300"), LineInput("532926", "county", "80.5")),
+        ),
+    )  # fmt: skip
+    services.allocation_create(
+        actor=users["prefecture_finance"],
+        data=AllocationInput(
+            doc_number=f"大财农〔{today.year}〕3号", issued_on=today - datetime.timedelta(days=50),
+            level="prefecture", budget_year=today.year, advance=True, title="提前下达州级衔接资金",
+            lines=(LineInput("532926", "province", "120"), LineInput("532901", "province", "95.25")),
+        ),
+    )  # fmt: skip
+    line = document.lines.get(source="central")
+    split = services.split_create(actor=finance, line=line, project=project, amount="60")
+    payment = services.payment_create(
+        actor=finance, split=split, amount="25", paid_on=today - datetime.timedelta(days=10),
+        payee="南涧县鑫达建筑工程有限公司", voucher=f"记-{today.year}-0012",
+    )  # fmt: skip
+    reversal = services.payment_reverse(
+        actor=finance, payment=payment, amount="5", reason="收款账号录入错误，退回后重新支付",
+        voucher=f"冲-{today.year}-0003", on=today - datetime.timedelta(days=5),
+    )  # fmt: skip
+    proposed = services.split_create(actor=county, line=line, project=project, amount="20")
+    return {
+        "allocation": document.pk, "line": line.pk, "split": split.pk, "proposed": proposed.pk,
+        "payment": payment.pk, "reversal": reversal.pk, "project": project.pk,
+    }  # fmt: skip
 
 
 def world_build() -> World:
@@ -101,6 +161,7 @@ def world_build() -> World:
     assert feed_batch is not None
     parameter = Parameter.objects.order_by("pk").first()
     assert parameter is not None
+    funds = _funds(users)
     division_of = {
         "village": VILLAGE,
         "township": VILLAGE[:9],
@@ -114,4 +175,5 @@ def world_build() -> World:
         Lead.objects.filter(
             household__village__code=VILLAGE, status="open", lowincome_differences__isnull=False
         ).order_by("pk").first(),
+        funds,
     )  # fmt: skip
