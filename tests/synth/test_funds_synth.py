@@ -10,6 +10,7 @@ import pytest
 from django.db.models import Q, Sum
 
 from tests.synth.test_projects_synth import _empty as _empty_library
+from zhenxing.accounts.demo import demo_users_ensure
 from zhenxing.audit.models import AuditEvent
 from zhenxing.funds.enums import ReleaseKind, SplitStatus
 from zhenxing.funds.models import Allocation, AllocationLine, Payment, Release, Split
@@ -17,6 +18,8 @@ from zhenxing.funds.progress import ledger_sums
 from zhenxing.projects.enums import LIBRARY_STATES
 from zhenxing.projects.models import Project, ProjectFunding
 from zhenxing.synth import rates
+from zhenxing.synth.demo_projects import demo_projects_ensure
+from zhenxing.synth.fund_demo import demo_funds_ensure
 from zhenxing.synth.funds import synthetic_funds_generate
 from zhenxing.synth.projects import synthetic_projects_generate
 
@@ -192,3 +195,35 @@ def _empty() -> None:
     for model in (Payment, Release, Split, AllocationLine, Allocation):
         model.objects.all().delete()
     _empty_library()
+
+
+def test_p14_the_demo_ledger_is_entered_through_the_services_once(shipped_data, clock_at, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # given the demo users and the demo's project library in 南涧
+    clock_at(TODAY)
+    demo_users_ensure(credentials_file=tmp_path / "demo_credentials.txt")
+    assert demo_projects_ensure() is not None
+    # when the demo's fund ledger is made
+    result = demo_funds_ensure()
+    # then 南涧 has documents entered by both finance bureaus (one listing three counties), splits, payments and a
+    # reversal paid again, a proposal waiting, each with its audit event
+    assert result is not None and result.documents == 3
+    central = Allocation.objects.get(doc_number="云财农〔2026〕88号")
+    assert central.lines.count() == 3 and central.created_by.username == "demo_prefecture_finance"
+    assert Split.objects.filter(county__code="532926", status=SplitStatus.PROPOSED).count() == 1
+    reversal = Payment.objects.get(amount_fen__lt=0)
+    assert reversal.reason and reversal.reverses is not None
+    assert (
+        AuditEvent.objects.filter(action="fund.pay").count()
+        == Payment.objects.filter(amount_fen__gt=0).count()
+    )
+    assert AuditEvent.objects.filter(action="fund.reverse").count() == 1
+    assert AuditEvent.objects.filter(action="fund.allocation_create").count() == 3
+    nanjian = ledger_sums(counties=[central.lines.get(county__code="532926").county_id], budget_year=2026)
+    (sums,) = nanjian.values()
+    assert sums.allocated_fen == (1300 + 128 + 40) * 1_000_000
+    assert (
+        0 < sums.paid_fen < sums.allocated_fen / 2
+    )  # behind the schedule: the warnings have something to say
+    # and again: nothing more
+    audit_rows = AuditEvent.objects.count()
+    assert demo_funds_ensure() is None and AuditEvent.objects.count() == audit_rows

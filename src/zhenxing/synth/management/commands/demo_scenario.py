@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from zhenxing.synth.demo_projects import demo_projects_ensure
 from zhenxing.synth.demo_scenario import demo_scenario_ensure
+from zhenxing.synth.fund_demo import demo_funds_ensure
 
 
 class Command(BaseCommand):
@@ -29,4 +30,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"演示项目库已生成：南涧县 {projects.projects} 个项目，用时 {projects.seconds:.1f} 秒"
+            )
+        # its fund ledger (P14) right after it: documents, splits, payments and a reversal by the demo finance users
+        funds = demo_funds_ensure()
+        if funds is None:
+            self.stdout.write("演示资金台账已存在（或缺少演示项目库），跳过")
+        else:
+            self.stdout.write(
+                f"演示资金台账已生成：南涧县 {funds.documents} 份下达文件、{funds.splits} 笔分配、{funds.payments} 笔支付"
+                f"（含冲销），用时 {funds.seconds:.1f} 秒"
             )
