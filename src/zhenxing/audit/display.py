@@ -48,6 +48,13 @@ KEY_LABELS: dict[str, str] = {
     "seed": "随机种子",
     "years": "年度",
     "per_year": "每年项目数",
+    # the synthetic fund ledger's counts (synth/funds.py)
+    "documents": "资金下达文件数",
+    "splits": "资金分配笔数",
+    "payments": "支付笔数",
+    "reversals": "冲销笔数",
+    "withdrawn": "出库项目数",
+    "late_counties": "支出偏慢的县(市)",
     "leads": "线索数",
     "fields": "字段",
     "error": "错误",
