@@ -216,9 +216,13 @@ def test_p14_a_projects_money_page_and_the_link_from_the_project_page() -> None:
     world = ledger_world()
     county = _client(world["users"]["county"])
     page = county.get(f"/funds/projects/{world['project']}/").content.decode()
+    # 60 万元 in force, the county's 20 万元 proposal apart, 10 paid, 50 unpaid
+    assert '<dd data-testid="split-total">60.00</dd>' in page
     assert (
-        "计划投资" in page and "中央" in page and "80.00" in page and "10.00" in page
-    )  # 60 + 20 proposed; paid
+        '<dd data-testid="proposed-total">20.00</dd>' in page
+        and '<dd data-testid="paid-total">10.00</dd>' in page
+    )
+    assert 'data-label="未支付(万元)" class="money nowrap-text">50.00' in page
     assert "记-001" in page
     detail = county.get(f"/projects/{world['project']}/").content.decode()
     assert f'href="/funds/projects/{world["project"]}/"' in detail
@@ -243,3 +247,28 @@ def test_p14_the_document_list_filters_by_budget_year_and_county() -> None:
     own = _client(users["finance"]).get("/funds/").content.decode()
     assert "云财农〔2025〕3号" in own and "10.00" in own and "30.00" not in own
     assert AllocationLine.objects.count() == 3
+
+
+def test_p14_a_split_returned_at_withdrawal_shows_its_release_and_no_payment_form() -> None:
+    from zhenxing.projects import services as projects
+
+    users = fund_users()
+    project = library_project(users["county"])
+    line = allocation(users["finance"]).lines.get()
+    finance = _client(users["finance"])
+    finance.post(f"/funds/lines/{line.pk}/splits/", {"project": project.pk, "amount": "80"})
+    split = Split.objects.get()
+    projects.project_move(
+        actor=users["county"], project=project, to="withdrawn", opinion="选址变更，不再实施"
+    )
+    page = finance.get(f"/funds/splits/{split.pk}/").content.decode()
+    assert "出库退回" in page and 'data-testid="release"' in page and "选址变更" in page
+    assert '<dd data-testid="unpaid">0.00 万元</dd>' in page and 'data-testid="payment-form"' not in page
+    # the line has its money back, and the project's page still reads (any status)
+    assert "150.00" in finance.get(f"/funds/lines/{line.pk}/").content.decode()
+    assert finance.get(f"/funds/projects/{project.pk}/").status_code == 200
+    # a payment on it now is refused on the page, nothing stored
+    refused = finance.post(f"/funds/splits/{split.pk}/payments/", {"amount": "1", "paid_on": clock.today().isoformat(),
+                           "payee": "鑫达公司", "voucher": "记-009"})  # fmt: skip
+    assert refused.status_code == 422 and "不能再支付" in refused.content.decode()
+    assert not Payment.objects.exists()

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.common.errors import Conflict, InvalidInput
 from zhenxing.funds import selectors, services
-from zhenxing.funds.enums import FundSource
+from zhenxing.funds.enums import FundSource, SplitStatus
 from zhenxing.funds.forms import PAYMENT_FIELDS, REVERSE_FIELDS, SimpleForm
-from zhenxing.funds.models import Payment, Release
+from zhenxing.funds.models import Payment, Release, Split
+from zhenxing.funds.selectors import SplitBalance
 from zhenxing.funds.views.common import C, require
 from zhenxing.funds.views.splits import split_page
 
@@ -69,6 +70,22 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funds:split_detail", pk=split.pk)
 
 
+def _source_row(
+    source: str, planned_fen: int, splits: list[Split], balances: dict[int, SplitBalance]
+) -> dict[str, object]:
+    """One source of a project: 已分配 counts the splits in force, 待确认 the county's proposals apart (they hold
+    money on the line but cannot be paid yet), 退回/收回 what 出库 or 终止 gave back."""
+    active = [s for s in splits if s.status == SplitStatus.ACTIVE]
+    return {
+        "source": FundSource(source).label, "planned_fen": planned_fen,
+        "split_fen": sum(s.amount_fen for s in active),
+        "proposed_fen": sum(s.amount_fen for s in splits if s.status == SplitStatus.PROPOSED),
+        "paid_fen": sum(balances[s.pk].paid_fen for s in splits),
+        "released_fen": sum(balances[s.pk].released_fen for s in splits),
+        "unpaid_fen": sum(balances[s.pk].unpaid_fen for s in active),
+    }  # fmt: skip
+
+
 @login_required
 def project_money(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's money by source: planned, split, paid, unpaid, and what 出库/终止 gave back (any status)."""
@@ -82,24 +99,15 @@ def project_money(request: HttpRequest, pk: int) -> HttpResponse:
     balances = {split.pk: selectors.split_balance(split) for split in splits}
     planned = {f.source: f.amount_fen for f in project.fundings.all()}
     sources = [s for s in FundSource.values if s in planned or any(x.source == s for x in splits)]
-    paid_by_source = {
-        source: sum(balances[s.pk].paid_fen for s in splits if s.source == source) for source in sources
-    }
-    rows = [
-        {
-            "source": FundSource(source).label, "planned_fen": planned.get(source, 0),
-            "split_fen": selectors.project_split_fen(project, source=source), "paid_fen": paid_by_source[source],
-        }
-        for source in sources
-    ]  # fmt: skip
-    for row in rows:
-        row["unpaid_fen"] = row["split_fen"] - row["paid_fen"]
+    rows = [_source_row(source, planned.get(source, 0), [s for s in splits if s.source == source], balances)
+            for source in sources]  # fmt: skip
     return render(
         request,
         "funds/ledger/project_money.html",
         {
             "project": project, "rows": rows, "splits": [(s, balances[s.pk]) for s in splits],
             "planned_fen": sum(planned.values()), "split_fen": sum(r["split_fen"] for r in rows),
+            "proposed_fen": sum(r["proposed_fen"] for r in rows),
             "paid_fen": selectors.project_paid_fen(project),
             "releases": Release.objects.filter(split__in=[s.pk for s in splits]).select_related("split"),
             "payments": Payment.objects.filter(split__in=[s.pk for s in splits]).order_by("-paid_on", "-pk")[:50],

@@ -21,6 +21,7 @@ from zhenxing.funds.enums import SplitStatus
 from zhenxing.funds.forms import PAYMENT_FIELDS, REVERSE_FIELDS, SPLIT_FIELDS, SimpleForm
 from zhenxing.funds.models import AllocationLine, Release, Split
 from zhenxing.funds.views.common import C, is_finance, may_split, require, require_splitter
+from zhenxing.projects.enums import LIBRARY_STATES
 from zhenxing.projects.models import Project
 
 PROJECT_CHOICES = 300  # a county's library holds far fewer projects with money of one source
@@ -123,11 +124,18 @@ def split_page(
     today = clock.today().isoformat()
     payment_form = payment_form or SimpleForm({**dict.fromkeys(PAYMENT_FIELDS, ""), "paid_on": today})
     blank_reverse = {**dict.fromkeys(REVERSE_FIELDS, ""), "on": today}
+    balance = selectors.split_balance(split)
+    # the payment form only where a payment could pass: in force, unpaid left, the project still in the library
+    payable = (
+        split.status == SplitStatus.ACTIVE
+        and balance.unpaid_fen > 0
+        and selectors.current_version(split.project).status in LIBRARY_STATES
+    )
     return render(
         request,
         "funds/ledger/split_detail.html",
         {
-            "split": split, "balance": selectors.split_balance(split), "payments": _payment_rows(split),
+            "split": split, "balance": balance, "payable": payable, "payments": _payment_rows(split),
             "release": Release.objects.filter(split=split).first(),
             "finance": is_finance(user), "proposed": split.status == SplitStatus.PROPOSED,
             "active": split.status == SplitStatus.ACTIVE, "pay": payment_form.context(),
