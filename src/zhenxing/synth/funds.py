@@ -136,20 +136,19 @@ def _write(ledger: Ledger, user: User, prefecture: Division) -> None:
         )  # fmt: skip
     Split.objects.bulk_create(list(splits.values()), batch_size=BATCH_SIZE)
     # payments before the reversals that point at them
+    payments: dict[int, Payment] = {}
     for wave in (
         [p for p in ledger.payments if p.reverses is None],
         [p for p in ledger.payments if p.reverses],
     ):
         rows = []
-        for draft in wave:
+        for entry in wave:
             row = Payment(
-                split=splits[id(draft.split)], county_id=draft.split.project.county.pk, amount_fen=draft.amount_fen,
-                paid_on=draft.paid_on, payee=draft.payee, voucher=draft.voucher, reason=draft.reason,
-                created_by=user,
+                split=splits[id(entry.split)], county_id=entry.split.project.county.pk, amount_fen=entry.amount_fen,
+                paid_on=entry.paid_on, payee=entry.payee, voucher=entry.voucher, reason=entry.reason,
+                reverses=payments[id(entry.reverses)] if entry.reverses is not None else None, created_by=user,
             )  # fmt: skip
-            if draft.reverses is not None:
-                row.reverses = draft.reverses.row  # type: ignore[attr-defined]
-            draft.row = row  # type: ignore[attr-defined]
+            payments[id(entry)] = row
             rows.append(row)
         Payment.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
