@@ -172,6 +172,17 @@ def test_p14_industry_share_before_the_first_value_is_not_configured(clock_at: A
     assert 'data-testid="share-unset"' in text and "未配置" in text
 
 
+def test_p14_a_year_before_the_schedule_parameter_says_not_configured(clock_at: Any) -> None:
+    clock_at(JULY)
+    users = fund_users()
+    allocation(users["finance"], doc_number="南财农〔2020〕3号", budget_year=2020)
+    for who, url in (("county", "/funds/progress/?year=2020"), ("prefecture", "/funds/progress/?year=2020")):
+        response = _client(users[who]).get(url)
+        text = response.content.decode()
+        assert response.status_code == 200 and "支出进度目标未配置" in text
+        assert 'data-testid="behind"' not in text and 'data-testid="county-behind"' not in text
+
+
 def test_p14_the_prefecture_table_marks_the_late_county(clock_at: Any) -> None:
     clock_at(JULY)
     given = _ledger()
@@ -234,6 +245,7 @@ def test_p14_fund_tiles_count_the_lists_they_link_to(clock_at: Any) -> None:
     assert "funds-industry-share" in tiles
     prefecture = {t.key: t for t in watch.fund_tiles(users["prefecture"], clock.today())}
     assert prefecture["funds-counties-behind"].value == 2  # 南涧 52% and 大理市 0% < 75%
+    assert prefecture["funds-counties-share"].value == 2  # 南涧 50% and 大理市 0% < 60%
     assert watch.fund_tiles(make_user(Role.VILLAGE, VILLAGE, username="t_cun"), clock.today()) == []
 
 

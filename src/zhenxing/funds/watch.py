@@ -65,6 +65,15 @@ def chosen_year(raw: str, years: list[int], today: datetime.date) -> int:
     return years[0] if years else today.year
 
 
+def schedule_of(budget_year: int, *, today: datetime.date) -> Schedule:
+    """The schedule's target for the budget year; a year before the parameter's first answers with no target
+    (nothing is behind) and no citation, which the page reads as 未配置 instead of failing."""
+    try:
+        return schedule_for(budget_year, on=today)
+    except ParameterMissing:
+        return Schedule(0, "", {})
+
+
 # the industry share (P14)
 
 
@@ -223,7 +232,7 @@ class CountyWatch:
 
 
 def county_watch(county: Division, budget_year: int, *, today: datetime.date) -> CountyWatch:
-    schedule = schedule_for(budget_year, on=today)
+    schedule = schedule_of(budget_year, today=today)
     by_source = ledger_sums(counties=[county.pk], budget_year=budget_year, by=("source",))
     sources = [
         SourceRow(code, label, by_source[(code,)], schedule.behind(by_source[(code,)]))
@@ -254,7 +263,7 @@ class CountyRow:
 
 
 def prefecture_rows(counties: list[Division], budget_year: int, *, today: datetime.date) -> list[CountyRow]:
-    schedule = schedule_for(budget_year, on=today)
+    schedule = schedule_of(budget_year, today=today)
     ids = [c.pk for c in counties]
     sums = ledger_sums(counties=ids, budget_year=budget_year, by=("county",))
     shares = industry_shares(ids, budget_year)
@@ -376,5 +385,11 @@ def fund_tiles(user: User, today: datetime.date) -> list[Tile]:
                 )
             )
         return tiles
-    behind = [row for row in prefecture_rows(counties, year, today=today) if row.behind]
-    return [Tile("funds-counties-behind", f"{year}年支出进度落后的县(市)", len(behind), url, urgent=True)]
+    rows = prefecture_rows(counties, year, today=today)
+    return [
+        Tile("funds-counties-behind", f"{year}年支出进度落后的县(市)", sum(r.behind for r in rows), url, urgent=True),
+        Tile(
+            "funds-counties-share", f"{year}年产业发展占比低于目标的县(市)",
+            sum(r.industry.warning for r in rows), url, urgent=True,
+        ),
+    ]  # fmt: skip

@@ -15,7 +15,6 @@ from zhenxing.accounts.requests import require_capability
 from zhenxing.common import clock
 from zhenxing.divisions.models import Division
 from zhenxing.funds import watch
-from zhenxing.funds.progress import schedule_for
 from zhenxing.funds.selectors import counties_for_user, county_get_for_user
 
 NO_FUNDS = "您的角色不能查看衔接资金"
@@ -52,7 +51,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(
         request, "funds/watch/prefecture.html",
         {
-            "rows": rows, "year": year, "years": years, "schedule": schedule_for(year, on=today),
+            "rows": rows, "year": year, "years": years, "schedule": watch.schedule_of(year, today=today),
             "share_rule": watch.share_rule(year), "groups": watch.per_person_groups(counties, year),
             "behind_count": sum(1 for r in rows if r.behind),
         },
