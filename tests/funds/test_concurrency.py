@@ -12,12 +12,13 @@ import pytest
 from django.db import connection, connections
 
 from tests.conftest import COUNTY
+from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput
 from zhenxing.funds import selectors as ledger
 from zhenxing.funds import services
 from zhenxing.funds.enums import ReleaseKind
-from zhenxing.funds.models import Payment, Release, Split
+from zhenxing.funds.models import Allocation, AllocationLine, Payment, Release, Split
 from zhenxing.projects import services as projects
 
 from .builders import allocation, fund_users, library_project
@@ -156,6 +157,20 @@ def test_p14_concurrent_reversals_of_one_payment_never_take_back_more_than_it(sh
     assert len(_refusals(outcomes)) == 2
     assert ledger.payment_reversed_fen(payment) == 20 * WAN
     assert ledger.split_balance(split).paid_fen == 10 * WAN
+
+
+def test_p14_one_doc_number_entered_twice_at_the_same_moment_is_stored_once(shipped_data: None) -> None:
+    users = fund_users()
+    outcomes = race(
+        [lambda actor=actor: allocation(actor, doc_number="南财农〔2026〕77号") for actor in (users["finance"],
+                                                                                          users["prefecture_finance"])]
+    )  # fmt: skip
+    refusals = _refusals(outcomes)
+    assert len(refusals) == 1, refusals
+    assert isinstance(refusals[0], InvalidInput) and refusals[0].details[0].loc == ("doc_number",)
+    assert Allocation.objects.filter(doc_number="南财农〔2026〕77号").count() == 1
+    assert AllocationLine.objects.count() == 1
+    assert AuditEvent.objects.filter(action="fund.allocation_create").count() == 1
 
 
 def _take_out(users: dict[str, Any], project: Any) -> str:

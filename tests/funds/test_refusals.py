@@ -153,6 +153,16 @@ def test_p14_a_split_above_the_lines_remaining_balance_is_refused() -> None:
     )  # fmt: skip
 
 
+def test_p14_a_split_of_a_source_the_project_does_not_plan_is_refused() -> None:
+    # the road plans central and county funds only
+    users, project, line = _setup(lines=((COUNTY, "province", "50"),))
+    refused(
+        InvalidInput,
+        lambda: services.split_create(actor=users["finance"], line=line, project=project, amount="0.01"),
+        loc=("amount",), says="计划0万元",
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("amount", ["-5", "0", "NaN", "1e400", "abc", "", "1.0000001", None, True])
 def test_p14_a_split_amount_that_is_not_wan_yuan_to_the_fen_is_refused(amount: object) -> None:
     users, project, line = _setup()
@@ -201,6 +211,14 @@ def test_p14_a_payment_to_a_terminated_project_is_refused() -> None:
         actor=users["county"], project=project, to="terminated", opinion="群众意见较大，终止实施"
     )
     refused(InvalidInput, lambda: _pay(users, split, voucher="记-002"), loc=("split",), says="终止")
+
+
+def test_p14_a_payment_to_a_project_taken_out_of_the_library_is_refused() -> None:
+    users, project, _, split = _active_split()
+    projects.project_move(
+        actor=users["county"], project=project, to="withdrawn", opinion="选址变更，不再实施"
+    )
+    refused(InvalidInput, lambda: _pay(users, split), loc=("split",), says="出库")
 
 
 def test_p14_a_payment_on_a_proposed_split_is_refused() -> None:
