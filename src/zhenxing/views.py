@@ -1,5 +1,5 @@
 """The home page: each role starts from its work. Every count is computed by the app that owns the data
-(monitoring/todo.py, screening/todo.py, feeds/todo.py, projects/todo.py) together with the link to the list showing exactly
+(monitoring/todo.py, screening/todo.py, feeds/todo.py, projects/todo.py, funds/watch.py) together with the link to the list showing exactly
 those records; this view only gathers them."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from zhenxing.accounts.selectors import assignment_list_for_user
 from zhenxing.common import clock
 from zhenxing.divisions import selectors as division_selectors
 from zhenxing.feeds import todo as feeds_todo
+from zhenxing.funds import watch as funds_watch
 from zhenxing.feeds.selectors import batch_list_for_user
 from zhenxing.monitoring import todo as monitoring_todo
 from zhenxing.projects import todo as projects_todo
@@ -53,4 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["fate"] = feeds_todo.lead_fate(user=user)
     if has_capability(user, Capability.VIEW_PROJECTS):  # P14: every project role, the county sector too
         context["project_tiles"] = projects_todo.project_tiles(user=user, today=today)
+    if has_capability(
+        user, Capability.VIEW_FUNDS
+    ):  # P14: the county's and the prefecture's watch, the bureaus'
+        context["fund_tiles"] = funds_watch.fund_tiles(user, today)
     return render(request, "home.html", context)
