@@ -1,8 +1,8 @@
 """The public page of a village's projects (P14 公告公示): no login, phone-sized, reached by the short URL or the
 QR code printed on a paper notice. It shows, in the order a phone reader needs them: a short link list, the
 running announcements that reach the village, its projects (one row per project: a version under adjustment is
-marked on the version in force, projects.public), past announcements, the answered questions and objections
-(content and answer only), and a form to ask a question or object, protected like the portal's application
+marked on the version in force, projects.public; the money each received and paid, funds.progress), past
+announcements, the answered questions and objections (content and answer only), and a form to ask a question or object, protected like the portal's application
 form (the challenge, a hidden field, rate limits), posting back to its own anchor so its errors are on screen.
 
 It never names a household (P17): a 到户 project's households appear only on the printed notice during its
