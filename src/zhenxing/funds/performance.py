@@ -189,6 +189,9 @@ def evaluate_counties(counties: Iterable[Division], budget_year: int) -> list[Ev
     out = []
     for county in chosen:
         records = CountyRecords(projects=projects.get(county.pk, []), money=money.get(county.pk, {}))
+        for record in records.projects:  # the current version's name for the money of the year's projects
+            if record.code in records.money:
+                records.money[record.code].name = record.name
         indicators = [
             _disbursement(weights["disbursement"], sums.get((county.pk,), Sums()), records),
             _completion(weights["completion"], records.projects),

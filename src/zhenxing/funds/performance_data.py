@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from zhenxing.funds.enums import SplitStatus
 from zhenxing.funds.models import Payment, Release, Split
@@ -117,13 +117,22 @@ def _grouped(queryset: Any, keys: tuple[str, str]) -> dict[tuple[int, str], int]
 
 
 def year_money(county_ids: Collection[int], budget_year: int) -> dict[int, dict[str, MoneyRecord]]:
-    """Per county and project code: what the budget year's lines gave it and what was paid from them."""
+    """Per county and project code: what the budget year's lines gave it and what was paid from them. The name
+    is read with the splits (the greatest of its versions' names: funds/performance.py puts the current
+    version's name in for the year's projects)."""
     counties = list(county_ids)
     year = "line__allocation__budget_year"
-    given = _grouped(
-        Split.objects.filter(county_id__in=counties, status=SplitStatus.ACTIVE, **{year: budget_year}),
-        ("county_id", "project__code"),
+    given: dict[tuple[int, str], int] = {}
+    names: dict[str, str] = {}
+    splits = (
+        Split.objects.filter(county_id__in=counties, status=SplitStatus.ACTIVE, **{year: budget_year})
+        .values("county_id", "project__code")
+        .annotate(total=Sum("amount_fen"), name=Max("project__name"))
+        .order_by()
     )
+    for row in splits:
+        given[(row["county_id"], row["project__code"])] = int(row["total"] or 0)
+        names[row["project__code"]] = row["name"]
     released = _grouped(
         Release.objects.filter(
             county_id__in=counties, split__status=SplitStatus.ACTIVE, **{f"split__{year}": budget_year}
@@ -134,14 +143,8 @@ def year_money(county_ids: Collection[int], budget_year: int) -> dict[int, dict[
         Payment.objects.filter(county_id__in=counties, **{f"split__{year}": budget_year}),
         ("county_id", "split__project__code"),
     )
-    keys = set(given) | set(paid)
-    names = dict(
-        Project.objects.filter(code__in={code for _, code in keys})
-        .order_by("code", "version")
-        .values_list("code", "name")
-    )
     out: dict[int, dict[str, MoneyRecord]] = defaultdict(dict)
-    for county_id, code in sorted(keys, key=lambda key: key[1]):
+    for county_id, code in sorted(set(given) | set(paid), key=lambda key: key[1]):
         out[county_id][code] = MoneyRecord(
             code=code,
             name=names.get(code, ""),
