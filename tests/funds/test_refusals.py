@@ -20,6 +20,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from zhenxing.funds import selectors as ledger
 from zhenxing.funds import services
 from zhenxing.funds.inputs import AllocationInput, LineInput
 from zhenxing.funds.models import Allocation, AllocationLine, Payment, Release, Split
@@ -311,6 +312,20 @@ def test_p14_a_reversal_dated_before_the_payment_is_refused() -> None:
     users, payment = _paid("30")
     earlier = payment.paid_on - datetime.timedelta(days=1)
     refused(InvalidInput, lambda: _reverse(users, payment, "1", on=earlier), loc=("on",), says="原支付日期")
+
+
+def test_p14_a_reversal_after_the_project_was_terminated_is_refused() -> None:
+    """P14: 终止 recovers the unspent part once (one release per split, a database constraint); money a later
+    reversal gave back would sit on the terminated project's split, neither paid nor recovered, so the ledger
+    refuses it and the balances keep adding up."""
+    users, project, line, split = _active_split("50")
+    payment = _pay(users, split, "10")
+    projects.project_move(
+        actor=users["county"], project=project, to="terminated", opinion="群众意见较大，终止实施"
+    )
+    refused(InvalidInput, lambda: _reverse(users, payment, "10"), loc=("payment",), says="终止")
+    assert ledger.split_balance(split).unpaid_fen == 0
+    assert ledger.line_balance(line).remaining_fen == 140 * 1_000_000
 
 
 # allocation documents

@@ -320,7 +320,12 @@ def payment_reverse(
     if on < payment.paid_on:
         raise invalid("on", "before_payment", f"冲销日期不能早于原支付日期（{payment.paid_on.isoformat()}）")
     with transaction.atomic():
-        _, locked_split = _lock_for_payment(payment.split)
+        project, locked_split = _lock_for_payment(payment.split)
+        if project.status not in LIBRARY_STATES:
+            # 终止 recovered the split's unspent part once (one release per split): money a reversal gave back
+            # now would stay on the split, neither paid nor recovered
+            raise invalid("payment", "project_out",
+                          f"项目当前为“{project.get_status_display()}”，未支付部分已收回，不能再冲销支付")  # fmt: skip
         original = Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
         left = original.amount_fen - ledger.payment_reversed_fen(original)
         if fen > left:
