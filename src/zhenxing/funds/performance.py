@@ -17,8 +17,13 @@ from zhenxing.common import clock
 from zhenxing.divisions.codes import PREFECTURE_CODE
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
-from zhenxing.funds.performance_data import CountyRecords, ProjectRecord, year_money, year_projects
-from zhenxing.funds.progress import Sums, ledger_sums
+from zhenxing.funds.performance_data import (
+    CountyRecords,
+    ProjectRecord,
+    year_allocated,
+    year_money,
+    year_projects,
+)
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.rules import performance as rules
 from zhenxing.policy.rules.projects import fen_to_wan
@@ -102,7 +107,7 @@ class Evaluation:
         return next(i for i in self.indicators if i.key == key)
 
 
-def _disbursement(weight: int, sums: Sums, records: CountyRecords) -> Indicator:
+def _disbursement(weight: int, allocated_fen: int, records: CountyRecords) -> Indicator:
     lines = [
         Line(
             m.code, m.name, None, None,
@@ -110,14 +115,15 @@ def _disbursement(weight: int, sums: Sums, records: CountyRecords) -> Indicator:
         )
         for m in records.money.values()
     ]  # fmt: skip
-    unsplit = sums.allocated_fen - sum(m.given_fen for m in records.money.values())
+    unsplit = allocated_fen - sum(m.given_fen for m in records.money.values())
+    paid_fen = sum(m.paid_fen for m in records.money.values())
     if unsplit > 0:
         lines.append(
             Line("", "尚未分配到项目的资金", None, False, f"{fen_to_wan(unsplit)} 万元未分配", 0, unsplit)
         )
     return Indicator(
-        "disbursement", rules.INDICATORS["disbursement"], RULES["disbursement"], weight, sums.paid_fen,
-        sums.allocated_fen, money=True, lines=lines, unit="万元",
+        "disbursement", rules.INDICATORS["disbursement"], RULES["disbursement"], weight, paid_fen,
+        allocated_fen, money=True, lines=lines, unit="万元",
     )  # fmt: skip
 
 
@@ -183,7 +189,7 @@ def evaluate_counties(counties: Iterable[Division], budget_year: int) -> list[Ev
     weights = {key: int(parameter.value.get(key, 0)) for key in rules.INDICATORS}
     citation = {"id": parameter.pk, "version": parameter.version, "year": parameter.year,
                 "document": parameter.document}  # fmt: skip
-    sums = ledger_sums(counties=ids, budget_year=budget_year)
+    allocated = year_allocated(ids, budget_year)
     projects = year_projects(ids, budget_year)
     money = year_money(ids, budget_year)
     out = []
@@ -193,7 +199,7 @@ def evaluate_counties(counties: Iterable[Division], budget_year: int) -> list[Ev
             if record.code in records.money:
                 records.money[record.code].name = record.name
         indicators = [
-            _disbursement(weights["disbursement"], sums.get((county.pk,), Sums()), records),
+            _disbursement(weights["disbursement"], allocated.get(county.pk, 0), records),
             _completion(weights["completion"], records.projects),
             _targets(weights["targets"], records.projects),
             _notices(weights["notices"], records.projects),

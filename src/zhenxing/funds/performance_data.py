@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, Sum
 
 from zhenxing.funds.enums import SplitStatus
-from zhenxing.funds.models import Payment, Release, Split
+from zhenxing.funds.models import AllocationLine, Payment, Release, Split
 from zhenxing.projects.enums import LIBRARY_STATES, NoticeKind, NoticeStatus, ProjectStatus
 from zhenxing.projects.models import Project, ProjectNoticeEntry, ProjectTarget
 
@@ -152,3 +152,15 @@ def year_money(county_ids: Collection[int], budget_year: int) -> dict[int, dict[
             paid_fen=paid.get((county_id, code), 0),
         )
     return out
+
+
+def year_allocated(county_ids: Collection[int], budget_year: int) -> dict[int, int]:
+    """Per county: what the budget year's lines allocated to it (支出进度's denominator; what was paid, its
+    numerator, is the sum of year_money's payments: the same rows, read once)."""
+    rows = (
+        AllocationLine.objects.filter(county_id__in=list(county_ids), allocation__budget_year=budget_year)
+        .values("county_id")
+        .annotate(total=Sum("amount_fen"))
+        .order_by()
+    )
+    return {row["county_id"]: int(row["total"] or 0) for row in rows}
