@@ -249,7 +249,7 @@ def payment_rows(payments: QuerySet[Payment]) -> list[dict[str, Any]]:
     )
     return [
         {
-            "index": index, **_payment_cells(p, {p.reverses_id: p.reverses.voucher} if p.reverses else {}),
+            "index": index, **_payment_cells(p, {p.reverses.pk: p.reverses.voucher} if p.reverses else {}),
             "project_code": p.split.project.code, "project_name": p.split.project.name,
             "source": p.split.get_source_display(), "doc_number": p.split.line.allocation.doc_number,
             "issued_on": p.split.line.allocation.issued_on,
