@@ -18,8 +18,8 @@ from zhenxing.accounts.selectors import assignment_list_for_user
 from zhenxing.common import clock
 from zhenxing.divisions import selectors as division_selectors
 from zhenxing.feeds import todo as feeds_todo
-from zhenxing.funds import watch as funds_watch
 from zhenxing.feeds.selectors import batch_list_for_user
+from zhenxing.funds import watch as funds_watch
 from zhenxing.monitoring import todo as monitoring_todo
 from zhenxing.projects import todo as projects_todo
 from zhenxing.screening import todo as screening_todo
