@@ -88,8 +88,17 @@ def test_p14_synthetic_funds_follow_the_documented_rates(shipped_data, clock_at)
                 )
             )
             assert line % 1_000_000 == 0 and plan <= line <= plan * rates.FUND_LINE_MARGIN[1] + 1_000_000
-    # about FUND_SPLIT_SHARE of the (project, source) pairs are split; the paid share follows the schedule: old
-    # years almost fully paid, late counties below the others this year
+    # about FUND_SPLIT_SHARE of the (project, source) pairs of a past year are split, each for its planned amount
+    pairs = ProjectFunding.objects.filter(
+        project__year__lt=2026,
+        project__status__in=(*LIBRARY_STATES, "terminated"),
+        source__in=rates.FUND_SOURCES,
+    ).values_list("project_id", "source", "amount_fen")
+    given = _by(Split.objects.filter(project__year__lt=2026), "project_id", "source")
+    split_share = sum(1 for p, src, _ in pairs if (p, src) in given) / len(pairs)
+    assert abs(split_share - rates.FUND_SPLIT_SHARE) < 0.04
+    assert all(given[(p, src)] == amount for p, src, amount in pairs if (p, src) in given)
+    # the paid share follows the schedule: old years almost fully paid, late counties below the others this year
     sums = ledger_sums(by=("budget_year",))
     old = sums[(2023,)]
     assert old.paid_fen > 0.8 * old.split_fen
