@@ -336,6 +336,13 @@ EXEMPT: dict[str, str] = {
     "funds:split_refuse": POST_ONLY,
     "funds:payment_create": POST_ONLY,
     "funds:payment_reverse": POST_ONLY,
+    # the fund workbooks (other areas' routes, downloads whatever their pages become)
+    "funds:allocation_xlsx": DOWNLOAD,
+    "funds:payments_xlsx": DOWNLOAD,
+    "funds:progress_xlsx": DOWNLOAD,
+    "funds:performance_county_xlsx": DOWNLOAD,
+    "funds:performance_project_xlsx": DOWNLOAD,
+    "funds:import_template": DOWNLOAD,
     "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
     "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
     "admin:logout": POST_ONLY,
