@@ -115,7 +115,9 @@ def test_p14_synthetic_funds_follow_the_documented_rates(shipped_data, clock_at)
     assert sum(late_share) / len(late_share) < sum(other_share) / len(other_share)
     # reversals, proposals waiting, and projects leaving through the workflow
     assert result.reversals > 0 and Payment.objects.filter(amount_fen__lt=0).count() == result.reversals
-    assert Split.objects.filter(status=SplitStatus.PROPOSED).exists()
+    proposals = Split.objects.filter(status=SplitStatus.PROPOSED)
+    assert proposals.exists() and set(proposals.values_list("proposed_by__role", flat=True)) == {"county"}
+    assert not proposals.filter(payments__isnull=False).exists()
     assert (
         Project.objects.filter(status="withdrawn", fund_splits__isnull=False).distinct().count()
         == result.withdrawn

@@ -109,7 +109,7 @@ def _projects(years: list[int], counties: dict[int, CountyRef]) -> list[ProjectR
     ]
 
 
-def _write(ledger: Ledger, user: User, prefecture: Division) -> None:
+def _write(ledger: Ledger, user: User, prefecture: Division, county_users: dict[str, User]) -> None:
     allocations = {}
     for doc in ledger.docs:
         allocations[id(doc)] = Allocation(
@@ -130,7 +130,8 @@ def _write(ledger: Ledger, user: User, prefecture: Division) -> None:
     for draft in ledger.splits:
         splits[id(draft)] = Split(
             line=lines[id(draft.line)], project_id=draft.project.pk, county_id=draft.project.county.pk,
-            source=draft.line.source, amount_fen=draft.amount_fen, proposed_by=user,
+            source=draft.line.source, amount_fen=draft.amount_fen,
+            proposed_by=county_users[draft.project.county.code] if draft.proposed else user,
             status=SplitStatus.PROPOSED if draft.proposed else SplitStatus.ACTIVE,
             decided_by=None if draft.proposed else user, decided_on=None if draft.proposed else draft.decided_on,
         )  # fmt: skip
@@ -153,8 +154,8 @@ def _write(ledger: Ledger, user: User, prefecture: Division) -> None:
         Payment.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
-def _leave(ledger: Ledger, counties: dict[int, CountyRef]) -> None:
-    """出库 and 终止 through the project workflow, each on its day (its release and audit event with it)."""
+def _county_users(counties: dict[int, CountyRef]) -> dict[str, User]:
+    """Each county's inactive 乡村振兴局 user: it proposes the waiting splits and does the moves."""
     actors = {
         county.code: _inactive_user(
             SYNTH_COUNTY.format(code=county.code),
@@ -168,6 +169,11 @@ def _leave(ledger: Ledger, counties: dict[int, CountyRef]) -> None:
         # the workflow asks for an active county user; these stay inactive in the database (nobody logs in
         # as them) and act only here, in this process
         actor.is_active = True
+    return actors
+
+
+def _leave(ledger: Ledger, actors: dict[str, User]) -> None:
+    """出库 and 终止 through the project workflow, each on its day (its release and audit event with it)."""
     for leave in sorted(ledger.leaves, key=lambda item: (item.on, item.project.code)):
         project = Project.objects.get(pk=leave.project.pk)
         with clock.travel(leave.on):
@@ -199,8 +205,9 @@ def synthetic_funds_generate(
         ledger = drafts.ledger()
         if progress:
             progress(f"已抽样 {len(ledger.docs)} 份资金文件、{len(ledger.splits):,} 笔分配，写入中 …")
-        _write(ledger, user, prefecture)
-        _leave(ledger, counties)
+        county_users = _county_users(counties)
+        _write(ledger, user, prefecture, county_users)
+        _leave(ledger, county_users)
         reversals = sum(1 for p in ledger.payments if p.reverses is not None)
         result = FundsResult(
             years=years, documents=len(ledger.docs), lines=sum(len(d.lines) for d in ledger.docs),
