@@ -260,3 +260,17 @@ def _upload(content: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("台账.xlsx", content, content_type="application/octet-stream")
+
+
+def test_p14_a_refused_row_leaves_nothing_that_a_later_row_could_find() -> None:
+    # given a first row whose document is new but whose project is unknown, and a good second row of that 文号
+    context = _setup()
+    rows = [row(None, 项目编号="53292620269999"), row(context["road"], 凭证号="记-002")]
+    before = counts()
+    result = imports.ledger_import(
+        actor=context["users"]["finance"], file_name="x.xlsx", data=ledger_file(rows)
+    )
+    # then only the first row is refused: the second made the document again in its own savepoint (the first's
+    # was rolled back with its row), and still nothing is stored because one row was refused
+    assert set(errors_of(result)) == {(3, "项目编号")}, errors_of(result)
+    assert counts() == before
