@@ -13,8 +13,10 @@ Measured (the budget year: last year, whose ledger is complete; this year's is p
 
 (a) the county fund summary and 支出进度 (funds.progress): a county's allocated, split and paid by source for the
     budget year (ledger_sums by source), the same per project of the county's projects of that year
-    (project_sums), and the prefecture's by-county sums (ledger_sums by county) — 20 users (threads, each its own
-    connection) with think time, p50 and p95 in ms; goal p95 ≤ 100 ms;
+    (project_sums), and the prefecture's by-county sums (ledger_sums by county) — 20 users, each a thread with
+    its own connection as in bench/projects.py (--processes: each a forked process, as the site's worker
+    processes, so that the application's Python work does not wait for one interpreter lock), with think time,
+    p50 and p95 in ms; goal p95 ≤ 100 ms;
 (b) the 绩效评价 of all 12 counties for the budget year (funds.performance.performance_all_counties), run
     --evaluations times one after the other; goal ≤ 2 s. If that module is missing, it prints "not available".
 
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +115,11 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="mean think time between requests, seconds")
     parser.add_argument("--evaluations", type=int, default=10, help="runs of the 12 counties' 绩效评价")
     parser.add_argument("--keep", action="store_true", help="reuse the database (no drop, no generation)")
+    parser.add_argument(
+        "--threads",
+        action="store_true",
+        help="users as threads of one process (as bench/projects.py), not processes",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -169,10 +177,11 @@ def main() -> None:
     load_1, load_5, _ = os.getloadavg()
     print(
         f"\n{args.users} users, {args.rounds} requests each, think time ~{args.think:.1f} s; latency in ms"
-        f" (goal: application p95 <= 100 ms); machine: {os.cpu_count()} CPUs, load average {load_1:.1f} / {load_5:.1f}"
+        f" (goal: application p95 <= 100 ms); users as {'processes' if args.processes else 'threads'}; machine: {os.cpu_count()} CPUs, load average {load_1:.1f} / {load_5:.1f}"
     )
-    app_times = load(args, lambda _conn: lambda: app_summary(county.pk, counties, year))
-    sql_times = load(args, lambda conn: lambda: sql_summary(conn, county.pk, counties, year), url=url)
+    run = load_forked if args.processes else load
+    app_times = run(args, lambda _conn: lambda: app_summary(county.pk, counties, year))
+    sql_times = run(args, lambda conn: lambda: sql_summary(conn, county.pk, counties, year), url=url)
     a50, a95 = statistics.median(app_times), percentile(app_times, 0.95)
     s50, s95 = statistics.median(sql_times), percentile(sql_times, 0.95)
     print(
@@ -181,6 +190,51 @@ def main() -> None:
         f" p95 {a95 / s95:.1f}x; {'OK' if a95 <= 100 else 'OVER GOAL'}"
     )
     evaluation(args, url, counties, year)
+
+
+def load_forked(
+    args: argparse.Namespace, make: Callable[[Any], Callable[[], Any]], *, url: str = ""
+) -> list[float]:
+    """As bench.projects.load, but each user is a process of its own (forked, its own connection), as the site's
+    worker processes serve users: the application's Python work does not wait for one interpreter lock."""
+    import multiprocessing
+    import random
+
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()  # each child opens its own
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    barrier = context.Barrier(args.users)
+
+    def user_loop(index: int) -> None:
+        rng = random.Random(index)  # think times, not secrets
+        conn = psycopg.connect(_dsn(url), autocommit=True) if url else None
+        try:
+            request = make(conn)
+            request()  # warm-up: the connection and its first plans
+            barrier.wait()
+            time.sleep(rng.uniform(0, args.think))
+            times = []
+            for _ in range(args.rounds):
+                started = time.perf_counter()
+                request()
+                times.append((time.perf_counter() - started) * 1000)
+                time.sleep(rng.uniform(0.5 * args.think, 1.5 * args.think))
+            results.put(times)
+        finally:
+            if conn is not None:
+                conn.close()
+            connections.close_all()
+
+    processes = [context.Process(target=user_loop, args=(i,)) for i in range(args.users)]
+    for process in processes:
+        process.start()
+    times = [t for _ in processes for t in results.get(timeout=600)]
+    for process in processes:
+        process.join()
+    return times
 
 
 def app_summary(county_id: int, counties: list[int], year: int) -> tuple[dict, dict, dict]:
