@@ -3,7 +3,7 @@ the yearly 绩效评价 of all 12 counties, over five synthetic years, each agai
 the same numbers measured in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhenxing_bench python bench/funds.py [--scale 0.05]
-        [--per-year 2000] [--users 20] [--rounds 15] [--think 1.0] [--evaluations 10] [--keep]
+        [--per-year 2000] [--users 20] [--rounds 15] [--think 1.0] [--evaluations 10] [--keep] [--processes]
 
 Drops and recreates that database, migrates, and runs `zhenxing generate --scale S --projects-per-year N`: the
 synthetic registry, N projects a year for the last five years, and the fund ledger of those years (synth/funds.py:
@@ -116,9 +116,9 @@ def main() -> None:
     parser.add_argument("--evaluations", type=int, default=10, help="runs of the 12 counties' 绩效评价")
     parser.add_argument("--keep", action="store_true", help="reuse the database (no drop, no generation)")
     parser.add_argument(
-        "--threads",
+        "--processes",
         action="store_true",
-        help="users as threads of one process (as bench/projects.py), not processes",
+        help="users as forked processes (as the site's workers), not threads",
     )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
