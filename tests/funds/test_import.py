@@ -21,6 +21,7 @@ from zhenxing.common.xlsx import Workbook
 from zhenxing.funds import imports, services
 from zhenxing.funds.models import Allocation, AllocationLine, Payment, Release, Split
 from zhenxing.funds.workbook import TEMPLATE_COLUMNS
+from zhenxing.funds.workbook_rows import parse_row, read_ledger
 from zhenxing.projects import services as projects
 
 from .builders import fund_users, library_project
@@ -237,6 +238,13 @@ def test_p14_the_import_page_lists_the_errors_and_the_template_downloads() -> No
     client.force_login(context["users"]["finance"])
     template = client.get("/funds/import/template.xlsx")
     assert template.status_code == 200 and template.content.startswith(b"PK")
+    # the template reads as a ledger: every column known, its two example rows read without a problem
+    sheet = read_ledger(template.content, max_bytes=10**7, max_rows=10)
+    problems: list[tuple[str, str]] = []
+    parsed = [
+        parse_row(n, cells, lambda key, message: problems.append((key, message))) for n, cells in sheet.rows
+    ]
+    assert len(parsed) == 2 and not problems and parsed[0].payment_amount == "30.5"
     page = client.get("/funds/import/")
     assert page.status_code == 200 and "导入资金台账" in page.content.decode()
     bad = ledger_file([row(context["road"], 分配金额=120)])
