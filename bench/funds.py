@@ -174,6 +174,13 @@ def main() -> None:
         print(f"    {county.name} {year}: allocated {allocated / 1e6:,.0f} 万元, paid {paid / 1e6:,.0f} 万元"
               f" ({100 * paid / max(allocated, 1):.2f} %)")  # fmt: skip
 
+    with psycopg.connect(_dsn(url), autocommit=True) as conn:  # one user alone: the cost of one request
+        alone_app = [_timed(lambda: app_summary(county.pk, counties, year)) for _ in range(20)]
+        alone_sql = [_timed(lambda: sql_summary(conn, county.pk, counties, year)) for _ in range(20)]
+    print(
+        f"(a) one user alone, 20 requests: application median {statistics.median(alone_app):.1f} ms,"
+        f" hand-written {statistics.median(alone_sql):.1f} ms"
+    )
     load_1, load_5, _ = os.getloadavg()
     print(
         f"\n{args.users} users, {args.rounds} requests each, think time ~{args.think:.1f} s; latency in ms"
@@ -190,6 +197,12 @@ def main() -> None:
         f" p95 {a95 / s95:.1f}x; {'OK' if a95 <= 100 else 'OVER GOAL'}"
     )
     evaluation(args, url, counties, year)
+
+
+def _timed(request: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    request()
+    return (time.perf_counter() - started) * 1000
 
 
 def load_forked(
