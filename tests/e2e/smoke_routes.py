@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhenxing.accounts.capabilities import ROLE_CAPABILITIES, Capability
+from zhenxing.common import clock
 
 from .smoke_world import World
 
@@ -32,6 +33,7 @@ ROLE_NAMES = {
     "prefecture_finance": "finance",  # the prefecture's
 }
 TERRITORIAL = ("village", "township", "county", "prefecture")
+FUND_COUNTY = "532926"  # 南涧, the county of the world's fund ledger and of demo_finance
 
 # (label, path): the label tells apart two visits of one route (a case at two steps)
 Visit = tuple[str, str]
@@ -256,6 +258,14 @@ PAGES: dict[str, Page] = {
     "funds:splits": Page(_one("/funds/splits/"), C.VIEW_FUNDS),
     "funds:split_detail": Page(_split_pages, C.VIEW_FUNDS),
     "funds:project_money": Page(_fund("project", "/funds/projects/{}/"), C.VIEW_FUNDS),
+    # 支出进度, the warnings and 绩效评价 of the world's county (南涧, the demo's: its ledger is the world's)
+    "funds:progress": Page(_one("/funds/progress/"), C.VIEW_FUNDS),
+    "funds:county_progress": Page(_one(f"/funds/progress/{FUND_COUNTY}/"), C.VIEW_FUNDS),
+    "funds:performance": Page(_one("/funds/performance/"), C.VIEW_FUNDS),
+    "funds:performance_county": Page(
+        lambda world, role: [("", f"/funds/performance/{FUND_COUNTY}/{clock.today().year}/")], C.VIEW_FUNDS
+    ),
+    "funds:import": Page(_one("/funds/import/"), C.ENTER_FUNDS),
     "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
     "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code
     "portal:status": Page(_one("/apply/status/"), roles=(PUBLIC,)),
@@ -336,6 +346,7 @@ EXEMPT: dict[str, str] = {
     "funds:split_refuse": POST_ONLY,
     "funds:payment_create": POST_ONLY,
     "funds:payment_reverse": POST_ONLY,
+    "projects:target_result": POST_ONLY,
     # the fund workbooks (other areas' routes, downloads whatever their pages become)
     "funds:allocation_xlsx": DOWNLOAD,
     "funds:payments_xlsx": DOWNLOAD,

@@ -44,14 +44,16 @@ def _line(ledger: dict[str, Any], **changes: Any) -> AllocationLine:
 
 
 def _payment(ledger: dict[str, Any], **changes: Any) -> Payment:
-    values = {"split": ledger["split"], "county": ledger["split"].county, "amount_fen": 100,
+    values = {"split": ledger["split"], "county": ledger["split"].county, "source": ledger["split"].source,
+              "budget_year": ledger["split"].budget_year, "amount_fen": 100,
               "paid_on": clock.today(), "payee": "施工单位", "voucher": "记-raw", "created_by": ledger["finance"]}  # fmt: skip
     values.update(changes)
     return Payment.objects.create(**values)
 
 
 def _release(ledger: dict[str, Any], split: Split, **changes: Any) -> Release:
-    values = {"split": split, "county": split.county, "kind": "returned", "amount_fen": 100,
+    values = {"split": split, "county": split.county, "source": split.source, "budget_year": split.budget_year,
+              "kind": "returned", "amount_fen": 100,
               "released_on": clock.today(), "reason": "出库", "created_by": ledger["finance"]}  # fmt: skip
     values.update(changes)
     return Release.objects.create(**values)
@@ -145,6 +147,6 @@ def test_p14_a_split_of_no_money_unknown_state_or_source_or_unexplained_refusal_
 ) -> None:
     split: Split = ledger["split"]
     values = {"line": split.line, "project": split.project, "county": split.county, "source": split.source,
-              "amount_fen": 100, "status": "active", "proposed_by": ledger["finance"]}  # fmt: skip
+              "budget_year": split.budget_year, "amount_fen": 100, "status": "active", "proposed_by": ledger["finance"]}  # fmt: skip
     values.update(changes)
     _refused(lambda: Split.objects.create(**values))

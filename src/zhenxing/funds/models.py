@@ -98,6 +98,9 @@ class Split(models.Model):
         "divisions.Division", verbose_name="县(市)", on_delete=models.PROTECT, related_name="+"
     )
     source = models.CharField("资金来源", max_length=16, choices=FundSource.choices)
+    budget_year = models.PositiveSmallIntegerField(
+        "预算年度"
+    )  # the line's document's, copied like the county
     amount_fen = models.BigIntegerField("分配金额（分）")
     status = models.CharField("状态", max_length=12, choices=SplitStatus.choices)
     proposed_by = models.ForeignKey(_USER, verbose_name="提出人", on_delete=models.PROTECT, related_name="+")
@@ -124,7 +127,9 @@ class Split(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["county", "source", "status"], name="split_county_source_status"),
+            models.Index(
+                fields=["county", "budget_year", "source", "status"], name="split_county_year_source"
+            ),
             models.Index(fields=["project", "status"], name="split_project_status"),
         ]
 
@@ -140,6 +145,9 @@ class Payment(models.Model):
     county = models.ForeignKey(
         "divisions.Division", verbose_name="县(市)", on_delete=models.PROTECT, related_name="+"
     )
+    # the split's source and budget year, copied (with the county) so that 支出进度's sums read this table alone
+    source = models.CharField("资金来源", max_length=16, choices=FundSource.choices)
+    budget_year = models.PositiveSmallIntegerField("预算年度")
     amount_fen = models.BigIntegerField("支付金额（分）")
     paid_on = models.DateField("支付日期")
     payee = models.CharField("收款单位", max_length=100)
@@ -169,6 +177,7 @@ class Payment(models.Model):
         ]
         indexes = [
             models.Index(fields=["county", "paid_on"], name="payment_county_paid_on"),
+            models.Index(fields=["county", "budget_year", "source"], name="payment_county_year_source"),
             models.Index(fields=["split", "amount_fen"], name="payment_split_amount"),
         ]
 
@@ -184,6 +193,8 @@ class Release(models.Model):
     county = models.ForeignKey(
         "divisions.Division", verbose_name="县(市)", on_delete=models.PROTECT, related_name="+"
     )
+    source = models.CharField("资金来源", max_length=16, choices=FundSource.choices)  # the split's, copied
+    budget_year = models.PositiveSmallIntegerField("预算年度")
     kind = models.CharField("类型", max_length=12, choices=ReleaseKind.choices)
     amount_fen = models.BigIntegerField("金额（分）")
     released_on = models.DateField("日期")
@@ -200,6 +211,9 @@ class Release(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_fen__gt=0, amount_fen__lte=MAX_FEN), name="release_amount_in_range"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["county", "budget_year", "source"], name="release_county_year_source")
         ]
 
     def __str__(self) -> str:

@@ -53,14 +53,10 @@ def ledger_sums(
 ) -> dict[tuple[Any, ...], Sums]:
     """Allocated, split and paid, grouped `by` any of "county", "source", "budget_year" (in that vocabulary, the
     same for the three sums): one query per sum, filtered to `counties` (ids) and `budget_year`."""
+    # the split, payment and release rows carry their county, source and budget year (copied from the line's
+    # document when written): each sum reads its own table, only the lines join their (small) document table
     line_key = {"county": "county_id", "source": "source", "budget_year": "allocation__budget_year"}
-    split_key = {"county": "county_id", "source": "source", "budget_year": "line__allocation__budget_year"}
-    payment_key = {
-        "county": "county_id", "source": "split__source", "budget_year": "split__line__allocation__budget_year"
-    }  # fmt: skip
-    release_key = {
-        "county": "county_id", "source": "split__source", "budget_year": "split__line__allocation__budget_year"
-    }  # fmt: skip
+    row_key = {"county": "county_id", "source": "source", "budget_year": "budget_year"}
 
     def scoped(queryset: Any, year_field: str) -> Any:
         if counties is not None:
@@ -69,31 +65,21 @@ def ledger_sums(
             queryset = queryset.filter(**{year_field: budget_year})
         return queryset
 
+    keys = tuple(row_key[k] for k in by)
     lines = _grouped(
         scoped(AllocationLine.objects.all(), "allocation__budget_year"), tuple(line_key[k] for k in by)
     )
-    splits = _grouped(
-        scoped(Split.objects.filter(status=SplitStatus.ACTIVE), "line__allocation__budget_year"),
-        tuple(split_key[k] for k in by),
-    )
-    released = _grouped(
-        scoped(
-            Release.objects.filter(split__status=SplitStatus.ACTIVE), "split__line__allocation__budget_year"
-        ),
-        tuple(release_key[k] for k in by),
-    )
-    paid = _grouped(
-        scoped(Payment.objects.all(), "split__line__allocation__budget_year"),
-        tuple(payment_key[k] for k in by),
-    )
-    keys = set(lines) | set(splits) | set(paid)
+    splits = _grouped(scoped(Split.objects.filter(status=SplitStatus.ACTIVE), "budget_year"), keys)
+    released = _grouped(scoped(Release.objects.filter(split__status=SplitStatus.ACTIVE), "budget_year"), keys)
+    paid = _grouped(scoped(Payment.objects.all(), "budget_year"), keys)
+    found = set(lines) | set(splits) | set(paid)
     return {
         key: Sums(
             allocated_fen=lines.get(key, 0),
             split_fen=splits.get(key, 0) - released.get(key, 0),
             paid_fen=paid.get(key, 0),
         )
-        for key in keys
+        for key in found
     }
 
 

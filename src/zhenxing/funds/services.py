@@ -204,7 +204,9 @@ def split_create(*, actor: User, line: AllocationLine, project: Project, amount:
     with transaction.atomic():
         locked_project = Project.objects.select_for_update(of=("self",)).get(pk=project.pk)
         locked_line = (
-            AllocationLine.objects.select_for_update(of=("self",)).select_related("county").get(pk=line.pk)
+            AllocationLine.objects.select_for_update(of=("self",))
+            .select_related("county", "allocation")
+            .get(pk=line.pk)
         )
         source_label = FundSource(locked_line.source).label
         if locked_project.status not in LIBRARY_STATES:
@@ -225,7 +227,7 @@ def split_create(*, actor: User, line: AllocationLine, project: Project, amount:
                           f"超过资金指标余额：下达{_wan(balance.amount_fen)}，余额{_wan(balance.remaining_fen)}")  # fmt: skip
         split = Split.objects.create(
             line=locked_line, project=locked_project, county=locked_line.county, source=locked_line.source,
-            amount_fen=fen, status=SplitStatus.ACTIVE if finance else SplitStatus.PROPOSED, proposed_by=actor,
+            budget_year=locked_line.allocation.budget_year, amount_fen=fen, status=SplitStatus.ACTIVE if finance else SplitStatus.PROPOSED, proposed_by=actor,
             decided_by=actor if finance else None, decided_on=clock.today() if finance else None,
         )  # fmt: skip
         audit.record(
@@ -291,7 +293,7 @@ def payment_create(
         if Payment.objects.filter(split=locked, voucher=voucher_text).exists():
             raise invalid("voucher", "duplicate", f"凭证号“{voucher_text}”在该笔分配下已录入")
         payment = Payment.objects.create(
-            split=locked, county=locked.county, amount_fen=fen, paid_on=paid_on, payee=payee_text,
+            split=locked, county=locked.county, source=locked.source, budget_year=locked.budget_year, amount_fen=fen, paid_on=paid_on, payee=payee_text,
             voucher=voucher_text, created_by=actor,
         )  # fmt: skip
         audit.record(
@@ -334,7 +336,8 @@ def payment_reverse(
         if Payment.objects.filter(split=locked_split, voucher=voucher_text).exists():
             raise invalid("voucher", "duplicate", f"凭证号“{voucher_text}”在该笔分配下已录入")
         reversal = Payment.objects.create(
-            split=locked_split, county=locked_split.county, amount_fen=-fen, paid_on=on, payee=original.payee,
+            split=locked_split, county=locked_split.county, source=locked_split.source,
+            budget_year=locked_split.budget_year, amount_fen=-fen, paid_on=on, payee=original.payee,
             voucher=voucher_text, reverses=original, reason=reason_text, created_by=actor,
         )  # fmt: skip
         audit.record(

@@ -35,7 +35,7 @@ class FundLedgerSettlement:
             if unpaid <= 0 or hasattr(split, "release"):
                 continue
             release = Release.objects.create(
-                split=split, county=split.county, kind=kind, amount_fen=unpaid, released_on=on, reason=reason,
+                split=split, county=split.county, source=split.source, budget_year=split.budget_year, kind=kind, amount_fen=unpaid, released_on=on, reason=reason,
                 created_by=actor,
             )  # fmt: skip
             audit.record(

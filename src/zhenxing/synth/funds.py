@@ -130,7 +130,7 @@ def _write(ledger: Ledger, user: User, prefecture: Division, county_users: dict[
     for draft in ledger.splits:
         splits[id(draft)] = Split(
             line=lines[id(draft.line)], project_id=draft.project.pk, county_id=draft.project.county.pk,
-            source=draft.line.source, amount_fen=draft.amount_fen,
+            source=draft.line.source, budget_year=draft.doc.budget_year, amount_fen=draft.amount_fen,
             proposed_by=county_users[draft.project.county.code] if draft.proposed else user,
             status=SplitStatus.PROPOSED if draft.proposed else SplitStatus.ACTIVE,
             decided_by=None if draft.proposed else user, decided_on=None if draft.proposed else draft.decided_on,
@@ -145,7 +145,8 @@ def _write(ledger: Ledger, user: User, prefecture: Division, county_users: dict[
         rows = []
         for entry in wave:
             row = Payment(
-                split=splits[id(entry.split)], county_id=entry.split.project.county.pk, amount_fen=entry.amount_fen,
+                split=splits[id(entry.split)], county_id=entry.split.project.county.pk, source=entry.split.line.source,
+                budget_year=entry.split.doc.budget_year, amount_fen=entry.amount_fen,
                 paid_on=entry.paid_on, payee=entry.payee, voucher=entry.voucher, reason=entry.reason,
                 reverses=payments[id(entry.reverses)] if entry.reverses is not None else None, created_by=user,
             )  # fmt: skip
