@@ -261,7 +261,8 @@ PAGES: dict[str, Page] = {
     # 支出进度, the warnings and 绩效评价 of the world's county (南涧, the demo's: its ledger is the world's)
     "funds:progress": Page(_one("/funds/progress/"), C.VIEW_FUNDS),
     "funds:county_progress": Page(_one(f"/funds/progress/{FUND_COUNTY}/"), C.VIEW_FUNDS),
-    "funds:performance": Page(_one("/funds/performance/"), C.VIEW_FUNDS),
+    # the prefecture's ranking; a county's roles are sent on to their own county's page (opened below)
+    "funds:performance": Page(_one("/funds/performance/"), roles=("prefecture", "prefecture_finance")),
     "funds:performance_county": Page(
         lambda world, role: [("", f"/funds/performance/{FUND_COUNTY}/{clock.today().year}/")], C.VIEW_FUNDS
     ),
