@@ -73,6 +73,8 @@ EXEMPT_ROUTES = {
     "who may read and revise them is tested per role in tests/policy/test_pages.py",
     "village:page": "a village's public project page (P14), open to anyone without login by design: public facts "
     "only, never a household; tested in tests/projects/test_public_village.py",
+    "projects:target_result": "a 绩效目标's recorded result (P14 绩效评价): the target is found through the scoped "
+    "project selector, the service takes only the project's county; by role in tests/funds/test_performance_targets.py",
     "village:notice": "a project announcement on a village's public page (P14), open to anyone by design; only "
     "posted announcements reaching that village; tested in tests/projects/test_public_village.py",
 }
@@ -118,6 +120,8 @@ ROLES: dict[str, tuple[Callable[[], User], set[str]]] = {
     "county": (lambda: make_user(Role.COUNTY, COUNTY), _visible([COUNTY])),
     "prefecture": (lambda: make_user(Role.PREFECTURE, PREFECTURE), set(TARGETS)),
     "department": (lambda: make_user(Role.DEPARTMENT), set()),
+    # a finance bureau (P14 funds) sees money and library projects through the fund pages, no division's pages
+    "finance": (lambda: make_user(Role.FINANCE, COUNTY), set()),
     "admin": (lambda: make_user(Role.ADMIN), set(TARGETS)),  # the tree is reference data for user management
     "village+assignment": (_helper, _visible([VILLAGE, OTHER_COUNTY_VILLAGE])),
     "village+expired assignment": (_expired_helper, _visible([VILLAGE])),
@@ -174,7 +178,29 @@ def _route_tables() -> dict[str, dict[str, str]]:
         "NOTICE_ROUTES": {name: url(NOTICE_IDS) for name, (_, url) in NOTICE_ROUTES.items()},
         "PROJECT_ROUTES": {name: url(ids) for name, (_, url) in PROJECT_ROUTES.items()},
         "LIBRARY_IMPORT_ROUTES": {name: url(1) for name, (_, url) in LIBRARY_IMPORT_ROUTES.items()},
+        "FUND_ROUTES": {name: url(FUND_IDS) for name, url in _fund_routes().items()},
     }
+
+
+# The fund ledger (P14): each area's routes are tested by role in its own module (a county's finance bureau, its
+# 乡村振兴局, the prefecture and its bureau in scope; another county's bureau 404; roles without the ledger 403)
+FUND_IDS: dict[str, object] = {
+    **dict.fromkeys(("allocation", "line", "split", "proposed", "payment", "project"), 1),
+    "county": COUNTY,
+    "year": 2026,
+}
+
+
+def _fund_routes() -> dict[str, Callable[[dict[str, object]], str]]:
+    from .funds.test_api import API_ROUTES
+    from .funds.test_ledger_routes import FUNDS_LEDGER_ROUTES
+    from .funds.test_performance_pages import PERFORMANCE_ROUTES
+    from .funds.test_watch import WATCH_ROUTES
+    from .funds.test_workbook import WORKBOOK_ROUTES
+
+    routes = {**FUNDS_LEDGER_ROUTES, **WATCH_ROUTES, **PERFORMANCE_ROUTES, **WORKBOOK_ROUTES, **API_ROUTES}
+    routes.pop("funds:progress")  # no key in its path: the page shows the user's own counties
+    return routes
 
 
 def test_matrix_covers_every_route() -> None:
@@ -205,6 +231,7 @@ AUDIT_VISIBLE: dict[str, set[str | None] | None] = {  # None: the page answers 4
     "county": {VILLAGE, OTHER_TOWNSHIP},
     "prefecture": {VILLAGE, OTHER_TOWNSHIP, OTHER_COUNTY_VILLAGE, None},
     "department": None,
+    "finance": None,
     "admin": None,
     "village+assignment": None,
     "village+expired assignment": None,
@@ -642,7 +669,7 @@ def test_case_routes_by_role(client: Client, role: str) -> None:
     for code, ids in made.items():
         visible = code in visible_codes
         gets = [url(ids) for method, url in CASE_ROUTES.values() if method == "get"]
-        hidden = 403 if role in ("department", "admin") else 404  # no case capability at all: 403
+        hidden = 403 if role in ("department", "finance", "admin") else 404  # no case capability at all: 403
         for url in gets:
             assert client.get(url).status_code == (200 if visible else hidden), f"{role} {url}"
         posts = [url(ids) for method, url in CASE_ROUTES.values() if method == "post"]
@@ -660,10 +687,10 @@ def test_case_routes_by_role(client: Client, role: str) -> None:
              "place": "家中", "findings": "核实属实", "authorization_signed": True},
             content_type="application/json",
         )  # fmt: skip
-        assert sync.status_code in ({201, 403} if visible else {404, 403 if role == "department" else 404}), (
-            f"{role} sync"
-        )
-    if role not in ("department", "admin"):
+        assert sync.status_code in (
+            {201, 403} if visible else {404, 403 if role in ("department", "finance") else 404}
+        ), f"{role} sync"
+    if role not in ("department", "finance", "admin"):
         listed = {case.pk for case in client.get("/cases/", {"tab": "open"}).context["cases"]}
         assert listed == {ids["case"] for code, ids in made.items() if code in visible_codes}
         ledger = client.get("/cases/housing/", {"status": "all"}).context["entries"]
