@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from zhenxing.common import clock
 from zhenxing.funds.enums import SplitStatus
@@ -83,31 +83,34 @@ def ledger_sums(
     }
 
 
-def project_sums(*, codes: Iterable[str] | None = None, condition: Q | None = None) -> dict[str, Sums]:
-    """Per project code: split to it (in force, net of releases) and paid to it; `allocated_fen` is the split
-    (what the project was given), so that its progress reads paid / given."""
+def project_sums(*, codes: Iterable[str] | None = None) -> dict[str, Sums]:
+    """Per project code (every version of it): split to it (in force, net of releases) and paid to it;
+    `allocated_fen` is the split (what the project was given), so that its progress reads paid / given.
+    The splits are read first (a few per project) and the payments and releases summed by split, on their
+    split index, instead of joining every payment to its project."""
     splits = Split.objects.filter(status=SplitStatus.ACTIVE)
-    payments = Payment.objects.all()
-    releases = Release.objects.filter(split__status=SplitStatus.ACTIVE)
     if codes is not None:
-        wanted = list(codes)
-        splits = splits.filter(project__code__in=wanted)
-        payments = payments.filter(split__project__code__in=wanted)
-        releases = releases.filter(split__project__code__in=wanted)
-    if condition is not None:
-        splits, payments, releases = (
-            splits.filter(condition),
-            payments.filter(condition),
-            releases.filter(condition),
-        )
-    given = _grouped(splits, ("project__code",))
-    paid = _grouped(payments, ("split__project__code",))
-    released = _grouped(releases, ("split__project__code",))
-    out: dict[str, Sums] = defaultdict(Sums)
-    for (code,), total in given.items():
-        split = total - released.get((code,), 0)
-        out[code] = Sums(allocated_fen=split, split_fen=split, paid_fen=paid.get((code,), 0))
-    return dict(out)
+        splits = splits.filter(project__code__in=list(codes))
+    code_of: dict[int, str] = {}
+    given: dict[str, int] = defaultdict(int)
+    for pk, code, amount in splits.values_list("pk", "project__code", "amount_fen"):
+        code_of[pk] = code
+        given[code] += amount
+    ids = list(code_of)
+    paid = _grouped(Payment.objects.filter(split_id__in=ids), ("split_id",))
+    released = _grouped(Release.objects.filter(split_id__in=ids), ("split_id",))
+    out: dict[str, Sums] = {code: Sums(allocated_fen=total, split_fen=total) for code, total in given.items()}
+    for ((pk,), fen), sign in [
+        *((item, 1) for item in paid.items()),
+        *((item, -1) for item in released.items()),
+    ]:
+        code = code_of[pk]
+        sums = out[code]
+        if sign > 0:
+            out[code] = Sums(sums.allocated_fen, sums.split_fen, sums.paid_fen + fen)
+        else:
+            out[code] = Sums(sums.allocated_fen - fen, sums.split_fen - fen, sums.paid_fen)
+    return out
 
 
 @dataclass(frozen=True)
