@@ -6,21 +6,17 @@ for its column, in Chinese. Nothing here looks at the ledger: funds/imports.py d
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
 from zhenxing.funds.enums import AllocationLevel, FundSource, SplitStatus
 from zhenxing.funds.workbook import BY_KEY, LEDGER_COLUMNS
 from zhenxing.projects.workbook import as_date
-from zhenxing.transfer.reading import WorkbookError, check_file
+from zhenxing.transfer.reading import WorkbookError, header_normal, labelled_sheets
 from zhenxing.transfer.validation import CellError, cell_text
 
-HEADER_SEARCH_ROWS = 15
 LEVELS = {
     **{label: code for code, label in AllocationLevel.choices}, **{code: code for code in AllocationLevel.values},
     "中央级": AllocationLevel.CENTRAL, "省": AllocationLevel.PROVINCE, "州": AllocationLevel.PREFECTURE,
@@ -34,13 +30,8 @@ YES = {"是": True, "否": False, "Y": True, "N": False, "": False, "1": True, "
 ACTIVE_LABEL = SplitStatus.ACTIVE.label
 
 
-def _normal(text: str) -> str:
-    """A header as compared: blanks out, brackets of either width the same."""
-    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
-
-
 HEADER_LOOKUP = {
-    _normal(name): column for column in LEDGER_COLUMNS for name in (column.header, *column.aliases)
+    header_normal(name): column for column in LEDGER_COLUMNS for name in (column.header, *column.aliases)
 }
 
 
@@ -50,32 +41,13 @@ class LedgerSheet:
     rows: list[tuple[int, dict[str, Any]]]  # (1-based Excel row, values by column key)
 
 
-def _find_header(values: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
-    for number, row in enumerate(values[:HEADER_SEARCH_ROWS]):
-        found: dict[str, int] = {}
-        for position, cell in enumerate(row):
-            column = HEADER_LOOKUP.get(_normal(str(cell))) if isinstance(cell, str) else None
-            if column is not None and column.key not in found:
-                found[column.key] = position
-        if "doc_number" in found and "line_amount" in found:
-            return number, found
-    return None
-
-
 def read_ledger(data: bytes, *, max_bytes: int, max_rows: int) -> LedgerSheet:
     """The first sheet with a header row naming 文号 and 下达金额（万元）: its data rows by column key. Raises
     WorkbookError, in Chinese, for the whole file."""
-    check_file(data, max_bytes=max_bytes)
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as error:  # calamine raises its own types for every broken file
-        raise WorkbookError(f"无法读取工作簿：{error}") from error
-    for name in book.sheet_names:
-        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        header = _find_header(values)
-        if header is None:
-            continue
-        number, columns = header
+    for sheet in labelled_sheets(
+        data, max_bytes=max_bytes, lookup=HEADER_LOOKUP, anchors=("doc_number", "line_amount")
+    ):
+        name, number, columns, values = sheet.name, sheet.header_row, sheet.columns, sheet.values
         missing = [c.header for c in LEDGER_COLUMNS if c.required and c.key not in columns]
         if missing:
             raise WorkbookError(f"工作表“{name}”的表头缺少列：{'、'.join(missing)}")

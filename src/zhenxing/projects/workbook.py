@@ -7,7 +7,6 @@ its count of households only."""
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from python_calamine import CalamineWorkbook
 
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
@@ -25,7 +23,7 @@ from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS, fen_to_wan
 from zhenxing.projects.enums import FundSource, ProjectStatus, TargetKind
 from zhenxing.projects.models import Project, ProjectPlace, ProjectTarget
 from zhenxing.projects.selectors import in_library_q
-from zhenxing.transfer.reading import WorkbookError, check_file
+from zhenxing.transfer.reading import WorkbookError, header_normal, labelled_sheets
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -93,12 +91,9 @@ PAIR, ITEM = "：", "；"  # 指标：目标值；指标：目标值
 MULTI = "、"
 
 
-def _normal(text: str) -> str:
-    """A header as compared: blanks out, brackets of either width the same."""
-    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
-
-
-HEADER_LOOKUP = {_normal(name): column for column in COLUMNS for name in (column.header, *column.aliases)}
+HEADER_LOOKUP = {
+    header_normal(name): column for column in COLUMNS for name in (column.header, *column.aliases)
+}
 
 
 # --- export ---
@@ -231,35 +226,11 @@ class LibrarySheet:
     rows: list[tuple[int, dict[str, Any]]]  # (1-based Excel row, values by column key)
 
 
-HEADER_SEARCH_ROWS = 15
-
-
-def _find_header(values: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
-    for number, row in enumerate(values[:HEADER_SEARCH_ROWS]):
-        found: dict[str, int] = {}
-        for position, cell in enumerate(row):
-            column = HEADER_LOOKUP.get(_normal(str(cell))) if isinstance(cell, str) else None
-            if column is not None and column.key not in found:
-                found[column.key] = position
-        if "name" in found and "total" in found:
-            return number, found
-    return None
-
-
 def read_library(data: bytes, *, max_bytes: int, max_rows: int) -> LibrarySheet:
     """The first sheet with a header row naming 项目名称 and 计划总投资（万元）: its data rows by column key
     (columns it does not know are ignored). Raises WorkbookError, in Chinese, for the whole file."""
-    check_file(data, max_bytes=max_bytes)  # not empty, an .xlsx, no formula, no merged cell
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as error:  # calamine raises its own types for every broken file
-        raise WorkbookError(f"无法读取工作簿：{error}") from error
-    for name in book.sheet_names:
-        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        header = _find_header(values)
-        if header is None:
-            continue
-        number, columns = header
+    for sheet in labelled_sheets(data, max_bytes=max_bytes, lookup=HEADER_LOOKUP, anchors=("name", "total")):
+        name, number, columns, values = sheet.name, sheet.header_row, sheet.columns, sheet.values
         missing = [c.header for c in COLUMNS if c.required and c.key not in columns]
         if not any(key.startswith("source:") for key in columns):
             missing.append("资金来源列（如“中央财政衔接资金（万元）”）")

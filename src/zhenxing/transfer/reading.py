@@ -117,3 +117,43 @@ def iter_records(sheet: SheetRows) -> Iterator[tuple[int, dict[str, Any]]]:
             row_number,
             {column.field: value for column, value in zip(sheet.columns, values, strict=False) if column},
         )
+
+
+def header_normal(text: str) -> str:
+    """A column label as compared: blanks out, brackets of either width the same."""
+    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
+
+
+@dataclass(frozen=True)
+class LabelledSheet:
+    """A sheet whose header row was found by its labels: the row's index, the columns by key, every row."""
+
+    name: str
+    header_row: int  # 0-based index in `values`
+    columns: dict[str, int]  # column key → position
+    values: list[list[Any]]
+
+
+def labelled_sheets(
+    data: bytes, *, max_bytes: int, lookup: dict[str, Any], anchors: tuple[str, ...], search_rows: int = 15
+) -> Iterator[LabelledSheet]:
+    """The sheets of a workbook people keep by hand (the project library's, the fund ledger's) whose header row —
+    within the first `search_rows` — names every `anchors` key: `lookup` maps a normalised label to a column
+    with a `key`; columns it does not know are ignored. Checks the file first (check_file); a file calamine
+    cannot read is a WorkbookError in Chinese."""
+    check_file(data, max_bytes=max_bytes)  # not empty, an .xlsx, no formula, no merged cell
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:  # calamine raises its own types for every broken file
+        raise WorkbookError(f"无法读取工作簿：{error}") from error
+    for name in book.sheet_names:
+        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for number, row in enumerate(values[:search_rows]):
+            found: dict[str, int] = {}
+            for position, cell in enumerate(row):
+                column = lookup.get(header_normal(str(cell))) if isinstance(cell, str) else None
+                if column is not None and column.key not in found:
+                    found[column.key] = position
+            if all(anchor in found for anchor in anchors):
+                yield LabelledSheet(name, number, found, values)
+                break
