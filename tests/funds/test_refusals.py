@@ -325,7 +325,9 @@ def test_p14_a_reversal_after_the_project_was_terminated_is_refused() -> None:
     )
     refused(InvalidInput, lambda: _reverse(users, payment, "10"), loc=("payment",), says="终止")
     assert ledger.split_balance(split).unpaid_fen == 0
-    assert ledger.line_balance(line).remaining_fen == 140 * 1_000_000
+    # the 40 万元 收回 at 终止 went back to the finance bureau, not to the line: 150 - 50 split
+    balance = ledger.line_balance(line)
+    assert (balance.remaining_fen, balance.recovered_fen) == (100 * 1_000_000, 40 * 1_000_000)
 
 
 # allocation documents

@@ -13,7 +13,7 @@ from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
 from zhenxing.funds import selectors as ledger
 from zhenxing.funds import services
-from zhenxing.funds.enums import ReleaseKind, SplitStatus
+from zhenxing.funds.enums import SplitStatus
 from zhenxing.funds.models import Release, Split
 from zhenxing.projects import services as projects
 
@@ -88,33 +88,23 @@ def test_p14_a_refusal_without_a_reason_is_refused(reason: str) -> None:
     assert not AuditEvent.objects.filter(action="fund.split_refuse").exists()
 
 
-def test_p14_a_proposal_whose_project_left_the_library_cannot_be_confirmed() -> None:
+def test_p14_a_proposal_lapses_when_its_project_leaves_the_library() -> None:
+    """P14: a proposal nobody confirmed gave the project nothing: 出库 lapses it (sent back, audited, its amount
+    free on the line again) instead of writing a release for it; it can no longer be confirmed."""
     users, project, line, proposal = _proposal("60")
     projects.project_move(
         actor=users["county"], project=project, to="withdrawn", opinion="选址变更，不再实施"
     )
-    with pytest.raises(Conflict, match="不在项目库中"):
-        services.split_confirm(actor=users["finance"], split=proposal)
     proposal.refresh_from_db()
-    assert proposal.status == SplitStatus.PROPOSED
-    assert not AuditEvent.objects.filter(action="fund.split_confirm").exists()
-    # 出库 gave its amount back to the line already
-    assert Release.objects.get(split=proposal).kind == ReleaseKind.RETURNED
+    assert proposal.status == SplitStatus.REFUSED and "出库" in proposal.refusal_reason
+    assert not Release.objects.filter(split=proposal).exists()
+    lapse = AuditEvent.objects.get(action="fund.split_lapse", target_id=str(proposal.pk))
+    assert (lapse.old_values, lapse.new_values["status"]) == ({"status": "proposed"}, "refused")
+    with pytest.raises(Conflict):
+        services.split_confirm(actor=users["finance"], split=proposal)
     assert ledger.line_balance(line).remaining_fen == 150 * WAN
-
-
-def test_p14_refusing_a_proposal_already_returned_at_withdrawal_does_not_free_its_amount_twice() -> None:
-    """P14: 出库 returns a proposal's amount to its line (a release row); the bureau then sends the proposal back.
-    The line must read its document's amount again — not the amount plus the proposal counted back twice."""
-    users, project, line, proposal = _proposal("60")
-    projects.project_move(
-        actor=users["county"], project=project, to="withdrawn", opinion="选址变更，不再实施"
-    )
-    services.split_refuse(actor=users["finance"], split=proposal, reason="项目已出库")
-    balance = ledger.line_balance(line)
-    assert balance.remaining_fen == 150 * WAN
     assert ledger.project_split_fen(project, source="central") == 0
-    # and no split beyond the document's amount is possible on it
+    # and no split beyond the document's amount is possible on the line
     other = library_project(users["county"], name="西山村委会小村组道路硬化")
     other_two = library_project(users["county"], name="西山村委会中村组道路硬化")
     services.split_create(actor=users["finance"], line=line, project=other, amount="100")
@@ -160,3 +150,33 @@ def test_p14_a_split_the_finance_bureau_enters_is_in_force_at_once() -> None:
     split = services.split_create(actor=users["finance"], line=line, project=project, amount="10")
     assert split.status == SplitStatus.ACTIVE and split.decided_by == users["finance"]
     assert _event("fund.split_create", split).new_values["status"] == "active"
+
+
+def test_p14_a_proposal_to_a_version_since_adjusted_is_confirmed_against_the_version_in_force() -> None:
+    """An adjustment approved while the proposal waited replaced the version it names (the old one is 已调整):
+    the version in force is in the library, so the bureau may still confirm."""
+    from zhenxing.projects.models import Project
+
+    users, project, _, proposal = _proposal("60")
+    replacement = Project.objects.get(pk=project.pk)
+    replacement.pk, replacement.version, replacement.previous = None, 2, project
+    replacement.save()
+    Project.objects.filter(pk=project.pk).update(status="adjusted")
+    confirmed = services.split_confirm(actor=users["finance"], split=proposal)
+    assert confirmed.status == SplitStatus.ACTIVE
+
+
+def test_p14_a_bureau_adds_lines_only_to_a_document_it_can_see() -> None:
+    from tests.conftest import OTHER_COUNTY
+    from zhenxing.common.errors import NotFound
+    from zhenxing.funds.inputs import LineInput
+
+    users = fund_users()
+    theirs = allocation(
+        users["other_finance"], doc_number="大理市财农〔2026〕3号", lines=((OTHER_COUNTY, "county", "10"),)
+    )
+    with pytest.raises(NotFound):
+        services.allocation_lines_add(
+            actor=users["finance"], allocation=theirs, lines=(LineInput("532926", "county", "5"),)
+        )
+    assert theirs.lines.count() == 1

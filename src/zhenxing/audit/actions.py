@@ -131,6 +131,7 @@ ACTION_LABELS: dict[str, str] = {
     "fund.split_propose": "提出资金分配建议",
     "fund.split_confirm": "财政确认资金分配",
     "fund.split_refuse": "财政退回资金分配建议",
+    "fund.split_lapse": "项目出库或终止，资金分配建议失效",
     "fund.pay": "录入资金支付",
     "fund.reverse": "冲销资金支付",
     "fund.release": "项目出库或终止时退回、收回资金",

@@ -186,8 +186,9 @@ class Payment(models.Model):
 
 
 class Release(models.Model):
-    """A split's unpaid part given back when its project left the library (P14): 出库 returns it to the line,
-    终止 records it as 收回. Either way the line's balance counts it again."""
+    """A split's unpaid part given back when its project left the library (P14): 出库 returns it to the line (its
+    balance counts it again, to be split anew); 终止 records it as 收回, taken back by the finance bureau (off the
+    line: selectors.LineBalance)."""
 
     split = models.OneToOneField(Split, on_delete=models.PROTECT, related_name="release")
     county = models.ForeignKey(

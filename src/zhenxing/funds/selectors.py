@@ -15,7 +15,7 @@ from zhenxing.accounts.scoping import division_scope_filter
 from zhenxing.common.errors import not_found
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
-from zhenxing.funds.enums import SplitStatus
+from zhenxing.funds.enums import ReleaseKind, SplitStatus
 from zhenxing.funds.models import Allocation, AllocationLine, Payment, Release, Split
 from zhenxing.projects.enums import LIBRARY_STATES, ProjectStatus
 from zhenxing.projects.models import Project, ProjectFunding
@@ -150,21 +150,32 @@ def _sum(queryset: QuerySet, field: str = "amount_fen") -> int:
 class LineBalance:
     amount_fen: int
     split_fen: int  # held by splits in force or proposed
-    released_fen: int  # given back by 出库 / 终止
+    returned_fen: int  # 出库退回: back on the line, to be split again
+    recovered_fen: int  # 终止收回: taken back by the finance bureau, not on the line any more (P14)
     paid_fen: int
 
     @property
+    def released_fen(self) -> int:
+        return self.returned_fen + self.recovered_fen
+
+    @property
     def remaining_fen(self) -> int:
-        return self.amount_fen - self.split_fen + self.released_fen
+        return self.amount_fen - self.split_fen + self.returned_fen
 
 
 def line_balance(line: AllocationLine) -> LineBalance:
     splits = Split.objects.filter(line=line, status__in=HOLDING_STATES)
+    released = dict(
+        Release.objects.filter(split__line=line, split__status__in=HOLDING_STATES)
+        .values("kind")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("kind", "total")
+    )
     return LineBalance(
         amount_fen=line.amount_fen,
         split_fen=_sum(splits),
-        # a proposal released at 出库 and then sent back holds nothing any more: its release no longer counts
-        released_fen=_sum(Release.objects.filter(split__line=line, split__status__in=HOLDING_STATES)),
+        returned_fen=int(released.get(ReleaseKind.RETURNED, 0)),
+        recovered_fen=int(released.get(ReleaseKind.RECOVERED, 0)),
         paid_fen=_sum(Payment.objects.filter(split__line=line)),
     )
 

@@ -18,7 +18,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
-from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied, not_found
 from zhenxing.common.workflow import transition
 from zhenxing.divisions.codes import in_prefecture
 from zhenxing.divisions.enums import DivisionLevel
@@ -162,8 +162,11 @@ def allocation_create(*, actor: User, data: AllocationInput) -> Allocation:
 def allocation_lines_add(
     *, actor: User, allocation: Allocation, lines: tuple[LineInput, ...]
 ) -> list[AllocationLine]:
-    """More lines for a document already entered (e.g. a county's share of a province's document)."""
+    """More lines for a document already entered (e.g. a county's share of a province's document): only one the
+    bureau can see (a line of it in its counties, or entered by a bureau in them)."""
     _require_finance(actor)
+    if not ledger.allocation_list_for_user(user=actor).filter(pk=allocation.pk).exists():
+        raise not_found()
     checked = _checked_lines(actor, lines)
     with transaction.atomic():
         Allocation.objects.select_for_update().get(pk=allocation.pk)
@@ -222,7 +225,7 @@ def split_create(*, actor: User, line: AllocationLine, project: Project, amount:
                           f"最多还可分配{_wan(max(planned - already, 0))}")  # fmt: skip
         balance = ledger.line_balance(locked_line)
         if not rules.line_has_room(line_fen=balance.amount_fen, committed_fen=balance.split_fen,
-                                   released_fen=balance.released_fen, amount_fen=fen):  # fmt: skip
+                                   returned_fen=balance.returned_fen, amount_fen=fen):  # fmt: skip
             raise invalid("amount", "above_balance",
                           f"超过资金指标余额：下达{_wan(balance.amount_fen)}，余额{_wan(balance.remaining_fen)}")  # fmt: skip
         split = Split.objects.create(

@@ -1,6 +1,7 @@
 """What 出库 and 终止 do to a project's money (P14), installed into the project library's workflow at start-up
 (projects/settlement.py, funds.apps): how much was paid decides which of the two applies, and every split's
-unpaid part is released — 退回 to its line at 出库, 收回 at 终止 — in the move's own transaction (the project's
+unpaid part is released — 退回 to its line at 出库, 收回 at 终止 — and a proposal still waiting lapses, in the
+move's own transaction (the project's
 row is locked by then, and every payment takes that lock first, so nothing is paid in between)."""
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ import datetime
 from typing import Any
 
 from zhenxing.audit import services as audit
+from zhenxing.common.workflow import transition
 from zhenxing.funds import selectors as ledger
 from zhenxing.funds.enums import ReleaseKind, SplitStatus
 from zhenxing.funds.models import Release, Split
+from zhenxing.funds.transitions import SPLIT
 from zhenxing.projects.models import Project
 
 
@@ -23,10 +26,19 @@ class FundLedgerSettlement:
         self, project: Project, *, actor: Any, terminated: bool, reason: str, on: datetime.date
     ) -> int:
         kind = ReleaseKind.RECOVERED if terminated else ReleaseKind.RETURNED
+        # a proposal nobody confirmed gave the project nothing: it lapses (its amount is free on the line again)
+        proposals = Split.objects.filter(project__code=project.code, status=SplitStatus.PROPOSED).order_by(
+            "pk"
+        )
+        for proposal in proposals:
+            transition(
+                SPLIT, proposal, to=SplitStatus.REFUSED, actor=actor, today=on,
+                opinion=f"项目已{'终止' if terminated else '出库'}，分配建议失效：{reason}",
+            )  # fmt: skip
         released = 0
         splits = (
             Split.objects.select_for_update(of=("self",))
-            .filter(project__code=project.code, status__in=(SplitStatus.ACTIVE, SplitStatus.PROPOSED))
+            .filter(project__code=project.code, status=SplitStatus.ACTIVE)
             .select_related("county")
             .order_by("pk")
         )

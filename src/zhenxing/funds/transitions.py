@@ -1,7 +1,7 @@
 """A split's life (P14), declared on the workflow kernel: one the county's 乡村振兴局 proposes waits for the
 finance bureau, which confirms it (in force) or sends it back with a reason. A split the finance bureau enters
-itself is in force from the start (services.split_create). This table is the only place a split's status
-changes."""
+itself is in force from the start (services.split_create); a proposal still waiting when its project leaves
+the library lapses with it (settlement.py). This table is the only place a split's status changes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from zhenxing.audit import services as audit
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import Move, Transition, Workflow
 from zhenxing.funds.enums import SplitStatus
+from zhenxing.funds.selectors import current_version
 from zhenxing.projects.enums import LIBRARY_STATES
 
 S = SplitStatus
@@ -23,9 +24,17 @@ def finance_of_the_county(t: Transition) -> None:
 
 
 def project_still_in_library(t: Transition) -> None:
-    """A proposal waits; its project may have left the library meanwhile (P14: splits only to the library)."""
-    if t.subject.project.status not in LIBRARY_STATES:
-        raise Conflict(f"项目当前为“{t.subject.project.get_status_display()}”，不在项目库中，不能确认分配")
+    """A proposal waits; its project may have left the library meanwhile (P14: splits only to the library). An
+    adjustment approved meanwhile replaced the version it names: the version in force answers."""
+    project = current_version(t.subject.project)
+    if project.status not in LIBRARY_STATES:
+        raise Conflict(f"项目当前为“{project.get_status_display()}”，不在项目库中，不能确认分配")
+
+
+def project_left_library(t: Transition) -> None:
+    """Only 出库 or 终止 of its project lapses a proposal without the finance bureau (settlement.py)."""
+    if current_version(t.subject.project).status in LIBRARY_STATES:
+        raise PermissionDenied("只有财政部门可以退回资金分配建议")
 
 
 def has_reason(t: Transition) -> None:
@@ -51,6 +60,10 @@ SPLIT = Workflow(
              action="fund.split_confirm"),
         Move(S.PROPOSED, S.REFUSED, Role.FINANCE, "财政退回",
              guards=(finance_of_the_county, has_reason), effects=(record_refusal,), action="fund.split_refuse"),
+        # the project left the library while the proposal waited: it lapses with the 出库/终止 (no role: the
+        # project's move does it, in its transaction; listed after the bureau's own move)
+        Move(S.PROPOSED, S.REFUSED, None, "项目出库或终止，建议失效",
+             guards=(project_left_library, has_reason), effects=(record_refusal,), action="fund.split_lapse"),
     ],
     audit=audit.record,
     action_prefix="fund",

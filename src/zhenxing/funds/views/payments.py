@@ -97,7 +97,8 @@ def project_money(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("source", "created_at", "pk")
     )
     balances = {split.pk: selectors.split_balance(split) for split in splits}
-    planned = {f.source: f.amount_fen for f in project.fundings.all()}
+    # the plan in force: an adjustment's new version keeps the money of the versions before it
+    planned = {f.source: f.amount_fen for f in selectors.current_version(project).fundings.all()}
     sources = [s for s in FundSource.values if s in planned or any(x.source == s for x in splits)]
     rows = [_source_row(source, planned.get(source, 0), [s for s in splits if s.source == source], balances)
             for source in sources]  # fmt: skip

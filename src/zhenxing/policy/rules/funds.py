@@ -69,9 +69,10 @@ def industry_share_warning(*, industry_fen: int, counted_fen: int, target_percen
     return share is not None and share < target_percent
 
 
-def line_has_room(*, line_fen: int, committed_fen: int, released_fen: int, amount_fen: int) -> bool:
-    """P14: a split never takes a line above its amount (released money counts as available again)."""
-    return committed_fen - released_fen + amount_fen <= line_fen
+def line_has_room(*, line_fen: int, committed_fen: int, returned_fen: int, amount_fen: int) -> bool:
+    """P14: a split never takes a line above its amount. Money returned at 出库 is on the line again; money
+    收回 at 终止 is not (the finance bureau took it back), so it is not counted here."""
+    return committed_fen - returned_fen + amount_fen <= line_fen
 
 
 def within_plan(*, planned_fen: int, split_fen: int, amount_fen: int) -> bool:
