@@ -259,3 +259,18 @@ def test_p14_api_writes_by_role() -> None:
     # without the CSRF token a session write is refused
     client, _ = session(users["finance"])
     assert client.post(url, pay, content_type="application/json").status_code == 403
+
+
+def test_p14_progress_of_a_year_before_the_schedule_parameter_answers_unconfigured() -> None:
+    # given a document of budget year 2020, before the fund schedule parameter's first year (2021)
+    users = fund_users()
+    allocation(users["finance"], doc_number="南财农〔2020〕1号", budget_year=2020,
+               issued_on=datetime.date(2020, 3, 1))  # fmt: skip
+    client, _ = session(users["finance"])
+    # when its 支出进度 is asked for
+    response = client.get(f"{API}/progress/{COUNTY}/2020")
+    # then it answers (no 500) with the money and the schedule's target 未配置
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    assert answer["total"]["allocated"] == "150" and answer["month_end"] == "未配置"
+    assert answer["target_percent"] == 0

@@ -227,3 +227,18 @@ def test_p14_a_year_out_of_range_and_an_unknown_county_are_not_found() -> None:
     assert client.get(f"/funds/progress/999999/{clock.today().year}.xlsx").status_code == 404
     township = make_user(Role.TOWNSHIP, TOWNSHIP, username="f_xiang2")
     assert _client(township).get(f"/funds/progress/all/{clock.today().year}.xlsx").status_code == 403
+
+
+def test_p14_progress_workbook_of_a_year_before_the_schedule_parameter_says_unconfigured() -> None:
+    # given a document of budget year 2020, before the fund schedule parameter's first year (2021)
+    users = fund_users()
+    allocation(users["finance"], doc_number="南财农〔2020〕1号", budget_year=2020,
+               issued_on=datetime.date(2020, 3, 1))  # fmt: skip
+    # when its 支出进度 workbook is asked for
+    response = _client(users["finance"]).get(f"/funds/progress/{COUNTY}/2020.xlsx")
+    # then it is the workbook (no 500), its title saying the target is 未配置, and the export audited
+    assert response.status_code == 200
+    table = sheets(response.content)["支出进度"]
+    assert "进度要求：未配置" in str(table[0][0])
+    assert wan(by_header(table)[0]["下达金额（万元）"]) == 150
+    assert AuditEvent.objects.filter(action="fund.export", new_values__year=2020).exists()

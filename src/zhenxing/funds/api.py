@@ -14,7 +14,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.common import clock
 from zhenxing.common.errors import PermissionDenied, not_found
-from zhenxing.funds import progress, services
+from zhenxing.funds import progress, services, watch
 from zhenxing.funds import selectors as ledger
 from zhenxing.funds.enums import FundSource
 from zhenxing.funds.inputs import AllocationInput, LineInput
@@ -38,6 +38,7 @@ from zhenxing.funds.schemas import (
 from zhenxing.policy.rules.projects import fen_to_wan
 
 router = Router(tags=["衔接资金 funds"])
+UNCONFIGURED = "未配置"  # the schedule's month end when no schedule parameter covers the budget year
 PAGE_SIZE = 50
 
 
@@ -217,9 +218,10 @@ def county_progress(request: HttpRequest, county: str, year: int) -> ProgressOut
         allocated_fen=sum(s.allocated_fen for s in sums.values()), split_fen=sum(s.split_fen for s in sums.values()),
         paid_fen=sum(s.paid_fen for s in sums.values()),
     )  # fmt: skip
-    schedule = progress.schedule_for(year)
+    # a budget year before the schedule parameter's first year has no target: 未配置, not a failure
+    schedule = watch.schedule_of(year, today=clock.today())
     return ProgressOut(
         county=chosen.code, county_name=chosen.name, budget_year=year, target_percent=schedule.target_percent,
-        month_end=schedule.month_end, total=_progress_row("", total),
+        month_end=schedule.month_end if schedule.citation else UNCONFIGURED, total=_progress_row("", total),
         sources=[_progress_row(key[0], value) for key, value in rows],
     )  # fmt: skip

@@ -45,7 +45,7 @@ from zhenxing.funds import selectors as ledger
 from zhenxing.funds import services
 from zhenxing.funds.enums import FundSource, SplitStatus
 from zhenxing.funds.inputs import AllocationInput, LineInput, fen_of
-from zhenxing.funds.models import Allocation, AllocationLine, Payment, Split
+from zhenxing.funds.models import Allocation, AllocationLine, Split
 from zhenxing.funds.workbook_rows import ACTIVE_LABEL, LedgerRow, header, parse_row, read_ledger
 from zhenxing.policy.rules.projects import fen_to_wan
 from zhenxing.projects.models import Project
@@ -145,6 +145,12 @@ class _Rows:
         self.result = result
         self.visible = ledger.allocation_list_for_user(user=actor)
         self.scope = ledger.county_filter(actor)
+        # every line, split and payment a row may find is read through the actor's scope: a row naming another
+        # county must learn nothing of that county's amounts (nor be counted as "already there")
+        self.counties = set(ledger.counties_for_user(actor).values_list("code", flat=True))
+        self.lines = ledger.line_list_for_user(user=actor)
+        self.splits = ledger.split_list_for_user(user=actor)
+        self.payments = ledger.payment_list_for_user(user=actor)
         self._known: dict[str, dict[Any, Any]] = {
             "document": {},
             "line": {},
@@ -173,6 +179,8 @@ class _Rows:
 
     def apply(self, row: LedgerRow) -> None:
         added_before = sum(self.result.added.values())
+        if row.county and row.county not in self.counties:  # before any lookup: nothing of it is shown
+            raise RowRefused([("county", f"县(市)代码“{row.county}”不在您的管辖范围内")])
         document = self._document(row)
         line = self._line(row, document)
         if row.split_status and row.split_status != ACTIVE_LABEL:
@@ -226,7 +234,7 @@ class _Rows:
     def _line(self, row: LedgerRow, document: Allocation) -> AllocationLine:
         key = (document.pk, row.county, row.source)
         line = self._get("line", key) or (
-            AllocationLine.objects.filter(allocation=document, county__code=row.county, source=row.source)
+            self.lines.filter(allocation=document, county__code=row.county, source=row.source)
             .select_related("county")
             .first()
         )
@@ -263,9 +271,7 @@ class _Rows:
         key = (line.pk, row.project_code, fen)
         if known := self._get("split", key):
             return known
-        held = Split.objects.filter(
-            line=line, project__code=row.project_code, status__in=ledger.HOLDING_STATES
-        )
+        held = self.splits.filter(line=line, project__code=row.project_code, status__in=ledger.HOLDING_STATES)
         existing = held.filter(amount_fen=fen).order_by("pk").first() or held.order_by("pk").first()
         if existing is not None:
             if existing.status != SplitStatus.ACTIVE:
@@ -293,7 +299,7 @@ class _Rows:
         amount = row.payment_amount.removeprefix("-") if row.reverses else row.payment_amount
         fen = self._call("payment", lambda: fen_of(amount, field_name="amount", label="支付金额"))
         if not self._get("loaded", split.pk):  # the split's vouchers, read once
-            for voucher, entered in Payment.objects.filter(split=split).values_list("voucher", "amount_fen"):
+            for voucher, entered in self.payments.filter(split=split).values_list("voucher", "amount_fen"):
                 self._put("voucher", (split.pk, voucher), entered)
             self._put("loaded", split.pk, True)
         entered = self._get("voucher", (split.pk, row.voucher))
@@ -304,7 +310,7 @@ class _Rows:
             return
         self._put("voucher", (split.pk, row.voucher), -fen if row.reverses else fen)
         if row.reverses:
-            original = Payment.objects.filter(split=split, voucher=row.reverses, amount_fen__gt=0).first()
+            original = self.payments.filter(split=split, voucher=row.reverses, amount_fen__gt=0).first()
             if original is None:
                 raise RowRefused([("reverses", f"该笔分配下没有凭证号为“{row.reverses}”的支付，无法冲销")])
             self._call("payment", lambda: services.payment_reverse(

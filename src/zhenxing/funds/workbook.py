@@ -22,7 +22,7 @@ from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.xlsx import Sheet, Workbook
 from zhenxing.divisions.models import Division
-from zhenxing.funds import progress
+from zhenxing.funds import progress, watch
 from zhenxing.funds import selectors as ledger
 from zhenxing.funds.enums import FundSource
 from zhenxing.funds.models import Allocation, AllocationLine, Payment, Release, Split
@@ -327,8 +327,14 @@ def progress_export(*, actor: User, counties: Sequence[Division], scope: Divisio
     """支出进度 by source of the counties (already scoped: one county, or every county under the actor), with the
     schedule's target by today's month end (P14)."""
     rows = progress_rows(counties, year)
-    schedule = progress.schedule_for(year)
-    target = f"；进度要求：{schedule.month_end}应达到{schedule.target_percent}%" if schedule.month_end else ""
+    # a budget year before the schedule parameter's first year has no target: 未配置, not a failure
+    schedule = watch.schedule_of(year, today=clock.today())
+    if not schedule.citation:
+        target = "；进度要求：未配置"
+    elif schedule.month_end:
+        target = f"；进度要求：{schedule.month_end}应达到{schedule.target_percent}%"
+    else:
+        target = ""
     book = _Book()
     book.table("支出进度", _title(f"{scope.name}{year}年度衔接资金支出进度") + target, PROGRESS_COLUMNS, rows)
     content = book.finish()
