@@ -273,4 +273,4 @@ def test_p14_progress_of_a_year_before_the_schedule_parameter_answers_unconfigur
     assert response.status_code == 200, response.content
     answer = response.json()
     assert answer["total"]["allocated"] == "150" and answer["month_end"] == "未配置"
-    assert answer["target_percent"] == 0
+    assert answer["target_percent"] is None

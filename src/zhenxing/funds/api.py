@@ -221,7 +221,8 @@ def county_progress(request: HttpRequest, county: str, year: int) -> ProgressOut
     # a budget year before the schedule parameter's first year has no target: 未配置, not a failure
     schedule = watch.schedule_of(year, today=clock.today())
     return ProgressOut(
-        county=chosen.code, county_name=chosen.name, budget_year=year, target_percent=schedule.target_percent,
+        county=chosen.code, county_name=chosen.name, budget_year=year,
+        target_percent=schedule.target_percent if schedule.citation else None,
         month_end=schedule.month_end if schedule.citation else UNCONFIGURED, total=_progress_row("", total),
         sources=[_progress_row(key[0], value) for key, value in rows],
     )  # fmt: skip

@@ -138,7 +138,9 @@ class ProgressOut(Schema):
     county: str
     county_name: str
     budget_year: int
-    target_percent: int = Field(description="进度要求：到本月末应达到的百分比")
+    target_percent: int | None = Field(
+        description="进度要求：到本月末应达到的百分比；该年度未配置进度要求时为 null"
+    )
     month_end: str
     total: ProgressRow
     sources: list[ProgressRow]
