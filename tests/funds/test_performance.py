@@ -141,3 +141,18 @@ def test_p14_the_prefecture_ranks_all_its_counties_in_a_few_queries(
     assert totals == sorted(totals, reverse=True)
     dali = next(e for e in evaluations if e.county.code == "532901")
     assert _lines(dali.indicator("completion")) == {world.p["H"].code: True}
+
+
+def test_p14_rescaled_only_when_a_weighted_indicator_is_left_out_and_another_counts() -> None:
+    weights = {"disbursement": 30, "completion": 20, "targets": 20, "notices": 15, "linkage": 15}
+    every = dict.fromkeys(weights, Decimal("50"))
+    assert rules.rescaled(every, weights) is False  # all applicable: the plain sum
+    assert rules.rescaled({**every, "linkage": None}, weights) is True
+    assert rules.rescaled({**every, "linkage": None}, {**weights, "linkage": 0}) is False  # weighs nothing
+    assert rules.rescaled(dict.fromkeys(weights), weights) is False  # no total at all: not rescaled, unscored
+
+
+def test_p14_ranks_place_only_the_scored_and_equal_totals_share_a_place() -> None:
+    totals = [Decimal("80"), Decimal("70"), Decimal("70"), None, Decimal("10"), None]
+    assert rules.ranks(totals) == [1, 2, 2, None, 4, None]
+    assert rules.ranks([None, None]) == [None, None]

@@ -33,6 +33,8 @@ from zhenxing.projects.enums import ProjectStatus
 FIRST_YEAR = 2021  # the 衔接 period's first budget year (P14)
 DONE_STATES = (ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER)
 ALLOCATION_FACTOR = "作为下一年度资金分配因素之一（不折算金额）"
+UNSCORED_NOTHING = "本年度没有下达资金，也没有可计的项目，各项指标均无可计对象，不参与排名"
+RESCALED_MARK = "（按适用指标折算）"
 # what each indicator counts, as the page and the report say it (P14; withdrawn projects left out)
 RULES: dict[str, str] = {
     "disbursement": "本预算年度下达本县(市)的资金中已支付的比例（已支付 ÷ 下达，冲销已扣除）",
@@ -102,6 +104,22 @@ class Evaluation:
     @property
     def grade(self) -> str:
         return rules.grade(self.total)
+
+    @property
+    def rescaled(self) -> bool:
+        """The total is taken over the applicable indicators' weights, not the plain sum of the scores shown."""
+        return rules.rescaled(
+            {i.key: i.value for i in self.indicators}, {i.key: i.weight for i in self.indicators}
+        )
+
+    @property
+    def unscored_reason(self) -> str:
+        """Why a county without a total has none (the ranking lists it unranked with this note)."""
+        if self.total is not None:
+            return ""
+        if all(i.value is None for i in self.indicators):
+            return UNSCORED_NOTHING
+        return "可计的指标权重均为0，无法计分"
 
     def indicator(self, key: str) -> Indicator:
         return next(i for i in self.indicators if i.key == key)
@@ -227,6 +245,21 @@ def prefecture_counties() -> list[Division]:
 def ranked(evaluations: Iterable[Evaluation]) -> list[Evaluation]:
     """Best total first; a county without a score last; ties by county code."""
     return sorted(evaluations, key=lambda e: (e.total is None, -(e.total or 0), e.county.code))
+
+
+@dataclass(frozen=True)
+class Place:
+    """A county in the ranking: its place (None: no score, listed after the ranked ones) and its evaluation."""
+
+    rank: int | None
+    evaluation: Evaluation
+
+
+def places(evaluations: Iterable[Evaluation]) -> list[Place]:
+    """The ranking as the page and the report list it (P14): the counties with a score by place (equal totals
+    share one), then those without, unranked."""
+    ordered = ranked(evaluations)
+    return [Place(rank, e) for rank, e in zip(rules.ranks([e.total for e in ordered]), ordered, strict=True)]
 
 
 def all_counties_evaluation(budget_year: int) -> list[Evaluation]:

@@ -14,7 +14,15 @@ from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.xlsx import Sheet, Workbook
 from zhenxing.funds.models import Payment, Release, Split
-from zhenxing.funds.performance import Evaluation, Indicator, county_evaluation
+from zhenxing.funds.performance import (
+    RESCALED_MARK,
+    Evaluation,
+    Indicator,
+    Place,
+    county_evaluation,
+    evaluate_counties,
+    places,
+)
 from zhenxing.policy.rules.projects import LINKAGE_MECHANISMS, fen_to_wan
 from zhenxing.projects.enums import TargetKind
 from zhenxing.projects.models import Project, ProjectNotice, ProjectTarget
@@ -94,6 +102,63 @@ def county_report(*, actor: User, county: Division, budget_year: int) -> tuple[E
                  "total_score": str(evaluation.total) if evaluation.total is not None else None},
         )  # fmt: skip
     return evaluation, county_workbook(evaluation)
+
+
+# --- the prefecture's ranking ---
+
+RANKING_SHEET = "排名"
+RANKING_HEADER = ("名次", "县(市)代码", "县(市)", "总分", "等级", "说明")
+
+
+def ranking_workbook(ranking: list[Place], budget_year: int) -> bytes:
+    """One row per county (ranked ones by place, then the unranked with "—"): total, grade, why it is unranked or
+    rescaled, then each indicator's value and weighted score; the weights' parameter version cited below."""
+    book = Workbook()
+    head = book.add_format({"bold": True, "bg_color": "#FDE8E6", "text_wrap": True})
+    sheet = book.add_sheet(RANKING_SHEET)
+    sheet.cell(0, 0, f"{budget_year}年度衔接资金绩效评价 各县(市)得分排名", book.bold)
+    indicators = ranking[0].evaluation.indicators if ranking else []
+    columns = [*RANKING_HEADER]
+    for i in indicators:
+        columns += [f"{i.label}得分率（%）", f"{i.label}加权得分（权重{i.weight}）"]
+    sheet.row(1, 0, columns, head)
+    for column, width in enumerate((6, 10, 12, 8, 8, 36)):
+        sheet.set_column(column, column, width)
+    sheet.set_column(len(RANKING_HEADER), len(columns), 14)
+    for row, place in enumerate(ranking, start=2):
+        e = place.evaluation
+        note = e.unscored_reason or ("总分" + RESCALED_MARK if e.rescaled else "")
+        values: list[object] = [
+            place.rank if place.rank is not None else "—", e.county.code, e.county.name,
+            e.total if e.total is not None else "不适用", e.grade, note,
+        ]  # fmt: skip
+        for i in e.indicators:
+            values += [i.value if i.value is not None else "不适用", i.score if i.score is not None else "—"]
+        sheet.row(row, 0, values)
+    row = len(ranking) + 3
+    cited = ranking[0].evaluation.citation if ranking else {}
+    sheet.row(
+        row,
+        0,
+        ("权重依据", f"衔接资金绩效评价权重 第{cited.get('version', '')}版 {cited.get('document', '')}"),
+    )
+    sheet.row(row + 1, 0, ("评价结果", ranking[0].evaluation.factor if ranking else ""))
+    sheet.row(row + 2, 0, ("说明", "某项指标无可计对象时为“不适用”，总分按其余指标的权重折算为百分制；"
+                                   "总分“不适用”的县(市)不参与排名"))  # fmt: skip
+    sheet.row(row + 3, 0, ("生成日期", clock.today()))
+    return book.finish()
+
+
+def ranking_report(*, actor: User, prefecture: Division, counties: list[Division], budget_year: int) -> bytes:
+    """The prefecture's ranking read and its download audited in one transaction, then written."""
+    with transaction.atomic():
+        ranking = places(evaluate_counties(counties, budget_year))
+        audit.record(
+            actor=actor, action="fund.export", target=prefecture, division=prefecture,
+            new={"report": "绩效评价（排名）", "budget_year": budget_year,
+                 "version": ranking[0].evaluation.citation["version"] if ranking else None},
+        )  # fmt: skip
+    return ranking_workbook(ranking, budget_year)
 
 
 # --- one project's report ---

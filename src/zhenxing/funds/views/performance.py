@@ -15,8 +15,10 @@ from zhenxing.accounts.requests import require_capability
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
 from zhenxing.common.http import xlsx_response
+from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.funds import performance, performance_xlsx
 from zhenxing.funds.selectors import counties_for_user, county_get_for_user, project_for_funds
+from zhenxing.policy.rules import performance as rules
 from zhenxing.policy.selectors import ParameterMissing
 
 REFUSAL = "您的角色不能查看衔接资金"
@@ -50,15 +52,39 @@ def overview(request: HttpRequest) -> HttpResponse:
     if len(counties) == 1:
         return redirect("funds:performance_county", code=counties[0].code, year=year)
     try:
-        evaluations = performance.ranked(performance.evaluate_counties(counties, year))
+        ranking = performance.places(performance.evaluate_counties(counties, year))
         missing = False
     except ParameterMissing:
-        evaluations, missing = [], True
+        ranking, missing = [], True
     return render(
         request, "funds/performance/overview.html",
-        {"year": year, "years": _years(), "evaluations": evaluations, "missing": missing,
-         "factor": performance.ALLOCATION_FACTOR},
+        {"year": year, "years": _years(), "ranking": ranking, "missing": missing,
+         "indicators": ranking[0].evaluation.indicators if ranking else [],
+         "citation": ranking[0].evaluation.citation if ranking else None,
+         "rescaled_mark": performance.RESCALED_MARK, "factor": performance.ALLOCATION_FACTOR},
     )  # fmt: skip
+
+
+@login_required
+@require_GET
+def ranking_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The prefecture's ranking as .xlsx: a prefecture-level jurisdiction only; a county's user (whose scope is
+    one county, not the prefecture ranked here) is answered 404 like any other object outside its scope."""
+    user = _viewer(request)
+    prefecture = user.jurisdiction
+    if (
+        prefecture is None
+        or prefecture.level != DivisionLevel.PREFECTURE
+        or not performance.budget_year_known(year)
+    ):
+        raise not_found()
+    try:
+        content = performance_xlsx.ranking_report(
+            actor=user, prefecture=prefecture, counties=list(counties_for_user(user)), budget_year=year
+        )
+    except ParameterMissing:
+        raise not_found() from None
+    return xlsx_response(content, f"{year}年度衔接资金绩效评价排名.xlsx")
 
 
 @login_required
@@ -68,6 +94,9 @@ def county(request: HttpRequest, code: str, year: int) -> HttpResponse:
     chosen = county_get_for_user(user=user, code=code)
     if not performance.budget_year_known(year):
         raise not_found()
+    chosen_year = request.GET.get("year")
+    if chosen_year is not None:  # the year switcher (a plain GET form: no script) goes to that year's page
+        return redirect("funds:performance_county", code=chosen.code, year=_year(chosen_year))
     try:
         evaluation = performance.county_evaluation(chosen, year)
     except ParameterMissing:
@@ -75,7 +104,8 @@ def county(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(
         request, "funds/performance/county.html",
         {"county": chosen, "year": year, "years": _years(), "evaluation": evaluation,
-         "factor": performance.ALLOCATION_FACTOR, "many_counties": counties_for_user(user).count() > 1},
+         "factor": performance.ALLOCATION_FACTOR, "many_counties": counties_for_user(user).count() > 1,
+         "grade_bands": rules.GRADE_BANDS, "fail_grade": rules.FAIL_GRADE, "rescaled_mark": performance.RESCALED_MARK},
     )  # fmt: skip
 
 

@@ -63,6 +63,21 @@ def total_score(values: Mapping[str, Decimal | None], weights: Mapping[str, int]
     return (Decimal(raw) * _HUNDRED / Decimal(weight_sum)).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+def rescaled(values: Mapping[str, Decimal | None], weights: Mapping[str, int]) -> bool:
+    """P14: whether the total was rescaled, i.e. an indicator that weighs something had nothing to count while
+    another did, so that the total is not the plain sum of the weighted scores shown beside it."""
+    applicable = [key for key in INDICATORS if values.get(key) is not None]
+    left_out = [key for key in INDICATORS if values.get(key) is None and int(weights.get(key, 0)) > 0]
+    return bool(applicable) and bool(left_out) and total_score(values, weights) is not None
+
+
+def ranks(totals: Sequence[Decimal | None]) -> list[int | None]:
+    """P14 ranking: a county's place among those with a score (1 + how many scored higher, so that equal totals
+    share a place); a county without a score (nothing to count) has no place."""
+    scored = [total for total in totals if total is not None]
+    return [None if total is None else 1 + sum(1 for other in scored if other > total) for total in totals]
+
+
 def grade(total: Decimal | None, bands: Sequence[tuple[int, str]] = GRADE_BANDS) -> str:
     """P14: 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, else 不合格; no score: 不适用."""
     if total is None:
