@@ -55,13 +55,15 @@ def test_p14_the_village_page_shows_each_projects_money_received_and_paid(
     # when anyone opens the village page
     response = Client().get(PAGE)
     html = response.content.decode()
-    # then the road shows 100.5 received and 20.25 paid, the walnut project 0 and 0, in 万元
+    # then the road shows 100.50 received and 20.25 paid, the walnut project 0.00 and 0.00, in 万元 with two
+    # decimals like the funds' pages (the `wan` filter), and the planned total likewise (120.5 → 120.50)
     assert response.status_code == 200
     road_row = _row(html, road.name)
-    assert '<td data-label="已到位资金（万元）" data-testid="received">100.5</td>' in road_row
+    assert '<td data-label="已到位资金（万元）" data-testid="received">100.50</td>' in road_row
     assert '<td data-label="已支付（万元）" data-testid="paid">20.25</td>' in road_row
     walnut_row = _row(html, walnut.name)
-    assert 'data-testid="received">0</td>' in walnut_row and 'data-testid="paid">0</td>' in walnut_row
+    assert 'data-testid="received">0.00</td>' in walnut_row and 'data-testid="paid">0.00</td>' in walnut_row
+    assert '<td data-label="计划投资（万元）">120.50' in road_row
     # and nothing of the ledger's records themselves: no payee, no voucher
     assert "鑫达" not in html and "记-101" not in html
 
@@ -87,7 +89,7 @@ def test_p14_money_released_at_withdrawal_or_termination_is_no_longer_received(
         actor=users["county"], project=walnut, to="terminated", opinion="合作社解散，项目终止"
     )
     html = Client().get(PAGE).content.decode()
-    # then both stay listed, the road with 0 received, the walnut project with what was paid of it
+    # then both stay listed, the road with 0.00 received, the walnut project with what was paid of it
     road_row, walnut_row = _row(html, road.name), _row(html, walnut.name)
-    assert 'data-testid="received">0</td>' in road_row and 'data-testid="paid">0</td>' in road_row
-    assert 'data-testid="received">30</td>' in walnut_row and 'data-testid="paid">30</td>' in walnut_row
+    assert 'data-testid="received">0.00</td>' in road_row and 'data-testid="paid">0.00</td>' in road_row
+    assert 'data-testid="received">30.00</td>' in walnut_row and 'data-testid="paid">30.00</td>' in walnut_row

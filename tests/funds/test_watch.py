@@ -198,6 +198,29 @@ def test_p14_the_prefecture_table_marks_the_late_county(clock_at: Any) -> None:
         assert rows["532932"].sums.progress is None and not rows["532932"].behind  # nothing allocated
         assert f'href="/funds/progress/{OTHER_COUNTY}/?year=2026"' in text
         assert text.count('data-testid="behind"') == 1
+        # and 全州合计 is the sum of the rows (a county with no money adds 0.00): 350 allocated, 200 split to
+        # projects, 130 paid = 37.14%, with the 已分配 column the .xlsx has
+        total = response.context["total"]
+        assert (
+            (total.allocated_fen, total.split_fen, total.paid_fen)
+            == (
+                sum(r.sums.allocated_fen for r in rows.values()),
+                sum(r.sums.split_fen for r in rows.values()),
+                sum(r.sums.paid_fen for r in rows.values()),
+            )
+            == (350 * WAN, 200 * WAN, 130 * WAN)
+        )
+        assert str(total.progress) == "37.14"
+        footer = text.split('data-testid="prefecture-total"', 1)[1].split("</tr>", 1)[0]
+        assert "全州合计" in footer and 'data-testid="total-allocated"><strong>350.00<' in footer
+        assert (
+            'data-testid="total-split"><strong>200.00<' in footer
+            and "130.00" in footer
+            and "37.14%" in footer
+        )
+        assert '<th class="money">已分配(万元)</th>' in text
+        nanjian = text.split(f'data-county="{COUNTY}"', 1)[1].split("</tr>", 1)[0]
+        assert '<td data-label="已分配(万元)" class="money">200.00</td>' in nanjian
 
 
 def test_p2_p14_per_person_allocation_of_the_key_counties_against_the_other_tuopin_counties(
@@ -230,7 +253,14 @@ def test_p2_p14_per_person_allocation_of_the_key_counties_against_the_other_tuop
     assert by_county[KEY_OTHER].per_person is None  # no 脱贫 person registered
     assert OTHER_COUNTY not in by_county
     text = _client(users["prefecture"]).get("/funds/progress/").content.decode()
-    assert "200000.00" in text and "75000.00" in text and 'data-group="key"' in text
+    # and the page writes them with thousands separators, two decimals (the .xlsx's way of reading)
+    assert (
+        "200,000.00" in text and "75,000.00" in text and "133,333.33" in text and 'data-group="key"' in text
+    )
+    assert "200000.00" not in text
+    # the people too (grouped by hand: humanize's intcomma leaves an integer ungrouped under zh-hans)
+    assert (watch.grouped(12345), watch.grouped(0), watch.grouped(None)) == ("12,345", "0", "—")
+    assert (key.people_text, by_county[KEY_OTHER].per_person_text) == ("3", "—")
 
 
 def test_p14_fund_tiles_count_the_lists_they_link_to(clock_at: Any) -> None:
@@ -242,11 +272,47 @@ def test_p14_fund_tiles_count_the_lists_they_link_to(clock_at: Any) -> None:
         tiles["funds-projects-behind"].value == 1
         and tiles["funds-projects-behind"].url == "/funds/progress/?year=2026"
     )
-    assert "funds-industry-share" in tiles
+    # one county: the share tile's count is 1, so its note carries the share itself (the value stays a count)
+    share = tiles["funds-industry-share"]
+    assert (share.value, share.note) == (1, "本县占比 50.00%，目标 60%")
+    assert "funds-proposals" not in tiles  # the 乡村振兴局 proposes; the finance bureau confirms
     prefecture = {t.key: t for t in watch.fund_tiles(users["prefecture"], clock.today())}
     assert prefecture["funds-counties-behind"].value == 2  # 南涧 52% and 大理市 0% < 75%
     assert prefecture["funds-counties-share"].value == 2  # 南涧 50% and 大理市 0% < 60%
     assert watch.fund_tiles(make_user(Role.VILLAGE, VILLAGE, username="t_cun"), clock.today()) == []
+
+
+def test_p14_the_finance_bureau_s_home_tile_counts_the_proposals_waiting_for_it(clock_at: Any) -> None:
+    # given the county's 乡村振兴局 proposes three splits; the finance bureau confirms one, sends one back
+    clock_at(JULY)
+    users = fund_users()
+    line = allocation(users["finance"], lines=((COUNTY, "central", "300"),)).lines.get()
+    proposals = [
+        services.split_create(
+            actor=users["county"], line=line, project=library_project(users["county"], name=name), amount="20"
+        )
+        for name in ("西山村道路一", "西山村道路二", "西山村道路三")
+    ]
+    services.split_confirm(actor=users["finance"], split=proposals[0])
+    services.split_refuse(actor=users["finance"], split=proposals[1], reason="项目前期工作未完成")
+    # when the bureaus' home tiles are computed
+    tiles = {t.key: t for t in watch.fund_tiles(users["finance"], clock.today())}
+    # then the county's bureau has one waiting, urgent, linking to the list that shows it as waiting
+    tile = tiles["funds-proposals"]
+    assert (tile.value, tile.url, tile.urgent, tile.label) == (1, "/funds/splits/", True, "待确认的分配建议")
+    assert len(_client(users["finance"]).get(tile.url).context["waiting"]) == tile.value
+    # and the existing tiles stay, after it (the clerk's own work first)
+    assert next(iter(tiles)) == "funds-proposals" and "funds-projects-behind" in tiles
+    # and the prefecture's bureau sees the same proposal; another county's bureau none; no finance role, no tile
+    prefecture = {t.key: t for t in watch.fund_tiles(users["prefecture_finance"], clock.today())}
+    assert prefecture["funds-proposals"].value == 1 and "funds-counties-behind" in prefecture
+    assert {t.key: t for t in watch.fund_tiles(users["other_finance"], clock.today())}[
+        "funds-proposals"
+    ].value == 0
+    assert all(t.key != "funds-proposals" for t in watch.fund_tiles(users["prefecture"], clock.today()))
+    # and the home page shows it with its count
+    home = _client(users["finance"]).get("/").content.decode()
+    assert 'data-testid="tile-funds-proposals" data-count="1"' in home
 
 
 def _client(user: Any) -> Client:

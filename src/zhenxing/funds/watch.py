@@ -23,7 +23,7 @@ from zhenxing.divisions.models import Division
 from zhenxing.funds.enums import FundSource, SplitStatus
 from zhenxing.funds.models import AllocationLine, Payment, Release, Split
 from zhenxing.funds.progress import Schedule, Sums, ledger_sums, schedule_for
-from zhenxing.funds.selectors import counties_for_user
+from zhenxing.funds.selectors import counties_for_user, split_list_for_user
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.rules import funds as rules
 from zhenxing.policy.selectors import ParameterMissing, parameter_for
@@ -274,7 +274,26 @@ def prefecture_rows(counties: list[Division], budget_year: int, *, today: dateti
     return rows
 
 
+def prefecture_total(rows: list[CountyRow]) -> Sums:
+    """全州合计: the sum of the table's rows (a county with no money adds 0), so the total row and the rows
+    above it cannot disagree; its progress is paid / allocated of the sums, as the .xlsx's 合计."""
+    return Sums(
+        allocated_fen=sum(r.sums.allocated_fen for r in rows),
+        split_fen=sum(r.sums.split_fen for r in rows),
+        paid_fen=sum(r.sums.paid_fen for r in rows),
+    )
+
+
 # per 脱贫 person (P2 flags)
+
+
+def grouped(number: int | Decimal | None, places: int = 0) -> str:
+    """1234567 → "1,234,567", Decimal("133333.333") → "133,333.33" (places=2), None → "—": the per-person
+    table as the .xlsx reads. Not humanize's intcomma: under zh-hans (THOUSAND_SEPARATOR "") it leaves an
+    integer ungrouped."""
+    if number is None:
+        return "—"
+    return f"{number:,.{places}f}"
 
 
 @dataclass(frozen=True)
@@ -286,6 +305,14 @@ class PersonRow:
     @property
     def per_person(self) -> Decimal | None:
         return rules.per_person_yuan(self.allocated_fen, self.people)
+
+    @property
+    def people_text(self) -> str:
+        return grouped(self.people)
+
+    @property
+    def per_person_text(self) -> str:
+        return grouped(self.per_person, 2)
 
 
 @dataclass(frozen=True)
@@ -305,6 +332,14 @@ class PersonGroup:
     @property
     def per_person(self) -> Decimal | None:
         return rules.per_person_yuan(self.allocated_fen, self.people)
+
+    @property
+    def people_text(self) -> str:
+        return grouped(self.people)
+
+    @property
+    def per_person_text(self) -> str:
+        return grouped(self.per_person, 2)
 
 
 GROUP_LABELS = {rules.KEY_GROUP: "7个省级乡村振兴重点帮扶县", rules.OTHER_TUOPIN_GROUP: "其他4个脱贫县"}
@@ -354,39 +389,48 @@ def per_person_groups(counties: list[Division], budget_year: int) -> list[Person
 # the home tiles
 
 
+def proposals_tile(user: User) -> Tile:
+    """The finance bureau's own work: the proposed splits in its counties waiting for it to confirm or send
+    back — the same rows as the 待财政确认的分配建议 list of /funds/splits/ (funds.views.splits.split_list)."""
+    waiting = split_list_for_user(user=user).filter(status=SplitStatus.PROPOSED).count()
+    return Tile("funds-proposals", "待确认的分配建议", waiting, reverse("funds:splits"), urgent=True)
+
+
 def fund_tiles(user: User, today: datetime.date) -> list[Tile]:
-    """The funds' part of a home page: for a county, its projects behind the schedule (and the industry share
-    below the year's value); for the prefecture, the counties behind it — each the count of the list on the
-    progress page the tile links to, for the same default year."""
+    """The funds' part of a home page: for a finance bureau first the proposals waiting for it; for a county,
+    its projects behind the schedule (and the industry share below the year's value); for the prefecture, the
+    counties behind it — each the count of the list the tile links to (the progress page's for the same
+    default year)."""
     if not has_capability(user, Capability.VIEW_FUNDS) or user.jurisdiction is None:
         return []
     counties = list(counties_for_user(user))
     if not counties:
         return []
+    tiles = [proposals_tile(user)] if has_capability(user, Capability.ENTER_FUNDS) else []
     year = chosen_year("", allocation_years([c.pk for c in counties]), today)
     url = f"{reverse('funds:progress')}?year={year}"
     if is_county_user(user):
         watch = county_watch(counties[0], year, today=today)
-        tiles = [
+        tiles.append(
             Tile(
                 "funds-projects-behind", f"{year}年支出进度落后的项目", len(watch.projects_behind), url,
                 note=f"目标 {watch.schedule.target_percent}%", urgent=True,
-            ),
-        ]  # fmt: skip
+            )
+        )  # fmt: skip
         if watch.industry.warning:
+            # one county: the count is always 1 and says little, so the note carries the share itself (the
+            # value stays a count: the home page's data-count is read as a number)
             tiles.append(
                 Tile(
-                    "funds-industry-share",
-                    f"{year}年产业发展占比低于目标",
-                    1,
-                    url,
-                    note=f"{watch.industry.share}% < {watch.industry.rule.target_percent}%",
+                    "funds-industry-share", f"{year}年产业发展项目占比低于目标", 1, url,
+                    note=f"本县占比 {watch.industry.share}%，目标 {watch.industry.rule.target_percent}%",
                     urgent=True,
                 )
-            )
+            )  # fmt: skip
         return tiles
     rows = prefecture_rows(counties, year, today=today)
     return [
+        *tiles,
         Tile("funds-counties-behind", f"{year}年支出进度落后的县(市)", sum(r.behind for r in rows), url, urgent=True),
         Tile(
             "funds-counties-share", f"{year}年产业发展占比低于目标的县(市)",

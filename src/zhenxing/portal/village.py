@@ -136,14 +136,15 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
         if status == 200:
             status = 400 if form.errors else 200
     # money received (splits in force, net of releases) and paid (net of reversals) per project code: the
-    # ledger's sums, public like the planned total (P14); a project without splits reads 0
+    # ledger's sums, public like the planned total (P14); a project without splits reads 0.00. In fen: the
+    # template shows them with the `wan` filter, as the funds' own pages do (86.50, not 86.5)
     money = project_sums(codes=[row.project.code for row in public_rows])
     rows = [
         {
-            "project": row.project, "total_wan": fen_to_wan(row.project.total_fen), "adjustment": row.adjustment,
+            "project": row.project, "adjustment": row.adjustment,
             "adjusted_wan": fen_to_wan(row.adjustment.total_fen) if row.adjustment else None,
-            "received_wan": fen_to_wan(money.get(row.project.code, Sums()).split_fen),
-            "paid_wan": fen_to_wan(money.get(row.project.code, Sums()).paid_fen),
+            "received_fen": money.get(row.project.code, Sums()).split_fen,
+            "paid_fen": money.get(row.project.code, Sums()).paid_fen,
         }
         for row in public_rows
     ]  # fmt: skip

@@ -51,7 +51,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(
         request, "funds/watch/prefecture.html",
         {
-            "rows": rows, "year": year, "years": years, "schedule": watch.schedule_of(year, today=today),
+            "rows": rows, "total": watch.prefecture_total(rows), "year": year, "years": years, "schedule": watch.schedule_of(year, today=today),
             "share_rule": watch.share_rule(year), "groups": watch.per_person_groups(counties, year),
             "behind_count": sum(1 for r in rows if r.behind),
         },
