@@ -166,3 +166,24 @@ def test_p14_progress_is_paid_over_allocated_by_county_and_source() -> None:
     assert str(sums[(county_id, "central")].progress) == "40.00"
     assert sums[(county_id, "county")].progress == 0
     assert project_sums(codes=[project.code])[project.code].progress == 60
+
+
+def test_p14_a_document_with_several_problems_names_them_all_at_once() -> None:
+    """A clerk fixing a form learns every problem in one round: the future date and the seventh decimal
+    together, nothing stored."""
+    import datetime as dt
+
+    from zhenxing.funds.inputs import AllocationInput, LineInput
+    from zhenxing.funds.models import Allocation
+
+    users = fund_users()
+    with pytest.raises(InvalidInput) as refused:
+        services.allocation_create(
+            actor=users["finance"],
+            data=AllocationInput(
+                doc_number="南财农〔2026〕9号", issued_on=clock.today() + dt.timedelta(days=3), level="county",
+                budget_year=clock.today().year, lines=(LineInput(COUNTY, "county", "10.1234567"),),
+            ),
+        )  # fmt: skip
+    assert {detail.loc for detail in refused.value.details} == {("issued_on",), ("lines", "0", "amount")}
+    assert not Allocation.objects.exists()

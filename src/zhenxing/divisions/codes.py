@@ -37,6 +37,11 @@ def ancestors_of(code: str) -> list[str]:
     return [code[:length] for length in _LENGTHS if length < len(code)]
 
 
+def covers(outer: str, code: str) -> bool:
+    """Whether the division `code` is `outer` or lies under it (a jurisdiction covering a county, say)."""
+    return str(code) == str(outer) or str(outer) in ancestors_of(code)
+
+
 def is_division_code(code: object, *, lengths: tuple[int, ...] = _LENGTHS) -> bool:
     return isinstance(code, str) and code.isdigit() and len(code) in lengths
 

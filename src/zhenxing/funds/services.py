@@ -10,7 +10,8 @@ then the split — so that two writes at the same moment can never both pass a c
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import IntegrityError, transaction
 
@@ -20,7 +21,7 @@ from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied, not_found
 from zhenxing.common.workflow import transition
-from zhenxing.divisions.codes import in_prefecture
+from zhenxing.divisions.codes import covers, in_prefecture
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.funds import selectors as ledger
@@ -36,6 +37,7 @@ from zhenxing.projects.models import Project
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
 
+T = TypeVar("T")
 TEXT_MAX = {"doc_number": 60, "title": 200, "payee": 100, "voucher": 60}
 
 
@@ -51,7 +53,7 @@ def _require_finance(actor: User) -> None:
 def _require_covers(actor: User, county: Division) -> None:
     """A bureau writes only for the counties under it (a county's for its own, the prefecture's for all)."""
     jurisdiction = actor.jurisdiction
-    if jurisdiction is None or not county.code.startswith(jurisdiction.code):
+    if jurisdiction is None or not covers(jurisdiction.code, county.code):
         raise PermissionDenied(f"{county.name}不在您的管辖范围内")
 
 
@@ -122,16 +124,29 @@ def _line_snapshot(line: AllocationLine) -> dict[str, object]:
 def allocation_create(*, actor: User, data: AllocationInput) -> Allocation:
     """A new allocation document (P14: 文号, date, level, budget year, 提前下达) with its lines."""
     _require_finance(actor)
-    doc_number = _text(data.doc_number, field_name="doc_number", label="文号")
+    problems: list[ErrorDetail] = []  # every problem of the form at once, not one per submission
+
+    def collect(check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except InvalidInput as error:
+            problems.extend(error.details)
+            return None
+
+    doc_number = collect(lambda: _text(data.doc_number, field_name="doc_number", label="文号")) or ""
     title = (data.title or "").strip()
     if len(title) > TEXT_MAX["title"]:
-        raise invalid("title", "too_long", f"文件标题最多{TEXT_MAX['title']}个字")
+        problems.append(ErrorDetail(("title",), "too_long", f"文件标题最多{TEXT_MAX['title']}个字"))
     if data.level not in AllocationLevel.values:
-        raise invalid("level", "level", "下达层级应为中央、省级、州级或县级")
-    _not_future(data.issued_on, field_name="issued_on", label="下达日期")
+        problems.append(ErrorDetail(("level",), "level", "下达层级应为中央、省级、州级或县级"))
+    collect(lambda: _not_future(data.issued_on, field_name="issued_on", label="下达日期"))
     if not 2000 <= data.budget_year <= clock.today().year + 1:
-        raise invalid("budget_year", "year", f"预算年度应在2000至{clock.today().year + 1}年之间")
-    lines = _checked_lines(actor, data.lines)
+        problems.append(
+            ErrorDetail(("budget_year",), "year", f"预算年度应在2000至{clock.today().year + 1}年之间")
+        )
+    lines = collect(lambda: _checked_lines(actor, data.lines))
+    if problems or lines is None:
+        raise InvalidInput(problems)
     if Allocation.objects.filter(doc_number=doc_number).exists():
         raise invalid("doc_number", "duplicate", f"文号“{doc_number}”已录入，请在该文件下增加指标")
     assert actor.jurisdiction is not None  # a finance bureau has one (accounts.User's constraint)
@@ -221,7 +236,7 @@ def split_create(*, actor: User, line: AllocationLine, project: Project, amount:
         already = ledger.project_split_fen(locked_project, source=locked_line.source)
         if not rules.within_plan(planned_fen=planned, split_fen=already, amount_fen=fen):
             raise invalid("amount", "above_plan",
-                          f"超过项目“{source_label}”计划投资：计划{_wan(planned)}，已分配{_wan(already)}，"
+                          f"超过该项目的{source_label}计划投资：计划{_wan(planned)}，已分配{_wan(already)}，"
                           f"最多还可分配{_wan(max(planned - already, 0))}")  # fmt: skip
         balance = ledger.line_balance(locked_line)
         if not rules.line_has_room(line_fen=balance.amount_fen, committed_fen=balance.split_fen,

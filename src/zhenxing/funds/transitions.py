@@ -9,6 +9,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.audit import services as audit
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import Move, Transition, Workflow
+from zhenxing.divisions.codes import covers
 from zhenxing.funds.enums import SplitStatus
 from zhenxing.funds.selectors import current_version
 from zhenxing.projects.enums import LIBRARY_STATES
@@ -19,7 +20,7 @@ S = SplitStatus
 def finance_of_the_county(t: Transition) -> None:
     """Only a finance bureau over the split's county decides on it."""
     jurisdiction = getattr(t.actor, "jurisdiction", None)
-    if jurisdiction is None or not t.subject.county.code.startswith(jurisdiction.code):
+    if jurisdiction is None or not covers(jurisdiction.code, t.subject.county.code):
         raise PermissionDenied("只有本县(市)或州财政部门可以确认资金分配")
 
 
