@@ -22,6 +22,9 @@ class FundLedgerSettlement:
     def paid_fen(self, project: Project) -> int:
         return ledger.project_paid_fen(project)
 
+    def held_fen(self, project: Project, *, source: str) -> int:
+        return ledger.project_split_fen(project, source=source)
+
     def release_unpaid(
         self, project: Project, *, actor: Any, terminated: bool, reason: str, on: datetime.date
     ) -> int:

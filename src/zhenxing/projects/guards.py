@@ -12,7 +12,14 @@ from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, Permissi
 from zhenxing.common.workflow import Transition
 from zhenxing.policy.rules.projects import fen_to_wan
 from zhenxing.projects.entry import LEVEL_OF_ROLE
-from zhenxing.projects.enums import NoticeKind, NoticeStatus, ObjectionStatus, ProjectLevel, ProjectStatus
+from zhenxing.projects.enums import (
+    FundSource,
+    NoticeKind,
+    NoticeStatus,
+    ObjectionStatus,
+    ProjectLevel,
+    ProjectStatus,
+)
 from zhenxing.projects.procedure import flag, procedure_on
 from zhenxing.projects.settlement import settlement
 
@@ -272,6 +279,30 @@ def record_acceptance(t: Transition) -> None:
 
 def record_withdrawal(t: Transition) -> None:
     t.set(withdrawn_reason=t.opinion)
+
+
+def money_already_split_problems(project: Any) -> list[ErrorDetail]:
+    """P14: a split never exceeds the project's planned amount of its source, and the money follows the project
+    through its versions; so an adjustment may not plan less of a source than the project already holds."""
+    if project.previous_id is None:
+        return []
+    planned = dict(project.fundings.values_list("source", "amount_fen"))
+    problems = []
+    for source, label in FundSource.choices:
+        held = settlement().held_fen(project, source=source)
+        if held > planned.get(source, 0):
+            problems.append(
+                ErrorDetail(("sources",), "below_split",
+                            f"调整后{label}计划投资{fen_to_wan(planned.get(source, 0))}万元，"
+                            f"少于已分配给本项目的{fen_to_wan(held)}万元")
+            )  # fmt: skip
+    return problems
+
+
+def keeps_the_money_already_split(t: Transition) -> None:
+    """An adjustment approved while money was split to its project meanwhile: checked again at 审定."""
+    if problems := money_already_split_problems(t.subject):
+        raise InvalidInput(problems)
 
 
 def nothing_paid(t: Transition) -> None:

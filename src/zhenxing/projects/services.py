@@ -23,7 +23,7 @@ from zhenxing.divisions.codes import township_of
 from zhenxing.divisions.models import Division
 from zhenxing.projects.entry import CheckedProject, ProjectInput, check_proposal
 from zhenxing.projects.enums import ADJUSTABLE_STATES, PENDING_STATES, ProjectLevel, ProjectStatus
-from zhenxing.projects.guards import is_the_proposer
+from zhenxing.projects.guards import is_the_proposer, money_already_split_problems
 from zhenxing.projects.models import (
     PrefectureBatch,
     Project,
@@ -445,6 +445,8 @@ def project_adjust(*, actor: User, project: Project, data: ProjectInput, reason:
             )  # fmt: skip
             new.save()
             _store(new, checked)
+            if problems := money_already_split_problems(new):  # refused now, and checked again at 审定
+                raise InvalidInput(problems)
             _open(new, actor=actor, today=today, label="项目调整申报")
             audit.record(
                 actor=actor, action="project.adjust", target=new, division=new.division, reason=reason.strip(),

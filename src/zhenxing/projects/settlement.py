@@ -4,7 +4,8 @@ project is 终止 and its unspent part 收回).
 The funds app sits a layer above the project library (it splits allocation lines to library projects), so the
 library cannot ask it directly. Instead the funds app installs its settlement here when Django starts
 (funds.apps.FundsConfig.ready); the project workflow's withdrawal moves then ask it, inside the move's own
-transaction, how much was paid (which of 出库 or 终止 applies) and have it release the unpaid part. Without the
+transaction, how much was paid (which of 出库 or 终止 applies) and have it release the unpaid part; an adjustment's approval asks what the
+project already holds of each source (an adjusted plan may not fall below it). Without the
 funds app installed nothing was ever split, so nothing is paid and nothing is released."""
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ class FundSettlement(Protocol):
         """Paid to the project (every version of its code), net of reversals; the caller holds its row lock."""
         ...
 
+    def held_fen(self, project: Project, *, source: str) -> int:
+        """What the project's splits of `source` hold now (every version of its code, net of releases)."""
+        ...
+
     def release_unpaid(
         self, project: Project, *, actor: Any, terminated: bool, reason: str, on: datetime.date
     ) -> int:
@@ -31,6 +36,9 @@ class FundSettlement(Protocol):
 
 class _NothingSplit:
     def paid_fen(self, project: Project) -> int:
+        return 0
+
+    def held_fen(self, project: Project, *, source: str) -> int:
         return 0
 
     def release_unpaid(

@@ -91,10 +91,11 @@ PROJECT = Workflow(
         Move(S.COUNTY_REVIEW, S.PREFECTURE_DECISION, R.COUNTY, "领导小组审核通过",
              guards=(g.ordinary_path, g.has_opinion, g.minutes_attached)),
         Move(S.COUNTY_REVIEW, S.RESERVED, R.COUNTY, "审核通过（应急，州级备案）",
-             guards=(g.emergency_filing_path, g.has_opinion, g.minutes_attached), effects=(g.record_decision,),
+             guards=(g.emergency_filing_path, g.has_opinion, g.minutes_attached, g.keeps_the_money_already_split),
+             effects=(g.record_decision,),
              action="project.decide"),
         *(Move(S.PREFECTURE_DECISION, target, R.PREFECTURE, "州审定入库",
-               guards=(g.takes_over_its_previous_version, g.minutes_attached),
+               guards=(g.takes_over_its_previous_version, g.minutes_attached, g.keeps_the_money_already_split),
                effects=(g.record_decision, g.take_over_progress),
                follow_ups=(retire_previous_version,), action="project.decide")
           for target in _DECIDED),
