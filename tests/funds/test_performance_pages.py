@@ -180,8 +180,14 @@ def test_p14_the_ranking_places_only_scored_counties_and_lists_the_rest_unranked
     assert ranks[:2] == ["1", "2"] and ranks[2:] == ["-"] * 10
     for row in rows[2:]:
         assert '<td data-label="名次" data-testid="rank">—</td>' in row
-        assert UNSCORED_NOTHING in row and '<span class="nowrap-text">不适用</span>' in row
-    assert UNSCORED_NOTHING not in "".join(rows[:2])
+        assert '<span class="nowrap-text">不适用</span>' in row
+    # why, said once, between the ranked and the unranked
+    assert html.count('data-testid="unranked-reason"') == 1
+    note = html.index('data-testid="unranked-reason"')
+    assert (
+        html.index(rows[1]) < note < html.index(rows[2])
+        and UNSCORED_NOTHING in html[note : html.index(rows[2])]
+    )
 
 
 def test_p14_the_ranking_says_which_totals_are_rescaled() -> None:
@@ -254,7 +260,7 @@ def test_p14_the_prefecture_ranking_downloads_as_xlsx_with_every_county_and_is_a
         assert Decimal(str(nanjian[6 + 2 * k])) == indicator.value
         assert Decimal(str(nanjian[7 + 2 * k])) == indicator.score
     assert next(row for row in rows if row[1] == OTHER_COUNTY)[5] == "总分" + RESCALED_MARK
-    assert all(row[3] == "不适用" and row[5] == UNSCORED_NOTHING for row in rows[2:])
+    assert all(row[3] == "不适用" and row[5] == UNSCORED_NOTHING + "，不参与排名" for row in rows[2:])
     cited = {row[0]: row[1] for row in sheet[14:] if row and row[0]}
     assert f"第{evaluation.citation['version']}版" in cited["权重依据"]
     event = AuditEvent.objects.get(action="fund.export", actor=user)

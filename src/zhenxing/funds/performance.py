@@ -33,7 +33,7 @@ from zhenxing.projects.enums import ProjectStatus
 FIRST_YEAR = 2021  # the 衔接 period's first budget year (P14)
 DONE_STATES = (ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED, ProjectStatus.HANDED_OVER)
 ALLOCATION_FACTOR = "作为下一年度资金分配因素之一（不折算金额）"
-UNSCORED_NOTHING = "本年度没有下达资金，也没有可计的项目，各项指标均无可计对象，不参与排名"
+UNSCORED_NOTHING = "本年度没有下达资金，也没有可计的项目，各项指标均无可计对象"
 RESCALED_MARK = "（按适用指标折算）"
 # what each indicator counts, as the page and the report say it (P14; withdrawn projects left out)
 RULES: dict[str, str] = {
@@ -119,7 +119,7 @@ class Evaluation:
             return ""
         if all(i.value is None for i in self.indicators):
             return UNSCORED_NOTHING
-        return "可计的指标权重均为0，无法计分"
+        return "可计的指标权重均为0"
 
     def indicator(self, key: str) -> Indicator:
         return next(i for i in self.indicators if i.key == key)

@@ -127,7 +127,11 @@ def ranking_workbook(ranking: list[Place], budget_year: int) -> bytes:
     sheet.set_column(len(RANKING_HEADER), len(columns), 14)
     for row, place in enumerate(ranking, start=2):
         e = place.evaluation
-        note = e.unscored_reason or ("总分" + RESCALED_MARK if e.rescaled else "")
+        note = (
+            (e.unscored_reason + "，不参与排名")
+            if e.total is None
+            else ("总分" + RESCALED_MARK if e.rescaled else "")
+        )
         values: list[object] = [
             place.rank if place.rank is not None else "—", e.county.code, e.county.name,
             e.total if e.total is not None else "不适用", e.grade, note,

@@ -61,6 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {"year": year, "years": _years(), "ranking": ranking, "missing": missing,
          "indicators": ranking[0].evaluation.indicators if ranking else [],
          "citation": ranking[0].evaluation.citation if ranking else None,
+         "unranked_reasons": sorted({p.evaluation.unscored_reason for p in ranking if p.rank is None}),
          "rescaled_mark": performance.RESCALED_MARK, "factor": performance.ALLOCATION_FACTOR},
     )  # fmt: skip
 
