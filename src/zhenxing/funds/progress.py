@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from zhenxing.common import clock
 from zhenxing.funds.enums import SplitStatus
@@ -83,7 +83,7 @@ def ledger_sums(
     }
 
 
-def project_sums(*, codes: Iterable[str] | None = None) -> dict[str, Sums]:
+def project_sums(*, codes: Iterable[str] | None = None, where: Q | None = None) -> dict[str, Sums]:
     """Per project code (every version of it): split to it (in force, net of releases) and paid to it;
     `allocated_fen` is the split (what the project was given), so that its progress reads paid / given.
     The splits are read first (a few per project) and the payments and releases summed by split, on their
@@ -91,6 +91,8 @@ def project_sums(*, codes: Iterable[str] | None = None) -> dict[str, Sums]:
     splits = Split.objects.filter(status=SplitStatus.ACTIVE)
     if codes is not None:
         splits = splits.filter(project__code__in=list(codes))
+    if where is not None:  # e.g. a county's splits of one budget year (funds/watch.py)
+        splits = splits.filter(where)
     code_of: dict[int, str] = {}
     given: dict[str, int] = defaultdict(int)
     for pk, code, amount in splits.values_list("pk", "project__code", "amount_fen"):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from zhenxing.accounts.capabilities import Capability, has_capability
@@ -21,8 +21,8 @@ from zhenxing.common.todo import Tile
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.funds.enums import FundSource, SplitStatus
-from zhenxing.funds.models import AllocationLine, Payment, Release, Split
-from zhenxing.funds.progress import Schedule, Sums, ledger_sums, schedule_for
+from zhenxing.funds.models import AllocationLine, Release, Split
+from zhenxing.funds.progress import Schedule, Sums, ledger_sums, project_sums, schedule_for
 from zhenxing.funds.selectors import counties_for_user, split_list_for_user
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.rules import funds as rules
@@ -166,30 +166,16 @@ class ProjectRow:
 
 def project_sums_of_year(county_id: int, budget_year: int) -> list[ProjectRow]:
     """Per project (code) of the county: given from lines of the budget year (in force, net of releases) and
-    paid on those splits (net of reversals) — progress.project_sums has no budget-year grouping."""
-    splits = Split.objects.filter(
-        county_id=county_id, status=SplitStatus.ACTIVE, line__allocation__budget_year=budget_year
-    )
-    given = {
-        row["project__code"]: (int(row["total"]), row["latest"])
-        for row in splits.values("project__code")
-        .annotate(total=Sum("amount_fen"), latest=Max("project_id"))
-        .order_by()
-    }
-    released = _by_code(Release.objects.filter(split__in=splits))
-    paid = _by_code(Payment.objects.filter(split__in=splits))
-    names = dict(Project.objects.filter(pk__in=[pk for _, pk in given.values()]).values_list("pk", "name"))
-    rows = []
-    for code, (total, latest) in sorted(given.items()):
-        net = total - released.get(code, 0)
-        sums = Sums(allocated_fen=net, split_fen=net, paid_fen=paid.get(code, 0))
-        rows.append(ProjectRow(latest, code, names.get(latest, code), sums))
-    return rows
-
-
-def _by_code(queryset: Any) -> dict[str, int]:
-    rows = queryset.values("split__project__code").annotate(total=Sum("amount_fen")).order_by()
-    return {row["split__project__code"]: int(row["total"] or 0) for row in rows}
+    paid on those splits (net of reversals), each linked to the project's latest version."""
+    sums = project_sums(where=Q(county_id=county_id, budget_year=budget_year))
+    latest: dict[str, tuple[int, str]] = {}
+    for pk, code, name in (
+        Project.objects.filter(code__in=list(sums))
+        .order_by("code", "-version")
+        .values_list("pk", "code", "name")
+    ):
+        latest.setdefault(code, (pk, name))
+    return [ProjectRow(latest[code][0], code, latest[code][1], sums[code]) for code in sorted(sums)]
 
 
 @dataclass(frozen=True)
