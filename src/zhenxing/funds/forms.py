@@ -182,3 +182,4 @@ class SimpleForm:
 SPLIT_FIELDS = ("project", "amount")
 PAYMENT_FIELDS = ("amount", "paid_on", "payee", "voucher")
 REVERSE_FIELDS = ("amount", "reason", "voucher", "on")
+REFUSE_FIELDS = ("reason",)

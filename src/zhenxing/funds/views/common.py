@@ -3,6 +3,10 @@ or PROPOSE_SPLIT for a split, to write), the choices of the forms, and a domain 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from zhenxing.accounts.capabilities import Capability, has_capability
@@ -10,7 +14,9 @@ from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import request_user, require_capability
 from zhenxing.common.errors import PermissionDenied
 from zhenxing.divisions.enums import DivisionLevel
-from zhenxing.funds.enums import AllocationLevel, FundSource
+from zhenxing.funds import selectors
+from zhenxing.funds.enums import AllocationLevel, FundSource, SplitStatus
+from zhenxing.funds.models import AllocationLine
 
 C = Capability
 MESSAGES = {
@@ -49,3 +55,30 @@ def own_county(user: User) -> str:
 
 SOURCES = FundSource.choices
 LEVELS = AllocationLevel.choices
+
+
+@dataclass(frozen=True)
+class LineFigures:
+    """A line's figures as every ledger page names them (P14): 已分配 counts the splits in force only, 待确认 the
+    county's proposals apart (they hold money on the line but are not split yet, nor payable), 余额 what is left
+    after both (plus what 出库 gave back)."""
+
+    amount_fen: int
+    split_fen: int
+    proposed_fen: int
+    released_fen: int
+    remaining_fen: int
+    paid_fen: int
+
+
+def line_figures(line: AllocationLine) -> LineFigures:
+    balance = selectors.line_balance(line)
+    proposed = int(
+        line.splits.filter(status=SplitStatus.PROPOSED).aggregate(total=Coalesce(Sum("amount_fen"), 0))[
+            "total"
+        ]
+    )
+    return LineFigures(
+        amount_fen=balance.amount_fen, split_fen=balance.split_fen - proposed, proposed_fen=proposed,
+        released_fen=balance.released_fen, remaining_fen=balance.remaining_fen, paid_fen=balance.paid_fen,
+    )  # fmt: skip

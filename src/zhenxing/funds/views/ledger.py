@@ -22,7 +22,15 @@ from zhenxing.common.paging import paginate
 from zhenxing.funds import selectors, services
 from zhenxing.funds.forms import ADD_LINE_ROWS, AllocationForm, Errors, LineRows
 from zhenxing.funds.models import Allocation, AllocationLine
-from zhenxing.funds.views.common import LEVELS, SOURCES, C, is_finance, own_county, require
+from zhenxing.funds.views.common import (
+    LEVELS,
+    SOURCES,
+    C,
+    is_finance,
+    line_figures,
+    own_county,
+    require,
+)
 
 
 def _year(raw: str) -> int | None:
@@ -57,14 +65,20 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
     ):
         if name not in names[pk]:
             names[pk].append(name)
-    today = clock.today()
+    # only the budget years of documents the user can see: a year offered must find something
+    years = (
+        selectors.allocation_list_for_user(user=user)
+        .order_by("-budget_year")
+        .values_list("budget_year", flat=True)
+        .distinct()
+    )
     return render(
         request,
         "funds/ledger/allocations.html",
         {
             "rows": [(document, names.get(document.pk, [])) for document in paged.items], "paged": paged,
             "counties": counties if counties.count() > 1 else [], "county": county, "year": year,
-            "years": range(today.year + 1, today.year - 6, -1), "can_enter": is_finance(user),
+            "years": list(years), "can_enter": is_finance(user),
             "filtered": bool(year or county),
         },
     )  # fmt: skip
@@ -97,7 +111,7 @@ def _detail_page(
     errors: Errors | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     lines = selectors.line_list_for_user(user=user).filter(allocation=document).select_related("county")
-    rows = [(line, selectors.line_balance(line)) for line in lines]
+    rows = [(line, line_figures(line)) for line in lines]
     errors = errors or Errors()
     lines_form = lines_form or LineRows.blank(ADD_LINE_ROWS, county=own_county(user))
     return render(

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,9 +20,9 @@ from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
 from zhenxing.common.paging import paginate
 from zhenxing.funds import selectors, services
 from zhenxing.funds.enums import SplitStatus
-from zhenxing.funds.forms import PAYMENT_FIELDS, REVERSE_FIELDS, SPLIT_FIELDS, SimpleForm
+from zhenxing.funds.forms import PAYMENT_FIELDS, REFUSE_FIELDS, REVERSE_FIELDS, SPLIT_FIELDS, SimpleForm
 from zhenxing.funds.models import AllocationLine, Release, Split
-from zhenxing.funds.views.common import C, is_finance, may_split, require, require_splitter
+from zhenxing.funds.views.common import C, is_finance, line_figures, may_split, require, require_splitter
 from zhenxing.projects.enums import LIBRARY_STATES
 from zhenxing.projects.models import Project
 
@@ -28,8 +30,9 @@ PROJECT_CHOICES = 300  # a county's library holds far fewer projects with money 
 
 
 def _project_rows(user: User, line: AllocationLine) -> list[dict[str, Any]]:
-    """The library projects of the line's county that plan money of the line's source, with what is planned
-    and what is split already (the form shows both, so the clerk sees the room before trying)."""
+    """The library projects of the line's county that plan money of the line's source and still have room for it,
+    with what is planned, in force and proposed (the form shows them, so the clerk sees the room before trying).
+    A project whose plan of the source is held in full is left out: a split to it could only be refused."""
     projects = (
         selectors.library_projects_for_user(user=user)
         .filter(county=line.county, fundings__source=line.source)
@@ -39,11 +42,19 @@ def _project_rows(user: User, line: AllocationLine) -> list[dict[str, Any]]:
     rows = []
     for project in projects:
         planned = selectors.project_planned_fen(project, source=line.source)
-        split = selectors.project_split_fen(project, source=line.source)
-        rows.append(
-            {"project": project, "planned_fen": planned, "split_fen": split, "room_fen": planned - split}
+        held = selectors.project_split_fen(project, source=line.source)  # in force and proposed
+        proposed = _sum_fen(
+            selectors.project_splits(project).filter(source=line.source, status=SplitStatus.PROPOSED)
         )
+        rows.append(
+            {"project": project, "planned_fen": planned, "split_fen": held - proposed, "proposed_fen": proposed,
+             "room_fen": planned - held}
+        )  # fmt: skip
     return rows
+
+
+def _sum_fen(splits: QuerySet[Split]) -> int:
+    return int(splits.aggregate(total=Coalesce(Sum("amount_fen"), 0))["total"])
 
 
 def _line_page(
@@ -56,14 +67,16 @@ def _line_page(
 ) -> HttpResponse:
     splits = line.splits.select_related("project").order_by("-created_at", "-pk")
     form = form or SimpleForm(dict.fromkeys(SPLIT_FIELDS, ""))
+    rows = _project_rows(user, line) if may_split(user) else []
     return render(
         request,
         "funds/ledger/line_detail.html",
         {
-            "line": line, "balance": selectors.line_balance(line),
+            "line": line, "balance": line_figures(line),
             "splits": [(split, selectors.split_balance(split)) for split in splits],
             "can_split": may_split(user), "finance": is_finance(user),
-            "project_rows": _project_rows(user, line) if may_split(user) else [], **form.context(),
+            "project_rows": [r for r in rows if r["room_fen"] > 0], "full_rows": [r for r in rows if r["room_fen"] <= 0],
+            **form.context(),
         },
         status=status,
     )  # fmt: skip
@@ -117,8 +130,8 @@ def _payment_rows(split: Split) -> list[dict[str, Any]]:
 
 def split_page(
     request: HttpRequest, user: User, split: Split, *, payment_form: SimpleForm | None = None,
-    reverse_form: SimpleForm | None = None, reverse_of: int | None = None, general: list[str] | None = None,
-    status: int = 200,
+    reverse_form: SimpleForm | None = None, reverse_of: int | None = None, refuse_form: SimpleForm | None = None,
+    general: list[str] | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     """The split's page; a refused payment, reversal or decision comes back on it with its problems."""
     today = clock.today().isoformat()
@@ -141,6 +154,7 @@ def split_page(
             "active": split.status == SplitStatus.ACTIVE, "pay": payment_form.context(),
             "reverse": reverse_form.context() if reverse_form else {"values": blank_reverse},
             "blank_reverse": blank_reverse, "reverse_of": reverse_of, "general": general or [],
+            "refuse": (refuse_form or SimpleForm(dict.fromkeys(REFUSE_FIELDS, ""))).context(),
         },
         status=status,
     )  # fmt: skip
@@ -170,15 +184,15 @@ def split_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def split_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     user = require(request, C.ENTER_FUNDS)
     split = selectors.split_get_for_user(user=user, pk=pk)
-    reason = request.POST.get("reason", "").strip()
-    if len(reason) < 2:
-        return split_page(request, user, split, general=["请填写退回理由"], status=422)
+    form = SimpleForm.from_post(request.POST, REFUSE_FIELDS)
     try:
-        services.split_refuse(actor=user, split=split, reason=reason)
-    except (Conflict, InvalidInput) as error:
-        return split_page(
-            request, user, split, general=[d.message for d in error.errors()], status=error.http_status
-        )
+        # the transition's guard asks for the reason (loc "reason"): the page puts it beside the field
+        services.split_refuse(actor=user, split=split, reason=form.values["reason"])
+    except InvalidInput as error:
+        form.errors.add_details(error.errors())
+        return split_page(request, user, split, refuse_form=form, status=422)
+    except Conflict as error:
+        return split_page(request, user, split, refuse_form=form, general=[error.message], status=409)
     messages.success(request, "已退回该资金分配建议")
     return redirect("funds:split_detail", pk=split.pk)
 
