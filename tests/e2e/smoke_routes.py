@@ -354,6 +354,7 @@ EXEMPT: dict[str, str] = {
     "funds:progress_xlsx": DOWNLOAD,
     "funds:performance_county_xlsx": DOWNLOAD,
     "funds:performance_project_xlsx": DOWNLOAD,
+    "funds:performance_ranking_xlsx": DOWNLOAD,
     "funds:import_template": DOWNLOAD,
     "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
     "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
