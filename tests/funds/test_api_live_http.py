@@ -50,7 +50,7 @@ def _signed_in(live_server: Any, user: User) -> tuple[urllib.request.OpenerDirec
 
 
 def test_p14_a_payment_over_real_http_needs_the_token_refuses_bad_money_and_stores_once(
-    live_server: Any,
+    live_server: Any, shipped_data: None
 ) -> None:
     # given a split of 80 万元 to a library project, and the county's finance bureau signed in through the form
     county = make_user(Role.COUNTY, COUNTY, username="f_http_xian")

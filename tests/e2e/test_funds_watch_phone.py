@@ -8,10 +8,8 @@ import os
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import browser, browser_problems, page  # noqa: F401  (the e2e fixtures, outside tests/e2e)
-from tests.e2e.test_registry_flow import _login
-
-from .test_watch import _ledger
+from ..funds.test_watch import _ledger
+from .test_registry_flow import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,9 +21,9 @@ def _shot(phone: Page, name: str) -> None:
 
 
 def test_p14_the_county_and_the_prefecture_read_the_watch_pages_on_a_phone(
-    live_server: object, request: pytest.FixtureRequest
+    live_server: object, page: Page
 ) -> None:
-    phone: Page = request.getfixturevalue("page")
+    phone = page
     _ledger()  # 南涧: 52% paid, the industry share 50% < 60%; 大理市: nothing paid
     base = str(live_server)
     _login(phone, base, "f_xian")
