@@ -48,6 +48,7 @@ from zhenxing.funds.inputs import AllocationInput, LineInput, fen_of
 from zhenxing.funds.models import Allocation, AllocationLine, Split
 from zhenxing.funds.workbook_rows import ACTIVE_LABEL, LedgerRow, header, parse_row, read_ledger
 from zhenxing.policy.rules.projects import fen_to_wan
+from zhenxing.projects.imports import Problem  # a row's problem, as the library's import reports it
 from zhenxing.projects.models import Project
 from zhenxing.transfer.reading import WorkbookError
 
@@ -74,16 +75,6 @@ COLUMN_OF_REFUSAL = {
     "split": "project_code",
     "payment": "project_code",
 }
-
-
-@dataclass
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
