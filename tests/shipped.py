@@ -1,6 +1,6 @@
 """What the migrations ship, put back for tests that flush tables (transactional and browser tests): the division
-tree, the yearly parameters, the default screening rules, the working-day calendar, the county sectors and the
-project category catalogue. One definition for the shipped_data fixture and the browser smoke world."""
+tree, the yearly parameters, the default screening rules, the working-day calendar, the county sectors, the
+project category catalogue and the asset-type catalogue. One definition for the shipped_data fixture and the browser smoke world."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 def shipped_data_ensure() -> None:
     from zhenxing.accounts.models import Sector
     from zhenxing.accounts.sectors import ship_sectors
+    from zhenxing.assets.catalogue import ship_asset_types
+    from zhenxing.assets.models import AssetType
     from zhenxing.common.calendar import calendar_load
     from zhenxing.common.models import CalendarDay, CalendarYear
     from zhenxing.divisions.models import Division
@@ -26,3 +28,4 @@ def shipped_data_ensure() -> None:
     calendar_load(CalendarDay, CalendarYear)
     ship_sectors(Sector)
     ship_catalogue(Sector, ProjectCategory)
+    ship_asset_types(Sector, AssetType)

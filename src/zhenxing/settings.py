@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhenxing.monitoring",
     "zhenxing.projects",
     "zhenxing.funds",
+    "zhenxing.assets",
     "zhenxing.portal",
     "zhenxing.common.vendor_apps.TasksConfig",  # django_tasks
     "zhenxing.common.vendor_apps.TasksDatabaseConfig",  # django_tasks_db

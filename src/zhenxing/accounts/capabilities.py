@@ -40,6 +40,14 @@ class Capability(StrEnum):
     VIEW_FUNDS = "view_funds"
     ENTER_FUNDS = "enter_funds"
     PROPOSE_SPLIT = "propose_split"
+    # project assets (P15): the register in scope; the county's 乡村振兴局 and the sector departments register,
+    # confirm ownership, hand over and assign care; villages, townships and the county inspect, record income,
+    # run distribution plans and apply for disposals; the township enters the villages' collective income.
+    # Which disposal or plan step each role does is the workflow's declared role.
+    VIEW_ASSETS = "view_assets"
+    MANAGE_ASSETS = "manage_assets"
+    TEND_ASSETS = "tend_assets"
+    ENTER_COLLECTIVE_INCOME = "enter_collective_income"
     RUN_SCREENING = (
         "run_screening"  # start a screening round from the pages: a county its own, the prefecture all
     )
@@ -52,17 +60,22 @@ _CASE_WORK = frozenset({C.VIEW_CASES, C.ACT_ON_CASE, C.MANAGE_MEASURES})
 _STAFF = frozenset({C.BROWSE_DIVISIONS, C.EVALUATE_POLICY, C.VIEW_REGISTRY, C.VIEW_SENSITIVE}) | _CASE_WORK
 _CADRE = frozenset({C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER, C.CONFIRM_LEAD})
 _PROJECTS = frozenset({C.VIEW_PROJECTS, C.PROPOSE_PROJECT, C.ACT_ON_PROJECT})
+_ASSETS = frozenset({C.VIEW_ASSETS, C.TEND_ASSETS})
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VILLAGE: _STAFF | _CADRE | _PROJECTS,
-    Role.TOWNSHIP: _STAFF | _CADRE | _PROJECTS,
-    Role.COUNTY: _STAFF | _CADRE | _PROJECTS | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_FUNDS, C.PROPOSE_SPLIT},
+    Role.VILLAGE: _STAFF | _CADRE | _PROJECTS | _ASSETS,
+    Role.TOWNSHIP: _STAFF | _CADRE | _PROJECTS | _ASSETS | {C.ENTER_COLLECTIVE_INCOME},
+    Role.COUNTY: _STAFF
+    | _CADRE
+    | _PROJECTS
+    | _ASSETS
+    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_FUNDS, C.PROPOSE_SPLIT, C.MANAGE_ASSETS},
     Role.PREFECTURE: _STAFF
-    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_PROJECTS, C.ACT_ON_PROJECT, C.VIEW_FUNDS},
+    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_PROJECTS, C.ACT_ON_PROJECT, C.VIEW_FUNDS, C.VIEW_ASSETS},
     # the money of the counties under it, and the library projects it pays; no household, no project step
     Role.FINANCE: frozenset({C.VIEW_FUNDS, C.ENTER_FUNDS}),
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),
     # its sector's projects in its county: review, its own county-level proposals, execution; no registry
-    Role.COUNTY_SECTOR: _PROJECTS,
+    Role.COUNTY_SECTOR: _PROJECTS | {C.VIEW_ASSETS, C.MANAGE_ASSETS},
     Role.ADMIN: frozenset(
         {
             C.BROWSE_DIVISIONS,

@@ -129,6 +129,19 @@ KEY_LABELS: dict[str, str] = {
     # 绩效评价 reports (funds/performance_xlsx.py): which report left, of which year, with which total
     "report": "报表",
     "total_score": "绩效总分",
+    # project assets (assets/*.py)
+    "shares": "资金构成（分）",
+    "inspection": "巡查记录",
+    "photos": "照片数",
+    "asset_care": "资产管护参数",
+    "disposal": "处置申请",
+    "asset": "资产",
+    "payouts_paid": "发放人数",
+    "parameter": "参数",
+    "type": "资产类型",
+    "document": "形成依据",
+    "old_total_fen": "原分配合计（分）",
+    "valuation_fen": "评估价值（分）",
 }
 
 # Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which

@@ -20,6 +20,7 @@ class ParameterKind(models.TextChoices):
     FUND_SCHEDULE = "fund_schedule", "衔接资金支出进度目标（%，按月末）"
     FUND_INDUSTRY_SHARE = "fund_industry_share", "中央衔接资金用于产业发展的比例（%）及计入的资金来源"
     FUND_PERFORMANCE = "fund_performance", "衔接资金绩效评价指标权重（合计100）"
+    ASSET_CARE = "asset_care", "项目资产管护巡查、处置审批与收益分配"
 
 
 class YearRule(models.TextChoices):
@@ -52,6 +53,8 @@ KIND_YEAR_RULE: dict[str, str] = {
     ParameterKind.FUND_SCHEDULE: YearRule.IN_FORCE,
     ParameterKind.FUND_INDUSTRY_SHARE: YearRule.IN_FORCE,
     ParameterKind.FUND_PERFORMANCE: YearRule.IN_FORCE,
+    # P15: the asset numbers likewise, by year
+    ParameterKind.ASSET_CARE: YearRule.IN_FORCE,
 }
 
 

@@ -149,6 +149,16 @@ KIND_LAYOUTS: dict[str, KindLayout] = {
         },
     ),
     K.FUND_PERFORMANCE: _object(K.FUND_PERFORMANCE, Unit.NUMBER, "权重 {}", {}),
+    K.ASSET_CARE: _object(
+        K.ASSET_CARE,
+        Unit.NUMBER,
+        "{}",
+        {
+            "inspection_interval_days": {"text": "{} 天"},
+            "government_above_wan": {"text": "{} 万元"},
+            "even_handout_percent": {"text": "{}%", "max_value": 100},
+        },
+    ),
     K.NOTICE_RISK_TYPES: KindLayout(
         Shape.COUNTIES,
         (FieldSpec(None, "公示中显示风险类型的县", Unit.NUMBER, "{}"),),

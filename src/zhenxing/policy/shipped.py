@@ -208,6 +208,20 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         ),
     },
     {
+        "kind": "asset_care",
+        "year": 2021,
+        "value": {"inspection_interval_days": 365, "government_above_wan": 50, "even_handout_percent": 80},
+        "document": (
+            f"{PLAN}（强化资产后续管护运营：每年至少巡查一次；严格项目资产处置：履行相应审批手续；"
+            "完善收益分配制度：严禁简单发钱发物、一分了之）；审批层级与金额界限、比例为本系统默认值，未核实"
+        ),
+        "verified": False,
+        "note": (
+            "P15：巡查逾期的资产列入县级数据质量清单；评估价值超过界限的处置报县人民政府审批；"
+            "无劳动、无条件的现金或实物分配，若向不少于该比例的本村农户平均发放，则不予通过。"
+        ),
+    },
+    {
         "kind": "fund_schedule",
         "year": 2021,
         "value": {"m03": 20, "m06": 50, "m09": 75, "m11": 90, "m12": 100},

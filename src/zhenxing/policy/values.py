@@ -67,6 +67,13 @@ COMPOSITE_KEYS: dict[str, dict[str, str]] = {
         "notices": "公告公示完成率",
         "linkage": "联农带农覆盖",
     },
+    # P15: the inspection interval, the value above which a disposal goes to the county government, and the
+    # share of the village's households that an equal unconditional cash or goods line may not reach (一分了之)
+    ParameterKind.ASSET_CARE: {
+        "inspection_interval_days": "管护巡查间隔（自然日）",
+        "government_above_wan": "处置须报县人民政府审批的评估价值（万元，超过）",
+        "even_handout_percent": "无条件平均分配覆盖农户比例上限（%）",
+    },
     ParameterKind.WORK_TEAM: {
         "large_village_people": "脱贫不稳定人口阈值",
         "large_team_members": "大村工作队员数",
@@ -164,15 +171,20 @@ PERCENT_KINDS = {
     ParameterKind.FUND_SCHEDULE,
     ParameterKind.FUND_INDUSTRY_SHARE,
     ParameterKind.FUND_PERFORMANCE,
+    ParameterKind.ASSET_CARE,
 }
 
 
 def _check_funds(kind: str, value: dict[str, int], keys: dict[str, str]) -> None:
-    """P14's fund parameters: percentages up to 100, a schedule that never falls, flags 0 or 1, weights
-    adding up to 100."""
+    """P14's fund parameters and P15's asset numbers: percentages up to 100, a schedule that never falls, flags
+    0 or 1, weights adding up to 100, intervals and thresholds above 0."""
     if kind not in PERCENT_KINDS:
         return
     for key, number in value.items():
+        if kind == ParameterKind.ASSET_CARE and key != "even_handout_percent":
+            if number < 1:
+                raise _fail(f"{keys[key]}应大于0，收到 {number}")
+            continue
         limit = 1 if key.startswith("count_") else 100
         if number > limit:
             raise _fail(f"{keys[key]}应在0到{limit}之间，收到 {number}")

@@ -11,6 +11,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import Transition
 from zhenxing.policy.rules.projects import fen_to_wan
+from zhenxing.projects.asset_register import asset_register
 from zhenxing.projects.entry import LEVEL_OF_ROLE
 from zhenxing.projects.enums import (
     FundSource,
@@ -242,6 +243,23 @@ def adjusted_version_announced(t: Transition) -> None:
         raise Conflict(
             f"调整后的项目（第{t.subject.version}版）须先在县级项目库公告或实施计划公示中公示，方可继续实施"
         )
+
+
+def no_asset_left_to_hand_over(t: Transition) -> None:
+    """资产移交 by hand: refused while an asset registered from the project is not yet handed over (P15); a
+    project that yielded no asset (training, a subsidy) is handed over by hand."""
+    registered, open_assets = asset_register().counts(t.subject)
+    if open_assets:
+        raise Conflict(
+            f"本项目登记的{registered}项资产中还有{open_assets}项未移交，全部移交后项目自动转为资产移交"
+        )
+
+
+def all_assets_handed_over(t: Transition) -> None:
+    """The register's own move (no role): the last of the project's assets was just handed over (P15)."""
+    registered, open_assets = asset_register().counts(t.subject)
+    if registered == 0 or open_assets:
+        raise Conflict("项目的资产尚未全部移交")
 
 
 def _not_before(field: str, label: str, *, emergency_exempt: bool = False):  # type: ignore[no-untyped-def]

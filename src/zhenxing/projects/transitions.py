@@ -121,7 +121,11 @@ PROJECT = Workflow(
                     effects=(g.record_completion,)),
         *_execution(S.COMPLETED, S.ACCEPTED, "验收", g.adjusted_version_announced, g.has_opinion,
                     g.accepted_after_completion, effects=(g.record_acceptance,)),
-        *_execution(S.ACCEPTED, S.HANDED_OVER, "资产移交", g.adjusted_version_announced),
+        *_execution(S.ACCEPTED, S.HANDED_OVER, "资产移交", g.adjusted_version_announced,
+                    g.no_asset_left_to_hand_over),
+        # the asset register's move (no role): its last asset handed over, the project is 资产移交 (P15)
+        Move(S.ACCEPTED, S.HANDED_OVER, None, "资产全部移交", guards=(g.all_assets_handed_over,),
+             action="project.assets_handed_over"),
         *(Move(source, S.WITHDRAWN, R.COUNTY, "出库", guards=(g.has_reason, g.nothing_paid),
                effects=(g.record_withdrawal,), follow_ups=(g.return_unpaid_funds,), action="project.withdraw")
           for source in _DECIDED),

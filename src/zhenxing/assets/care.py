@@ -1,0 +1,28 @@
+"""The asset_care parameter in force (P15): the inspection interval, the value above which a disposal goes to the
+county government, and the 一分了之 share; each decision cites the version it used (P13)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from zhenxing.common import clock
+from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.selectors import parameter_for
+
+
+def asset_care_on(day: datetime.date | None = None) -> tuple[dict[str, int], dict[str, Any]]:
+    parameter = parameter_for(ParameterKind.ASSET_CARE, year=(day or clock.today()).year)
+    citation = {
+        "kind": "asset_care",
+        "id": parameter.pk,
+        "version": parameter.version,
+        "year": parameter.year,
+    }
+    return {key: int(value) for key, value in parameter.value.items()}, citation
+
+
+def no_step_limits() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The disposal and distribution steps have no limit of their own in working days (P15 sets none); the
+    step clock still records when each step started."""
+    return {}, {}

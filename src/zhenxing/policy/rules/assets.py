@@ -1,0 +1,108 @@
+"""P15 project assets and P11 collective-economy tiers, as pure functions: no Django, money in integer fen, no
+division at a threshold (every comparison is a product), the parameters passed in.
+
+- `shares_of_value`: an asset's value split over the fund sources of what its project paid and no asset
+  already took (P15: values and fund shares come from the payments; one project's assets never exceed them).
+- `even_handout`: the 一分了之 refusal of an income-distribution line (P15: 严禁简单发钱发物).
+- `disposal_needs_government`: the value above which a disposal goes on to the county government (P15; the
+  chain is unverified, its threshold data).
+- `inspection_due`: the next 管护 inspection's due day (P15).
+- `collective_tier`: a village's 村级集体经济收入 tier (P11: < 2万, 2-5万, 5-10万, ≥ 10万)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+FEN_PER_WAN = 1_000_000
+FEN_PER_YUAN = 100
+TIER_LABELS = ("2万元以下", "2万元（含）至5万元", "5万元（含）至10万元", "10万元及以上")
+# the plan's 2020 figures (P11): villages with 脱贫 population by tier, of 1,144
+PLAN_2020_TIERS = (15, 546, 309, 274)
+PLAN_2020_VILLAGES = 1144
+
+
+def remaining_by_source(paid: Mapping[str, int], taken: Mapping[str, int]) -> dict[str, int]:
+    """What each source paid to the project and no asset has taken yet (never below 0)."""
+    return {source: max(0, fen - taken.get(source, 0)) for source, fen in paid.items() if fen > 0}
+
+
+def shares_of_value(value_fen: int, remaining: Mapping[str, int]) -> dict[str, int] | None:
+    """The asset's value split over the sources in proportion to what each still has, to the fen (largest
+    remainder, ties by source name), never above any source's remainder; None when the value is more than
+    everything that remains (P15: the assets' values sum to no more than what was paid)."""
+    total = sum(remaining.values())
+    if value_fen <= 0 or value_fen > total:
+        return None
+    exact = {source: value_fen * fen for source, fen in remaining.items()}  # shares × total
+    shares = {source: product // total for source, product in exact.items()}
+    left = value_fen - sum(shares.values())
+    order = sorted(remaining, key=lambda source: (-(exact[source] % total), source))
+    for source in order:
+        if left == 0:
+            break
+        if shares[source] < remaining[source]:
+            shares[source] += 1
+            left -= 1
+    return {source: fen for source, fen in shares.items() if fen > 0}
+
+
+def even_handout(
+    *,
+    unconditional: bool,
+    amounts_by_household: Mapping[int, int],
+    village_households: int,
+    share_percent: int,
+) -> bool:
+    """True when a cash or goods line with no work or condition type pays the same amount to at least
+    `share_percent` of the village's households (P15 一分了之: refused). `amounts_by_household` is each
+    beneficiary household's total from the line."""
+    if not unconditional or village_households <= 0 or not amounts_by_household:
+        return False
+    _, equal = Counter(amount for amount in amounts_by_household.values() if amount > 0).most_common(1)[0]
+    return equal * 100 >= share_percent * village_households
+
+
+def disposal_needs_government(valuation_fen: int, *, above_wan: int) -> bool:
+    """Above the threshold (万元) the county government approves after the sector department (P15)."""
+    return valuation_fen > above_wan * FEN_PER_WAN
+
+
+def inspection_due(last: datetime.date, *, interval_days: int) -> datetime.date:
+    return last + datetime.timedelta(days=interval_days)
+
+
+def collective_tier(income_fen: int, bounds_yuan: Sequence[int]) -> int:
+    """0 below the first bound, 3 at or above the last (P11's 以下 / 及以上 wording: a bound belongs to the
+    tier above it); bounds in whole yuan, as the collective_economy_tiers parameter keeps them."""
+    return sum(1 for bound in bounds_yuan if income_fen >= bound * FEN_PER_YUAN)
+
+
+MAX_YUAN = 10**12
+
+
+def yuan_to_fen(raw: object, *, label: str) -> int:
+    """An amount entered in 元 (at most two decimals) as integer fen; refuses what is not a number, negative,
+    above 10^12 元 or finer than a fen, naming `label`."""
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError(f"{label}应为金额（元）")
+    text = str(raw).strip().replace(",", "").replace("，", "")
+    if not text:
+        raise ValueError(f"请填写{label}（元）")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError(f"{label}应为金额（元），收到“{raw}”") from error
+    if not amount.is_finite():
+        raise ValueError(f"{label}应为金额（元）")
+    if amount < 0:
+        raise ValueError(f"{label}不能为负数")
+    if amount > MAX_YUAN:
+        raise ValueError(f"{label}超过上限（10^12元）")
+    fen = amount * 100
+    if fen != fen.to_integral_value():
+        raise ValueError(f"{label}最多两位小数（到分）")
+    return int(fen)
