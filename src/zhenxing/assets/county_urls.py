@@ -1,0 +1,5 @@
+"""The asset pages' county routes (assets/urls.py includes them)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
