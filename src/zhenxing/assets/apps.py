@@ -21,3 +21,9 @@ class AssetsConfig(AppConfig):
                 return project_asset_counts(project)
 
         install(_Register())
+
+        # the household page and its 责任追溯 show the 到户类 assets a household owns
+        from zhenxing.assets.household import household_asset_records
+        from zhenxing.registry.household_extras import install as install_household_extra
+
+        install_household_extra("assets", household_asset_records)

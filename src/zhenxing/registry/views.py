@@ -25,6 +25,7 @@ from zhenxing.policy.rules.quality import CHECKS, PersonFacts, household_issues,
 from zhenxing.registry import facts, selectors, services
 from zhenxing.registry.export import export_workbook
 from zhenxing.registry.forms import HouseholdYearForm, IdLookupForm, PersonForm, RevealForm, SearchForm
+from zhenxing.registry.household_extras import household_records
 from zhenxing.registry.models import Household, HouseholdYear, Person
 from zhenxing.registry.quality import HOUSEHOLD_CHECKS, PERSON_CHECKS, households_with_issue, quality_counts
 
@@ -138,6 +139,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verdict_error": verdict_error,
             "rule_titles": RULE_TITLES,
             "issues": issues,
+            "extras": household_records(household),
             "sensitive": selectors.can_view_sensitive(user),
             "can_edit": has_capability(user, Capability.EDIT_REGISTRY),
             "can_reveal": has_capability(user, Capability.REVEAL_ID_NUMBER),

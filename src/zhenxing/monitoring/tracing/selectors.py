@@ -15,6 +15,7 @@ from zhenxing.common import clock
 from zhenxing.common.workflow import past_due
 from zhenxing.monitoring.models import Case, CaseStep, Evaluation, Objection, Visit
 from zhenxing.policy.enums import ParameterKind
+from zhenxing.registry.household_extras import household_records
 from zhenxing.screening.models import Lead
 
 if TYPE_CHECKING:
@@ -181,4 +182,9 @@ def household_trace(household: Household) -> list[TraceEntry]:
             what=f"{objection.raised_by}：{objection.content}", who=_who(objection.recorded_by),
             reason=f"{objection.get_status_display()} {objection.resolution}".strip(),
         ))  # fmt: skip
+    for record in household_records(household):  # what other apps hold about it (到户类资产, P15)
+        for day, what, detail in record.events:
+            entries.append(TraceEntry(
+                at=on_day(day), date_only=True, kind=record.section, case_id=None, what=what, reason=detail,
+            ))  # fmt: skip
     return sorted(entries, key=lambda entry: entry.at)
