@@ -207,3 +207,62 @@ FUND_REVERSAL_REASONS = (
 FUND_LEAVE_STATES = ("reserved", "started", "building", "completed")
 FUND_WITHDRAWN = 0.06
 FUND_TERMINATED = 0.06
+
+# --- project assets and collective incomes (P15, P11; estimates unless marked plan) --------------------------
+# `zhenxing generate` adds, right after the fund ledger, the assets of the synthetic 验收 and 资产移交 projects
+# (synth/assets.py, drawn in synth/asset_drafts.py). Values come only from what a project was paid (its
+# payments by source, net of reversals): a project paid nothing gets no asset.
+# asset types by project category (codes of assets/catalogue.py; estimate: the usual output of each category);
+# a category not listed (training, subsidies, 管理费) forms no asset; 到户 projects form household assets instead
+ASSET_TYPES_BY_CATEGORY = {
+    "construction_roads": ("road", "road", "bridge"),
+    "construction_water": ("water_supply", "water_supply", "irrigation"),
+    "construction_environment": ("sanitation",),
+    "construction_services": ("activity_venue", "clinic"),
+    "three_guarantees": ("school", "clinic"),
+    "governance": ("activity_venue",),
+    "relocation_support": ("shop_premises", "production_base"),
+    "industry_planting": ("production_base", "cold_storage", "photovoltaic"),
+    "industry_breeding": ("production_base", "cold_storage"),
+    "industry_processing": ("processing", "cold_storage", "photovoltaic"),
+    "industry_tourism": ("tourism_facility",),
+    "industry_facilities": ("cold_storage", "photovoltaic", "production_base"),
+    "other": ("activity_venue",),
+}  # fmt: skip
+HOUSEHOLD_ASSET_TYPES = ("livestock", "farm_equipment", "seedlings")  # 到户: one asset per listed household
+ASSETS_PER_PROJECT = (1, 3)  # estimate: uniform, a project's assets (not 到户)
+# the share of what was paid that becomes assets (estimate: the rest is 管理费, design, training …); the assets'
+# values never pass what was paid, by source (P15; policy.rules.assets.shares_of_value)
+ASSET_VALUE_SHARE = (0.80, 1.00)
+# accepted (验收) projects (estimate): a share not registered yet (the county's queue), a share only registered,
+# a share 确权 and a share with some assets 移交 (never all: the last 移交 moves the project to 资产移交)
+ASSET_ACCEPTED_STAGES = {"not_yet": 0.30, "registered": 0.30, "owned": 0.25, "partly_handed_over": 0.15}
+ASSET_HANDOVER_DAYS = (20, 120)  # 验收 → 移交, days (estimate)
+ASSET_NO_CARE_UNIT = (
+    0.03  # handed over without a 管护责任单位 (estimate: the data-quality list has something)
+)
+# inspections (P15: at least once a year — asset_care's 365 days): a share of the handed-over assets overdue
+# (the last inspection more than a year ago), and the latest inspection's finding (estimate; audit reports name
+# idle and under-used assets as the usual finding)
+ASSET_INSPECTION_OVERDUE = 0.12
+ASSET_CONDITION_WEIGHTS = {"good": 0.85, "idle": 0.06, "underused": 0.06, "damaged": 0.03}
+# operating assets in use earn a yearly income from the year after 移交: value × a yield uniform in this range
+# (estimate: rents and dividends of 3-8 % of the investment are what county reports cite)
+ASSET_INCOME_YIELD = (0.03, 0.08)
+# disposals (estimate): of the damaged assets, this share scrapped with approval (报废, 乡镇 → 行业部门), and
+# per county one more application waiting for the township
+ASSET_SCRAPPED_OF_DAMAGED = 0.5
+# income-distribution plans (P15 四议两公开; estimate): per county, this many villages with operating income
+# get a plan, their steps spread over the workflow; payouts to 6-20 heads of households of the village
+ASSET_PLANS_PER_COUNTY = 3
+ASSET_PLAN_PAYOUTS = (6, 20)
+# 村级集体经济收入 (P11) for every village in these years: the 2020 tier of a village with 脱贫户 drawn from the
+# plan's counts (15 / 546 / 309 / 274 of 1,144: policy.rules.assets.PLAN_2020_TIERS), of the others from these
+# weights (estimate: villages without 脱贫 population are richer); then a yearly growth factor uniform in this
+# range (estimate), so that the tiers drift upward
+COLLECTIVE_YEARS = (2020, 2025)
+COLLECTIVE_OTHER_TIER_WEIGHTS = (0.01, 0.30, 0.34, 0.35)
+COLLECTIVE_GROWTH = (0.00, 0.22)
+# within a tier the amount is uniform between these bounds, 元 (the parameter's bounds 2万/5万/10万; the top
+# tier's ceiling is an estimate)
+COLLECTIVE_TIER_RANGES = ((3_000, 19_999), (20_000, 49_999), (50_000, 99_999), (100_000, 300_000))

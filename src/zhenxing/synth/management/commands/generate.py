@@ -138,6 +138,9 @@ class Command(BaseCommand):
         from zhenxing.synth.funds import synthetic_funds_generate
 
         funds = synthetic_funds_generate(seed=options["seed"])
+        self._assets(
+            options
+        )  # P15 assets and P11 collective incomes, valued from the ledger (synth/assets.py)
         if not funds.years:
             self.stdout.write("合成资金台账已存在，跳过")
             return
@@ -145,4 +148,14 @@ class Command(BaseCommand):
             f"已生成资金台账：{funds.years[0]}—{funds.years[-1]}年 {funds.documents} 份下达文件、{funds.lines:,} 条指标、"
             f"{funds.splits:,} 笔分配、{funds.payments:,} 笔支付、{funds.reversals:,} 笔冲销，出库 {funds.withdrawn} 个、"
             f"终止 {funds.terminated} 个项目；支出偏慢的县：{'、'.join(funds.late_counties)}；用时 {funds.seconds:.1f} 秒"
+        )
+
+    def _assets(self, options: dict[str, Any]) -> None:
+        from zhenxing.synth.assets import synthetic_assets_generate
+
+        assets = synthetic_assets_generate(seed=options["seed"])
+        self.stdout.write(
+            f"已生成项目资产 {assets.assets:,} 项（移交 {assets.handed_over:,}）、巡查 {assets.inspections:,} 次、"
+            f"收益 {assets.incomes:,} 条、处置 {assets.disposals} 件、分配方案 {assets.plans} 个、"
+            f"村集体经济收入 {assets.collective_incomes:,} 条，用时 {assets.seconds:.1f} 秒"
         )
