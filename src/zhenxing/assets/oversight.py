@@ -16,10 +16,12 @@ restricted to what its scope holds (the same figures its register shows); any ot
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -35,10 +37,13 @@ from zhenxing.assets.enums import (
 )
 from zhenxing.assets.models import Asset, AssetIncome, Inspection
 from zhenxing.assets.selectors import asset_list_for_user
+from zhenxing.audit import services as audit
 from zhenxing.common import clock
 from zhenxing.common.errors import not_found
+from zhenxing.common.xlsx import single_sheet
 from zhenxing.divisions.codes import covers, in_prefecture
 from zhenxing.divisions.models import Division
+from zhenxing.policy.rules.projects import fen_to_wan
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -385,3 +390,62 @@ def _latest_finding(conditions: dict[int, str]) -> dict[int, Inspection]:
         if inspection.asset_id not in latest and conditions[inspection.asset_id] == inspection.outcome:
             latest[inspection.asset_id] = inspection
     return latest
+
+
+# the lists as .xlsx (audited: asset.export)
+
+
+def _wan(fen: int) -> Decimal:
+    return fen_to_wan(fen)
+
+
+def _export(
+    actor: User, county: Division, report: str, header: Sequence[str], rows: list[list[Any]]
+) -> bytes:
+    content = single_sheet(report, header, rows)
+    with transaction.atomic():
+        audit.record(
+            actor=actor, action="asset.export", target=("assets.asset", "*"), division=county,
+            new={"report": report, "county": county.code, "rows": len(rows)},
+        )  # fmt: skip
+    return content
+
+
+def quality_export(
+    *, actor: User, county_code: str, on: datetime.date | None = None
+) -> tuple[Division, bytes]:
+    county = county_for_user(user=actor, county_code=county_code)
+    header = ("资产编号", "资产名称", "资产类别", "所在区划", "状态", "管护责任单位", "下次巡查期限", "问题")
+    rows = [
+        [r.asset.code, r.asset.name, r.asset.get_category_display(), r.asset.division.name,
+         r.asset.get_status_display(), r.asset.care_unit, r.asset.inspection_due, "；".join(r.reason_labels)]
+        for r in data_quality(user=actor, county_code=county.code, on=on)
+    ]  # fmt: skip
+    return county, _export(actor, county, "资产数据质量问题清单", header, rows)
+
+
+def idle_export(*, actor: User, county_code: str) -> tuple[Division, bytes]:
+    county = county_for_user(user=actor, county_code=county_code)
+    header = ("资产编号", "资产名称", "资产类别", "所在区划", "资产价值（万元）", "资产状况", "管护责任单位",
+              "发现日期", "巡查情况")  # fmt: skip
+    rows = [
+        [r.asset.code, r.asset.name, r.asset.get_category_display(), r.asset.division.name,
+         _wan(r.asset.value_fen), r.asset.get_condition_display(), r.asset.care_unit,
+         r.found_by.inspected_on if r.found_by else None, r.found_by.notes if r.found_by else ""]
+        for r in idle_list(user=actor, county_code=county.code)
+    ]  # fmt: skip
+    return county, _export(actor, county, "闲置低效资产清单", header, rows)
+
+
+def responsibility_export(
+    *, actor: User, county_code: str, on: datetime.date | None = None
+) -> tuple[Division, bytes]:
+    county = county_for_user(user=actor, county_code=county_code)
+    found = responsibility_list(user=actor, county_code=county.code, on=on)
+    header = ("责任类型", "责任单位", "资产数", "资产价值（万元）", "巡查逾期", "闲置低效")
+    rows = [
+        [kind, r.name or "（未明确管护责任单位）", r.count, _wan(r.value_fen), r.overdue, r.idle]
+        for kind, items in (("管护责任单位", found.by_care_unit), ("主管行业部门", found.by_sector))
+        for r in items
+    ]
+    return county, _export(actor, county, "资产管护责任清单", header, rows)
