@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhenxing.assets.public import public_postings_of_village
 from zhenxing.common import clock
 from zhenxing.common.errors import DomainError, InvalidInput
 from zhenxing.common.request_context import client_ip_of
@@ -168,7 +169,8 @@ def village_page(request: HttpRequest, code: str) -> HttpResponse:
         request, "portal/village.html",
         {"village": village, "rows": rows, "running": running, "past": past, "form": form, "question": question,
          "notices": notices, "projects": projects, "answered": answered, "answers_shown": ANSWERS_SHOWN,
-         "about_choices": about_choices, "about_selected": form["about"].value() or ""},
+         "about_choices": about_choices, "about_selected": form["about"].value() or "",
+         "plans": public_postings_of_village(village.code)},
         status=status,
     )  # fmt: skip
 
