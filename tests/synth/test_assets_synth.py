@@ -19,6 +19,7 @@ from zhenxing.assets.models import (
     CollectiveIncome,
     Disposal,
     DisposalStep,
+    DistributionPlan,
     PlanPayout,
 )
 from zhenxing.audit.models import AuditEvent
@@ -172,3 +173,37 @@ def test_p15_synthetic_assets_are_not_added_twice(shipped_data, clock_at) -> Non
     assert sorted(Asset.objects.values_list("code", "value_fen", "status")) == facts
     assert CollectiveIncome.objects.count() == incomes and first.collective_incomes == incomes
     assert AuditEvent.objects.filter(action="synth.generate", target_type="assets.asset").count() == 1
+
+
+def test_p15_the_demo_register_is_entered_through_the_services_once(shipped_data, clock_at, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from zhenxing.accounts.demo import demo_users_ensure
+    from zhenxing.synth.asset_demo import PLANT, SOLAR, WATER, demo_assets_ensure
+    from zhenxing.synth.demo_projects import demo_projects_ensure
+    from zhenxing.synth.demo_scenario import demo_scenario_ensure
+    from zhenxing.synth.fund_demo import demo_funds_ensure
+
+    # given the demo users, 西山村's households, the demo library and its ledger
+    clock_at(TODAY)
+    demo_users_ensure(credentials_file=tmp_path / "demo_credentials.txt")
+    assert demo_scenario_ensure(today=TODAY) is not None
+    assert demo_projects_ensure() is not None and demo_funds_ensure() is not None
+    # when the demo register is made
+    assert demo_assets_ensure() is not None
+    # then an accepted, paid project has no asset yet (to register from)
+    waiting = Project.objects.filter(
+        county__code="532926", status=ProjectStatus.ACCEPTED, assets__isnull=True
+    )
+    assert any(Payment.objects.filter(split__project__code=p.code).exists() for p in waiting)
+    # a handed-over asset due for inspection, an idle one with a disposal waiting for the township, one with income
+    water, plant, solar = (Asset.objects.get(name=name) for name in (WATER, PLANT, SOLAR))
+    assert water.status == AssetStatus.HANDED_OVER and water.inspection_due < TODAY
+    assert plant.condition == "idle" and plant.disposals.get().status == DisposalStatus.APPLIED
+    assert solar.incomes.count() == 2
+    # a plan at 决议公开 with its meetings and posting, every step audited
+    plan = DistributionPlan.objects.get(village__code="532926101202")
+    assert plan.status == PlanStatus.PUBLISHED and plan.meetings.count() == 4 and plan.postings.count() == 1
+    assert AuditEvent.objects.filter(action="asset.plan_step").count() == 4
+    assert AuditEvent.objects.filter(action="asset.hand_over").count() == 3
+    # and again: nothing more
+    rows = AuditEvent.objects.count()
+    assert demo_assets_ensure() is None and AuditEvent.objects.count() == rows

@@ -40,3 +40,13 @@ class Command(BaseCommand):
                 f"演示资金台账已生成：南涧县 {funds.documents} 份下达文件、{funds.splits} 笔分配、{funds.payments} 笔支付"
                 f"（含冲销），用时 {funds.seconds:.1f} 秒"
             )
+        # P15: the register in 西山村 right after the ledger (an asset due for inspection, an idle one with its
+        # disposal waiting, one with income, a plan at 决议公开; the paid 入户路 project left to register from)
+        from zhenxing.synth.asset_demo import demo_assets_ensure
+
+        assets = demo_assets_ensure()
+        self.stdout.write(
+            "演示资产已存在（或缺少演示用户），跳过"
+            if assets is None
+            else f"演示资产已生成：西山村 {assets.assets} 项资产、{assets.plans} 个分配方案、{assets.disposals} 件待审处置，用时 {assets.seconds:.1f} 秒"
+        )
