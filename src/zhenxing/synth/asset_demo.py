@@ -71,7 +71,7 @@ def demo_assets_ensure(*, today: datetime.date | None = None) -> DemoAssetsResul
         return None
     users = {u.username: u for u in User.objects.filter(username__in=USERS)}
     heads = list(
-        Membership.objects.filter(household__village_id=VILLAGE, relation="户主", left_on__isnull=True)
+        Membership.objects.filter(household__village__code=VILLAGE, relation="户主", left_on__isnull=True)
         .order_by("household_id")
         .values_list("person_id", flat=True)[:5]
     )
