@@ -61,6 +61,7 @@ from zhenxing.policy.rules.assets import inspection_due, remaining_by_source, sh
 from zhenxing.policy.rules.projects import fen_to_wan
 from zhenxing.projects.enums import ProjectStatus
 from zhenxing.projects.models import Project
+from zhenxing.projects.selectors import project_list_for_user
 from zhenxing.projects.transitions import PROJECT
 from zhenxing.registry.models import NaturalVillage
 
@@ -180,9 +181,10 @@ def asset_register_from_project(*, actor: User, project: Project, items: Sequenc
     problem of the form is named at once; nothing is stored unless all items pass."""
     _require(actor, Capability.MANAGE_ASSETS, "只有县乡村振兴局或县行业主管部门可以登记资产")
     if not selectors.accepted_projects_for_user(user=actor).filter(pk=project.pk).exists():
-        if project.status != ProjectStatus.ACCEPTED:
-            raise Conflict(f"项目当前为“{project.get_status_display()}”，验收后才能登记资产")
-        raise PermissionDenied("该项目不在您的管辖范围内")
+        # outside the actor's scope the refusal says only that, never the project's state
+        if not project_list_for_user(user=actor).filter(pk=project.pk).exists():
+            raise PermissionDenied("该项目不在您的管辖范围内")
+        raise Conflict(f"项目当前为“{project.get_status_display()}”，验收后才能登记资产")
     if not items:
         raise invalid("assets.0.name", "required", "请至少填写一项资产")
     if len(items) > MAX_ASSETS_AT_ONCE:
@@ -247,6 +249,11 @@ def asset_enter_legacy(*, actor: User, data: AssetInput, county: Division | None
     county_code = county.code if county is not None else county_of(code) if in_prefecture(code) else ""
     if jurisdiction is None or not county_code or not covers(jurisdiction.code, county_code):
         raise invalid("division_code", "division", f"“{code}”不在您管辖的县(市)内")
+    with transaction.atomic():  # _place may create the natural village: a refusal takes it back
+        return _enter_legacy_checked(actor=actor, data=data, county_code=county_code)
+
+
+def _enter_legacy_checked(*, actor: User, data: AssetInput, county_code: str) -> Asset:
     problems: list[ErrorDetail] = []
     name = _collect(problems, lambda: text_of(data.name, field_name="name", label="资产名称", limit=100))
     asset_type = _collect(problems, lambda: _asset_type(data.asset_type_code, at=""))
@@ -271,19 +278,18 @@ def asset_enter_legacy(*, actor: User, data: AssetInput, county: Division | None
     if problems:
         raise InvalidInput(problems)
     assert data.formed_on is not None
-    with transaction.atomic():
-        the_county = Division.objects.get(code=county_code)
-        asset = Asset.objects.create(
-            code=_next_code(the_county, clock.today().year), name=name, asset_type=asset_type,
-            category=asset_type.category, sector=asset_type.sector, form=form[0], equity_exit_method=form[1],
-            quantity=quantity, unit=asset_type.unit, county=the_county, division=place[0], natural_village=place[1],
-            location=(data.location or "").strip()[:200], source_document=document, formed_on=data.formed_on,
-            value_fen=fen, status=AssetStatus.REGISTERED, created_by=actor,
-        )  # fmt: skip
-        if data.legacy_source:
-            AssetFundShare.objects.create(asset=asset, source=data.legacy_source, amount_fen=fen)
-        audit.record(actor=actor, action="asset.enter", target=asset, division=place[0],
-                     new={**_asset_snapshot(asset), "document": document})  # fmt: skip
+    the_county = Division.objects.get(code=county_code)
+    asset = Asset.objects.create(
+        code=_next_code(the_county, clock.today().year), name=name, asset_type=asset_type,
+        category=asset_type.category, sector=asset_type.sector, form=form[0], equity_exit_method=form[1],
+        quantity=quantity, unit=asset_type.unit, county=the_county, division=place[0], natural_village=place[1],
+        location=(data.location or "").strip()[:200], source_document=document, formed_on=data.formed_on,
+        value_fen=fen, status=AssetStatus.REGISTERED, created_by=actor,
+    )  # fmt: skip
+    if data.legacy_source:
+        AssetFundShare.objects.create(asset=asset, source=data.legacy_source, amount_fen=fen)
+    audit.record(actor=actor, action="asset.enter", target=asset, division=place[0],
+                 new={**_asset_snapshot(asset), "document": document})  # fmt: skip
     return asset
 
 
@@ -416,6 +422,9 @@ def inspection_record(
             raise PermissionDenied("只有资产所在的村、乡镇或县可以录入巡查")
         if locked.status not in HELD_STATES:
             raise Conflict("资产已退出，不再巡查")
+        if locked.status != AssetStatus.HANDED_OVER:
+            # P15: 移交 → 管护 — the care party inspects what it received
+            raise Conflict("资产移交后才能录入管护巡查")
         if locked.handed_over_on is not None and on < locked.handed_over_on:
             raise invalid("inspected_on", "order", "巡查日期不能早于移交日期")
         inspection = Inspection.objects.create(
