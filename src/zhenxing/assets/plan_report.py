@@ -17,12 +17,13 @@ from zhenxing.assets.selectors import plan_list_for_user
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.enums import MONITORED_STATUSES
 from zhenxing.monitoring.models import Case
+from zhenxing.policy.vocab import TUOPIN_HOUSEHOLD
 from zhenxing.registry.models import Membership
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
 
-POVERTY_ALLEVIATED = "脱贫户"
+POVERTY_ALLEVIATED = TUOPIN_HOUSEHOLD
 PAID_STATES = (PlanStatus.IMPLEMENTED, PlanStatus.CLOSED)
 
 
