@@ -40,7 +40,7 @@ class Member:
     monitored: bool  # of a household with a monitoring case in force
 
 
-def monitored_household_pks(household_pks: set[int] | QuerySet[object]) -> set[int]:
+def monitored_household_pks(household_pks: set[int]) -> set[int]:
     """Households with a monitoring case in one of MONITORED_STATUSES (as the cases stand today)."""
     return set(
         Case.objects.filter(household_id__in=household_pks, status__in=MONITORED_STATUSES).values_list(

@@ -66,8 +66,8 @@ def public_postings_of_village(village_code: str) -> list[PublicPlan]:
         .values("line__plan_id", "line__kind")
         .annotate(people=Count("person_id", distinct=True))
     )
-    for row in people:
-        lines[row["line__plan_id"]][row["line__kind"]][0] = int(row["people"])
+    for counted in people:
+        lines[counted["line__plan_id"]][counted["line__kind"]][0] = int(counted["people"])
     paid = dict(
         PlanPayout.objects.filter(line__plan_id__in=pks, paid_on__isnull=False)
         .values("line__plan_id")
