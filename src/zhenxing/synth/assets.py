@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from zhenxing.accounts.models import User
@@ -78,9 +78,11 @@ class AssetsResult:
     seconds: float
 
 
-def _heads(household_pks: set[int]) -> dict[int, tuple[int, str]]:
-    """Household → (its head's person pk, name)."""
-    rows = Membership.objects.filter(household_id__in=household_pks, relation="户主", left_on__isnull=True)
+def _heads(households: QuerySet[ProjectHousehold]) -> dict[int, tuple[int, str]]:
+    """Household → (its head's person pk, name), for the households listed by `households` (a subquery)."""
+    rows = Membership.objects.filter(
+        household_id__in=households.values("household_id"), relation="户主", left_on__isnull=True
+    )
     return {h: (p, name) for h, p, name in rows.values_list("household_id", "person_id", "person__name")}
 
 
@@ -92,10 +94,11 @@ def _projects() -> list[AssetProjectRef]:
             "category__code", "status", "accepted_on", "completed_on", "to_households",
         )
     )  # fmt: skip
-    codes = {row[1] for row in rows}
     paid: dict[str, dict[str, int]] = {}
     for code, source, total in (
-        Payment.objects.filter(split__project__code__in=codes)
+        Payment.objects.filter(
+            split__project__code__in=Project.objects.filter(status__in=wanted).values("code")
+        )
         .values_list("split__project__code", "source")
         .annotate(total=Sum("amount_fen"))
         .order_by()
@@ -107,7 +110,7 @@ def _projects() -> list[AssetProjectRef]:
         "project_id", "household_id"
     ):
         listed.setdefault(project_id, []).append(household_id)
-    heads = _heads({h for hs in listed.values() for h in hs})
+    heads = _heads(ProjectHousehold.objects.filter(project__status__in=wanted))
     today = clock.today()
     out = []
     for (
