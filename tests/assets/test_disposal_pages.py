@@ -141,6 +141,7 @@ def test_p15_the_application_form_explains_write_off_and_household_assets_and_ap
     assert response.status_code == 302 and response["Location"] == f"/assets/disposals/{disposal.pk}/"
     assert disposal.valuation_fen == 1_500_000 and disposal.applied_by == users["village"]
     assert AssetAttachment.objects.filter(disposal=disposal, name="评估报告.pdf").exists()
+    assert "评估报告.pdf" in client.get(f"/assets/disposals/{disposal.pk}/").content.decode()
     assert AuditEvent.objects.filter(action="asset.disposal_apply", target_id=str(disposal.pk)).exists()
     # the form is no longer offered while it is open
     again = client.get(f"/assets/{road.pk}/disposals/new/").content.decode()

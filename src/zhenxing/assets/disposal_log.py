@@ -70,7 +70,7 @@ HEADERS = tuple(column.header for column in COLUMNS)
 
 def _applicant_unit(disposal: Disposal) -> str:
     user = disposal.applied_by
-    unit = user.jurisdiction.name if user.jurisdiction_id is not None else ""
+    unit = user.jurisdiction.name if user.jurisdiction is not None else ""
     return f"{unit}（{user}）" if unit else str(user)
 
 

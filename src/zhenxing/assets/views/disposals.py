@@ -109,7 +109,7 @@ def _new_page(
         "assets/disposals/new.html",
         {
             "asset": asset, "form": form.context(), "general": general or [], "blockers": blockers,
-            "open_disposal": open_one, "kinds": DisposalKind.choices, "asset_url": _link("assets:asset_detail", asset.pk),
+            "open_disposal": open_one, "kinds": DisposalKind.choices, "asset_url": _link("assets:detail", asset.pk),
             "loss_recorded": asset.condition in LOSS_CONDITIONS, "government_above_wan": values["government_above_wan"],
         },
         status=status,
@@ -258,14 +258,14 @@ def _detail_page(
         "assets/disposals/detail.html",
         {
             "disposal": disposal, "asset": disposal.asset, "chain": _chain(disposal, needs_government),
-            "attachments": disposal.attachments.order_by("pk"),
+            "attachments": [(a, _link("assets:attachment", a.pk)) for a in disposal.attachments.order_by("pk")],
             "moves": _moves_for(user, disposal, needs_government), "own_application": disposal.applied_by_id == user.pk,
             "move_form": (move_form or SimpleForm(dict.fromkeys(MOVE_FIELDS, ""))).context(),
             "proceeds_form": (proceeds_form or SimpleForm(blank_proceeds)).context(),
             "may_record_proceeds": _may_record_proceeds(user, disposal), "uses": ProceedsUse.choices,
             "above_wan": above_wan, "needs_government": needs_government, "citation": citation,
             "open": disposal.status in OPEN_DISPOSAL_STATES, "general": general or [],
-            "asset_url": _link("assets:asset_detail", disposal.asset_id),
+            "asset_url": _link("assets:detail", disposal.asset_id),
         },
         status=status,
     )  # fmt: skip
