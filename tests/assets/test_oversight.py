@@ -23,9 +23,11 @@ from zhenxing.accounts.models import User
 from zhenxing.assets import oversight, services
 from zhenxing.assets.enums import HELD_STATES, IDLE_CONDITIONS
 from zhenxing.assets.models import Asset, AssetIncome
+from zhenxing.assets.selectors import asset_list_for_user
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import NotFound
+from zhenxing.divisions.models import Division
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +153,14 @@ def test_p15_scoping_by_role() -> None:
                        (users["village"], OTHER_COUNTY), (users["county"], "532926101")):  # fmt: skip
         with pytest.raises(NotFound):
             oversight.county_summary(user=user, county_code=code)
+    # the whole-county shortcut (indexed columns only) gives the rows of the scoped register, for every role
+    county = Division.objects.get(code=COUNTY)
+    for role in ("county", "prefecture", "transport", "agriculture", "township", "village"):
+        shortcut = set(
+            oversight.assets_of_county(user=users[role], county=county).values_list("pk", flat=True)
+        )
+        scoped = set(asset_list_for_user(user=users[role]).filter(county=county).values_list("pk", flat=True))
+        assert shortcut == scoped, role
     # the prefecture's table of its 12 counties
     rows = oversight.counties_overview(user=users["prefecture"])
     assert len(rows) == 12
