@@ -368,3 +368,27 @@ def test_p15_the_sector_step_record_cites_the_asset_care_parameter_it_compared_a
     disposal = _move(users, disposal, "transport", "approved")
     _, citation = asset_care_on(clock.today())
     assert disposal.steps.get(step="township_ok").decision["asset_care"] == citation
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="guards.township_of_the_asset: an asset registered at the county (or a township) itself has no township "
+    "over it, so the 乡镇审核 step of its disposal can be done by nobody and the application stays open for ever "
+    "(and blocks every other application for the asset)",
+)
+def test_p15_the_disposal_of_a_county_level_asset_can_leave_the_township_step() -> None:
+    users = asset_users()
+    project = accepted_project(users)
+    (store,) = registered(
+        users, project, asset_input(name="县级冷库", division_code=COUNTY, natural_village="", value="5")
+    )
+    disposal = disposals.disposal_apply(actor=users["county"], asset=handed_over(users, store), data=_data())
+    colleague = make_user(Role.COUNTY, COUNTY, username="a_xian3")
+    moved = False
+    for actor in (users["township"], colleague, users["transport"]):
+        try:
+            disposals.disposal_move(actor=actor, disposal=disposal, to="township_ok", opinion="同意")
+            moved = True
+        except (PermissionDenied, Conflict):
+            continue
+    assert moved
