@@ -19,6 +19,8 @@ from zhenxing.assets.inputs import PayoutInput, PlanInput, PlanLineInput
 from zhenxing.assets.models import DistributionPlan, PlanPayout
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
+from zhenxing.monitoring.models import Case
+from zhenxing.registry.models import Household
 
 pytestmark = pytest.mark.django_db
 
@@ -128,9 +130,18 @@ def test_p15_the_list_names_each_plans_next_step() -> None:
 
 def test_p15_the_form_lists_the_villages_members_with_their_badges() -> None:
     world = plan_world()
+    first = Household.objects.get(memberships__person_id=world["heads"][0], memberships__left_on__isnull=True)
+    Case.objects.create(
+        village_id=VILLAGE, household=first, source="cadre", status="confirmed", identified_on=clock.today(),
+        step_started_on=clock.today(), due=clock.today() + datetime.timedelta(days=30),
+        opened_at=datetime.datetime.now(tz=datetime.UTC),
+    )  # fmt: skip
     client = Client()
     client.force_login(world["users"]["village"])
     page = client.get(f"/assets/plans/new/?village={VILLAGE}&lines=5").content.decode()
+    assert (
+        page.count('class="badge warn">监测对象') == 10
+    )  # the household's two members on each of five lines
     assert all(name in page for name in HEAD_NAMES) and "李秀英" in page
     assert page.count('class="badge ok">脱贫户') == 50  # ten members on each of five lines
     assert 'name="line-4-kind"' in page and 'name="line-5-kind"' not in page
