@@ -19,7 +19,10 @@ Decisions, documented here once:
   行政村, 形成依据, 形成日期) matches an asset of the county, is left unchanged and counted 已在台账 — so an
   exported register, or the same file twice, adds nothing again. A 资产编号 not in the register is not kept:
   a new asset is numbered by the system.
-- Size: synchronous, at most MAX_ROWS rows a file; a bigger file is refused whole with a message to split it."""
+- Size: synchronous, at most MAX_ROWS rows a file; a bigger file is refused whole with a message to split it.
+  Measured on the shared development machine (3,000 new assets): staging about 1 s; the confirm 25 s on SQLite
+  and 65 s on PostgreSQL — about 11 queries a row inside asset_enter_legacy (the type, the place, the 自然村, the
+  next number under the county's lock, the asset, its share, the audit); the same file again 0.4 s."""
 
 from __future__ import annotations
 
