@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import html as html_lib
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -34,7 +35,7 @@ def _row(index: int, **values: str) -> dict[str, str]:
     return {f"asset-{index}-{name}": value for name, value in values.items()}
 
 
-def _page(response) -> str:  # type: ignore[no-untyped-def]
+def _page(response: Any) -> str:
     return html_lib.unescape(response.content.decode())
 
 

@@ -33,7 +33,8 @@ from zhenxing.projects.models import Project
 
 VIEW_MESSAGE = "您的角色不能查看项目资产台账"
 MANAGE_MESSAGE = "只有县乡村振兴局或县行业主管部门可以登记资产"
-WAITING_SHOWN = 30  # accepted projects listed on the register's card
+WAITING_SHOWN = 30  # accepted projects with money left to register, listed on the register's card
+WAITING_LOOKED_AT = 300  # accepted projects (not yet 资产移交) looked at for them, oldest code first
 
 
 def require_viewer(request: HttpRequest) -> User:
@@ -96,7 +97,8 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     waiting: list[dict[str, Any]] = []
     if has_capability(user, Capability.MANAGE_ASSETS):
         projects = selectors.accepted_projects_for_user(user=user).select_related("county").order_by("code")
-        waiting = [row for row in map(_project_money, projects[:WAITING_SHOWN]) if row["left_fen"] > 0]
+        rows = (_project_money(project) for project in projects[:WAITING_LOOKED_AT])
+        waiting = [row for row in rows if row["left_fen"] > 0][:WAITING_SHOWN]
     counties = []
     jurisdiction = user.jurisdiction
     if jurisdiction is not None and jurisdiction.level == DivisionLevel.PREFECTURE:
