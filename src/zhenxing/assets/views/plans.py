@@ -106,7 +106,9 @@ def plan_page(
     return render(
         request, "assets/plans/detail.html",
         {"plan": plan, "lines": lines, "total_fen": sum(line.amount_fen for line in lines),
-         "paid_fen": sum(p.amount_fen for p in payouts if p.paid_on), "payouts": payouts, "monitored": monitored,
+         "paid_fen": sum(p.amount_fen for p in payouts if p.paid_on),
+         "payable_fen": sum(p.amount_fen for p in payouts), "payees": len({p.person_id for p in payouts}),
+         "payouts": payouts, "monitored": monitored,
          "meetings": plan.meetings.order_by("held_on", "pk"), "postings": plan.postings.order_by("posted_from"),
          "steps": plan.steps.select_related("actor").order_by("done_at", "pk"), "forms": forms, "move_to": move_to,
          "general": general or [], "next": next_steps(plan.status),
