@@ -228,11 +228,32 @@ def _write_assets(drafts: list[AssetDraft], actors: dict[str, User]) -> dict[int
     return rows
 
 
-def _step(model: type, subject_field: str, subject: object, step: StepDraft, actor: User) -> Any:
-    return model(
-        **{subject_field: subject}, step=step.step, outcome=step.outcome, action=step.action, actor=actor,
-        actor_role=step.role, done_at=_moment(step.on), started_on=step.on, findings=step.findings,
-    )  # fmt: skip
+def _steps(
+    model: type,
+    subject_field: str,
+    subject: object,
+    steps: list[StepDraft],
+    first: datetime.date,
+    actor: User,
+) -> list[Any]:
+    """The step records of a subject's steps, each started when the one before it was done (`first`: created)."""
+    rows, started = [], first
+    for step in steps:
+        rows.append(
+            model(
+                **{subject_field: subject},
+                step=step.step,
+                outcome=step.outcome,
+                action=step.action,
+                actor=actor,
+                actor_role=step.role,
+                done_at=_moment(step.on),
+                started_on=started,
+                findings=step.findings,
+            )
+        )
+        started = step.on
+    return rows
 
 
 def _write_disposals(drafts: list[DisposalDraft], assets: dict[int, Asset], actors: dict[str, User]) -> None:
@@ -247,8 +268,9 @@ def _write_disposals(drafts: list[DisposalDraft], assets: dict[int, Asset], acto
         )  # fmt: skip
     Disposal.objects.bulk_create(list(rows.values()), batch_size=BATCH_SIZE)
     DisposalStep.objects.bulk_create(
-        [_step(DisposalStep, "disposal", rows[id(d)], s, actors[d.asset.project.county_code])
-         for d in drafts for s in d.steps],
+        [row for d in drafts
+         for row in _steps(DisposalStep, "disposal", rows[id(d)], d.steps, d.applied_on,
+                           actors[d.asset.project.county_code])],
         batch_size=BATCH_SIZE,
     )  # fmt: skip
 
@@ -287,7 +309,8 @@ def _write_plans(drafts: list[PlanDraft], actors_by_county_pk: dict[int, User]) 
         batch_size=BATCH_SIZE,
     )  # fmt: skip
     PlanStep.objects.bulk_create(
-        [_step(PlanStep, "plan", plans[id(d)], s, actors_by_county_pk[d.county_pk]) for d in drafts for s in d.steps],
+        [row for d in drafts
+         for row in _steps(PlanStep, "plan", plans[id(d)], d.steps, d.meetings[0][1], actors_by_county_pk[d.county_pk])],
         batch_size=BATCH_SIZE,
     )  # fmt: skip
 
