@@ -476,3 +476,30 @@ def test_p15_a_meeting_step_without_its_meeting_is_refused() -> None:
     with refused(InvalidInput, "实到人数应大于0且不超过应到人数"):
         distribution.plan_move(actor=users["village"], plan=plan, to="discussed",
                                meeting=meeting(attendees=12, expected=11))  # fmt: skip
+
+
+def test_p15_an_unknown_owner_kind_or_a_household_on_another_kind_is_refused() -> None:
+    users = asset_users()
+    (road,) = registered(users, accepted_project(users))
+    with refused(InvalidInput, "所有权人类型应为村集体经济组织、农户或县、乡镇单位"):
+        services.asset_confirm(actor=users["county"], asset=road, owner=collective_owner(kind="church"))
+    household = make_household(VILLAGE, year=None)
+    with refused(InvalidInput, "只有农户所有的资产填写受益农户"):
+        services.asset_confirm(actor=users["county"], asset=road, owner=collective_owner(household=household))
+
+
+def test_p15_a_cash_handout_split_over_two_lines_is_still_yi_fen_liao_zhi() -> None:
+    # 10 households: cash 500 to five of them on one line and to the other five on another (50% each, 100% in all)
+    users = asset_users()
+    heads = heads_of(village_households(10))
+    halves = (heads[:5], heads[5:])
+    lines = tuple(
+        PlanLineInput("cash", "", "", tuple(PayoutInput(p, "500") for p in half)) for half in halves
+    )
+    data = PlanInput(village_code=VILLAGE, year=clock.today().year, title="光伏收益分配", income="20000",
+                     lines=lines, meeting=meeting())  # fmt: skip
+    with refused(InvalidInput, "方案中的现金、实物分配合计向本村10户中的10户平均发放，达到80%以上"):
+        distribution.plan_create(actor=users["village"], data=data)
+    # the same split paid for work is allowed
+    labour = tuple(PlanLineInput("labour", "道路维护", "", line.payouts) for line in lines)
+    distribution.plan_create(actor=users["village"], data=dataclasses.replace(data, lines=labour))

@@ -73,17 +73,47 @@ def _line_problems(
     return []
 
 
+def _combined_problems(
+    lines: list[tuple[str, dict[int, int]]], *, households: int, percent: int
+) -> list[ErrorDetail]:
+    """The plan's cash and goods lines together: split over several lines (each below the share) they are still
+    one handout to the households (P15 一分了之 is the plan's, not one line's)."""
+    unconditional = [totals for kind, totals in lines if kind in UNCONDITIONAL_KINDS]
+    if len(unconditional) < 2:
+        return []
+    combined: dict[int, int] = defaultdict(int)
+    for totals in unconditional:
+        for household, fen in totals.items():
+            combined[household] += fen
+    if not even_handout(unconditional=True, amounts_by_household=dict(combined), village_households=households,
+                        share_percent=percent):  # fmt: skip
+        return []
+    equal = max(list(combined.values()).count(a) for a in set(combined.values()))
+    return [
+        ErrorDetail(
+            ("lines",), "even_handout",
+            f"方案中的现金、实物分配合计向本村{households}户中的{equal}户平均发放，达到{percent}%以上，"
+            "属于简单发钱发物、一分了之，不予通过（P15）。拆分为多条明细的，按合计计算",
+        )
+    ]  # fmt: skip
+
+
 def even_handout_problems(plan: DistributionPlan) -> tuple[list[ErrorDetail], dict[str, Any]]:
     """The plan's lines as they stand, checked against the parameter in force (the 乡镇审核 guard)."""
     values, citation = asset_care_on()
     households = village_household_count(plan.village)
+    percent = values["even_handout_percent"]
     problems: list[ErrorDetail] = []
+    by_line: list[tuple[str, dict[int, int]]] = []
     for index, line in enumerate(plan.lines.order_by("pk")):
         totals: dict[int, int] = defaultdict(int)
         for household_id, amount in line.payouts.values_list("household_id", "amount_fen"):
             totals[household_id] += amount
-        problems += _line_problems(line.kind, dict(totals), households=households,
-                                   percent=values["even_handout_percent"], at=f"lines.{index}")  # fmt: skip
+        by_line.append((line.kind, dict(totals)))
+        problems += _line_problems(line.kind, dict(totals), households=households, percent=percent,
+                                   at=f"lines.{index}")  # fmt: skip
+    if not problems:
+        problems = _combined_problems(by_line, households=households, percent=percent)
     return problems, citation
 
 
@@ -110,6 +140,7 @@ def _checked_lines(
     households = village_household_count(village)
     problems: list[ErrorDetail] = []
     checked = []
+    by_line: list[tuple[str, dict[int, int]]] = []
     for index, line in enumerate(lines):
         at = f"lines.{index}"
         if line.kind not in LineKind.values:
@@ -162,7 +193,10 @@ def _checked_lines(
         for _, household, fen in payouts:
             totals[household] += fen
         problems += _line_problems(line.kind, dict(totals), households=households, percent=percent, at=at)
+        by_line.append((line.kind, dict(totals)))
         checked.append((line, sum(fen for _, _, fen in payouts), payouts))
+    if not problems:
+        problems = _combined_problems(by_line, households=households, percent=percent)
     if problems:
         raise InvalidInput(problems)
     return checked

@@ -27,6 +27,7 @@ from zhenxing.assets.enums import (
     AssetStatus,
     Condition,
     DisposalKind,
+    OwnerKind,
 )
 from zhenxing.assets.guards import actor_covers, disposal_target
 from zhenxing.assets.inputs import (
@@ -297,6 +298,12 @@ def asset_confirm(*, actor: User, asset: Asset, owner: OwnerInput) -> Asset:
     """确权 (P15): the owner — the village collective economic organisation, a household (到户类), or a county or
     township unit — with the document and its date."""
     problems: list[ErrorDetail] = []
+    if owner.kind not in OwnerKind.values:  # the column has no check of its own
+        problems.append(
+            ErrorDetail(("owner_kind",), "owner_kind", "所有权人类型应为村集体经济组织、农户或县、乡镇单位")
+        )
+    if owner.kind != OwnerKind.HOUSEHOLD and owner.household is not None:
+        problems.append(ErrorDetail(("owner_household",), "kind", "只有农户所有的资产填写受益农户"))
     _collect(problems, lambda: text_of(owner.name, field_name="owner_name", label="所有权人", limit=100))
     _collect(
         problems,
@@ -334,11 +341,20 @@ def asset_hand_over(
         first_inspection_due=inspection_due(on, interval_days=values["inspection_interval_days"]),
     )  # fmt: skip
     with transaction.atomic():
+        if asset.project_id is not None:
+            _lock_project_versions(asset.project_id)
         moved = transition(ASSET, asset, to=AssetStatus.HANDED_OVER, actor=actor, data={"handover": handover})
         _store(files, accepted, actor=actor, purpose="handover", asset=moved)
         if moved.project is not None:
             _project_handed_over_when_all(moved.project, actor=actor)
     return moved
+
+
+def _lock_project_versions(project_pk: int) -> None:
+    """Hand-overs of one project's assets take turns: two last assets handed over at once would each count the
+    other as waiting and neither would move the project (P15: 资产移交 with the last asset)."""
+    code = Project.objects.filter(pk=project_pk).values_list("code", flat=True).first()
+    list(Project.objects.select_for_update().filter(code=code).order_by("pk").values_list("pk", flat=True))
 
 
 def _project_handed_over_when_all(project: Project, *, actor: User) -> None:
