@@ -118,6 +118,12 @@ def test_p15_even_handout_never_for_conditional_kinds_or_an_empty_village() -> N
     )
 
 
+def test_p15_even_handout_of_nothing_is_no_handout() -> None:
+    # a line whose households all get 0 fen pays nobody (it used to fail on an empty count)
+    assert not even_handout(unconditional=True, amounts_by_household={1: 0, 2: 0}, village_households=2,
+                            share_percent=80)  # fmt: skip
+
+
 def test_p15_disposal_exactly_at_the_threshold_stays_with_the_sector_one_fen_above_goes_to_government() -> (
     None
 ):

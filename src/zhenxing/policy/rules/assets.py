@@ -58,9 +58,12 @@ def even_handout(
     """True when a cash or goods line with no work or condition type pays the same amount to at least
     `share_percent` of the village's households (P15 一分了之: refused). `amounts_by_household` is each
     beneficiary household's total from the line."""
-    if not unconditional or village_households <= 0 or not amounts_by_household:
+    if not unconditional or village_households <= 0:
         return False
-    _, equal = Counter(amount for amount in amounts_by_household.values() if amount > 0).most_common(1)[0]
+    most_common = Counter(amount for amount in amounts_by_household.values() if amount > 0).most_common(1)
+    if not most_common:  # nobody is paid anything
+        return False
+    _, equal = most_common[0]
     return equal * 100 >= share_percent * village_households
 
 
