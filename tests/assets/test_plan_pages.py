@@ -81,7 +81,7 @@ def expected(route: str, role: str) -> set[int]:
     if role in ("finance", "department", "admin"):
         return {403}
     if role in ("other_county", "other_township"):
-        return {403, 404} if route == "assets:plan_payroll_xlsx" and role == "other_township" else {404}
+        return {404}
     if route == "assets:plan_detail":
         return {404} if role == "transport" else {200}  # a sector department keeps no plan
     if route == "assets:plan_move":
@@ -244,3 +244,23 @@ def test_p15_the_township_cannot_take_a_village_step() -> None:
 
     assert response.status_code == 403
     assert DistributionPlan.objects.get(pk=world["plan"]).status == "proposed"
+
+
+def test_p15_proposing_again_goes_through_the_revision_page_only() -> None:
+    world = plan_world()
+    plan = DistributionPlan.objects.get(pk=world["plan"])
+    client = Client()
+    client.force_login(world["users"]["village"])
+
+    response = client.post(f"/assets/plans/{plan.pk}/move/", {"to": "proposed"})
+
+    assert response.status_code == 302 and response["Location"] == f"/assets/plans/{plan.pk}/revise/"
+    assert not AuditEvent.objects.filter(action="asset.plan_revise").exists()
+
+
+def test_p15_the_prefecture_reads_a_plan_but_has_no_step_to_take() -> None:
+    world = plan_world()
+    client = Client()
+    client.force_login(world["users"]["prefecture"])
+    page = client.get(f"/assets/plans/{world['published']}/").content.decode()
+    assert "第二个方案" in page and 'data-testid="move-' not in page and 'data-testid="payroll"' not in page
