@@ -49,6 +49,8 @@ ADMIN_MODELS = {
     "accounts_departmentapikey": "user management (department API keys)",
     "accounts_sector": "county sectors (P14), reference data with no division",
     "projects_projectcategory": "the project category catalogue and its sector map (P14), reference data",
+    "assets_assettype": "the asset-type catalogue and its supervising sectors (P15), reference data",
+    "assets_asset": "the asset register, read-only for staff (P15: no delete; writes go through the pages)",
     "auth_group": "user management",
     "audit_auditevent": "read-only audit trail for the administrator",
     "axes_accessattempt": "login lockouts",
@@ -179,6 +181,7 @@ def _route_tables() -> dict[str, dict[str, str]]:
         "PROJECT_ROUTES": {name: url(ids) for name, (_, url) in PROJECT_ROUTES.items()},
         "LIBRARY_IMPORT_ROUTES": {name: url(1) for name, (_, url) in LIBRARY_IMPORT_ROUTES.items()},
         "FUND_ROUTES": {name: url(FUND_IDS) for name, url in _fund_routes().items()},
+        "ASSET_ROUTES": {name: url(ASSET_IDS) for name, url in _asset_routes().items()},
     }
 
 
@@ -201,6 +204,38 @@ def _fund_routes() -> dict[str, Callable[[dict[str, object]], str]]:
     routes = {**FUNDS_LEDGER_ROUTES, **WATCH_ROUTES, **PERFORMANCE_ROUTES, **WORKBOOK_ROUTES, **API_ROUTES}
     routes.pop("funds:progress")  # no key in its path: the page shows the user's own counties
     return routes
+
+
+# The asset register (P15): each area's routes are tested by role in its own module (the territorial roles over
+# the asset's place and the supervising sector in scope; another county 404; roles without the register 403)
+ASSET_IDS: dict[str, object] = {
+    **dict.fromkeys(("asset", "project", "file", "disposal", "plan", "published", "asset_import"), 1),
+    "county": COUNTY,
+    "year": 2026,
+}
+
+
+def _asset_routes() -> dict[str, Callable[[dict[str, object]], str]]:
+    from .assets.test_collective import COLLECTIVE_ROUTES
+    from .assets.test_disposal_pages import DISPOSAL_ROUTES
+    from .assets.test_oversight import COUNTY_ROUTES
+    from .assets.test_plan_pages import PLAN_ROUTES
+    from .assets.test_register_pages import REGISTER_ROUTES
+    from .assets.test_workbook import WORKBOOK_ROUTES
+
+    return {
+        name: url
+        for table in (
+            REGISTER_ROUTES,
+            DISPOSAL_ROUTES,
+            PLAN_ROUTES,
+            COUNTY_ROUTES,
+            COLLECTIVE_ROUTES,
+            WORKBOOK_ROUTES,
+        )
+        for name, url in table.items()
+        if any(marker in url(ASSET_IDS) for marker in ("/1/", "/1.", f"/{COUNTY}"))  # a key in its path
+    }
 
 
 def test_matrix_covers_every_route() -> None:

@@ -163,6 +163,22 @@ def _split_pages(world: World, role: str) -> list[Visit]:
     ]
 
 
+def _asset(key: str, path: str) -> Urls:
+    """A page of the world's asset register (西山村, P15) about one object every reader of it may open."""
+    return lambda world, role: [("", path.format(world.assets[key]))]
+
+
+def _asset_pages(world: World, role: str) -> list[Visit]:
+    """The road (its disposal under way, 闲置), the photovoltaic station (its income) and the livestock (to be
+    确权); a county sector department supervises only its own sector's (the demo's: 交通运输, the road)."""
+    keys = ("road",) if role == "county_sector" else ("road", "station", "cattle")
+    return [(key, f"/assets/{world.assets[key]}/") for key in keys]
+
+
+def _plan_pages(world: World, role: str) -> list[Visit]:
+    return [(key, f"/assets/plans/{world.assets[key]}/") for key in ("plan", "returned")]
+
+
 PAGES: dict[str, Page] = {
     "home": Page(_one("/")),
     "accounts:login": Page(_one("/accounts/login/"), roles=(PUBLIC,)),
@@ -267,6 +283,28 @@ PAGES: dict[str, Page] = {
         lambda world, role: [("", f"/funds/performance/{FUND_COUNTY}/{clock.today().year}/")], C.VIEW_FUNDS
     ),
     "funds:import": Page(_one("/funds/import/"), C.ENTER_FUNDS),
+    # the asset register (P15)
+    "assets:list": Page(_one("/assets/"), C.VIEW_ASSETS),
+    "assets:enter_legacy": Page(_one("/assets/new/"), C.MANAGE_ASSETS),
+    "assets:register_from_project": Page(_asset("project", "/assets/projects/{}/register/"), C.MANAGE_ASSETS),
+    "assets:detail": Page(_asset_pages, C.VIEW_ASSETS),
+    "assets:disposal_new": Page(_asset("station", "/assets/{}/disposals/new/"), C.TEND_ASSETS),
+    "assets:disposals": Page(_one("/assets/disposals/"), C.VIEW_ASSETS),
+    "assets:disposal_detail": Page(_asset("disposal", "/assets/disposals/{}/"), C.VIEW_ASSETS),
+    "assets:plans": Page(_one("/assets/plans/"), roles=TERRITORIAL),
+    "assets:plan_new": Page(_one(f"/assets/plans/new/?village={FUND_COUNTY}101202"), roles=("village",)),
+    "assets:plan_report": Page(_one("/assets/plans/report/"), roles=TERRITORIAL),
+    "assets:plan_detail": Page(_plan_pages, roles=TERRITORIAL),
+    "assets:plan_revise": Page(_asset("returned", "/assets/plans/{}/revise/"), roles=("village",)),
+    "assets:oversight": Page(_one("/assets/oversight/"), C.VIEW_ASSETS),
+    "assets:county": Page(_one(f"/assets/county/{FUND_COUNTY}/"), C.VIEW_ASSETS),
+    "assets:quality": Page(_one(f"/assets/county/{FUND_COUNTY}/quality/"), C.VIEW_ASSETS),
+    "assets:responsibility": Page(_one(f"/assets/county/{FUND_COUNTY}/responsibility/"), C.VIEW_ASSETS),
+    "assets:idle": Page(_one(f"/assets/county/{FUND_COUNTY}/idle/"), C.VIEW_ASSETS),
+    "assets:collective": Page(_one("/assets/collective/"), roles=TERRITORIAL),
+    "assets:collective_tiers": Page(_one("/assets/collective/tiers/"), roles=TERRITORIAL),
+    "assets:import": Page(_one("/assets/import/"), C.MANAGE_ASSETS),
+    "assets:import_detail": Page(_asset("import", "/assets/import/{}/"), roles=("county",)),
     "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
     "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code
     "portal:status": Page(_one("/apply/status/"), roles=(PUBLIC,)),
@@ -356,6 +394,26 @@ EXEMPT: dict[str, str] = {
     "funds:performance_project_xlsx": DOWNLOAD,
     "funds:performance_ranking_xlsx": DOWNLOAD,
     "funds:import_template": DOWNLOAD,
+    "assets:confirm": POST_ONLY,
+    "assets:hand_over": POST_ONLY,
+    "assets:care": POST_ONLY,
+    "assets:inspect": POST_ONLY,
+    "assets:income": POST_ONLY,
+    "assets:household_end": POST_ONLY,
+    "assets:disposal_move": POST_ONLY,
+    "assets:disposal_proceeds": POST_ONLY,
+    "assets:plan_move": POST_ONLY,
+    "assets:collective_record": POST_ONLY,
+    "assets:import_confirm": POST_ONLY,
+    "assets:attachment": DOWNLOAD,
+    "assets:register_xlsx": DOWNLOAD,
+    "assets:import_template": DOWNLOAD,
+    "assets:disposal_log_xlsx": DOWNLOAD,
+    "assets:plan_payroll_xlsx": DOWNLOAD,
+    "assets:quality_xlsx": DOWNLOAD,
+    "assets:responsibility_xlsx": DOWNLOAD,
+    "assets:idle_xlsx": DOWNLOAD,
+    "assets:collective_tiers_xlsx": DOWNLOAD,
     "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
     "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
     "admin:logout": POST_ONLY,

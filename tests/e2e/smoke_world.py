@@ -49,6 +49,8 @@ class World:
     lowincome_lead: Lead | None = None  # the village's lead from the 民政比对 (P17), open
     # the fund ledger's objects by name (pk): allocation, line, split, proposed, payment, reversal, project
     funds: dict[str, int] = field(default_factory=dict)
+    # the asset register's objects by name (pk): project, road, station, cattle, disposal, plan, import, file
+    assets: dict[str, int] = field(default_factory=dict)
 
 
 def _imports(village_user: User) -> dict[str, ImportBatch]:
@@ -132,6 +134,125 @@ def _funds(users: dict[str, User]) -> dict[str, int]:
     }  # fmt: skip
 
 
+def _assets(users: dict[str, User], funds: dict[str, int]) -> dict[str, int]:
+    """西山村's register (P15): an accepted project of the village paid 80 万元 from the world's central line, three
+    assets registered from it — a road 确权, 移交, found 闲置 and applied for scrapping (waiting for the township), a
+    photovoltaic station with last year's income, livestock still to be 确权 — a distribution plan at 决议公开, the
+    village's collective income, and an import batch of the register's own export (all rows already in it)."""
+    import datetime
+
+    from zhenxing.assets import collective, disposals, distribution, imports
+    from zhenxing.assets import services as assets
+    from zhenxing.assets.inputs import (
+        AssetInput,
+        CareInput,
+        DisposalInput,
+        MeetingInput,
+        OwnerInput,
+        PayoutInput,
+        PlanInput,
+        PlanLineInput,
+        PostingInput,
+    )
+    from zhenxing.assets.models import Asset
+    from zhenxing.assets.workbook import register_workbook
+    from zhenxing.common import clock
+    from zhenxing.funds import services as fund_services
+    from zhenxing.funds.models import AllocationLine
+    from zhenxing.projects.services import project_import_row
+    from zhenxing.registry.models import Membership
+
+    from ..projects.builders import project_input
+
+    today = clock.today()
+    village, township, county = users["village"], users["township"], users["county"]
+    project = project_import_row(
+        actor=county, data=project_input(name="西山村委会光伏与道路配套工程"), level="village", status="accepted",
+        decided_on=today - datetime.timedelta(days=200),
+    )  # fmt: skip
+    line = AllocationLine.objects.get(pk=funds["line"])
+    split = fund_services.split_create(actor=users["finance"], line=line, project=project, amount="80")
+    fund_services.payment_create(
+        actor=users["finance"], split=split, amount="80", paid_on=today - datetime.timedelta(days=30),
+        payee="南涧县鑫达建筑工程有限公司", voucher=f"记-{today.year}-0031",
+    )  # fmt: skip
+    road, station, cattle = assets.asset_register_from_project(
+        actor=county, project=project,
+        items=(
+            AssetInput(name="大村组硬化道路", asset_type_code="road", quantity="2.5", division_code=VILLAGE,
+                       natural_village="大村组", value="30"),
+            AssetInput(name="西山村光伏电站", asset_type_code="photovoltaic", quantity="1", division_code=VILLAGE,
+                       value="40"),
+            AssetInput(name="到户能繁母牛", asset_type_code="livestock", quantity="2", division_code=VILLAGE, value="2"),
+        ),
+    )  # fmt: skip
+    owned_on = today - datetime.timedelta(days=20)
+    for asset in (road, station):
+        asset = assets.asset_confirm(
+            actor=county, asset=asset,
+            owner=OwnerInput(kind="collective", name="西山村股份经济合作社", document="确权书〔2026〕5号", on=owned_on),
+        )  # fmt: skip
+        assets.asset_hand_over(
+            actor=county, asset=asset, on=owned_on + datetime.timedelta(days=2), receiver="西山村股份经济合作社",
+            care=CareInput(unit="西山村委会", person="李管护", phone="13800000001", rules="每月巡查一次"),
+        )  # fmt: skip
+    road = Asset.objects.get(pk=road.pk)
+    assets.inspection_record(actor=village, asset=road, on=today - datetime.timedelta(days=3), outcome="idle",
+                             notes="道路改线后少有车辆通行")  # fmt: skip
+    disposal = disposals.disposal_apply(
+        actor=village, asset=Asset.objects.get(pk=road.pk),
+        data=DisposalInput(kind="scrap", reason="道路改线，原路段废弃", valuation="1.5", valuation_basis="评估报告〔2026〕2号"),
+    )  # fmt: skip
+    assets.asset_income_record(actor=village, asset=Asset.objects.get(pk=station.pk), year=today.year - 1,
+                               amount="86000", evidence="电费结算单〔2025〕")  # fmt: skip
+    heads = list(
+        Membership.objects.filter(household__village__code=VILLAGE, relation="户主", left_on__isnull=True)
+        .order_by("household_id").values_list("person_id", flat=True)[:3]
+    )  # fmt: skip
+    meeting = MeetingInput(
+        held_on=today - datetime.timedelta(days=2), attendees=9, expected=11, minutes="议定光伏收益分配"
+    )
+    plan = distribution.plan_create(
+        actor=village,
+        data=PlanInput(
+            village_code=VILLAGE, year=today.year - 1, title="光伏电站收益分配方案", income="80000", meeting=meeting,
+            lines=(
+                PlanLineInput("labour", "参与村内道路养护", "",
+                              tuple(PayoutInput(p, str(800 + 100 * i)) for i, p in enumerate(heads))),
+                PlanLineInput("public_fund", "", "20000"),
+            ),
+        ),
+    )  # fmt: skip
+    for step in ("discussed", "reviewed", "resolved"):
+        plan = distribution.plan_move(actor=village, plan=plan, to=step, meeting=meeting)
+    plan = distribution.plan_move(actor=township, plan=plan, to="audited", opinion="同意")
+    plan = distribution.plan_move(
+        actor=village, plan=plan, to="published",
+        posting=PostingInput(place="西山村务公开栏", posted_from=today, posted_until=today + datetime.timedelta(days=7)),
+    )  # fmt: skip
+    returned = distribution.plan_create(
+        actor=village,
+        data=PlanInput(
+            village_code=VILLAGE, year=today.year - 1, title="光伏收益补充分配方案", income="6000", meeting=meeting,
+            lines=(PlanLineInput("relief", "脱贫户和低收入户救助", "", (PayoutInput(heads[0], "1200"),)),),
+        ),
+    )  # fmt: skip
+    for step in ("discussed", "reviewed", "resolved"):
+        returned = distribution.plan_move(actor=village, plan=returned, to=step, meeting=meeting)
+    returned = distribution.plan_move(
+        actor=township, plan=returned, to="returned", opinion="救助对象名单请补充说明"
+    )
+    collective.collective_income_record(actor=township, village_code=VILLAGE, year=today.year - 1, amount="126000",
+                                        evidence="村集体经济组织年度报表")  # fmt: skip
+    content, _ = register_workbook(Asset.objects.filter(project=project), title="西山村资产台账")
+    batch = imports.asset_import_stage(actor=county, file_name="西山村资产台账.xlsx", data=content)
+    return {
+        "project": project.pk, "road": road.pk, "station": station.pk, "cattle": cattle.pk, "disposal": disposal.pk,
+        "plan": plan.pk, "returned": returned.pk, "import": batch.pk,
+        "file": road.attachments.order_by("pk").values_list("pk", flat=True).first() or 0,
+    }  # fmt: skip
+
+
 def world_build() -> World:
     shipped_data_ensure()
     with tempfile.TemporaryDirectory() as folder:
@@ -162,6 +283,7 @@ def world_build() -> World:
     parameter = Parameter.objects.order_by("pk").first()
     assert parameter is not None
     funds = _funds(users)
+    assets = _assets(users, funds)
     division_of = {
         "village": VILLAGE,
         "township": VILLAGE[:9],
@@ -176,4 +298,5 @@ def world_build() -> World:
             household__village__code=VILLAGE, status="open", lowincome_differences__isnull=False
         ).order_by("pk").first(),
         funds,
+        assets,
     )  # fmt: skip

@@ -22,6 +22,11 @@ NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("衔接资金", "funds:allocations", Capability.VIEW_FUNDS),
     ("支出进度", "funds:progress", Capability.VIEW_FUNDS),
     ("绩效评价", "funds:performance", Capability.VIEW_FUNDS),
+    ("项目资产", "assets:list", Capability.VIEW_ASSETS),
+    ("资产监管", "assets:oversight", Capability.VIEW_ASSETS),
+    ("资产处置", "assets:disposals", Capability.VIEW_ASSETS),
+    ("收益分配", "assets:plans", Capability.VIEW_REGISTRY),  # the territorial roles: plans name villagers
+    ("集体经济", "assets:collective", Capability.VIEW_REGISTRY),  # villages: not a sector department's
     ("预警线索", "screening:list", Capability.VIEW_REGISTRY),
     ("范围测算", "screening:what_if", Capability.VIEW_REGISTRY),
     ("部门数据", "feeds:list", Capability.PUSH_FEEDS),
