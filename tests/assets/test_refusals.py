@@ -36,8 +36,9 @@ from tests.conftest import (
 from tests.factories import make_household, make_user
 from tests.funds.builders import library_project
 from zhenxing.accounts.enums import Role
-from zhenxing.assets import collective, distribution, services
-from zhenxing.assets.inputs import PayoutInput, PlanInput, PlanLineInput
+from zhenxing.assets import collective, disposals, distribution, services
+from zhenxing.assets.care import asset_care_on
+from zhenxing.assets.inputs import DisposalInput, PayoutInput, PlanInput, PlanLineInput
 from zhenxing.assets.models import (
     Asset,
     AssetAttachment,
@@ -503,3 +504,41 @@ def test_p15_a_cash_handout_split_over_two_lines_is_still_yi_fen_liao_zhi() -> N
     # the same split paid for work is allowed
     labour = tuple(PlanLineInput("labour", "道路维护", "", line.payouts) for line in lines)
     distribution.plan_create(actor=users["village"], data=dataclasses.replace(data, lines=labour))
+
+
+# records that go with the moves (fixed in the rules' files)
+
+
+def test_p15_the_disposal_step_record_cites_the_asset_care_parameter_it_compared_against() -> None:
+    # the step clock wrote an empty citation over the one the threshold guard recorded (P13)
+    users = asset_users()
+    (road,) = registered(users, accepted_project(users))
+    road = handed_over(users, road)
+    data = DisposalInput(kind="scrap", reason="道路改线废弃", valuation="2", valuation_basis="评估报告")
+    disposal = disposals.disposal_apply(actor=users["village"], asset=road, data=data)
+    disposal = disposals.disposal_move(
+        actor=users["township"], disposal=disposal, to="township_ok", opinion="同意"
+    )
+    disposal = disposals.disposal_move(
+        actor=users["transport"], disposal=disposal, to="approved", opinion="同意"
+    )
+    _, citation = asset_care_on(clock.today())
+    decision = disposal.steps.get(step="township_ok").decision
+    assert decision["asset_care"] == citation and decision["government_above_wan"] == 50
+
+
+def test_p15_a_revised_plans_audit_keeps_the_old_and_new_totals() -> None:
+    users = asset_users()
+    heads = heads_of(village_households(3))
+    v, t = users["village"], users["township"]
+    plan = distribution.plan_create(actor=v, data=_plan_input(heads))  # 300 + 350 + 400 元
+    for target in ("discussed", "reviewed", "resolved"):
+        plan = distribution.plan_move(actor=v, plan=plan, to=target, meeting=meeting())
+    plan = distribution.plan_move(actor=t, plan=plan, to="returned", opinion="请补充救助对象")
+    line = PlanLineInput("relief", "低收入人口救助", "", (PayoutInput(heads[0], "600"),))
+    with refused(PermissionDenied, "只有本村"):
+        distribution.plan_revise(actor=make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE), plan=plan, lines=(line,),
+                                 reason="补充")  # fmt: skip
+    distribution.plan_revise(actor=v, plan=plan, lines=(line,), reason="补充救助对象")
+    event = AuditEvent.objects.get(action="asset.plan_revise")
+    assert event.new_values["old_total_fen"] == 105000 and event.new_values["total_fen"] == 60000

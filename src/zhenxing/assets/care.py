@@ -24,5 +24,8 @@ def asset_care_on(day: datetime.date | None = None) -> tuple[dict[str, int], dic
 
 def no_step_limits() -> tuple[dict[str, Any], dict[str, Any]]:
     """The disposal and distribution steps have no limit of their own in working days (P15 sets none); the
-    step clock still records when each step started."""
-    return {}, {}
+    step clock still records when each step started, and each step record cites the asset_care parameter in
+    force (the kernel writes this citation under cite_as="asset_care": an empty one would blank the citation a
+    guard put there, e.g. the county government's threshold, P13)."""
+    _, citation = asset_care_on()
+    return {}, citation

@@ -243,6 +243,13 @@ def no_even_handout(t: Transition) -> None:
         raise InvalidInput(problems)
 
 
+def record_revision_totals(t: Transition) -> None:
+    """A revised plan's old and new totals go into the audit with the move (plan_revise passes them)."""
+    for key in ("old_total_fen", "total_fen"):
+        if key in t.data:
+            t.new[key] = t.data[key]
+
+
 def has_opinion(t: Transition) -> None:
     if len(t.opinion) < 2:
         raise _invalid("opinion", "required", "请填写审核意见")
