@@ -15,6 +15,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.accounts.requests import request_user
 from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_level
 from zhenxing.accounts.selectors import assignment_list_for_user
+from zhenxing.assets import todo as asset_todo
 from zhenxing.common import clock
 from zhenxing.divisions import selectors as division_selectors
 from zhenxing.feeds import todo as feeds_todo
@@ -58,4 +59,6 @@ def home(request: HttpRequest) -> HttpResponse:
         user, Capability.VIEW_FUNDS
     ):  # P14: the county's and the prefecture's watch, the bureaus'
         context["fund_tiles"] = funds_watch.fund_tiles(user, today)
+    if has_capability(user, Capability.VIEW_ASSETS):  # P15: the register's to-do of every asset role
+        context["asset_tiles"] = asset_todo.asset_tiles(user, today)
     return render(request, "home.html", context)

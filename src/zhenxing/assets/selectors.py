@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.scoping import scope_filter, user_scope
-from zhenxing.assets.enums import HELD_STATES, AssetCategory, AssetStatus
+from zhenxing.assets.enums import HELD_STATES, AssetCategory, AssetStatus, DisposalStatus, PlanStatus
 from zhenxing.assets.models import (
     Asset,
     AssetAttachment,
@@ -68,6 +68,28 @@ def disposal_list_for_user(*, user: User) -> QuerySet[Disposal]:
     if condition is None:
         return Disposal.objects.none()
     return Disposal.objects.filter(condition)
+
+
+# the step of the disposal chain each role decides (transitions.DISPOSAL): what waits for it
+DISPOSAL_WAITING_FOR: dict[str, str] = {
+    Role.TOWNSHIP: DisposalStatus.APPLIED,
+    Role.COUNTY_SECTOR: DisposalStatus.TOWNSHIP_APPROVED,
+    Role.COUNTY: DisposalStatus.SECTOR_APPROVED,
+}
+# the plan steps each role does next (transitions.PLAN): the village all but 乡镇审核, the township that one
+PLAN_WAITING_FOR: dict[str, tuple[str, ...]] = {
+    Role.VILLAGE: (PlanStatus.PROPOSED, PlanStatus.DISCUSSED, PlanStatus.REVIEWED, PlanStatus.AUDITED,
+                   PlanStatus.PUBLISHED, PlanStatus.IMPLEMENTED, PlanStatus.RETURNED),
+    Role.TOWNSHIP: (PlanStatus.RESOLVED,),
+}  # fmt: skip
+
+
+def disposals_waiting_for(*, user: User) -> QuerySet[Disposal]:
+    """The applications in scope whose next step is the user's role, not the user's own (P15)."""
+    step = DISPOSAL_WAITING_FOR.get(user.role)
+    if step is None:
+        return Disposal.objects.none()
+    return disposal_list_for_user(user=user).filter(status=step).exclude(applied_by=user)
 
 
 def disposal_get_for_user(*, user: User, pk: int) -> Disposal:

@@ -49,11 +49,6 @@ PROCEEDS_FIELDS = ("amount", "use", "note")
 MOVE_ERROR_KEYS = {"reason": "opinion"}
 PROCEEDS_ERROR_KEYS = {"proceeds": "amount", "proceeds_use": "use"}
 # whose step each open status is (待我审批)
-WAITING_FOR: dict[str, str] = {
-    Role.TOWNSHIP: DisposalStatus.APPLIED,
-    Role.COUNTY_SECTOR: DisposalStatus.TOWNSHIP_APPROVED,
-    Role.COUNTY: DisposalStatus.SECTOR_APPROVED,
-}
 CHAIN = (
     (DisposalStatus.APPLIED, "乡镇审核"),
     (DisposalStatus.TOWNSHIP_APPROVED, "县行业主管部门审批"),
@@ -152,12 +147,7 @@ def _filtered(request: HttpRequest, user: User) -> tuple[Any, dict[str, str]]:
     if filters["kind"] in DisposalKind.values:
         disposals_in_scope = disposals_in_scope.filter(kind=filters["kind"])
     if filters["waiting"]:
-        step = WAITING_FOR.get(user.role)
-        disposals_in_scope = (
-            disposals_in_scope.filter(status=step).exclude(applied_by=user)
-            if step
-            else disposals_in_scope.none()
-        )
+        disposals_in_scope = disposals_in_scope & selectors.disposals_waiting_for(user=user)
     return disposals_in_scope, filters
 
 
@@ -174,7 +164,7 @@ def disposal_list(request: HttpRequest) -> HttpResponse:
         "assets/disposals/list.html",
         {
             "paged": paged, "disposals": paged.items, "filters": filters, "statuses": DisposalStatus.choices,
-            "kinds": DisposalKind.choices, "approver": user.role in WAITING_FOR,
+            "kinds": DisposalKind.choices, "approver": user.role in selectors.DISPOSAL_WAITING_FOR,
             "export_query": request.GET.urlencode(),
         },
     )  # fmt: skip
