@@ -19,7 +19,7 @@ from tests.assets.builders import (
     handed_over,
     registered,
 )
-from tests.conftest import COUNTY, OTHER_COUNTY, OTHER_TOWNSHIP
+from tests.conftest import COUNTY, OTHER_COUNTY, OTHER_TOWNSHIP, VILLAGE
 from tests.factories import make_user
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import Sector, User
@@ -354,12 +354,6 @@ def test_p15_the_valuation_is_exact_in_wan_and_never_negative() -> None:
     assert Decimal(disposal.valuation_fen) / 1_000_000 == Decimal("0.123456")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="care.no_step_limits returns the citation {} and workflow._record_step then writes it over the "
-    "asset_care citation that guards._needs_government put in the decision (cite_as='asset_care'): the step "
-    "record of the threshold decision no longer names the parameter version it used (P13)",
-)
 def test_p15_the_sector_step_record_cites_the_asset_care_parameter_it_compared_against() -> None:
     users = asset_users()
     (road,) = _assets(users)
@@ -370,25 +364,18 @@ def test_p15_the_sector_step_record_cites_the_asset_care_parameter_it_compared_a
     assert disposal.steps.get(step="township_ok").decision["asset_care"] == citation
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="guards.township_of_the_asset: an asset registered at the county (or a township) itself has no township "
-    "over it, so the 乡镇审核 step of its disposal can be done by nobody and the application stays open for ever "
-    "(and blocks every other application for the asset)",
-)
-def test_p15_the_disposal_of_a_county_level_asset_can_leave_the_township_step() -> None:
+def test_p15_an_asset_stands_in_a_township_or_village_so_its_disposal_has_a_township_to_review_it() -> None:
     users = asset_users()
     project = accepted_project(users)
-    (store,) = registered(
-        users, project, asset_input(name="县级冷库", division_code=COUNTY, natural_village="", value="5")
-    )
+    with pytest.raises(InvalidInput) as refused:
+        registered(
+            users, project, asset_input(name="县级冷库", division_code=COUNTY, natural_village="", value="5")
+        )
+    assert "乡镇或行政村" in refused.value.message
+    (store,) = registered(users, project, asset_input(name="县级冷库", division_code=VILLAGE[:9], natural_village="",
+                                                      value="5"))  # fmt: skip
     disposal = disposals.disposal_apply(actor=users["county"], asset=handed_over(users, store), data=_data())
-    colleague = make_user(Role.COUNTY, COUNTY, username="a_xian3")
-    moved = False
-    for actor in (users["township"], colleague, users["transport"]):
-        try:
-            disposals.disposal_move(actor=actor, disposal=disposal, to="township_ok", opinion="同意")
-            moved = True
-        except (PermissionDenied, Conflict):
-            continue
-    assert moved
+    moved = disposals.disposal_move(
+        actor=users["township"], disposal=disposal, to="township_ok", opinion="同意"
+    )
+    assert moved.status == "township_ok"

@@ -157,11 +157,6 @@ def test_p15_a_returned_plan_is_revised_and_proposed_again() -> None:
     assert moved.status == "discussed"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="distribution.plan_revise passes old_total_fen/total_fen as transition(data=...), the guards' input; "
-    "the kernel audits only t.new, so the revision's totals never reach the audit (its comment says they do)",
-)
 def test_p15_the_revision_audit_keeps_the_old_and_new_totals() -> None:
     users = plan_users()
     heads = village_of_five()
@@ -170,7 +165,7 @@ def test_p15_the_revision_audit_keeps_the_old_and_new_totals() -> None:
     )
     line = PlanLineInput("relief", "低收入人口救助", "", (PayoutInput(heads[0], "600"),))
     distribution.plan_revise(actor=users["village"], plan=plan, lines=(line,), reason="补充救助对象")
-    event = AuditEvent.objects.get(action="asset.plan_revise")
+    event = AuditEvent.objects.get(action="asset.plan_lines")
     assert event.new_values["total_fen"] == 60000 and event.new_values["old_total_fen"] == 400000
 
 

@@ -368,12 +368,16 @@ def test_p15_household_asset_end_by_another_village_or_for_a_public_asset_is_ref
     household = make_household(VILLAGE, year=None)
     owner = collective_owner(kind="household", name="杨建国", household=household)
     cattle = services.asset_confirm(actor=users["county"], asset=cattle, owner=owner)
+    cattle = services.asset_hand_over(actor=users["county"], asset=cattle, on=clock.today(), receiver="杨建国",
+                                      care=None)  # fmt: skip
     other_village = make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE, username="a_tuanshan")
     with refused(PermissionDenied, "只有资产所在的村、乡镇或县可以记录到户类资产的变动"):
         services.asset_household_end(actor=other_village, asset=cattle, reason="母牛病死")
     with refused(InvalidInput, "请填写原因"):
         services.asset_household_end(actor=users["village"], asset=cattle, reason=" ")
     road = services.asset_confirm(actor=users["county"], asset=road, owner=collective_owner())
+    road = services.asset_hand_over(actor=users["county"], asset=road, on=clock.today(), receiver="西山村委会",
+                                    care=None)  # fmt: skip
     with refused(Conflict, "公益性和经营性资产不能由村直接变更，须按处置程序报批"):
         services.asset_household_end(actor=users["village"], asset=road, reason="道路废弃")
     with refused(PermissionDenied, "只有村、乡镇、县可以记录到户类资产变动"):
@@ -540,5 +544,5 @@ def test_p15_a_revised_plans_audit_keeps_the_old_and_new_totals() -> None:
         distribution.plan_revise(actor=make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE), plan=plan, lines=(line,),
                                  reason="补充")  # fmt: skip
     distribution.plan_revise(actor=v, plan=plan, lines=(line,), reason="补充救助对象")
-    event = AuditEvent.objects.get(action="asset.plan_revise")
+    event = AuditEvent.objects.get(action="asset.plan_lines")
     assert event.new_values["old_total_fen"] == 105000 and event.new_values["total_fen"] == 60000

@@ -81,8 +81,10 @@ ALLOWED_CODE: dict[tuple[str, str], str] = {
     "flush tables put them back",
     ("projects/catalogue.py::ship_catalogue", "*"): "the project category catalogue the migrations ship "
     "(P14); tests that flush tables put it back",
-    ("assets/catalogue.py::ship_asset_types", "*"): "the asset-type catalogue the migrations ship (P15); tests "
-    "that flush tables put it back",
+    (
+        "assets/catalogue.py::ship_asset_types",
+        "*",
+    ): "the asset-type catalogue the migrations ship (P15); tests that flush tables put it back",
 }
 
 _WRITE = re.compile(

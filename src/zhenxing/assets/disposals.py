@@ -76,6 +76,8 @@ def disposal_apply(
             raise Conflict("到户类资产归农户所有，由村记录其变动，不走处置审批")
         if locked.status not in HELD_STATES:
             raise Conflict(f"资产当前为“{locked.get_status_display()}”，不能申请处置")
+        if not locked.owner_kind:  # P15: the owner applies; an asset not yet 确权 has none
+            raise Conflict("资产确权后才能由所有权人申请处置")
         if data.kind == DisposalKind.WRITE_OFF and locked.condition not in LOSS_CONDITIONS:
             raise Conflict("只有巡查记录为损毁或灭失的资产可以申请核销，请先录入巡查结果")
         if data.kind == DisposalKind.MORTGAGE and locked.mortgaged:

@@ -318,7 +318,10 @@ def plan_create(*, actor: User, data: PlanInput, files: Sequence[Any] = ()) -> D
 def plan_revise(
     *, actor: User, plan: DistributionPlan, lines: Sequence[PlanLineInput], reason: str
 ) -> DistributionPlan:
-    """A plan sent back by the township: its lines replaced and proposed again (the meetings start over)."""
+    """A plan sent back by the township: its lines replaced and proposed again (the meetings start over), in the
+    move's transaction (guards.replace_the_lines)."""
+    if not has_capability(actor, Capability.TEND_ASSETS):
+        raise PermissionDenied("只有本村可以修改收益分配方案")
     values, _ = asset_care_on()
     if plan.status != PlanStatus.RETURNED:
         raise Conflict("只有乡镇退回的方案可以修改")
@@ -329,12 +332,17 @@ def plan_revise(
             "income", "over", f"分配合计{total / 100:.2f}元，超过可分配收益{plan.income_fen / 100:.2f}元"
         )
     with transaction.atomic():
-        DistributionPlan.objects.select_for_update().get(pk=plan.pk)
-        old_total = sum(plan.lines.values_list("amount_fen", flat=True))
-        plan.lines.all().delete()  # a returned plan's lines were never approved; the audit keeps their totals
-        _write_lines(plan, checked)
-        return transition(PLAN, plan, to=PlanStatus.PROPOSED, actor=actor, opinion=reason,
-                          data={"old_total_fen": old_total, "total_fen": total})  # fmt: skip
+        locked = DistributionPlan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status != PlanStatus.RETURNED:
+            raise Conflict("只有乡镇退回的方案可以修改")
+        old_total = sum(locked.lines.values_list("amount_fen", flat=True))
+        locked.lines.all().delete()  # never approved; cascades to their payouts, the audit keeps both totals
+        _write_lines(locked, checked)
+        audit.record(actor=actor, action="asset.plan_lines", target=locked, division=locked.village,
+                     new={"old_total_fen": old_total, "total_fen": total, "lines": len(checked)},
+                     reason=reason.strip()[:200])  # fmt: skip
+        return transition(PLAN, locked, to=PlanStatus.PROPOSED, actor=actor, opinion=reason,
+                          data={"revised": True})  # fmt: skip
 
 
 def plan_move(

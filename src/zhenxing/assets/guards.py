@@ -243,11 +243,11 @@ def no_even_handout(t: Transition) -> None:
         raise InvalidInput(problems)
 
 
-def record_revision_totals(t: Transition) -> None:
-    """A revised plan's old and new totals go into the audit with the move (plan_revise passes them)."""
-    for key in ("old_total_fen", "total_fen"):
-        if key in t.data:
-            t.new[key] = t.data[key]
+def revised_lines(t: Transition) -> None:
+    """A returned plan is proposed again only through its revision (distribution.plan_revise replaces its lines
+    in the same transaction): re-proposing the same plan would skip what the township sent it back for."""
+    if not t.data.get("revised"):
+        raise Conflict("被退回的方案须修改分配明细后重新提议")
 
 
 def has_opinion(t: Transition) -> None:

@@ -103,6 +103,12 @@ def _place(data: AssetInput, *, county_code: str, at: str) -> tuple[Division, Na
     division = Division.objects.filter(code=code).first() if in_prefecture(code) else None
     if division is None or not covers(county_code, code):
         raise invalid(_f(at, "division_code"), "division", f"“{code}”不是本县(市)的区划代码")
+    if division.level not in ("township", "village"):
+        # an asset stands in a township or a village (a county-wide asset in the township where it stands): the
+        # township reviews its disposal first (transitions.DISPOSAL), so one without a township could never leave
+        raise invalid(
+            _f(at, "division_code"), "division", "请填写资产所在的乡镇或行政村（县城的资产填所在乡镇）"
+        )
     natural = (data.natural_village or "").strip()
     if not natural:
         return division, None
@@ -344,7 +350,7 @@ def asset_hand_over(
         if asset.project_id is not None:
             _lock_project_versions(asset.project_id)
         moved = transition(ASSET, asset, to=AssetStatus.HANDED_OVER, actor=actor, data={"handover": handover})
-        _store(files, accepted, actor=actor, purpose="handover", asset=moved)
+        _store_audited(files, accepted, actor=actor, purpose="handover", asset=moved)
         if moved.project is not None:
             _project_handed_over_when_all(moved.project, actor=actor)
     return moved
@@ -536,6 +542,12 @@ def attachments_store(
         )
         for f in files
     ]
+    return _store_audited(files, accepted, actor=actor, purpose=purpose, **owner)
+
+
+def _store_audited(
+    files: Sequence[Any], accepted: list[Any], *, actor: User, purpose: str, **owner: Any
+) -> list[AssetAttachment]:
     with transaction.atomic():
         stored = _store(files, accepted, actor=actor, purpose=purpose, **owner)
         for attachment in stored:

@@ -36,11 +36,11 @@ ASSET = Workflow(
         # 到户类: the village (or its township, county) records the household's asset leaving use, with a reason
         *(Move(source, A.ENDED, role, "到户类资产变动", guards=(g.household_asset, g.village_of_the_asset, g.has_reason),
                effects=(g.record_end,), action="asset.household_end")
-          for source in (A.OWNED, A.HANDED_OVER) for role in TERRITORIAL),
+          for role in TERRITORIAL for source in (A.HANDED_OVER,)),
         # only an approved disposal takes a 公益性 or 经营性 asset off (no role: the approval does it)
         *(Move(source, target, None, "经批准处置", guards=(g.disposal_approved,), effects=(g.record_end,),
                action="asset.disposed")
-          for source in (A.REGISTERED, A.OWNED, A.HANDED_OVER) for target in (A.DISPOSED, A.WRITTEN_OFF)),
+          for source in (A.OWNED, A.HANDED_OVER) for target in (A.DISPOSED, A.WRITTEN_OFF)),
     ],
     audit=audit.record,
     action_prefix="asset",
@@ -103,8 +103,8 @@ PLAN = Workflow(
              guards=(g.township_of_the_plan, g.has_opinion, g.no_even_handout), action="asset.plan_audit"),
         Move(P.RESOLVED, P.RETURNED, R.TOWNSHIP, "乡镇退回修改",
              guards=(g.township_of_the_plan, g.has_reason), action="asset.plan_return"),
-        Move(P.RETURNED, P.PROPOSED, R.VILLAGE, "修改后重新提议", guards=_VILLAGE,
-             effects=(g.record_revision_totals,), action="asset.plan_revise"),
+        Move(P.RETURNED, P.PROPOSED, R.VILLAGE, "修改后重新提议", guards=(*_VILLAGE, g.has_reason, g.revised_lines),
+             action="asset.plan_revise"),
         Move(P.AUDITED, P.PUBLISHED, R.VILLAGE, "决议公开", guards=_VILLAGE,
              effects=(g.record_resolution_posting,), action="asset.plan_step"),
         Move(P.PUBLISHED, P.IMPLEMENTED, R.VILLAGE, "实施（发放到人）", guards=_VILLAGE,

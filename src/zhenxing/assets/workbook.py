@@ -149,7 +149,7 @@ def _ordered(assets: QuerySet[Asset]) -> Iterator[Asset]:
     return (
         assets.select_related("asset_type", "county", "division__parent", "natural_village", "project")
         .prefetch_related("shares")
-        .order_by("county__code", "code")
+        .order_by("code")
         .iterator(chunk_size=500)
     )
 

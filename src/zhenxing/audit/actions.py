@@ -160,6 +160,7 @@ ACTION_LABELS: dict[str, str] = {
     "asset.plan_audit": "乡镇审核收益分配方案",
     "asset.plan_return": "乡镇退回收益分配方案",
     "asset.plan_revise": "修改后重新提议收益分配方案",
+    "asset.plan_lines": "修改收益分配明细",
     "asset.plan_implement": "实施收益分配（发放到人）",
     "asset.collective_income": "录入村级集体经济收入",
     "asset.export": "导出资产表格",

@@ -142,6 +142,15 @@ KEY_LABELS: dict[str, str] = {
     "document": "形成依据",
     "old_total_fen": "原分配合计（分）",
     "valuation_fen": "评估价值（分）",
+    "plan": "收益分配方案",
+    # the synthetic register's counts (synth/assets.py)
+    "assets": "资产数",
+    "handed_over": "已移交资产数",
+    "inspections": "巡查次数",
+    "incomes": "收益条数",
+    "disposals": "处置件数",
+    "plans": "分配方案数",
+    "collective_incomes": "村集体经济收入条数",
 }
 
 # Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which

@@ -3,7 +3,7 @@ register except by a recorded change of status; a DELETE is refused whoever send
 
 from django.db import migrations
 
-from zhenxing.assets.dbguard import FUNCTION, MESSAGE
+from zhenxing.assets.dbguard import install_delete_triggers, remove_delete_triggers
 
 
 def ship(apps, schema_editor):  # type: ignore[no-untyped-def]
@@ -11,35 +11,12 @@ def ship(apps, schema_editor):  # type: ignore[no-untyped-def]
 
     ship_asset_types(apps.get_model("accounts", "Sector"), apps.get_model("assets", "AssetType"))
 
-PROTECTED = ("assets_asset", "assets_assetfundshare", "assets_inspection", "assets_disposal", "assets_disposalstep")
-
-
 def forbid_delete(apps, schema_editor):  # type: ignore[no-untyped-def]
-    vendor = schema_editor.connection.vendor
-    for table in PROTECTED:
-        if vendor == "postgresql":
-            schema_editor.execute(
-                f"CREATE OR REPLACE FUNCTION {table}_no_delete() RETURNS trigger AS $$ "
-                f"BEGIN RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation'; END; "
-                "$$ LANGUAGE plpgsql"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {table}_no_delete()"
-            )
-        elif vendor == "sqlite":
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                f"WHEN {FUNCTION}() = 0 BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-            )
+    install_delete_triggers(schema_editor)
 
 
 def allow_delete(apps, schema_editor):  # type: ignore[no-untyped-def]
-    vendor = schema_editor.connection.vendor
-    for table in PROTECTED:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete" + (f" ON {table}" if vendor == "postgresql" else ""))
-        if vendor == "postgresql":
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_no_delete()")
+    remove_delete_triggers(schema_editor)
 
 
 class Migration(migrations.Migration):

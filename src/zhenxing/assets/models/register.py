@@ -117,7 +117,7 @@ class Asset(models.Model):
     class Meta:
         verbose_name = "项目资产"
         verbose_name_plural = "项目资产"
-        ordering = ["county__code", "code"]
+        ordering = ["code"]  # the code starts with the county's: county order without a join
         constraints = [
             models.CheckConstraint(
                 condition=Q(category__in=AssetCategory.values), name="asset_category_known"
@@ -148,8 +148,9 @@ class Asset(models.Model):
                 condition=~Q(owner_kind=OwnerKind.HOUSEHOLD) | Q(owner_household__isnull=False),
                 name="asset_household_owner_named",
             ),
+            # 移交 records its date and receiver (an asset disposed of before its 移交 has neither)
             models.CheckConstraint(
-                condition=Q(status__in=(AssetStatus.REGISTERED, AssetStatus.OWNED))
+                condition=~Q(status=AssetStatus.HANDED_OVER)
                 | Q(handed_over_on__isnull=False) & ~Q(receiver=""),
                 name="asset_handed_over_recorded",
             ),

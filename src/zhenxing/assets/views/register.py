@@ -92,7 +92,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     assets, chosen = _filtered(user, request.GET)
     paged = paginate(
         request,
-        assets.select_related("asset_type", "division", "division__parent").order_by("county__code", "code"),
+        assets.select_related("asset_type", "division", "division__parent").order_by("code"),
     )
     waiting: list[dict[str, Any]] = []
     if has_capability(user, Capability.MANAGE_ASSETS):
