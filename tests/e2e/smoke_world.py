@@ -203,7 +203,7 @@ def _assets(users: dict[str, User], funds: dict[str, int]) -> dict[str, int]:
         actor=village, asset=Asset.objects.get(pk=road.pk),
         data=DisposalInput(kind="scrap", reason="道路改线，原路段废弃", valuation="1.5", valuation_basis="评估报告〔2026〕2号"),
     )  # fmt: skip
-    assets.asset_income_record(actor=village, asset=Asset.objects.get(pk=station.pk), year=today.year - 1,
+    assets.asset_income_record(actor=village, asset=Asset.objects.get(pk=station.pk), year=today.year,
                                amount="86000", evidence="电费结算单〔2025〕")  # fmt: skip
     heads = list(
         Membership.objects.filter(household__village__code=VILLAGE, relation="户主", left_on__isnull=True)

@@ -7,12 +7,21 @@ import datetime
 from typing import Any
 
 from zhenxing.common import clock
+from zhenxing.common.errors import Conflict
 from zhenxing.policy.enums import ParameterKind
-from zhenxing.policy.selectors import parameter_for
+from zhenxing.policy.selectors import ParameterMissing, parameter_for
 
 
 def asset_care_on(day: datetime.date | None = None) -> tuple[dict[str, int], dict[str, Any]]:
-    parameter = parameter_for(ParameterKind.ASSET_CARE, year=(day or clock.today()).year)
+    """The parameter in force for `day`'s year; for a day before its first year (an older asset handed over or
+    inspected before the plan, entered now) the one in force today, as its next inspection is due from now on."""
+    try:
+        parameter = parameter_for(ParameterKind.ASSET_CARE, year=(day or clock.today()).year)
+    except ParameterMissing:
+        try:
+            parameter = parameter_for(ParameterKind.ASSET_CARE, year=clock.today().year)
+        except ParameterMissing as error:
+            raise Conflict("项目资产管护参数（asset_care）未配置，请系统管理员在政策参数中录入") from error
     citation = {
         "kind": "asset_care",
         "id": parameter.pk,

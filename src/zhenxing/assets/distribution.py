@@ -36,7 +36,7 @@ from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, Permissi
 from zhenxing.common.workflow import enter_step, transition
 from zhenxing.divisions.codes import county_of, in_prefecture
 from zhenxing.divisions.models import Division
-from zhenxing.policy.rules.assets import even_handout
+from zhenxing.policy.rules.assets import even_handout, households_paid_alike_per_person, reaches_share
 from zhenxing.registry.models import Household, Membership
 
 if TYPE_CHECKING:
@@ -98,6 +98,23 @@ def _combined_problems(
     ]  # fmt: skip
 
 
+def _per_person_problems(
+    payouts: list[tuple[int, int, int]], *, households: int, percent: int
+) -> list[ErrorDetail]:
+    """The plan's cash and goods payouts (household, person, fen) by head: the same amount to every person reaches
+    the households although their totals differ (P15 一分了之)."""
+    reached = households_paid_alike_per_person(payouts)
+    if not reaches_share(reached, village_households=households, share_percent=percent):
+        return []
+    return [
+        ErrorDetail(
+            ("lines",), "even_handout",
+            f"方案中的现金、实物分配按人平均发放，覆盖本村{households}户中的{reached}户，达到{percent}%以上，"
+            "属于简单发钱发物、一分了之，不予通过（P15）",
+        )
+    ]  # fmt: skip
+
+
 def even_handout_problems(plan: DistributionPlan) -> tuple[list[ErrorDetail], dict[str, Any]]:
     """The plan's lines as they stand, checked against the parameter in force (the 乡镇审核 guard)."""
     values, citation = asset_care_on()
@@ -114,6 +131,10 @@ def even_handout_problems(plan: DistributionPlan) -> tuple[list[ErrorDetail], di
                                    at=f"lines.{index}")  # fmt: skip
     if not problems:
         problems = _combined_problems(by_line, households=households, percent=percent)
+    if not problems:
+        unconditional = PlanPayout.objects.filter(line__plan=plan, line__kind__in=UNCONDITIONAL_KINDS)
+        rows = list(unconditional.values_list("household_id", "person_id", "amount_fen"))
+        problems = _per_person_problems(rows, households=households, percent=percent)
     return problems, citation
 
 
@@ -197,6 +218,10 @@ def _checked_lines(
         checked.append((line, sum(fen for _, _, fen in payouts), payouts))
     if not problems:
         problems = _combined_problems(by_line, households=households, percent=percent)
+    if not problems:
+        rows = [(household, person, fen) for line, _, payouts in checked if line.kind in UNCONDITIONAL_KINDS
+                for person, household, fen in payouts]  # fmt: skip
+        problems = _per_person_problems(rows, households=households, percent=percent)
     if problems:
         raise InvalidInput(problems)
     return checked

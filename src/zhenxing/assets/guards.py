@@ -250,6 +250,15 @@ def revised_lines(t: Transition) -> None:
         raise Conflict("被退回的方案须修改分配明细后重新提议")
 
 
+def resolution_posting_started(t: Transition) -> None:
+    """实施 after the resolution has been public (P15 决议公开 before 实施): not before its posting's first day."""
+    from zhenxing.assets.models import PlanPosting
+
+    posting = PlanPosting.objects.filter(plan=t.subject, kind=PostingKind.RESOLUTION).first()
+    if posting is None or posting.posted_from > t.today:
+        raise Conflict("决议公开开始后才能实施分配")
+
+
 def has_opinion(t: Transition) -> None:
     if len(t.opinion) < 2:
         raise _invalid("opinion", "required", "请填写审核意见")

@@ -222,6 +222,8 @@ def asset_import_confirm(*, actor: User, batch: AssetImport) -> AssetImport:
         locked = AssetImport.objects.select_for_update().select_related("county").get(pk=batch.pk)
         old = locked.status
         ASSET_IMPORT.assign(locked, to=S.COMMITTED)
+        # two batches of the same rows confirmed at once: the county's row lock makes the second see the first's
+        Division.objects.select_for_update().filter(pk=locked.county_id).first()
         _, keys = _existing(locked.county, set())
         added = unchanged = 0
         outcomes: Counter[str] = Counter()

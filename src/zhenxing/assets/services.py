@@ -489,9 +489,22 @@ def asset_income_record(
             income = AssetIncome(asset=locked, year=year)
         income.amount_fen, income.evidence, income.entered_by = fen, evidence, actor
         income.save()
+        _refresh_collective_income(locked, year)
         audit.record(actor=actor, action="asset.income", target=locked, division=locked.division, old=old,
                      new={"year": year, "amount_fen": fen, "evidence": evidence})  # fmt: skip
     return income
+
+
+def _refresh_collective_income(asset: Asset, year: int) -> None:
+    """The village's 村级集体经济收入 of that year, if entered, shows the project-asset part as it now stands."""
+    from zhenxing.assets.collective import asset_income_of_village
+    from zhenxing.assets.models import CollectiveIncome
+
+    if asset.owner_kind != "collective" or asset.division.level != "village":
+        return
+    CollectiveIncome.objects.filter(village=asset.division, year=year).update(
+        asset_income_fen=asset_income_of_village(asset.division.code, year)
+    )
 
 
 def asset_household_end(*, actor: User, asset: Asset, reason: str) -> Asset:

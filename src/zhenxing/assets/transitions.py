@@ -107,7 +107,7 @@ PLAN = Workflow(
              action="asset.plan_revise"),
         Move(P.AUDITED, P.PUBLISHED, R.VILLAGE, "决议公开", guards=_VILLAGE,
              effects=(g.record_resolution_posting,), action="asset.plan_step"),
-        Move(P.PUBLISHED, P.IMPLEMENTED, R.VILLAGE, "实施（发放到人）", guards=_VILLAGE,
+        Move(P.PUBLISHED, P.IMPLEMENTED, R.VILLAGE, "实施（发放到人）", guards=(*_VILLAGE, g.resolution_posting_started),
              effects=(g.record_payouts,), action="asset.plan_implement"),
         Move(P.IMPLEMENTED, P.CLOSED, R.VILLAGE, "实施结果公开", guards=_VILLAGE,
              effects=(g.record_result_posting,), action="asset.plan_step"),

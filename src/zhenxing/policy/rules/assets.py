@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 FEN_PER_WAN = 1_000_000
 FEN_PER_YUAN = 100
@@ -65,6 +65,24 @@ def even_handout(
         return False
     _, equal = most_common[0]
     return equal * 100 >= share_percent * village_households
+
+
+def households_paid_alike_per_person(payouts: Iterable[tuple[int, int, int]]) -> int:
+    """Of an unconditional handout's payouts (household, person, fen), the number of households whose members get
+    the most widespread equal per-person amount (P15 一分了之 by head: 100 元 to every person reaches every household
+    although larger households get more). A person's amounts are summed first."""
+    per_person: dict[tuple[int, int], int] = {}
+    for household, person, fen in payouts:
+        per_person[household, person] = per_person.get((household, person), 0) + fen
+    households_by_amount: dict[int, set[int]] = {}
+    for (household, _), fen in per_person.items():
+        if fen > 0:
+            households_by_amount.setdefault(fen, set()).add(household)
+    return max((len(households) for households in households_by_amount.values()), default=0)
+
+
+def reaches_share(households: int, *, village_households: int, share_percent: int) -> bool:
+    return village_households > 0 and households * 100 >= share_percent * village_households
 
 
 def disposal_needs_government(valuation_fen: int, *, above_wan: int) -> bool:
