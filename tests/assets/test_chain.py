@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from tests.assets.builders import accepted_project, asset_input, asset_users, handed_over, registered
-from zhenxing.assets import services
+from zhenxing.assets import upkeep
 from zhenxing.assets.models import Asset
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
@@ -55,7 +55,7 @@ def test_p15_inspection_sets_condition_and_next_due_and_income_only_for_operatin
     (road,) = registered(users, project)
     road = handed_over(users, road)
     on = clock.today() - datetime.timedelta(days=1)
-    services.inspection_record(
+    upkeep.inspection_record(
         actor=users["village"], asset=road, on=on, outcome="idle", notes="道路少有车辆通行"
     )
     road.refresh_from_db()
@@ -63,6 +63,6 @@ def test_p15_inspection_sets_condition_and_next_due_and_income_only_for_operatin
     event = AuditEvent.objects.get(action="asset.inspect")
     assert event.new_values["outcome"] == "idle"
     with pytest.raises(Conflict):
-        services.asset_income_record(actor=users["village"], asset=road, year=clock.today().year, amount="100",
+        upkeep.asset_income_record(actor=users["village"], asset=road, year=clock.today().year, amount="100",
                                      evidence="无")  # fmt: skip
     assert not Asset.objects.filter(incomes__isnull=False).exists()

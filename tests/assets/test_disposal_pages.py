@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from tests.assets.builders import accepted_project, asset_input, asset_users, handed_over, registered
 from zhenxing.accounts.models import User
-from zhenxing.assets import disposals, services
+from zhenxing.assets import disposals, upkeep
 from zhenxing.assets.care import asset_care_on
 from zhenxing.assets.inputs import DisposalInput
 from zhenxing.assets.models import Asset, AssetAttachment, Disposal
@@ -351,7 +351,7 @@ def test_p15_the_disposal_log_reads_back_equal_to_the_database_and_is_audited() 
 def test_p15_a_write_off_after_a_damage_inspection_through_the_pages() -> None:
     users = asset_users()
     (road,) = _roads(users)
-    services.inspection_record(actor=users["village"], asset=road, on=clock.today(), outcome="damaged",
+    upkeep.inspection_record(actor=users["village"], asset=road, on=clock.today(), outcome="damaged",
                                notes="山洪冲毁路基")  # fmt: skip
     page = _client(users["village"]).get(f"/assets/{road.pk}/disposals/new/").content.decode()
     assert "已记录为“损毁”" in page

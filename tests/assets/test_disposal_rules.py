@@ -23,7 +23,7 @@ from tests.conftest import COUNTY, OTHER_COUNTY, OTHER_TOWNSHIP, VILLAGE
 from tests.factories import make_user
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import Sector, User
-from zhenxing.assets import disposals, services
+from zhenxing.assets import disposals, services, upkeep
 from zhenxing.assets.care import asset_care_on
 from zhenxing.assets.inputs import DisposalInput
 from zhenxing.assets.models import Asset, Disposal
@@ -227,7 +227,7 @@ def test_p15_write_off_only_after_a_damage_inspection_and_then_the_asset_is_writ
     with pytest.raises(Conflict, match="损毁或灭失"):
         _apply(users, road, kind="write_off", valuation="0")
     # an inspection finds it damaged (损毁)
-    services.inspection_record(actor=users["village"], asset=road, on=clock.today(), outcome="damaged",
+    upkeep.inspection_record(actor=users["village"], asset=road, on=clock.today(), outcome="damaged",
                                notes="山洪冲毁路基")  # fmt: skip
     disposal = _apply(users, road, kind="write_off", valuation="0", reason="山洪冲毁，无修复价值")
     disposal = _move(users, disposal, "township", "township_ok")
@@ -317,7 +317,7 @@ def test_p15_no_proceeds_for_an_open_refused_mortgage_write_off_or_non_collectiv
     refused = _apply(users, roads[1], kind="transfer")
     refused = _move(users, refused, "township", "refused", "不宜转让")
     mortgage = _approved(users, roads[2], "mortgage", legal_basis="民法典第三百九十五条")
-    services.inspection_record(actor=users["village"], asset=roads[3], on=clock.today(), outcome="lost",
+    upkeep.inspection_record(actor=users["village"], asset=roads[3], on=clock.today(), outcome="lost",
                                notes="滑坡灭失")  # fmt: skip
     written_off = _approved(users, roads[3], "write_off", valuation="0")
     for disposal in (open_one, refused, mortgage, written_off):

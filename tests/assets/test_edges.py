@@ -18,7 +18,7 @@ from tests.assets.builders import (
     village_households,
 )
 from tests.conftest import VILLAGE
-from zhenxing.assets import collective, distribution, services
+from zhenxing.assets import collective, distribution, services, upkeep
 from zhenxing.assets.inputs import AssetInput, PayoutInput, PlanInput, PlanLineInput
 from zhenxing.assets.models import CollectiveIncome, DistributionPlan
 from zhenxing.common import clock
@@ -83,7 +83,7 @@ def test_p15_the_collective_income_shows_the_asset_income_recorded_after_it() ->
     row = collective.collective_income_record(actor=users["township"], village_code=VILLAGE, year=year,
                                               amount="90000", evidence="年度报表")  # fmt: skip
     assert row.asset_income_fen == 0
-    services.asset_income_record(
+    upkeep.asset_income_record(
         actor=users["village"], asset=station, year=year, amount="30000", evidence="电费单"
     )
     assert CollectiveIncome.objects.get(pk=row.pk).asset_income_fen == 3_000_000

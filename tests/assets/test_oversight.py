@@ -20,7 +20,7 @@ from tests.conftest import COUNTY, OTHER_COUNTY, OTHER_TOWNSHIP
 from tests.factories import make_user
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
-from zhenxing.assets import oversight, services
+from zhenxing.assets import oversight, upkeep
 from zhenxing.assets.enums import HELD_STATES, IDLE_CONDITIONS
 from zhenxing.assets.models import Asset, AssetIncome
 from zhenxing.assets.selectors import asset_list_for_user
@@ -55,11 +55,11 @@ def _world() -> dict[str, Any]:
     )  # fmt: skip
     road = handed_over(users, road)
     pv = handed_over(users, pv)
-    services.inspection_record(actor=users["village"], asset=road, on=clock.today() - datetime.timedelta(days=1),
+    upkeep.inspection_record(actor=users["village"], asset=road, on=clock.today() - datetime.timedelta(days=1),
                                outcome="idle", notes="道路少有车辆通行")  # fmt: skip
     Asset.objects.filter(pk=road.pk).update(inspection_due=clock.today() - datetime.timedelta(days=1))
     year = clock.today().year
-    services.asset_income_record(
+    upkeep.asset_income_record(
         actor=users["village"], asset=pv, year=year, amount="1000", evidence="电费结算单"
     )
     AssetIncome.objects.create(asset=pv, year=year - 1, amount_fen=50_000, evidence="电费结算单",

@@ -36,7 +36,7 @@ from tests.conftest import (
 from tests.factories import make_household, make_user
 from tests.funds.builders import library_project
 from zhenxing.accounts.enums import Role
-from zhenxing.assets import collective, disposals, distribution, services
+from zhenxing.assets import collective, disposals, distribution, services, upkeep
 from zhenxing.assets.care import asset_care_on
 from zhenxing.assets.inputs import DisposalInput, PayoutInput, PlanInput, PlanLineInput
 from zhenxing.assets.models import (
@@ -306,25 +306,23 @@ def test_p15_inspection_refusals() -> None:
     (road,) = registered(users, accepted_project(users))
     other_village = make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE, username="a_tuanshan")
     with refused(Conflict, "资产移交后才能录入管护巡查"):
-        services.inspection_record(actor=users["village"], asset=road, on=_day(1), outcome="good")
+        upkeep.inspection_record(actor=users["village"], asset=road, on=_day(1), outcome="good")
     road = handed_over(users, road)  # handed over two days ago
     with refused(PermissionDenied, "只有资产所在的村、乡镇或县可以录入巡查"):
-        services.inspection_record(actor=other_village, asset=road, on=_day(1), outcome="good")
+        upkeep.inspection_record(actor=other_village, asset=road, on=_day(1), outcome="good")
     with refused(PermissionDenied, "只有村、乡镇、县可以录入管护巡查"):
-        services.inspection_record(actor=users["transport"], asset=road, on=_day(1), outcome="good")
+        upkeep.inspection_record(actor=users["transport"], asset=road, on=_day(1), outcome="good")
     with refused(InvalidInput, "巡查日期不能早于移交日期"):
-        services.inspection_record(actor=users["village"], asset=road, on=_day(3), outcome="good")
+        upkeep.inspection_record(actor=users["village"], asset=road, on=_day(3), outcome="good")
     with refused(InvalidInput, "巡查日期不能晚于今天"):
-        services.inspection_record(actor=users["village"], asset=road, on=_day(-1), outcome="good")
+        upkeep.inspection_record(actor=users["village"], asset=road, on=_day(-1), outcome="good")
     with refused(InvalidInput, "巡查发现“损毁”，请写明情况"):
-        services.inspection_record(
-            actor=users["village"], asset=road, on=_day(1), outcome="damaged", notes=" "
-        )
+        upkeep.inspection_record(actor=users["village"], asset=road, on=_day(1), outcome="damaged", notes=" ")
     with refused(InvalidInput, "巡查结果应为完好、损毁、灭失、闲置或低效"):
-        services.inspection_record(actor=users["village"], asset=road, on=_day(1), outcome="fine")
+        upkeep.inspection_record(actor=users["village"], asset=road, on=_day(1), outcome="fine")
     for name, content in (("photo.png", SVG), ("photo.jpg", PDF), ("photo.svg", SVG)):
         with refused(InvalidInput, "不是可接受的格式（只接受JPEG、PNG、WebP）"):
-            services.inspection_record(actor=users["village"], asset=road, on=_day(1), outcome="good",
+            upkeep.inspection_record(actor=users["village"], asset=road, on=_day(1), outcome="good",
                                        photos=[_photo(name, content)])  # fmt: skip
 
 
@@ -339,20 +337,20 @@ def test_p15_income_only_for_an_operating_asset_and_not_before_it_was_formed() -
                                            value="40"))  # fmt: skip
     year = clock.today().year
     with refused(Conflict, "只有经营性资产登记收益"):
-        services.asset_income_record(
+        upkeep.asset_income_record(
             actor=users["village"], asset=road, year=year, amount="100", evidence="合同"
         )
     with refused(InvalidInput, f"资产{station.formed_on.year}年形成，不能录入此前年度的收益"):
-        services.asset_income_record(actor=users["village"], asset=station, year=station.formed_on.year - 1,
+        upkeep.asset_income_record(actor=users["village"], asset=station, year=station.formed_on.year - 1,
                                      amount="100", evidence="合同")  # fmt: skip
     with refused(InvalidInput, "年度应在2000至"):
-        services.asset_income_record(actor=users["village"], asset=station, year=year + 1, amount="100",
+        upkeep.asset_income_record(actor=users["village"], asset=station, year=year + 1, amount="100",
                                      evidence="合同")  # fmt: skip
     with refused(PermissionDenied, "只有资产所在的村、乡镇或县可以录入收益"):
-        services.asset_income_record(actor=make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE), asset=station,
+        upkeep.asset_income_record(actor=make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE), asset=station,
                                      year=year, amount="100", evidence="合同")  # fmt: skip
     with refused(InvalidInput, "请填写收益依据"):
-        services.asset_income_record(
+        upkeep.asset_income_record(
             actor=users["village"], asset=station, year=year, amount="100", evidence=""
         )
 
@@ -372,16 +370,16 @@ def test_p15_household_asset_end_by_another_village_or_for_a_public_asset_is_ref
                                       care=None)  # fmt: skip
     other_village = make_user(Role.VILLAGE, SAME_TOWNSHIP_VILLAGE, username="a_tuanshan")
     with refused(PermissionDenied, "只有资产所在的村、乡镇或县可以记录到户类资产的变动"):
-        services.asset_household_end(actor=other_village, asset=cattle, reason="母牛病死")
+        upkeep.asset_household_end(actor=other_village, asset=cattle, reason="母牛病死")
     with refused(InvalidInput, "请填写原因"):
-        services.asset_household_end(actor=users["village"], asset=cattle, reason=" ")
+        upkeep.asset_household_end(actor=users["village"], asset=cattle, reason=" ")
     road = services.asset_confirm(actor=users["county"], asset=road, owner=collective_owner())
     road = services.asset_hand_over(actor=users["county"], asset=road, on=clock.today(), receiver="西山村委会",
                                     care=None)  # fmt: skip
     with refused(Conflict, "公益性和经营性资产不能由村直接变更，须按处置程序报批"):
-        services.asset_household_end(actor=users["village"], asset=road, reason="道路废弃")
+        upkeep.asset_household_end(actor=users["village"], asset=road, reason="道路废弃")
     with refused(PermissionDenied, "只有村、乡镇、县可以记录到户类资产变动"):
-        services.asset_household_end(actor=users["agriculture"], asset=cattle, reason="母牛病死")
+        upkeep.asset_household_end(actor=users["agriculture"], asset=cattle, reason="母牛病死")
 
 
 # collective income

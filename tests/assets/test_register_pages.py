@@ -18,7 +18,7 @@ from tests.conftest import COUNTY, VILLAGE
 from tests.factories import make_user
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
-from zhenxing.assets import services
+from zhenxing.assets import upkeep
 from zhenxing.assets.models import Asset
 from zhenxing.common import clock
 
@@ -106,7 +106,7 @@ def route_world() -> tuple[dict[str, User], dict[str, Any]]:
         asset_input(name="候车亭", asset_type_code="activity_venue", value="10"),
     )
     road = handed_over(users, road)  # the pavilion, still registered, keeps the project 验收
-    inspection = services.inspection_record(
+    inspection = upkeep.inspection_record(
         actor=users["village"], asset=road, on=clock.today(), outcome="good", photos=[png()]
     )
     ids = {"asset": road.pk, "project": project.pk, "file": inspection.photos.get().pk}

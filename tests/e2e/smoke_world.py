@@ -141,7 +141,7 @@ def _assets(users: dict[str, User], funds: dict[str, int]) -> dict[str, int]:
     village's collective income, and an import batch of the register's own export (all rows already in it)."""
     import datetime
 
-    from zhenxing.assets import collective, disposals, distribution, imports
+    from zhenxing.assets import collective, disposals, distribution, imports, upkeep
     from zhenxing.assets import services as assets
     from zhenxing.assets.inputs import (
         AssetInput,
@@ -197,13 +197,13 @@ def _assets(users: dict[str, User], funds: dict[str, int]) -> dict[str, int]:
             care=CareInput(unit="西山村委会", person="李管护", phone="13800000001", rules="每月巡查一次"),
         )  # fmt: skip
     road = Asset.objects.get(pk=road.pk)
-    assets.inspection_record(actor=village, asset=road, on=today - datetime.timedelta(days=3), outcome="idle",
+    upkeep.inspection_record(actor=village, asset=road, on=today - datetime.timedelta(days=3), outcome="idle",
                              notes="道路改线后少有车辆通行")  # fmt: skip
     disposal = disposals.disposal_apply(
         actor=village, asset=Asset.objects.get(pk=road.pk),
         data=DisposalInput(kind="scrap", reason="道路改线，原路段废弃", valuation="1.5", valuation_basis="评估报告〔2026〕2号"),
     )  # fmt: skip
-    assets.asset_income_record(actor=village, asset=Asset.objects.get(pk=station.pk), year=today.year,
+    upkeep.asset_income_record(actor=village, asset=Asset.objects.get(pk=station.pk), year=today.year,
                                amount="86000", evidence="电费结算单〔2025〕")  # fmt: skip
     heads = list(
         Membership.objects.filter(household__village__code=VILLAGE, relation="户主", left_on__isnull=True)

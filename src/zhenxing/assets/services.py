@@ -21,22 +21,18 @@ from zhenxing.accounts.enums import Role
 from zhenxing.assets import selectors
 from zhenxing.assets.care import asset_care_on
 from zhenxing.assets.enums import (
-    HELD_STATES,
-    AssetCategory,
     AssetForm,
     AssetStatus,
-    Condition,
     DisposalKind,
     OwnerKind,
 )
-from zhenxing.assets.guards import actor_covers, disposal_target
+from zhenxing.assets.guards import disposal_target
 from zhenxing.assets.inputs import (
     AssetInput,
     CareInput,
     HandoverInput,
     OwnerInput,
     fen_of_wan,
-    fen_of_yuan,
     invalid,
     text_of,
 )
@@ -44,10 +40,8 @@ from zhenxing.assets.models import (
     Asset,
     AssetAttachment,
     AssetFundShare,
-    AssetIncome,
     AssetType,
     Disposal,
-    Inspection,
 )
 from zhenxing.assets.transitions import ASSET
 from zhenxing.audit import services as audit
@@ -77,7 +71,7 @@ def _wan(fen: int) -> str:
     return f"{fen_to_wan(fen)}万元"
 
 
-def _require(actor: User, capability: Capability, message: str) -> None:
+def require_capability(actor: User, capability: Capability, message: str) -> None:
     if not has_capability(actor, capability):
         raise PermissionDenied(message)
 
@@ -186,7 +180,7 @@ def asset_register_from_project(*, actor: User, project: Project, items: Sequenc
     """Register one or more assets from an accepted (验收) project (P15): each one's value is split over the fund
     sources of what the project paid that earlier assets have not taken; together they never exceed it. Every
     problem of the form is named at once; nothing is stored unless all items pass."""
-    _require(actor, Capability.MANAGE_ASSETS, "只有县乡村振兴局或县行业主管部门可以登记资产")
+    require_capability(actor, Capability.MANAGE_ASSETS, "只有县乡村振兴局或县行业主管部门可以登记资产")
     if not selectors.accepted_projects_for_user(user=actor).filter(pk=project.pk).exists():
         # outside the actor's scope the refusal says only that, never the project's state
         if not project_list_for_user(user=actor).filter(pk=project.pk).exists():
@@ -250,7 +244,7 @@ def asset_register_from_project(*, actor: User, project: Project, items: Sequenc
 
 def asset_enter_legacy(*, actor: User, data: AssetInput, county: Division | None = None) -> Asset:
     """An older asset (formed before this system) entered with its document; its fund source if known."""
-    _require(actor, Capability.MANAGE_ASSETS, "只有县乡村振兴局或县行业主管部门可以登记资产")
+    require_capability(actor, Capability.MANAGE_ASSETS, "只有县乡村振兴局或县行业主管部门可以登记资产")
     jurisdiction = actor.jurisdiction
     code = (data.division_code or "").strip()
     county_code = county.code if county is not None else county_of(code) if in_prefecture(code) else ""
@@ -339,7 +333,7 @@ def asset_hand_over(
     if asset.owned_on is not None and on < asset.owned_on:
         raise invalid("handed_over_on", "order", "移交日期不能早于确权日期")
     if care is not None:
-        care = _checked_care(care)
+        care = checked_care(care)
     accepted = [upload_accept(f, field="files", max_bytes=ATTACHMENT_MAX_BYTES) for f in files]
     values, citation = asset_care_on(on)
     handover = HandoverInput(
@@ -350,7 +344,7 @@ def asset_hand_over(
         if asset.project_id is not None:
             _lock_project_versions(asset.project_id)
         moved = transition(ASSET, asset, to=AssetStatus.HANDED_OVER, actor=actor, data={"handover": handover})
-        _store_audited(files, accepted, actor=actor, purpose="handover", asset=moved)
+        store_audited(files, accepted, actor=actor, purpose="handover", asset=moved)
         if moved.project is not None:
             _project_handed_over_when_all(moved.project, actor=actor)
     return moved
@@ -376,7 +370,7 @@ def _project_handed_over_when_all(project: Project, *, actor: User) -> None:
         )  # fmt: skip
 
 
-def _checked_care(care: CareInput) -> CareInput:
+def checked_care(care: CareInput) -> CareInput:
     problems: list[ErrorDetail] = []
     unit = _collect(
         problems, lambda: text_of(care.unit, field_name="care_unit", label="管护责任单位", limit=100)
@@ -390,127 +384,6 @@ def _checked_care(care: CareInput) -> CareInput:
     if problems:
         raise InvalidInput(problems)
     return CareInput(unit=unit, person=person, phone=phone, rules=(care.rules or "").strip()[:2000])
-
-
-def asset_assign_care(*, actor: User, asset: Asset, care: CareInput) -> Asset:
-    """管护: the responsible unit and person and the rules (谁主管、谁负责), changed at any time while held."""
-    _require(actor, Capability.MANAGE_ASSETS, "只有县乡村振兴局或县行业主管部门可以落实管护责任")
-    care = _checked_care(care)
-    with transaction.atomic():
-        locked = Asset.objects.select_for_update().select_related("division").get(pk=asset.pk)
-        _managed_by(actor, locked)
-        if locked.status not in HELD_STATES:
-            raise Conflict("资产已退出，不能再落实管护责任")
-        old = {"care_unit": locked.care_unit, "care_person": locked.care_person}
-        locked.care_unit, locked.care_person, locked.care_phone, locked.care_rules = (
-            care.unit, care.person, care.phone, care.rules,
-        )  # fmt: skip
-        locked.save(update_fields=["care_unit", "care_person", "care_phone", "care_rules"])
-        audit.record(actor=actor, action="asset.care", target=locked, division=locked.division, old=old,
-                     new={"care_unit": care.unit, "care_person": care.person})  # fmt: skip
-    return locked
-
-
-def _managed_by(actor: User, asset: Asset) -> None:
-    if actor.role == Role.COUNTY_SECTOR:
-        if actor.sector_id != asset.sector_id or actor.jurisdiction_id != asset.county_id:
-            raise PermissionDenied("只有主管该资产的县(市)行业部门或县乡村振兴局可以办理")
-    elif not actor_covers(actor, asset.county.code if hasattr(asset, "county") else ""):
-        raise PermissionDenied("该资产不在您的管辖范围内")
-
-
-def inspection_record(
-    *, actor: User, asset: Asset, on: datetime.date, outcome: str, notes: str = "", photos: Sequence[Any] = ()
-) -> Inspection:
-    """A 管护 inspection (P15) with photos: its outcome becomes the asset's condition (损毁 recorded when found),
-    and the next inspection falls due one interval later."""
-    _require(actor, Capability.TEND_ASSETS, "只有村、乡镇、县可以录入管护巡查")
-    if outcome not in Condition.values:
-        raise invalid("outcome", "outcome", "巡查结果应为完好、损毁、灭失、闲置或低效")
-    notes = (notes or "").strip()
-    if outcome != Condition.GOOD and len(notes) < 2:
-        raise invalid("notes", "required", f"巡查发现“{Condition(outcome).label}”，请写明情况")
-    if len(notes) > 2000:
-        raise invalid("notes", "too_long", "情况说明最多2000字")
-    if on > clock.today():
-        raise invalid("inspected_on", "future", "巡查日期不能晚于今天")
-    accepted = [
-        upload_accept(f, field="photos", allowed=IMAGE_TYPES, max_bytes=ATTACHMENT_MAX_BYTES) for f in photos
-    ]
-    values, citation = asset_care_on(on)
-    with transaction.atomic():
-        locked = Asset.objects.select_for_update().select_related("division").get(pk=asset.pk)
-        if not actor_covers(actor, locked.division.code):
-            raise PermissionDenied("只有资产所在的村、乡镇或县可以录入巡查")
-        if locked.status not in HELD_STATES:
-            raise Conflict("资产已退出，不再巡查")
-        if locked.status != AssetStatus.HANDED_OVER:
-            # P15: 移交 → 管护 — the care party inspects what it received
-            raise Conflict("资产移交后才能录入管护巡查")
-        if locked.handed_over_on is not None and on < locked.handed_over_on:
-            raise invalid("inspected_on", "order", "巡查日期不能早于移交日期")
-        inspection = Inspection.objects.create(
-            asset=locked, inspected_on=on, outcome=outcome, notes=notes, inspector=actor
-        )
-        old = {"condition": locked.condition, "inspection_due": str(locked.inspection_due or "")}
-        if locked.last_inspected_on is None or on >= locked.last_inspected_on:
-            locked.condition, locked.last_inspected_on = outcome, on
-            locked.inspection_due = inspection_due(on, interval_days=values["inspection_interval_days"])
-            locked.save(update_fields=["condition", "last_inspected_on", "inspection_due"])
-        _store(photos, accepted, actor=actor, purpose="inspection", asset=locked, inspection=inspection)
-        audit.record(actor=actor, action="asset.inspect", target=locked, division=locked.division, old=old,
-                     new={"inspection": inspection.pk, "outcome": outcome, "inspected_on": on.isoformat(),
-                          "inspection_due": str(locked.inspection_due or ""), "photos": len(accepted),
-                          "asset_care": citation})  # fmt: skip
-    return inspection
-
-
-def asset_income_record(
-    *, actor: User, asset: Asset, year: int, amount: object, evidence: str
-) -> AssetIncome:
-    """An operating asset's income for a year (P15 收益); entered again, the year's figure is corrected (the
-    audit keeps the old one)."""
-    _require(actor, Capability.TEND_ASSETS, "只有村、乡镇、县可以录入资产收益")
-    if asset.category != AssetCategory.OPERATING:
-        raise Conflict("只有经营性资产登记收益")
-    fen = fen_of_yuan(amount, field_name="amount", label="年度收益", allow_zero=True)
-    evidence = text_of(evidence, field_name="evidence", label="收益依据（合同、凭证）", limit=200)
-    if not 2000 <= year <= clock.today().year:
-        raise invalid("year", "year", f"年度应在2000至{clock.today().year}年之间")
-    with transaction.atomic():
-        locked = Asset.objects.select_for_update().select_related("division").get(pk=asset.pk)
-        if not actor_covers(actor, locked.division.code):
-            raise PermissionDenied("只有资产所在的村、乡镇或县可以录入收益")
-        if year < locked.formed_on.year:
-            raise invalid("year", "year", f"资产{locked.formed_on.year}年形成，不能录入此前年度的收益")
-        income = AssetIncome.objects.filter(asset=locked, year=year).first()
-        old = {"amount_fen": income.amount_fen, "evidence": income.evidence} if income else None
-        if income is None:
-            income = AssetIncome(asset=locked, year=year)
-        income.amount_fen, income.evidence, income.entered_by = fen, evidence, actor
-        income.save()
-        _refresh_collective_income(locked, year)
-        audit.record(actor=actor, action="asset.income", target=locked, division=locked.division, old=old,
-                     new={"year": year, "amount_fen": fen, "evidence": evidence})  # fmt: skip
-    return income
-
-
-def _refresh_collective_income(asset: Asset, year: int) -> None:
-    """The village's 村级集体经济收入 of that year, if entered, shows the project-asset part as it now stands."""
-    from zhenxing.assets.collective import asset_income_of_village
-    from zhenxing.assets.models import CollectiveIncome
-
-    if asset.owner_kind != "collective" or asset.division.level != "village":
-        return
-    CollectiveIncome.objects.filter(village=asset.division, year=year).update(
-        asset_income_fen=asset_income_of_village(asset.division.code, year)
-    )
-
-
-def asset_household_end(*, actor: User, asset: Asset, reason: str) -> Asset:
-    """A 到户类 asset leaves use (sold, died, lost …): the village records it with a reason (P15)."""
-    _require(actor, Capability.TEND_ASSETS, "只有村、乡镇、县可以记录到户类资产变动")
-    return transition(ASSET, asset, to=AssetStatus.ENDED, actor=actor, opinion=reason)
 
 
 def asset_apply_disposal(*, disposal: Disposal, actor: User | None) -> Asset:
@@ -530,7 +403,7 @@ def asset_apply_disposal(*, disposal: Disposal, actor: User | None) -> Asset:
     )  # fmt: skip
 
 
-def _store(
+def _store_files(
     files: Sequence[Any], accepted: list[Any], *, actor: User, purpose: str, **owner: Any
 ) -> list[AssetAttachment]:
     stored = []
@@ -555,14 +428,14 @@ def attachments_store(
         )
         for f in files
     ]
-    return _store_audited(files, accepted, actor=actor, purpose=purpose, **owner)
+    return store_audited(files, accepted, actor=actor, purpose=purpose, **owner)
 
 
-def _store_audited(
+def store_audited(
     files: Sequence[Any], accepted: list[Any], *, actor: User, purpose: str, **owner: Any
 ) -> list[AssetAttachment]:
     with transaction.atomic():
-        stored = _store(files, accepted, actor=actor, purpose=purpose, **owner)
+        stored = _store_files(files, accepted, actor=actor, purpose=purpose, **owner)
         for attachment in stored:
             audit.record(actor=actor, action="asset.attachment", target=attachment,
                          new={"purpose": purpose, "size": attachment.size,

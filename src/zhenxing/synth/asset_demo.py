@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from zhenxing.accounts.models import User
-from zhenxing.assets import distribution, services
+from zhenxing.assets import distribution, services, upkeep
 from zhenxing.assets.disposals import disposal_apply
 from zhenxing.assets.inputs import (
     AssetInput,
@@ -112,7 +112,7 @@ def _build(day: datetime.date, users: dict[str, User], heads: list[int]) -> None
         day, county, back=500, name=PLANT, kind="processing", value="85", document="南乡振〔2021〕22号"
     )
     with _at(day, 30) as on:
-        services.inspection_record(actor=township, asset=plant, on=on, outcome="idle",
+        upkeep.inspection_record(actor=township, asset=plant, on=on, outcome="idle",
                                    notes="核桃收购量不足，加工设备停用半年以上")  # fmt: skip
     with _at(day, 6) as on:
         disposal_apply(
@@ -125,10 +125,10 @@ def _build(day: datetime.date, users: dict[str, User], heads: list[int]) -> None
         day, county, back=800, name=SOLAR, kind="photovoltaic", value="120", document="南发改〔2020〕31号"
     )
     with _at(day, 60) as on:
-        services.inspection_record(actor=township, asset=solar, on=on, outcome="good")
+        upkeep.inspection_record(actor=township, asset=solar, on=on, outcome="good")
     for year, amount in ((day.year - 2, "68000"), (day.year - 1, "72500")):
         with _at(day, 40):
-            services.asset_income_record(
+            upkeep.asset_income_record(
                 actor=township, asset=Asset.objects.get(pk=solar.pk), year=year, amount=amount,
                 evidence=f"{year}年光伏发电上网结算单",
             )  # fmt: skip

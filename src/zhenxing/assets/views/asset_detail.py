@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import require_capability
-from zhenxing.assets import selectors, services
+from zhenxing.assets import selectors, services, upkeep
 from zhenxing.assets.enums import HELD_STATES, AssetCategory, AssetStatus, Condition, OwnerKind
 from zhenxing.assets.forms_register import (
     CARE_FIELDS,
@@ -193,7 +193,7 @@ def asset_hand_over(user: User, asset: Asset, form: SimpleForm, request: HttpReq
 @_action("care", MANAGE, "已落实管护责任")
 def asset_care(user: User, asset: Asset, form: SimpleForm, request: HttpRequest) -> object:
     """管护: the responsible unit and person, the phone and the rules."""
-    return services.asset_assign_care(actor=user, asset=asset, care=_care(form))
+    return upkeep.asset_assign_care(actor=user, asset=asset, care=_care(form))
 
 
 @_action("inspect", TEND, "已录入巡查")
@@ -203,7 +203,7 @@ def asset_inspect(user: User, asset: Asset, form: SimpleForm, request: HttpReque
     on = _date(form, "inspected_on", "巡查日期", problems)
     if on is None:
         raise InvalidInput(problems)
-    return services.inspection_record(
+    return upkeep.inspection_record(
         actor=user, asset=asset, on=on, outcome=form.values["outcome"], notes=form.values["notes"],
         photos=request.FILES.getlist("photos"),
     )  # fmt: skip
@@ -215,7 +215,7 @@ def asset_income(user: User, asset: Asset, form: SimpleForm, request: HttpReques
     year = form.values["year"]
     if not (year.isdigit() and len(year) == 4):
         raise InvalidInput([ErrorDetail(("year",), "year", "请填写四位数的年度，如 2026")])
-    return services.asset_income_record(
+    return upkeep.asset_income_record(
         actor=user,
         asset=asset,
         year=int(year),
@@ -227,4 +227,4 @@ def asset_income(user: User, asset: Asset, form: SimpleForm, request: HttpReques
 @_action("household_end", TEND, "已记录到户类资产变动")
 def asset_household_end(user: User, asset: Asset, form: SimpleForm, request: HttpRequest) -> object:
     """到户类变动: the household's asset leaves use (sold, died, lost …), with the reason."""
-    return services.asset_household_end(actor=user, asset=asset, reason=form.values["reason"])
+    return upkeep.asset_household_end(actor=user, asset=asset, reason=form.values["reason"])
