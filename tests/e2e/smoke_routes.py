@@ -296,7 +296,7 @@ PAGES: dict[str, Page] = {
     "assets:plan_report": Page(_one("/assets/plans/report/"), roles=TERRITORIAL),
     "assets:plan_detail": Page(_plan_pages, roles=TERRITORIAL),
     "assets:plan_revise": Page(_asset("returned", "/assets/plans/{}/revise/"), roles=("village",)),
-    "assets:oversight": Page(_one("/assets/oversight/"), C.VIEW_ASSETS),
+    "assets:oversight": Page(_one("/assets/oversight/"), roles=("prefecture",)),  # a county's own: its page
     "assets:county": Page(_one(f"/assets/county/{FUND_COUNTY}/"), C.VIEW_ASSETS),
     "assets:quality": Page(_one(f"/assets/county/{FUND_COUNTY}/quality/"), C.VIEW_ASSETS),
     "assets:responsibility": Page(_one(f"/assets/county/{FUND_COUNTY}/responsibility/"), C.VIEW_ASSETS),
