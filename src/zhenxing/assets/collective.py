@@ -22,7 +22,7 @@ from zhenxing.common.errors import PermissionDenied
 from zhenxing.divisions.codes import county_of, in_prefecture
 from zhenxing.divisions.models import Division
 from zhenxing.policy.enums import ParameterKind
-from zhenxing.policy.rules.assets import collective_tier
+from zhenxing.policy.rules.assets import PLAUSIBLE_YEARLY_INCOME_FEN, collective_tier
 from zhenxing.policy.selectors import parameter_for
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ def collective_income_record(
     if not 2000 <= year <= clock.today().year:
         raise invalid("year", "year", f"年度应在2000至{clock.today().year}年之间")
     fen = fen_of_yuan(amount, field_name="amount", label="村级集体经济收入", allow_zero=True)
+    if fen > PLAUSIBLE_YEARLY_INCOME_FEN:
+        raise invalid("amount", "implausible", "村级集体经济收入超过1亿元，请核对金额（单位：元）")
     evidence = text_of(evidence, field_name="evidence", label="依据（账簿、报表）", limit=200)
     parameter = parameter_for(ParameterKind.COLLECTIVE_TIERS, year=year)
     tier = collective_tier(fen, [int(bound) for bound in parameter.value])

@@ -81,6 +81,8 @@ def _f(at: str, name: str) -> str:
 
 
 def _quantity(raw: object, *, field_name: str) -> Decimal:
+    if "e" in str(raw).lower():
+        raise invalid(field_name, "quantity", "数量请直接填写数字，不要使用科学计数法")
     try:
         quantity = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError) as error:

@@ -24,7 +24,7 @@ from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, PermissionDenied
 from zhenxing.common.uploads import IMAGE_TYPES, upload_accept
 from zhenxing.common.workflow import transition
-from zhenxing.policy.rules.assets import inspection_due
+from zhenxing.policy.rules.assets import PLAUSIBLE_YEARLY_INCOME_FEN, inspection_due
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -114,6 +114,8 @@ def asset_income_record(
     if asset.category != AssetCategory.OPERATING:
         raise Conflict("只有经营性资产登记收益")
     fen = fen_of_yuan(amount, field_name="amount", label="年度收益", allow_zero=True)
+    if fen > PLAUSIBLE_YEARLY_INCOME_FEN:
+        raise invalid("amount", "implausible", "年度收益超过1亿元，请核对金额（单位：元）")
     evidence = text_of(evidence, field_name="evidence", label="收益依据（合同、凭证）", limit=200)
     if not 2000 <= year <= clock.today().year:
         raise invalid("year", "year", f"年度应在2000至{clock.today().year}年之间")

@@ -58,7 +58,8 @@ def _allowed(user: User, asset: Asset) -> dict[str, bool]:
         "household_end": tend
         and asset.category == AssetCategory.HOUSEHOLD
         and asset.status == AssetStatus.HANDED_OVER,
-        "dispose": tend and held and asset.category != AssetCategory.HOUSEHOLD,
+        # the owner applies (P15): an asset not yet 确权 has none
+        "dispose": tend and held and asset.category != AssetCategory.HOUSEHOLD and bool(asset.owner_kind),
     }
 
 
@@ -99,7 +100,9 @@ def asset_page(
             "incomes": asset.incomes.select_related("entered_by").order_by("-year"),
             "disposals": asset.disposals.order_by("-applied_on", "-pk"),
             "files": asset.attachments.filter(inspection__isnull=True).order_by("pk"),
-            "owner_kinds": OwnerKind.choices, "outcomes": Condition.choices,
+            # a 到户类 asset belongs to a household; the others to a collective or a unit (P15)
+            "owner_kinds": [(v, label) for v, label in OwnerKind.choices
+                            if (v == OwnerKind.HOUSEHOLD) == (asset.category == AssetCategory.HOUSEHOLD)], "outcomes": Condition.choices,
         },
         status=status,
     )  # fmt: skip

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import request_user, require_capability
 from zhenxing.assets import collective_report as report
+from zhenxing.assets import selectors
 from zhenxing.assets.collective import collective_income_record
 from zhenxing.common import clock
 from zhenxing.common.errors import InvalidInput
@@ -32,10 +34,16 @@ from zhenxing.policy.selectors import ParameterMissing
 ENTRY_MESSAGE = "村级集体经济收入由乡镇录入"
 
 
-def _year(raw: str | None) -> int:
-    """The year asked for (?year=), this year when absent or not a year."""
+def _year(raw: str | None, user: User | None = None) -> int:
+    """The year asked for (?year=); when absent, the latest year with figures in the user's scope (a year's income
+    is entered after it ends: this year is mostly empty), else last year."""
     text = (raw or "").strip()
-    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else clock.today().year
+    if text.isdigit() and 2000 <= int(text) <= 2100:
+        return int(text)
+    latest = None
+    if user is not None:
+        latest = selectors.collective_income_list_for_user(user=user).aggregate(latest=Max("year"))["latest"]
+    return int(latest or clock.today().year - 1)
 
 
 @dataclass
@@ -96,7 +104,7 @@ def _page(
 def collective(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     report.require_viewer(user)
-    return _page(request, user, _year(request.GET.get("year")))
+    return _page(request, user, _year(request.GET.get("year"), user))
 
 
 @login_required
@@ -157,7 +165,7 @@ def record(request: HttpRequest) -> HttpResponse:
 @require_GET
 def tiers(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    year = _year(request.GET.get("year"))
+    year = _year(request.GET.get("year"), user)
     table = report.tier_table(user=user, year=year)
     return render(
         request, "assets/collective/tiers.html",
@@ -169,6 +177,6 @@ def tiers(request: HttpRequest) -> HttpResponse:
 @require_GET
 def tiers_xlsx(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    year = _year(request.GET.get("year"))
+    year = _year(request.GET.get("year"), user)
     content = report.tier_table_export(actor=user, year=year)
     return xlsx_response(content, f"{year}年村级集体经济收入分档.xlsx")

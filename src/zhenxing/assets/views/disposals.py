@@ -104,7 +104,10 @@ def _new_page(
         "assets/disposals/new.html",
         {
             "asset": asset, "form": form.context(), "general": general or [], "blockers": blockers,
-            "open_disposal": open_one, "kinds": DisposalKind.choices, "asset_url": _link("assets:detail", asset.pk),
+            "open_disposal": open_one,
+            # 核销 follows a 损毁 or 灭失 found by an inspection (P15): offered only then
+            "kinds": [(v, label) for v, label in DisposalKind.choices
+                      if v != DisposalKind.WRITE_OFF or asset.condition in LOSS_CONDITIONS], "asset_url": _link("assets:detail", asset.pk),
             "loss_recorded": asset.condition in LOSS_CONDITIONS, "government_above_wan": values["government_above_wan"],
         },
         status=status,

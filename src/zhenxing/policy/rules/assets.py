@@ -101,6 +101,9 @@ def collective_tier(income_fen: int, bounds_yuan: Sequence[int]) -> int:
 
 
 MAX_YUAN = 10**12
+# one asset's or one village collective's income of a year above 1亿元 is a typing error here (the plan's top tier is
+# 10万元 and above; Dali's largest village economies earn a few million): refused with a request to check it
+PLAUSIBLE_YEARLY_INCOME_FEN = 100_000_000 * FEN_PER_YUAN
 
 
 def yuan_to_fen(raw: object, *, label: str) -> int:
@@ -113,6 +116,8 @@ def yuan_to_fen(raw: object, *, label: str) -> int:
     text = str(raw).strip().replace(",", "").replace("，", "")
     if not text:
         raise ValueError(f"请填写{label}（元）")
+    if "e" in text.lower():
+        raise ValueError(f"{label}请直接填写数字（元），不要使用科学计数法")
     try:
         amount = Decimal(text)
     except InvalidOperation as error:
