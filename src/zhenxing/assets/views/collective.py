@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from zhenxing.accounts.capabilities import Capability, has_capability
+from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import request_user, require_capability
 from zhenxing.assets import collective_report as report
@@ -169,7 +170,9 @@ def tiers(request: HttpRequest) -> HttpResponse:
     table = report.tier_table(user=user, year=year)
     return render(
         request, "assets/collective/tiers.html",
-        {"t": table, "year": year, "years": list(range(clock.today().year, 2019, -1)), "tier_labels": TIER_LABELS},
+        {"t": table, "year": year, "years": list(range(clock.today().year, 2019, -1)), "tier_labels": TIER_LABELS,
+         # the plan's 2020 figures are the prefecture's 1,144 villages: compared only with the whole prefecture
+         "prefecture_wide": user.role == Role.PREFECTURE},
     )  # fmt: skip
 
 

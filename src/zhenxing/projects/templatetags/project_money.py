@@ -26,3 +26,18 @@ def wan(amount: object) -> str:
     if -value.as_tuple().exponent < 2:  # type: ignore[operator]
         value = value.quantize(TWO_PLACES)
     return f"{value:,f}"
+
+
+@register.filter
+def wan_rounded(amount: object) -> str:
+    """For totals and summary tiles: 万元 to two decimals, half up (1602588966 → "1,602.59"); a record's own
+    amount keeps every fen (`wan`)."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        fen = int(str(amount))
+    except ValueError:
+        return str(amount)
+    from decimal import ROUND_HALF_UP
+
+    return f"{fen_to_wan(fen).quantize(TWO_PLACES, rounding=ROUND_HALF_UP):,f}"
