@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -24,26 +23,10 @@ from zhenxing.registry.models import Membership
 from ..assets.builders import accepted_project
 from ..conftest import COUNTY, PREFECTURE, TOWNSHIP, VILLAGE
 from ..factories import make_household, make_user
-from .test_registry_flow import _login
+from .phone import as_user, fits, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WAN = 1_000_000  # fen in one 万元
-
-
-def _shot(page: Page, name: str) -> None:
-    folder = os.environ.get("ZHENXING_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
-
-
-def _fits(page: Page) -> None:
-    """Nothing wider than the phone: no sideways scrolling at 375 px."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.url
-
-
-def _as(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    _login(page, base, username)
 
 
 def _meeting(form, step: str, attendees: str, expected: str, minutes: str) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +50,7 @@ def _plan_form(page: Page, base: str, title: str, kind: str, amounts: dict[int, 
     page.get_by_test_id("line-0").locator("summary").click()  # the village's members, folded until needed
     for person, amount in amounts.items():
         page.locator(f"input[name='line-0-pay-{person}']").fill(amount)
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="提交方案（村党组织提议）", exact=True).click()
 
 
@@ -101,7 +84,7 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
     )  # fmt: skip
 
     # the county registers two assets from the project: 50 + 30 万元, all that was paid
-    _as(page, base, "nanjianxian")
+    as_user(page, base, "nanjianxian")
     page.goto(f"{base}/assets/")
     expect(page.get_by_text(project.name).first).to_be_visible()  # waiting for its assets
     page.goto(f"{base}/assets/projects/{project.pk}/register/")
@@ -113,7 +96,7 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
         page.locator(f"#a{index}-quantity").fill(quantity)
         page.locator(f"#a{index}-division").select_option(VILLAGE)
         page.locator(f"#a{index}-value").fill(value)
-    _fits(page)
+    fits(page)
     page.get_by_role(
         "button", name="登记资产"
     ).click()  # 90 万元 is more than was paid: refused, nothing stored
@@ -125,7 +108,7 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
     road = Asset.objects.get(name="大村组硬化道路")
     assert (station.value_fen, road.value_fen) == (50 * WAN, 30 * WAN)
     assert sum(s.amount_fen for a in (station, road) for s in a.shares.all()) == 80 * WAN
-    _shot(page, "assets-registered")
+    shot(page, "assets-registered")
 
     # 确权 of both to the village collective, and 移交 of the station with its care
     for asset in (road, station):
@@ -143,7 +126,7 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
     hand_over.locator("#h-unit").fill("西山村委会")
     hand_over.locator("#h-person").fill("李管护")
     hand_over.locator("#h-phone").fill("13800000000")
-    _fits(page)
+    fits(page)
     hand_over.get_by_role("button", name="移交", exact=True).click()
     expect(page.get_by_test_id("asset-status")).to_contain_text("已移交")
     station.refresh_from_db()
@@ -153,7 +136,7 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
     )  # one interval (365 days) after the hand-over
 
     # the village inspects it (闲置) and records last year's income
-    _as(page, base, "xishancun")
+    as_user(page, base, "xishancun")
     page.goto(f"{base}/assets/{station.pk}/")
     inspect = page.get_by_test_id("inspect-form")
     inspect.locator("#i-on").fill("2026-11-18")
@@ -165,18 +148,18 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
     income.locator("#r-year").fill("2026")
     income.locator("#r-amount").fill("36000")
     income.locator("#r-evidence").fill("电费结算单〔2026〕")
-    _fits(page)
+    fits(page)
     income.get_by_role("button", name="录入收益", exact=True).click()
     expect(page.get_by_test_id("incomes")).to_contain_text("36")
     station.refresh_from_db()
     assert station.condition == "idle" and station.incomes.get(year=2026).amount_fen == 3_600_000
-    _shot(page, "assets-station")
+    shot(page, "assets-station")
 
     # a plan that gives every household the same cash is refused as 一分了之 (P15), nothing stored
     _plan_form(page, base, "光伏收益平均分配", "cash", dict.fromkeys(heads, "500"))
     expect(page.get_by_text("一分了之").first).to_be_visible()
     assert not DistributionPlan.objects.exists()
-    _shot(page, "assets-plan-refused")
+    shot(page, "assets-plan-refused")
 
     # the village's plan for work, through 四议两公开
     _plan_form(page, base, "光伏收益分配方案", "labour", {p: str(400 + 100 * i) for i, p in enumerate(heads)})
@@ -189,18 +172,18 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
     ):
         form = _step(page, step)
         _meeting(form, step, attendees, expected, f"{step} 会议同意方案")
-        _fits(page)
+        fits(page)
         form.locator("button[type=submit]").click()
         expect(page.get_by_test_id("plan-status")).to_contain_text(
             {"discussed": "商议", "reviewed": "审议", "resolved": "决议"}[step]
         )
-    _as(page, base, "nanjianzhen")
+    as_user(page, base, "nanjianzhen")
     page.goto(f"{base}/assets/plans/{plan.pk}/")
     form = _step(page, "audited")
     form.locator("#audited-opinion").fill("方案按劳分配，同意")
     form.locator("button[type=submit]").click()
     expect(page.get_by_test_id("plan-status")).to_contain_text("乡镇已审核")
-    _as(page, base, "xishancun")
+    as_user(page, base, "xishancun")
     page.goto(f"{base}/assets/plans/{plan.pk}/")
     for step in ("published", "implemented", "closed"):
         form = _step(page, step)
@@ -208,7 +191,7 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
             form.locator(f"#{step}-place").fill("西山村务公开栏")
             form.locator(f"#{step}-from").fill("2026-11-20")
             form.locator(f"#{step}-until").fill("2026-11-27")
-        _fits(page)
+        fits(page)
         form.locator("button[type=submit]").click()
         if step == "published":
             # the bank 代发 file: one row per beneficiary, the full ID number revealed under audit
@@ -223,7 +206,7 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
     plan.refresh_from_db()
     assert plan.status == "closed" and plan.steps.count() == 7
     assert not PlanPayout.objects.filter(line__plan=plan, paid_on__isnull=True).exists()
-    _shot(page, "assets-plan-closed")
+    shot(page, "assets-plan-closed")
 
     # the village applies to scrap the road; the township and the transport bureau approve it
     page.goto(f"{base}/assets/{road.pk}/disposals/new/")
@@ -231,7 +214,7 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
     page.locator("#d-reason").fill("道路改线，原路段废弃")
     page.locator("#d-valuation").fill("1.2")
     page.locator("#d-basis").fill("南涧县资产评估报告〔2026〕8号")
-    _fits(page)
+    fits(page)
     page.get_by_test_id("apply").click()
     expect(page.get_by_test_id("disposal-status")).to_contain_text("待乡镇审核")
     disposal = road.disposals.get()
@@ -239,14 +222,14 @@ def test_p15_register_hand_over_inspect_earn_distribute_and_dispose_on_a_phone(
         ("nanjianzhen", "township_ok", "待县行业主管部门审批"),
         ("jiaotongju", "approved", "已批准"),
     ):
-        _as(page, base, username)
+        as_user(page, base, username)
         page.goto(f"{base}/assets/disposals/{disposal.pk}/")
         form = page.get_by_test_id(f"move-{to}")
         form.locator(f"#opinion-{to}").fill("经核实，同意")
-        _fits(page)
+        fits(page)
         form.locator("button[type=submit]").click()
         expect(page.get_by_test_id("disposal-status")).to_contain_text(status)
     road.refresh_from_db()
     assert road.status == "disposed" and road.ended_reason.startswith("报废")
     assert AuditEvent.objects.filter(action="asset.disposed").count() == 1
-    _shot(page, "assets-disposal-approved")
+    shot(page, "assets-disposal-approved")

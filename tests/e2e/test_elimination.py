@@ -21,15 +21,10 @@ from zhenxing.screening.models import Lead
 from ..conftest import COUNTY, OTHER_COUNTY, TOWNSHIP, VILLAGE
 from ..factories import make_user
 from ..monitoring.helpers import confirmed, poor_household, raise_income
-from .test_registry_flow import _login
+from .phone import as_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SIX_MONTHS_LATER = datetime.date(2026, 3, 9)  # a Monday; identified on 8 September 2025
-
-
-def _as(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    _login(page, base, username)
 
 
 def _step(page: Page, button: str, findings: str = "") -> None:
@@ -67,7 +62,7 @@ def test_a_helper_completes_measures_and_the_household_goes_to_risk_elimination_
     clock_at(SIX_MONTHS_LATER)
     case_url = f"{base}/cases/{case.pk}/"
     # the helper finds the household on their own page, sees the plan check, adds and completes measures
-    _as(page, base, "bangfu")
+    as_user(page, base, "bangfu")
     page.goto(f"{base}/cases/mine/")
     page.get_by_test_id("my-households").get_by_role("link", name="532926101202E0001").click()
     expect(page.get_by_test_id("plan-flag")).to_have_attribute(
@@ -91,7 +86,7 @@ def test_a_helper_completes_measures_and_the_household_goes_to_risk_elimination_
     expect(page.get_by_test_id("plan-flag")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     # the village: 帮扶成效评议 finds it eligible; meeting, consent, visit
-    _as(page, base, "xishan")
+    as_user(page, base, "xishan")
     page.goto(case_url)
     page.get_by_role("button", name="帮扶成效评议").click()
     expect(page.get_by_test_id("evaluation").first).to_have_attribute("data-eligible", "yes")
@@ -127,10 +122,10 @@ def test_a_helper_completes_measures_and_the_household_goes_to_risk_elimination_
     _step(page, "报乡镇审核")
     expect(page.get_by_test_id("case-status")).to_have_text("消除乡镇审核")
     # township review, county approval
-    _as(page, base, "nanjianzhen")
+    as_user(page, base, "nanjianzhen")
     page.goto(case_url)
     _step(page, "审核通过", "同意")
-    _as(page, base, "nanjianxian")
+    as_user(page, base, "nanjianxian")
     page.goto(case_url)
     page.get_by_label("风险消除方式").select_option("帮扶消除")
     _step(page, "审定风险消除")
@@ -142,7 +137,7 @@ def test_a_helper_completes_measures_and_the_household_goes_to_risk_elimination_
         township_due=datetime.date(2026, 6, 25), county_due=datetime.date(2026, 6, 30),
     )  # fmt: skip
     clock_at(datetime.date(2026, 6, 1))
-    _as(page, base, "xishan")
+    as_user(page, base, "xishan")
     page.goto(f"{base}/leads/{lead.pk}/")
     page.get_by_test_id("confirm-lead").click()
     expect(page.get_by_test_id("case-status")).to_have_text("申报")
@@ -165,7 +160,7 @@ def test_a_household_without_labour_is_refused_elimination_with_the_reason(
     household, case = _confirmed_household(user, "532926101202E0002")
     Person.objects.filter(memberships__household=household).update(labour="丧失劳动力")
     clock_at(SIX_MONTHS_LATER)
-    _as(page, base, "xishan")
+    as_user(page, base, "xishan")
     page.goto(f"{base}/cases/{case.pk}/")
     page.get_by_role("button", name="帮扶成效评议").click()
     evaluation = page.get_by_test_id("evaluation").first

@@ -7,7 +7,6 @@ industry-share warning and the 绩效评价 explained down to its projects."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -21,26 +20,10 @@ from zhenxing.projects.models import Project
 from ..conftest import COUNTY, OTHER_COUNTY, PREFECTURE
 from ..factories import make_user
 from ..funds.builders import library_project
-from .test_registry_flow import _login
+from .phone import as_user, fits, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WAN = 1_000_000  # fen in one 万元
-
-
-def _shot(page: Page, name: str) -> None:
-    folder = os.environ.get("ZHENXING_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
-
-
-def _fits(page: Page) -> None:
-    """Nothing wider than the phone: no sideways scrolling at 375 px."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.url
-
-
-def _as(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    _login(page, base, username)
 
 
 def _line_row(page: Page, index: int, county: str, source: str, amount: str) -> None:
@@ -54,7 +37,7 @@ def _split(page: Page, base: str, line: AllocationLine, project: Project, amount
     form = page.get_by_test_id("split-form")
     form.locator("#s-project").select_option(str(project.pk))
     form.locator("#s-amount").fill(amount)
-    _fits(page)
+    fits(page)
     form.get_by_role("button", name="分配").click()
 
 
@@ -70,7 +53,7 @@ def test_p14_a_document_split_paid_reversed_and_returned_then_watched_on_a_phone
     walnut = library_project(county, industry=True)  # 产业发展: the same money
 
     # the prefecture's finance bureau enters a document with lines for 南涧 and 大理市
-    _as(page, base, "zhoucaizheng")
+    as_user(page, base, "zhoucaizheng")
     page.goto(f"{base}/funds/allocations/new/")
     page.locator("#a-doc").fill("大财农〔2026〕18号")
     page.locator("#a-issued").fill("2026-03-10")
@@ -79,7 +62,7 @@ def test_p14_a_document_split_paid_reversed_and_returned_then_watched_on_a_phone
     _line_row(page, 0, COUNTY, "central", "150")
     _line_row(page, 1, COUNTY, "county", "50")
     _line_row(page, 2, OTHER_COUNTY, "central", "80.1234567")  # a seventh decimal of 万元
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="保存资金下达文件").click()
     expect(page.locator("[data-error='lines.2.amount']")).to_contain_text("6位小数")
     assert not Allocation.objects.exists()  # nothing stored while one line is wrong
@@ -92,11 +75,11 @@ def test_p14_a_document_split_paid_reversed_and_returned_then_watched_on_a_phone
         (COUNTY, "central", 150 * WAN),
         (COUNTY, "county", 50 * WAN),
     ]
-    _shot(page, "funds-document")
-    _fits(page)
+    shot(page, "funds-document")
+    fits(page)
 
     # 南涧's finance bureau splits its central line to the road and its county line to the walnut project
-    _as(page, base, "nanjiancaizheng")
+    as_user(page, base, "nanjiancaizheng")
     central = document.lines.get(county__code=COUNTY, source="central")
     own = document.lines.get(county__code=COUNTY, source="county")
     _split(page, base, central, road, "120")  # above the road's central plan of 100: refused, named
@@ -123,17 +106,17 @@ def test_p14_a_document_split_paid_reversed_and_returned_then_watched_on_a_phone
     reverse.locator(f"#r-amount-{payment.pk}").fill("10")
     reverse.locator(f"#r-voucher-{payment.pk}").fill("冲-2026-0701")
     reverse.locator(f"#r-reason-{payment.pk}").fill("工程量核减，多付部分冲回")
-    _fits(page)
+    fits(page)
     reverse.get_by_role("button", name="冲销").click()
     expect(page.get_by_test_id("unpaid")).to_contain_text("80")
     reversal = Payment.objects.get(reverses=payment)
     assert reversal.amount_fen == -10 * WAN and reversal.reason == "工程量核减，多付部分冲回"
     assert Payment.objects.get(pk=payment.pk).amount_fen == 30 * WAN  # never overwritten
-    _shot(page, "funds-split-paid-reversed")
-    _fits(page)
+    shot(page, "funds-split-paid-reversed")
+    fits(page)
 
     # the county's 乡村振兴局 takes the walnut project out of the library: its unpaid split goes back
-    _as(page, base, "nanjianxian")
+    as_user(page, base, "nanjianxian")
     page.goto(f"{base}/projects/{walnut.pk}/")
     form = page.locator("form.move[data-move='withdrawn']")
     form.locator("textarea[name=opinion]").fill("选址与基本农田重叠，不再实施")
@@ -151,15 +134,15 @@ def test_p14_a_document_split_paid_reversed_and_returned_then_watched_on_a_phone
     expect(page.get_by_test_id("county-behind")).to_be_visible()
     expect(page.get_by_test_id("share-warning")).to_be_visible()
     expect(page.get_by_test_id("share-citation")).to_contain_text("中央财政衔接资金")
-    _shot(page, "funds-progress-county")
-    _fits(page)
+    shot(page, "funds-progress-county")
+    fits(page)
     page.goto(f"{base}/funds/performance/{COUNTY}/2026/")
     disbursement = page.get_by_test_id("indicator-disbursement")
     expect(disbursement.get_by_test_id("value")).to_contain_text("10")
     expect(page.get_by_test_id("indicator-completion")).to_contain_text(road.name)
     expect(page.get_by_test_id("performance-factor")).to_contain_text("不折算")
-    _shot(page, "funds-performance-county")
-    _fits(page)
+    shot(page, "funds-performance-county")
+    fits(page)
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"fund.allocation_create", "fund.split_create", "fund.pay", "fund.reverse", "fund.release",
             "project.withdraw"} <= actions  # fmt: skip

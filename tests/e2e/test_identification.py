@@ -18,7 +18,7 @@ from zhenxing.registry.models import Household
 
 from ..conftest import COUNTY, TOWNSHIP, VILLAGE
 from ..factories import make_household, make_user
-from .test_registry_flow import _login
+from .phone import as_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MONDAY = datetime.date(2025, 9, 1)
@@ -51,11 +51,6 @@ def _apply(page: Page, base: str, number: str) -> str:
     code = page.get_by_test_id("tracking-code").inner_text().strip()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     return code
-
-
-def _as(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    _login(page, base, username)
 
 
 def _step(page: Page, button: str, findings: str = "") -> None:
@@ -110,7 +105,7 @@ def test_an_application_goes_from_the_portal_to_county_confirmation(
     number, village_user = _setup(clock_at)
     code = _apply(page, base, number)
     # the village finds it in its inbox
-    _as(page, base, village_user)
+    as_user(page, base, village_user)
     page.goto(f"{base}/cases/")
     page.get_by_test_id("case-list").get_by_role("link").first.click()
     case_url = page.url
@@ -124,11 +119,11 @@ def test_an_application_goes_from_the_portal_to_county_confirmation(
     page.goto(case_url)
     _step(page, "报乡镇审核")
     expect(page.get_by_test_id("case-status")).to_have_text("乡镇审核")
-    _as(page, base, "nanjianzhen")
+    as_user(page, base, "nanjianzhen")
     page.goto(case_url)
     expect(page.get_by_role("button", name="确定纳入")).to_have_count(0)  # a township user cannot confirm
     _step(page, "审核通过", "同意")
-    _as(page, base, "nanjianxian")
+    as_user(page, base, "nanjianxian")
     page.goto(case_url)
     page.get_by_test_id("confirm-form").get_by_role("button", name="确定纳入").click()
     expect(page.get_by_test_id("classification")).to_contain_text("脱贫不稳定户")
@@ -150,7 +145,7 @@ def test_an_objection_blocks_the_township_step_until_it_is_resolved(
     base = str(live_server)
     number, village_user = _setup(clock_at)
     _apply(page, base, number)
-    _as(page, base, village_user)
+    as_user(page, base, village_user)
     page.goto(f"{base}/cases/")
     page.get_by_test_id("case-list").get_by_role("link").first.click()
     case_url = page.url

@@ -5,7 +5,6 @@ already made (one visit serves both)."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,15 +18,10 @@ from ..conftest import COUNTY, VILLAGE
 from ..factories import make_user
 from ..monitoring.lowincome_helpers import DAY, plant
 from ..screening.jobs import run_queued_jobs
+from .phone import shot
 from .test_registry_flow import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _shot(page: Page, name: str) -> None:
-    folder = os.environ.get("ZHENXING_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def _fits(page: Page) -> None:
@@ -53,7 +47,7 @@ def test_p17_the_county_compares_and_the_village_closes_citing_a_visit(
     page.get_by_test_id("lowincome-link").click()
     expect(page.get_by_test_id("lowincome-counties")).to_contain_text("2026-11-30")
     _fits(page)
-    _shot(page, "lowincome-overview-375")
+    shot(page, "lowincome-overview-375")
     page.get_by_test_id(f"compare-{COUNTY}").click()
     expect(page.locator(".messages")).to_contain_text("已发起民政比对")
     expect(page.get_by_test_id("run-status")).to_have_attribute("data-status", "running")
@@ -66,7 +60,7 @@ def test_p17_the_county_compares_and_the_village_closes_citing_a_visit(
         expect(page.get_by_test_id(f"count-{code}")).to_have_text("1")
     expect(page.get_by_test_id("lowincome-differences").locator("tbody tr")).to_have_count(4)
     _fits(page)
-    _shot(page, "lowincome-county-375")
+    shot(page, "lowincome-county-375")
 
     # the village cadre closes the M1 lead, citing last week's visit
     page.context.clear_cookies()
@@ -75,7 +69,7 @@ def test_p17_the_county_compares_and_the_village_closes_citing_a_visit(
     page.goto(f"{base}/leads/{m2.pk}/")
     expect(page.get_by_test_id("comparison-evidence")).to_contain_text("不计入")
     _fits(page)
-    _shot(page, "lowincome-lead-m2-375")
+    shot(page, "lowincome-lead-m2-375")
     lead = Lead.objects.get(household__code="L-m1")
     page.goto(f"{base}/leads/{lead.pk}/")
     page.get_by_test_id("lowincome-close").click()
@@ -83,7 +77,7 @@ def test_p17_the_county_compares_and_the_village_closes_citing_a_visit(
     page.get_by_label("核实说明（将反馈民政）").fill("引用上周走访：务工收入已恢复")
     page.get_by_label("引用已有走访（一次走访、两边使用）").select_option(index=1)
     _fits(page)
-    _shot(page, "lowincome-close-375")
+    shot(page, "lowincome-close-375")
     page.get_by_test_id("close-lead").click()
     expect(page.get_by_test_id("lead-status")).to_have_text("核实不纳入")
     assert LowIncomeOutcome.objects.get(lead=lead).visit is not None

@@ -3,8 +3,6 @@ on a portal case with the ID masked (P8 群众自主申报)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -15,15 +13,10 @@ from zhenxing.portal import services as portal
 from ..conftest import COUNTY, TOWNSHIP, VILLAGE
 from ..factories import id_number_for, make_user
 from ..monitoring.helpers import confirmed, poor_household
+from .phone import shot
 from .test_registry_flow import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _shot(page: Page, name: str) -> None:
-    folder = os.environ.get("ZHENXING_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def test_a_recommended_measure_is_detailed_on_a_phone(live_server: object, page: Page, clock_at) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +38,7 @@ def test_a_recommended_measure_is_detailed_on_a_phone(live_server: object, page:
     row.locator(f"{prefix}funds").fill("1,500")
     row.locator(f"{prefix}funds_source").fill("衔接资金")
     row.locator(f"{prefix}responsible_unit").fill("南涧镇人社中心")
-    _shot(page, "measure-detail-form-375")
+    shot(page, "measure-detail-form-375")
     row.get_by_role("button", name="保存细化").click()
     expect(page.locator(".messages")).to_contain_text("已细化措施")
     row = page.get_by_test_id("measures").locator(f"tr[data-measure={measure.category}]")
@@ -53,7 +46,7 @@ def test_a_recommended_measure_is_detailed_on_a_phone(live_server: object, page:
     expect(row).to_contain_text("1,500.00元")
     expect(row).to_have_attribute("data-status", "计划")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    _shot(page, "measure-detailed-375")
+    shot(page, "measure-detailed-375")
 
 
 def test_the_applicant_shows_masked_on_a_phone(live_server: object, page: Page, clock_at) -> None:  # type: ignore[no-untyped-def]
@@ -75,7 +68,7 @@ def test_the_applicant_shows_masked_on_a_phone(live_server: object, page: Page, 
     assert number not in page.content()
     applicants.get_by_text("查看完整号码").first.click()
     applicants.get_by_label("查看理由（将记入审计日志）").first.fill("电话回访核实身份")
-    _shot(page, "applicant-375")
+    shot(page, "applicant-375")
     applicants.get_by_role("button", name="查看").first.click()
     expect(page.get_by_test_id("revealed-applicant")).to_have_text(number)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -3,8 +3,6 @@ monitoring line through its labelled field in yuan (P4); the old version stays."
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -13,15 +11,10 @@ from zhenxing.policy import selectors
 from zhenxing.policy.enums import ParameterKind
 
 from ..factories import make_user
+from .phone import shot
 from .test_registry_flow import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _shot(page: Page, name: str) -> None:
-    folder = os.environ.get("ZHENXING_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def test_the_administrator_revises_the_line_in_yuan_on_a_phone(live_server: object, page: Page) -> None:
@@ -34,12 +27,12 @@ def test_the_administrator_revises_the_line_in_yuan_on_a_phone(live_server: obje
     expect(table).to_contain_text("标准：8,700.00 元/人·年")
     expect(page.get_by_test_id("total")).to_contain_text("共")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    _shot(page, "parameters-375")
+    shot(page, "parameters-375")
     page.goto(f"{base}/policy/parameters/{line.pk}/")
     form = page.get_by_test_id("parameter-form")
     form.get_by_label("标准（元）").fill("9,000")
     form.get_by_label("修改理由").fill("省里发布新标准")
-    _shot(page, "parameter-form-375")
+    shot(page, "parameter-form-375")
     form.get_by_role("button", name="保存修改").click()
     expect(page.locator(".messages")).to_contain_text("现行版本为第2版")
     expect(page.get_by_test_id("parameter-value")).to_contain_text("9,000.00 元/人·年")
@@ -69,4 +62,4 @@ def test_the_parameter_list_on_a_desktop_gives_values_room_and_never_breaks_a_da
     )
     assert heights and all(lines == 1 for lines, _ in heights), heights
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-    _shot(page, "parameters-1280")
+    shot(page, "parameters-1280")

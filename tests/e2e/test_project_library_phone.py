@@ -8,7 +8,6 @@ one opinion, one minutes file) approve it; the county announces its library, and
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -20,7 +19,7 @@ from zhenxing.projects.models import PrefectureBatch, Project, ProjectObjection,
 from ..conftest import COUNTY, TOWNSHIP, VILLAGE
 from ..factories import make_user
 from ..projects.builders import sector_user
-from .test_registry_flow import _login
+from .phone import as_user, fits, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,22 +28,6 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pag
 
 def _minutes(name: str) -> dict[str, object]:
     return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
-
-
-def _shot(page: Page, name: str) -> None:
-    folder = os.environ.get("ZHENXING_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
-
-
-def _fits(page: Page) -> None:
-    """Nothing wider than the phone: no sideways scrolling at 375 px."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.url
-
-
-def _as(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    _login(page, base, username)
 
 
 def _move(page: Page, target: str, *, opinion: str = "", minutes: str = "", on: str = "") -> None:
@@ -75,7 +58,7 @@ def test_p14_a_village_road_from_proposal_to_acceptance_and_adjustment_on_a_phon
     make_user(Role.PREFECTURE, "5329", username="dalizhou")
 
     # the village proposes: a missing item is named and nothing is stored; then the full proposal
-    _as(page, base, "xishan")
+    as_user(page, base, "xishan")
     page.goto(f"{base}/projects/new/")
     page.locator("#p-name").fill("西山村大村组道路硬化")
     page.get_by_role("button", name="提交申报").click()
@@ -98,13 +81,13 @@ def test_p14_a_village_road_from_proposal_to_acceptance_and_adjustment_on_a_phon
         page.locator(f"#t-k-{row}").select_option(("output", "benefit", "satisfaction")[row - 1])
         page.locator(f"#t-i-{row}").fill(indicator)
         page.locator(f"#t-v-{row}").fill(value)
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="提交申报").click()
     _status(page, "村申报")
     project = Project.objects.get()
     assert project.total_fen == 120_500_000 and project.level == "village"
-    _shot(page, "project-proposed")
-    _fits(page)
+    shot(page, "project-proposed")
+    fits(page)
 
     # it cannot go to the township before its announcement has run: the move is shown disabled, with why
     expect(page.locator("form.move[data-move='township_review'] button[type=submit]")).to_be_disabled()
@@ -124,8 +107,8 @@ def test_p14_a_village_road_from_proposal_to_acceptance_and_adjustment_on_a_phon
     answer.get_by_role("button", name="答复").click()
     expect(page.get_by_test_id("answer-form")).to_have_count(0)
     assert ProjectObjection.objects.get().status == "answered"
-    _fits(page)
-    _shot(page, "project-notice")
+    fits(page)
+    shot(page, "project-notice")
 
     # after the period (10 calendar days) the village sends it on, and every level approves it
     clock.travel_to(datetime.date(2026, 3, 12))
@@ -143,13 +126,13 @@ def test_p14_a_village_road_from_proposal_to_acceptance_and_adjustment_on_a_phon
     _status(page, "在建")
 
     # an adjustment while building: the road grows, a new version goes back to 村申报 with the old one kept
-    _as(page, base, "xishan")
+    as_user(page, base, "xishan")
     page.goto(f"{base}/projects/{project.pk}/")
     page.get_by_test_id("adjust-link").click()
     page.locator("#p-total").fill("130")
     page.locator("#src-central").fill("109.5")
     page.locator("#p-reason").fill("道路延长0.3公里至小村组")
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="提交调整").click()
     _status(page, "村申报")
     adjusted = Project.objects.get(code=project.code, version=2)
@@ -174,8 +157,8 @@ def test_p14_a_village_road_from_proposal_to_acceptance_and_adjustment_on_a_phon
     _status(page, "竣工")
     _move(page, "accepted", opinion="工程质量合格，同意验收")
     _status(page, "验收")
-    _fits(page)
-    _shot(page, "project-accepted")
+    fits(page)
+    shot(page, "project-accepted")
     outcomes = set(ProjectStep.objects.filter(project=adjusted).values_list("outcome", flat=True))
     assert {"township_review", "department_review", "county_review", "prefecture_decision", "building",
             "completed", "accepted"} <= outcomes  # fmt: skip
@@ -192,7 +175,7 @@ def _announce_proposal(page: Page, base: str, *, objection: bool) -> None:
 
 
 def _announce_library(page: Page, base: str) -> None:
-    _as(page, base, "nanjianxian")
+    as_user(page, base, "nanjianxian")
     page.goto(f"{base}/projects/notices/new/?kind=library")
     page.locator("[name=object_to]").fill("南涧县乡村振兴局 0879-7654321")
     page.get_by_role("button", name="生成公示草稿").click()
@@ -202,27 +185,27 @@ def _announce_library(page: Page, base: str) -> None:
 
 def _approve(page: Page, base: str, pk: int, *, batch_opinion: str) -> None:
     """村 报乡镇审核 → 乡审核 → 县交通运输局审查 → 县领导小组审核 (minutes) → 州领导小组 batch (one minutes file)."""
-    _as(page, base, "xishan")
+    as_user(page, base, "xishan")
     page.goto(f"{base}/projects/{pk}/")
     _move(page, "township_review")
     _status(page, "乡审核")
-    _as(page, base, "nanjianzhen")
+    as_user(page, base, "nanjianzhen")
     page.goto(f"{base}/projects/{pk}/")
     _move(page, "department_review", opinion="同意，报县交通运输局审查")
     _status(page, "县(市)部门审查")
-    _as(page, base, "jiaotong")
+    as_user(page, base, "jiaotong")
     page.goto(f"{base}/projects/{pk}/")
     _move(page, "county_review", opinion="技术方案可行")
     _status(page, "县市领导小组审核")
-    _as(page, base, "nanjianxian")
+    as_user(page, base, "nanjianxian")
     page.goto(f"{base}/projects/{pk}/")
     _move(page, "prefecture_decision", opinion="同意报州审定", minutes="县领导小组纪要.pdf")
     _status(page, "州领导小组审定")
-    _as(page, base, "dalizhou")
+    as_user(page, base, "dalizhou")
     page.goto(f"{base}/projects/batches/?county={COUNTY}")
     batch = page.get_by_test_id("batch-form")
     batch.locator("[name=opinion]").fill(batch_opinion)
     batch.locator("[name=minutes]").set_input_files(_minutes("州领导小组纪要.pdf"))
-    _fits(page)
+    fits(page)
     batch.get_by_role("button", name="审定入库").click()
     expect(page.get_by_text(batch_opinion).first).to_be_visible()

@@ -7,7 +7,6 @@ challenge, a wrong answer said at the form (P14 公告公示)."""
 from __future__ import annotations
 
 import datetime
-import os
 import re
 
 import pytest
@@ -20,17 +19,12 @@ from zhenxing.projects.models import ProjectNotice, ProjectObjection
 from ..conftest import VILLAGE
 from ..factories import make_household, make_user
 from ..projects.builders import project_input
+from .phone import shot
 from .test_registry_flow import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 HEADS = ("段志强", "字春梅")
-
-
-def _shot(page: Page, name: str) -> None:
-    folder = os.environ.get("ZHENXING_SHOTS")
-    if folder:
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 def _fits(page: Page) -> None:
@@ -65,7 +59,7 @@ def test_p14_announcement_on_the_phone_and_the_public_village_page(
     page.get_by_test_id("notice-post").get_by_role("button").click()
     expect(page.get_by_test_id("notice-period")).to_contain_text("2026-03-01 至 2026-03-10")
     _fits(page)
-    _shot(page, "project-notice-375")
+    shot(page, "project-notice-375")
     notice = ProjectNotice.objects.get()
 
     # its printed page names the households while it runs, with the QR code and the short URL under it
@@ -75,7 +69,7 @@ def test_p14_announcement_on_the_phone_and_the_public_village_page(
     expect(page.get_by_test_id("notice-qr").locator("svg")).to_be_visible()
     expect(page.get_by_test_id("notice-qr")).to_contain_text(f"/v/{VILLAGE}/")
     _fits(page)
-    _shot(page, "project-notice-print-375")
+    shot(page, "project-notice-print-375")
 
     # anyone opens the public page, not logged in
     page.context.clear_cookies()
@@ -88,7 +82,7 @@ def test_p14_announcement_on_the_phone_and_the_public_village_page(
     body = page.locator("body").inner_text()
     assert not any(head in body for head in HEADS)
     _fits(page)
-    _shot(page, "village-page-375")
+    shot(page, "village-page-375")
     page.get_by_test_id("running-notices").get_by_role("link", name=notice.title).click()
     expect(page.get_by_test_id("public-notice-project")).to_contain_text("带动生产")
     assert not any(head in page.locator("body").inner_text() for head in HEADS)
@@ -105,7 +99,7 @@ def test_p14_announcement_on_the_phone_and_the_public_village_page(
     expect(form.get_by_label(re.compile("^验证"))).to_be_in_viewport()
     expect(form.get_by_label("内容")).to_have_value("养殖补助什么时候发放？")
     _fits(page)
-    _shot(page, "village-ask-error-375")
+    shot(page, "village-ask-error-375")
     question = form.locator("label[for=id_answer]").inner_text()
     a, b = (int(n) for n in re.findall(r"\d+", question))
     form.get_by_label(re.compile("^验证")).fill(str(a + b))
