@@ -47,3 +47,43 @@ def test_p15_home_page_shows_the_asset_tiles(client: Client) -> None:
     assert 'data-testid="asset-todo"' in html and 'data-testid="tile-assets-quality"' in html
     client.force_login(users["finance"])
     assert 'data-testid="asset-todo"' not in client.get("/").content.decode()
+
+
+def test_p15_each_asset_tile_counts_what_its_list_shows(client: Client) -> None:
+    # given a village whose plan waits for its next meeting and a road found idle without a care unit
+    from tests.assets.builders import collective_owner, heads_of, meeting, village_households
+    from tests.conftest import VILLAGE
+    from zhenxing.assets import distribution, services, upkeep
+    from zhenxing.assets.inputs import PayoutInput, PlanInput, PlanLineInput
+
+    users = asset_users()
+    (road,) = registered(users, accepted_project(users), asset_input(value="80"))
+    road = services.asset_confirm(actor=users["county"], asset=road, owner=collective_owner())
+    road = services.asset_hand_over(
+        actor=users["county"], asset=road, on=clock.today(), receiver="西山村委会", care=None
+    )
+    upkeep.inspection_record(
+        actor=users["village"], asset=road, on=clock.today(), outcome="idle", notes="少有车辆"
+    )
+    heads = heads_of(village_households(3))
+    distribution.plan_create(
+        actor=users["village"],
+        data=PlanInput(village_code=VILLAGE, year=clock.today().year, title="劳务分配", income="5000", meeting=meeting(),
+                       lines=(PlanLineInput("labour", "道路养护", "", tuple(PayoutInput(p, "300") for p in heads)),)),
+    )  # fmt: skip
+    for role in ("village", "county"):
+        client.force_login(users[role])
+        for tile in asset_tiles(users[role], clock.today()):
+            response = client.get(tile.url)
+            assert response.status_code == 200, tile.url
+            context = response.context
+            if tile.key == "assets-to-register":
+                listed = len(context["waiting"])
+            elif "paged" in context:
+                listed = context["paged"].total
+            else:
+                listed = len(context["rows"])
+            assert listed == tile.value, (role, tile.key, tile.url)
+    tiles = {tile.key: tile.value for tile in asset_tiles(users["county"], clock.today())}
+    assert tiles["assets-quality"] == 1 and tiles["assets-idle"] == 1  # no care unit; found idle
+    assert {t.key: t.value for t in asset_tiles(users["village"], clock.today())}["assets-plans-waiting"] == 1

@@ -39,6 +39,7 @@ from zhenxing.assets.models import (
 )
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
+from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.funds.models import Payment
@@ -174,11 +175,11 @@ def _villages() -> list[VillageRef]:
         code: pk for pk, code in Division.objects.filter(level=DivisionLevel.COUNTY).values_list("pk", "code")
     }
     return [
-        VillageRef(pk, code, counties[code[:6]], name, code in tuopin)
+        VillageRef(pk, code, counties[county_of(code)], name, code in tuopin)
         for pk, code, name in Division.objects.filter(level=DivisionLevel.VILLAGE).values_list(
             "pk", "code", "name"
         )
-        if code[:6] in counties
+        if county_of(code) in counties
     ]
 
 

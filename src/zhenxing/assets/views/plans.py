@@ -24,7 +24,7 @@ from zhenxing.assets.inputs import MeetingInput, PostingInput
 from zhenxing.assets.models import DistributionPlan, PlanPayout
 from zhenxing.assets.payroll import PAYROLL_STATES, plan_payroll_export
 from zhenxing.assets.plan_report import monitored_household_pks, plan_report_rows
-from zhenxing.assets.selectors import plan_get_for_user, plan_list_for_user
+from zhenxing.assets.selectors import PLAN_WAITING_FOR, plan_get_for_user, plan_list_for_user
 from zhenxing.assets.transitions import PLAN
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
@@ -66,6 +66,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(year=int(year))
     if status in PlanStatus.values:
         plans = plans.filter(status=status)
+    waiting = bool(request.GET.get("waiting"))
+    if waiting:  # the home tile's list: the plans whose next step is the user's role
+        plans = plans.filter(status__in=PLAN_WAITING_FOR.get(user.role, ()))
     plans = plans.annotate(total_fen=Sum("lines__amount_fen"))
     rows = [
         {"plan": p, "next": next_steps(p.status)} for p in plans.order_by("-year", "-pk")[: LIST_LIMIT + 1]
@@ -75,7 +78,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "assets/plans/list.html",
         {"rows": rows[:LIST_LIMIT], "more": len(rows) > LIST_LIMIT, "years": years, "year": year, "status": status,
-         "statuses": PlanStatus.choices, "new_village": village},
+         "statuses": PlanStatus.choices, "new_village": village, "waiting": waiting},
     )  # fmt: skip
 
 
