@@ -187,3 +187,22 @@ def test_p15_yuan_to_fen_accepts_amounts_to_the_fen(raw: object, fen: int) -> No
 def test_p15_yuan_to_fen_refuses_with_the_label(raw: object, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         yuan_to_fen(raw, label="金额")
+
+
+def test_p15_a_meeting_decides_with_two_thirds_present() -> None:
+    from zhenxing.policy.rules.assets import meeting_can_decide
+
+    assert meeting_can_decide(attendees=20, expected=30)
+    assert not meeting_can_decide(attendees=19, expected=30)
+    assert not meeting_can_decide(attendees=31, expected=30)
+    assert not meeting_can_decide(attendees=0, expected=0)
+
+
+def test_p15_only_a_household_asset_belongs_to_a_household() -> None:
+    from zhenxing.policy.rules.assets import owner_kind_fits
+
+    assert owner_kind_fits(category="household", owner_kind="household")
+    assert not owner_kind_fits(category="household", owner_kind="collective")
+    assert owner_kind_fits(category="public", owner_kind="collective")
+    assert owner_kind_fits(category="operating", owner_kind="unit")
+    assert not owner_kind_fits(category="public", owner_kind="household")

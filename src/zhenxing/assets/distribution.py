@@ -36,7 +36,12 @@ from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, Permissi
 from zhenxing.common.workflow import enter_step, transition
 from zhenxing.divisions.codes import county_of, in_prefecture
 from zhenxing.divisions.models import Division
-from zhenxing.policy.rules.assets import even_handout, households_paid_alike_per_person, reaches_share
+from zhenxing.policy.rules.assets import (
+    even_handout,
+    households_paid_alike_per_person,
+    meeting_can_decide,
+    reaches_share,
+)
 from zhenxing.registry.models import Household, Membership
 
 if TYPE_CHECKING:
@@ -262,8 +267,7 @@ def _meeting_checked(meeting: MeetingInput | None, *, label: str) -> MeetingInpu
         problems.append(
             ErrorDetail(("meeting", "attendees"), "attendance", "实到人数应大于0且不超过应到人数")
         )
-    elif meeting.attendees * 3 < meeting.expected * 2:
-        # 村民会议、党员大会 are quorate with more than half; two thirds is this system's default for 四议 (unverified)
+    elif not meeting_can_decide(attendees=meeting.attendees, expected=meeting.expected):
         problems.append(
             ErrorDetail(
                 ("meeting", "attendees"), "quorum", "实到人数不足应到人数的三分之二，会议不能作出决定"

@@ -13,12 +13,12 @@ from zhenxing.assets.enums import (
     DisposalKind,
     DisposalStatus,
     MeetingKind,
-    OwnerKind,
     PostingKind,
 )
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import Transition
 from zhenxing.divisions.codes import covers
+from zhenxing.policy.rules.assets import owner_kind_fits
 
 
 def _invalid(field: str, code: str, message: str) -> InvalidInput:
@@ -39,22 +39,28 @@ def actor_covers(actor: Any, division_code: str) -> bool:
 # the asset itself
 
 
-def manages_the_asset(t: Transition) -> None:
+def require_manager(actor: Any, asset: Any) -> None:
     """The county's 乡村振兴局 over the asset's county, or the sector department that supervises it (谁主管、谁负责)."""
-    asset = t.subject
-    if t.actor.role == Role.COUNTY_SECTOR and (
-        t.actor.sector_id != asset.sector_id or t.actor.jurisdiction_id != asset.county_id
-    ):
-        raise PermissionDenied("只有主管该资产的县(市)行业部门或县乡村振兴局可以办理")
-    if t.actor.role == Role.COUNTY and not actor_covers(t.actor, asset.county.code):
+    if actor.role == Role.COUNTY_SECTOR:
+        if actor.sector_id != asset.sector_id or actor.jurisdiction_id != asset.county_id:
+            raise PermissionDenied("只有主管该资产的县(市)行业部门或县乡村振兴局可以办理")
+    elif not actor_covers(actor, asset.county.code):
         raise PermissionDenied(f"{asset.county.name}的资产不在您的管辖范围内")
+
+
+def manages_the_asset(t: Transition) -> None:
+    require_manager(t.actor, t.subject)
 
 
 def record_ownership(t: Transition) -> None:
     """确权: owner kind, owner (a registry household for 到户类), the document and its date (P15)."""
     owner = t.data["owner"]
-    if t.subject.category == AssetCategory.HOUSEHOLD and owner.kind != OwnerKind.HOUSEHOLD:
-        raise _invalid("owner_kind", "household", "到户类资产的所有权人应为受益农户")
+    if not owner_kind_fits(category=t.subject.category, owner_kind=owner.kind):
+        if t.subject.category == AssetCategory.HOUSEHOLD:
+            raise _invalid("owner_kind", "household", "到户类资产的所有权人应为受益农户")
+        raise _invalid(
+            "owner_kind", "household", "公益性、经营性资产的所有权人应为村集体经济组织或县、乡镇单位"
+        )
     t.set(
         owner_kind=owner.kind, owner_name=owner.name, owner_household=owner.household,
         ownership_document=owner.document, owned_on=owner.on,

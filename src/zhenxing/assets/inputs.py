@@ -9,26 +9,16 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zhenxing.common.errors import ErrorDetail, InvalidInput
+from zhenxing.funds.inputs import fen_of, invalid
 from zhenxing.policy.rules.assets import yuan_to_fen
-from zhenxing.policy.rules.projects import wan_to_fen
 
 if TYPE_CHECKING:
     from zhenxing.registry.models import Household
 
 
-def invalid(field_name: str, code: str, message: str) -> InvalidInput:
-    return InvalidInput([ErrorDetail(tuple(field_name.split(".")), code, message)])
-
-
-def fen_of_wan(raw: object, *, field_name: str, label: str, allow_zero: bool = False) -> int:
-    try:
-        fen = wan_to_fen(raw, label=label)
-    except ValueError as error:
-        raise invalid(field_name, "amount", str(error)) from error
-    if fen == 0 and not allow_zero:
-        raise invalid(field_name, "amount", f"{label}应大于0")
-    return fen
+# an amount in 万元 as integer fen, and a one-field error: the fund ledger's, as project money is entered there
+fen_of_wan = fen_of
+__all__ = ["fen_of_wan", "invalid"]
 
 
 def fen_of_yuan(raw: object, *, field_name: str, label: str, allow_zero: bool = False) -> int:

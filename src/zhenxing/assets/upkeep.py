@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from zhenxing.accounts.capabilities import Capability
-from zhenxing.accounts.enums import Role
 from zhenxing.assets.care import asset_care_on
 from zhenxing.assets.enums import HELD_STATES, AssetCategory, AssetStatus, Condition
-from zhenxing.assets.guards import actor_covers
+from zhenxing.assets.guards import actor_covers, require_manager
 from zhenxing.assets.inputs import CareInput, fen_of_yuan, invalid, text_of
 from zhenxing.assets.models import Asset, AssetIncome, Inspection
 from zhenxing.assets.services import ATTACHMENT_MAX_BYTES, checked_care, require_capability, store_audited
@@ -36,7 +35,7 @@ def asset_assign_care(*, actor: User, asset: Asset, care: CareInput) -> Asset:
     care = checked_care(care)
     with transaction.atomic():
         locked = Asset.objects.select_for_update().select_related("division").get(pk=asset.pk)
-        _managed_by(actor, locked)
+        require_manager(actor, locked)
         if locked.status not in HELD_STATES:
             raise Conflict("资产已退出，不能再落实管护责任")
         old = {"care_unit": locked.care_unit, "care_person": locked.care_person}
@@ -47,14 +46,6 @@ def asset_assign_care(*, actor: User, asset: Asset, care: CareInput) -> Asset:
         audit.record(actor=actor, action="asset.care", target=locked, division=locked.division, old=old,
                      new={"care_unit": care.unit, "care_person": care.person})  # fmt: skip
     return locked
-
-
-def _managed_by(actor: User, asset: Asset) -> None:
-    if actor.role == Role.COUNTY_SECTOR:
-        if actor.sector_id != asset.sector_id or actor.jurisdiction_id != asset.county_id:
-            raise PermissionDenied("只有主管该资产的县(市)行业部门或县乡村振兴局可以办理")
-    elif not actor_covers(actor, asset.county.code if hasattr(asset, "county") else ""):
-        raise PermissionDenied("该资产不在您的管辖范围内")
 
 
 def inspection_record(

@@ -32,6 +32,7 @@ from zhenxing.assets.views.register import VIEW_MESSAGE
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
 from zhenxing.funds.forms import SimpleForm, read_date
+from zhenxing.policy.rules.assets import owner_kind_fits
 from zhenxing.registry.models import Household
 
 MANAGE = (Capability.MANAGE_ASSETS, "只有县乡村振兴局或县行业主管部门可以办理")
@@ -102,7 +103,7 @@ def asset_page(
             "files": asset.attachments.filter(inspection__isnull=True).order_by("pk"),
             # a 到户类 asset belongs to a household; the others to a collective or a unit (P15)
             "owner_kinds": [(v, label) for v, label in OwnerKind.choices
-                            if (v == OwnerKind.HOUSEHOLD) == (asset.category == AssetCategory.HOUSEHOLD)], "outcomes": Condition.choices,
+                            if owner_kind_fits(category=asset.category, owner_kind=v)], "outcomes": Condition.choices,
         },
         status=status,
     )  # fmt: skip

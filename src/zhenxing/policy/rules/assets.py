@@ -85,6 +85,19 @@ def reaches_share(households: int, *, village_households: int, share_percent: in
     return village_households > 0 and households * 100 >= share_percent * village_households
 
 
+def meeting_can_decide(*, attendees: int, expected: int) -> bool:
+    """A 四议 meeting decides with two thirds of those expected present (P15 四议两公开; the 村民委员会组织法 asks
+    two thirds of a 村民代表会议's members, more than half for the others: two thirds for all is this system's
+    default, unverified)."""
+    return 0 < attendees <= expected and attendees * 3 >= expected * 2
+
+
+def owner_kind_fits(*, category: str, owner_kind: str) -> bool:
+    """P15 确权: a 到户类 asset belongs to its household; a 公益性 or 经营性 one to the village collective economic
+    organisation or a county or township unit."""
+    return (owner_kind == "household") == (category == "household")
+
+
 def disposal_needs_government(valuation_fen: int, *, above_wan: int) -> bool:
     """Above the threshold (万元) the county government approves after the sector department (P15)."""
     return valuation_fen > above_wan * FEN_PER_WAN
