@@ -21,6 +21,9 @@ class ParameterKind(models.TextChoices):
     FUND_INDUSTRY_SHARE = "fund_industry_share", "中央衔接资金用于产业发展的比例（%）及计入的资金来源"
     FUND_PERFORMANCE = "fund_performance", "衔接资金绩效评价指标权重（合计100）"
     ASSET_CARE = "asset_care", "项目资产管护巡查、处置审批与收益分配"
+    PLANNING_RULES = "planning_rules", "规划指标统计口径与规模性返贫阈值"
+    POVERTY_STANDARD = "poverty_standard", "国家扶贫标准（返贫判定，元/人·年）"
+    ASSESSMENT = "assessment", "县级考核评估权重、扣分与等次"
 
 
 class YearRule(models.TextChoices):
@@ -55,6 +58,12 @@ KIND_YEAR_RULE: dict[str, str] = {
     ParameterKind.FUND_PERFORMANCE: YearRule.IN_FORCE,
     # P15: the asset numbers likewise, by year
     ParameterKind.ASSET_CARE: YearRule.IN_FORCE,
+    # P12/P16: how the computed indicators count (务工 months and place, age windows) and the 规模性返贫 threshold
+    ParameterKind.PLANNING_RULES: YearRule.ALL_YEARS,
+    # P16: the year's national poverty standard decides 返贫; a year without one is 未配置, never a neighbour's
+    ParameterKind.POVERTY_STANDARD: YearRule.EXACT,
+    # P16: the assessment's weights, deductions and grade thresholds, from a year until a new value
+    ParameterKind.ASSESSMENT: YearRule.IN_FORCE,
 }
 
 

@@ -33,6 +33,9 @@ class Unit(StrEnum):
     YUAN = "yuan"  # up to two decimals
     WHOLE_YUAN = "whole_yuan"
     NUMBER = "number"  # a non-negative whole number of `suffix`
+    TENTHS = (
+        "tenths"  # points to one decimal, stored as a whole number of tenths (the assessment's 0.5 分 is 5)
+    )
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,14 @@ def _object(
         Shape.OBJECT,
         tuple(
             # values.py's labels carry the unit ("（月）"), which the text says already
-            FieldSpec(key, label.removesuffix("（月）"), unit, **{"text": text, **extra.get(key, {})})
+            FieldSpec(
+                key,
+                label.removesuffix("（月）")
+                .removesuffix("（岁）")
+                .removesuffix("（0.1分）")
+                .removesuffix("（%）"),
+                **{"unit": unit, "text": text, **extra.get(key, {})},
+            )
             for key, label in COMPOSITE_KEYS[kind].items()
         ),
     )
@@ -159,6 +169,33 @@ KIND_LAYOUTS: dict[str, KindLayout] = {
             "even_handout_percent": {"text": "{}%", "max_value": 100},
         },
     ),
+    K.PLANNING_RULES: _object(
+        K.PLANNING_RULES,
+        Unit.NUMBER,
+        "{} 岁",
+        {
+            "transfer_min_months": {"text": "{} 个月", "min_value": 1, "max_value": 12},
+            "transfer_outside_township": FLAG,
+            "large_scale_return_people": {"text": "{} 人", "min_value": 1},
+            "freeze_grace_days": {"text": "{} 天"},
+            **{key: {"max_value": 120} for key in COMPOSITE_KEYS[K.PLANNING_RULES] if key.endswith("_age")},
+        },
+    ),
+    K.POVERTY_STANDARD: _object(K.POVERTY_STANDARD, Unit.WHOLE_YUAN, PER_PERSON_YEAR),
+    K.ASSESSMENT: _object(
+        K.ASSESSMENT,
+        Unit.TENTHS,
+        "{} 分",
+        {
+            **{
+                key: {"unit": Unit.NUMBER, "text": "{}%", "max_value": 100}
+                for key in COMPOSITE_KEYS[K.ASSESSMENT]
+                if key.startswith("weight_")
+            },
+            "good_from": {"unit": Unit.NUMBER, "text": "{} 分", "max_value": 100},
+            "fair_from": {"unit": Unit.NUMBER, "text": "{} 分", "max_value": 100},
+        },
+    ),
     K.NOTICE_RISK_TYPES: KindLayout(
         Shape.COUNTIES,
         (FieldSpec(None, "公示中显示风险类型的县", Unit.NUMBER, "{}"),),
@@ -179,7 +216,10 @@ def _money_text(amount: Any) -> str:
 def _number_text(spec: FieldSpec, raw: Any) -> str:
     if raw is None:
         return "未设置"
-    shown = _money_text(raw) if spec.unit in (Unit.YUAN, Unit.WHOLE_YUAN) else str(raw)
+    if spec.unit == Unit.TENTHS:
+        shown = f"{Decimal(str(raw)) / 10:.1f}"
+    else:
+        shown = _money_text(raw) if spec.unit in (Unit.YUAN, Unit.WHOLE_YUAN) else str(raw)
     return spec.text.format(shown)
 
 
@@ -302,6 +342,15 @@ def _form_field(spec: FieldSpec) -> forms.Field:
             error_messages=messages,
             widget=forms.TextInput(attrs=attrs),
         )
+    if spec.unit == Unit.TENTHS:
+        return forms.DecimalField(
+            label=full_label,
+            min_value=Decimal(0),
+            max_digits=9,
+            decimal_places=1,
+            error_messages={**messages, "max_decimal_places": f"{label}最多一位小数（如0.5分）"},
+            widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}),
+        )
     if spec.unit == Unit.WHOLE_YUAN:
         return YuanField(
             label=full_label,
@@ -354,7 +403,9 @@ class ParameterValueForm(forms.Form):
             return {"value": value}
         if layout.shape == Shape.LIST:
             return {spec.name: value[int(spec.key or 0)] for spec in layout.fields if isinstance(value, list)}
-        return {spec.name: value.get(spec.key) for spec in layout.fields if isinstance(value, dict)}
+        return {
+            spec.name: _shown(spec, value.get(spec.key)) for spec in layout.fields if isinstance(value, dict)
+        }
 
     def value(self) -> Any:
         data = self.cleaned_data
@@ -369,12 +420,26 @@ class ParameterValueForm(forms.Form):
                 "standard_gap": data.get("standard_gap", ""),
                 "dynamic_exit": bool(data.get("dynamic_exit")),
             }
-        numbers = {spec.name: _plain(data[spec.name]) for spec in self.layout.fields}
+        numbers = {spec.name: _stored(spec, data[spec.name]) for spec in self.layout.fields}
         if self.layout.shape == Shape.SCALAR:
             return numbers["value"]
         if self.layout.shape == Shape.LIST:
             return [numbers[spec.name] for spec in self.layout.fields]
         return {str(spec.key): numbers[spec.name] for spec in self.layout.fields}
+
+
+def _shown(spec: FieldSpec, raw: Any) -> Any:
+    """A stored number as its input shows it: tenths as points (5 → 0.5)."""
+    if spec.unit == Unit.TENTHS and raw is not None:
+        return Decimal(str(raw)) / 10
+    return raw
+
+
+def _stored(spec: FieldSpec, number: Decimal | int) -> int | Decimal:
+    """An input's number as stored: points as whole tenths (0.5 → 5)."""
+    if spec.unit == Unit.TENTHS:
+        return int(Decimal(number) * 10)
+    return _plain(number)
 
 
 def _plain(number: Decimal | int) -> int | Decimal:

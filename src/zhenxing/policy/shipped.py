@@ -2,13 +2,16 @@
 Each names the document it comes from (never this project's spec files); where no document was seen, says so.
 
 Not shipped, on purpose: the 2021, 2022 and 2024 monitoring lines (unverified; P4) — an administrator
-enters them, and asking for such a year meanwhile is a clear error.
+enters them, and asking for such a year meanwhile is a clear error; the national poverty standard (P16), so
+that the 返贫 count says 未配置 until it is entered.
 """
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
+
+from zhenxing.policy.rules.assessment import shipped_value as assessment_shipped_value
 
 PLAN = "《大理州“十四五”巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划》(2023)"
 
@@ -265,6 +268,47 @@ SHIPPED_PARAMETERS: list[dict[str, Any]] = [
         "verified": False,
         "note": "P14：绩效评价结果作为下一年度资金分配因素之一列示，不折算为金额。",
     },
+    {
+        "kind": "planning_rules",
+        "year": None,
+        "value": {
+            "transfer_min_months": 3,
+            "transfer_outside_township": 1,
+            "labour_min_age": 16,
+            "labour_max_age": 64,
+            "two_after_min_age": 15,
+            "two_after_max_age": 22,
+            "new_labour_min_age": 15,
+            "new_labour_max_age": 18,
+            "large_scale_return_people": 30,
+            "freeze_grace_days": 10,
+        },
+        "document": (
+            f"{PLAN}（脱贫劳动力转移就业、“两后生”职业教育、搬迁新成长劳动力中职教育、守住不发生规模性返贫底线）；"
+            "务工月数与地点口径、年龄区间、规模性返贫人数和报送截止天数为本系统默认值，未核实"
+        ),
+        "verified": False,
+        "note": (
+            "P12：务工满该月数（“以上”含本数）且务工地点在乡镇外（乡镇外县内、县外省内、省外）计为转移就业；"
+            "P16：县内当年返贫人数达到预警人数即提示规模性返贫风险；各期数值于期末后该天数冻结。"
+        ),
+    },
+    {
+        "kind": "assessment",
+        "year": 2021,
+        "value": assessment_shipped_value(),
+        "document": (
+            f"{PLAN}（考核评估结果分为好、较好、一般三个等次；评为一般或存在规模性返贫问题的约谈提醒、挂牌督办）；"
+            "各维度权重、各项满分与扣分、等次分数线为本系统默认值，未核实"
+        ),
+        "verified": False,
+        "note": (
+            "P16：责任落实、政策落实、工作落实、巩固成效四项权重合计100；总分达到“好”分数线为好，达到“较好”分数线为较好，"
+            "其余为一般（含分数线）；各项满分与每条扣分以0.1分为单位保存（100即10分），页面按分显示。"
+        ),
+    },
+    # poverty_standard (P16) is not shipped: the national standard by which 返贫 is decided is entered by the
+    # administrator from the document; meanwhile the 返贫 count says 未配置
 ]
 
 

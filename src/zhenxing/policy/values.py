@@ -7,6 +7,7 @@ from typing import Any
 
 from zhenxing.common.errors import ErrorDetail, InvalidInput
 from zhenxing.policy.enums import ParameterKind, StandardGap
+from zhenxing.policy.rules import assessment
 
 # Composite kinds: their keys, each a non-negative integer.
 COMPOSITE_KEYS: dict[str, dict[str, str]] = {
@@ -74,6 +75,23 @@ COMPOSITE_KEYS: dict[str, dict[str, str]] = {
         "government_above_wan": "处置须报县人民政府审批的评估价值（万元，超过）",
         "even_handout_percent": "无条件平均分配覆盖农户比例上限（%）",
     },
+    # P12/P16: how the computed indicators count and the 规模性返贫 threshold
+    ParameterKind.PLANNING_RULES: {
+        "transfer_min_months": "转移就业务工最短时间（月）",
+        "transfer_outside_township": "转移就业只计乡镇外务工",
+        "labour_min_age": "劳动力最低年龄（岁）",
+        "labour_max_age": "劳动力最高年龄（岁）",
+        "two_after_min_age": "两后生最低年龄（岁）",
+        "two_after_max_age": "两后生最高年龄（岁）",
+        "new_labour_min_age": "搬迁新成长劳动力最低年龄（岁）",
+        "new_labour_max_age": "搬迁新成长劳动力最高年龄（岁）",
+        "large_scale_return_people": "规模性返贫预警人数（县内当年返贫人数达到）",
+        "freeze_grace_days": "报送截止（期末后天数）",
+    },
+    # P16: the year's national poverty standard, by which 返贫 is decided
+    ParameterKind.POVERTY_STANDARD: {"yuan": "标准"},
+    # P16 考核评估: weights (%), grade thresholds (points), each item's full points and deduction (0.1 points)
+    ParameterKind.ASSESSMENT: assessment.parameter_keys(),
     ParameterKind.WORK_TEAM: {
         "large_village_people": "脱贫不稳定人口阈值",
         "large_team_members": "大村工作队员数",
@@ -198,6 +216,36 @@ def _check_funds(kind: str, value: dict[str, int], keys: dict[str, str]) -> None
         raise _fail(f"各指标权重合计应为100，现为 {sum(value.values())}")
 
 
+AGE_WINDOWS = (
+    ("labour_min_age", "labour_max_age"),
+    ("two_after_min_age", "two_after_max_age"),
+    ("new_labour_min_age", "new_labour_max_age"),
+)
+
+
+def _check_planning(kind: str, value: dict[str, int], keys: dict[str, str]) -> None:
+    """P12/P16's numbers: a month count within the year, a 0/1 flag, age windows in order, a threshold and a
+    standard above 0; the assessment's weights adding up to 100 and its grade thresholds in order."""
+    if kind == ParameterKind.PLANNING_RULES:
+        if not 1 <= value["transfer_min_months"] <= 12:
+            raise _fail(f"转移就业务工最短时间应在1到12个月之间，收到 {value['transfer_min_months']}")
+        if value["transfer_outside_township"] > 1:
+            raise _fail("转移就业只计乡镇外务工应为1（是）或0（否）")
+        for low, high in AGE_WINDOWS:
+            if not value[low] <= value[high] <= 120:
+                raise _fail(
+                    f"{keys[low]}应不大于{keys[high]}（且不超过120岁），现为 {value[low]}、{value[high]}"
+                )
+        if value["large_scale_return_people"] < 1:
+            raise _fail("规模性返贫预警人数应大于0")
+    if kind == ParameterKind.POVERTY_STANDARD and value["yuan"] < 1:
+        raise _fail("国家扶贫标准应大于0元")
+    if kind == ParameterKind.ASSESSMENT:
+        problem = assessment.scheme_problem(assessment.scheme_from_values(value))
+        if problem:
+            raise _fail(problem)
+
+
 def clean_value(kind: str, raw: Any) -> Any:
     """The normalised JSON value for `kind`, or InvalidInput naming what is wrong."""
     if kind == ParameterKind.REGIME:
@@ -235,6 +283,7 @@ def clean_value(kind: str, raw: Any) -> Any:
         raise _fail("；".join(parts))
     value = {key: _whole(raw[key], label) for key, label in keys.items()}
     _check_funds(kind, value, keys)
+    _check_planning(kind, value, keys)
     for key in DAY_OF_MONTH_KEYS & value.keys():
         if not 1 <= value[key] <= 28:
             raise _fail(f"{keys[key]}应为每月第1到28日（每个月都有的日子），收到 {value[key]}")
