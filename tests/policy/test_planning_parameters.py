@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -230,4 +229,3 @@ def test_p12_planning_rules_read_in_chinese() -> None:
     assert rows["两后生最高年龄"] == "22 岁"
     assert rows["规模性返贫预警人数（县内当年返贫人数达到）"] == "30 人"
     assert rows["报送截止（期末后天数）"] == "10 天"
-    assert datetime.date  # the grace days are applied by policy.rules.planning.period_deadline
