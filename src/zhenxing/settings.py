@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zhenxing.projects",
     "zhenxing.funds",
     "zhenxing.assets",
+    "zhenxing.planning",
     "zhenxing.portal",
     "zhenxing.common.vendor_apps.TasksConfig",  # django_tasks
     "zhenxing.common.vendor_apps.TasksDatabaseConfig",  # django_tasks_db

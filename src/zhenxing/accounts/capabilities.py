@@ -48,6 +48,14 @@ class Capability(StrEnum):
     MANAGE_ASSETS = "manage_assets"
     TEND_ASSETS = "tend_assets"
     ENTER_COLLECTIVE_INCOME = "enter_collective_income"
+    # the plan's indicators and the county assessment (P12, P16, P11): who reads them (no personal data); who
+    # reports a value (the responsible county department, a township, a county: which review step each role does
+    # is the workflow's declared role); who keeps the village work teams; the prefecture's own work (targets,
+    # freezing, corrections, field findings, assessments, 约谈/督办)
+    VIEW_PLANNING = "view_planning"
+    REPORT_INDICATOR = "report_indicator"
+    MANAGE_WORK_TEAMS = "manage_work_teams"
+    MANAGE_ASSESSMENT = "manage_assessment"
     RUN_SCREENING = (
         "run_screening"  # start a screening round from the pages: a county its own, the prefecture all
     )
@@ -61,21 +69,24 @@ _STAFF = frozenset({C.BROWSE_DIVISIONS, C.EVALUATE_POLICY, C.VIEW_REGISTRY, C.VI
 _CADRE = frozenset({C.EDIT_REGISTRY, C.IMPORT_REGISTRY, C.REVEAL_ID_NUMBER, C.CONFIRM_LEAD})
 _PROJECTS = frozenset({C.VIEW_PROJECTS, C.PROPOSE_PROJECT, C.ACT_ON_PROJECT})
 _ASSETS = frozenset({C.VIEW_ASSETS, C.TEND_ASSETS})
+_PLANNING = frozenset({C.VIEW_PLANNING, C.REPORT_INDICATOR})
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VILLAGE: _STAFF | _CADRE | _PROJECTS | _ASSETS,
-    Role.TOWNSHIP: _STAFF | _CADRE | _PROJECTS | _ASSETS | {C.ENTER_COLLECTIVE_INCOME},
+    Role.TOWNSHIP: _STAFF | _CADRE | _PROJECTS | _ASSETS | _PLANNING | {C.ENTER_COLLECTIVE_INCOME},
     Role.COUNTY: _STAFF
     | _CADRE
     | _PROJECTS
     | _ASSETS
-    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_FUNDS, C.PROPOSE_SPLIT, C.MANAGE_ASSETS},
+    | _PLANNING
+    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_FUNDS, C.PROPOSE_SPLIT, C.MANAGE_ASSETS, C.MANAGE_WORK_TEAMS},
     Role.PREFECTURE: _STAFF
-    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_PROJECTS, C.ACT_ON_PROJECT, C.VIEW_FUNDS, C.VIEW_ASSETS},
+    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_PROJECTS, C.ACT_ON_PROJECT, C.VIEW_FUNDS, C.VIEW_ASSETS}
+    | {C.VIEW_PLANNING, C.MANAGE_ASSESSMENT},
     # the money of the counties under it, and the library projects it pays; no household, no project step
     Role.FINANCE: frozenset({C.VIEW_FUNDS, C.ENTER_FUNDS}),
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),
     # its sector's projects in its county: review, its own county-level proposals, execution; no registry
-    Role.COUNTY_SECTOR: _PROJECTS | {C.VIEW_ASSETS, C.MANAGE_ASSETS},
+    Role.COUNTY_SECTOR: _PROJECTS | _PLANNING | {C.VIEW_ASSETS, C.MANAGE_ASSETS},
     Role.ADMIN: frozenset(
         {
             C.BROWSE_DIVISIONS,

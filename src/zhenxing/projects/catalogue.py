@@ -7,6 +7,9 @@ SHIPPED_CATEGORIES: list[tuple[str, str, str, str, bool, bool]] = [
     ("industry_processing", "产业发展", "加工流通", "agriculture", True, True),
     ("industry_tourism", "产业发展", "休闲农业与乡村旅游", "culture_tourism", True, True),
     ("industry_facilities", "产业发展", "配套设施", "agriculture", True, True),
+    # P12 counts the cold-chain bases and e-commerce sites built each year from these (planning/computed)
+    ("industry_cold_chain", "产业发展", "冷链物流", "agriculture", True, True),
+    ("industry_ecommerce", "产业发展", "农村电商", "agriculture", True, True),
     ("employment_subsidy", "就业项目", "务工补助", "human_resources", True, False),
     ("employment_training", "就业项目", "就业培训", "human_resources", True, False),
     ("employment_public_jobs", "就业项目", "公益性岗位", "human_resources", True, False),

@@ -1,0 +1,5 @@
+"""Imports every module of computed selectors, so that COMPUTED is complete."""
+
+from zhenxing.planning.computed import COMPUTED, cases
+
+__all__ = ["COMPUTED", "cases"]
