@@ -4,7 +4,9 @@ NotFound (404), so that another county's records do not leak their existence."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
@@ -28,6 +30,8 @@ from zhenxing.planning.models import (
 from zhenxing.planning.scope import planning_prefix
 from zhenxing.planning.transitions import TASK
 
+M = TypeVar("M", bound=Model)
+
 
 def require_view(user: User) -> str:
     """The user's prefix, or PermissionDenied (403) for a role without the planning pages."""
@@ -37,11 +41,11 @@ def require_view(user: User) -> str:
     return prefix
 
 
-def _within(queryset: QuerySet, user: User, field: str) -> QuerySet:  # type: ignore[type-arg]
+def _within(queryset: QuerySet[M], user: User, field: str) -> QuerySet[M]:
     return queryset.filter(**{f"{field}__code__startswith": require_view(user)})
 
 
-def _get(queryset: QuerySet, pk: int, what: str):  # type: ignore[no-untyped-def,type-arg]
+def _get(queryset: QuerySet[M], pk: int, what: str) -> M:
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise NotFound(f"{what}不存在或不在您的管辖范围内")
@@ -71,7 +75,7 @@ def period_list(*, user: User) -> QuerySet[Period]:
 
 def period_get(*, user: User, pk: int) -> Period:
     require_view(user)
-    return _get(Period.objects.all(), pk, "统计期")  # type: ignore[no-any-return]
+    return _get(Period.objects.all(), pk, "统计期")
 
 
 def value_list_for_user(
@@ -90,7 +94,7 @@ def value_list_for_user(
 
 
 def value_get_for_user(*, user: User, pk: int) -> IndicatorValue:
-    return _get(value_list_for_user(user=user, current=False), pk, "指标数值")  # type: ignore[no-any-return]
+    return _get(value_list_for_user(user=user, current=False), pk, "指标数值")
 
 
 def value_history(*, value: IndicatorValue) -> QuerySet[IndicatorValue]:
@@ -114,7 +118,7 @@ def report_list_for_user(*, user: User) -> QuerySet[IndicatorReport]:
 
 
 def report_get_for_user(*, user: User, pk: int) -> IndicatorReport:
-    return _get(report_list_for_user(user=user), pk, "指标填报")  # type: ignore[no-any-return]
+    return _get(report_list_for_user(user=user), pk, "指标填报")
 
 
 REPORT_WAITING_FOR: dict[str, Q] = {
@@ -145,7 +149,7 @@ def assessment_list_for_user(*, user: User, year: int | None = None) -> QuerySet
 
 def assessment_get_for_user(*, user: User, pk: int) -> Assessment:
     rows = _within(Assessment.objects.all(), user, "county").select_related("county", "computed_by")
-    return _get(rows, pk, "考核评估")  # type: ignore[no-any-return]
+    return _get(rows, pk, "考核评估")
 
 
 def finding_list_for_user(*, user: User, year: int | None = None) -> QuerySet[FieldFinding]:
@@ -154,7 +158,7 @@ def finding_list_for_user(*, user: User, year: int | None = None) -> QuerySet[Fi
 
 
 def finding_get_for_user(*, user: User, pk: int) -> FieldFinding:
-    return _get(finding_list_for_user(user=user), pk, "抽查发现")  # type: ignore[no-any-return]
+    return _get(finding_list_for_user(user=user), pk, "抽查发现")
 
 
 def supervision_list_for_user(*, user: User) -> QuerySet[Supervision]:
@@ -162,7 +166,7 @@ def supervision_list_for_user(*, user: User) -> QuerySet[Supervision]:
 
 
 def supervision_get_for_user(*, user: User, pk: int) -> Supervision:
-    return _get(supervision_list_for_user(user=user), pk, "约谈督办")  # type: ignore[no-any-return]
+    return _get(supervision_list_for_user(user=user), pk, "约谈督办")
 
 
 def task_list_for_user(*, user: User) -> QuerySet[RectificationTask]:
@@ -171,7 +175,7 @@ def task_list_for_user(*, user: User) -> QuerySet[RectificationTask]:
 
 
 def task_get_for_user(*, user: User, pk: int) -> RectificationTask:
-    return _get(task_list_for_user(user=user), pk, "整改任务")  # type: ignore[no-any-return]
+    return _get(task_list_for_user(user=user), pk, "整改任务")
 
 
 def tasks_overdue(*, today=None) -> QuerySet[RectificationTask]:  # type: ignore[no-untyped-def]
@@ -201,4 +205,4 @@ def team_list_for_user(*, user: User, current_on=None) -> QuerySet[WorkTeamMembe
 
 
 def team_member_get_for_user(*, user: User, pk: int) -> WorkTeamMember:
-    return _get(team_list_for_user(user=user), pk, "驻村工作队队员")  # type: ignore[no-any-return]
+    return _get(team_list_for_user(user=user), pk, "驻村工作队队员")

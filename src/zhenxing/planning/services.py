@@ -219,9 +219,13 @@ def work_team_member_add(
         problems.append(ErrorDetail(("starts_on",), "future", "驻村开始日期不能晚于今天"))
     if problems:
         raise InvalidInput(problems)
+    township = village.parent
+    county = township.parent if township is not None else None
+    if county is None:
+        raise _invalid("village", "level", "请选择行政村")
     with transaction.atomic():
         member = WorkTeamMember.objects.create(
-            village=village, county=village.parent.parent, name=name.strip(), role=role, unit=unit.strip(),
+            village=village, county=county, name=name.strip(), role=role, unit=unit.strip(),
             starts_on=starts_on, recorded_by=actor,
         )  # fmt: skip
         audit.record(

@@ -22,10 +22,10 @@ from zhenxing.planning.models import ReportStep, TaskStep
 S, T, R = ReportStatus, TaskStatus, Role
 
 
-def _no_limits() -> tuple[dict[str, Any], dict[str, Any] | None]:
+def _no_limits() -> tuple[dict[str, Any], dict[str, Any]]:
     """Neither workflow has a step limit in working days: a report's deadline is its period's, a task's is the
     day the prefecture set; the clock still records when each step started."""
-    return {}, None
+    return {}, {}
 
 
 _REVIEW = (g.reviewer_covers_the_report, g.reviewer_is_not_the_enterer)

@@ -12,7 +12,6 @@ from zhenxing.common.steps import StepRecord
 from zhenxing.planning.enums import Dimension, Grade, SupervisionKind, SupervisionReason, TaskStatus
 
 _USER = settings.AUTH_USER_MODEL
-POINTS = {"max_digits": 7, "decimal_places": 2}
 
 
 class FieldFinding(models.Model):
@@ -24,7 +23,7 @@ class FieldFinding(models.Model):
     year = models.PositiveSmallIntegerField("考核年度")
     dimension = models.CharField("考核维度", max_length=16, choices=Dimension.choices)
     description = models.TextField("抽查发现")
-    deduction = models.DecimalField("扣分", **POINTS)
+    deduction = models.DecimalField("扣分", max_digits=7, decimal_places=2)
     entered_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField("录入时间")
     withdrawn_reason = models.TextField("撤销原因", blank=True)
@@ -59,7 +58,7 @@ class Assessment(models.Model):
     year = models.PositiveSmallIntegerField("考核年度")
     version = models.PositiveSmallIntegerField("版本", default=1)
     is_current = models.BooleanField("现行版本", default=True)
-    total = models.DecimalField("总分", **POINTS)
+    total = models.DecimalField("总分", max_digits=7, decimal_places=2)
     grade = models.CharField("等次", max_length=4, choices=Grade.choices)
     # per dimension and item: points, full, explanation; per item the records behind it (model and ids)
     scores = models.JSONField("得分明细", default=dict)

@@ -23,7 +23,6 @@ from zhenxing.planning.enums import (
 )
 
 _USER = settings.AUTH_USER_MODEL
-AMOUNT = {"max_digits": 20, "decimal_places": 4}
 
 
 class Indicator(models.Model):
@@ -31,7 +30,7 @@ class Indicator(models.Model):
     name = models.CharField("指标名称", max_length=100)
     unit = models.CharField("单位", max_length=12)
     direction = models.CharField("方向", max_length=2, choices=Direction.choices, blank=True)
-    baseline = models.DecimalField("2020年基期值", null=True, blank=True, **AMOUNT)
+    baseline = models.DecimalField("2020年基期值", null=True, blank=True, max_digits=20, decimal_places=4)
     level = models.CharField("考核层级", max_length=12, choices=IndicatorLevel.choices)
     department = models.CharField("责任部门", max_length=60)
     # the county sector department that reports it (its users may enter the value), where it is one
@@ -86,7 +85,7 @@ class IndicatorTarget(models.Model):
         "divisions.Division", verbose_name="县(市)", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )  # fmt: skip
-    value = models.DecimalField("目标值", **AMOUNT)
+    value = models.DecimalField("目标值", max_digits=20, decimal_places=4)
     note = models.CharField("依据", max_length=200, blank=True)
     entered_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField("录入时间", auto_now=True)
@@ -163,7 +162,7 @@ class IndicatorReport(models.Model):
     county = models.ForeignKey(
         "divisions.Division", verbose_name="县(市)", on_delete=models.PROTECT, related_name="+"
     )  # the division's county, copied for the lists
-    value = models.DecimalField("填报值", **AMOUNT)
+    value = models.DecimalField("填报值", max_digits=20, decimal_places=4)
     evidence = models.TextField("佐证说明")
     status = models.CharField("状态", max_length=20, choices=ReportStatus.choices)
     step_started_on = models.DateField("环节开始", null=True, blank=True)
@@ -217,7 +216,7 @@ class IndicatorValue(models.Model):
     version = models.PositiveSmallIntegerField("版本", default=1)
     is_current = models.BooleanField("现行版本", default=True)
     state = models.CharField("状态", max_length=14, choices=ValueState.choices)
-    value = models.DecimalField("数值", null=True, blank=True, **AMOUNT)
+    value = models.DecimalField("数值", null=True, blank=True, max_digits=20, decimal_places=4)
     # the figures it was made of (numerator, denominator, counts) and where from: selector and version, the
     # parameters cited, the time of the data; or the report, who entered it and who reviewed it
     provenance = models.JSONField("来源", default=dict)
