@@ -1,6 +1,6 @@
 """What the migrations ship, put back for tests that flush tables (transactional and browser tests): the division
 tree, the yearly parameters, the default screening rules, the working-day calendar, the county sectors, the
-project category catalogue and the asset-type catalogue. One definition for the shipped_data fixture and the browser smoke world."""
+project category catalogue, the asset-type catalogue, the P12 indicators and the statistics template. One definition for the shipped_data fixture and the browser smoke world."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ def shipped_data_ensure() -> None:
     from zhenxing.common.models import CalendarDay, CalendarYear
     from zhenxing.divisions.models import Division
     from zhenxing.divisions.services import divisions_load
+    from zhenxing.planning.catalogue import ship_indicators, ship_template
+    from zhenxing.planning.models import Indicator, IndicatorTarget, StatsTemplate
     from zhenxing.policy.models import Parameter
     from zhenxing.policy.shipped import ship_parameters
     from zhenxing.projects.catalogue import ship_catalogue
@@ -29,3 +31,5 @@ def shipped_data_ensure() -> None:
     ship_sectors(Sector)
     ship_catalogue(Sector, ProjectCategory)
     ship_asset_types(Sector, AssetType)
+    ship_indicators(Indicator, IndicatorTarget, Sector)
+    ship_template(StatsTemplate)

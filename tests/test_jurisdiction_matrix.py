@@ -51,6 +51,10 @@ ADMIN_MODELS = {
     "projects_projectcategory": "the project category catalogue and its sector map (P14), reference data",
     "assets_assettype": "the asset-type catalogue and its supervising sectors (P15), reference data",
     "assets_asset": "the asset register, read-only for staff (P15: no delete; writes go through the pages)",
+    "planning_indicator": "the P12 indicator catalogue (P16), reference data with no division",
+    "planning_statstemplate": "the yearly statistics template (P16), reference data with no division",
+    "planning_indicatorvalue": "frozen indicator values, read-only for staff (P16: corrected by a new version "
+    "through the pages); county figures, no household",
     "auth_group": "user management",
     "audit_auditevent": "read-only audit trail for the administrator",
     "axes_accessattempt": "login lockouts",
