@@ -1,0 +1,161 @@
+"""P12/P16 computed indicators on small hand-made records: every computed indicator of the catalogue has a
+selector that runs on an empty database, and the boundaries of the definitions (exactly the months, a member
+who left on 31 December, a household without members on that day, the poverty standard not configured)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import make_household, make_user
+from zhenxing.accounts.enums import Role
+from zhenxing.monitoring.enums import CaseStatus, PersonItemKind
+from zhenxing.monitoring.models import Case, Measure, PersonItem
+from zhenxing.planning.catalogue import SHIPPED_INDICATORS
+from zhenxing.planning.computed import Context
+from zhenxing.planning.computed.employment import LABOUR, transfer_filter
+from zhenxing.planning.computed.registry import COMPUTED
+from zhenxing.planning.parameters import planning_rules
+from zhenxing.policy import services as policy_services
+from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.rules.planning import BASIC_NEEDS_RISK_TYPES, transfer_employed
+from zhenxing.policy.vocab import WORK_PLACES
+from zhenxing.registry.models import Household, HouseholdYear, Membership, Person
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+COUNTY, VILLAGE = "532926", "532926101202"
+
+
+def context_of(year: int = 2025, starts_on: D | None = None, ends_on: D | None = None) -> Context:
+    rules, citation = planning_rules(year)
+    return Context(
+        year=year, starts_on=starts_on or D(year, 1, 1), ends_on=ends_on or D(year, 12, 31),
+        as_of=datetime.datetime(year + 1, 1, 10, tzinfo=datetime.UTC), rules=rules,
+        citations={"planning_rules": citation},
+    )  # fmt: skip
+
+
+def value(name: str, context: Context | None = None) -> Decimal | None:
+    figure = COMPUTED[name].compute(context or context_of()).get(COUNTY)
+    return None if figure is None else figure.value
+
+
+def members(household: Household) -> list[Person]:
+    return [m.person for m in Membership.objects.filter(household=household).order_by("pk")]
+
+
+def test_p12_every_computed_indicator_has_a_selector_that_runs_on_an_empty_database() -> None:
+    computed = [item.code for item in SHIPPED_INDICATORS if item.source == "computed"]
+    assert computed and set(computed) <= set(COMPUTED)
+    for name in computed:
+        selector = COMPUTED[name]
+        figures = selector.compute(context_of())
+        assert selector.definition and selector.version >= 1
+        assert all(f.numerator == 0 for f in figures.values()), name
+
+
+@pytest.mark.parametrize("months", [0, 1, 2, 3, 4, 12])
+@pytest.mark.parametrize("place", [*WORK_PLACES, ""])
+@pytest.mark.parametrize("outside", [0, 1])
+def test_p12_transfer_filter_is_the_transfer_employed_rule(months: int, place: str, outside: int) -> None:
+    # given a 脱贫 labourer with these months and place
+    household = make_household(VILLAGE)
+    head = members(household)[0]
+    Person.objects.filter(pk=head.pk).update(work_months=months, work_place=place)
+    rules = {"transfer_min_months": 3, "transfer_outside_township": outside}
+    # then the selector's filter agrees with the pure rule
+    found = Membership.objects.filter(person=head).filter(transfer_filter(rules)).exists()
+    assert found == transfer_employed(
+        work_months=months, work_place=place, min_months=3, outside_township_only=bool(outside)
+    )
+
+
+def test_p12_transfer_employment_counts_exactly_the_months_and_year_end_members() -> None:
+    # given two 脱贫 households in the labour age (50 and 47 on 31 December 2025), 县外省内
+    first, second = make_household(VILLAGE), make_household(VILLAGE)
+    minimum = context_of().rules["transfer_min_months"]
+    head, spouse = members(first)
+    Person.objects.filter(pk=head.pk).update(work_months=minimum)  # exactly N months counts
+    Person.objects.filter(pk=spouse.pk).update(work_months=minimum - 1)  # N-1 does not
+    leaver, stayer = members(second)
+    Membership.objects.filter(person=leaver).update(left_on=D(2025, 12, 31), left_reason="迁出")
+    Person.objects.filter(pk=stayer.pk).update(labour="丧失劳动力")  # no labour capacity
+    ordinary = make_household(VILLAGE, kind="一般农户")  # not 脱贫户
+    # then only the head counts
+    assert value("transfer_employment") == Decimal(1)
+    assert "丧失劳动力" not in LABOUR and ordinary.kind == "一般农户"
+
+
+def test_p12_income_leaves_out_households_without_members_on_31_december() -> None:
+    # given one 脱贫户 with two members and 20,000 元 net (15,000 wage + 5,000 business), another with none left
+    make_household(VILLAGE)
+    empty = make_household(VILLAGE)
+    Membership.objects.filter(household=empty).update(left_on=D(2025, 12, 31), left_reason="迁出")
+    HouseholdYear.objects.filter(household=empty).update(wage=99_999_900)
+    # then per capita is 10,000 元 and the business share 25 %
+    assert value("income_per_capita") == Decimal("10000.00")
+    assert value("income_business_share") == Decimal("25.00")
+
+
+def _case(household: Household, *, identified_on: D, risk_types: list[str]) -> Case:
+    return Case.objects.create(
+        household=household, village_id=VILLAGE, source="cadre", status=CaseStatus.CONFIRMED,
+        step_started_on=identified_on, due=identified_on, identified_on=identified_on,
+        opened_at=datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC), monitoring_type="脱贫不稳定户",
+        risk_types=risk_types,
+    )  # fmt: skip
+
+
+def test_p16_returned_people_unconfigured_without_the_standard_keeps_the_basic_needs_part() -> None:
+    # given a confirmed 2025 case with an unmet basic need (2 members) and one with income only
+    needs = make_household(VILLAGE)
+    _case(needs, identified_on=D(2025, 5, 1), risk_types=[BASIC_NEEDS_RISK_TYPES[0]])
+    poor = make_household(VILLAGE)
+    HouseholdYear.objects.filter(household=poor).update(wage=100, business=0)
+    _case(poor, identified_on=D(2025, 6, 1), risk_types=["因病"])
+    # when the standard is not configured, every county says 未配置 with the basic-needs part kept
+    figures = COMPUTED["returned_people"].compute(context_of())
+    assert figures[COUNTY].unconfigured and figures[COUNTY].value is None
+    assert figures[COUNTY].parts["basic_needs_people"] == 2
+    assert figures["532923"].unconfigured
+    # when it is configured (4,000 元: 2 × 4,000 = 8,000 元 > 1 元), both households count: 4 people
+    admin = make_user(Role.ADMIN)
+    policy_services.parameter_create(
+        actor=admin, kind=ParameterKind.POVERTY_STANDARD, year=2025, value={"yuan": "4000"},
+        document="示例", verified=True,
+    )  # fmt: skip
+    context = context_of()
+    assert value("returned_people", context) == Decimal(4)
+    assert context.citations["poverty_standard"]["year"] == 2025
+    # a household exactly at the standard is not below it
+    HouseholdYear.objects.filter(household=poor).update(wage=800_000)
+    assert value("returned_people") == Decimal(2)
+
+
+def test_p12_training_employment_after_the_first_training_only() -> None:
+    # given a 脱贫 member trained in March 2025, with a job item from February (before) and no work months
+    user = make_user(Role.COUNTY, COUNTY)
+    household = make_household(VILLAGE)
+    head, spouse = members(household)
+    Person.objects.filter(pk__in=[head.pk, spouse.pk]).update(work_months=0)
+    case = _case(household, identified_on=D(2024, 5, 1), risk_types=["因病"])
+    measure = Measure.objects.create(
+        case=case, category="就业帮扶", content="培训", started_on=D(2025, 1, 1), recorded_by=user
+    )
+
+    def item(person: Person, kind: str, on: D) -> None:
+        PersonItem.objects.create(
+            measure=measure, person=person, kind=kind, detail="x", started_on=on, recorded_by=user
+        )
+
+    item(head, PersonItemKind.TRAINING, D(2025, 3, 1))
+    item(head, PersonItemKind.JOB, D(2025, 2, 1))
+    item(spouse, PersonItemKind.TRAINING, D(2024, 12, 31))  # last year's training
+    assert value("tuopin_training") == Decimal(1)
+    assert value("training_employment_rate") == Decimal("0.00")
+    # when a welfare job starts on the training day itself, the head is employed after training
+    item(head, PersonItemKind.WELFARE_JOB, D(2025, 3, 1))
+    assert value("training_employment_rate") == Decimal("100.00")
