@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import importlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,10 +189,9 @@ def returns(year: int, today: datetime.date) -> dict[str, Figure] | None:
     out = {}
     for county in counties():
         figure = figures.get(county.code, selector.empty)
-        parts: Mapping[str, Any] = figure.parts
-        count = int(parts.get("basic_needs", 0)) if figure.unconfigured else int(figure.numerator)
-        ids = sorted(int(pk) for pk in parts.get("ids", []) or [])
-        out[county.code] = Figure(count, "registry.person", ids, label)
+        # the selector's numerator is its basic-needs part when 未配置; it lists no people (no ids yet)
+        ids = sorted(int(pk) for pk in figure.parts.get("ids", []) or [])
+        out[county.code] = Figure(int(figure.numerator), "registry.person", ids, label)
     return out
 
 
