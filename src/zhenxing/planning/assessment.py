@@ -292,6 +292,7 @@ def assessment_compute_all(
     """Every county's assessment for the year (the process figures counted once); `on_each` sees each one as
     it is stored (the command's progress)."""
     _require_prefecture(actor)
+    assessment_values(year)  # a year without the parameter fails before anything is counted
     day = today or clock.today()
     figures = process_figures(year=year, today=day)
     done = []

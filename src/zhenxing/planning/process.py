@@ -144,7 +144,7 @@ def evaluations_late(year: int, today: datetime.date) -> dict[str, Figure]:
         status=CaseStatus.CONFIRMED, identified_on__lte=day
     ).values_list("pk", "identified_on"):
         evaluated = last.get(pk)
-        if evaluation_due(
+        if identified_on is not None and evaluation_due(
             identified_on=identified_on, last_evaluated_on=clock.localdate(evaluated) if evaluated else None,
             today=day, interval_months=checks["evaluation_interval_months"],
         ):  # fmt: skip
@@ -205,10 +205,7 @@ def work_team_shortfall(year: int, today: datetime.date) -> dict[str, Figure] | 
     shortfalls = getattr(teams, "work_team_shortfalls", None)
     if shortfalls is None:
         return None
-    rows = []
-    for row in shortfalls(on=_as_of(year, today)):
-        village = getattr(row, "village", row)
-        rows.append((village.parent.parent.code, village.pk))
+    rows = [(row.county.code, row.village.pk) for row in shortfalls(on=_as_of(year, today))]
     return _per_county("work_team_shortfall", "divisions.division", rows)
 
 
