@@ -50,3 +50,16 @@ class Command(BaseCommand):
             if assets is None
             else f"演示资产已生成：西山村 {assets.assets} 项资产、{assets.plans} 个分配方案、{assets.disposals} 件待审处置，用时 {assets.seconds:.1f} 秒"
         )
+        # P11/P12/P16 right after the assets: 西山村's short work team, two 南涧镇 values under review, 2025 frozen
+        from zhenxing.synth.planning_demo import demo_planning_ensure
+
+        planning = demo_planning_ensure()
+        if planning is None:
+            self.stdout.write("缺少演示用户，跳过演示规划数据")
+        else:
+            self.stdout.write(
+                f"演示规划数据：西山村工作队 {planning.team_members} 人次登记、南涧镇填报 {planning.reports} 条、"
+                f"冻结值 {planning.frozen_values} 条，用时 {planning.seconds:.1f} 秒"
+            )
+            if planning.freeze_note:
+                self.stdout.write(planning.freeze_note)

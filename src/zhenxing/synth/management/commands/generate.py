@@ -159,3 +159,31 @@ class Command(BaseCommand):
             f"收益 {assets.incomes:,} 条、处置 {assets.disposals} 件、分配方案 {assets.plans} 个、"
             f"村集体经济收入 {assets.collective_incomes:,} 条，用时 {assets.seconds:.1f} 秒"
         )
+        self._planning(options)
+
+    def _planning(self, options: dict[str, Any]) -> None:
+        """P12/P16/P11 after the assets: the monitoring history (synth/planning_history.py), then village flags,
+        work teams, county targets, reported values and field findings (synth/planning_data.py)."""
+        from zhenxing.synth.planning_data import synthetic_planning_generate
+        from zhenxing.synth.planning_history import synthetic_history_generate
+
+        history = synthetic_history_generate(seed=options["seed"], year=options["year"])
+        if history.cases:
+            self.stdout.write(
+                f"已生成监测帮扶历史：{history.confirmed:,} 户次纳入监测（风险消除 {history.eliminated:,}、"
+                f"重新纳入 {history.reopened}）、技能培训 {history.training_items:,} 人次、就业 {history.job_items:,} 人次、"
+                f"人社登记 {history.feed_records:,} 条、住房安全台账 {history.housing_entries:,} 户、"
+                f"逾期线索 {history.overdue_leads}、逾期案件 {history.overdue_cases}，用时 {history.seconds:.1f} 秒"
+            )
+        else:
+            self.stdout.write("合成监测帮扶历史已存在，跳过")
+        planning = synthetic_planning_generate(seed=options["seed"], year=options["year"])
+        if not planning.profiles:
+            self.stdout.write("合成规划数据已存在，跳过")
+            return
+        self.stdout.write(
+            f"已生成规划数据：{planning.profiles:,} 个村有分类标识（脱贫村 {planning.tuopin_villages}）、"
+            f"驻村工作队员 {planning.team_members:,} 人（配备不足 {len(planning.shortfalls)} 个村）、"
+            f"县级目标 {planning.targets:,} 条、填报值 {planning.reports:,} 条（未填报 {planning.unreported}）、"
+            f"实地抽查发现 {planning.findings} 条，用时 {planning.seconds:.1f} 秒"
+        )
