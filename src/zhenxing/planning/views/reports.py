@@ -113,9 +113,11 @@ def _new_page(
     request: HttpRequest, user: User, form: SimpleForm, *, existing: IndicatorReport | None = None, status: int = 200
 ) -> HttpResponse:  # fmt: skip
     this_year = clock.today().year
+    indicators = list(reportable_indicators(user))
     return render(
         request, "planning/reports_new.html",
-        {**form.context(), "indicators": reportable_indicators(user), "division": user.jurisdiction,
+        {**form.context(), "indicators": indicators, "division": user.jurisdiction,
+         "asks_number": any(i.period != PeriodKind.YEAR for i in indicators) or bool(form.errors.get("number")),
          "years": list(range(this_year, FIRST_YEAR - 1, -1)), "existing": existing,
          "kinds": dict(PeriodKind.choices)},
         status=status,
