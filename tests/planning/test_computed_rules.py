@@ -15,13 +15,17 @@ from zhenxing.monitoring.enums import CaseStatus, PersonItemKind
 from zhenxing.monitoring.models import Case, Measure, PersonItem
 from zhenxing.planning.catalogue import SHIPPED_INDICATORS
 from zhenxing.planning.computed import Context
+from zhenxing.planning.computed.education import SECONDARY_VOCATIONAL_PREFIXES, VOCATIONAL_PREFIXES
 from zhenxing.planning.computed.employment import LABOUR, transfer_filter
+from zhenxing.planning.computed.housing import unsafe_water_filter
 from zhenxing.planning.computed.registry import COMPUTED
 from zhenxing.planning.parameters import planning_rules
 from zhenxing.policy import services as policy_services
 from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.household import Water
 from zhenxing.policy.rules.planning import BASIC_NEEDS_RISK_TYPES, transfer_employed
-from zhenxing.policy.vocab import WORK_PLACES
+from zhenxing.policy.rules.risks import unsafe_water
+from zhenxing.policy.vocab import SCHOOLING, WORK_PLACES
 from zhenxing.registry.models import Household, HouseholdYear, Membership, Person
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +163,50 @@ def test_p12_training_employment_after_the_first_training_only() -> None:
     # when a welfare job starts on the training day itself, the head is employed after training
     item(head, PersonItemKind.WELFARE_JOB, D(2025, 3, 1))
     assert value("training_employment_rate") == Decimal("100.00")
+
+
+@pytest.mark.parametrize("cut_days", [0, 30, 31])
+@pytest.mark.parametrize("quality_ok", [True, False])
+@pytest.mark.parametrize("access_ok", [True, False])
+def test_p12_water_filter_is_the_p6_unsafe_water_rule(
+    cut_days: int, quality_ok: bool, access_ok: bool
+) -> None:
+    # given a household year with these water facts
+    household = make_household(VILLAGE)
+    HouseholdYear.objects.filter(household=household).update(
+        water_supply_cut_days=cut_days, water_quality_ok=quality_ok, water_access_ok=access_ok
+    )
+    # then the selector's filter and the P6 rule agree, and so does the count
+    found = HouseholdYear.objects.filter(household=household).filter(unsafe_water_filter()).exists()
+    assert found == unsafe_water(Water(supply_cut_days=cut_days, quality_ok=quality_ok, access_ok=access_ok))
+    assert value("water_problem_households") == (Decimal(1) if found else None)
+
+
+def test_p12_vocational_prefixes_are_schooling_values() -> None:
+    assert VOCATIONAL_PREFIXES == ("中职", "高职高专", "技师学院")
+    assert SECONDARY_VOCATIONAL_PREFIXES == ("中职", "技师学院")
+    for prefix in VOCATIONAL_PREFIXES:
+        assert any(s.startswith(prefix) for s in SCHOOLING)
+
+
+def test_p12_two_after_vocational_counts_the_age_range_and_leavers_of_general_schooling() -> None:
+    # given a 脱贫户 whose two members are made 15 and 22 on 31 December (the parameter's two ends), one a
+    # 中职 student, the other out of school; and a 23-year-old 技师学院 student (too old) in another household
+    rules = context_of().rules
+    head, spouse = members(make_household(VILLAGE))
+    Person.objects.filter(pk=head.pk).update(
+        birth_date=D(2025 - rules["two_after_min_age"], 12, 31), schooling="中职一年级"
+    )
+    Person.objects.filter(pk=spouse.pk).update(
+        birth_date=D(2025 - rules["two_after_max_age"], 1, 1), schooling=""
+    )
+    older, pupil = members(make_household(VILLAGE))
+    Person.objects.filter(pk=older.pk).update(
+        birth_date=D(2025 - rules["two_after_max_age"] - 1, 12, 31), schooling="技师学院一年级"
+    )
+    Person.objects.filter(pk=pupil.pk).update(
+        birth_date=D(2009, 5, 1), schooling="普通高中二年级"
+    )  # 16, general
+    # then one of two
+    figure = COMPUTED["two_after_vocational"].compute(context_of())[COUNTY]
+    assert (figure.numerator, figure.denominator) == (Decimal(1), Decimal(2))
