@@ -210,3 +210,12 @@ def test_p12_two_after_vocational_counts_the_age_range_and_leavers_of_general_sc
     # then one of two
     figure = COMPUTED["two_after_vocational"].compute(context_of())[COUNTY]
     assert (figure.numerator, figure.denominator) == (Decimal(1), Decimal(2))
+
+
+def test_p16_a_basic_needs_household_without_its_year_still_counts_its_members() -> None:
+    # given a 脱贫户 confirmed in 2025 for unsafe housing, with no 2025 household year
+    household = make_household(VILLAGE, year=None)
+    _case(household, identified_on=D(2025, 3, 1), risk_types=["住房出现安全问题"])
+    # then its two members are counted in the basic-needs part (the income part is unknown without the year)
+    figure = COMPUTED["returned_people"].compute(context_of())[COUNTY]
+    assert figure.parts["basic_needs_people"] == 2

@@ -5,7 +5,9 @@ household without a member on 31 December has no per-capita income and is left o
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import Combinable
@@ -25,11 +27,11 @@ def year_end_memberships(year: int) -> QuerySet[Membership]:
     return Membership.objects.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
-def members_at_year_end(year: int, households: QuerySet[HouseholdYear]) -> dict[int, int]:
-    """Members on 31 December per household of `households` (household years), none listed when none."""
+def members_at_year_end(year: int, households: QuerySet[Any] | Iterable[int]) -> dict[int, int]:
+    """Members on 31 December per household of `households` (ids), none listed when none."""
     rows = (
         year_end_memberships(year)
-        .filter(household__in=households.values("household"))
+        .filter(household__in=households)
         .values("household")
         .annotate(n=Count("pk"))
         .order_by()
@@ -54,7 +56,7 @@ def tuopin_years(year: int) -> QuerySet[HouseholdYear]:
 def _sums(context: Context) -> dict[str, dict[str, int]]:
     """Per county: net income, 生产经营性 net income and members of the 脱贫户 with members on 31 December."""
     years = tuopin_years(context.year)
-    members = members_at_year_end(context.year, years)
+    members = members_at_year_end(context.year, years.values("household"))
     sums: dict[str, dict[str, int]] = defaultdict(lambda: {"net": 0, "business": 0, "people": 0})
     rows = years.annotate(net=net_income_expression(), business_net=F("business") - F("business_cost"))
     for household, county, net, business in rows.values_list("household", COUNTY, "net", "business_net"):

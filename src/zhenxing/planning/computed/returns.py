@@ -37,7 +37,7 @@ def returned_people(context: Context) -> dict[str, Figure]:
         county_of[household] = county
     years = tuopin_years(context.year).filter(household__in=list(county_of))
     net_of = dict(years.annotate(net=net_income_expression()).values_list("household", "net"))
-    members = members_at_year_end(context.year, years.model.objects.filter(household__in=list(county_of)))
+    members = members_at_year_end(context.year, list(county_of))  # with or without a household year
     people: dict[str, dict[str, int]] = defaultdict(lambda: {"returned": 0, "basic_needs": 0})
     for household, county in county_of.items():
         net = net_of.get(household)
