@@ -162,7 +162,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-version")
     )
     supervisions = list(
-        selectors.supervision_list_for_user(user=user).filter(county=assessment.county, year=assessment.year)
+        selectors.supervision_list_for_user(user=user)
+        .filter(county=assessment.county, year=assessment.year)
+        .order_by("-kind")
     )
     tasks = (
         selectors.task_list_for_user(user=user).filter(supervision__in=supervisions).order_by("due_on", "pk")

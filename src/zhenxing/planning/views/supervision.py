@@ -81,7 +81,7 @@ class FindingForm(forms.Form):
         error_messages={"required": "请选择年度", "invalid_choice": "请选择年度"},
     )
     dimension = forms.ChoiceField(
-        label="考核维度", choices=Dimension.choices,
+        label="考核维度", choices=[("", "请选择"), *Dimension.choices],
         error_messages={"required": "请选择考核维度", "invalid_choice": "请选择考核维度"},
     )  # fmt: skip
     description = forms.CharField(
@@ -93,7 +93,8 @@ class FindingForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         county, year = self.fields["county"], self.fields["year"]
-        assert isinstance(county, forms.ChoiceField) and isinstance(year, forms.ChoiceField)
+        assert isinstance(county, forms.ChoiceField)
+        assert isinstance(year, forms.ChoiceField)
         county.choices = [("", "请选择")] + [(c.code, c.name) for c in counties()]
         year.choices = [(y, f"{y}年") for y in year_choices()]
 
@@ -241,7 +242,9 @@ def _supervisions_page(
     request: HttpRequest, user: User, *, year: int | None, refused: dict[tuple[str, int], forms.Form] | None = None,
     general: list[str] | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
-    rows = selectors.supervision_list_for_user(user=user).order_by("-year", "county__code", "kind")
+    rows = selectors.supervision_list_for_user(user=user).order_by(
+        "-year", "county__code", "-kind"
+    )  # 约谈 first
     if year is not None:
         rows = rows.filter(year=year)
     tasks_of: dict[int, list[RectificationTask]] = {}
