@@ -4,6 +4,7 @@ the procedure: a reported value reviewed upward (P16), a rectification task trac
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from zhenxing.common.errors import ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import Transition
@@ -50,13 +51,18 @@ def entered_for_a_county(t: Transition) -> None:
         raise PermissionDenied("乡镇填报的数值须先经乡镇审核")
 
 
+def is_entering_side(actor: Any, report: Any) -> bool:
+    """The report's enterer, or a colleague of the same role over the same division (and the same sector for a
+    county sector department): who revises a returned value and adds evidence."""
+    entered_by = report.entered_by
+    return actor.pk == entered_by.pk or (
+        actor.role == entered_by.role and actor.jurisdiction_id == entered_by.jurisdiction_id
+        and getattr(actor, "sector_id", None) == entered_by.sector_id
+    )  # fmt: skip
+
+
 def reviser_is_the_entering_side(t: Transition) -> None:
-    """A returned value is revised by whoever may enter it for that division: its enterer, or another user of
-    the same role over the same division (a department's colleague)."""
-    report, actor = t.subject, t.actor
-    if actor is None or actor.pk == report.entered_by_id:
-        return
-    if actor.role != report.entered_by.role or actor.jurisdiction_id != report.entered_by.jurisdiction_id:
+    if t.actor is not None and not is_entering_side(t.actor, t.subject):
         raise PermissionDenied("只有填报单位可以修改退回的数值")
 
 

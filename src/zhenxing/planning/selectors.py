@@ -22,6 +22,7 @@ from zhenxing.planning.models import (
     IndicatorReport,
     IndicatorValue,
     Period,
+    PlanningAttachment,
     RectificationTask,
     Supervision,
     VillageProfile,
@@ -119,6 +120,13 @@ def report_list_for_user(*, user: User) -> QuerySet[IndicatorReport]:
 
 def report_get_for_user(*, user: User, pk: int) -> IndicatorReport:
     return _get(report_list_for_user(user=user), pk, "指标填报")
+
+
+def report_attachment_get_for_user(*, user: User, pk: int) -> PlanningAttachment:
+    found = PlanningAttachment.objects.filter(pk=pk, report__in=report_list_for_user(user=user)).first()
+    if found is None:
+        raise NotFound("文件不存在或不在您的管辖范围内")
+    return found
 
 
 REPORT_WAITING_FOR: dict[str, Q] = {

@@ -30,6 +30,7 @@ from zhenxing.planning.enums import (
     TaskStatus,
     TeamRole,
 )
+from zhenxing.planning.guards import is_entering_side
 from zhenxing.planning.models import (
     Assessment,
     FieldFinding,
@@ -125,13 +126,20 @@ def _reporting_division(actor: User, indicator: Indicator, division: Division) -
     raise PermissionDenied("只能为本单位所在的乡镇或县(市)填报")
 
 
+def require_reported(indicator: Indicator) -> None:
+    """一数一源: a value the platform computes from its own records is never typed in (P16)."""
+    if indicator.source != IndicatorSource.REPORTED:
+        raise Conflict(f"“{indicator.name}”由系统根据业务数据计算，无需填报（一数一源）")
+
+
 def report_enter(
     *, actor: User, indicator: Indicator, period: Period, division: Division, value: Decimal, evidence: str,
     files: Sequence[Any] = (),
 ) -> IndicatorReport:  # fmt: skip
     require(actor, Capability.REPORT_INDICATOR, "您没有填报指标的权限")
-    if indicator.source != IndicatorSource.REPORTED:
-        raise Conflict(f"“{indicator.name}”由系统根据业务数据计算，无需填报（一数一源）")
+    require_reported(indicator)
+    if period.frozen_at is not None:
+        raise Conflict(f"{period}已冻结；如数值有误，请州级在冻结值上更正并写明原因")
     if period.kind != indicator.period:
         raise _invalid("period", "kind", f"“{indicator.name}”按{indicator.get_period_display()}统计")
     _reporting_division(actor, indicator, division)
@@ -173,6 +181,18 @@ def report_revise(
         REPORT, report, to=ReportStatus.ENTERED, actor=actor, opinion=reason,
         data={"value": value, "evidence": evidence.strip()},
     )  # fmt: skip
+
+
+def report_attachments_add(
+    *, actor: User, report: IndicatorReport, files: Sequence[Any]
+) -> list[PlanningAttachment]:
+    """More evidence for a report still under review, from its entering side."""
+    require(actor, Capability.REPORT_INDICATOR, "您没有填报指标的权限")
+    if report.status == ReportStatus.ACCEPTED or not is_entering_side(actor, report):
+        raise PermissionDenied("只有填报单位可以在审核完成前补充佐证材料")
+    if not files:
+        raise _invalid("files", "required", "请选择要上传的佐证材料")
+    return attachments_add(actor=actor, files=files, report=report)
 
 
 # village flags and work teams (P11)

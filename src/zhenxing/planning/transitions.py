@@ -29,7 +29,7 @@ def _no_limits() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 _REVIEW = (g.reviewer_covers_the_report, g.reviewer_is_not_the_enterer)
-_RETURN = (g.reviewer_covers_the_report, g.has_reason)
+_RETURN = (g.reviewer_covers_the_report, g.reviewer_is_not_the_enterer, g.has_reason)
 
 REPORT = Workflow(
     name="指标填报",

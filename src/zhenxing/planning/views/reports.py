@@ -19,7 +19,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import request_user, require_capability
 from zhenxing.common import clock
-from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied, not_found
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.paging import paginate
 from zhenxing.common.uploads import stored_file_response
 from zhenxing.common.workflow import Move, Transition
@@ -27,11 +27,10 @@ from zhenxing.funds.forms import SimpleForm
 from zhenxing.planning import guards, selectors, services
 from zhenxing.planning.enums import IndicatorSource, PeriodKind, ReportStatus
 from zhenxing.planning.freeze import period_ensure
-from zhenxing.planning.models import Indicator, IndicatorReport, Period, PlanningAttachment
+from zhenxing.planning.models import Indicator, IndicatorReport, Period
 from zhenxing.planning.transitions import REPORT
 
 REPORT_MESSAGE = "您没有填报指标的权限"
-COMPUTED_MESSAGE = "“{name}”由系统根据业务数据计算，无需填报（一数一源）"
 NEW_FIELDS = ("indicator", "year", "number", "value", "evidence", "files")  # files: where their problems go
 MOVE_FIELDS = ("opinion", "reason")  # the workflow's guards name a missing reason "reason"
 REVISE_FIELDS = ("value", "evidence", "reason")
@@ -162,11 +161,12 @@ def report_new(request: HttpRequest) -> HttpResponse:
     indicator = Indicator.objects.filter(active=True, code=form.values["indicator"]).first()
     if indicator is None:
         problems.append(ErrorDetail(("indicator",), "required", "请选择要填报的指标"))
-    elif (
-        indicator.source != IndicatorSource.REPORTED
-    ):  # as report_enter says it, before asking for its period
-        form.errors.add_details([ErrorDetail((), "conflict", COMPUTED_MESSAGE.format(name=indicator.name))])
-        return _new_page(request, user, form, status=409)
+    else:
+        try:  # before asking for its period
+            services.require_reported(indicator)
+        except Conflict as error:
+            form.errors.add_details(error.errors())
+            return _new_page(request, user, form, status=409)
     year, number = _period_of(form, indicator, problems)
     value = None
     try:
@@ -243,11 +243,7 @@ def may_add_files(user: User, report: IndicatorReport) -> bool:
     division) while the report is still under review."""
     if not has_capability(user, Capability.REPORT_INDICATOR) or report.status == ReportStatus.ACCEPTED:
         return False
-    entered_by = report.entered_by
-    return user.pk == entered_by.pk or (
-        user.role == entered_by.role and user.jurisdiction_id == entered_by.jurisdiction_id
-        and user.sector_id == entered_by.sector_id
-    )  # fmt: skip
+    return guards.is_entering_side(user, report)
 
 
 def report_page(
@@ -352,11 +348,7 @@ def report_files_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = SimpleForm({"files": ""})
     files = request.FILES.getlist("files")
     try:
-        if not may_add_files(user, report):
-            raise PermissionDenied("只有填报单位可以在审核完成前补充佐证材料")
-        if not files:
-            raise InvalidInput([ErrorDetail(("files",), "required", "请选择要上传的佐证材料")])
-        stored = services.attachments_add(actor=user, files=files, report=report)
+        stored = services.report_attachments_add(actor=user, report=report, files=files)
     except (InvalidInput, PermissionDenied) as error:
         return _refused(request, user, report, form, "files", error)
     messages.success(request, f"已补充{len(stored)}份佐证材料")
@@ -367,11 +359,5 @@ def report_files_add(request: HttpRequest, pk: int) -> HttpResponse:
 def report_file(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file of a report the user may see; anything else is not found."""
     user = _viewer(request)
-    found = (
-        PlanningAttachment.objects.filter(pk=pk, report__in=selectors.report_list_for_user(user=user))
-        .only("file", "name", "content_type")
-        .first()
-    )
-    if found is None:
-        raise not_found()
+    found = selectors.report_attachment_get_for_user(user=user, pk=pk)
     return stored_file_response(found.file.open("rb"), stored_type=found.content_type, name=found.name)
