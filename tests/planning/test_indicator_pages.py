@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from tests.factories import division, make_user
 from tests.planning.builders import COUNTY, OTHER_COUNTY, VILLAGE, planning_users
+from tests.planning.test_stats_export import year_2025_with_a_report
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.audit.models import AuditEvent
@@ -286,3 +287,16 @@ def test_p16_correction_from_the_page_makes_version_2_with_the_audit_row() -> No
     )
     assert response.status_code == 302
     assert value_of("monitoring_households", period, COUNTY).version == 3
+
+
+def test_p16_reported_value_page_names_who_entered_and_who_reviewed() -> None:
+    # given 南涧's township reported 创业致富带头人 for 2025, reviewed up to the prefecture, and the year frozen
+    users = planning_users()
+    period = year_2025_with_a_report(users)
+    value = value_of("entrepreneurship_leaders", period, COUNTY)
+    # when the county opens the frozen value
+    html = client_of(users.county).get(f"/planning/values/{value.pk}/").content.decode()
+    # then the page says it is the township's value added up, who entered it and each review with its reviewer
+    assert "由1个乡镇的填报值相加" in html and "填报人" in html and "p_xiang（" in html
+    assert "p_xiang2" in html and "p_xian（" in html and "p_zhou（" in html and "佐证说明" in html
+    assert "部门填报（乡村振兴）" in html

@@ -23,7 +23,13 @@ from zhenxing.planning.catalogue import SHIPPED_TEMPLATE_GROUPS
 from zhenxing.planning.computed.registry import COMPUTED
 from zhenxing.planning.enums import IndicatorSource, PeriodKind, ValueState
 from zhenxing.planning.models import Indicator, IndicatorTarget, IndicatorValue
-from zhenxing.planning.views.indicators_scope import counties_in_scope, form_errors, may_manage, own_division
+from zhenxing.planning.views.indicators_scope import (
+    counties_in_scope,
+    form_errors,
+    may_manage,
+    own_division,
+    places_of,
+)
 
 OTHER_GROUP = "其他指标"
 FIELDS_SHOWN = ("code", "name", "unit", "direction", "baseline", "level", "department", "sector", "period",
@@ -105,7 +111,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/indicators_list.html", {
         "groups": _groups(rows, chosen["group"]), "chosen": chosen, "division": division, "year": year,
         "sources": IndicatorSource.choices, "kinds": PeriodKind.choices, "count": len(rows),
-        "may_manage": may_manage(user),
+        "may_manage": may_manage(user), "places": places_of(user),
     })  # fmt: skip
 
 
@@ -176,8 +182,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "planning/indicators_detail.html", {
         "indicator": indicator, "fields": fields, "selector": selector, "counties": counties,
         "targets": _target_table(indicator, counties), "values": values[:500], "form": form,
-        "may_manage": may_manage(user), "definition": stats.definition_of(indicator) if selector or
-        indicator.selector else "",
+        "may_manage": may_manage(user),
+        "definition": stats.definition_of(indicator) if indicator.selector else "",
     }, status=status)  # fmt: skip
 
 
