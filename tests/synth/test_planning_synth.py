@@ -248,7 +248,7 @@ def test_p11_p16_the_demo_has_a_short_team_two_values_under_review_and_2025_froz
     # when the demo's planning data is ensured
     result = demo_planning_ensure()
     # then 西山村 is 南涧's one short team
-    assert result is not None and result.team_members == 3
+    assert result is not None and result.team_members > 0
     assert [row.village.code for row in work_team_shortfalls(on=TODAY, county_code="532926")] == [VILLAGE]
     # one 南涧镇 value waits for the county's review, one is returned to the township
     statuses = set(IndicatorReport.objects.filter(division__code=TOWNSHIP).values_list("status", flat=True))
@@ -263,3 +263,22 @@ def test_p11_p16_the_demo_has_a_short_team_two_values_under_review_and_2025_froz
 
 def test_p11_the_demo_needs_the_demo_users() -> None:
     assert demo_planning_ensure() is None
+
+
+def test_p16_the_2025_assessment_of_the_synthetic_counties_grades_the_weak_county_general(  # type: ignore[no-untyped-def]
+    shipped_data, clock_at
+) -> None:
+    # given a small synthetic world with its history and planning data, the 2025 year frozen
+    from zhenxing.planning.assessment import assessment_compute_all
+    from zhenxing.planning.freeze import period_ensure, period_freeze
+
+    clock_at(TODAY)
+    _world(59)
+    synthetic_history_generate(seed=59, year=YEAR)
+    synthetic_planning_generate(seed=59, year=YEAR)
+    assert period_freeze(period=period_ensure(kind="year", year=YEAR, number=0), actor=None) > 0
+    # when the prefecture computes the 2025 assessment
+    grades = {a.county.code: a.grade for a in assessment_compute_all(year=YEAR, actor=None)}
+    # then the weak county is graded 一般 and most are not
+    assert grades[WEAK_COUNTY] == "一般"
+    assert sum(grade != "一般" for grade in grades.values()) >= 9

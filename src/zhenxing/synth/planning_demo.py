@@ -38,11 +38,12 @@ WAITING_INDICATOR = "entrepreneurship_leaders"
 RETURNED_INDICATOR = "leaders_driven_people"
 COLLEAGUE = "synth_township_532926101"
 USERS = ("demo_county", "demo_township", "demo_prefecture")
+LEFT_REASON = "借调期满返回原单位，接替人选未到岗"
 
 
 @dataclass(frozen=True)
 class DemoPlanningResult:
-    team_members: int  # added now
+    team_members: int  # registered or ended now
     reports: int  # added now
     frozen_values: int  # written by the freeze now (0 when frozen before or left unfrozen)
     freeze_note: str  # why 2025 is not frozen ("" when it is)
@@ -62,40 +63,43 @@ def demo_planning_ensure() -> DemoPlanningResult | None:
 
 
 def _team(county: User) -> int:
-    """西山村: 脱贫村, a first secretary and one member in post (one short of three)."""
+    """西山村: 脱贫村, a first secretary and one member in post (one short of three); the team members registered or
+    ended now. The generator's team, where there is one, loses members to 借调期满 until two are left."""
     village = Division.objects.get(code=VILLAGE)
-    if WorkTeamMember.objects.filter(village=village).exists():
+    if WorkTeamMember.objects.filter(village=village, end_reason=LEFT_REASON).exists():
         return 0
+    today = clock.today()
+    changed = 0
     with transaction.atomic():
         profile = VillageProfile.objects.filter(village=village).first()
         if profile is None or not profile.is_tuopin_village:
             services.village_profile_set(actor=county, village=village, flags={"is_tuopin_village": True})
-        starts = clock.today() - datetime.timedelta(days=420)
-        services.work_team_member_add(
-            actor=county, village=village, name="李志强", role=TeamRole.FIRST_SECRETARY, unit="州乡村振兴局",
-            starts_on=starts,
-        )  # fmt: skip
-        services.work_team_member_add(
-            actor=county,
-            village=village,
-            name="杨秀芳",
-            role=TeamRole.MEMBER,
-            unit="县农业农村局",
-            starts_on=starts,
-        )
-        leaving = services.work_team_member_add(
-            actor=county,
-            village=village,
-            name="段俊杰",
-            role=TeamRole.MEMBER,
-            unit="县人社局",
-            starts_on=starts,
-        )
-        services.work_team_member_end(
-            actor=county, member=leaving, ends_on=clock.today() - datetime.timedelta(days=40),
-            reason="借调期满返回原单位，接替人选未到岗",
-        )  # fmt: skip
-    return 3
+        in_post = WorkTeamMember.objects.filter(village=village, ends_on__isnull=True, starts_on__lte=today)
+        if not in_post.exists():
+            starts = today - datetime.timedelta(days=420)
+            for name, role, unit in (
+                ("李志强", TeamRole.FIRST_SECRETARY, "州乡村振兴局"),
+                ("杨秀芳", TeamRole.MEMBER, "县农业农村局"),
+                ("段俊杰", TeamRole.MEMBER, "县人社局"),
+            ):
+                services.work_team_member_add(
+                    actor=county, village=village, name=name, role=role, unit=unit, starts_on=starts
+                )
+                changed += 1
+        if not in_post.filter(role=TeamRole.FIRST_SECRETARY).exists():
+            services.work_team_member_add(
+                actor=county, village=village, name="李志强", role=TeamRole.FIRST_SECRETARY, unit="州乡村振兴局",
+                starts_on=today - datetime.timedelta(days=420),
+            )  # fmt: skip
+            changed += 1
+        members = list(in_post.filter(role=TeamRole.MEMBER).order_by("-starts_on", "-pk"))
+        for member in members[: max(0, len(members) - 1)]:
+            services.work_team_member_end(
+                actor=county, member=member, ends_on=max(member.starts_on, today - datetime.timedelta(days=40)),
+                reason=LEFT_REASON,
+            )  # fmt: skip
+            changed += 1
+    return changed
 
 
 def _reports(county: User, township: User) -> int:
