@@ -42,8 +42,8 @@ INDICATOR_ROUTES: list[tuple[str, Callable[[dict[str, Any]], dict[str, Any]], di
     ("planning:periods", lambda ids: {}, _viewers()),
     ("planning:period", lambda ids: {"pk": ids["period"]}, _viewers()),
     ("planning:period_xlsx", lambda ids: {"pk": ids["period"]}, _viewers()),
-    # a township reads the prefecture's totals only (its prefix covers no county's value)
-    ("planning:value", lambda ids: {"pk": ids["value"]}, _viewers(township=404)),
+    # a township reads its county's values and the prefecture's totals
+    ("planning:value", lambda ids: {"pk": ids["value"]}, _viewers()),
     ("planning:value", lambda ids: {"pk": ids["total"]}, _viewers()),
     ("planning:value", lambda ids: {"pk": ids["other_value"]}, _viewers(404, prefecture=200)),
     ("planning:stats", lambda ids: {}, _viewers()),

@@ -12,11 +12,11 @@ from typing import Any
 
 from django.db import transaction
 
-from zhenxing.accounts.capabilities import Capability
+from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
-from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.planning.computed import Context, Figure, total_of
@@ -28,8 +28,14 @@ from zhenxing.planning.services import require
 from zhenxing.policy.rules.planning import period_bounds, period_deadline
 
 
-def period_ensure(*, kind: str, year: int, number: int) -> Period:
-    """The period, created with its bounds and deadline (its end + planning_rules.freeze_grace_days) when new."""
+def period_ensure(*, kind: str, year: int, number: int, actor: User | None = None) -> Period:
+    """The period, created with its bounds and deadline (its end + planning_rules.freeze_grace_days) when new:
+    by the prefecture, or by whoever reports a value for it (actor None: the command, synthetic data)."""
+    if actor is not None and not (
+        has_capability(actor, Capability.MANAGE_ASSESSMENT)
+        or has_capability(actor, Capability.REPORT_INDICATOR)
+    ):
+        raise PermissionDenied("您没有建立统计期的权限")
     if kind not in PeriodKind.values:
         raise InvalidInput([ErrorDetail(("kind",), "invalid", "未知的统计周期")])
     found = Period.objects.filter(kind=kind, year=year, number=number).first()
@@ -44,7 +50,7 @@ def period_ensure(*, kind: str, year: int, number: int) -> Period:
                       "deadline": period_deadline(ends_on, rules["freeze_grace_days"])},
         )  # fmt: skip
         if created:
-            audit.record(actor=None, action="planning.period_open", target=period,
+            audit.record(actor=actor, action="planning.period_open", target=period,
                          new={"period": str(period), "deadline": period.deadline.isoformat()})  # fmt: skip
     return period
 

@@ -13,6 +13,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
 from zhenxing.common import clock
 from zhenxing.common.errors import NotFound, PermissionDenied
+from zhenxing.divisions.codes import PREFECTURE_CODE, county_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.planning.enums import ReportStatus, TaskStatus
 from zhenxing.planning.models import (
@@ -82,8 +83,11 @@ def period_get(*, user: User, pk: int) -> Period:
 def value_list_for_user(
     *, user: User, period: Period | None = None, current: bool = True
 ) -> QuerySet[IndicatorValue]:
-    """Frozen values of the counties in scope and the prefecture's totals."""
+    """Frozen values of the counties in scope and the prefecture's totals; a township's or village's users read
+    their county's figures (values are per county and name no household)."""
     prefix = require_view(user)
+    if len(prefix) > len(PREFECTURE_CODE):
+        prefix = county_of(prefix)
     rows = IndicatorValue.objects.filter(
         Q(division__code__startswith=prefix) | Q(division__level=DivisionLevel.PREFECTURE)
     ).select_related("indicator", "period", "division", "recorded_by", "report")

@@ -251,7 +251,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
             form["values"] = {name: str(request.POST.get(name, "")).strip() for name in PERIOD_FIELDS}
             try:
                 kind, year, number = _period_input(request.POST)
-                period = freeze.period_ensure(kind=kind, year=year, number=number)
+                period = freeze.period_ensure(kind=kind, year=year, number=number, actor=user)
             except InvalidInput as error:
                 form.update(form_errors(error))
                 status = 422

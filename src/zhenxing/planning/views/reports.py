@@ -179,7 +179,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         form.errors.add_details(problems)
         return _new_page(request, user, form, status=422)
     try:
-        period = period_ensure(kind=indicator.period, year=year, number=number)
+        period = period_ensure(kind=indicator.period, year=year, number=number, actor=user)
         report = services.report_enter(
             actor=user, indicator=indicator, period=period, division=division, value=value,
             evidence=form.values["evidence"], files=request.FILES.getlist("files"),
