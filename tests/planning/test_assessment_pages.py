@@ -35,10 +35,10 @@ YEAR = 2025
 # "other_county" is 大理市's county user: its own lists open, 南涧's objects are not found
 VIEWERS = {"township": 200, "county": 200, "county_sector": 200, "prefecture": 200, "other_county": 200}
 OUTSIDERS = {"village": 403, "finance": 403, "department": 403, "admin": 403}
-# an object of 南涧 (532926): the township under it does not cover its county, so it is not found there
+# an object of 南涧 (532926): its township reads its county's assessment (county figures, no household)
 IN_COUNTY = {
     **OUTSIDERS,
-    "township": 404,
+    "township": 200,
     "county": 200,
     "county_sector": 200,
     "prefecture": 200,

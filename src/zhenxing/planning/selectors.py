@@ -47,6 +47,14 @@ def _within(queryset: QuerySet[M], user: User, field: str) -> QuerySet[M]:
     return queryset.filter(**{f"{field}__code__startswith": require_view(user)})
 
 
+def _within_county(queryset: QuerySet[M], user: User, field: str) -> QuerySet[M]:
+    """County-level records (assessments, findings, 督办): a township or village reads its county's."""
+    prefix = require_view(user)
+    if len(prefix) > len(PREFECTURE_CODE):
+        prefix = county_of(prefix)
+    return queryset.filter(**{f"{field}__code__startswith": prefix})
+
+
 def _get(queryset: QuerySet[M], pk: int, what: str) -> M:
     found = queryset.filter(pk=pk).first()
     if found is None:
@@ -155,17 +163,17 @@ def reports_waiting_for(*, user: User) -> QuerySet[IndicatorReport]:
 
 
 def assessment_list_for_user(*, user: User, year: int | None = None) -> QuerySet[Assessment]:
-    rows = _within(Assessment.objects.filter(is_current=True), user, "county").select_related("county")
+    rows = _within_county(Assessment.objects.filter(is_current=True), user, "county").select_related("county")
     return rows.filter(year=year) if year is not None else rows
 
 
 def assessment_get_for_user(*, user: User, pk: int) -> Assessment:
-    rows = _within(Assessment.objects.all(), user, "county").select_related("county", "computed_by")
+    rows = _within_county(Assessment.objects.all(), user, "county").select_related("county", "computed_by")
     return _get(rows, pk, "考核评估")
 
 
 def finding_list_for_user(*, user: User, year: int | None = None) -> QuerySet[FieldFinding]:
-    rows = _within(FieldFinding.objects.all(), user, "county").select_related("county", "entered_by")
+    rows = _within_county(FieldFinding.objects.all(), user, "county").select_related("county", "entered_by")
     return rows.filter(year=year) if year is not None else rows
 
 
@@ -174,7 +182,7 @@ def finding_get_for_user(*, user: User, pk: int) -> FieldFinding:
 
 
 def supervision_list_for_user(*, user: User) -> QuerySet[Supervision]:
-    return _within(Supervision.objects.all(), user, "county").select_related("county", "assessment")
+    return _within_county(Supervision.objects.all(), user, "county").select_related("county", "assessment")
 
 
 def supervision_get_for_user(*, user: User, pk: int) -> Supervision:
@@ -182,7 +190,9 @@ def supervision_get_for_user(*, user: User, pk: int) -> Supervision:
 
 
 def task_list_for_user(*, user: User) -> QuerySet[RectificationTask]:
-    rows = _within(RectificationTask.objects.all(), user, "county").select_related("county", "supervision")
+    rows = _within_county(RectificationTask.objects.all(), user, "county").select_related(
+        "county", "supervision"
+    )
     return TASK.annotate_overdue(rows, clock.today())
 
 

@@ -419,6 +419,21 @@ def task_move(
     return transition(TASK, task, to=to, actor=actor, opinion=opinion, data={"result": result})
 
 
+def task_submit(
+    *, actor: User, task: RectificationTask, result: str, files: Sequence[Any] = ()
+) -> RectificationTask:
+    """报送整改结果 with its evidence: the move and the files stand or fall together."""
+    accepted = [upload_accept(f, field="files", max_bytes=ATTACHMENT_MAX_BYTES) for f in files]
+    with transaction.atomic():
+        moved = task_move(actor=actor, task=task, to=TaskStatus.SUBMITTED, result=result)
+        for attachment in _store(files, accepted, actor=actor, task=moved):
+            audit.record(
+                actor=actor, action="planning.attachment", target=attachment,
+                new={"size": attachment.size, "content_type": attachment.content_type},
+            )  # fmt: skip
+    return moved
+
+
 SUPERVISION_KINDS = (SupervisionKind.TALK, SupervisionKind.LISTING)
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -395,11 +394,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _submit(user: User, task: RectificationTask, result: str, files: list[Any]) -> RectificationTask:
     """报送整改结果 with its evidence: the move and the files stand or fall together."""
-    with transaction.atomic():
-        moved = services.task_move(actor=user, task=task, to=TaskStatus.SUBMITTED, result=result)
-        if files:
-            services.attachments_add(actor=user, files=files, task=moved)
-    return moved
+    return services.task_submit(actor=user, task=task, result=result, files=files)
 
 
 @login_required
