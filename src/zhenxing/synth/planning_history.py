@@ -364,12 +364,14 @@ def _people(
     tuopin = [c for c in cases if kinds.get(_household(c)) == "脱贫户" or c.reopens_id is not None]
     members: dict[int, list[int]] = defaultdict(list)
     born_after, born_before = datetime.date(year - 59, 1, 1), datetime.date(year - 16, 12, 31)
-    rows = Membership.objects.filter(
-        household_id__in=[c.household_id for c in tuopin], left_on__isnull=True,
-        person__labour__in=WORKING_LABOUR, person__birth_date__range=(born_after, born_before),
-    ).order_by("household_id", "person_id").values_list("household_id", "person_id")  # fmt: skip
-    for household, person in rows:
-        members[household].append(person)
+    households = sorted({_household(c) for c in tuopin})
+    for chunk in range(0, len(households), BATCH):  # in chunks: SQLite limits the parameters of a query
+        rows = Membership.objects.filter(
+            household_id__in=households[chunk : chunk + BATCH], left_on__isnull=True,
+            person__labour__in=WORKING_LABOUR, person__birth_date__range=(born_after, born_before),
+        ).order_by("household_id", "person_id").values_list("household_id", "person_id")  # fmt: skip
+        for household, person in rows:
+            members[household].append(person)
     seen: set[int] = set()
     planned: list[tuple[Measure, list[tuple[int, datetime.date]]]] = []
     for case in tuopin:
