@@ -22,6 +22,7 @@ from zhenxing.feeds import todo as feeds_todo
 from zhenxing.feeds.selectors import batch_list_for_user
 from zhenxing.funds import watch as funds_watch
 from zhenxing.monitoring import todo as monitoring_todo
+from zhenxing.planning import todo as planning_todo
 from zhenxing.projects import todo as projects_todo
 from zhenxing.screening import todo as screening_todo
 
@@ -61,4 +62,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["fund_tiles"] = funds_watch.fund_tiles(user, today)
     if has_capability(user, Capability.VIEW_ASSETS):  # P15: the register's to-do of every asset role
         context["asset_tiles"] = asset_todo.asset_tiles(user, today)
+    if has_capability(user, Capability.VIEW_PLANNING):  # P16/P11: reports to review, 督办 tasks, work teams
+        context["planning_tiles"] = planning_todo.planning_tiles(user, today)
     return render(request, "home.html", context)

@@ -27,6 +27,11 @@ NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("资产处置", "assets:disposals", Capability.VIEW_ASSETS),
     ("收益分配", "assets:plans", Capability.VIEW_REGISTRY),  # the territorial roles: plans name villagers
     ("集体经济", "assets:collective", Capability.VIEW_REGISTRY),  # villages: not a sector department's
+    ("规划指标", "planning:indicators", Capability.VIEW_PLANNING),
+    ("指标填报", "planning:reports", Capability.REPORT_INDICATOR),
+    ("考核评估", "planning:assessments", Capability.VIEW_PLANNING),
+    ("约谈督办", "planning:supervisions", Capability.VIEW_PLANNING),
+    ("驻村工作队", "planning:teams", Capability.VIEW_PLANNING),
     ("预警线索", "screening:list", Capability.VIEW_REGISTRY),
     ("范围测算", "screening:what_if", Capability.VIEW_REGISTRY),
     ("部门数据", "feeds:list", Capability.PUSH_FEEDS),

@@ -210,6 +210,13 @@ TASK_WAITING_FOR: dict[str, Q] = {
 }
 
 
+def tasks_waiting_for(*, user: User) -> QuerySet[RectificationTask]:
+    """Tasks waiting for the user's step: the county's open ones, the prefecture's to close."""
+    waiting = TASK_WAITING_FOR.get(user.role)
+    rows = task_list_for_user(user=user)
+    return rows.filter(waiting) if waiting is not None else rows.none()
+
+
 # village flags and work teams
 
 

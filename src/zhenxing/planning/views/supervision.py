@@ -246,8 +246,13 @@ def _supervisions_page(
     )  # 约谈 first
     if year is not None:
         rows = rows.filter(year=year)
+    tasks = selectors.task_list_for_user(user=user).filter(supervision__in=rows)
+    waiting = request.GET.get("waiting") == "1"  # the home tile: the tasks waiting for the user's step
+    if waiting:
+        tasks = selectors.tasks_waiting_for(user=user).filter(supervision__in=rows)
+        rows = rows.filter(pk__in=tasks.values("supervision"))
     tasks_of: dict[int, list[RectificationTask]] = {}
-    for task in selectors.task_list_for_user(user=user).filter(supervision__in=rows).order_by("due_on", "pk"):
+    for task in tasks.order_by("due_on", "pk"):
         tasks_of.setdefault(task.supervision_id, []).append(task)
     refused = refused or {}
     today = clock.today()
@@ -263,7 +268,7 @@ def _supervisions_page(
     return render(
         request, "planning/supervision_list.html",
         {"rows": shown, "year": year, "years": year_choices(), "manage": has_capability(user, Capability.MANAGE_ASSESSMENT),
-         "general": general or [], "today": today},
+         "general": general or [], "today": today, "waiting": waiting},
         status=status,
     )  # fmt: skip
 
