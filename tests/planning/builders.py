@@ -50,8 +50,13 @@ def planning_users() -> PlanningUsers:
 def an_assessment(county: str = COUNTY, *, year: int = 2025, grade: str = Grade.GENERAL) -> Assessment:
     """A stored assessment (what planning/assessment.py computes), for the supervision tests."""
     return Assessment.objects.create(
-        county=division(county), year=year, total=Decimal("75.50") if grade == Grade.GENERAL else Decimal("92"),
-        grade=grade, scores={}, inputs={}, computed_at=clock.now(),
+        county=division(county),
+        year=year,
+        total=Decimal("75.50") if grade == Grade.GENERAL else Decimal("92"),
+        grade=grade,
+        scores={},
+        inputs={},
+        computed_at=clock.now(),
     )
 
 

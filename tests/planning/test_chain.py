@@ -45,7 +45,9 @@ def test_p16_reported_value_reviewed_upward_frozen_and_corrected_with_a_new_vers
         value=Decimal("12"), evidence="乡镇创业致富带头人花名册（2025年12月）",
     )  # fmt: skip
     with pytest.raises(PermissionDenied):  # nobody reviews their own value
-        services.report_move(actor=users.township, report=report, to=ReportStatus.TOWNSHIP_REVIEWED, opinion="同意")
+        services.report_move(
+            actor=users.township, report=report, to=ReportStatus.TOWNSHIP_REVIEWED, opinion="同意"
+        )
     services.report_move(actor=users.township_colleague, report=report, to=ReportStatus.TOWNSHIP_REVIEWED,
                          opinion="核实无误")  # fmt: skip
     services.report_move(actor=users.county, report=report, to=ReportStatus.RETURNED, opinion="请附花名册")
@@ -54,7 +56,9 @@ def test_p16_reported_value_reviewed_upward_frozen_and_corrected_with_a_new_vers
     services.report_move(actor=users.township_colleague, report=report, to=ReportStatus.TOWNSHIP_REVIEWED,
                          opinion="核实无误")  # fmt: skip
     services.report_move(actor=users.county, report=report, to=ReportStatus.COUNTY_REVIEWED, opinion="同意")
-    report = services.report_move(actor=users.prefecture, report=report, to=ReportStatus.ACCEPTED, opinion="确认")
+    report = services.report_move(
+        actor=users.prefecture, report=report, to=ReportStatus.ACCEPTED, opinion="确认"
+    )
     assert report.value == Decimal("13")
     assert AuditEvent.objects.filter(action="planning.report_revise", new_values__value="13").exists()
     # when the year is frozen (the computed yearly indicators are tested with their own selectors)
@@ -67,8 +71,13 @@ def test_p16_reported_value_reviewed_upward_frozen_and_corrected_with_a_new_vers
     assert (frozen.state, frozen.value, frozen.version) == (ValueState.VALUE, Decimal("13"), 1)
     reviews = frozen.provenance["sum_of"][0]["reviews"]
     assert [r["by"] for r in reviews][-1] == "p_zhou"
-    assert IndicatorValue.objects.get(indicator=leaders, period=period, division__code="5329").value == Decimal("13")
-    assert IndicatorValue.objects.get(indicator=leaders, period=period, division__code="532923").state == "missing"
+    assert IndicatorValue.objects.get(
+        indicator=leaders, period=period, division__code="5329"
+    ).value == Decimal("13")
+    assert (
+        IndicatorValue.objects.get(indicator=leaders, period=period, division__code="532923").state
+        == "missing"
+    )
     with pytest.raises(Conflict):
         freeze.period_freeze(period=period, actor=users.prefecture)
     # when the prefecture corrects the county's value with a reason
@@ -82,7 +91,9 @@ def test_p16_reported_value_reviewed_upward_frozen_and_corrected_with_a_new_vers
     event = AuditEvent.objects.get(action="planning.value_correct")
     assert (event.old_values["value"], event.new_values["value"]) == ("13.0000", "14")
     with pytest.raises(Conflict):
-        freeze.indicator_value_correct(actor=users.prefecture, value=frozen, new_value=Decimal("15"), reason="再次更正")
+        freeze.indicator_value_correct(
+            actor=users.prefecture, value=frozen, new_value=Decimal("15"), reason="再次更正"
+        )
 
 
 def test_p16_month_of_computed_indicators_frozen_with_selector_versions() -> None:
@@ -92,7 +103,9 @@ def test_p16_month_of_computed_indicators_frozen_with_selector_versions() -> Non
     # when it is frozen
     freeze.period_freeze(period=period, actor=users.prefecture)
     # then each monthly indicator has its selector, version and the time of the data in its provenance
-    value = IndicatorValue.objects.get(indicator__code="monitoring_households", period=period, division__code=COUNTY)
+    value = IndicatorValue.objects.get(
+        indicator__code="monitoring_households", period=period, division__code=COUNTY
+    )
     assert value.provenance["selector"] == "monitoring_households"
     assert value.selector_version == 1 and value.computed_as_of is not None
     assert AuditEvent.objects.filter(action="planning.period_freeze").count() == 1
@@ -112,8 +125,12 @@ def test_p11_p16_county_graded_general_gets_a_rectification_task_tracked_to_clos
     )  # fmt: skip
     with pytest.raises(PermissionDenied):
         services.task_move(actor=users.other_county, task=task, to=TaskStatus.SUBMITTED, result="已整改")
-    services.task_move(actor=users.county, task=task, to=TaskStatus.SUBMITTED, result="37条线索已全部核实办结")
-    task = services.task_move(actor=users.prefecture, task=task, to=TaskStatus.CLOSED, opinion="经抽查属实，销号")
+    services.task_move(
+        actor=users.county, task=task, to=TaskStatus.SUBMITTED, result="37条线索已全部核实办结"
+    )
+    task = services.task_move(
+        actor=users.prefecture, task=task, to=TaskStatus.CLOSED, opinion="经抽查属实，销号"
+    )
     # then it is closed with its result and each step audited
     assert task.status == TaskStatus.CLOSED and task.closed_on is not None
     assert list(task.steps.values_list("action", flat=True)) == ["报送整改结果", "审核销号"]
