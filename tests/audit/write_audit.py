@@ -87,8 +87,10 @@ ALLOWED_CODE: dict[tuple[str, str], str] = {
     ): "the asset-type catalogue the migrations ship (P15); tests that flush tables put it back",
     ("planning/catalogue.py::ship_indicators", "*"): "the P12 indicator catalogue and the plan's prefecture "
     "totals the migrations ship (P16); tests that flush tables put them back",
-    ("planning/catalogue.py::ship_template", "*"): "the yearly statistics template the migrations ship (P16); "
-    "tests that flush tables put it back",
+    (
+        "planning/catalogue.py::ship_template",
+        "*",
+    ): "the yearly statistics template the migrations ship (P16); tests that flush tables put it back",
 }
 
 _WRITE = re.compile(

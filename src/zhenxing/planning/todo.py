@@ -14,6 +14,7 @@ from zhenxing.accounts.enums import Role
 from zhenxing.common.todo import Tile
 from zhenxing.planning import selectors
 from zhenxing.planning.teams import work_team_shortfalls
+from zhenxing.planning.transitions import TASK
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -31,7 +32,7 @@ def planning_tiles(user: User, today: datetime.date) -> list[Tile]:
         tasks = selectors.tasks_waiting_for(user=user)
         url = f"{reverse('planning:supervisions')}?waiting=1"
         label = "待报送整改结果的督办任务" if user.role == Role.COUNTY else "待审核销号的整改任务"
-        overdue = tasks.filter(is_overdue=True).count()
+        overdue = tasks.filter(TASK.overdue(today)).count()
         note = f"其中 {overdue} 项已逾期" if overdue else ""
         tiles.append(
             Tile("planning-tasks-waiting", label, tasks.count(), url, note=note, urgent=bool(overdue))
