@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib import admin
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from zhenxing.accounts.capabilities import Capability
 from zhenxing.accounts.enums import AssignmentKind, Role
@@ -186,6 +186,32 @@ def _route_tables() -> dict[str, dict[str, str]]:
         "LIBRARY_IMPORT_ROUTES": {name: url(1) for name, (_, url) in LIBRARY_IMPORT_ROUTES.items()},
         "FUND_ROUTES": {name: url(FUND_IDS) for name, url in _fund_routes().items()},
         "ASSET_ROUTES": {name: url(ASSET_IDS) for name, url in _asset_routes().items()},
+        "PLANNING_ROUTES": _planning_routes(),
+    }
+
+
+# The plan's indicators and the county assessment (P12, P16, P11): each area's routes are tested by role and
+# scope in its own module (the county's, its township's and sector department's, the prefecture's in scope; another
+# county 404; roles without the planning pages 403), as (route name, kwargs of a world's ids, {role: status})
+def _planning_routes() -> dict[str, str]:
+    from .planning.test_assessment_pages import ASSESSMENT_ROUTES
+    from .planning.test_indicator_pages import INDICATOR_ROUTES
+    from .planning.test_report_pages import REPORT_ROUTES
+    from .planning.test_supervision_pages import SUPERVISION_ROUTES
+    from .planning.test_team_pages import TEAM_ROUTES
+
+    tables = (INDICATOR_ROUTES, REPORT_ROUTES, ASSESSMENT_ROUTES, SUPERVISION_ROUTES, TEAM_ROUTES)
+    keyed = _named_routes_with_parameters(get_resolver())  # a key in its path
+
+    class AnyIds(dict[str, object]):
+        def __missing__(self, key: str) -> object:
+            return COUNTY if key in ("county", "code", "village") else 1
+
+    return {
+        name: reverse(name, kwargs=kwargs(AnyIds()))
+        for table in tables
+        for name, kwargs, _ in table
+        if name in keyed
     }
 
 
