@@ -51,7 +51,7 @@ SHIPPED_INDICATORS: tuple[ShippedIndicator, ...] = (
                      source_note="脱贫户年度收支：生产经营性净收入 ÷ 纯收入"),
     ShippedIndicator("transfer_employment", "脱贫劳动力转移就业规模", "人", ">=", "year", C, "人力资源社会保障", HR,
                      plan_text="脱贫劳动力转移就业稳定在18万人以上", targets=_every_year("180000"),
-                     source_note="脱贫户劳动年龄内劳动力，年内乡镇外务工达到规定月数（planning_rules）"),
+                     source_note="脱贫户劳动年龄内劳动力，年内乡镇外务工达到规定月数（规划指标统计口径参数）"),
     ShippedIndicator("tuopin_training", "脱贫劳动力技能培训", "人", ">=", "year", C, "人力资源社会保障", HR,
                      plan_text="每年培训脱贫劳动力3.5万人以上", targets=_every_year("35000"),
                      source_note="帮扶措施到人明细：当年开始的技能培训，按人计"),

@@ -94,7 +94,7 @@ def provenance_lines(value: IndicatorValue) -> list[tuple[str, str]]:
     if "selector" in provenance:
         lines += [
             ("计算口径", str(provenance.get("definition", ""))),
-            ("计算程序", f"{provenance['selector']}（第{provenance.get('version', '')}版）"),
+            ("计算口径版本", f"第{provenance.get('version', '')}版"),
             ("数据截至", _when(provenance.get("as_of"))),
         ]
         figures = provenance.get("figures") or {}
