@@ -33,7 +33,7 @@ from zhenxing.planning.views.indicators_scope import (
 
 OTHER_GROUP = "其他指标"
 FIELDS_SHOWN = ("code", "name", "unit", "direction", "baseline", "level", "department", "sector", "period",
-                "source", "selector", "source_note", "aggregation", "plan_text", "active")  # fmt: skip
+                "source", "source_note", "aggregation", "plan_text", "active")  # fmt: skip
 
 
 def _latest_values(division: Division, indicators: list[Indicator]) -> dict[int, IndicatorValue]:
