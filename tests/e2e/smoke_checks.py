@@ -44,8 +44,8 @@ _ENGLISH = re.compile(
 _CODE = re.compile(
     r"(?<![A-Za-z0-9_.@/:-])([a-z]+(?:_[a-z0-9]+)+|[a-z]+\.[a-z_]+(?:\.[a-z_]+)*)(?![A-Za-z0-9_.@/-])"
 )
-# identifiers that are legitimately on screen: the demo users' user names, file names
-ALLOWED_CODES = re.compile(r"^(demo_\w+|\w+\.(xlsx|pdf|csv|png|jpg|json))$")
+# identifiers that are legitimately on screen: the demo users' and the synthetic data's user names, file names
+ALLOWED_CODES = re.compile(r"^(demo_\w+|synth_\w+|\w+\.(xlsx|pdf|csv|png|jpg|json))$")
 
 MEASURE = """(minCell) => {
   const root = document.scrollingElement || document.documentElement;

@@ -179,6 +179,17 @@ def _plan_pages(world: World, role: str) -> list[Visit]:
     return [(key, f"/assets/plans/{world.assets[key]}/") for key in ("plan", "returned")]
 
 
+def _planning(key: str, path: str) -> Urls:
+    """A page of 南涧's planning records (P12, P16, P11) every reader of them may open."""
+    return lambda world, role: [("", path.format(world.planning[key]))]
+
+
+def _report_pages(world: World, role: str) -> list[Visit]:
+    return [(key, f"/planning/reports/{world.planning[key]}/") for key in ("waiting", "returned")]
+
+
+PLANNING_READERS = ("township", "county", "county_sector", "prefecture")
+
 PAGES: dict[str, Page] = {
     "home": Page(_one("/")),
     "accounts:login": Page(_one("/accounts/login/"), roles=(PUBLIC,)),
@@ -305,6 +316,30 @@ PAGES: dict[str, Page] = {
     "assets:collective_tiers": Page(_one("/assets/collective/tiers/"), roles=TERRITORIAL),
     "assets:import": Page(_one("/assets/import/"), C.MANAGE_ASSETS),
     "assets:import_detail": Page(_asset("import", "/assets/import/{}/"), roles=("county",)),
+    "planning:indicators": Page(_one("/planning/"), C.VIEW_PLANNING),
+    "planning:indicator": Page(_one("/planning/indicators/transfer_employment/"), C.VIEW_PLANNING),
+    "planning:periods": Page(_one("/planning/periods/"), C.VIEW_PLANNING),
+    "planning:period": Page(_planning("period", "/planning/periods/{}/"), C.VIEW_PLANNING),
+    "planning:value": Page(_planning("value", "/planning/values/{}/"), C.VIEW_PLANNING),
+    "planning:reports": Page(_one("/planning/reports/"), C.VIEW_PLANNING),
+    "planning:report_new": Page(_one("/planning/reports/new/"), C.REPORT_INDICATOR),
+    "planning:report": Page(_report_pages, roles=PLANNING_READERS),
+    "planning:assessments": Page(_one("/planning/assessment/?year=2025"), C.VIEW_PLANNING),
+    "planning:assessment": Page(_planning("assessment", "/planning/assessment/{}/"), C.VIEW_PLANNING),
+    "planning:assessment_item": Page(
+        _planning("assessment", "/planning/assessment/{}/items/income_per_capita/"), C.VIEW_PLANNING
+    ),
+    "planning:what_if": Page(
+        _one("/planning/assessment/what-if/?year=2025&weight_work=35&weight_results=20"), C.VIEW_PLANNING
+    ),
+    "planning:findings": Page(_one("/planning/findings/?year=2025"), C.VIEW_PLANNING),
+    "planning:supervisions": Page(_one("/planning/supervision/"), C.VIEW_PLANNING),
+    "planning:task": Page(_planning("task", "/planning/supervision/tasks/{}/"), C.VIEW_PLANNING),
+    "planning:teams": Page(_one("/planning/teams/"), C.VIEW_PLANNING),
+    "planning:teams_county": Page(
+        _one(f"/planning/teams/county/{FUND_COUNTY}/"), roles=("county", "county_sector", "prefecture")
+    ),
+    "planning:team_village": Page(_one(f"/planning/teams/village/{FUND_COUNTY}101202/"), C.VIEW_PLANNING),
     "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
     "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code
     "portal:status": Page(_one("/apply/status/"), roles=(PUBLIC,)),
@@ -414,6 +449,25 @@ EXEMPT: dict[str, str] = {
     "assets:responsibility_xlsx": DOWNLOAD,
     "assets:idle_xlsx": DOWNLOAD,
     "assets:collective_tiers_xlsx": DOWNLOAD,
+    "planning:period_xlsx": DOWNLOAD,
+    "planning:stats": DOWNLOAD,
+    "planning:assessment_xlsx": DOWNLOAD,
+    "planning:teams_xlsx": DOWNLOAD,
+    "planning:report_file": DOWNLOAD,
+    "planning:finding_file": DOWNLOAD,
+    "planning:task_file": DOWNLOAD,
+    "planning:report_move": POST_ONLY,
+    "planning:report_revise": POST_ONLY,
+    "planning:report_files_add": POST_ONLY,
+    "planning:assessment_compute": POST_ONLY,
+    "planning:finding_add": POST_ONLY,
+    "planning:finding_withdraw": POST_ONLY,
+    "planning:supervision_record": POST_ONLY,
+    "planning:task_add": POST_ONLY,
+    "planning:task_move": POST_ONLY,
+    "planning:team_village_flags": POST_ONLY,
+    "planning:team_member_add": POST_ONLY,
+    "planning:team_member_end": POST_ONLY,
     "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
     "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
     "admin:logout": POST_ONLY,

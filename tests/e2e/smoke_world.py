@@ -7,12 +7,14 @@ once per module, through the services (audited)."""
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from zhenxing.accounts.demo import DEMO_USERS, demo_users_ensure
 from zhenxing.accounts.models import User
+from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.models import Division
 from zhenxing.feeds.models import FeedBatch
 from zhenxing.monitoring.models import Case, Notice
@@ -51,6 +53,9 @@ class World:
     funds: dict[str, int] = field(default_factory=dict)
     # the asset register's objects by name (pk): project, road, station, cattle, disposal, plan, import, file
     assets: dict[str, int] = field(default_factory=dict)
+    # the plan's indicators and 南涧's assessment by name (pk): waiting, returned, period, value, assessment,
+    # finding, task, member
+    planning: dict[str, int] = field(default_factory=dict)
 
 
 def _imports(village_user: User) -> dict[str, ImportBatch]:
@@ -132,6 +137,49 @@ def _funds(users: dict[str, User]) -> dict[str, int]:
         "allocation": document.pk, "line": line.pk, "split": split.pk, "proposed": proposed.pk,
         "payment": payment.pk, "reversal": reversal.pk, "project": project.pk,
     }  # fmt: skip
+
+
+def _planning(users: dict[str, User]) -> dict[str, int]:
+    """The demo's planning data (synth/planning_demo.py: 西山村's work team one member short, a 南涧镇 value waiting
+    for the county and one returned, 2025 frozen), then 南涧's 2025 assessment computed by the prefecture, a
+    挂牌督办 with a task, and a field finding (P12, P16, P11)."""
+    from decimal import Decimal
+
+    from zhenxing.common import clock
+    from zhenxing.planning import assessment, services
+    from zhenxing.planning.enums import ReportStatus, SupervisionKind, SupervisionReason
+    from zhenxing.planning.models import IndicatorReport, IndicatorValue, Period, WorkTeamMember
+    from zhenxing.synth.planning_demo import demo_planning_ensure
+
+    demo_planning_ensure()
+    county, prefecture = Division.objects.get(code=county_of(VILLAGE)), users["prefecture"]
+    reports = IndicatorReport.objects.filter(county=county).order_by("pk")
+    period = Period.objects.get(kind="year", year=2025, number=0)
+    value = IndicatorValue.objects.get(
+        indicator__code="income_per_capita", period=period, division=county, is_current=True
+    )
+    graded = assessment.assessment_compute(county=county, year=2025, actor=prefecture)
+    supervision = services.supervision_open(
+        assessment=graded, kind=SupervisionKind.LISTING, reasons=[SupervisionReason.GRADE], actor=prefecture
+    )
+    task = services.task_add(
+        actor=prefecture, supervision=supervision, title="逾期未核实预警线索全部办结", detail="一个月内办结",
+        owner="南涧县乡村振兴局", owner_person="张敏", due_on=clock.today() + datetime.timedelta(days=30),
+    )  # fmt: skip
+    finding = services.finding_record(
+        actor=prefecture, county=county, year=2025, dimension="work",
+        description="抽查3户帮扶计划，1户措施与风险类型不对应", deduction=Decimal("1.5"),
+    )  # fmt: skip
+    return {
+        "waiting": reports.filter(status=ReportStatus.TOWNSHIP_REVIEWED).first().pk,  # type: ignore[union-attr]
+        "returned": reports.filter(status=ReportStatus.RETURNED).first().pk,  # type: ignore[union-attr]
+        "period": period.pk,
+        "value": value.pk,
+        "assessment": graded.pk,
+        "task": task.pk,
+        "finding": finding.pk,
+        "member": WorkTeamMember.objects.filter(village__code=VILLAGE).order_by("pk").first().pk,  # type: ignore[union-attr]
+    }
 
 
 def _assets(users: dict[str, User], funds: dict[str, int]) -> dict[str, int]:
@@ -284,6 +332,7 @@ def world_build() -> World:
     assert parameter is not None
     funds = _funds(users)
     assets = _assets(users, funds)
+    planning = _planning(users)
     division_of = {
         "village": VILLAGE,
         "township": VILLAGE[:9],
@@ -299,4 +348,5 @@ def world_build() -> World:
         ).order_by("pk").first(),
         funds,
         assets,
+        planning,
     )  # fmt: skip

@@ -97,7 +97,7 @@ SHIPPED_INDICATORS: tuple[ShippedIndicator, ...] = (
                      targets=_every_year("100"), source_note="当年度衔接资金：已支付 ÷ 已下达（支出进度页同一口径）"),
     ShippedIndicator("fund_industry_share", "中央衔接资金用于产业发展比例", "%", ">=", "year", C, "财政", "", "ratio",
                      targets={2022: "55", 2023: "60", 2024: "60", 2025: "60"},
-                     source_note="fund_industry_share参数所列资金来源中，分配到产业发展类项目的比例"),
+                     source_note="中央衔接资金产业比例参数所列资金来源中，分配到产业发展类项目的比例"),
     ShippedIndicator("cold_chain_bases", "冷链物流基地", "个", ">=", "year", C, "农业农村", "agriculture",
                      plan_text="每年建成冷链物流基地不少于7个", targets=_every_year("7"),
                      source_note="当年竣工的“冷链物流”类项目"),

@@ -104,7 +104,7 @@ def indicator_target_set(
         target.save()
         audit.record(
             actor=actor, action="planning.target_set", target=target, division=county, old=old,
-            new={"indicator": indicator.code, "year": year, "value": str(value)},
+            new={"indicator": indicator.name, "year": year, "value": str(value)},
         )  # fmt: skip
     return target
 
@@ -163,7 +163,7 @@ def report_enter(
         _store(files, accepted, actor=actor, report=report)
         audit.record(
             actor=actor, action="planning.report_enter", target=report, division=division,
-            new={"indicator": indicator.code, "period": str(period), "value": str(value), "files": len(files)},
+            new={"indicator": indicator.name, "period": str(period), "value": str(value), "files": len(files)},
         )  # fmt: skip
     return report
 

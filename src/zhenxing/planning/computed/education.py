@@ -42,7 +42,7 @@ def _share(people: QuerySet[Membership], prefixes: tuple[str, ...]) -> dict[str,
 @computed(
     "two_after_vocational",
     version=1,
-    definition="脱贫户12月31日在户成员中，年末年龄在“两后生”年龄段（planning_rules）且未在义务教育、普通高中、本科"
+    definition="脱贫户12月31日在户成员中，年末年龄在“两后生”年龄段（规划指标统计口径参数）且未在义务教育、普通高中、本科"
     "就读的（在校生状况为空或中职、高职高专、技师学院）为分母，其中在中职、高职高专、技师学院就读的比例",
     ratio=True,
     scale=100,
@@ -58,7 +58,7 @@ def two_after_vocational(context: Context) -> dict[str, Figure]:
 @computed(
     "relocated_vocational",
     version=1,
-    definition="易地扶贫搬迁户12月31日在户成员中，年末年龄在新成长劳动力年龄段（planning_rules）、在校生状况为空或"
+    definition="易地扶贫搬迁户12月31日在户成员中，年末年龄在新成长劳动力年龄段（规划指标统计口径参数）、在校生状况为空或"
     "中职、技师学院的为分母，其中在中职、技师学院就读的比例",
     ratio=True,
     scale=100,

@@ -53,7 +53,7 @@ def transfer_filter(rules: Mapping[str, int]) -> Q:
 @computed(
     "transfer_employment",
     version=1,
-    definition="脱贫户12月31日在户成员中，年末年龄在劳动年龄内（planning_rules）、劳动技能为普通/技能/弱劳动力，"
+    definition="脱贫户12月31日在户成员中，年末年龄在劳动年龄内（规划指标统计口径参数）、劳动技能为普通/技能/弱劳动力，"
     "务工月数不少于规定月数（含本数）且务工地在乡镇外（按参数）的人数；务工信息为户籍系统现时记录",
 )
 def transfer_employment(context: Context) -> dict[str, Figure]:

@@ -68,7 +68,7 @@ def fund_progress(context: Context) -> dict[str, Figure]:
 @computed(
     "fund_industry_share",
     version=1,
-    definition="fund_industry_share参数所列资金来源、预算年度为当年的下达额中，分配到产业发展类项目（扣除释放）的"
+    definition="中央衔接资金产业比例参数所列资金来源、预算年度为当年的下达额中，分配到产业发展类项目（扣除释放）的"
     "比例；参数未配置时为未配置",
     ratio=True,
     scale=100,
