@@ -27,7 +27,7 @@ def planning_rules(year: int) -> tuple[dict[str, int], dict[str, Any]]:
         parameter = parameter_for(ParameterKind.PLANNING_RULES, year=year)
     except ParameterMissing as error:
         raise Conflict(
-            "规划指标统计口径参数（planning_rules）未配置，请系统管理员在政策参数中录入"
+            "“规划指标统计口径与规模性返贫阈值”参数未配置，请系统管理员在政策参数中录入"
         ) from error
     return {key: int(value) for key, value in parameter.value.items()}, citation_of(parameter)
 
@@ -45,5 +45,7 @@ def assessment_values(year: int) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
         parameter = parameter_for(ParameterKind.ASSESSMENT, year=year)
     except ParameterMissing as error:
-        raise Conflict(f"{year}年的考核评估参数（assessment）未配置，请系统管理员在政策参数中录入") from error
+        raise Conflict(
+            f"{year}年的“县级考核评估权重、扣分与等次”参数未配置，请系统管理员在政策参数中录入"
+        ) from error
     return dict(parameter.value), citation_of(parameter)

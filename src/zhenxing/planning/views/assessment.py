@@ -34,7 +34,13 @@ from zhenxing.planning.parameters import assessment_values
 from zhenxing.planning.scope import planning_prefix, user_covers
 from zhenxing.planning.services import value_of
 from zhenxing.planning.views.supervision import NO_VIEW, last_year, year_choices, year_of
-from zhenxing.policy.rules.assessment import DIMENSIONS, ITEMS, PER_RECORD, scheme_from_values
+from zhenxing.policy.rules.assessment import (
+    DIMENSIONS,
+    ITEMS,
+    PER_RECORD,
+    needs_supervision,
+    scheme_from_values,
+)
 
 GRADE_BADGE = {"好": "ok", "较好": "", "一般": "warn"}
 PARAMETER_LABELS = {"assessment": "考核评估参数", "planning_rules": "规划指标统计口径参数"}
@@ -99,7 +105,7 @@ def assessment_compute(request: HttpRequest) -> HttpResponse:
         for detail in error.errors():
             messages.error(request, detail.message)
         return redirect(f"{reverse('planning:assessments')}?year={year}")
-    poor = sum(1 for a in done if a.grade == "一般" or a.large_scale_return)
+    poor = sum(1 for a in done if needs_supervision(a.grade, large_scale_return=a.large_scale_return))
     messages.success(
         request,
         f"已计算{year}年{len(done)}个县(市)的考核评估" + (f"，{poor}个县(市)列入约谈督办" if poor else ""),
