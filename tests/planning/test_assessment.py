@@ -9,12 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import division, make_household
+from tests.factories import division, make_household, make_user
 from tests.planning.builders import COUNTY, OTHER_COUNTY, VILLAGE, planning_users
 from tests.planning.test_process_figures import a_lead
+from zhenxing.accounts.enums import Role
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
-from zhenxing.common.errors import InvalidInput, PermissionDenied
+from zhenxing.common.errors import Conflict, InvalidInput, PermissionDenied
+from zhenxing.monitoring.enums import CaseStatus
+from zhenxing.monitoring.models import Case
 from zhenxing.planning import process, services
 from zhenxing.planning.assessment import (
     assessment_compute,
@@ -24,12 +27,31 @@ from zhenxing.planning.assessment import (
 )
 from zhenxing.planning.enums import SupervisionKind, SupervisionReason, ValueState
 from zhenxing.planning.freeze import period_ensure
-from zhenxing.planning.models import Assessment, Indicator, IndicatorTarget, IndicatorValue, Supervision
+from zhenxing.planning.models import (
+    Assessment,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Period,
+    Supervision,
+)
+from zhenxing.policy import services as policy_services
+from zhenxing.policy.enums import ParameterKind
+from zhenxing.policy.models import Parameter
+from zhenxing.policy.rules.planning import BASIC_NEEDS_RISK_TYPES
+from zhenxing.registry.models import Household, HouseholdYear, Membership
 from zhenxing.screening.models import Lead
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 1, 20)
+
+
+@pytest.fixture(autouse=True)
+def frozen_2025() -> None:
+    """The 2025 year period frozen (the assessment reads frozen values only); its values are each test's own."""
+    period = period_ensure(kind="year", year=2025, number=0)
+    Period.objects.filter(pk=period.pk).update(frozen_at=clock.now())
 
 
 def item(assessment: Assessment, key: str) -> dict:  # type: ignore[type-arg]
@@ -183,3 +205,124 @@ def test_p16_what_if_changes_grades_side_by_side_without_writing() -> None:
     with pytest.raises(InvalidInput):
         assessment_what_if(year=2025, overrides={"weight_work": Decimal(50)})  # weights no longer add to 100
     assert (Assessment.objects.count(), AuditEvent.objects.count()) == (stored, events)
+
+
+def test_p16_the_assessment_waits_for_the_year_to_be_frozen() -> None:
+    # given 2024, whose year period is not frozen
+    users = planning_users()
+    period_ensure(kind="year", year=2024, number=0)
+    # when computed, one county or all, then refused in Chinese and nothing stored
+    with pytest.raises(Conflict, match="2024年度统计期尚未冻结，请先冻结再计算考核"):
+        assessment_compute(county=division(COUNTY), year=2024, actor=users.prefecture, today=TODAY)
+    with pytest.raises(Conflict, match="2024年度统计期尚未冻结"):
+        assessment_compute_all(year=2024, actor=users.prefecture, today=TODAY)
+    assert not Assessment.objects.exists()
+
+
+def a_returned_case(household: Household, risk_types: list[str]) -> Case:
+    return Case.objects.create(
+        household=household, village=household.village, source="cadre", status=CaseStatus.CONFIRMED,
+        step_started_on=datetime.date(2025, 5, 1), due=datetime.date(2025, 5, 1),
+        identified_on=datetime.date(2025, 5, 1), opened_at=datetime.datetime(2025, 4, 2, tzinfo=datetime.UTC),
+        monitoring_type="脱贫不稳定户", risk_types=risk_types,
+    )  # fmt: skip
+
+
+def test_p16_returns_drill_down_to_the_households_and_say_when_only_basic_needs_are_counted() -> None:
+    # given a 脱贫户 of 南涧 confirmed in 2025 with an unmet basic need, the poverty standard 未配置
+    users = planning_users()
+    household = make_household(VILLAGE)
+    a_returned_case(household, [BASIC_NEEDS_RISK_TYPES[0]])
+    members = Membership.objects.filter(household=household, left_on__isnull=True).count()
+    # when assessed
+    assessment = assessment_compute(county=division(COUNTY), year=2025, actor=users.prefecture, today=TODAY)
+    # then the 返贫 item counts its members, names the household, and says only the basic-needs part was counted
+    returns = item(assessment, "returns")
+    assert returns["scored"] and returns["records"] == {
+        "model": "registry.household", "ids": [household.pk], "count": members,
+    }  # fmt: skip
+    assert "国家扶贫标准未配置，仅计两不愁三保障未保障的返贫人口" in returns["explanation"]
+    assert assessment.inputs["returned_people"] == members
+    assert assessment.inputs["returned_people_note"] == process.RETURNS_PARTIAL_NOTE
+    # and the drill-down finds the household
+    label, records = assessment_records(assessment, "returns")
+    assert label == "registry.household" and list(records) == [household]
+
+
+def test_p16_returns_with_the_standard_configured_count_income_and_carry_no_note() -> None:
+    # given the 2025 standard of 4,000 元 and a 南涧 脱贫户 confirmed in 2025 with almost no income
+    users = planning_users()
+    policy_services.parameter_create(
+        actor=make_user(Role.ADMIN), kind=ParameterKind.POVERTY_STANDARD, year=2025, value={"yuan": "4000"},
+        document="示例", verified=True,
+    )  # fmt: skip
+    household = make_household(VILLAGE)
+    HouseholdYear.objects.filter(household=household).update(wage=100, business=0)
+    a_returned_case(household, ["因病"])
+    # when assessed
+    assessment = assessment_compute(county=division(COUNTY), year=2025, actor=users.prefecture, today=TODAY)
+    # then the household is behind the item, with no 未配置 note
+    returns = item(assessment, "returns")
+    assert returns["records"]["ids"] == [household.pk] and "未配置" not in returns["explanation"]
+    assert assessment.inputs["returned_people_note"] == ""
+
+
+def test_p16_a_summed_target_not_split_to_the_county_is_not_scored_a_rate_falls_back() -> None:
+    # given 2025 frozen values of 南涧: transfer employment (summed) with only the prefecture's target, and
+    # the training employment rate (a ratio) with only the prefecture's target of 60 %
+    users = planning_users()
+    period = period_ensure(kind="year", year=2025, number=0)
+    for code, value in (("transfer_employment", "9000"), ("training_employment_rate", "45")):
+        IndicatorValue.objects.create(
+            indicator=Indicator.objects.get(code=code), period=period, division=division(COUNTY),
+            state=ValueState.VALUE, value=Decimal(value), recorded_at=clock.now(),
+        )  # fmt: skip
+    for code, target in (("transfer_employment", "180000"), ("training_employment_rate", "60")):
+        IndicatorTarget.objects.update_or_create(
+            indicator=Indicator.objects.get(code=code), year=2025, county=None,
+            defaults={"value": Decimal(target)},
+        )  # fmt: skip
+    # when assessed
+    assessment = assessment_compute(county=division(COUNTY), year=2025, actor=users.prefecture, today=TODAY)
+    # then the county is not measured against Dali's total: not scored, and said why
+    transfer = item(assessment, "transfer_employment")
+    assert not transfer["scored"] and transfer["records"]["target"] is None
+    assert "目标未分解到县" in transfer["explanation"]
+    # and the rate is measured against the prefecture's rate: 45 / 60 of its full points
+    rate = item(assessment, "training_employment_rate")
+    assert rate["scored"] and rate["records"]["target"] == "60.0000"
+    assert Decimal(rate["points"]) == (Decimal(rate["full"]) * 45 / 60).quantize(Decimal("0.01"))
+
+
+def test_p16_a_county_target_of_its_own_is_used_for_a_summed_indicator() -> None:
+    users = planning_users()
+    period = period_ensure(kind="year", year=2025, number=0)
+    indicator = Indicator.objects.get(code="transfer_employment")
+    IndicatorValue.objects.create(
+        indicator=indicator, period=period, division=division(COUNTY), state=ValueState.VALUE,
+        value=Decimal("9000"), recorded_at=clock.now(),
+    )  # fmt: skip
+    IndicatorTarget.objects.create(
+        indicator=indicator, year=2025, county=division(COUNTY), value=Decimal(9000)
+    )
+    assessment = assessment_compute(county=division(COUNTY), year=2025, actor=users.prefecture, today=TODAY)
+    transfer = item(assessment, "transfer_employment")
+    assert transfer["scored"] and Decimal(transfer["points"]) == Decimal(transfer["full"])
+
+
+def test_p16_without_the_work_team_parameter_only_that_item_is_left_unscored() -> None:
+    # given no work_team parameter for any year
+    users = planning_users()
+    Parameter.objects.filter(kind=ParameterKind.WORK_TEAM).delete()
+    # when assessed, the assessment is still made, the work-team item left out
+    assessment = assessment_compute(county=division(COUNTY), year=2025, actor=users.prefecture, today=TODAY)
+    shortfall = item(assessment, "work_team_shortfall")
+    assert not shortfall["scored"] and shortfall["records"] is None
+    assert item(assessment, "overdue_leads")["scored"]
+
+
+def test_p16_data_quality_is_said_to_be_as_of_computing() -> None:
+    users = planning_users()
+    assessment = assessment_compute(county=division(COUNTY), year=2025, actor=users.prefecture, today=TODAY)
+    assert "按计算当日的农户数据检查" in item(assessment, "data_quality")["explanation"]
+    assert assessment.inputs["as_of_computing"] == ["data_quality"]

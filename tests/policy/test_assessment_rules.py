@@ -113,10 +113,34 @@ def test_p16_target_item_at_most() -> None:
     assert item_score(spec, ItemInput(value=D(8), target=D(10), direction="<="), SHIPPED).points == D(5)
 
 
-def test_p16_target_item_without_target_gets_full_points() -> None:
+def test_p16_target_item_without_target_is_not_scored() -> None:
+    # given a value with no target: what cannot be measured is neither rewarded nor punished
     spec = ITEMS_BY_KEY["income_per_capita"]
-    assert item_score(spec, ItemInput(value=D(11000)), SHIPPED).points == D(10)
+    score = item_score(spec, ItemInput(value=D(11000)), SHIPPED)
+    assert not score.scored and score.points == 0
+    assert score.explanation == "脱贫人口人均纯收入 11000，未设目标，不计分"
+    # and a dimension leaves it out of its full points (its other items decide it)
+    result = county_score(SHIPPED, {"income_per_capita": ItemInput(value=D(11000))}, {})
+    results = next(d for d in result.dimensions if d.key == "results")
+    assert results.full == 0 and results.percent == 100
+
+
+def test_p16_target_zero_at_most_is_met_only_at_zero() -> None:
+    # given a "≤ 0" target (e.g. no returns at all): met at 0 or below, missed above it
+    spec = ITEMS_BY_KEY["reported_met"]
+    met = item_score(spec, ItemInput(value=D(0), target=D(0), direction="<="), SHIPPED)
+    below = item_score(spec, ItemInput(value=D(-1), target=D(0), direction="<="), SHIPPED)
+    missed = item_score(spec, ItemInput(value=D("0.5"), target=D(0), direction="<="), SHIPPED)
+    assert met.scored and met.points == below.points == D(5)
+    assert missed.scored and missed.points == 0
+    assert missed.explanation == "报送指标达标率 0.5，目标 ≤ 0，得 0 分（满分 5 分）"
+
+
+def test_p16_target_zero_at_least_is_met_at_zero_or_more() -> None:
+    spec = ITEMS_BY_KEY["income_per_capita"]
     assert item_score(spec, ItemInput(value=D(11000), target=D(0)), SHIPPED).points == D(10)
+    assert item_score(spec, ItemInput(value=D(0), target=D(0)), SHIPPED).points == D(10)
+    assert item_score(spec, ItemInput(value=D(-3), target=D(0)), SHIPPED).points == 0
 
 
 @given(

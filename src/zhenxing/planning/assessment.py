@@ -31,7 +31,13 @@ turns an item's records into a queryset for the drill-down page.
 `Assessment.inputs`: {"today", "parameters": {"assessment": citation, "planning_rules": citation},
 "scheme": the assessment parameter's value, "items": {key: {"count"} or {"value", "target", "direction"}},
 "findings": {"by_dimension": {dimension: "2.00"}, "used": [{"id", "dimension", "deduction"}]},
-"indicator_values": [{"indicator", "value_id", "version"}], "returned_people", "large_scale_return_people"}."""
+"indicator_values": [{"indicator", "value_id", "version"}], "returned_people", "returned_people_note" ("" or why only
+the basic-needs part was counted: the flag is then asked of that part), "large_scale_return_people",
+"as_of_computing": items counted as of the day of computing rather than the year's end}.
+
+An item's explanation ends with its figure's note in brackets where the reader must know how it was counted
+(未配置 poverty standard, data quality as of computing, 目标未分解到县). The assessment needs the year period
+frozen first (it reads the frozen values)."""
 
 from __future__ import annotations
 
@@ -50,17 +56,25 @@ from zhenxing.accounts.capabilities import Capability
 from zhenxing.accounts.models import User
 from zhenxing.audit import services as audit
 from zhenxing.common import clock
-from zhenxing.common.errors import ErrorDetail, InvalidInput, NotFound
+from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, NotFound
 from zhenxing.divisions.models import Division
-from zhenxing.planning.enums import IndicatorSource, PeriodKind, SupervisionReason, ValueState
+from zhenxing.planning.enums import Aggregation, IndicatorSource, PeriodKind, SupervisionReason, ValueState
 from zhenxing.planning.freeze import counties
-from zhenxing.planning.models import Assessment, FieldFinding, Indicator, IndicatorTarget, IndicatorValue
+from zhenxing.planning.models import (
+    Assessment,
+    FieldFinding,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Period,
+)
 from zhenxing.planning.parameters import assessment_values, planning_rules
-from zhenxing.planning.process import Figure, process_figures
+from zhenxing.planning.process import DATA_QUALITY_NOTE, Figure, process_figures
 from zhenxing.planning.services import SUPERVISION_KINDS, require, supervision_open
 from zhenxing.policy.rules.assessment import (
     ITEMS,
     PER_RECORD,
+    POOR,
     CountyScore,
     ItemInput,
     county_score,
@@ -98,20 +112,38 @@ def _frozen_value(indicator: Indicator, county: Division, year: int) -> Indicato
     )
 
 
+TARGET_NOT_SPLIT = "目标未分解到县"
+
+
 def _target_of(indicator: Indicator, county: Division, year: int) -> Decimal | None:
-    """The county's target for the year, else the prefecture's total."""
+    """The county's target for the year; for a share or rate (Aggregation.RATIO) the prefecture's target when the
+    county has none (the same rate for every county). A summed target never falls back: the prefecture's total
+    is not a county's (None: the item is not scored, 目标未分解到县)."""
     targets = {t.county_id: t.value for t in IndicatorTarget.objects.filter(indicator=indicator, year=year)}
-    return targets.get(county.pk, targets.get(None))
+    if county.pk in targets:
+        return targets[county.pk]
+    return targets.get(None) if indicator.aggregation == Aggregation.RATIO else None
+
+
+def _target_note(indicator: Indicator, target: Decimal | None, year: int) -> str:
+    """Why a target item has no target: the prefecture set a summed one not split to the counties."""
+    if target is not None or indicator.aggregation == Aggregation.RATIO:
+        return ""
+    split = IndicatorTarget.objects.filter(indicator=indicator, year=year, county__isnull=True).exists()
+    return TARGET_NOT_SPLIT if split else ""
 
 
 def _value_of(frozen: IndicatorValue | None) -> Decimal | None:
     return frozen.value if frozen is not None and frozen.state == ValueState.VALUE else None
 
 
-def _indicator_input(code: str, county: Division, year: int) -> tuple[ItemInput, dict[str, Any], list[int]]:
+def _indicator_input(
+    code: str, county: Division, year: int
+) -> tuple[ItemInput, dict[str, Any], list[int], str]:
+    """The item's input, its records, the frozen value used, and a note on a missing target."""
     indicator = Indicator.objects.filter(code=code, active=True).first()
     if indicator is None:
-        return ItemInput(), {"indicator": code, "value": None, "target": None, "value_id": None}, []
+        return ItemInput(), {"indicator": code, "value": None, "target": None, "value_id": None}, [], ""
     frozen = _frozen_value(indicator, county, year)
     value, target = _value_of(frozen), _target_of(indicator, county, year)
     records = {
@@ -119,10 +151,10 @@ def _indicator_input(code: str, county: Division, year: int) -> tuple[ItemInput,
         "value_id": frozen.pk if frozen is not None else None,
     }  # fmt: skip
     given = ItemInput(value=value, target=target, direction=indicator.direction or ">=")
-    return given, records, [frozen.pk] if frozen is not None else []
+    return given, records, [frozen.pk] if frozen is not None else [], _target_note(indicator, target, year)
 
 
-def _reported_met(county: Division, year: int) -> tuple[ItemInput, dict[str, Any], list[int]]:
+def _reported_met(county: Division, year: int) -> tuple[ItemInput, dict[str, Any], list[int], str]:
     """P16: the share (percent) of the county's reported yearly indicators with a target whose frozen value
     meets it (policy.rules.planning.target_met); no data when none has both."""
     met, counted, used = 0, 0, []
@@ -142,7 +174,7 @@ def _reported_met(county: Division, year: int) -> tuple[ItemInput, dict[str, Any
         "indicator": REPORTED_MET, "value": _text(share), "target": "100", "value_id": None, "value_ids": used,
         "met": met, "counted": counted,
     }  # fmt: skip
-    return ItemInput(value=share, target=_HUNDRED, direction=">="), records, used
+    return ItemInput(value=share, target=_HUNDRED, direction=">="), records, used, ""
 
 
 def _findings(county: Division, year: int) -> tuple[dict[str, Decimal], list[dict[str, Any]]]:
@@ -156,12 +188,16 @@ def _findings(county: Division, year: int) -> tuple[dict[str, Decimal], list[dic
     return dict(by_dimension), used
 
 
-def _scores_json(score: CountyScore, records: Mapping[str, dict[str, Any] | None]) -> dict[str, Any]:
+def _scores_json(
+    score: CountyScore, records: Mapping[str, dict[str, Any] | None], notes: Mapping[str, str]
+) -> dict[str, Any]:
     items = []
     for spec, item in zip(ITEMS, score.items, strict=True):
+        note = notes.get(spec.key, "")
+        explanation = f"{item.explanation}（{note}）" if note else item.explanation
         items.append({
             "key": spec.key, "label": spec.label, "dimension": spec.dimension, "points": str(item.points),
-            "full": str(item.full), "explanation": item.explanation, "scored": item.scored,
+            "full": str(item.full), "explanation": explanation, "scored": item.scored,
             "records": records.get(spec.key),
         })  # fmt: skip
     dimensions = [
@@ -203,6 +239,7 @@ def _compute(
     rules, rules_citation = planning_rules(year)
     given: dict[str, ItemInput] = {}
     records: dict[str, dict[str, Any] | None] = {}
+    notes: dict[str, str] = {}
     value_ids: list[int] = []
     for spec in ITEMS:
         if spec.method == PER_RECORD:
@@ -212,8 +249,9 @@ def _compute(
                 continue
             given[spec.key] = ItemInput(count=figure.count)
             records[spec.key] = {"model": figure.model, "ids": figure.ids, "count": figure.count}
+            notes[spec.key] = figure.note
         else:
-            item, records[spec.key], used = (
+            item, records[spec.key], used, notes[spec.key] = (
                 _reported_met(county, year) if spec.source == REPORTED_MET else _indicator_input(spec.source, county, year)
             )  # fmt: skip
             if item.value is not None:
@@ -223,6 +261,8 @@ def _compute(
     score = county_score(scheme, given, findings)
     returns = figures.get("returns", {}).get(county.code)
     returned_people = returns.count if returns is not None else None
+    # 未配置: the flag is asked of the basic-needs part (the safe side), and says so
+    returned_note = returns.note if returns is not None else ""
     flagged = returned_people is not None and large_scale_return(
         returned_people, threshold=rules["large_scale_return_people"]
     )
@@ -237,7 +277,9 @@ def _compute(
             {"indicator": v.indicator.code, "value_id": v.pk, "version": v.version} for v in used_values
         ],
         "returned_people": returned_people,
+        "returned_people_note": returned_note,
         "large_scale_return_people": rules["large_scale_return_people"],
+        "as_of_computing": [key for key, note in notes.items() if note == DATA_QUALITY_NOTE],
     }
     with transaction.atomic():
         earlier = list(
@@ -249,18 +291,19 @@ def _compute(
             current.save(update_fields=["is_current"])
         assessment = Assessment.objects.create(
             county=county, year=year, version=(earlier[0].version + 1) if earlier else 1, is_current=True,
-            total=score.total, grade=score.grade, scores=_scores_json(score, records), inputs=inputs,
+            total=score.total, grade=score.grade, scores=_scores_json(score, records, notes), inputs=inputs,
             large_scale_return=flagged, computed_at=clock.now(), computed_by=actor,
         )  # fmt: skip
         audit.record(
             actor=actor, action="planning.assessment_compute", target=assessment, division=county,
             old={"total": str(current.total), "grade": current.grade} if current is not None else None,
             new={"year": year, "version": assessment.version, "total": str(assessment.total),
-                 "grade": assessment.grade, "large_scale_return": flagged},
+                 "grade": assessment.grade, "large_scale_return": flagged,
+                 **({"returned_people_note": returned_note} if returned_note else {})},
         )  # fmt: skip
         if needs_supervision(score.grade, large_scale_return=flagged):
             reasons = [
-                *([SupervisionReason.GRADE] if score.grade == "一般" else []),
+                *([SupervisionReason.GRADE] if score.grade == POOR else []),
                 *([SupervisionReason.LARGE_SCALE_RETURN] if flagged else []),
             ]
             for kind in SUPERVISION_KINDS:
@@ -273,12 +316,20 @@ def _require_prefecture(actor: User | None) -> None:
         require(actor, Capability.MANAGE_ASSESSMENT, "只有州级可以计算考核评估")
 
 
+def _require_frozen(year: int) -> None:
+    """The assessment reads the year's frozen values: before the year period is frozen it would read nothing."""
+    frozen = Period.objects.filter(kind=PeriodKind.YEAR, year=year, number=0, frozen_at__isnull=False)
+    if not frozen.exists():
+        raise Conflict(f"{year}年度统计期尚未冻结，请先冻结再计算考核")
+
+
 def assessment_compute(
     *, county: Division, year: int, actor: User | None, today: datetime.date | None = None
 ) -> Assessment:
     """Compute one county's assessment for the year: a new version (the earlier kept), audited; 约谈提醒 and
     挂牌督办 for a county graded 一般 or at 规模性返贫 risk. The prefecture, or the command (actor None)."""
     _require_prefecture(actor)
+    _require_frozen(year)
     day = today or clock.today()
     return _compute(
         county=county, year=year, actor=actor, today=day, figures=process_figures(year=year, today=day)
@@ -293,6 +344,7 @@ def assessment_compute_all(
     it is stored (the command's progress)."""
     _require_prefecture(actor)
     assessment_values(year)  # a year without the parameter fails before anything is counted
+    _require_frozen(year)
     day = today or clock.today()
     figures = process_figures(year=year, today=day)
     done = []

@@ -5,31 +5,40 @@ score is explained down to the records (a click from a score to the overdue case
 
 Every figure asks the app that owns the rule (the workflow kernel's `overdue`, the P7 plan check, the P9
 evaluation interval, the P1 quality checks); nothing here restates one. A county is found by joining to the
-division tree (village → township → county), never by slicing a code."""
+division tree (village → township → county), never by slicing a code.
+
+Each figure is tied to the assessed year, so that a past year recomputed later gives the same figures when
+nothing about that year changed: lateness is judged on the year's last day (or today while the year runs) from
+the step records and dates, not from today's statuses. Exceptions, said in their notes: data quality is as of
+computing, and the rectification of a year's supervisions runs on into the next year (judged today)."""
 
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from zhenxing.common import clock
+from zhenxing.common.calendar import work_calendar
+from zhenxing.common.errors import Conflict
+from zhenxing.common.workdays import add_working_days
 from zhenxing.monitoring.assistance.selectors import plan_flags
-from zhenxing.monitoring.decisions import assistance_checks
+from zhenxing.monitoring.decisions import assistance_checks, step_deadlines
 from zhenxing.monitoring.elimination.transitions import ELIMINATION
 from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus
 from zhenxing.monitoring.identification.transitions import IDENTIFICATION
-from zhenxing.monitoring.models import Case, CaseStep, Evaluation, HousingLedgerEntry, Notice
+from zhenxing.monitoring.models import Case, CaseStep, Evaluation, HousingLedgerEntry, Notice, NoticeEntry
+from zhenxing.planning import teams
 from zhenxing.planning.computed import Context
-from zhenxing.planning.computed.registry import COMPUTED
+from zhenxing.planning.computed.returns import returns_of
 from zhenxing.planning.freeze import counties
+from zhenxing.planning.models import RectificationTask
 from zhenxing.planning.parameters import planning_rules
-from zhenxing.planning.selectors import tasks_overdue
+from zhenxing.planning.transitions import TASK
 from zhenxing.policy.rules.measures import PLAN_ERROR, evaluation_due
 from zhenxing.policy.rules.quality import CHECKS, ERROR
 from zhenxing.registry.models import Household
@@ -50,13 +59,14 @@ class Figure:
     model: str  # app_label.model_name, e.g. "screening.lead"
     ids: list[int] = field(default_factory=list)
     label: str = ""
+    note: str = ""  # how the figure was counted, where the reader must know it (added to the explanation)
 
 
 FIGURE_LABELS: dict[str, str] = {
     "overdue_leads": "逾期未核实的预警线索",
     "overdue_case_steps": "环节超期的识别、消除案件",
     "plan_errors": "帮扶计划报错的监测户",
-    "notices_late": "未发布的公示",
+    "notices_late": "逾期未发布的公示",
     "evaluations_late": "逾期未做定期评估的监测户",
     "data_quality": "存在数据质量错误的农户",
     "housing_open": "年末未销号的住房安全问题",
@@ -75,7 +85,9 @@ def _as_of(year: int, today: datetime.date) -> datetime.date:
     return min(today, _year_end(year))
 
 
-def _per_county(key: str, model: str, rows: Iterable[tuple[str | None, int]]) -> dict[str, Figure]:
+def _per_county(
+    key: str, model: str, rows: Iterable[tuple[str | None, int]], note: str = ""
+) -> dict[str, Figure]:
     """Every county's figure (zero where nothing was found) from (county code, record id) pairs."""
     ids: dict[str, set[int]] = defaultdict(set)
     for code, pk in rows:
@@ -83,7 +95,7 @@ def _per_county(key: str, model: str, rows: Iterable[tuple[str | None, int]]) ->
             ids[code].add(pk)
     label = FIGURE_LABELS[key]
     return {
-        county.code: Figure(len(ids[county.code]), model, sorted(ids[county.code]), label)
+        county.code: Figure(len(ids[county.code]), model, sorted(ids[county.code]), label, note)
         for county in counties()
     }
 
@@ -93,18 +105,24 @@ def _pairs(queryset: QuerySet[Any], path: str) -> list[tuple[str | None, int]]:
 
 
 def overdue_leads(year: int, today: datetime.date) -> dict[str, Figure]:
-    """Leads whose village check day fell in the year and that are still open past it (the kernel's overdue)."""
-    leads = Lead.objects.filter(LEAD.overdue(today), village_due__year=year)
+    """Leads whose village check day fell in the year and that were overdue: still open past it (the kernel's
+    `overdue`), or checked after it (closed late) — so that closing a late lead does not clear the year."""
+    leads = Lead.objects.filter(village_due__year=year).filter(
+        LEAD.overdue(today) | Q(closed_at__date__gt=F("village_due"))
+    )
     return _per_county("overdue_leads", "screening.lead", _pairs(leads, HOUSEHOLD_COUNTY))
 
 
 def overdue_case_steps(year: int, today: datetime.date) -> dict[str, Figure]:
     """Cases with a step done late in the year (the step record's `overdue`), and cases open past their step's
-    or the whole procedure's limit now (the identification and elimination workflows' `overdue`)."""
+    due day on the year's last day (today while the year runs): a step begun by then and done after it (its
+    record), or still running (the identification and elimination workflows' `overdue`, of a step begun by
+    then). The whole procedure's limit is asked only of a case still open."""
+    day = _as_of(year, today)
     late_steps = CaseStep.objects.filter(overdue=True, done_at__year=year).values("case_id")
-    cases = Case.objects.filter(
-        Q(pk__in=late_steps) | IDENTIFICATION.overdue(today) | ELIMINATION.overdue(today)
-    )
+    open_at_day = CaseStep.objects.filter(started_on__lte=day, done_at__date__gt=day, due_on__lt=day)
+    running = Q(step_started_on__lte=day) & (IDENTIFICATION.overdue(day) | ELIMINATION.overdue(day))
+    cases = Case.objects.filter(Q(pk__in=late_steps) | Q(pk__in=open_at_day.values("case_id")) | running)
     return _per_county("overdue_case_steps", "monitoring.case", _pairs(cases, VILLAGE_COUNTY))
 
 
@@ -123,9 +141,29 @@ def plan_errors(year: int, today: datetime.date) -> dict[str, Figure]:
 
 
 def notices_late(year: int, today: datetime.date) -> dict[str, Figure]:
-    """Notices made in the year and never posted (公示 missing): the notices app keeps no other lateness rule."""
-    notices = Notice.objects.filter(created_at__year=year, posted_on__isnull=True)
-    return _per_county("notices_late", "monitoring.notice", _pairs(notices, VILLAGE_COUNTY))
+    """Notices made in the year and not posted within the step_deadlines parameter's review_meeting limit (评议
+    公示, working days after the notice was made; the notices app has no limit of its own): posted after it, or
+    still not posted on the year's last day (today while the year runs). A notice whose case is already counted
+    in overdue_case_steps is left out (one lateness, one deduction)."""
+    day = _as_of(year, today)
+    limits, _ = step_deadlines()
+    calendar = work_calendar()
+    late_cases = {pk for figure in overdue_case_steps(year, today).values() for pk in figure.ids}
+    cases_of: dict[int, set[int]] = defaultdict(set)
+    notices = Notice.objects.filter(created_at__year=year).only("pk", "created_at", "posted_on")
+    for notice_id, case_id in NoticeEntry.objects.filter(notice__in=notices).values_list("notice", "case"):
+        cases_of[notice_id].add(case_id)
+    late = []
+    for notice in notices:
+        deadline = add_working_days(
+            calendar, clock.localdate(notice.created_at), limits["review_meeting"]
+        ).day
+        posted_late = notice.posted_on > deadline if notice.posted_on is not None else deadline < day
+        if posted_late and not cases_of[notice.pk] & late_cases:
+            late.append(notice.pk)
+    return _per_county(
+        "notices_late", "monitoring.notice", _pairs(Notice.objects.filter(pk__in=late), VILLAGE_COUNTY)
+    )
 
 
 def evaluations_late(year: int, today: datetime.date) -> dict[str, Figure]:
@@ -154,14 +192,20 @@ def evaluations_late(year: int, today: datetime.date) -> dict[str, Figure]:
     )
 
 
+DATA_QUALITY_NOTE = "按计算当日的农户数据检查"
+RETURNS_PARTIAL_NOTE = "国家扶贫标准未配置，仅计两不愁三保障未保障的返贫人口"
+RECTIFICATION_NOTE = "整改延续到次年，按计算当日判断是否逾期"
+
+
 def data_quality(year: int, today: datetime.date) -> dict[str, Figure]:
-    """Households with at least one P1 quality check of severity 错误 (registry/quality.py's queries)."""
+    """Households with at least one P1 quality check of severity 错误 (registry/quality.py's queries), as of
+    computing (the registry keeps no history of its checks; the figure's note says so)."""
     rows: list[tuple[str | None, int]] = []
     for code in (*HOUSEHOLD_CHECKS, *PERSON_CHECKS):
         if CHECKS[code][0] != ERROR:
             continue
         rows += _pairs(households_with_issue(Household.objects.all(), code, today=today), VILLAGE_COUNTY)
-    return _per_county("data_quality", "registry.household", rows)
+    return _per_county("data_quality", "registry.household", rows, DATA_QUALITY_NOTE)
 
 
 def housing_open(year: int, today: datetime.date) -> dict[str, Figure]:
@@ -173,48 +217,53 @@ def housing_open(year: int, today: datetime.date) -> dict[str, Figure]:
     return _per_county("housing_open", "monitoring.housingledgerentry", _pairs(entries, HOUSEHOLD_COUNTY))
 
 
-def returns(year: int, today: datetime.date) -> dict[str, Figure] | None:
-    """返贫 by the computed selector `returned_people` (P16), when registered; its basic-needs part when the
-    poverty standard is 未配置. None: not countable yet (the item is left out)."""
-    selector = COMPUTED.get("returned_people")
-    if selector is None:
-        return None
+def returns(year: int, today: datetime.date) -> dict[str, Figure]:
+    """返贫 by the count behind the computed selector `returned_people` (computed/returns.py's returns_of), with
+    the households counted; when the poverty standard is 未配置 only its basic-needs part, and the note says so."""
     rules, citation = planning_rules(year)
     context = Context(
         year=year, starts_on=datetime.date(year, 1, 1), ends_on=_year_end(year), as_of=clock.now(), rules=rules,
         citations={"planning_rules": citation},
     )  # fmt: skip
-    figures = selector.compute(context)
+    counted = returns_of(context)
+    note = "" if counted.configured else RETURNS_PARTIAL_NOTE
     label = FIGURE_LABELS["returns"]
-    out = {}
-    for county in counties():
-        figure = figures.get(county.code, selector.empty)
-        # the selector's numerator is its basic-needs part when 未配置; it lists no people (no ids yet)
-        ids = sorted(int(pk) for pk in figure.parts.get("ids", []) or [])
-        out[county.code] = Figure(int(figure.numerator), "registry.person", ids, label)
-    return out
+    return {
+        county.code: Figure(
+            counted.people.get(county.code, 0),
+            "registry.household",
+            list(counted.households.get(county.code, [])),
+            label,
+            note,
+        )
+        for county in counties()
+    }
 
 
 def work_team_shortfall(year: int, today: datetime.date) -> dict[str, Figure] | None:
-    """Villages short of their P11 work team at the year's end (planning.teams.work_team_shortfalls), when
-    that module exists; None until then."""
+    """Villages short of their P11 work team at the year's end (planning.teams.work_team_shortfalls); None
+    (the item left unscored) when the work_team parameter is 未配置."""
     try:
-        teams = importlib.import_module("zhenxing.planning.teams")
-    except ImportError:
+        rows = [
+            (row.county.code, row.village.pk) for row in teams.work_team_shortfalls(on=_as_of(year, today))
+        ]
+    except Conflict:  # teams.thresholds_for: the work_team parameter is missing for the year
         return None
-    shortfalls = getattr(teams, "work_team_shortfalls", None)
-    if shortfalls is None:
-        return None
-    rows = [(row.county.code, row.village.pk) for row in shortfalls(on=_as_of(year, today))]
     return _per_county("work_team_shortfall", "divisions.division", rows)
 
 
 def rectification_overdue(year: int, today: datetime.date) -> dict[str, Figure]:
-    """Rectification tasks past their limit and not closed (planning.selectors.tasks_overdue)."""
+    """Rectification tasks of the year's supervisions (or due in the year) that were overdue: closed after their
+    limit, or open past it today (the TASK workflow's `overdue`; the rectification runs on into the next year, so
+    it is judged on the day of computing, and the note says so)."""
+    tasks = RectificationTask.objects.filter(Q(supervision__year=year) | Q(due_on__year=year)).filter(
+        TASK.overdue(today) | Q(closed_on__gt=F("due_on"))
+    )
     return _per_county(
         "rectification_overdue",
         "planning.rectificationtask",
-        _pairs(tasks_overdue(today=today), "county__code"),
+        _pairs(tasks, "county__code"),
+        RECTIFICATION_NOTE,
     )
 
 

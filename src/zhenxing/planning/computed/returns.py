@@ -1,11 +1,16 @@
 """返贫人口 (P16): the members on 31 December of 脱贫户 whose case was confirmed in the year and whose year's
 per-capita net income is below the year's national poverty standard, or whose case names an unmet
 两不愁三保障 item — decided per household by policy.rules.planning.returned_to_poverty. Without the standard
-(未配置) the count cannot be made: every county's figure is 未配置, the basic-needs part kept."""
+(未配置) the count cannot be made: every county's figure is 未配置, the basic-needs part kept.
+
+`returns_of` is the one count: the selector's figures and the assessment's 返贫 item (planning/process.py, with
+the households behind it for the drill-down) both read it. The households are not put in the frozen provenance
+(only counts are)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zhenxing.divisions.enums import DivisionLevel
@@ -18,14 +23,18 @@ from zhenxing.policy.rules.planning import BASIC_NEEDS_RISK_TYPES, returned_to_p
 from zhenxing.policy.vocab import TUOPIN_HOUSEHOLD
 
 
-@computed(
-    "returned_people",
-    version=1,
-    definition="当年确定纳入监测（识别监测时间在当年）的脱贫户中，当年人均纯收入低于当年国家扶贫标准（纯收入 < 标准"
-    "× 12月31日在户人口），或风险类型含住房安全、义务教育失学辍学、饮水安全问题的户的12月31日在户人口；"
-    "扶贫标准未配置时为未配置",
-)
-def returned_people(context: Context) -> dict[str, Figure]:
+@dataclass
+class Returns:
+    """返贫 per county: the people counted (the returned, or only the basic-needs part when the standard is
+    未配置), the basic-needs part, and the households counted (sorted ids)."""
+
+    configured: bool
+    people: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    basic_needs_people: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    households: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def returns_of(context: Context) -> Returns:
     standard, citation = poverty_standard(context.year)
     if citation is not None:
         context.citations["poverty_standard"] = citation
@@ -38,8 +47,8 @@ def returned_people(context: Context) -> dict[str, Figure]:
     years = tuopin_years(context.year).filter(household__in=list(county_of))
     net_of = dict(years.annotate(net=net_income_expression()).values_list("household", "net"))
     members = members_at_year_end(context.year, list(county_of))  # with or without a household year
-    people: dict[str, dict[str, int]] = defaultdict(lambda: {"returned": 0, "basic_needs": 0})
-    for household, county in county_of.items():
+    out = Returns(configured=standard is not None)
+    for household, county in sorted(county_of.items()):
         net = net_of.get(household)
         returned = returned_to_poverty(
             net_income_fen=net if net is not None else 0,
@@ -47,21 +56,43 @@ def returned_people(context: Context) -> dict[str, Figure]:
             standard_yuan=standard if net is not None else None,  # no household year: income unknown
             unmet_basic_needs=unmet[household],
         )
-        if returned:
-            people[county]["returned"] += members.get(household, 0)
         if unmet[household]:
-            people[county]["basic_needs"] += members.get(household, 0)
-    if standard is None:
+            out.basic_needs_people[county] += members.get(household, 0)
+        if returned:  # 未配置: True only for an unmet basic need, the part that can be counted
+            out.people[county] += members.get(household, 0)
+            out.households[county].append(household)
+    return out
+
+
+def returned_households(context: Context) -> dict[str, list[int]]:
+    """The households counted in each county's 返贫 figure (sorted ids; a county with none is absent)."""
+    return dict(returns_of(context).households)
+
+
+@computed(
+    "returned_people",
+    version=1,
+    definition="当年确定纳入监测（识别监测时间在当年）的脱贫户中，当年人均纯收入低于当年国家扶贫标准（纯收入 < 标准"
+    "× 12月31日在户人口），或风险类型含住房安全、义务教育失学辍学、饮水安全问题的户的12月31日在户人口；"
+    "扶贫标准未配置时为未配置",
+)
+def returned_people(context: Context) -> dict[str, Figure]:
+    counted = returns_of(context)
+    if not counted.configured:
         counties = Division.objects.filter(level=DivisionLevel.COUNTY).values_list("code", flat=True)
         return {
             county: Figure(
-                Decimal(people[county]["basic_needs"]),
+                Decimal(counted.basic_needs_people[county]),
                 unconfigured=True,
-                parts={"basic_needs_people": people[county]["basic_needs"]},
+                parts={"basic_needs_people": counted.basic_needs_people[county]},
             )
             for county in counties
         }
     return {
-        county: Figure(Decimal(s["returned"]), parts={"basic_needs_people": s["basic_needs"]})
-        for county, s in people.items()
-    }
+        county: Figure(
+            Decimal(counted.people[county]),
+            parts={"basic_needs_people": counted.basic_needs_people[county],
+                   "households": len(counted.households[county])},
+        )
+        for county in set(counted.people) | set(counted.basic_needs_people)
+    }  # fmt: skip

@@ -7,9 +7,10 @@ the records and asks these.
 
 How a score is made:
 - an item: per record, its full points less `per` for each record (never below 0); against a target, its full
-  points times the share of the target reached (at most 1); an item with no data (an indicator 未配置, nothing
-  counted) is left out, and out of its dimension's full points too — a county is neither rewarded nor punished
-  for what could not be measured;
+  points times the share of the target reached (at most 1; ≤ a target: target / value); a target of 0 has no
+  share to take — full points when it is met (≥ 0: value ≥ 0; ≤ 0: value ≤ 0), none when not; an item with no
+  data (an indicator 未配置, nothing counted) or no target is left out, and out of its dimension's full points
+  too — a county is neither rewarded nor punished for what could not be measured;
 - a dimension: its items' points as a percentage of their full points (100 when nothing could be scored), less
   the assessors' findings, never below 0;
 - the total: Σ weight × dimension score / 100, two decimals, half up; the grade by the thresholds (inclusive).
@@ -242,17 +243,18 @@ def _against_target(spec: ItemSpec, given: ItemInput, full: Decimal) -> ItemScor
     value = _decimal(given.value)
     if given.direction not in DIRECTIONS:
         raise ValueError(f"方向应为 >= 或 <=，收到 {given.direction}")
-    if given.target is None or _decimal(given.target) == 0:
-        reached = Decimal(1)
-        how = f"{spec.label} {_text(value)}，未设目标，得满分"
+    if given.target is None:  # what cannot be measured is neither rewarded nor punished
+        return ItemScore(spec.key, Decimal(0), full, f"{spec.label} {_text(value)}，未设目标，不计分", False)
+    target = _decimal(given.target)
+    if target == 0:  # no share to take: the target is met (full points) or not (none)
+        met = value >= 0 if given.direction == ">=" else value <= 0
+        reached = Decimal(1) if met else Decimal(0)
+    elif given.direction == ">=":
+        reached = min(Decimal(1), max(Decimal(0), value / target))
     else:
-        target = _decimal(given.target)
-        if given.direction == ">=":
-            reached = min(Decimal(1), max(Decimal(0), value / target))
-        else:
-            reached = Decimal(1) if value <= 0 else min(Decimal(1), target / value)
-        sign = "≥" if given.direction == ">=" else "≤"
-        how = f"{spec.label} {_text(value)}，目标 {sign} {_text(target)}"
+        reached = Decimal(1) if value <= 0 else min(Decimal(1), target / value)
+    sign = "≥" if given.direction == ">=" else "≤"
+    how = f"{spec.label} {_text(value)}，目标 {sign} {_text(target)}"
     points = (full * reached).quantize(_CENT, rounding=ROUND_HALF_UP)
     return ItemScore(spec.key, points, full, f"{how}，得 {_text(points)} 分（满分 {_text(full)} 分）", True)
 
