@@ -27,7 +27,8 @@ from zhenxing.monitoring.models import HousingLedgerEntry
 from zhenxing.planning import assessment as engine
 from zhenxing.planning import services
 from zhenxing.planning.enums import Dimension, SupervisionKind, TaskStatus
-from zhenxing.planning.models import Assessment, FieldFinding, RectificationTask, Supervision
+from zhenxing.planning.freeze import period_ensure
+from zhenxing.planning.models import Assessment, FieldFinding, Period, RectificationTask, Supervision
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,13 @@ ASSESSMENT_ROUTES: list[tuple[str, Callable[[dict[str, Any]], dict[str, Any]], d
     ("planning:finding_withdraw", lambda ids: {"pk": ids["finding"]}, POST_ONLY),
     ("planning:finding_file", lambda ids: {"pk": ids["finding_file"]}, IN_COUNTY),
 ]
+
+
+@pytest.fixture(autouse=True)
+def frozen_year() -> None:
+    """The assessed year frozen (the assessment reads frozen values only)."""
+    period = period_ensure(kind="year", year=YEAR, number=0)
+    Period.objects.filter(pk=period.pk).update(frozen_at=clock.now())
 
 
 def png(name: str = "抽查照片.png") -> SimpleUploadedFile:
