@@ -11,10 +11,12 @@ import pytest
 
 from tests.factories import make_household, make_user
 from zhenxing.accounts.enums import Role
+from zhenxing.divisions.models import Division
 from zhenxing.monitoring.enums import CaseStatus, PersonItemKind
-from zhenxing.monitoring.models import Case, Measure, PersonItem
+from zhenxing.monitoring.models import Case, HousingLedgerEntry, Measure, PersonItem
 from zhenxing.planning.catalogue import SHIPPED_INDICATORS
 from zhenxing.planning.computed import Context
+from zhenxing.planning.computed.common import cases_monitored_on, housing_open_on, memberships_on
 from zhenxing.planning.computed.education import SECONDARY_VOCATIONAL_PREFIXES, VOCATIONAL_PREFIXES
 from zhenxing.planning.computed.employment import LABOUR, transfer_filter
 from zhenxing.planning.computed.housing import unsafe_water_filter
@@ -26,6 +28,7 @@ from zhenxing.policy.household import Water
 from zhenxing.policy.rules.planning import BASIC_NEEDS_RISK_TYPES, transfer_employed
 from zhenxing.policy.rules.risks import unsafe_water
 from zhenxing.policy.vocab import SCHOOLING, WORK_PLACES
+from zhenxing.projects.models import Project, ProjectCategory
 from zhenxing.registry.models import Household, HouseholdYear, Membership, Person
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +161,13 @@ def test_p12_training_employment_after_the_first_training_only() -> None:
     item(head, PersonItemKind.TRAINING, D(2025, 3, 1))
     item(head, PersonItemKind.JOB, D(2025, 2, 1))
     item(spouse, PersonItemKind.TRAINING, D(2024, 12, 31))  # last year's training
+    # and trained this year but not 脱贫劳动力: one without labour capacity, one past the labour age
+    rules = context_of().rules
+    unable, old = members(make_household(VILLAGE))
+    Person.objects.filter(pk=unable.pk).update(labour="丧失劳动力", work_months=5)
+    Person.objects.filter(pk=old.pk).update(birth_date=D(2025 - rules["labour_max_age"] - 1, 12, 31))
+    item(unable, PersonItemKind.TRAINING, D(2025, 4, 1))
+    item(old, PersonItemKind.TRAINING, D(2025, 4, 1))
     assert value("tuopin_training") == Decimal(1)
     assert value("training_employment_rate") == Decimal("0.00")
     # when a welfare job starts on the training day itself, the head is employed after training
@@ -219,3 +229,76 @@ def test_p16_a_basic_needs_household_without_its_year_still_counts_its_members()
     # then its two members are counted in the basic-needs part (the income part is unknown without the year)
     figure = COMPUTED["returned_people"].compute(context_of())[COUNTY]
     assert figure.parts["basic_needs_people"] == 2
+
+
+def test_p5_p9_monitored_on_a_day_from_identification_until_the_elimination_day() -> None:
+    # given a case confirmed on 1 March 2025 and eliminated on 1 September 2025
+    case = _case(make_household(VILLAGE), identified_on=D(2025, 3, 1), risk_types=["因病"])
+    Case.objects.filter(pk=case.pk).update(
+        status=CaseStatus.ELIMINATED, eliminated_on=D(2025, 9, 1), elimination_method="assisted"
+    )
+    # then it is monitored from the identification day up to the day before the elimination
+    monitored = {day: cases_monitored_on(day).filter(pk=case.pk).exists() for day in (
+        D(2025, 2, 28), D(2025, 3, 1), D(2025, 8, 31), D(2025, 9, 1)
+    )}  # fmt: skip
+    assert list(monitored.values()) == [False, True, True, False]
+    # and the month figures follow: monitored at the end of August, eliminated in September
+    august = context_of(starts_on=D(2025, 8, 1), ends_on=D(2025, 8, 31))
+    september = context_of(starts_on=D(2025, 9, 1), ends_on=D(2025, 9, 30))
+    assert value("monitoring_households", august) == Decimal(1)
+    assert value("monitoring_people", august) == Decimal(2)
+    assert value("monitoring_households", september) is None
+    assert value("eliminated_households", september) == Decimal(1)
+
+
+def test_p1_p6_member_and_housing_entry_on_a_day_end_on_the_leaving_and_closing_day() -> None:
+    # given a member who left on 30 June and a housing entry closed on 30 June
+    household = make_household(VILLAGE)
+    leaver = members(household)[0]
+    Membership.objects.filter(person=leaver).update(left_on=D(2025, 6, 30), left_reason="迁出")
+    entry = HousingLedgerEntry.objects.create(
+        household=household, village_id=VILLAGE, guarantee_years=10, completion="竣工验收合格", grade="C",
+        way="修缮加固", status="closed", opened_on=D(2025, 1, 10), opened_by=make_user(Role.COUNTY, COUNTY),
+        closed_on=D(2025, 6, 30),
+    )  # fmt: skip
+    # then the member is there until 29 June, the entry open from 10 January to 29 June; both gone on 30 June
+    for day, member, entry_open in (
+        (D(2025, 1, 9), True, False), (D(2025, 1, 10), True, True), (D(2025, 6, 29), True, True),
+        (D(2025, 6, 30), False, False),
+    ):  # fmt: skip
+        assert memberships_on(day).filter(person=leaver).exists() == member, day
+        assert housing_open_on(day).filter(pk=entry.pk).exists() == entry_open, day
+
+
+def _cold_chain(
+    code: str, *, version: int = 1, status: str = "accepted", previous: Project | None = None
+) -> Project:
+    category = ProjectCategory.objects.get(code="industry_cold_chain")
+    return Project.objects.create(
+        code=code, version=version, previous=previous, name="冷链物流基地", year=2025, category=category,
+        sector=category.sector, level="county", county=Division.objects.get(code=COUNTY),
+        division=Division.objects.get(code=COUNTY), implementing_unit="县农业农村局", content="冷库", scale="1座",
+        starts_on=D(2025, 3, 1), ends_on=D(2025, 9, 1), total_fen=1_000_000, status=status,
+        completed_on=D(2025, 8, 1), created_by=make_user(Role.COUNTY, COUNTY),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("later", ["proposed", "prefecture_decision", "returned", "cancelled"])
+def test_p14_a_built_project_stays_current_while_its_adjustment_is_not_approved(later: str) -> None:
+    # given a cold-chain base completed in 2025 with a later version that is not (yet) in the library
+    built = _cold_chain("C20-1")
+    _cold_chain("C20-1", version=2, status=later, previous=built)
+    # then the built version still counts, as it still does in the library
+    assert value("cold_chain_bases") == Decimal(1)
+    assert value("library_projects") == Decimal(1)
+
+
+def test_p14_an_approved_adjustment_replaces_the_old_version_once() -> None:
+    # given an adjusted old version and its approved new version, both completed in 2025
+    old = _cold_chain("C20-2", status="adjusted")
+    _cold_chain("C20-2", version=2, status="completed", previous=old)
+    # then the project is counted once; withdrawn afterwards, not at all (the old version does not come back)
+    assert value("cold_chain_bases") == Decimal(1)
+    Project.objects.filter(code="C20-2", version=2).update(status="withdrawn")
+    assert value("cold_chain_bases") is None
+    assert value("library_projects") is None

@@ -23,7 +23,7 @@ from tests.planning.test_computed_rules import context_of
 from zhenxing.accounts.enums import Role
 from zhenxing.divisions.models import Division
 from zhenxing.feeds.models import FeedBatch, FeedRecord
-from zhenxing.monitoring.enums import CaseStatus, PersonItemKind
+from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus, EliminationMethod, PersonItemKind
 from zhenxing.monitoring.models import Case, HousingLedgerEntry, Measure, PersonItem
 from zhenxing.planning.computed import Figure
 from zhenxing.planning.computed.registry import COMPUTED
@@ -56,8 +56,15 @@ TUOPIN_MEMBERS = f"""
     FROM registry_membership m JOIN registry_person p ON p.id = m.person_id
     JOIN registry_household h ON h.id = m.household_id {COUNTY_OF_H}
     WHERE {YEAR_END_MEMBER} AND h.kind = '脱贫户'"""
-CONFIRMED = "('confirmed', 'elimination_meeting', 'elimination_consent', 'elimination_visit', " \
-    "'elimination_notice', 'elimination_township', 'elimination_county', 'eliminated')"  # fmt: skip
+# a case confirmed at some time: monitored, in one of the elimination steps, or eliminated (monitoring.enums)
+CONFIRMED = (
+    "(" + ", ".join(f"'{status.value}'" for status in (*MONITORED_STATUSES, CaseStatus.ELIMINATED)) + ")"
+)
+MONTH_START, MONTH_END = D(YEAR, 6, 1), D(YEAR, 6, 30)  # the month period of the case-based checks
+LIBRARY = "('reserved', 'started', 'building', 'completed', 'accepted', 'handed_over')"
+# 脱贫劳动力: the labour-age window on 31 December and a labour capacity
+LABOUR_AGED = """AND p.birth_date BETWEEN %(born_from)s AND %(born_to)s
+    AND p.labour IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力')"""
 FIRST_TRAINING = """(SELECT MIN(i.started_on) FROM monitoring_personitem i WHERE i.person_id = p.id
     AND i.kind = '培训' AND i.started_on BETWEEN %(start)s AND %(end)s)"""
 
@@ -133,6 +140,30 @@ def _top_up(seed: int) -> None:
             )  # fmt: skip
 
 
+def _top_up_month(seed: int) -> None:
+    """In the month period: eliminations, and households taken in again after an elimination — with the
+    `reopens` link, and without it (an earlier eliminated case of the household is enough)."""
+    rng = random.Random(seed)
+    taken = set(Case.objects.values_list("household", flat=True))
+    free = [h for h in Household.objects.filter(kind="脱贫户").order_by("pk") if h.pk not in taken]
+    for number, household in enumerate(rng.sample(free, min(len(free), 6))):
+        eliminated = D(YEAR, 6, 3 + number) if number < 4 else D(YEAR - 1, 11, 20)
+        old = Case.objects.create(
+            household=household, village_id=household.village_id, source="cadre", status=CaseStatus.ELIMINATED,
+            step_started_on=eliminated, due=eliminated, identified_on=D(YEAR - 1, 3, 1), eliminated_on=eliminated,
+            elimination_method=EliminationMethod.ASSISTED, monitoring_type="脱贫不稳定户", risk_types=["因病"],
+            opened_at=datetime.datetime(YEAR - 1, 2, 1, tzinfo=datetime.UTC),
+        )  # fmt: skip
+        if number < 2:
+            continue  # eliminated in the month and not taken in again
+        again = D(YEAR, 6, 20 + number)
+        Case.objects.create(
+            household=household, village_id=household.village_id, source="department", status=CaseStatus.CONFIRMED,
+            step_started_on=again, due=again, identified_on=again, monitoring_type="脱贫不稳定户", risk_types=["因学"],
+            opened_at=datetime.datetime(YEAR, 6, 1, tzinfo=datetime.UTC), reopens=old if number % 2 else None,
+        )  # fmt: skip
+
+
 def _top_up_rare(seed: int) -> None:
     """What the synthetic registry and library hardly hold: relocated households' new labour in school, and
     冷链物流 / 农村电商 projects (copies of built projects of the year, under new codes)."""
@@ -157,6 +188,18 @@ def _top_up_rare(seed: int) -> None:
         project.pk, project.code = None, f"C20-{number:03d}"
         project.category = categories[rng.choice(sorted(categories))]
         project.save()
+        if number < 4:
+            # a later version not (yet) in the library: the built version stays current and counts
+            first = project.pk
+            project.pk, project.version, project.previous_id = None, project.version + 1, first
+            project.status = ("proposed", "returned", "cancelled", "prefecture_decision")[number]
+            project.save()
+        elif number == 4:
+            # an approved adjustment: the old version is 已调整, the new one (in the library) is current
+            Project.objects.filter(pk=project.pk).update(status="adjusted")
+            first = project.pk
+            project.pk, project.version, project.previous_id = None, project.version + 1, first
+            project.save()
 
 
 @pytest.fixture
@@ -172,12 +215,16 @@ def synthetic_world(shipped_data: None, clock_at: Any) -> None:
     else:
         synthetic_history_generate(seed=SEED, year=YEAR)
     _top_up(SEED)
+    _top_up_month(SEED)
     _top_up_rare(SEED)
 
 
-def assert_count(name: str, expected: dict[str, Decimal], *, nontrivial: bool = True) -> None:
-    got = numerators(COMPUTED[name].compute(context_of(YEAR)))
-    assert got == expected, name
+def assert_count(
+    name: str, expected: dict[str, Decimal], *, nontrivial: bool = True, month: bool = False
+) -> None:
+    context = context_of(YEAR, MONTH_START, MONTH_END) if month else context_of(YEAR)
+    got = numerators(COMPUTED[name].compute(context))
+    assert got == expected, f"{name} ({'month' if month else 'year'})"
     if nontrivial:
         assert any(expected.values()), f"{name}: the synthetic data leaves it at zero"
 
@@ -213,24 +260,29 @@ def test_p12_p16_computed_indicators_match_independent_sql_on_synthetic_data(syn
     )
     # transfer employment
     transfer = counts(
-        f"""SELECT c.code, COUNT(DISTINCT p.id) {TUOPIN_MEMBERS}
-        AND p.birth_date BETWEEN %(born_from)s AND %(born_to)s
-        AND p.labour IN ('普通劳动力', '技能劳动力', '弱劳动力或半劳动力') AND p.work_months >= %(months)s
+        f"""SELECT c.code, COUNT(DISTINCT p.id) {TUOPIN_MEMBERS} {LABOUR_AGED} AND p.work_months >= %(months)s
         AND (%(outside)s = 0 OR p.work_place IN ('乡镇外县内', '县外省内', '省外')) GROUP BY c.code""",
         months=rules["transfer_min_months"], outside=rules["transfer_outside_township"],
         **born(rules["labour_min_age"], rules["labour_max_age"]),
     )  # fmt: skip
     assert_count("transfer_employment", transfer)
     # training and employment after it
-    trained = f"{TUOPIN_MEMBERS} AND {FIRST_TRAINING} IS NOT NULL"
-    training = counts(f"SELECT c.code, COUNT(DISTINCT p.id) {trained} GROUP BY c.code")
+    labour = born(rules["labour_min_age"], rules["labour_max_age"])
+    trained = f"{TUOPIN_MEMBERS} {LABOUR_AGED} AND {FIRST_TRAINING} IS NOT NULL"
+    training = counts(f"SELECT c.code, COUNT(DISTINCT p.id) {trained} GROUP BY c.code", **labour)
     assert_count("tuopin_training", training)
-    employed = counts(f"""SELECT c.code, COUNT(DISTINCT p.id) {trained} AND (
+    everyone = counts(f"SELECT c.code, COUNT(DISTINCT p.id) {TUOPIN_MEMBERS} AND {FIRST_TRAINING} IS NOT NULL "
+                      "GROUP BY c.code")  # fmt: skip
+    assert sum(everyone.values()) > sum(training.values()), "no trained member outside the labour force"
+    employed = counts(
+        f"""SELECT c.code, COUNT(DISTINCT p.id) {trained} AND (
         EXISTS (SELECT 1 FROM monitoring_personitem j WHERE j.person_id = p.id AND j.kind IN ('就业岗位', '公益岗位')
                 AND j.started_on >= {FIRST_TRAINING} AND j.started_on <= %(end)s)
         OR EXISTS (SELECT 1 FROM feeds_feedrecord f WHERE f.person_id = p.id AND f.department = 'human_resources'
                 AND f.code = '就业' AND f.record_date >= {FIRST_TRAINING} AND f.record_date <= %(end)s)
-        OR p.work_months >= 1) GROUP BY c.code""")
+        OR p.work_months >= 1) GROUP BY c.code""",
+        **labour,
+    )
     assert_share("training_employment_rate", employed, training)
     # vocational schooling
     vocational = (
@@ -282,20 +334,25 @@ def test_p12_p16_computed_indicators_match_independent_sql_on_synthetic_data(syn
     )
     _projects_and_funds()
     _returns()
+    for month in (False, True):
+        _cases(month=month)
 
 
 def _projects_and_funds() -> None:
-    library = rows("""SELECT c.code, COUNT(DISTINCT p.code), SUM(p.total_fen) FROM projects_project p
+    library = rows(f"""SELECT c.code, COUNT(DISTINCT p.code), SUM(p.total_fen) FROM projects_project p
         JOIN divisions_division c ON c.id = p.county_id WHERE p.year = %(year)s
-        AND p.status IN ('reserved', 'started', 'building', 'completed', 'accepted', 'handed_over') GROUP BY c.code""")
+        AND p.status IN {LIBRARY} GROUP BY c.code""")
     assert_count("library_projects", {code: Decimal(n) for code, n, _ in library})
     assert_count("library_investment", {code: Decimal(fen) / 1_000_000 for code, _, fen in library if fen})
-    built = """SELECT c.code, COUNT(DISTINCT {what}) FROM projects_project p
+    # the current version: not an 已调整 old version, no later version in the library (an adjustment under
+    # way, returned or cancelled leaves the built version current)
+    built = f"""SELECT c.code, COUNT(DISTINCT {{what}}) FROM projects_project p
         JOIN divisions_division c ON c.id = p.county_id JOIN divisions_division d ON d.id = p.division_id
         JOIN projects_projectcategory k ON k.id = p.category_id
-        WHERE k.code = %(category)s AND p.completed_on <= %(end)s AND {when}
-        AND p.status NOT IN ('withdrawn', 'terminated', 'cancelled')
-        AND NOT EXISTS (SELECT 1 FROM projects_project q WHERE q.code = p.code AND q.version > p.version)
+        WHERE k.code = %(category)s AND p.completed_on <= %(end)s AND {{when}}
+        AND p.status NOT IN ('withdrawn', 'terminated', 'cancelled', 'adjusted')
+        AND NOT EXISTS (SELECT 1 FROM projects_project q WHERE q.code = p.code AND q.version > p.version
+                        AND q.status IN {LIBRARY})
         GROUP BY c.code"""
     in_year = built.format(what="p.code", when="p.completed_on >= %(start)s")
     for name, category in (
@@ -372,3 +429,56 @@ def _returns() -> None:
     )  # fmt: skip
     assert_count("returned_people", {c: Decimal(n) for c, n in returned.items() if n})
     assert sum(returned.values()) > sum(basic.values()), "the income part adds nobody"
+
+
+def _cases(*, month: bool) -> None:
+    """P5/P8/P9/P16 case figures over the period: the stock monitored at its end, the flows within it."""
+    start, end = (MONTH_START, MONTH_END) if month else (START, END)
+    period = {"start": start, "end": end}
+    cases = f"FROM monitoring_case k JOIN registry_household h ON h.id = k.household_id {COUNTY_OF_H}"
+    monitored = (
+        f"k.status IN {CONFIRMED} AND k.identified_on <= %(end)s "
+        "AND (k.eliminated_on IS NULL OR k.eliminated_on > %(end)s)"
+    )
+    households = counts(
+        f"SELECT c.code, COUNT(DISTINCT h.id) {cases} WHERE {monitored} GROUP BY c.code", **period
+    )
+    assert_count("monitoring_households", households, month=month)
+    people = counts(
+        f"""SELECT c.code, COUNT(DISTINCT m.person_id) FROM registry_membership m
+        JOIN registry_household h ON h.id = m.household_id {COUNTY_OF_H} WHERE {YEAR_END_MEMBER}
+        AND EXISTS (SELECT 1 FROM monitoring_case k WHERE k.household_id = h.id AND {monitored}) GROUP BY c.code""",
+        **period,
+    )
+    assert_count("monitoring_people", people, month=month)
+    assert sum(people.values()) >= sum(households.values())
+    identified = f"k.status IN {CONFIRMED} AND k.identified_on BETWEEN %(start)s AND %(end)s"
+    assert_count(
+        "identified_households",
+        counts(f"SELECT c.code, COUNT(DISTINCT h.id) {cases} WHERE {identified} GROUP BY c.code", **period),
+        month=month,
+    )
+    assert_count(
+        "eliminated_households",
+        counts(
+            f"""SELECT c.code, COUNT(DISTINCT h.id) {cases} WHERE k.status = 'eliminated'
+            AND k.eliminated_on BETWEEN %(start)s AND %(end)s GROUP BY c.code""",
+            **period,
+        ),
+        month=month,
+    )
+    assert_count(
+        "tuopin_newly_identified",
+        counts(
+            f"SELECT c.code, COUNT(DISTINCT h.id) {cases} WHERE {identified} AND h.kind = '脱贫户' GROUP BY c.code",
+            **period,
+        ),
+        month=month,
+    )
+    reopened = counts(
+        f"""SELECT c.code, COUNT(DISTINCT h.id) {cases} WHERE {identified} AND (k.reopens_id IS NOT NULL
+        OR EXISTS (SELECT 1 FROM monitoring_case e WHERE e.household_id = k.household_id
+                   AND e.status = 'eliminated' AND e.eliminated_on < k.identified_on)) GROUP BY c.code""",
+        **period,
+    )
+    assert_count("reopened_households", reopened, month=month)

@@ -21,8 +21,7 @@ from zhenxing.common.xlsx import single_sheet
 from zhenxing.divisions.codes import county_of, covers, township_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
-from zhenxing.monitoring.models import Case
-from zhenxing.planning.computed.cases import CONFIRMED_EVER
+from zhenxing.planning.computed.common import cases_monitored_on, memberships_on
 from zhenxing.planning.enums import TeamRole
 from zhenxing.planning.models import VillageProfile, WorkTeamMember
 from zhenxing.planning.parameters import citation_of
@@ -32,7 +31,6 @@ from zhenxing.policy.rules import sector
 from zhenxing.policy.rules.planning import TeamOnRecord, work_team_shortfall
 from zhenxing.policy.selectors import ParameterMissing, parameter_for
 from zhenxing.policy.vocab import UNSTABLE_TUOPIN
-from zhenxing.registry.models import Membership
 
 FLAG_NAMES = (
     "is_tuopin_village", "is_relocation_village", "is_haixi_key_village", "weak_party_organisation",
@@ -81,18 +79,13 @@ def thresholds_for(year: int) -> tuple[sector.WorkTeamThresholds, dict[str, Any]
 def unstable_people_by_village(*, on: datetime.date, prefix: str = "") -> dict[str, int]:
     """People on `on` of the households monitored that day as 脱贫不稳定户, per village code."""
     households = (
-        Case.objects.filter(
-            status__in=CONFIRMED_EVER,
-            monitoring_type=UNSTABLE_TUOPIN,
-            identified_on__lte=on,
-            household__village__code__startswith=prefix,
-        )
-        .filter(Q(eliminated_on__isnull=True) | Q(eliminated_on__gt=on))
+        cases_monitored_on(on)
+        .filter(monitoring_type=UNSTABLE_TUOPIN, household__village__code__startswith=prefix)
         .values("household")
     )
     rows = (
-        Membership.objects.filter(household__in=households, joined_on__lte=on)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        memberships_on(on)
+        .filter(household__in=households)
         .values("household__village__code")
         .annotate(n=Count("person", distinct=True))
     )

@@ -8,15 +8,14 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus
+from zhenxing.monitoring.enums import CaseStatus
 from zhenxing.monitoring.models import Case
 from zhenxing.planning.computed import Context, Figure, computed
+from zhenxing.planning.computed.common import CONFIRMED_EVER as CONFIRMED_EVER
+from zhenxing.planning.computed.common import cases_monitored_on, memberships_on
 from zhenxing.policy.vocab import TUOPIN_HOUSEHOLD
-from zhenxing.registry.models import Membership
 
 COUNTY = "household__village__parent__parent__code"
-# every status a confirmed case can be in afterwards: monitored, in elimination, eliminated
-CONFIRMED_EVER = (*MONITORED_STATUSES, CaseStatus.ELIMINATED)
 
 
 def _per_county(cases: QuerySet[Case]) -> dict[str, Figure]:
@@ -25,11 +24,8 @@ def _per_county(cases: QuerySet[Case]) -> dict[str, Figure]:
 
 
 def monitored_on(context: Context) -> QuerySet[Case]:
-    """Cases whose household was a monitoring object at the end of the period."""
-    end = context.ends_on
-    return Case.objects.filter(status__in=CONFIRMED_EVER, identified_on__lte=end).filter(
-        Q(eliminated_on__isnull=True) | Q(eliminated_on__gt=end)
-    )
+    """Cases whose household was a monitoring object at the end of the period (common.cases_monitored_on)."""
+    return cases_monitored_on(context.ends_on)
 
 
 def identified_in(context: Context) -> QuerySet[Case]:
@@ -51,11 +47,10 @@ def monitoring_households(context: Context) -> dict[str, Figure]:
     "monitoring_people", version=1, definition="上述户期末在户人口（成员加入不晚于期末、未在期末前离开）"
 )
 def monitoring_people(context: Context) -> dict[str, Figure]:
-    end = context.ends_on
     households = monitored_on(context).values("household")
     members = (
-        Membership.objects.filter(household__in=households, joined_on__lte=end)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
+        memberships_on(context.ends_on)
+        .filter(household__in=households)
         .values("household__village__parent__parent__code")
         .annotate(n=Count("person", distinct=True))
     )

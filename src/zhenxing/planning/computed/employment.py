@@ -14,8 +14,9 @@ from zhenxing.feeds.models import FeedRecord
 from zhenxing.monitoring.enums import PersonItemKind
 from zhenxing.monitoring.models import PersonItem
 from zhenxing.planning.computed import Context, Figure, computed
-from zhenxing.planning.computed.income import COUNTY, year_end_memberships
-from zhenxing.policy.rules.people import born_between
+from zhenxing.planning.computed.common import memberships_on
+from zhenxing.planning.computed.income import COUNTY
+from zhenxing.policy.rules.people import born_between, year_end
 from zhenxing.policy.rules.planning import TRANSFER_PLACES_OUTSIDE_TOWNSHIP
 from zhenxing.policy.vocab import FULL_LABOUR, TUOPIN_HOUSEHOLD, WEAK_LABOUR
 from zhenxing.registry.models import Membership
@@ -28,13 +29,20 @@ EMPLOYED_ITEM_KINDS = (PersonItemKind.JOB, PersonItemKind.WELFARE_JOB)
 
 def tuopin_members(year: int) -> QuerySet[Membership]:
     """The memberships of 脱贫户 on 31 December of `year`."""
-    return year_end_memberships(year).filter(household__kind=TUOPIN_HOUSEHOLD)
+    return memberships_on(year_end(year)).filter(household__kind=TUOPIN_HOUSEHOLD)
 
 
 def aged(memberships: QuerySet[Membership], year: int, low: int, high: int) -> QuerySet[Membership]:
     """Members aged `low`..`high` (both included) on 31 December (policy.rules.people.born_between)."""
     born_from, born_to = born_between((low, high), year)
     return memberships.filter(person__birth_date__gte=born_from, person__birth_date__lte=born_to)
+
+
+def tuopin_labour(year: int, rules: Mapping[str, int]) -> QuerySet[Membership]:
+    """脱贫劳动力: 脱贫户 members on 31 December aged within the planning_rules labour-age window (年末年龄, both
+    ends included) whose 劳动技能 is 普通/技能/弱劳动力."""
+    members = aged(tuopin_members(year), year, rules["labour_min_age"], rules["labour_max_age"])
+    return members.filter(person__labour__in=LABOUR)
 
 
 def per_county(memberships: QuerySet[Membership]) -> dict[str, Figure]:
@@ -57,11 +65,7 @@ def transfer_filter(rules: Mapping[str, int]) -> Q:
     "务工月数不少于规定月数（含本数）且务工地在乡镇外（按参数）的人数；务工信息为户籍系统现时记录",
 )
 def transfer_employment(context: Context) -> dict[str, Figure]:
-    rules = context.rules
-    members = aged(
-        tuopin_members(context.year), context.year, rules["labour_min_age"], rules["labour_max_age"]
-    )
-    return per_county(members.filter(person__labour__in=LABOUR).filter(transfer_filter(rules)))
+    return per_county(tuopin_labour(context.year, context.rules).filter(transfer_filter(context.rules)))
 
 
 def _trainings(context: Context) -> QuerySet[PersonItem]:
@@ -71,14 +75,17 @@ def _trainings(context: Context) -> QuerySet[PersonItem]:
 
 
 def trained(context: Context) -> QuerySet[Membership]:
-    """脱贫户 members on 31 December with a training item started in the year."""
-    return tuopin_members(context.year).filter(Exists(_trainings(context).filter(person=OuterRef("person"))))
+    """脱贫劳动力 (tuopin_labour) with a training item started in the year."""
+    return tuopin_labour(context.year, context.rules).filter(
+        Exists(_trainings(context).filter(person=OuterRef("person")))
+    )
 
 
 @computed(
     "tuopin_training",
-    version=1,
-    definition="脱贫户12月31日在户成员中，帮扶措施到人明细有当年开始的技能培训的人数（一人多次培训计一人）",
+    version=2,
+    definition="脱贫劳动力（脱贫户12月31日在户成员中，年末年龄在劳动年龄内（规划指标统计口径参数）、劳动技能为普通/技能/"
+    "弱劳动力）中，帮扶措施到人明细有当年开始的技能培训的人数（一人多次培训计一人）",
 )
 def tuopin_training(context: Context) -> dict[str, Figure]:
     return per_county(trained(context))
@@ -86,8 +93,8 @@ def tuopin_training(context: Context) -> dict[str, Figure]:
 
 @computed(
     "training_employment_rate",
-    version=1,
-    definition="当年参加技能培训的脱贫劳动力中，培训后就业的比例：年内首次培训开始日及以后、年末以前开始的就业岗位"
+    version=2,
+    definition="当年参加技能培训的脱贫劳动力（同上口径：劳动年龄内、普通/技能/弱劳动力）中，培训后就业的比例：年内首次培训开始日及以后、年末以前开始的就业岗位"
     "或公益性岗位明细，或同期人社就业登记（就业），或户籍系统务工月数不少于1个月",
     ratio=True,
     scale=100,

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from zhenxing.monitoring.models import HousingLedgerEntry
 from zhenxing.planning.computed import Context, Figure, computed
+from zhenxing.planning.computed.common import housing_open_on as housing_open_on  # the rule, for process too
 from zhenxing.planning.computed.income import COUNTY
 from zhenxing.policy.rules.risks import WATER_CUT_DAYS_LIMIT
 from zhenxing.registry.models import HouseholdYear
@@ -21,11 +22,7 @@ def _households(queryset: QuerySet[HousingLedgerEntry] | QuerySet[HouseholdYear]
 
 @computed("housing_open", version=1, definition="住房安全台账中登记日期不晚于期末、期末尚未销号的户")
 def housing_open(context: Context) -> dict[str, Figure]:
-    end = context.ends_on
-    entries = HousingLedgerEntry.objects.filter(opened_on__lte=end).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=end)
-    )
-    return _households(entries)
+    return _households(housing_open_on(context.ends_on))
 
 
 @computed("housing_closed", version=1, definition="住房安全台账中销号日期在期内的户")

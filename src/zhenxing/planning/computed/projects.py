@@ -24,9 +24,20 @@ NOT_BUILT_STATES = (ProjectStatus.WITHDRAWN, ProjectStatus.TERMINATED, ProjectSt
 COLD_CHAIN, ECOMMERCE, TOURISM = "industry_cold_chain", "industry_ecommerce", "industry_tourism"
 
 
+def current_versions() -> QuerySet[Project]:
+    """The current version of each project code (P14 项目调整): not an 已调整 old version, and no later version
+    in the library — a later version counts only once 审定 (in LIBRARY_STATES); an adjustment under way,
+    returned or cancelled leaves the version before it current. Shared by every project selector."""
+    later = Project.objects.filter(
+        code=OuterRef("code"), version__gt=OuterRef("version"), status__in=LIBRARY_STATES
+    )
+    return Project.objects.exclude(status=ProjectStatus.ADJUSTED).exclude(Exists(later))
+
+
 def library_of(year: int) -> QuerySet[Project]:
-    """P14 入库: 审定 and not 出库 — an adjusted project's old version has left the library for its new one."""
-    return Project.objects.filter(year=year, status__in=LIBRARY_STATES)
+    """P14 入库: the current version, 审定 and not 出库 (an adjusted project's old version has left the library
+    for its new one)."""
+    return current_versions().filter(year=year, status__in=LIBRARY_STATES)
 
 
 @computed(
@@ -87,12 +98,12 @@ def fund_industry_share(context: Context) -> dict[str, Figure]:
 
 
 def current_built(category: str, completed_by: datetime.date) -> QuerySet[Project]:
-    """The current version (highest version of its code) of projects of `category` completed by the day."""
-    later = Project.objects.filter(code=OuterRef("code"), version__gt=OuterRef("version"))
+    """The current version (current_versions) of projects of `category` completed by the day, not 出库, 终止 or
+    撤销."""
     return (
-        Project.objects.filter(category__code=category, completed_on__lte=completed_by)
+        current_versions()
+        .filter(category__code=category, completed_on__lte=completed_by)
         .exclude(status__in=NOT_BUILT_STATES)
-        .exclude(Exists(later))
     )
 
 
@@ -104,8 +115,8 @@ def _built_in(category: str, context: Context) -> dict[str, Figure]:
 
 @computed(
     "cold_chain_bases",
-    version=1,
-    definition="竣工日期在当年的“冷链物流”类项目（现行版本，未出库、终止或撤销），按项目编号计",
+    version=2,
+    definition="竣工日期在当年的“冷链物流”类项目（现行版本：已调整的旧版本不计，其后的调整版本审定入库后才取代它，申报中、退回、撤销的调整不影响；未出库、终止或撤销），按项目编号计",
 )
 def cold_chain_bases(context: Context) -> dict[str, Figure]:
     return _built_in(COLD_CHAIN, context)
@@ -113,8 +124,8 @@ def cold_chain_bases(context: Context) -> dict[str, Figure]:
 
 @computed(
     "ecommerce_sites",
-    version=1,
-    definition="竣工日期在当年的“农村电商”类项目（现行版本，未出库、终止或撤销），按项目编号计",
+    version=2,
+    definition="竣工日期在当年的“农村电商”类项目（现行版本：已调整的旧版本不计，其后的调整版本审定入库后才取代它，申报中、退回、撤销的调整不影响；未出库、终止或撤销），按项目编号计",
 )
 def ecommerce_sites(context: Context) -> dict[str, Figure]:
     return _built_in(ECOMMERCE, context)
@@ -122,8 +133,9 @@ def ecommerce_sites(context: Context) -> dict[str, Figure]:
 
 @computed(
     "tourism_villages",
-    version=1,
-    definition="截至年末有已竣工“休闲农业与乡村旅游”类项目（现行版本，未出库、终止或撤销）的行政村个数（累计）",
+    version=2,
+    definition="截至年末有已竣工“休闲农业与乡村旅游”类项目（现行版本：已调整的旧版本不计，其后的调整版本审定入库后才取代它，申报中、退回、撤销的调整不影响；未出库、终止或撤销）的行政村"
+    "个数（累计）",
 )
 def tourism_villages(context: Context) -> dict[str, Figure]:
     built = current_built(TOURISM, context.ends_on).filter(division__level=DivisionLevel.VILLAGE)
