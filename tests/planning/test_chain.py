@@ -61,8 +61,8 @@ def test_p16_reported_value_reviewed_upward_frozen_and_corrected_with_a_new_vers
     )
     assert report.value == Decimal("13")
     assert AuditEvent.objects.filter(action="planning.report_revise", new_values__value="13").exists()
-    # when the year is frozen (the computed yearly indicators are tested with their own selectors)
-    Indicator.objects.filter(source=IndicatorSource.COMPUTED, period="year").update(active=False)
+    # when the year is frozen (the computed indicators are tested with their own selectors)
+    Indicator.objects.filter(source=IndicatorSource.COMPUTED).update(active=False)
     written = freeze.period_freeze(period=period, actor=users.prefecture)
     # then every reported yearly indicator has a value for the 12 counties and the prefecture
     reported = Indicator.objects.filter(source=IndicatorSource.REPORTED, period="year", active=True).count()
@@ -71,9 +71,10 @@ def test_p16_reported_value_reviewed_upward_frozen_and_corrected_with_a_new_vers
     assert (frozen.state, frozen.value, frozen.version) == (ValueState.VALUE, Decimal("13"), 1)
     reviews = frozen.provenance["sum_of"][0]["reviews"]
     assert [r["by"] for r in reviews][-1] == "p_zhou"
-    assert IndicatorValue.objects.get(
-        indicator=leaders, period=period, division__code="5329"
-    ).value == Decimal("13")
+    total = IndicatorValue.objects.get(indicator=leaders, period=period, division__code="5329")
+    # and the prefecture's total is not one county's figure: 未填报 until all 12 counties have one
+    assert (total.state, total.value) == (ValueState.MISSING, None)
+    assert total.provenance == {"counties_reported": 1, "counties": 12}
     assert (
         IndicatorValue.objects.get(indicator=leaders, period=period, division__code="532923").state
         == "missing"
@@ -88,8 +89,13 @@ def test_p16_reported_value_reviewed_upward_frozen_and_corrected_with_a_new_vers
     frozen.refresh_from_db()
     assert (corrected.version, corrected.value, corrected.supersedes_id) == (2, Decimal("14"), frozen.pk)
     assert not frozen.is_current
-    event = AuditEvent.objects.get(action="planning.value_correct")
+    event = AuditEvent.objects.get(action="planning.value_correct", division__code=COUNTY)
     assert (event.old_values["value"], event.new_values["value"]) == ("13.0000", "14")
+    # and the prefecture's total is written again from the counties' current values, still 未填报
+    rebuilt = IndicatorValue.objects.get(
+        indicator=leaders, period=period, division__code="5329", is_current=True
+    )
+    assert (rebuilt.version, rebuilt.state, rebuilt.reason) == (2, ValueState.MISSING, "县(市)数值更正后重算")
     with pytest.raises(Conflict):
         freeze.indicator_value_correct(
             actor=users.prefecture, value=frozen, new_value=Decimal("15"), reason="再次更正"

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import division, make_user
-from tests.planning.builders import COUNTY, OTHER_COUNTY, VILLAGE, planning_users
+from tests.planning.builders import COUNTY, OTHER_COUNTY, TOWNSHIP, VILLAGE, planning_users
 from tests.planning.test_stats_export import year_2025_with_a_report
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.models import User
@@ -274,8 +274,11 @@ def test_p16_correction_from_the_page_makes_version_2_with_the_audit_row() -> No
     corrected = value_of("monitoring_households", period, COUNTY)
     assert response.status_code == 302 and response["Location"] == f"/planning/values/{corrected.pk}/"
     assert (corrected.version, corrected.value, corrected.supersedes_id) == (2, Decimal(5), own.pk)
-    event = AuditEvent.objects.get(action="planning.value_correct")
+    event = AuditEvent.objects.get(action="planning.value_correct", division__code=COUNTY)
     assert event.actor == users.prefecture and event.reason == "县局复核补录5户"
+    # and the prefecture's total is rebuilt from the counties' current figures (南涧's 5 counted now)
+    total = value_of("monitoring_households", period, "5329")
+    assert (total.version, total.value, total.reason) == (2, Decimal(5), "县(市)数值更正后重算")
     # the history shows both; the old version says it was corrected and has no form
     html = client_of(users.county).get(f"/planning/values/{corrected.pk}/").content.decode()
     assert 'data-version="1"' in html and 'data-version="2"' in html and "县局复核补录5户" in html
@@ -299,4 +302,6 @@ def test_p16_reported_value_page_names_who_entered_and_who_reviewed() -> None:
     # then the page says it is the township's value added up, who entered it and each review with its reviewer
     assert "由1个乡镇的填报值相加" in html and "填报人" in html and "p_xiang（" in html
     assert "p_xiang2" in html and "p_xian（" in html and "p_zhou（" in html and "佐证说明" in html
+    # and the 填报单位 is the township's name, never its code
+    assert division(TOWNSHIP).name in html and TOWNSHIP not in html.split("填报单位")[1].split("</dd>")[0]
     assert "部门填报（乡村振兴）" in html

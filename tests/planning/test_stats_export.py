@@ -100,8 +100,9 @@ def test_p16_county_stats_xlsx_follows_the_template_with_provenance() -> None:
     ]
     assert row_of(table, "一、收入与就业")[1:] == [""] * 7
     leaders = row_of(table, "培育创业致富带头人（累计）")
-    assert leaders[1] == "人" and leaders[3] == 5000 and leaders[4] == 13
-    assert leaders[5] == "未达到目标" and leaders[6] == "部门填报（乡村振兴）" and leaders[7] == "有值"
+    # (the plan's 5000 is the prefecture's total, not split to 南涧: 未分解, nothing to measure against)
+    assert leaders[1] == "人" and leaders[3] == "未分解" and leaders[4] == 13
+    assert leaders[5] == "—" and leaders[6] == "部门填报（乡村振兴）" and leaders[7] == "有值"
     income = row_of(table, "脱贫人口人均纯收入")
     assert income[2] == pytest.approx(10737.51) and income[4] == "未冻结"
     returned = row_of(table, "返贫人口")
@@ -129,7 +130,9 @@ def test_p16_stats_scope_a_county_its_own_the_prefecture_any_or_the_total() -> N
     table = sheets(other.content)[stats.SHEET_NAME]
     assert row_of(table, "培育创业致富带头人（累计）")[4] == "未填报"
     total = client_of(users.prefecture).get("/planning/stats/?year=2025&county=5329")
-    assert row_of(sheets(total.content)[stats.SHEET_NAME], "培育创业致富带头人（累计）")[4] == 13
+    # 1 county of 12 reported: no prefecture total (a partial sum would read as 全州's); the plan's 5000 is its target
+    total_row = row_of(sheets(total.content)[stats.SHEET_NAME], "培育创业致富带头人（累计）")
+    assert total_row[3:5] == [5000, "未填报"]
     # a year not frozen is refused in Chinese
     response = client_of(users.county).get("/planning/stats/?year=2024")
     assert response.status_code == 409 and "尚未冻结" in response.content.decode()
@@ -141,7 +144,7 @@ def test_p16_period_value_table_xlsx_in_scope() -> None:
     response = client_of(users.county).get(f"/planning/periods/{period.pk}/xlsx/")
     table = sheets(response.content)[stats.SHEET_NAME]
     assert table[1] == ["指标", "单位", division(COUNTY).name, "全州"]
-    assert row_of(table, "培育创业致富带头人（累计）")[2:] == [13, 13]
+    assert row_of(table, "培育创业致富带头人（累计）")[2:] == [13, "未填报"]
     assert row_of(table, "返贫人口")[2] == "未配置"
     assert AuditEvent.objects.filter(action="planning.export", actor=users.county).exists()
     table = sheets(client_of(users.prefecture).get(f"/planning/periods/{period.pk}/xlsx/").content)[

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
@@ -26,6 +27,11 @@ from zhenxing.planning.models import Indicator, IndicatorReport, IndicatorValue,
 from zhenxing.planning.parameters import planning_rules
 from zhenxing.planning.services import require
 from zhenxing.policy.rules.planning import period_bounds, period_deadline
+
+UNWEIGHTED_MEAN = "各县(市)填报值的算术平均（未加权）"
+TOTAL_NOT_REBUILT = "县级数值已更正，全州合计未重算"
+REBUILT_REASON = "县(市)数值更正后重算"
+EARLY_REASON_MIN = 4
 
 
 def period_ensure(*, kind: str, year: int, number: int, actor: User | None = None) -> Period:
@@ -108,15 +114,13 @@ def reported_values(
     indicator: Indicator, period: Period
 ) -> dict[str, tuple[str, Decimal | None, dict[str, Any], IndicatorReport | None]]:
     """Division code → (state, value, provenance, the county's own report) from the accepted reports: a county's
-    own report, else (逐级相加) its townships' added up; the prefecture's the counties' sum, or for a share their
-    plain average, said so in the provenance."""
+    own report, else (逐级相加) its townships' added up; the prefecture's from the counties (`reported_total`)."""
     accepted = list(
         IndicatorReport.objects.filter(indicator=indicator, period=period, status=ReportStatus.ACCEPTED)
         .select_related("division", "county", "entered_by")
         .order_by("division__code")
     )
     out: dict[str, tuple[str, Decimal | None, dict[str, Any], IndicatorReport | None]] = {}
-    county_values: list[Decimal] = []
     for county in counties():
         own = next((r for r in accepted if r.division_id == county.pk), None)
         townships = [r for r in accepted if r.county_id == county.pk and r.division_id != county.pk]
@@ -128,40 +132,53 @@ def reported_values(
             out[county.code] = (ValueState.VALUE, value, provenance, None)
         else:
             out[county.code] = (ValueState.MISSING, None, {"reports": len(townships)}, None)
-            continue
-        county_values.append(out[county.code][1])  # type: ignore[arg-type]
-    if not county_values:
-        total: tuple[str, Decimal | None, dict[str, Any], None] = (ValueState.MISSING, None, {}, None)
-    elif indicator.aggregation == Aggregation.SUM:
-        total = (
-            ValueState.VALUE,
-            sum(county_values, Decimal(0)),
-            {"sum_of_counties": len(county_values)},
-            None,
-        )
-    else:
-        mean = (sum(county_values, Decimal(0)) / len(county_values)).quantize(Decimal("0.01"))
-        total = (
-            ValueState.VALUE,
-            mean,
-            {"mean_of_counties": len(county_values), "note": "各县(市)填报值的算术平均"},
-            None,
-        )
-    out[prefecture().code] = total
+    out[prefecture().code] = reported_total(indicator, [out[c.code][1] for c in counties()])
     return out
 
 
+def reported_total(
+    indicator: Indicator, county_values: list[Decimal | None]
+) -> tuple[str, Decimal | None, dict[str, Any], None]:
+    """The prefecture's figure of a reported indicator: only once every county has a value (a partial sum would
+    read as the prefecture's total) — the counties' sum, or for a share their plain average, said so (the
+    counties' denominators are not reported, so it cannot be weighted). Otherwise 未填报 with how many reported."""
+    have = [v for v in county_values if v is not None]
+    if len(have) < len(county_values) or not have:
+        return (
+            ValueState.MISSING,
+            None,
+            {"counties_reported": len(have), "counties": len(county_values)},
+            None,
+        )
+    if indicator.aggregation == Aggregation.SUM:
+        return ValueState.VALUE, sum(have, Decimal(0)), {"sum_of_counties": len(have)}, None
+    mean = (sum(have, Decimal(0)) / len(have)).quantize(Decimal("0.01"))
+    return ValueState.VALUE, mean, {"mean_of_counties": len(have), "note": UNWEIGHTED_MEAN}, None
+
+
 def _indicators_of(period: Period) -> Iterable[Indicator]:
-    return Indicator.objects.filter(active=True, period=period.kind).select_related("sector").order_by("sort")
+    """The period's indicators: those of its kind; a year also takes every computed monthly and quarterly one,
+    computed over the whole year (its selector reads a stock at Dec 31 and a flow from Jan 1), so that the
+    yearly statistics read the year period alone. A reported monthly one is entered per month, not for the
+    year, and stays with its months."""
+    chosen = Indicator.objects.filter(active=True).select_related("sector").order_by("sort")
+    if period.kind == PeriodKind.YEAR:
+        return chosen.filter(Q(period=PeriodKind.YEAR) | Q(source=IndicatorSource.COMPUTED))
+    return chosen.filter(period=period.kind)
 
 
-def period_freeze(*, period: Period, actor: User | None) -> int:
-    """Freeze every indicator of the period's kind for the 12 counties and the prefecture; the count frozen."""
+def period_freeze(*, period: Period, actor: User | None, early_reason: str = "") -> int:
+    """Freeze every indicator of the period (`_indicators_of`) for the 12 counties and the prefecture; the count
+    frozen. Only after its deadline (P16: values reported until then count), unless the prefecture writes why it
+    freezes early — kept as the audit event's reason."""
     if actor is not None:
         require(actor, Capability.MANAGE_ASSESSMENT, "只有州级可以冻结统计期")
     now = clock.now()
+    early_reason = early_reason.strip()
     if period.ends_on >= now.date():
         raise Conflict(f"{period}尚未结束，不能冻结")
+    if now.date() <= period.deadline and len(early_reason) < EARLY_REASON_MIN:
+        raise Conflict(f"{period}的报送截止日为{period.deadline:%Y-%m-%d}，截止前冻结请写明提前冻结的原因")
     written = 0
     with transaction.atomic():
         locked = Period.objects.select_for_update().get(pk=period.pk)
@@ -197,6 +214,7 @@ def period_freeze(*, period: Period, actor: User | None) -> int:
         audit.record(
             actor=actor, action="planning.period_freeze", target=locked,
             new={"period": str(locked), "values": written, "as_of": now.isoformat()},
+            reason=early_reason[:200] if now.date() <= locked.deadline else "",
         )  # fmt: skip
     return written
 
@@ -210,7 +228,9 @@ def indicator_value_correct(
     recompute: bool = False,
 ) -> IndicatorValue:
     """A frozen value corrected: the next version, with the reason, the new value entered or recomputed from
-    today's records (a computed indicator), or taken from the report accepted since (a reported one)."""
+    today's records (a computed indicator), or taken from the report accepted since (a reported one). A county's
+    correction also writes the prefecture's next version rebuilt from the counties' current values
+    (`_rebuilt_total`), in the same transaction."""
     require(actor, Capability.MANAGE_ASSESSMENT, "只有州级可以更正冻结值")
     if len(reason.strip()) < 4:
         raise InvalidInput([ErrorDetail(("reason",), "required", "请写明更正原因")])
@@ -229,11 +249,12 @@ def indicator_value_correct(
             raise Conflict("该数值已被更正，请在最新版本上更正")
         indicator, period = current.indicator, current.period
         report = None
+        selector_version: int | None = None
+        as_of: datetime.datetime | None = None
         if recompute:
             if indicator.source == IndicatorSource.COMPUTED:
-                every, total, version, definition = computed_figures(
-                    indicator, context_for(period, as_of=now)
-                )
+                context = context_for(period, as_of=now)
+                every, total, version, definition = computed_figures(indicator, context)
                 figure = (
                     total
                     if current.division.level == DivisionLevel.PREFECTURE
@@ -242,31 +263,117 @@ def indicator_value_correct(
                 state, number = _state_and_value(figure)
                 provenance: dict[str, Any] = {
                     "selector": indicator.selector, "version": version, "definition": definition,
-                    "as_of": now.isoformat(), "figures": figure.provenance(), "recomputed": True,
+                    "as_of": now.isoformat(), "figures": figure.provenance(), "parameters": context.citations,
+                    "recomputed": True,
                 }  # fmt: skip
                 selector_version, as_of = version, now
             else:
                 state, number, provenance, report = reported_values(indicator, period)[current.division.code]
-                selector_version, as_of = None, None
         else:
             state, number = ValueState.VALUE, new_value
             provenance = {"entered_by": actor.get_username(), "entered_at": now.isoformat()}
-            selector_version, as_of = None, None
-        current.is_current = False
-        current.save(update_fields=["is_current"])
-        corrected = IndicatorValue.objects.create(
-            indicator=indicator, period=period, division=current.division, version=current.version + 1,
-            state=state, value=number, provenance=provenance, selector_version=selector_version,
-            computed_as_of=as_of, report=report, supersedes=current, reason=reason.strip(), recorded_by=actor,
-            recorded_at=now,
+        corrected = _next_version(
+            current, actor=actor, now=now, reason=reason.strip(), state=state, number=number,
+            provenance=provenance, selector_version=selector_version, as_of=as_of, report=report,
         )  # fmt: skip
-        audit.record(
-            actor=actor, action="planning.value_correct", target=corrected, division=current.division,
-            old={"value": str(current.value) if current.value is not None else None, "version": current.version},
-            new={"value": str(number) if number is not None else None, "version": corrected.version},
-            reason=corrected.reason[:200],
-        )  # fmt: skip
+        if current.division.level == DivisionLevel.COUNTY:
+            _rebuild_prefecture_total(indicator, period, actor=actor, now=now)
     return corrected
+
+
+def _next_version(
+    current: IndicatorValue, *, actor: User, now: datetime.datetime, reason: str, state: str,
+    number: Decimal | None, provenance: dict[str, Any], selector_version: int | None,
+    as_of: datetime.datetime | None, report: IndicatorReport | None,
+) -> IndicatorValue:  # fmt: skip
+    """The locked current version superseded by the next one, audited."""
+    current.is_current = False
+    current.save(update_fields=["is_current"])
+    corrected = IndicatorValue.objects.create(
+        indicator=current.indicator, period=current.period, division=current.division,
+        version=current.version + 1, state=state, value=number, provenance=provenance,
+        selector_version=selector_version, computed_as_of=as_of, report=report, supersedes=current,
+        reason=reason, recorded_by=actor, recorded_at=now,
+    )  # fmt: skip
+    audit.record(
+        actor=actor, action="planning.value_correct", target=corrected, division=current.division,
+        old={"value": str(current.value) if current.value is not None else None, "version": current.version},
+        new={"value": str(number) if number is not None else None, "version": corrected.version},
+        reason=reason[:200],
+    )  # fmt: skip
+    return corrected
+
+
+def _county_figure(value: IndicatorValue, empty: Figure) -> Figure | None:
+    """A county's current value as its selector's figure: the numerator and denominator it was computed from,
+    or a typed count (no denominator); None for a typed share, whose parts are unknown."""
+    figures = (value.provenance or {}).get("figures")
+    if isinstance(figures, dict) and "numerator" in figures:
+        denominator = figures.get("denominator")
+        return Figure(
+            Decimal(str(figures["numerator"])),
+            Decimal(str(denominator)) if denominator is not None else None,
+            empty.scale,
+            unconfigured=bool(figures.get("unconfigured")),
+        )
+    if empty.denominator is None:
+        return Figure(value.value if value.value is not None else Decimal(0))
+    return None
+
+
+def _rebuilt_total(
+    indicator: Indicator, total: IndicatorValue, parts: list[IndicatorValue], now: datetime.datetime
+) -> tuple[str, Decimal | None, dict[str, Any], int | None]:
+    """The prefecture's state, value, provenance and selector version rebuilt from the counties' current values.
+    Computed: the counties' numerators and denominators added up again (`total_of`); where a county's share was
+    typed its parts are unknown, so the total keeps its value and says it was not rebuilt. Reported: as at
+    the freeze (`reported_total`)."""
+    if indicator.source != IndicatorSource.COMPUTED:
+        state, number, provenance, _ = reported_total(
+            indicator, [p.value if p.state == ValueState.VALUE else None for p in parts]
+        )
+        return state, number, {**provenance, "rebuilt": True}, None
+    selector = COMPUTED.get(indicator.selector)
+    empty = selector.empty if selector is not None else Figure(Decimal(0))
+    figures = [_county_figure(part, empty) for part in parts]
+    if any(figure is None for figure in figures):
+        return (
+            total.state,
+            total.value,
+            {**(total.provenance or {}), "not_rebuilt": TOTAL_NOT_REBUILT},
+            (total.selector_version),
+        )
+    figure = total_of({p.division.code: f for p, f in zip(parts, figures, strict=True) if f}, empty)
+    state, number = _state_and_value(figure)
+    provenance = {
+        **(total.provenance or {}), "as_of": now.isoformat(), "figures": figure.provenance(), "rebuilt": True,
+    }  # fmt: skip
+    provenance.pop("not_rebuilt", None)
+    provenance.pop("recomputed", None)
+    return state, number, provenance, total.selector_version
+
+
+def _rebuild_prefecture_total(
+    indicator: Indicator, period: Period, *, actor: User, now: datetime.datetime
+) -> None:
+    """After a county's correction: the prefecture's next version from the counties' current values."""
+    total = (
+        IndicatorValue.objects.select_for_update()
+        .filter(indicator=indicator, period=period, division=prefecture(), is_current=True)
+        .first()
+    )
+    if total is None:
+        return
+    parts = list(
+        IndicatorValue.objects.filter(
+            indicator=indicator, period=period, division__level=DivisionLevel.COUNTY, is_current=True
+        ).select_related("division").order_by("division__code")
+    )  # fmt: skip
+    state, number, provenance, version = _rebuilt_total(indicator, total, parts, now)
+    _next_version(
+        total, actor=actor, now=now, reason=REBUILT_REASON, state=state, number=number, provenance=provenance,
+        selector_version=version, as_of=total.computed_as_of if version is not None else None, report=None,
+    )  # fmt: skip
 
 
 def periods_due(today: datetime.date) -> list[Period]:

@@ -23,7 +23,9 @@ from zhenxing.common.workflow import enter_step, transition
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.planning.enums import (
+    Aggregation,
     Dimension,
+    IndicatorLevel,
     IndicatorSource,
     ReportStatus,
     SupervisionKind,
@@ -114,8 +116,13 @@ def indicator_target_set(
 
 def _reporting_division(actor: User, indicator: Indicator, division: Division) -> None:
     """Who may enter a value for which division: a township for itself, a county for itself, a county sector
-    department for its county when the indicator is its sector's."""
+    department for its county when the indicator is its sector's. A township never enters a share (the county's
+    share is not its townships' added up, so the freeze would ignore it) nor a prefecture-level indicator."""
     if actor.role == Role.TOWNSHIP and division.pk == actor.jurisdiction_id:
+        if indicator.level == IndicatorLevel.PREFECTURE:
+            raise PermissionDenied(f"“{indicator.name}”为州级指标，不由乡镇填报")
+        if indicator.aggregation == Aggregation.RATIO:
+            raise PermissionDenied(f"“{indicator.name}”为比率，由县(市)填报")
         return
     if actor.role == Role.COUNTY and division.pk == actor.jurisdiction_id:
         return

@@ -23,7 +23,7 @@ from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.planning.catalogue import SHIPPED_TEMPLATE_CODE, shipped_template_rows
 from zhenxing.planning.computed.registry import COMPUTED
-from zhenxing.planning.enums import Direction, IndicatorSource, PeriodKind, ValueState
+from zhenxing.planning.enums import Aggregation, Direction, IndicatorSource, PeriodKind, ValueState
 from zhenxing.planning.models import Indicator, IndicatorTarget, IndicatorValue, Period, StatsTemplate
 from zhenxing.policy.enums import ParameterKind
 from zhenxing.policy.rules.planning import target_met
@@ -47,6 +47,8 @@ FIGURE_LABELS = {
     "denominator": "分母",
     "unconfigured": "所需参数未配置",
     "households_people": "年末在户人口",
+    "basic_needs_people": "其中风险类型含住房安全、义务教育、饮水安全问题的户的人口",
+    "households": "计入的户数",
     "recomputed": "按现有数据重新计算",
 }
 
@@ -70,9 +72,15 @@ def _parameter(kind: str, citation: Any) -> str:
     return f"{label}（{citation.get('year') or ''}年度 第{citation.get('version')}版，{verified}）"
 
 
+def _division_name(code: object) -> str:
+    """A division's name for its code (a code never shown on screen)."""
+    found = Division.objects.filter(code=str(code or "")).only("name").first()
+    return found.name if found is not None else "（单位已撤销）"
+
+
 def _reported_lines(provenance: Mapping[str, Any]) -> list[tuple[str, str]]:
     lines = [
-        ("填报单位", str(provenance.get("division", ""))),
+        ("填报单位", _division_name(provenance.get("division"))),
         ("填报值", str(provenance.get("value", ""))),
         ("填报人", f"{provenance.get('entered_by', '')}（{_when(provenance.get('entered_at'))}）"),
     ]
@@ -83,6 +91,14 @@ def _reported_lines(provenance: Mapping[str, Any]) -> list[tuple[str, str]]:
     if provenance.get("evidence"):
         lines.append(("佐证说明", str(provenance["evidence"])))
     return lines
+
+
+def _rebuilt_lines(provenance: Mapping[str, Any]) -> list[tuple[str, str]]:
+    if provenance.get("not_rebuilt"):
+        return [("说明", str(provenance["not_rebuilt"]))]
+    if provenance.get("rebuilt"):
+        return [("说明", "县(市)数值更正后，由各县(市)现行数值重新合计")]
+    return []
 
 
 def provenance_lines(value: IndicatorValue) -> list[tuple[str, str]]:
@@ -103,7 +119,7 @@ def provenance_lines(value: IndicatorValue) -> list[tuple[str, str]]:
             lines.append(("引用参数", _parameter(kind, citation)))
         if provenance.get("recomputed"):
             lines.append(("说明", "更正时按现有数据重新计算"))
-        return lines
+        return lines + _rebuilt_lines(provenance)
     if "report" in provenance:
         return lines + _reported_lines(provenance)
     if "sum_of" in provenance:
@@ -112,9 +128,17 @@ def provenance_lines(value: IndicatorValue) -> list[tuple[str, str]]:
             lines += _reported_lines(part)
         return lines
     if "sum_of_counties" in provenance:
-        return [*lines, ("汇总方式", f"{provenance['sum_of_counties']}个县(市)的值相加")]
+        lines.append(("汇总方式", f"{provenance['sum_of_counties']}个县(市)的值相加"))
+        return lines + _rebuilt_lines(provenance)
     if "mean_of_counties" in provenance:
-        return [*lines, ("汇总方式", f"{provenance['mean_of_counties']}个县(市)填报值的算术平均")]
+        lines.append(("汇总方式", f"{provenance['mean_of_counties']}个县(市)填报值的算术平均（未加权）"))
+        return lines + _rebuilt_lines(provenance)
+    if "counties_reported" in provenance:
+        missing = (
+            f"截至冻结时{provenance.get('counties', '')}个县(市)中只有{provenance['counties_reported']}个"
+            "有经州级确认的填报值，不汇总全州合计"
+        )
+        return [*lines, ("说明", missing), *_rebuilt_lines(provenance)]
     if "entered_by" in provenance:
         return [*lines, ("更正录入", f"{provenance['entered_by']}（{_when(provenance.get('entered_at'))}）")]
     if value.state == ValueState.MISSING:
@@ -145,11 +169,28 @@ def achievement(value: IndicatorValue | None, target: Decimal | None, direction:
 
 
 def targets_for(year: int, division: Division) -> dict[int, Decimal]:
-    """Indicator id → the year's target for the division: the county's split if any, else the prefecture total."""
-    rows = IndicatorTarget.objects.filter(year=year).filter(county__isnull=True)
-    out = {t.indicator_id: t.value for t in rows}
+    """Indicator id → the year's target for the division: the prefecture's own for the prefecture; for a county
+    its split only — the prefecture's total stands in only for a share (a rate is the same for every county),
+    never for a count (5000 for the prefecture is not 南涧's target); an indicator without one is 未分解."""
+    prefecture_rows = IndicatorTarget.objects.filter(year=year, county__isnull=True).select_related(
+        "indicator"
+    )
+    if division.level == DivisionLevel.PREFECTURE:
+        return {t.indicator_id: t.value for t in prefecture_rows}
+    out = {t.indicator_id: t.value for t in prefecture_rows if t.indicator.aggregation == Aggregation.RATIO}
     out.update({t.indicator_id: t.value for t in IndicatorTarget.objects.filter(year=year, county=division)})
     return out
+
+
+def undivided_for(year: int, division: Division) -> set[int]:
+    """Indicators with a prefecture target for the year but none split to this county (shown 未分解)."""
+    if division.level == DivisionLevel.PREFECTURE:
+        return set()
+    have = set(targets_for(year, division))
+    totals = IndicatorTarget.objects.filter(year=year, county__isnull=True).values_list(
+        "indicator_id", flat=True
+    )
+    return set(totals) - have
 
 
 def template() -> StatsTemplate:
@@ -172,12 +213,12 @@ def _number(value: Decimal | None) -> Decimal | str:
     return value if value is not None else ""
 
 
-def _column_value(key: str, cell: Cell, target: Decimal | None) -> Any:
+def _column_value(key: str, cell: Cell, target: Decimal | None, undivided: bool = False) -> Any:
     indicator, value = cell.indicator, cell.value
     if key == "baseline":
         return _number(indicator.baseline)
     if key == "target":
-        return _number(target)
+        return "未分解" if target is None and undivided else _number(target)
     if key == "value":
         if value is None:
             return "未冻结"
@@ -213,6 +254,7 @@ def stats_workbook(
         ).select_related("indicator")
     }
     targets = targets_for(period.year, division)
+    undivided = undivided_for(period.year, division)
     book = Workbook()
     number = book.add_format({"num_format": NUMBER_FORMAT})
     sheet = book.add_sheet(SHEET_NAME)
@@ -241,7 +283,7 @@ def stats_workbook(
         sheet.cell(line, 0, row.get("label") or indicator.name)
         sheet.cell(line, 1, indicator.unit)
         for offset, key in enumerate(columns, start=2):
-            content = _column_value(key, cell, targets.get(indicator.pk))
+            content = _column_value(key, cell, targets.get(indicator.pk), indicator.pk in undivided)
             sheet.cell(line, offset, content, number if isinstance(content, Decimal) else None)
         line += 1
         note_line = _notes(notes, note_line, cell)
