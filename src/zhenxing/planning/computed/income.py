@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.expressions import Combinable
 
 from zhenxing.planning.computed import Context, Figure, computed
+from zhenxing.planning.computed.common import memberships_on
 from zhenxing.policy.rules.income import NET_INCOME_MINUS, NET_INCOME_PLUS
 from zhenxing.policy.rules.people import year_end
 from zhenxing.policy.vocab import TUOPIN_HOUSEHOLD
@@ -22,9 +23,8 @@ COUNTY = "household__village__parent__parent__code"
 
 
 def year_end_memberships(year: int) -> QuerySet[Membership]:
-    """P1: the memberships of 31 December (joined on or before it, not left by it: left on the day is gone)."""
-    day = year_end(year)
-    return Membership.objects.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+    """P1: the memberships of 31 December (computed.common.memberships_on: left on the day is gone)."""
+    return memberships_on(year_end(year))
 
 
 def members_at_year_end(year: int, households: QuerySet[Any] | Iterable[int]) -> dict[int, int]:
