@@ -170,6 +170,7 @@ def test_p16_county_corrections_rebuild_the_reported_prefecture_total() -> None:
         )  # fmt: skip
     total = value_of("entrepreneurship_leaders", period, PREFECTURE)
     assert (total.state, total.provenance["counties_reported"], total.version) == (ValueState.MISSING, 11, 12)
+    assert dict(stats.provenance_lines(total))["说明"].startswith("更正后12个县(市)中只有11个有值")
     # when the twelfth is entered, the total is the counties' sum, a new version with its reason
     freeze.indicator_value_correct(
         actor=users.prefecture, value=value_of("entrepreneurship_leaders", period, counties[-1].code),

@@ -1,7 +1,9 @@
-"""Reporting periods and their frozen values (P16): at a period's deadline every indicator of its kind is
-frozen for each county and the prefecture — a computed one from the records as of that moment by its selector's
-version, a reported one from the values accepted by then (entered by whom, reviewed by whom); a correction is
-the next version with its reason (P13). `zhenxing planning freeze` runs this for every period past its deadline."""
+"""Reporting periods and their frozen values (P16): at a period's deadline every indicator of its kind (a year:
+also every computed monthly and quarterly one, over the whole year) is frozen for each county and the
+prefecture — a computed one from the records as of that moment by its selector's version, a reported one from
+the values accepted by then (entered by whom, reviewed by whom); a correction is the next version with its
+reason (P13), and a county's correction writes the prefecture's total again. `zhenxing planning freeze --due`
+runs this for every period past its deadline; before it, only with a written reason."""
 
 from __future__ import annotations
 

@@ -134,11 +134,12 @@ def provenance_lines(value: IndicatorValue) -> list[tuple[str, str]]:
         lines.append(("汇总方式", f"{provenance['mean_of_counties']}个县(市)填报值的算术平均（未加权）"))
         return lines + _rebuilt_lines(provenance)
     if "counties_reported" in provenance:
+        when = "更正后" if provenance.get("rebuilt") else "截至冻结时"
         missing = (
-            f"截至冻结时{provenance.get('counties', '')}个县(市)中只有{provenance['counties_reported']}个"
-            "有经州级确认的填报值，不汇总全州合计"
+            f"{when}{provenance.get('counties', '')}个县(市)中只有{provenance['counties_reported']}个有值，"
+            "不汇总全州合计"
         )
-        return [*lines, ("说明", missing), *_rebuilt_lines(provenance)]
+        return [*lines, ("说明", missing)]
     if "entered_by" in provenance:
         return [*lines, ("更正录入", f"{provenance['entered_by']}（{_when(provenance.get('entered_at'))}）")]
     if value.state == ValueState.MISSING:
