@@ -93,7 +93,8 @@ def test_p16_two_corrections_of_one_value_make_one_version_two(shipped_data: Non
         indicator=value.indicator_id, period=period, division=value.division_id
     ).order_by("version")
     assert [(v.version, v.is_current) for v in versions] == [(1, False), (2, True)]
-    assert AuditEvent.objects.filter(action="planning.value_correct").count() == 1
+    # one correction of the county's value (and one rebuild of the prefecture's total)
+    assert AuditEvent.objects.filter(action="planning.value_correct", division=value.division_id).count() == 1
 
 
 def test_p16_two_entries_of_one_divisions_value_store_one_report(shipped_data: None) -> None:

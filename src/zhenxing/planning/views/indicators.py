@@ -241,7 +241,9 @@ def period_list(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "freeze":
             period = selectors.period_get(user=user, pk=_int(request.POST.get("period")))
             try:
-                written = freeze.period_freeze(period=period, actor=user)
+                written = freeze.period_freeze(
+                    period=period, actor=user, early_reason=str(request.POST.get("early_reason", ""))[:200]
+                )
             except Conflict as error:
                 freeze_error, status = error.message, 409
             else:
