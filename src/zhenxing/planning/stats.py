@@ -53,6 +53,15 @@ FIGURE_LABELS = {
 }
 
 
+def plain_number(raw: object) -> str:
+    """A stored decimal as people write it: 12, 93.5 (not 12.0000)."""
+    try:
+        number = Decimal(str(raw))
+    except (ArithmeticError, ValueError):
+        return str(raw)
+    return f"{number.normalize():f}" if number.is_finite() else str(raw)
+
+
 def _when(text: object) -> str:
     moment = parse_datetime(str(text)) if text else None
     if moment is None:
@@ -81,7 +90,7 @@ def _division_name(code: object) -> str:
 def _reported_lines(provenance: Mapping[str, Any]) -> list[tuple[str, str]]:
     lines = [
         ("填报单位", _division_name(provenance.get("division"))),
-        ("填报值", str(provenance.get("value", ""))),
+        ("填报值", plain_number(provenance.get("value", ""))),
         ("填报人", f"{provenance.get('entered_by', '')}（{_when(provenance.get('entered_at'))}）"),
     ]
     for review in provenance.get("reviews", []):
