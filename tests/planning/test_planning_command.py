@@ -47,6 +47,7 @@ def test_p16_freeze_one_period_by_hand_and_a_second_time_refused_in_chinese() ->
 
 
 def test_p16_assess_computes_the_twelve_counties_and_prints_the_table() -> None:
+    run("freeze", "--kind", "year", "--year", "2025")  # an assessment reads the frozen year (P16)
     output = run("assess", "--year", "2025")
     assert Assessment.objects.filter(year=2025, is_current=True).count() == 12
     nanjian = Assessment.objects.get(year=2025, county=division(COUNTY))
@@ -58,6 +59,6 @@ def test_p16_assess_computes_the_twelve_counties_and_prints_the_table() -> None:
 
 
 def test_p16_assess_without_the_years_parameter_fails_in_chinese() -> None:
-    with pytest.raises(CommandError, match="考核评估参数（assessment）未配置"):
+    with pytest.raises(CommandError, match="“县级考核评估权重、扣分与等次”参数未配置"):
         run("assess", "--year", "2019")
     assert not Assessment.objects.exists()

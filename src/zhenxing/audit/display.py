@@ -179,6 +179,7 @@ KEY_LABELS: dict[str, str] = {
     "planning_rules": "规划指标口径参数",
     "poverty_standard": "国家扶贫标准",
     "assessment": "考核评估参数",
+    "returned_people_note": "返贫人口口径说明",
 }
 
 # Coded values that are no model field's choice: the P9 elimination reasons (policy.rules.elimination, which

@@ -264,7 +264,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
     ),
     "monitoring.notice": RecordKind(
         "公示", _scoped_notices,
-        lambda r: (r.title, _link("monitoring:notice", r.pk), r.village.name, f"生成于 {r.created_at:%Y-%m-%d}，未发布"),
+        lambda r: (r.title, _link("monitoring:notice", r.pk), r.village.name, f"生成于 {r.created_at:%Y-%m-%d}，" + (f"{r.posted_on:%Y-%m-%d} 开始公示（逾期）" if r.posted_on else "未发布")),
     ),
     "registry.household": RecordKind(
         "农户", _scoped_households,
