@@ -13,14 +13,15 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.planning.builders import COUNTY
-from tests.planning.test_assessment_pages import YEAR, assessed_world, client_of
+from tests.planning.test_assessment_pages import YEAR, assessed_world, client_of, frozen_year
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.xlsx import neutralised
 from zhenxing.planning.assessment_export import CITATIONS_SHEET, ITEMS_SHEET, SUMMARY_HEADER, SUMMARY_SHEET
 from zhenxing.planning.models import Assessment
 from zhenxing.policy.rules.assessment import ITEMS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_year")]
+__all__ = ["frozen_year"]  # the assessed year frozen, as on the pages
 
 
 def sheets(content: bytes) -> dict[str, list[list[Any]]]:
