@@ -5,12 +5,9 @@ project moves to 资产移交 exactly once when its last two assets are handed o
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tests.assets.builders import (
     accepted_project,
@@ -21,6 +18,8 @@ from tests.assets.builders import (
     handed_over,
     registered,
 )
+from tests.race import race
+from tests.race import refusals as _refusals
 from zhenxing.assets import disposals, services
 from zhenxing.assets.inputs import DisposalInput
 from zhenxing.assets.models import Asset, AssetFundShare, Disposal
@@ -35,33 +34,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL"
     ),
 ]
-
-
-def race(calls: list[Callable[[], Any]]) -> list[tuple[Any, BaseException | None]]:
-    """Run `calls` at once (a barrier releases them together), each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[tuple[Any, BaseException | None]] = [(None, None)] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = (call(), None)
-        except BaseException as error:  # kept for the test's assertions
-            outcomes[index] = (None, error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
-
-
-def _refusals(outcomes: list[tuple[Any, BaseException | None]]) -> list[BaseException]:
-    return [error for _, error in outcomes if error is not None]
 
 
 def test_p15_two_registrations_at_once_never_exceed_what_was_paid(shipped_data: None) -> None:

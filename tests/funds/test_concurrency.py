@@ -4,14 +4,14 @@ project while it is taken out of the library — the stored rows always add up."
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tests.conftest import COUNTY
+from tests.race import race
+from tests.race import refusals as _refusals
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput
@@ -31,33 +31,6 @@ pytestmark = [
 ]
 
 WAN = 1_000_000  # fen
-
-
-def race(calls: list[Callable[[], Any]]) -> list[tuple[Any, BaseException | None]]:
-    """Run `calls` at once (a barrier releases them together), each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[tuple[Any, BaseException | None]] = [(None, None)] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = (call(), None)
-        except BaseException as error:  # kept for the test's assertions
-            outcomes[index] = (None, error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
-
-
-def _refusals(outcomes: list[tuple[Any, BaseException | None]]) -> list[BaseException]:
-    return [error for _, error in outcomes if error is not None]
 
 
 def test_p14_concurrent_splits_of_one_line_never_exceed_it(shipped_data: None) -> None:

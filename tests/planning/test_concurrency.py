@@ -4,16 +4,15 @@ corrections of one value (one version 2, the other refused), two entries of one 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tests.factories import division
 from tests.planning.builders import TOWNSHIP, planning_users
+from tests.race import race
+from tests.race import refusals as _refusals
 from zhenxing.audit.models import AuditEvent
 from zhenxing.common.errors import Conflict
 from zhenxing.planning import freeze, services
@@ -25,33 +24,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL"
     ),
 ]
-
-
-def race(calls: list[Callable[[], Any]]) -> list[tuple[Any, BaseException | None]]:
-    """Run `calls` at once (a barrier releases them together), each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[tuple[Any, BaseException | None]] = [(None, None)] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = (call(), None)
-        except BaseException as error:  # kept for the test's assertions
-            outcomes[index] = (None, error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
-
-
-def _refusals(outcomes: list[tuple[Any, BaseException | None]]) -> list[BaseException]:
-    return [error for _, error in outcomes if error is not None]
 
 
 def test_p16_two_freezes_of_one_period_write_its_values_once(shipped_data: None) -> None:
