@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhenxing.funds",
     "zhenxing.assets",
     "zhenxing.planning",
+    "zhenxing.dashboards",
     "zhenxing.portal",
     "zhenxing.common.vendor_apps.TasksConfig",  # django_tasks
     "zhenxing.common.vendor_apps.TasksDatabaseConfig",  # django_tasks_db

@@ -23,6 +23,7 @@ urlpatterns = [
     path("funds/", include("zhenxing.funds.urls")),
     path("assets/", include("zhenxing.assets.urls")),
     path("planning/", include("zhenxing.planning.urls")),
+    path("dashboards/", include("zhenxing.dashboards.urls")),
     path("apply/", include("zhenxing.portal.urls")),
     # a village's public page: the short URL printed under a project notice's QR code
     path("v/", include("zhenxing.portal.village_urls")),

@@ -56,6 +56,8 @@ class Capability(StrEnum):
     REPORT_INDICATOR = "report_indicator"
     MANAGE_WORK_TEAMS = "manage_work_teams"
     MANAGE_ASSESSMENT = "manage_assessment"
+    # the dashboards and the county map (counts only, no personal data): the prefecture, a county, a township
+    VIEW_DASHBOARDS = "view_dashboards"
     RUN_SCREENING = (
         "run_screening"  # start a screening round from the pages: a county its own, the prefecture all
     )
@@ -72,16 +74,22 @@ _ASSETS = frozenset({C.VIEW_ASSETS, C.TEND_ASSETS})
 _PLANNING = frozenset({C.VIEW_PLANNING, C.REPORT_INDICATOR})
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VILLAGE: _STAFF | _CADRE | _PROJECTS | _ASSETS,
-    Role.TOWNSHIP: _STAFF | _CADRE | _PROJECTS | _ASSETS | _PLANNING | {C.ENTER_COLLECTIVE_INCOME},
+    Role.TOWNSHIP: _STAFF
+    | _CADRE
+    | _PROJECTS
+    | _ASSETS
+    | _PLANNING
+    | {C.ENTER_COLLECTIVE_INCOME, C.VIEW_DASHBOARDS},
     Role.COUNTY: _STAFF
     | _CADRE
     | _PROJECTS
     | _ASSETS
     | _PLANNING
-    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_FUNDS, C.PROPOSE_SPLIT, C.MANAGE_ASSETS, C.MANAGE_WORK_TEAMS},
+    | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_FUNDS, C.PROPOSE_SPLIT, C.MANAGE_ASSETS, C.MANAGE_WORK_TEAMS}
+    | {C.VIEW_DASHBOARDS},
     Role.PREFECTURE: _STAFF
     | {C.VIEW_AUDIT, C.RUN_SCREENING, C.VIEW_PROJECTS, C.ACT_ON_PROJECT, C.VIEW_FUNDS, C.VIEW_ASSETS}
-    | {C.VIEW_PLANNING, C.MANAGE_ASSESSMENT},
+    | {C.VIEW_PLANNING, C.MANAGE_ASSESSMENT, C.VIEW_DASHBOARDS},
     # the money of the counties under it, and the library projects it pays; no household, no project step
     Role.FINANCE: frozenset({C.VIEW_FUNDS, C.ENTER_FUNDS}),
     Role.DEPARTMENT: frozenset({C.PUSH_FEEDS}),

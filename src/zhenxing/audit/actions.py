@@ -165,6 +165,8 @@ ACTION_LABELS: dict[str, str] = {
     "asset.collective_income": "录入村级集体经济收入",
     "asset.export": "导出资产表格",
     "asset.import": "导入资产台账",
+    "dashboards.refresh": "重新统计图表与地图",
+    "dashboards.export": "导出图表数据",
     "planning.target_set": "下达或调整指标目标",
     "planning.period_open": "建立统计期",
     "planning.period_freeze": "冻结统计期指标值",

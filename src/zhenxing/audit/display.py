@@ -154,6 +154,11 @@ KEY_LABELS: dict[str, str] = {
     # the plan's indicators and the county assessment (planning/): a frozen period's count and data time, a
     # report's value before its revision, an export's scope and day, the records an assessment was computed from
     "files": "附件数",
+    # a dashboard refresh: its rows, time and each figure's counting-rule version; an export's figure and place
+    "seconds": "用时（秒）",
+    "versions": "口径版本",
+    "figure": "图表",
+    "place": "区划",
     "values": "冻结数值个数",
     "as_of": "数据截至",
     "period": "统计期",

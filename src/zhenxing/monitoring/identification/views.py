@@ -32,7 +32,7 @@ from zhenxing.monitoring.decisions import (
     case_suggestion,
     step_deadlines,
 )
-from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
+from zhenxing.monitoring.enums import MONITORED_STATUSES, OPEN_STATUSES, CaseStatus
 from zhenxing.monitoring.identification import applicant, selectors, services
 from zhenxing.monitoring.identification.applicant import ApplicantRevealForm, applicant_context
 from zhenxing.monitoring.identification.context import assistance_context
@@ -48,7 +48,10 @@ from zhenxing.policy.wording import object_name_in_full, object_name_on, suggest
 from zhenxing.registry.selectors import household_get_for_user, household_list_for_user
 from zhenxing.screening.selectors import lead_get_for_user
 
-TABS = {"queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "rejected": "未纳入"}
+TABS = {
+    "queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "monitored": "监测中",
+    "rejected": "未纳入",
+}  # fmt: skip
 
 
 @login_required
@@ -61,11 +64,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "open": case_list_for_user(user=user).filter(status__in=OPEN_STATUSES),
         "overdue": selectors.overdue_for_user(user=user, today=today),
         "confirmed": case_list_for_user(user=user).filter(status=CaseStatus.CONFIRMED),
+        # the dashboards' drill-down: monitored now (confirmed, or in an elimination step)
+        "monitored": case_list_for_user(user=user).filter(status__in=MONITORED_STATUSES),
         "rejected": case_list_for_user(user=user).filter(status=CaseStatus.REJECTED),
     }.get(tab, selectors.queue_for_user(user=user, today=today))
     place = request.GET.get("place", "")
     if is_division_code(place):  # a ranking row's drill-down: the tab's cases under one division
         cases = cases.filter(village__code__startswith=place)
+    monitoring_type = request.GET.get("type", "").strip()[:10]
+    if monitoring_type:  # a dashboard's bar of one type
+        cases = cases.filter(monitoring_type=monitoring_type)
     ranking = selectors.overdue_ranking(user=user, today=today)
     plan_checks = {row["code"]: row for row in plan_check_report(user=user, today=today)}
     codes = {code for code, _ in ranking} | {code for code, row in plan_checks.items() if row["error"]}
@@ -89,7 +97,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "monitoring/identification/list.html",
         {
             "cases": paged.items, "paged": paged,
-            "tab": tab, "tabs": TABS, "today": today,
+            "tab": tab, "tabs": TABS, "today": today, "monitoring_type": monitoring_type,
+            "place_name": Division.objects.filter(code=place).values_list("name", flat=True).first() or "",
             "ranking": rows, "level": LEVEL_LABEL[rollup_level(user)],
             "unsettled_ids": set(unsettled.values_list("pk", flat=True)),
             "settle_days": application_settle_days(limits), "checks": checks,

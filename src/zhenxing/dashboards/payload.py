@@ -1,0 +1,53 @@
+"""A figure's numbers as the page's script, the table view and the .xlsx read them: one shape for all three, so
+the chart, the table and the download can never disagree."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from zhenxing.dashboards.selectors import FigureData, PlaceValues
+
+
+def number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _row(figure_data: FigureData, place: PlaceValues, period: str = "") -> dict[str, Any]:
+    figure = figure_data.figure
+    return {
+        "code": place.code,
+        "name": place.name,
+        "values": [number(place.measures[m.key]) for m in figure.all_measures],
+        "links": [figure.drill(place.code, m.key, period) for m in figure.all_measures],
+    }
+
+
+def figure_payload(data: FigureData) -> dict[str, Any]:
+    figure = data.figure
+    over_time_link = data.place.code
+    return {
+        "key": figure.key,
+        "title": figure.title,
+        "note": figure.note,
+        "chart": figure.chart,
+        "periodic": figure.periodic,
+        "window": data.window,
+        "place": {"code": data.place.code, "name": data.place.name},
+        "measures": [
+            {"key": m.key, "label": m.label, "unit": m.unit, "drawn": m in figure.measures}
+            for m in figure.all_measures
+        ],
+        "rows": [_row(data, child) for child in data.children],
+        "total": _row(data, data.total),
+        "over_time": [
+            {
+                "period": point.code,
+                "values": [number(point.measures[m.key]) for m in figure.all_measures],
+                "links": [figure.drill(over_time_link, m.key, point.code) for m in figure.all_measures],
+            }
+            for point in data.over_time
+        ],
+    }
