@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from zhenxing.dashboards import views
 
@@ -6,4 +6,5 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("data.json", views.dashboard_data, name="data"),
+    path("map/", include("zhenxing.dashboards.map_urls")),
 ]
