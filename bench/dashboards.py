@@ -1,0 +1,372 @@
+"""Dashboards benchmark (issue 21, "Fast and safe"): the prefecture dashboard's data (GET /dashboards/data.json)
+for 20 concurrent users read from the kept aggregates, against a hand-written SQL aggregate of the same figures
+over the raw tables, measured in the same run; and the refresh that keeps those aggregates.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhenxing_bench python bench/dashboards.py [--scale 1]
+        [--users 20] [--requests 200] [--think 0] [--keep]
+
+Drops and recreates that database, migrates, runs `zhenxing generate --scale S` and ANALYZEs (as
+bench/planning.py). With --keep it reuses the database as it is (the refresh is run again either way).
+
+(a) the refresh (dashboards.refresh.aggregates_refresh, what `zhenxing dashboards refresh` runs), once, as of
+    today: each figure's counting time (its progress line) and the rows kept.
+(b) per figure, for the prefecture: what data.json reads (selectors.figure_data + payload.figure_payload, in
+    process) against one hand-written statement of the same numbers over the raw tables (by county, type and
+    period), best of 3 each; the hand-written numbers are first checked equal to data.json's (every county row,
+    the prefecture's total and, for a periodic figure, every period of the prefecture's series). A figure with no
+    hand-written statement here is timed on our side only (reference "—").
+(c) data.json under load: a gunicorn server (`zhenxing serve`, --workers 2 --threads 8, on this machine) and
+    --users threads, each with its own logged-in session of a prefecture user, making --requests in all with
+    --think seconds between a thread's requests (0: back to back, the worst case); p50/p95/max and requests/s.
+    The goal: p95 <= 300 ms.
+
+Every figure module under dashboards/figures is imported here so that a figure registers even before the
+catalogue names it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import json
+import logging
+import os
+import pkgutil
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings")
+
+YEAR = 2025
+GOAL_MS = 300.0
+PORT = "8767"
+
+# a village's county through the division tree (village → township → county), not by slicing its code
+COUNTY_OF_VILLAGE = """
+JOIN divisions_division v ON v.code = {village} JOIN divisions_division t ON t.id = v.parent_id
+JOIN divisions_division c ON c.id = t.parent_id"""
+
+# 监测对象（按类型）: at each of the 24 month-ends (this month: today), the cases confirmed on or before the day
+# and not risk-eliminated by it, by county and type (a type outside the vocabulary as 其他)
+MONITORING = f"""
+SELECT c.code, CASE WHEN k.monitoring_type = ANY(%(types)s) THEN k.monitoring_type ELSE '其他' END,
+       to_char(d.day, 'YYYY-MM'), count(*)
+FROM unnest(%(month_ends)s::date[]) AS d(day)
+JOIN monitoring_case k ON k.identified_on <= d.day AND (k.eliminated_on IS NULL OR k.eliminated_on > d.day)
+{COUNTY_OF_VILLAGE.format(village="k.village_code")}
+WHERE k.status = ANY(%(confirmed)s)
+GROUP BY 1, 2, 3
+"""
+
+# figure key → the hand-written statement giving (county code, series, period, value) rows
+REFERENCES: dict[str, str] = {"monitoring": MONITORING}
+
+Row = tuple[str, str, str, Decimal]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def best_of(runs: int, action: Callable[[], Any]) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = action()
+        best = min(best, time.perf_counter() - started)
+    return best * 1000, result
+
+
+def import_figures() -> tuple[list[str], dict[str, str]]:
+    """Every module of the figures package (each registers its figures on import): those imported, and those
+    that failed with why (a module being written)."""
+    from zhenxing.dashboards import figures
+
+    names, failed = [], {}
+    for module in pkgutil.iter_modules(figures.__path__):
+        if module.name != "base":
+            try:
+                importlib.import_module(f"zhenxing.dashboards.figures.{module.name}")
+                names.append(module.name)
+            except Exception as error:  # reported; the other figures are still measured
+                failed[module.name] = f"{type(error).__name__}: {error}"
+    return names, failed
+
+
+def wsgi_application() -> Any:
+    """The site as `zhenxing serve` runs it (zhenxing.wsgi), with every figure module imported first: gunicorn
+    runs `bench.dashboards:wsgi_application()` so that the server draws the same figures as this script."""
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    import_figures()
+    return application
+
+
+def sql_params(today: datetime.date) -> dict[str, Any]:
+    from zhenxing.dashboards.figures.base import month_ends
+    from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus
+    from zhenxing.policy.vocab import MONITORING_TYPES
+
+    return {
+        "today": today,
+        "year": YEAR,
+        "month_ends": month_ends(today, 24),
+        "types": list(MONITORING_TYPES),
+        "confirmed": [str(s) for s in (*MONITORED_STATUSES, CaseStatus.ELIMINATED)],
+    }
+
+
+def by_hand(sql: str, params: dict[str, Any]) -> list[Row]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (code, series, period or "", Decimal(value)) for code, series, period, value in cursor.fetchall()
+        ]
+
+
+def read_figure(run: Any, figure: Any, place: Any) -> dict[str, Any]:
+    """What data.json reads and builds for one figure (views.dashboard_data, for one of its figures)."""
+    from zhenxing.dashboards.payload import figure_payload
+    from zhenxing.dashboards.selectors import figure_data
+
+    return figure_payload(figure_data(run=run, figure=figure, place=place))
+
+
+def expected_payload(figure: Any, rows: list[Row]) -> dict[str, Any]:
+    """The numbers data.json should show for the prefecture, from county rows: each county's measures over the
+    figure's window (all periods when not periodic), the prefecture's, and its series period by period."""
+    from zhenxing.dashboards.payload import number
+
+    periods = sorted({period for _, _, period, value in rows if period and value}) if figure.periodic else []
+    window = set(periods[-figure.place_periods :])
+    counties: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    total: dict[str, Decimal] = defaultdict(Decimal)
+    by_period: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for code, series, period, value in rows:
+        if not figure.periodic or period in window:
+            counties[code][series] += value
+            total[series] += value
+        if figure.periodic:
+            by_period[period][series] += value
+
+    def measures(values: dict[str, Decimal]) -> list[Any]:
+        return [number(m.of(values)) for m in figure.all_measures]
+
+    return {
+        "rows": {code: measures(values) for code, values in counties.items()},
+        "total": measures(total),
+        "over_time": {period: measures(by_period[period]) for period in periods},
+    }
+
+
+def check_equal(figure: Any, shown: dict[str, Any], rows: list[Row]) -> int:
+    """Assert that data.json's numbers for the figure are the hand-written ones; the numbers compared."""
+    want = expected_payload(figure, rows)
+    zero = [None if m.denominator else 0 for m in figure.all_measures]
+    compared = 0
+    for row in shown["rows"]:
+        expected = want["rows"].get(row["code"], zero)
+        assert row["values"] == expected, (figure.key, row["code"], row["values"], expected)
+        compared += len(expected)
+    assert set(want["rows"]) <= {row["code"] for row in shown["rows"]}, (figure.key, "a county missing")
+    assert shown["total"]["values"] == want["total"], (figure.key, shown["total"]["values"], want["total"])
+    got = {point["period"]: point["values"] for point in shown["over_time"]}
+    assert got == want["over_time"], (figure.key, "over time", got, want["over_time"])
+    return compared + len(want["total"]) + sum(len(v) for v in got.values())
+
+
+def session_cookies(user: Any, count: int) -> list[str]:
+    """`count` logged-in sessions of the user (as its browser's cookie), without the login form and its
+    lockout rules: what is measured is the dashboard, not the login."""
+    from django.conf import settings
+    from django.test import Client
+
+    cookies = []
+    for _ in range(count):
+        client = Client()
+        client.force_login(user)
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+    return cookies
+
+
+def fetch(base: str, cookie: str) -> bytes:
+    request = urllib.request.Request(f"{base}/dashboards/data.json", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+        assert response.headers.get_content_type() == "application/json", "not logged in?"
+        return response.read()
+
+
+def load_test(base: str, cookies: list[str], requests: int, think: float) -> tuple[list[float], float]:
+    """One thread per session, `requests` in all; every latency in ms and the wall time in s."""
+    times: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(cookies))
+    per_user = [requests // len(cookies) + (i < requests % len(cookies)) for i in range(len(cookies))]
+
+    def user_loop(index: int) -> None:
+        rng = random.Random(index)  # think times, not secrets
+        fetch(base, cookies[index])  # warm-up: the worker's connection and its first plans
+        barrier.wait()
+        if think:
+            time.sleep(rng.uniform(0, think))  # users arrive spread out
+        for _ in range(per_user[index]):
+            started = time.perf_counter()
+            fetch(base, cookies[index])
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                times.append(elapsed)
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
+    threads = [threading.Thread(target=user_loop, args=(i,)) for i in range(len(cookies))]
+    for thread in threads:
+        thread.start()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return times, time.perf_counter() - started
+
+
+def serve() -> subprocess.Popen[bytes]:
+    """gunicorn as `zhenxing serve --workers 2 --threads 8 --no-worker` starts it (common/management/commands/
+    serve.py), on the application above."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.dashboards:wsgi_application()", "--bind", f"127.0.0.1:{PORT}",
+         "--workers", "2", "--threads", "8"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/").read()
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("the server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0, help="the registry's scale (1 = 2.0 M people)")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--keep", action="store_true", help="reuse the database (no drop, no generation)")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=200, help="data.json requests in all")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds between a user's requests")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("set DATABASE_URL to a PostgreSQL database (it will be dropped and recreated)")
+    zhenxing = [sys.executable, "-m", "zhenxing.cli"]
+    if not args.keep:
+        from bench.registry import recreate_database
+
+        recreate_database(url)
+        subprocess.run([*zhenxing, "migrate", "-v0"], check=True, stderr=subprocess.DEVNULL)
+        started = time.perf_counter()
+        subprocess.run([*zhenxing, "generate", "--scale", str(args.scale), "--seed", str(args.seed), "--year",
+                        str(YEAR)], check=True, capture_output=True, text=True)  # fmt: skip
+        print(f"generate --scale {args.scale}: {time.perf_counter() - started:.1f} s")
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from tests.factories import make_user
+
+    from zhenxing.accounts.enums import Role
+    from zhenxing.accounts.models import User
+    from zhenxing.common import clock
+    from zhenxing.dashboards.catalogue import figures_in_order
+    from zhenxing.dashboards.refresh import aggregates_refresh
+    from zhenxing.dashboards.selectors import current_run, dashboard_place_for_user
+    from zhenxing.registry.models import Household
+
+    logging.getLogger("axes").setLevel(logging.WARNING)  # a line per session made below
+    modules, failed = import_figures()
+    for name, why in failed.items():
+        print(f"figure module {name} NOT imported ({why}): not measured")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics after the bulk generation, for both sides
+    today = clock.today()
+    figures = figures_in_order()
+    print(f"households: {Household.objects.count():,}; as of {today}; figure modules: {', '.join(modules)}")
+    print(f"figures registered: {', '.join(f.key for f in figures)}")
+
+    print("(a) refresh (aggregates_refresh), once:")
+    run = aggregates_refresh(actor=None, as_of=today, progress=lambda line: print(f"    {line}", flush=True))
+    print(f"    total: {run.row_count:,} rows in {run.seconds:.1f} s")
+
+    user = User.objects.filter(username="bench_dashboards").first() or make_user(
+        Role.PREFECTURE, "5329", username="bench_dashboards"
+    )
+    place = dashboard_place_for_user(user=user)
+    params = sql_params(today)
+    server = serve()
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        cookies = session_cookies(user, args.users)
+        shown = {f["key"]: f for f in json.loads(fetch(base, cookies[0]))["figures"]}
+        missing = [f.key for f in figures if f.key not in shown]
+        assert not missing, f"data.json lacks {missing}"
+
+        print(
+            "(b) per figure, prefecture: data.json's read vs hand-written SQL over the raw tables, best of 3 (ms)"
+        )
+        print(f"    {'figure':14s} {'ours':>8s} {'reference':>10s} {'ratio':>8s}  checked")
+        ours_sum = reference_sum = 0.0
+        for figure in figures:
+            current = current_run()
+            ours, _ = best_of(3, partial(read_figure, current, figure, place))
+            ours_sum += ours
+            sql = REFERENCES.get(figure.key)
+            if sql is None:
+                print(f"    {figure.key:14s} {ours:8.1f} {'—':>10s} {'—':>8s}  no hand-written statement")
+                continue
+            reference, rows = best_of(3, partial(by_hand, sql, params))
+            reference_sum += reference
+            compared = check_equal(figure, shown[figure.key], rows)
+            print(
+                f"    {figure.key:14s} {ours:8.1f} {reference:10.1f} {ours / reference:8.4f}  {compared} numbers equal"
+            )
+        print(
+            f"    {'all (summed)':14s} {ours_sum:8.1f} {reference_sum:10.1f} {ours_sum / max(reference_sum, 1e-9):8.4f}"
+        )
+        whole, _ = best_of(3, lambda: fetch(base, cookies[0]))
+        print(f"    one data.json over HTTP, best of 3: {whole:.1f} ms")
+
+        times, wall = load_test(base, cookies, args.requests, args.think)
+    finally:
+        server.terminate()
+        server.wait()
+    p50, p95 = statistics.median(times), percentile(times, 0.95)
+    print(
+        f"(c) data.json, prefecture, {args.users} users, {len(times)} requests, think {args.think:.1f} s:"
+        f" p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(times):.1f} ms, {len(times) / wall:.1f} requests/s"
+    )
+    print(f"    p95 vs the hand-written SQL of the same figures (one run, no load): {p95:.1f} / {reference_sum:.1f} ms"
+          f" = {p95 / max(reference_sum, 1e-9):.3f}")  # fmt: skip
+    print(f"    goal p95 <= {GOAL_MS:.0f} ms: {'met' if p95 <= GOAL_MS else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()
