@@ -40,6 +40,7 @@ import sys
 import threading
 import time
 import urllib.request
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
@@ -72,8 +73,61 @@ WHERE k.status = ANY(%(confirmed)s)
 GROUP BY 1, 2, 3
 """
 
+# 预警线索处置: the leads raised in the twelve months up to today (created from local midnight of the first day) by
+# their status today, and the open leads past the village's check day (any age), by the household's county
+LEADS = f"""
+WITH raised AS (
+  SELECT h.village_code, l.status FROM screening_lead l JOIN registry_household h ON h.id = l.household_id
+  WHERE l.created_at >= %(lead_from)s AND l.created_at < %(lead_to)s),
+counted AS (
+  SELECT village_code, 'raised' AS series, count(*) AS n FROM raised GROUP BY 1
+  UNION ALL SELECT village_code, 'checked', count(*) FROM raised WHERE status <> 'open' GROUP BY 1
+  UNION ALL SELECT village_code, 'included', count(*) FROM raised WHERE status = 'confirmed' GROUP BY 1
+  UNION ALL SELECT h.village_code, 'overdue', count(*) FROM screening_lead l
+    JOIN registry_household h ON h.id = l.household_id WHERE l.status = 'open' AND l.village_due < %(today)s
+    GROUP BY 1)
+SELECT c.code, k.series, '', sum(k.n) FROM counted k {COUNTY_OF_VILLAGE.format(village="k.village_code")}
+GROUP BY 1, 2
+"""
+
+# 识别与消除（按月）: cases confirmed (识别监测时间) and cases risk-eliminated (风险消除时间), by month over the 24
+# months up to today
+THROUGHPUT = f"""
+WITH moved AS (
+  SELECT village_code, 'identified' AS series, identified_on AS day FROM monitoring_case
+  WHERE status = ANY(%(confirmed)s) AND identified_on BETWEEN %(first_month)s AND %(today)s
+  UNION ALL
+  SELECT village_code, 'eliminated', eliminated_on FROM monitoring_case
+  WHERE status = 'eliminated' AND eliminated_on BETWEEN %(first_month)s AND %(today)s)
+SELECT c.code, m.series, to_char(m.day, 'YYYY-MM'), count(*)
+FROM moved m {COUNTY_OF_VILLAGE.format(village="m.village_code")} GROUP BY 1, 2, 3
+"""
+
+# 帮扶措施覆盖: the cases monitored today, and of them those with an implemented (实施中/已完成) measure of a
+# development category
+ASSISTANCE = f"""
+WITH monitored AS (
+  SELECT k.id, k.village_code FROM monitoring_case k
+  WHERE k.status = ANY(%(confirmed)s) AND k.identified_on <= %(today)s
+    AND (k.eliminated_on IS NULL OR k.eliminated_on > %(today)s)),
+counted AS (
+  SELECT village_code, 'monitored' AS series, count(*) AS n FROM monitored GROUP BY 1
+  UNION ALL
+  SELECT village_code, 'development', count(*) FROM monitored k WHERE EXISTS (
+    SELECT 1 FROM monitoring_measure m WHERE m.case_id = k.id AND m.category = ANY(%(development)s)
+      AND m.status = ANY(%(implemented)s))
+  GROUP BY 1)
+SELECT c.code, k.series, '', sum(k.n) FROM counted k {COUNTY_OF_VILLAGE.format(village="k.village_code")}
+GROUP BY 1, 2
+"""
+
 # figure key → the hand-written statement giving (county code, series, period, value) rows
-REFERENCES: dict[str, str] = {"monitoring": MONITORING}
+REFERENCES: dict[str, str] = {
+    "monitoring": MONITORING,
+    "leads": LEADS,
+    "throughput": THROUGHPUT,
+    "assistance": ASSISTANCE,
+}
 
 Row = tuple[str, str, str, Decimal]
 
@@ -119,12 +173,29 @@ def wsgi_application() -> Any:
 
 
 def sql_params(today: datetime.date) -> dict[str, Any]:
+    from django.conf import settings
+
     from zhenxing.dashboards.figures.base import month_ends
     from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus
-    from zhenxing.policy.vocab import MONITORING_TYPES
+    from zhenxing.policy.vocab import DEVELOPMENT_MEASURES, IMPLEMENTED_MEASURE_STATES, MONITORING_TYPES
 
+    local = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February: a year back is the 28th
+        year_ago = today.replace(year=today.year - 1, day=28)
+    first_month = today.replace(day=1)
+    for _ in range(23):
+        first_month = (first_month - datetime.timedelta(days=1)).replace(day=1)
     return {
         "today": today,
+        "lead_from": datetime.datetime.combine(
+            year_ago + datetime.timedelta(days=1), datetime.time.min, local
+        ),
+        "lead_to": datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, local),
+        "first_month": first_month,
+        "development": list(DEVELOPMENT_MEASURES),
+        "implemented": list(IMPLEMENTED_MEASURE_STATES),
         "year": YEAR,
         "month_ends": month_ends(today, 24),
         "types": list(MONITORING_TYPES),
