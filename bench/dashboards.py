@@ -6,7 +6,9 @@ over the raw tables, measured in the same run; and the refresh that keeps those 
         [--users 20] [--requests 200] [--think 0] [--keep]
 
 Drops and recreates that database, migrates, runs `zhenxing generate --scale S` and ANALYZEs (as
-bench/planning.py). With --keep it reuses the database as it is (the refresh is run again either way).
+bench/planning.py). With --keep it reuses the database as it is (the refresh is run again either way). Unless
+--no-planning, the plan year 2025 is frozen and the 12 counties assessed first (once; skipped when done before),
+so that the indicator and assessment figures have numbers.
 
 (a) the refresh (dashboards.refresh.aggregates_refresh, what `zhenxing dashboards refresh` runs), once, as of
     today: each figure's counting time (its progress line) and the rows kept.
@@ -397,6 +399,25 @@ def load_test(base: str, cookies: list[str], requests: int, think: float) -> tup
     return times, time.perf_counter() - started
 
 
+def plan_year(year: int) -> None:
+    """Freeze the year's plan indicators and assess the 12 counties (as the yearly commands do), once: the
+    indicator and assessment figures read those; generation leaves them empty."""
+    from zhenxing.planning import assessment, freeze
+    from zhenxing.planning.models import Assessment
+
+    period = freeze.period_ensure(kind="year", year=year, number=0)
+    if period.frozen_at is None:
+        started = time.perf_counter()
+        written = freeze.period_freeze(period=period, actor=None)
+        print(f"planning: {year} frozen ({written} values) in {time.perf_counter() - started:.1f} s")
+    if not Assessment.objects.filter(year=year, is_current=True).exists():
+        started = time.perf_counter()
+        graded = assessment.assessment_compute_all(year=year, actor=None)
+        print(
+            f"planning: {len(graded)} counties assessed for {year} in {time.perf_counter() - started:.1f} s"
+        )
+
+
 def serve() -> subprocess.Popen[bytes]:
     """gunicorn as `zhenxing serve --workers 2 --threads 8 --no-worker` starts it (common/management/commands/
     serve.py), on the application above."""
@@ -420,6 +441,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="the registry's scale (1 = 2.0 M people)")
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--keep", action="store_true", help="reuse the database (no drop, no generation)")
+    parser.add_argument(
+        "--no-planning", action="store_true", help="do not freeze and assess the year (those figures empty)"
+    )
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=200, help="data.json requests in all")
     parser.add_argument("--think", type=float, default=0.0, help="seconds between a user's requests")
@@ -463,6 +487,8 @@ def main() -> None:
     print(f"households: {Household.objects.count():,}; as of {today}; figure modules: {', '.join(modules)}")
     print(f"figures registered: {', '.join(f.key for f in figures)}")
 
+    if not args.no_planning:
+        plan_year(YEAR)
     print("(a) refresh (aggregates_refresh), once:")
     run = aggregates_refresh(actor=None, as_of=today, progress=lambda line: print(f"    {line}", flush=True))
     print(f"    total: {run.row_count:,} rows in {run.seconds:.1f} s")
