@@ -493,7 +493,7 @@ def main() -> None:
 
     if not args.no_planning:
         plan_year(YEAR)
-    print("(a) refresh (aggregates_refresh), once:")
+    print(f"(a) refresh (aggregates_refresh), once; load {', '.join(f'{x:.1f}' for x in os.getloadavg())}:")
     run = aggregates_refresh(actor=None, as_of=today, progress=lambda line: print(f"    {line}", flush=True))
     print(f"    total: {run.row_count:,} rows in {run.seconds:.1f} s")
 
@@ -535,7 +535,10 @@ def main() -> None:
         whole, _ = best_of(3, lambda: fetch(base, cookies[0]))
         print(f"    one data.json over HTTP, best of 3: {whole:.1f} ms")
 
-        print(f"(c) data.json, prefecture, {args.users} users, {args.requests} requests in all (ms)")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"(c) data.json, prefecture, {args.users} users, {args.requests} requests in all (ms); load {load}"
+        )
         for think in args.think:
             times, wall = load_test(base, cookies, args.requests, think)
             p50, p95 = statistics.median(times), percentile(times, 0.95)
