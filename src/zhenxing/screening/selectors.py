@@ -4,6 +4,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.enums import Role
@@ -31,17 +32,35 @@ def lead_get_for_user(*, user: User, pk: int) -> Lead:
     return lead
 
 
+# list filters beyond one status (a dashboard's funnel): every lead, or the checked ones (closed either way)
+ALL_LEADS, CHECKED_LEADS = "all", "checked"
+LEAD_STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    ALL_LEADS: tuple(LeadStatus.values),
+    CHECKED_LEADS: (LeadStatus.CONFIRMED, LeadStatus.DISMISSED),
+}
+
+
 def lead_page_for_user(
-    *, user: User, status: str, today: datetime.date, overdue: bool = False, place: str = ""
-) -> QuerySet[Lead]:
+    *, user: User, status: str, today: datetime.date, overdue: bool = False, place: str = "",
+    since: datetime.date | None = None,
+) -> QuerySet[Lead]:  # fmt: skip
     """A list page's leads, each with `is_overdue` by the kernel's one definition (the badge); `overdue` keeps
-    only those the kernel counts overdue, `place` those under one division (a ranking row's drill-down)."""
-    leads = lead_list_for_user(user=user).filter(status=status)
+    only those the kernel counts overdue, `place` those under one division (a ranking row's drill-down),
+    `since` those raised on or after a day (a dashboard's twelve months)."""
+    leads = lead_list_for_user(user=user).filter(status__in=LEAD_STATUS_GROUPS.get(status, (status,)))
+    if since is not None:
+        leads = leads.filter(created_at__gte=raised_from(since))
     if overdue:
         leads = leads.filter(LEAD.overdue(today))
     if place:
         leads = leads.filter(household__village__code__startswith=place)
     return LEAD.annotate_overdue(leads, today)
+
+
+def raised_from(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` in the project's time zone: leads raised on or after it (created_at is a
+    moment; a day's leads are those of its local midnight onwards)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def overdue_ranking(*, user: User, today: datetime.date) -> list[RollupRow]:

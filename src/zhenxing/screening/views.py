@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +30,17 @@ class DismissForm(forms.Form):
     )
 
 
+# the dashboards' funnel opens these: not tabs of their own, named in the filter line
+STATUS_GROUP_LABELS = {selectors.ALL_LEADS: "全部状态", selectors.CHECKED_LEADS: "已核实（纳入或不纳入）"}
+
+
+def _day(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 @login_required
 def lead_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
@@ -36,8 +49,11 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     overdue = request.GET.get("overdue") == "1"
     place = request.GET.get("place", "")
     place = place if is_division_code(place) else ""
+    since = _day(request.GET.get("since", ""))
     leads = (
-        selectors.lead_page_for_user(user=user, status=status, today=today, overdue=overdue, place=place)
+        selectors.lead_page_for_user(
+            user=user, status=status, today=today, overdue=overdue, place=place, since=since
+        )
         .select_related("household__village")
         .prefetch_related("signals")
         .order_by("village_due", "pk")
@@ -53,6 +69,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             "filters": [
                 *(["已逾期"] if overdue else []),
                 *([selectors.division_name(place)] if place else []),
+                *([f"{since:%Y-%m-%d}起生成"] if since else []),
+                *([STATUS_GROUP_LABELS[status]] if status in STATUS_GROUP_LABELS else []),
             ],
             "statuses": LeadStatus.choices,
             "today": today,

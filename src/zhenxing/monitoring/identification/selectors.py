@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_function, rollup_level
@@ -21,10 +21,15 @@ from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.monitoring.dynamic_exit import labelled_eliminated_q
 from zhenxing.monitoring.enums import CaseStatus
 from zhenxing.monitoring.identification.transitions import IDENTIFICATION
-from zhenxing.monitoring.models import Case
+from zhenxing.monitoring.models import Case, Measure
 from zhenxing.policy.regimes import RegimeNotConfigured, regime_for
 from zhenxing.policy.rules.procedure import application_settle_days
-from zhenxing.policy.vocab import HOUSEHOLD_KINDS, MONITORING_TYPES
+from zhenxing.policy.vocab import (
+    DEVELOPMENT_MEASURES,
+    HOUSEHOLD_KINDS,
+    IMPLEMENTED_MEASURE_STATES,
+    MONITORING_TYPES,
+)
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
@@ -48,6 +53,27 @@ def overdue_for_user(*, user: User, today: datetime.date) -> QuerySet[Case]:
     """超期: cases still being identified past their step's limit or the whole procedure's (the kernel's one
     definition, which the list's badges, the tab and the ranking all use)."""
     return case_list_for_user(user=user).filter(IDENTIFICATION.overdue(today))
+
+
+def has_development_measure() -> Exists:
+    """P7: the case's plan has an implemented (实施中 or 已完成) development-type measure — what the plan check
+    (policy/rules/measures.plan_check, over IMPLEMENTED_MEASURE_STATES) counts; the dashboards' coverage and the
+    list's filter use this one condition."""
+    return Exists(
+        Measure.objects.filter(
+            case=OuterRef("pk"), category__in=DEVELOPMENT_MEASURES, status__in=IMPLEMENTED_MEASURE_STATES
+        )
+    )
+
+
+def in_month_filter(field: str, month: str, *, onwards: bool = False) -> Q:
+    """A date field in a month 'YYYY-MM' (or from it onwards); an unreadable month filters nothing."""
+    try:
+        first = datetime.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return Q()
+    after = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return Q(**{f"{field}__gte": first}) if onwards else Q(**{f"{field}__gte": first, f"{field}__lt": after})
 
 
 def unsettled_filter(today: datetime.date) -> Q:

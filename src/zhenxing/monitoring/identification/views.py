@@ -50,8 +50,10 @@ from zhenxing.screening.selectors import lead_get_for_user
 
 TABS = {
     "queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "monitored": "监测中",
-    "rejected": "未纳入",
+    "rejected": "未纳入", "identified": "已识别纳入", "eliminated": "已消除",
 }  # fmt: skip
+# the dashboards' month filter reads the date of the tab's event: identification, or elimination
+MONTH_FIELD = {"identified": "identified_on", "eliminated": "eliminated_on"}
 
 
 @login_required
@@ -67,6 +69,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # the dashboards' drill-down: monitored now (confirmed, or in an elimination step)
         "monitored": case_list_for_user(user=user).filter(status__in=MONITORED_STATUSES),
         "rejected": case_list_for_user(user=user).filter(status=CaseStatus.REJECTED),
+        # ever confirmed (monitored, in elimination or eliminated since): the dashboards' 识别纳入 by month
+        "identified": case_list_for_user(user=user).filter(
+            status__in=(*MONITORED_STATUSES, CaseStatus.ELIMINATED)
+        ),
+        "eliminated": case_list_for_user(user=user).filter(status=CaseStatus.ELIMINATED),
     }.get(tab, selectors.queue_for_user(user=user, today=today))
     place = request.GET.get("place", "")
     if is_division_code(place):  # a ranking row's drill-down: the tab's cases under one division
@@ -74,6 +81,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     monitoring_type = request.GET.get("type", "").strip()[:10]
     if monitoring_type:  # a dashboard's bar of one type
         cases = cases.filter(monitoring_type=monitoring_type)
+    month, since = request.GET.get("month", "")[:7], request.GET.get("since", "")[:7]
+    if tab in MONTH_FIELD and (month or since):  # a dashboard's month, or its last twelve months
+        cases = cases.filter(selectors.in_month_filter(MONTH_FIELD[tab], month or since, onwards=not month))
+    development = request.GET.get("development", "")
+    if development in ("0", "1"):  # a dashboard's coverage: with or without a development-type measure
+        has = selectors.has_development_measure()
+        cases = cases.filter(has if development == "1" else ~has)
     ranking = selectors.overdue_ranking(user=user, today=today)
     plan_checks = {row["code"]: row for row in plan_check_report(user=user, today=today)}
     codes = {code for code, _ in ranking} | {code for code, row in plan_checks.items() if row["error"]}
@@ -98,6 +112,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "cases": paged.items, "paged": paged,
             "tab": tab, "tabs": TABS, "today": today, "monitoring_type": monitoring_type,
+            "month_filter": (f"{month}月" if month else f"{since}月起") if tab in MONTH_FIELD and (month or since) else "",
+            "development_filter": {"1": "有已实施开发式措施", "0": "无已实施开发式措施"}.get(development, ""),
             "place_name": Division.objects.filter(code=place).values_list("name", flat=True).first() or "",
             "ranking": rows, "level": LEVEL_LABEL[rollup_level(user)],
             "unsettled_ids": set(unsettled.values_list("pk", flat=True)),
