@@ -14,6 +14,7 @@ from pathlib import Path
 
 from zhenxing.accounts.demo import DEMO_USERS, demo_users_ensure
 from zhenxing.accounts.models import User
+from zhenxing.dashboards.refresh import aggregates_refresh
 from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.models import Division
 from zhenxing.feeds.models import FeedBatch
@@ -333,6 +334,7 @@ def world_build() -> World:
     funds = _funds(users)
     assets = _assets(users, funds)
     planning = _planning(users)
+    aggregates_refresh(actor=None)  # the dashboards' kept counts over this world (issue 21)
     division_of = {
         "village": VILLAGE,
         "township": VILLAGE[:9],

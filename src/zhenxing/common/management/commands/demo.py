@@ -46,5 +46,8 @@ class Command(BaseCommand):
         # by name: the scenario lives in synth, above this shared kernel (pyproject: importlinter layers)
         self.stdout.write("5/5 演示场景（西山村：预警线索、各环节案件、帮扶措施；南涧县项目库各环节项目）…")
         call_command("demo_scenario", stdout=self.stdout)
+        # the dashboards' kept counts over what was just generated (by name, as above; run daily in production)
+        self.stdout.write("图表与地图：统计各图表 …")
+        call_command("dashboards", "refresh", stdout=self.stdout)
         if not options["no_serve"]:
             call_command("serve", bind=options["bind"])
