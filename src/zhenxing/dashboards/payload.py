@@ -51,3 +51,45 @@ def figure_payload(data: FigureData) -> dict[str, Any]:
             for point in data.over_time
         ],
     }
+
+
+def shown(value: float | int | None) -> str:
+    """A number as the table writes it: thousands separated, a rate to one decimal, '—' for none."""
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.1f}"
+
+
+def _cells(measures: list[dict[str, Any]], values: list[Any], links: list[str]) -> list[dict[str, Any]]:
+    return [
+        {"label": measure["label"], "value": value, "text": shown(value), "link": link}
+        for measure, value, link in zip(measures, values, links, strict=True)
+    ]
+
+
+def payload_table(payload: dict[str, Any], *, drill_places: bool) -> dict[str, Any]:
+    """The payload as the table templates read it: each number with its text and drill link; a place's row
+    says whether its name opens that place's own dashboard (a county or township, not a village)."""
+    measures = payload["measures"]
+    return {
+        "rows": [
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "drill": drill_places,
+                "cells": _cells(measures, row["values"], row["links"]),
+            }
+            for row in payload["rows"]
+        ],
+        "total": {
+            "code": payload["total"]["code"],
+            "name": payload["total"]["name"],
+            "cells": _cells(measures, payload["total"]["values"], payload["total"]["links"]),
+        },
+        "over_time": [
+            {"period": point["period"], "cells": _cells(measures, point["values"], point["links"])}
+            for point in payload["over_time"]
+        ],
+    }

@@ -15,7 +15,7 @@ from zhenxing.common.errors import NotFound, PermissionDenied
 from zhenxing.dashboards.catalogue import figures_in_order
 from zhenxing.dashboards.figures.base import Figure
 from zhenxing.dashboards.models import Aggregate, AggregateRun
-from zhenxing.divisions.codes import PREFECTURE_CODE, covers, is_division_code
+from zhenxing.divisions.codes import PREFECTURE_CODE, ancestors_of, covers, is_division_code
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 
@@ -94,7 +94,25 @@ def _place_values(figure: Figure, code: str, name: str, values: Values) -> Place
     return PlaceValues(code, name, values, {m.key: m.of(values) for m in figure.all_measures})
 
 
-def figure_data(*, run: AggregateRun | None, figure: Figure, place: Division) -> FigureData:
+def children_of(place: Division) -> list[tuple[str, str]]:
+    """The place's children (code, name), by code: read once per page and shared by every figure."""
+    return list(Division.objects.filter(parent=place).order_by("code").values_list("code", "name"))
+
+
+def breadcrumbs_for_user(*, user: User, place: Division) -> list[Division]:
+    """The places above `place` the user may open, outermost first (from their own top down), in one query."""
+    prefixes = scope_prefixes(user)
+    above = [code for code in ancestors_of(place.code) if any(covers(prefix, code) for prefix in prefixes)]
+    return list(Division.objects.filter(code__in=above).order_by("code"))
+
+
+def figure_data(
+    *,
+    run: AggregateRun | None,
+    figure: Figure,
+    place: Division,
+    children: list[tuple[str, str]] | None = None,
+) -> FigureData:
     rows = (
         []
         if run is None
@@ -119,7 +137,8 @@ def figure_data(*, run: AggregateRun | None, figure: Figure, place: Division) ->
             by_code[code][series] += value
         if figure.periodic and code == place.code:
             by_period[period][series] += value
-    children = list(Division.objects.filter(parent=place).order_by("code").values_list("code", "name"))
+    if children is None:
+        children = children_of(place)
     if figure.level == "county" and place.level == DivisionLevel.COUNTY:
         children = []  # a county-level figure has no township rows: the county's own total is the figure
     return FigureData(
@@ -135,8 +154,10 @@ def figure_data(*, run: AggregateRun | None, figure: Figure, place: Division) ->
 
 def dashboard_for_user(*, user: User, place: Division) -> tuple[AggregateRun | None, list[FigureData]]:
     run = current_run()
+    children = children_of(place)
     return run, [
-        figure_data(run=run, figure=f, place=place) for f in figures_for_user(user=user, place=place)
+        figure_data(run=run, figure=f, place=place, children=children)
+        for f in figures_for_user(user=user, place=place)
     ]
 
 
