@@ -8,6 +8,7 @@ import datetime
 import re
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -38,13 +39,13 @@ CONFIRMED_EVER = (
 )
 
 
-def _rows(sql: str, params: list[object]) -> list[tuple[object, ...]]:
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 
 
-def _moment(moment: datetime.datetime) -> object:
+def _moment(moment: datetime.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(moment)
 
 
@@ -102,16 +103,16 @@ def _leads_by_county() -> dict[str, Counter[str]]:
         [_moment(WINDOW[0]), _moment(WINDOW[1])],
     ):
         county = counts.setdefault(str(code), Counter())
-        county["raised"] += int(n)  # type: ignore[call-overload]
-        county["checked"] += 0 if status == "open" else int(n)  # type: ignore[call-overload]
-        county["included"] += int(n) if status == "confirmed" else 0  # type: ignore[call-overload]
+        county["raised"] += int(n)
+        county["checked"] += 0 if status == "open" else int(n)
+        county["included"] += int(n) if status == "confirmed" else 0
     for code, n in _rows(
         f"""SELECT c.code, COUNT(*) FROM screening_lead l
             JOIN registry_household h ON h.id = l.household_id {COUNTY_JOIN.format(village="h.village_code")}
             WHERE l.status = 'open' AND l.village_due < %s GROUP BY c.code""",  # noqa: S608 - constants only
         [TODAY.isoformat()],
     ):
-        counts.setdefault(str(code), Counter())["overdue"] += int(n)  # type: ignore[call-overload]
+        counts.setdefault(str(code), Counter())["overdue"] += int(n)
     return counts
 
 
@@ -198,7 +199,7 @@ def test_assistance_coverage_is_the_independent_count(counted: User) -> None:
             GROUP BY c.code""",  # noqa: S608 - constants only
         [TODAY.isoformat(), TODAY.isoformat()],
     )
-    expected = {str(code): (int(n), int(d)) for code, n, d in rows}  # type: ignore[call-overload]
+    expected = {str(code): (int(n), int(d)) for code, n, d in rows}
     assert sum(n for n, _ in expected.values()) > sum(d for _, d in expected.values()) > 0
     # then each county's monitored households, those with a measure, and the rate are the plain count's
     for child in figure.children:
