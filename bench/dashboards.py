@@ -11,10 +11,12 @@ bench/planning.py). With --keep it reuses the database as it is (the refresh is 
 so that the indicator and assessment figures have numbers.
 
 (a) the refresh (dashboards.refresh.aggregates_refresh, what `zhenxing dashboards refresh` runs), once, as of
-    today: each figure's counting time (its progress line) and the rows kept.
+    today: each figure's counting time (its progress line) and the rows kept; then every figure's read for the
+    prefecture right after it and after ANALYZE of the aggregates (what autovacuum would do).
 (b) per figure, for the prefecture: what data.json reads (selectors.figure_data + payload.figure_payload, in
     process) against one hand-written statement of the same numbers over the raw tables (by county, type and
-    period), best of 3 each; the hand-written numbers are first checked equal to data.json's (every county row,
+    period), best of 3 each, with the statements data.json runs for it and its time without the drill links
+    (each figure's `drill` called for every number); the hand-written numbers are first checked equal to data.json's (every county row,
     the prefecture's total and, for a periodic figure, every period of the prefecture's series). A figure with no
     hand-written statement here is timed on our side only (reference "—").
 (c) data.json under load: gunicorn as `zhenxing serve` starts it (--workers 2 --threads 8, on this machine; the
@@ -47,6 +49,7 @@ import urllib.request
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -291,6 +294,18 @@ def read_figure(run: Any, figure: Any, place: Any) -> dict[str, Any]:
     return figure_payload(figure_data(run=run, figure=figure, place=place))
 
 
+def read_all(figures: list[Any], place: Any) -> None:
+    from zhenxing.dashboards.selectors import current_run
+
+    run = current_run()
+    for figure in figures:
+        read_figure(run, figure, place)
+
+
+def no_link(code: str, measure: str, period: str) -> str:
+    return ""
+
+
 def expected_payload(figure: Any, rows: list[Row]) -> dict[str, Any]:
     """The numbers data.json should show for the prefecture, from county rows: each county's measures over the
     figure's window (all periods when not periodic), the prefecture's, and its series period by period."""
@@ -470,6 +485,7 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from tests.factories import make_user
 
     from zhenxing.accounts.enums import Role
@@ -478,6 +494,8 @@ def main() -> None:
     from zhenxing.dashboards.catalogue import figures_in_order
     from zhenxing.dashboards.refresh import aggregates_refresh
     from zhenxing.dashboards.selectors import current_run, dashboard_place_for_user
+    from zhenxing.divisions.codes import PREFECTURE_CODE
+    from zhenxing.divisions.models import Division
     from zhenxing.registry.models import Household
 
     logging.getLogger("axes").setLevel(logging.WARNING)  # a line per session made below
@@ -496,6 +514,15 @@ def main() -> None:
     print(f"(a) refresh (aggregates_refresh), once; load {', '.join(f'{x:.1f}' for x in os.getloadavg())}:")
     run = aggregates_refresh(actor=None, as_of=today, progress=lambda line: print(f"    {line}", flush=True))
     print(f"    total: {run.row_count:,} rows in {run.seconds:.1f} s")
+    prefecture = Division.objects.get(code=PREFECTURE_CODE)
+    stale, _ = best_of(3, partial(read_all, figures, prefecture))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE dashboards_aggregate")
+    fresh, _ = best_of(3, partial(read_all, figures, prefecture))
+    print(
+        f"(a') every figure's read for the prefecture, best of 3: {stale:.1f} ms right after the refresh, {fresh:.1f} ms"
+        " after ANALYZE dashboards_aggregate (the numbers below are after it)"
+    )
 
     user = User.objects.filter(username="bench_dashboards").first() or make_user(
         Role.PREFECTURE, "5329", username="bench_dashboards"
@@ -513,24 +540,31 @@ def main() -> None:
         print(
             "(b) per figure, prefecture: data.json's read vs hand-written SQL over the raw tables, best of 3 (ms)"
         )
-        print(f"    {'figure':14s} {'ours':>8s} {'reference':>10s} {'ratio':>8s}  checked")
-        ours_sum = reference_sum = 0.0
+        print(
+            f"    {'figure':12s} {'ours':>7s} {'reference':>9s} {'ratio':>7s} {'queries':>7s} {'no links':>8s}  checked"
+        )
+        ours_sum = reference_sum = bare_sum = 0.0
         for figure in figures:
             current = current_run()
             ours, _ = best_of(3, partial(read_figure, current, figure, place))
-            ours_sum += ours
+            with CaptureQueriesContext(connection) as queries:
+                read_figure(current, figure, place)
+            # the same read with the drill links left out: what the links' own work costs
+            bare, _ = best_of(3, partial(read_figure, current, replace(figure, drill=no_link), place))
+            ours_sum, bare_sum = ours_sum + ours, bare_sum + bare
+            ours_part = f"    {figure.key:12s} {ours:7.1f}"
+            tail = f"{len(queries.captured_queries):7d} {bare:8.1f}"
             sql = REFERENCES.get(figure.key)
             if sql is None:
-                print(f"    {figure.key:14s} {ours:8.1f} {'—':>10s} {'—':>8s}  no hand-written statement")
+                print(f"{ours_part} {'—':>9s} {'—':>7s} {tail}  no hand-written statement")
                 continue
             reference, rows = best_of(3, partial(by_hand, sql, params))
             reference_sum += reference
             compared = check_equal(figure, shown[figure.key], rows)
-            print(
-                f"    {figure.key:14s} {ours:8.1f} {reference:10.1f} {ours / reference:8.4f}  {compared} numbers equal"
-            )
+            print(f"{ours_part} {reference:9.1f} {ours / reference:7.3f} {tail}  {compared} numbers equal")
+        ratio = ours_sum / max(reference_sum, 1e-9)
         print(
-            f"    {'all (summed)':14s} {ours_sum:8.1f} {reference_sum:10.1f} {ours_sum / max(reference_sum, 1e-9):8.4f}"
+            f"    {'all, summed':12s} {ours_sum:7.1f} {reference_sum:9.1f} {ratio:7.3f} {'':7s} {bare_sum:8.1f}"
         )
         whole, _ = best_of(3, lambda: fetch(base, cookies[0]))
         print(f"    one data.json over HTTP, best of 3: {whole:.1f} ms")
