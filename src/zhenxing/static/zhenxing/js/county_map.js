@@ -54,7 +54,8 @@
       .map(function (row) {
         return row.value;
       });
-    var min = values.length ? Math.min.apply(null, values) : 0;
+    // from 0 (not the smallest county): a county with few is drawn light, never as "the least" of near-equals
+    var min = values.length ? Math.min(0, Math.min.apply(null, values)) : 0;
     var max = values.length ? Math.max.apply(null, values) : 1;
     if (max === min) max = min + 1;
     var unit = data.unit ? " " + data.unit : "";
@@ -102,8 +103,8 @@
               show: true,
               fontSize: place.fontSize,
               color: "#111827",
-              textBorderColor: "#ffffff",
-              textBorderWidth: 3,
+              fontWeight: "bold",
+              lineHeight: Math.round(place.fontSize * 1.3),
               formatter: function (p) {
                 var row = byCode[p.name];
                 if (!row) return "";
@@ -120,7 +121,10 @@
             },
             data: data.rows.map(function (row) {
               var shown = row.in_scope && typeof row.value === "number";
-              return shown ? { name: row.code, value: row.value } : { name: row.code, value: NaN };
+              if (!shown) return { name: row.code, value: NaN };
+              // white names on the darker half of the scale, dark ones on the lighter half
+              var dark = (row.value - min) / (max - min) > 0.6;
+              return { name: row.code, value: row.value, label: { color: dark ? "#ffffff" : "#111827" } };
             }),
           },
           place.box
