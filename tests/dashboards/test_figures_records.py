@@ -173,11 +173,6 @@ def test_identified_and_eliminated_by_month_are_the_independent_count(counted: U
     assert sum(p.measures["identified"] or 0 for p in figure.over_time) == sum(identified.values())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the refresh drops zero counts (refresh.rolled_up), so a month without any record is no period and "
-    "the window is the last twelve months that had records; passes once zero counts are kept",
-)
 def test_the_twelve_months_summed_by_place_are_the_calendars(counted: User) -> None:
     # the synthetic history has months without identifications or eliminations anywhere
     figure = _figure(counted, "throughput")

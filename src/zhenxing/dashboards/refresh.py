@@ -39,11 +39,10 @@ def _parent(code: str) -> str:
 
 
 def rolled_up(counts: Iterable[Count]) -> dict[Key, Decimal]:
-    """The counts summed at their own place and at every place above it."""
+    """The counts summed at their own place and at every place above it (figures yield no zeros except to mark a
+    period, e.g. a month with no record anywhere)."""
     sums: dict[Key, Decimal] = defaultdict(Decimal)
-    for count in counts:
-        if not count.value:
-            continue
+    for count in counts:  # a zero is kept: a month with nothing anywhere is still one of the periods
         value = Decimal(count.value)
         for code in (count.code, *ancestors_of(count.code)):
             sums[(code, count.series, count.period)] += value
