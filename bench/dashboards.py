@@ -198,6 +198,9 @@ REFERENCES: dict[str, str] = {
 # the series a statement gives when it does not give all of the figure's (its other measures are not compared)
 COVERS: dict[str, tuple[str, ...]] = {"funds": ("allocated_fen", "paid_fen")}
 
+# the figures whose periods are the 24 calendar months up to today, whether or not a record falls in a month
+CALENDAR = ("throughput",)
+
 Row = tuple[str, str, str, Decimal]
 
 
@@ -288,10 +291,10 @@ def by_hand(sql: str, params: dict[str, Any]) -> list[Row]:
 
 def read_figure(run: Any, figure: Any, place: Any) -> dict[str, Any]:
     """What data.json reads and builds for one figure (views.dashboard_data, for one of its figures)."""
-    from zhenxing.dashboards.payload import figure_payload
+    from zhenxing.dashboards import payload
     from zhenxing.dashboards.selectors import figure_data
 
-    return figure_payload(figure_data(run=run, figure=figure, place=place))
+    return payload.figure_payload(figure_data(run=run, figure=figure, place=place))
 
 
 def read_all(figures: list[Any], place: Any) -> None:
@@ -306,12 +309,15 @@ def no_link(code: str, measure: str, period: str) -> str:
     return ""
 
 
-def expected_payload(figure: Any, rows: list[Row]) -> dict[str, Any]:
+def expected_payload(figure: Any, rows: list[Row], calendar: tuple[str, ...] = ()) -> dict[str, Any]:
     """The numbers data.json should show for the prefecture, from county rows: each county's measures over the
-    figure's window (all periods when not periodic), the prefecture's, and its series period by period."""
+    figure's window (all periods when not periodic), the prefecture's, and its series period by period. The
+    periods are those with a row, and every one of `calendar` (a monthly flow's months, records or not)."""
     from zhenxing.dashboards.payload import number
 
-    periods = sorted({period for _, _, period, value in rows if period and value}) if figure.periodic else []
+    periods = (
+        sorted({period for _, _, period, _ in rows if period} | set(calendar)) if figure.periodic else []
+    )
     window = set(periods[-figure.place_periods :])
     counties: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     total: dict[str, Decimal] = defaultdict(Decimal)
@@ -333,7 +339,7 @@ def expected_payload(figure: Any, rows: list[Row]) -> dict[str, Any]:
     }
 
 
-def check_equal(figure: Any, shown: dict[str, Any], rows: list[Row]) -> int:
+def check_equal(figure: Any, shown: dict[str, Any], rows: list[Row], params: dict[str, Any]) -> int:
     """Assert that data.json's numbers for the figure are the hand-written ones (the measures drawn from the
     series the statement gives); the numbers compared."""
     covered = set(COVERS.get(figure.key, (key for key, _ in figure.series)))
@@ -347,7 +353,8 @@ def check_equal(figure: Any, shown: dict[str, Any], rows: list[Row]) -> int:
     def kept(values: list[Any]) -> list[Any]:
         return [values[i] for i in keep]
 
-    want = expected_payload(figure, rows)
+    calendar = tuple(f"{day:%Y-%m}" for day in params["month_ends"]) if figure.key in CALENDAR else ()
+    want = expected_payload(figure, rows, calendar)
     zero = [None if m.denominator else 0 for m in figure.all_measures]
     compared = 0
     for row in shown["rows"]:
@@ -560,7 +567,7 @@ def main() -> None:
                 continue
             reference, rows = best_of(3, partial(by_hand, sql, params))
             reference_sum += reference
-            compared = check_equal(figure, shown[figure.key], rows)
+            compared = check_equal(figure, shown[figure.key], rows, params)
             print(f"{ours_part} {reference:9.1f} {ours / reference:7.3f} {tail}  {compared} numbers equal")
         ratio = ours_sum / max(reference_sum, 1e-9)
         print(
