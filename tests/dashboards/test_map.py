@@ -9,7 +9,9 @@ import io
 import itertools
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -83,8 +85,10 @@ def test_the_tiles_are_the_12_counties_laid_out_as_their_centroids() -> None:
     assert len({tuple(c) for c in centres.values()}) == 12
 
 
-def test_without_configuration_the_geometry_is_the_tiles(client: Client, monkeypatch, shipped_data) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.delenv(county_map.SETTING, raising=False)
+def test_without_configuration_the_geometry_is_the_tiles(
+    client: Client, settings: Any, shipped_data: None
+) -> None:
+    settings.ZHENXING_COUNTY_GEOJSON = ""
     client.force_login(make_user(Role.PREFECTURE, PREFECTURE, username="m_zhou"))
     served = client.get("/dashboards/map/geometry.json").json()
     assert served == county_map.tile_geojson()
@@ -94,13 +98,17 @@ def test_without_configuration_the_geometry_is_the_tiles(client: Client, monkeyp
 
 
 def test_a_configured_file_is_served_and_a_wrong_one_falls_back_with_the_reason(
-    client: Client, tmp_path: Path, monkeypatch, shipped_data
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client,
+    tmp_path: Path,
+    settings: Any,
+    shipped_data: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     client.force_login(make_user(Role.PREFECTURE, PREFECTURE, username="m_zhou"))
     # given a valid boundary file of the 12 counties
     good = tmp_path / "counties.geojson"
     good.write_text(json.dumps(_collection(list(CENTROIDS))), encoding="utf-8")
-    monkeypatch.setenv(county_map.SETTING, str(good))
+    settings.ZHENXING_COUNTY_GEOJSON = str(good)
     # then its polygons are served (with a label point inside each square), and the page draws boundaries
     served = client.get("/dashboards/map/geometry.json").json()
     assert len(served["features"]) == 12
@@ -120,14 +128,16 @@ def test_a_configured_file_is_served_and_a_wrong_one_falls_back_with_the_reason(
     for name, (text, reason) in cases.items():
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
-        monkeypatch.setenv(county_map.SETTING, str(path))
+        settings.ZHENXING_COUNTY_GEOJSON = str(path)
         # then the tiles are served and the page says why, never an error page
         assert client.get("/dashboards/map/geometry.json").json() == county_map.tile_geojson(), name
         page = client.get("/dashboards/map/")
         assert page.status_code == 200
         body = page.content.decode()
         assert 'data-kind="tiles"' in body and "map-geometry-error" in body and reason in body, name
-    monkeypatch.setenv(county_map.SETTING, str(tmp_path / "nowhere.geojson"))
+        # and the log names the file and the reason
+        assert any(str(path) in r.getMessage() and reason in r.getMessage() for r in caplog.records), name
+    settings.ZHENXING_COUNTY_GEOJSON = str(tmp_path / "nowhere.geojson")
     body = client.get("/dashboards/map/").content.decode()
     assert "文件不存在" in body and 'data-kind="tiles"' in body
 
@@ -142,8 +152,8 @@ def _shown(value: object) -> str:
 
 
 def test_the_page_table_and_xlsx_show_the_selectors_numbers_and_the_download_is_audited(
-    client: Client, clock_at, shipped_data
-) -> None:  # type: ignore[no-untyped-def]
+    client: Client, clock_at: Callable[..., object], shipped_data: None
+) -> None:
     # given a synthetic Dali counted
     clock_at(TODAY)
     run = dashboard_world(freeze_and_assess=False)
@@ -173,10 +183,11 @@ def test_the_page_table_and_xlsx_show_the_selectors_numbers_and_the_download_is_
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     rows = {row[0]: row[2] for row in sheet[4:]}
     # then the workbook holds the table's numbers
-    assert {code: str(int(value)) for code, value in rows.items()} == table
+    assert {code: f"{value:.0f}" for code, value in rows.items()} == table
     assert sheet[3][2] == "合计（户）"
     # and the download is audited
     event = AuditEvent.objects.get(action="dashboards.export", actor=prefecture)
+    assert event.new_values is not None
     assert event.new_values["figure"] == "monitoring" and event.new_values["place"] == "map"
     assert event.target_id == str(run.pk)
 
@@ -203,9 +214,9 @@ def test_the_page_table_and_xlsx_show_the_selectors_numbers_and_the_download_is_
     assert values["532901"] == "不在管辖范围" and values[COUNTY] == float(table[COUNTY])
 
 
-def test_a_township_user_may_open_the_map_and_an_unknown_figure_is_not_found(
-    client: Client, shipped_data
-) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_figure_is_not_found_an_unknown_measure_falls_back_and_a_village_is_refused(
+    client: Client, shipped_data: None
+) -> None:
     client.force_login(make_user(Role.PREFECTURE, PREFECTURE, username="m_zhou"))
     assert client.get("/dashboards/map/?figure=nothing").status_code == 404
     # a measure the figure lacks falls back to its map measure

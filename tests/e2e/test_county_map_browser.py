@@ -6,6 +6,7 @@ critical or serious violation. With ZHENXING_COUNTY_GEOJSON set the same runs ov
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -55,8 +56,8 @@ def _click_county(page: Page, code: str) -> None:
 
 @pytest.mark.parametrize("width", [1920, 375])
 def test_the_prefecture_sees_the_map_and_clicks_through_to_a_county(
-    live_server: object, page: Page, clock_at, width: int
-) -> None:  # type: ignore[no-untyped-def]
+    live_server: object, page: Page, clock_at: Callable[..., object], width: int
+) -> None:
     # given a synthetic Dali counted and the prefecture signed in at the width
     base = str(live_server)
     clock_at(TODAY)

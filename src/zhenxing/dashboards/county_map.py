@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
@@ -103,7 +103,7 @@ SIDE = 0.32  # a tile's width in degrees of longitude (the rest is the gap betwe
 class Geometry:
     kind: str  # "tiles" or "boundaries"
     geojson: dict[str, Any]
-    error: str = ""  # why a configured file was not used (shown on the page)
+    error: str = ""  # why a configured file was not used (the page says so above the tiles)
     source: str = ""  # the configured path, when boundaries are drawn
     centers: dict[str, list[float]] = field(default_factory=dict)  # adcode → [lon, lat] of the label
 
@@ -229,14 +229,14 @@ def _read(path: str, modified: int) -> Geometry:
 
 
 def _fallback(path: str, why: str) -> Geometry:
-    message = f"县界文件 {path} 不可用：{why}。地图暂按示意方块显示。"
-    log.warning(message)
-    return _tiles(message)
+    # the page names the setting, not the server's path; the log has both for whoever configured it
+    log.warning("县界文件 %s 不可用：%s。地图按示意方块显示。", path, why)
+    return _tiles(why)
 
 
 def configured_path() -> str:
-    """The boundary file named by the environment (read at each call, so a test or a restart can change it)."""
-    return os.environ.get(SETTING, "").strip()
+    """The boundary file the settings name (from the environment variable of the same name)."""
+    return str(getattr(settings, SETTING, "") or "").strip()
 
 
 def county_geometry() -> Geometry:

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from zhenxing.accounts.requests import request_user
+from zhenxing.common.errors import NotFound
 from zhenxing.common.http import xlsx_response
 from zhenxing.dashboards import county_map as geometry
 from zhenxing.dashboards.figures.base import Figure, Measure
@@ -31,6 +32,8 @@ def _chosen(request: HttpRequest, user: User) -> tuple[list[Figure], Figure, Mea
     require_dashboards(user)
     place = geometry.prefecture()
     figures = figures_for_user(user=user, place=place)
+    if not figures:
+        raise NotFound("没有可以显示的图表")
     key = request.GET.get("figure", "").strip()
     figure = figure_get_for_user(user=user, place=place, key=key) if key else figures[0]
     measure = figure.measure(request.GET.get("measure", "").strip()) or figure.measure(figure.map_key)
