@@ -253,11 +253,12 @@ def test_drill_links_open_the_county_records_for_the_prefecture(clock_at, shippe
     client.force_login(prefecture)
     # when the prefecture follows a county's 支出进度 to the ledger
     county = "532901"
-    link = _link(figures["funds"], county, "progress")
+    year = figures["funds"].window[-1]
+    assert f"county={county}" in _link(figures["funds"], county, "progress")
+    link = figures["funds"].figure.drill(county, "progress", year)  # the link of the year's number
     response = client.get(link)
     # then the ledger lists that county's documents of the year, and another county's only document is not there
     assert response.status_code == 200, link
-    year = figures["funds"].window[-1]
     documents = {
         number
         for (number,) in _rows(

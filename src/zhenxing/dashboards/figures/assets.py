@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 from django.db.models import Count as CountOf
-from django.db.models import Max
 from django.urls import reverse
 
 from zhenxing.assets.enums import HELD_STATES, Condition
@@ -101,10 +100,10 @@ def collective_counts(as_of: datetime.date) -> Iterator[Count]:
 
 
 def collective_drill(code: str, measure: str, period: str) -> str:
-    """The collective-income page of the year (it lists the villages in the reader's scope; no place filter)."""
-    year = period if period.isdigit() else str(CollectiveIncome.objects.aggregate(y=Max("year"))["y"] or "")
+    """The collective-income page of the year (it lists the villages in the reader's scope, no place filter);
+    without the period, the page's own default: the latest year with figures in the reader's scope."""
     base = reverse("assets:collective")
-    return f"{base}?{urlencode({'year': year})}" if year else base
+    return f"{base}?{urlencode({'year': period})}" if period.isdigit() else base
 
 
 register(

@@ -9,7 +9,6 @@ import datetime
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
-from django.db.models import Max
 from django.urls import reverse
 
 from zhenxing.dashboards.figures.base import Count, Figure, Measure, register
@@ -52,18 +51,12 @@ def fund_counts(as_of: datetime.date) -> Iterator[Count]:
                 yield Count(codes[county], INDUSTRY_BASE, share.base_fen, period)
 
 
-def _latest_year() -> int | None:
-    # only when the page did not say which year it shows (one small indexed aggregate)
-    latest: int | None = AllocationLine.objects.aggregate(year=Max("allocation__budget_year"))["year"]
-    return latest
-
-
 def fund_drill(code: str, measure: str, period: str) -> str:
-    """The ledger's documents of the county and budget year (funds:allocations takes ?county= and ?year=)."""
+    """The ledger's documents of the county and budget year (funds:allocations takes ?county= and ?year=). No
+    query: a link without its period (a by-place number) names the county only — every year of its documents."""
     query: dict[str, str] = {}
-    year = period if period.isdigit() else str(_latest_year() or "")
-    if year:
-        query["year"] = year
+    if period.isdigit():
+        query["year"] = period
     if len(code) > 4:
         query["county"] = county_of(code)
     return f"{reverse('funds:allocations')}?{urlencode(query)}" if query else reverse("funds:allocations")

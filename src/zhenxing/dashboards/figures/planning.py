@@ -11,7 +11,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count as CountOf
-from django.db.models import Max
 from django.urls import reverse
 
 from zhenxing.dashboards.figures.base import Count, Figure, Measure, register
@@ -24,6 +23,14 @@ from zhenxing.policy.rules.planning import target_met
 
 YEARS = 5
 TARGETED, MET, NO_VALUE, MET_RATE = "targeted", "met", "no_value", "met_rate"
+
+
+# frozen year → its Period's pk, for the drill links (a page's links are drawn without a query): a Period is never
+# deleted (its values protect it), so a pk once found stays right; each count refreshes the map
+_PERIOD_PKS: dict[int, int] = {}
+_LATEST_LOOKED = [
+    False
+]  # whether this process has counted or looked for the latest frozen year (none may exist)
 
 
 def frozen_years(as_of: datetime.date) -> list[Period]:
@@ -43,7 +50,11 @@ def indicator_counts(as_of: datetime.date) -> Iterator[Count]:
         ).values_list("pk", "direction")
     )
     counties = list(Division.objects.filter(level=DivisionLevel.COUNTY).order_by("code"))
-    for period in frozen_years(as_of):
+    periods = frozen_years(as_of)
+    _PERIOD_PKS.clear()
+    _PERIOD_PKS.update({period.year: period.pk for period in periods})
+    _LATEST_LOOKED[0] = True
+    for period in periods:
         values = {
             (division, indicator): value
             for division, indicator, value in IndicatorValue.objects.filter(
@@ -65,12 +76,34 @@ def indicator_counts(as_of: datetime.date) -> Iterator[Count]:
             yield Count(county.code, NO_VALUE, missing, year)
 
 
+def _period_pk(year: int) -> int | None:
+    if year not in _PERIOD_PKS:  # a process that has not counted (the web server): found once, then kept
+        pk = (
+            Period.objects.filter(kind=PeriodKind.YEAR, number=0, year=year, frozen_at__isnull=False)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            return None
+        _PERIOD_PKS[year] = pk
+    return _PERIOD_PKS[year]
+
+
 def indicator_drill(code: str, measure: str, period: str) -> str:
-    """The frozen yearly period's table (indicator × the counties in scope, each value with its target)."""
-    periods = Period.objects.filter(kind=PeriodKind.YEAR, number=0, frozen_at__isnull=False)
-    if period.isdigit():
-        periods = periods.filter(year=int(period))
-    pk = periods.order_by("-year").values_list("pk", flat=True).first()
+    """The frozen yearly period's table (indicator × the counties in scope, each value with its target); without
+    the period (a by-place number), the latest frozen year counted."""
+    if not period.isdigit() and not _LATEST_LOOKED[0]:  # once per process that has not counted
+        _LATEST_LOOKED[0] = True
+        latest = (
+            Period.objects.filter(kind=PeriodKind.YEAR, number=0, frozen_at__isnull=False)
+            .order_by("-year")
+            .values_list("year", "pk")
+            .first()
+        )
+        if latest is not None:
+            _PERIOD_PKS[latest[0]] = latest[1]
+    year = int(period) if period.isdigit() else max(_PERIOD_PKS, default=0)
+    pk = _period_pk(year) if year else None
     return reverse("planning:period", args=[pk]) if pk is not None else reverse("planning:periods")
 
 
@@ -137,11 +170,12 @@ def assessment_counts(as_of: datetime.date) -> Iterator[Count]:
 
 
 def assessment_drill(code: str, measure: str, period: str) -> str:
-    if measure == OPEN_TASKS:  # every year's supervisions and their tasks
+    """The counties' assessments of the year (the page's default without it: the latest assessed); the open
+    tasks: the supervision list of every year."""
+    if measure == OPEN_TASKS:
         return reverse("planning:supervisions")
-    year = period if period.isdigit() else str(Assessment.objects.aggregate(y=Max("year"))["y"] or "")
     base = reverse("planning:assessments")
-    return f"{base}?{urlencode({'year': year})}" if year else base
+    return f"{base}?{urlencode({'year': period})}" if period.isdigit() else base
 
 
 register(
