@@ -48,9 +48,10 @@ def figure_workbook(payload: dict[str, Any], *, as_of: str) -> bytes:
     places.set_column(1, 1, 18)
     places.set_column(2, 1 + len(payload["measures"]), 14)
     if payload["periodic"]:
-        months = book.add_sheet("按月")
-        line = _preamble(book, months, payload, f"{payload['place']['name']}合计逐月")
-        months.row(line, 0, _header(payload, "月份"), book.bold)
+        step = payload["step"]
+        months = book.add_sheet(f"按{step}")
+        line = _preamble(book, months, payload, f"{payload['place']['name']}合计逐{step}")
+        months.row(line, 0, _header(payload, f"{step}份"), book.bold)
         for point in payload["over_time"]:
             line += 1
             months.row(line, 0, [point["period"], *point["values"]])

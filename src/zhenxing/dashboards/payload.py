@@ -34,6 +34,8 @@ def figure_payload(data: FigureData) -> dict[str, Any]:
         "note": figure.note,
         "chart": figure.chart,
         "periodic": figure.periodic,
+        # the over-time step as a reader says it: 逐月 ('YYYY-MM' periods) or 逐年 ('YYYY')
+        "step": "年" if data.periods and len(data.periods[0]) == 4 else "月",
         "window": data.window,
         "place": {"code": data.place.code, "name": data.place.name},
         "measures": [

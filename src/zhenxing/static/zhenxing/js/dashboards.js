@@ -17,6 +17,36 @@
   function narrow() { return window.innerWidth < 640; }
   function fontSize() { return wide() ? 16 : 13; }
 
+  function shortName(name) {
+    // the chart's row labels, short enough for a phone (the table keeps the full names):
+    // 巍山彝族回族自治县 → 巍山县, 西山村委会 → 西山村, 南涧社区居民委员会 → 南涧社区
+    return name
+      .replace(/^(.{2,3}?)(?:[\u4e00-\u9fa5]{1,3}族)+自治县$/, "$1县")
+      .replace(/(村民委员会|村委会)$/, "村")
+      .replace(/(社区)?(居民委员会|居委会)$/, "社区");
+  }
+
+  function legendHeight(names, size, width) {
+    // a legend that wraps on a narrow chart: its lines, estimated from the labels' widths
+    var line = 0;
+    var lines = 1;
+    names.forEach(function (n) {
+      var w = n.length * size + 34;
+      if (line + w > width && line > 0) { lines += 1; line = 0; }
+      line += w;
+    });
+    return lines * (size + 12);
+  }
+
+  function empty(values) {
+    return values.every(function (v) { return v === null || v === 0; });
+  }
+
+  function noData(size) {
+    return {type: "text", left: "center", top: "middle", silent: true,
+      style: {text: "暂无数据", fontSize: size + 1, fill: "#616e7c"}};
+  }
+
   function measureIndexes(payload) {
     // the measures drawn as bars (a stack's total is in the table, not a bar of its own)
     var drawn = [];
@@ -24,9 +54,18 @@
     return drawn;
   }
 
-  function unitOf(payload, indexes) {
-    var units = indexes.map(function (i) { return payload.measures[i].unit; });
-    return units.every(function (u) { return u === units[0]; }) ? units[0] : "";
+  function unitsOf(payload, indexes) {
+    // the distinct units of the drawn measures: counts and a rate (户 and %) get an axis each
+    var units = [];
+    indexes.forEach(function (i) {
+      var u = payload.measures[i].unit;
+      if (units.indexOf(u) < 0) { units.push(u); }
+    });
+    return units.slice(0, 2);
+  }
+
+  function axisOf(payload, units, i) {
+    return Math.max(0, units.indexOf(payload.measures[i].unit));
   }
 
   function placeRows(payload) {
@@ -34,44 +73,57 @@
     return payload.rows.length ? payload.rows : [payload.total];
   }
 
-  function tooltip(size) {
+  function tooltip(size, trigger) {
     return {
-      trigger: "axis", axisPointer: {type: "shadow"}, renderMode: "richText", confine: true,
+      trigger: "axis", axisPointer: {type: trigger}, renderMode: "richText", confine: true,
       textStyle: {fontSize: size}, backgroundColor: "#ffffff", borderColor: "#9aa5b1",
     };
   }
 
   function legend(size, names) {
-    return {type: "scroll", top: 0, left: 0, right: 0, data: names, textStyle: {fontSize: size},
-      itemWidth: 16, itemHeight: 12, pageIconSize: 14};
+    return {type: "plain", top: 0, left: 0, right: 0, data: names, textStyle: {fontSize: size},
+      itemWidth: 16, itemHeight: 12, itemGap: 12};
   }
 
-  function placeOption(payload, indexes) {
+  function valueAxes(payload, units, size, horizontal) {
+    // one value axis per unit: a second (a rate's %) on the other side
+    return units.map(function (unit, n) {
+      return {type: "value", name: unit, position: horizontal ? (n ? "top" : "bottom") : (n ? "right" : "left"),
+        nameTextStyle: {fontSize: size - 1}, axisLabel: {fontSize: size - 1, hideOverlap: true},
+        splitLine: {show: n === 0}, minInterval: unit === "%" ? 0 : 1};
+    });
+  }
+
+  function placeOption(payload, indexes, width) {
     var size = fontSize();
     var rows = placeRows(payload);
     var stacked = payload.chart === "stack";
-    var perRow = stacked || indexes.length === 1 ? (wide() ? 30 : 24) : Math.max(24, indexes.length * 12 + 8);
-    var legendRows = indexes.length > 1 ? 1 : 0;
-    var height = rows.length * perRow + 70 + legendRows * 30;
+    var units = unitsOf(payload, indexes);
+    var names = indexes.map(function (i) { return payload.measures[i].label; });
+    var perRow = stacked || indexes.length === 1 ? (wide() ? 30 : 24) : Math.max(24, indexes.length * (wide() ? 12 : 9) + 8);
+    var top = (indexes.length > 1 ? legendHeight(names, size, width) : 0) + (units.length > 1 ? 36 : 8);
+    var values = [];
+    indexes.forEach(function (i) { rows.forEach(function (r) { values.push(r.values[i]); }); });
     return {
-      height: Math.max(height, 200),
+      height: Math.max(rows.length * perRow + top + 40, 200),
       option: {
         color: COLOURS,
         animation: false,
         textStyle: {fontSize: size},
-        grid: {left: 8, right: 28, top: legendRows ? 40 : 12, bottom: 8, containLabel: true},
-        legend: legendRows ? legend(size, indexes.map(function (i) { return payload.measures[i].label; })) : undefined,
-        tooltip: tooltip(size),
-        xAxis: {type: "value", name: unitOf(payload, indexes), nameTextStyle: {fontSize: size - 1},
-          axisLabel: {fontSize: size - 1, hideOverlap: true}, minInterval: 1},
+        grid: {left: 8, right: 28, top: top, bottom: 8, containLabel: true},
+        legend: indexes.length > 1 ? legend(size, names) : undefined,
+        tooltip: tooltip(size, "shadow"),
+        graphic: empty(values) ? [noData(size)] : [],
+        xAxis: valueAxes(payload, units, size, true),
         yAxis: {
           type: "category", inverse: true, triggerEvent: true,
-          data: rows.map(function (r) { return r.name; }),
-          axisLabel: {fontSize: size, interval: 0, width: narrow() ? 88 : 150, overflow: "truncate", color: "#1f2933"},
+          data: rows.map(function (r) { return shortName(r.name); }),
+          axisLabel: {fontSize: size, interval: 0, color: "#1f2933"},
         },
         series: indexes.map(function (i) {
           return {
             type: "bar", name: payload.measures[i].label, stack: stacked ? "all" : undefined,
+            xAxisIndex: axisOf(payload, units, i),
             barMaxWidth: wide() ? 26 : 20, cursor: "pointer", emphasis: {focus: "series"},
             data: rows.map(function (r) { return r.values[i]; }),
             measure: i,
@@ -87,27 +139,31 @@
     return payload.chart === "stack" && total >= 0 ? [total] : indexes;
   }
 
-  function timeOption(payload, indexes) {
+  function timeOption(payload, indexes, width) {
     var size = fontSize();
     var lines = timeIndexes(payload, indexes);
+    var units = unitsOf(payload, lines);
+    var names = lines.map(function (i) { return payload.measures[i].label; });
+    var legendSpace = lines.length > 1 ? legendHeight(names, size, width) : 0;
+    var values = [];
+    lines.forEach(function (i) { payload.over_time.forEach(function (p) { values.push(p.values[i]); }); });
     return {
-      height: wide() ? 300 : 240,
+      height: (wide() ? 300 : 240) + legendSpace,
       option: {
         color: COLOURS,
         animation: false,
         textStyle: {fontSize: size},
-        grid: {left: 8, right: 24, top: lines.length > 1 ? 40 : 28, bottom: 8, containLabel: true},
-        legend: lines.length > 1 ? legend(size, lines.map(function (i) { return payload.measures[i].label; })) : undefined,
-        tooltip: {trigger: "axis", renderMode: "richText", confine: true, textStyle: {fontSize: size},
-          backgroundColor: "#ffffff", borderColor: "#9aa5b1"},
+        grid: {left: 8, right: units.length > 1 ? 8 : 24, top: legendSpace + 32, bottom: 8, containLabel: true},
+        legend: lines.length > 1 ? legend(size, names) : undefined,
+        tooltip: tooltip(size, "line"),
+        graphic: empty(values) ? [noData(size)] : [],
         xAxis: {type: "category", boundaryGap: false, data: payload.over_time.map(function (p) { return p.period; }),
           axisLabel: {fontSize: size - 1, hideOverlap: true}},
-        yAxis: {type: "value", name: unitOf(payload, lines), nameTextStyle: {fontSize: size - 1},
-          axisLabel: {fontSize: size - 1}, minInterval: 1},
+        yAxis: valueAxes(payload, units, size, false),
         series: lines.map(function (i) {
           return {
             type: "line", name: payload.measures[i].label, symbolSize: wide() ? 8 : 6, cursor: "pointer",
-            lineStyle: {width: wide() ? 3 : 2},
+            yAxisIndex: axisOf(payload, units, i), lineStyle: {width: wide() ? 3 : 2},
             data: payload.over_time.map(function (p) { return p.values[i]; }),
             measure: i,
           };
@@ -122,29 +178,31 @@
     var indexes = measureIndexes(payload);
     var kind = element.getAttribute("data-kind");
     var build = kind === "time" ? timeOption : placeOption;
-    var built = build(payload, indexes);
+    var built = build(payload, indexes, element.clientWidth || 320);
     element.style.height = built.height + "px";  // CSSOM: allowed under style-src 'self'
     var chart = echarts.init(element, null, {locale: "ZH", renderer: "canvas"});
     chart.setOption(built.option);
     chart.on("click", function (params) {
       if (params.componentType === "yAxis") {
         if (!data.drill_places) { return; }
-        var row = payload.rows.find(function (r) { return r.name === params.value; });
+        var row = payload.rows.find(function (r) { return shortName(r.name) === params.value; });
         if (row) { go(data.home + "?place=" + encodeURIComponent(row.code)); }
         return;
       }
       if (params.componentType !== "series") { return; }
-      var series = built.option.series[params.seriesIndex];
+      var series = c.option.series[params.seriesIndex];
       var item = kind === "time" ? payload.over_time[params.dataIndex] : placeRows(payload)[params.dataIndex];
       if (item && item.values[series.measure] !== null) { go(item.links[series.measure]); }
     });
-    charts.push({chart: chart, element: element, payload: payload, build: build, indexes: indexes});
+    var c = {chart: chart, element: element, payload: payload, build: build, indexes: indexes, option: built.option};
+    charts.push(c);
   }
 
   function redraw() {
     charts.forEach(function (c) {
-      var built = c.build(c.payload, c.indexes);
+      var built = c.build(c.payload, c.indexes, c.element.clientWidth || 320);
       c.element.style.height = built.height + "px";
+      c.option = built.option;
       c.chart.setOption(built.option, true);
       c.chart.resize();
     });
