@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.dashboards.world import TODAY, dashboard_world
 from zhenxing.accounts.enums import Role
 
-from ..conftest import COUNTY, PREFECTURE
+from ..conftest import COUNTY, PREFECTURE, TOWNSHIP
 from ..factories import make_user
 from .phone import as_user, fits
 from .smoke_checks import Result, check_page, run_axe
@@ -114,6 +114,16 @@ def test_the_dashboard_draws_and_drills_at_1920_and_375_px_as_the_prefecture_and
             )
         )
         assert place_chart["height"] >= rows * 20, (place_chart, rows)  # ≥ 20 px a place
+
+        if role == "county":  # a township's villages, one readable row each on a phone
+            page.goto(f"{base}/dashboards/?place={TOWNSHIP}")
+            _look(page, "township", 375, role)
+            villages = page.evaluate(
+                "JSON.parse(document.getElementById('dashboard-data').textContent).figures[0].rows.length"
+            )
+            height = next(c for c in page.evaluate(CANVASES) if c["kind"] == "place")["height"]
+            assert villages > 3 and height >= villages * 20, (villages, height)
+            page.goto(f"{base}/dashboards/")
 
         # when a bar is clicked: the records behind it, as many as the bar says
         bar = page.evaluate(BIGGEST_BAR, "monitoring")

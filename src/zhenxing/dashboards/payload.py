@@ -66,7 +66,12 @@ def shown(value: float | int | None) -> str:
 
 def _cells(measures: list[dict[str, Any]], values: list[Any], links: list[str]) -> list[dict[str, Any]]:
     return [
-        {"label": measure["label"], "value": value, "text": shown(value), "link": link}
+        {
+            "label": f"{measure['label']}（{measure['unit']}）" if measure["unit"] else measure["label"],
+            "value": value,
+            "text": shown(value),
+            "link": link,
+        }
         for measure, value, link in zip(measures, values, links, strict=True)
     ]
 

@@ -158,7 +158,8 @@
         tooltip: tooltip(size, "line"),
         graphic: empty(values) ? [noData(size)] : [],
         xAxis: {type: "category", boundaryGap: false, data: payload.over_time.map(function (p) { return p.period; }),
-          axisLabel: {fontSize: size - 1, hideOverlap: true}},
+          // the first and last months inside the chart, not cut at its edges
+          axisLabel: {fontSize: size - 1, hideOverlap: true, alignMinLabel: "left", alignMaxLabel: "right"}},
         yAxis: valueAxes(payload, units, size, false),
         series: lines.map(function (i) {
           return {
