@@ -17,13 +17,14 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.models import User
 from zhenxing.accounts.requests import require_capability
 from zhenxing.assets import selectors, services
-from zhenxing.assets.enums import AssetCategory, AssetStatus, Condition
+from zhenxing.assets.enums import HELD_STATES, AssetCategory, AssetStatus, Condition
 from zhenxing.assets.forms_register import LEGACY_FIELDS, AssetRows, legacy_input, row_count
 from zhenxing.assets.models import Asset, AssetType
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput, not_found
 from zhenxing.common.paging import paginate
 from zhenxing.common.uploads import stored_file_response
+from zhenxing.divisions.codes import is_division_code
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.funds.enums import FundSource
@@ -55,13 +56,17 @@ def county_villages(county_code: str) -> QuerySet[Division]:
 def _filtered(user: User, params: Any) -> tuple[QuerySet[Asset], dict[str, str]]:
     chosen = {
         name: str(params.get(name, "")).strip()[:40]
-        for name in ("category", "status", "condition", "county", "q")
+        for name in ("category", "status", "condition", "county", "place", "q")
     }
     assets = selectors.asset_list_for_user(user=user)
     if chosen["category"] in AssetCategory.values:
         assets = assets.filter(category=chosen["category"])
     if chosen["status"] in AssetStatus.values:
         assets = assets.filter(status=chosen["status"])
+    elif chosen["status"] == "held":  # the dashboards' count: registered, owned or handed over
+        assets = assets.filter(status__in=HELD_STATES)
+    if is_division_code(chosen["place"]):  # a dashboard's township or village
+        assets = assets.filter(division__code__startswith=chosen["place"])
     if chosen["condition"] == "none":
         assets = assets.filter(condition="")
     elif chosen["condition"] in Condition.values:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from zhenxing.assets.enums import HELD_STATES, Condition
 from zhenxing.assets.models import Asset, CollectiveIncome
 from zhenxing.dashboards.figures.base import Count, Figure, Measure, register
-from zhenxing.divisions.codes import county_of
+from zhenxing.divisions.codes import PREFECTURE_CODE
 from zhenxing.policy.rules.assets import TIER_LABELS
 
 UNINSPECTED = "uninspected"  # a held asset never inspected (condition blank)
@@ -35,15 +35,15 @@ def asset_counts(as_of: datetime.date) -> Iterator[Count]:
 
 
 def asset_drill(code: str, measure: str, period: str) -> str:
-    """The register filtered by county and condition (it has no finer place filter and no 'held' filter)."""
-    query: dict[str, str] = {}
-    if len(code) > 4:
-        query["county"] = county_of(code)
+    """The register's held assets under the place, by condition."""
+    query: dict[str, str] = {"status": "held"}
+    if code != PREFECTURE_CODE:
+        query["place"] = code
     if measure in Condition.values:
         query["condition"] = measure
     elif measure == UNINSPECTED:
         query["condition"] = "none"
-    return f"{reverse('assets:list')}?{urlencode(query)}" if query else reverse("assets:list")
+    return f"{reverse('assets:list')}?{urlencode(query)}"
 
 
 register(
