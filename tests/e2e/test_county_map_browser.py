@@ -47,10 +47,13 @@ def _map_drawn(page: Page) -> None:
     )
 
 
-def _click_county(page: Page, code: str) -> None:
+def _click_county(page: Page, code: str, hovered: str = "") -> None:
     centre = county_geometry().centers[code]
     x, y = page.evaluate(PIXEL, centre)
-    page.mouse.move(x, y)
+    page.mouse.move(x, y)  # the tooltip (drawn on the canvas: no inline style for the CSP to refuse)
+    if hovered:
+        page.wait_for_timeout(200)
+        shot(page, hovered)
     page.mouse.click(x, y)
 
 
@@ -84,8 +87,16 @@ def test_the_prefecture_sees_the_map_and_clicks_through_to_a_county(
         assert box is not None and box["width"] > 900 and box["height"] > 560
     assert _serious(page) == []
 
+    # when the prefecture chooses another measure
+    page.locator("#map-measure").select_option(label="边缘易致贫户（户）")
+    page.get_by_role("button", name="显示").click()
+    # then the map is drawn for it, its legend and table in 户
+    page.wait_for_url(re.compile(r"figure=monitoring&measure=%E8%BE%B9"))
+    _map_drawn(page)
+    expect(page.get_by_test_id("map-table").locator("caption")).to_contain_text("边缘易致贫户（户）")
+
     # when the prefecture clicks 南涧 on the map
-    _click_county(page, COUNTY)
+    _click_county(page, COUNTY, hovered=f"county-map-{kind}-{width}-hover")
     # then it lands on 南涧's dashboard
     page.wait_for_url(re.compile(rf"/dashboards/\?place={COUNTY}$"))
 

@@ -68,6 +68,7 @@
       tooltip: {
         trigger: "item",
         renderMode: "richText",
+        textStyle: { fontSize: 14, lineHeight: 20 },
         formatter: function (p) {
           var row = byCode[p.name];
           if (!row) return p.name;
