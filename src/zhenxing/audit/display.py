@@ -159,6 +159,7 @@ KEY_LABELS: dict[str, str] = {
     "versions": "口径版本",
     "figure": "图表",
     "place": "区划",
+    "measure": "指标",
     "values": "冻结数值个数",
     "as_of": "数据截至",
     "period": "统计期",
