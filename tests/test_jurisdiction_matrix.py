@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from zhenxing.accounts.capabilities import Capability
+from zhenxing.accounts.capabilities import Capability, capabilities_of
 from zhenxing.accounts.enums import AssignmentKind, Role
 from zhenxing.accounts.models import User
 
@@ -187,7 +187,38 @@ def _route_tables() -> dict[str, dict[str, str]]:
         "FUND_ROUTES": {name: url(FUND_IDS) for name, url in _fund_routes().items()},
         "ASSET_ROUTES": {name: url(ASSET_IDS) for name, url in _asset_routes().items()},
         "PLANNING_ROUTES": _planning_routes(),
+        "DASHBOARD_ROUTES": {name: url(VILLAGE).split("?")[0] for name, url in DASHBOARD_ROUTES.items()},
     }
+
+
+# The dashboards (issue 21): the figure's key is a catalogue name, the place a query parameter; every role against
+# every place: in scope answers, out of scope 404, a role without the dashboards (village, department, finance,
+# admin) 403 whatever the place.
+DASHBOARD_ROUTES: dict[str, Callable[[str], str]] = {
+    "dashboards:figure": lambda code: f"/dashboards/figures/monitoring/?place={code}",
+    "dashboards:figure_xlsx": lambda code: f"/dashboards/figures/leads.xlsx?place={code}",
+}
+DASHBOARD_PAGES = {
+    "dashboards:home": lambda code: f"/dashboards/?place={code}",
+    "dashboards:data": lambda code: f"/dashboards/data.json?place={code}",
+}
+
+
+@pytest.mark.parametrize("route", sorted({**DASHBOARD_ROUTES, **DASHBOARD_PAGES}))
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_dashboard_routes_by_role(client: Client, role: str, route: str) -> None:
+    # given a user of the role
+    make, visible = ROLES[role]
+    user = make()
+    client.force_login(user)
+    allowed = Capability.VIEW_DASHBOARDS in capabilities_of(user)
+    url = {**DASHBOARD_ROUTES, **DASHBOARD_PAGES}[route]
+    for code in TARGETS:
+        # when the user asks for the place's figures
+        response = client.get(url(code))
+        # then
+        expected = (200 if code in visible else 404) if allowed else 403
+        assert response.status_code == expected, f"{role} {route} {code}: {response.status_code}"
 
 
 # The plan's indicators and the county assessment (P12, P16, P11): each area's routes are tested by role and

@@ -179,6 +179,15 @@ def _plan_pages(world: World, role: str) -> list[Visit]:
     return [(key, f"/assets/plans/{world.assets[key]}/") for key in ("plan", "returned")]
 
 
+def _figure_tables(world: World, role: str) -> list[Visit]:
+    """Every dashboard figure's table view; the county-kept ones (money, indicators, assessment) for a county and
+    the prefecture only (a township has none)."""
+    keys = ["monitoring", "leads", "throughput", "assistance", "assets", "collective"]
+    if role in ("county", "prefecture"):
+        keys += ["funds", "indicators", "assessment"]
+    return [(key, f"/dashboards/figures/{key}/") for key in keys]
+
+
 def _planning(key: str, path: str) -> Urls:
     """A page of 南涧's planning records (P12, P16, P11) every reader of them may open."""
     return lambda world, role: [("", path.format(world.planning[key]))]
@@ -340,6 +349,11 @@ PAGES: dict[str, Page] = {
         _one(f"/planning/teams/county/{FUND_COUNTY}/"), roles=("county", "county_sector", "prefecture")
     ),
     "planning:team_village": Page(_one(f"/planning/teams/village/{FUND_COUNTY}101202/"), C.VIEW_PLANNING),
+    "dashboards:home": Page(_one("/dashboards/"), C.VIEW_DASHBOARDS),
+    "dashboards:figure": Page(_figure_tables, C.VIEW_DASHBOARDS),
+    "dashboards:map": Page(
+        _one("/dashboards/map/?figure=assistance&measure=development_rate"), C.VIEW_DASHBOARDS
+    ),
     "portal:apply": Page(_one("/apply/"), roles=(PUBLIC,)),
     "portal:done": Page(_one("/apply/done/"), roles=(PUBLIC,)),  # the session holds a tracking code
     "portal:status": Page(_one("/apply/status/"), roles=(PUBLIC,)),
@@ -469,6 +483,10 @@ EXEMPT: dict[str, str] = {
     "planning:team_member_add": POST_ONLY,
     "planning:team_member_end": POST_ONLY,
     "portal:divisions": "JSON for the portal's place pickers, " + FRAGMENT,
+    "dashboards:data": "JSON of the dashboard's figures, read by its charts (the page is visited)",
+    "dashboards:map_geometry": "JSON of the county map's shapes, read by the map (the page is visited)",
+    "dashboards:figure_xlsx": DOWNLOAD,
+    "dashboards:map_xlsx": DOWNLOAD,
     "admin:login": "Django admin's login: staff log in through /accounts/login/ (visited)",
     "admin:logout": POST_ONLY,
     "admin:password_change": "Django admin's password form: " + ADMIN_SAME,

@@ -12,6 +12,8 @@ from zhenxing.accounts.capabilities import Capability, capabilities_of
 # (label, url name, capability needed or None for every signed-in user)
 NAVIGATION: tuple[tuple[str, str, Capability | None], ...] = (
     ("首页", "home", None),
+    ("图表", "dashboards:home", Capability.VIEW_DASHBOARDS),
+    ("地图", "dashboards:map", Capability.VIEW_DASHBOARDS),
     ("识别案件", "monitoring:list", Capability.VIEW_CASES),
     ("监测公示", "monitoring:notices", Capability.VIEW_CASES),
     ("我的帮扶户", "monitoring:mine", Capability.VIEW_CASES),
