@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from python_calamine import CalamineWorkbook
 
+from tests.dashboards.test_refresh import _monitored_by_county_and_type
 from tests.dashboards.world import TODAY, dashboard_world
 from zhenxing.accounts.enums import Role
 
@@ -69,6 +71,24 @@ def _look(page: Page, name: str, width: int, role: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
 
 
+def _download_matches_sql(page: Page) -> None:
+    with page.expect_download() as download:
+        page.get_by_test_id("figure-monitoring").get_by_test_id("xlsx-link").click()
+    sheet = CalamineWorkbook.from_path(str(download.value.path())).get_sheet_by_name("按地区").to_python()
+    header = [str(cell) for cell in sheet[3]]
+    expected = _monitored_by_county_and_type(TODAY.isoformat())
+    assert sum(expected.values()) > 0
+    rows = {str(line[0]): line for line in sheet[4:]}
+    assert len(rows) == 13  # 12 counties and the prefecture
+    for kind in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户"):
+        column = header.index(f"{kind}（户）")
+        for code, line in rows.items():
+            counted = sum(
+                n for (c, k), n in expected.items() if k == kind and (code == PREFECTURE or c == code)
+            )
+            assert line[column] == counted, (code, kind)
+
+
 def _total_shown(page: Page) -> int:
     text = page.get_by_test_id("total").first.inner_text()
     return int(text.split("共")[1].split("条")[0].strip().replace(",", ""))
@@ -95,6 +115,8 @@ def test_the_dashboard_draws_and_drills_at_1920_and_375_px_as_the_prefecture_and
             "getComputedStyle(document.querySelector('.figure-grid')).gridTemplateColumns.split(' ').length"
         )
         assert columns >= 2, columns
+        if role == "prefecture":  # the card's download: each county's numbers as an independent SQL count
+            _download_matches_sql(page)
         # hovering a bar shows its tooltip (drawn on the canvas: no style="" markup for the policy to block)
         bar = page.evaluate(BIGGEST_BAR, "monitoring")
         page.mouse.move(bar["x"], bar["y"])
