@@ -121,6 +121,8 @@ def test_the_dashboard_draws_and_drills_at_1920_and_375_px_as_the_prefecture_and
         bar = page.evaluate(BIGGEST_BAR, "monitoring")
         page.mouse.move(bar["x"], bar["y"])
         page.wait_for_timeout(300)
+        page.goto(f"{base}/dashboards/figures/monitoring/")
+        page.screenshot(path=str(SHOTS / f"{role}-table-1920.png"), full_page=True)
         # on a phone: one column, nothing wider than the screen, the rows still readable
         page.set_viewport_size({"width": 375, "height": 740})
         page.goto(f"{base}/dashboards/")
