@@ -185,6 +185,36 @@ SELECT c.code, k.series, k.year::text, sum(k.n) FROM counted k JOIN divisions_di
 GROUP BY 1, 2, 3
 """
 
+# 规划指标完成情况: per county and frozen year (the latest 5 up to this one), the active indicators with a direction
+# that have a target for the county (its own split; for a ratio indicator without one, the prefecture's), those
+# whose current frozen county value meets it (≥ / ≤, inclusive), and those without a value
+INDICATORS = """
+WITH years AS (
+  SELECT id, year FROM planning_period
+  WHERE kind = 'year' AND number = 0 AND frozen_at IS NOT NULL AND year <= %(this_year)s
+  ORDER BY year DESC LIMIT 5),
+targets AS (
+  SELECT y.id AS period_id, y.year, c.id AS county_id, c.code, i.id AS indicator_id, i.direction,
+         coalesce(own.value, CASE WHEN i.aggregation = 'ratio' THEN total.value END) AS target
+  FROM years y CROSS JOIN divisions_division c CROSS JOIN planning_indicator i
+  LEFT JOIN planning_indicatortarget own ON own.indicator_id = i.id AND own.year = y.year AND own.county_id = c.id
+  LEFT JOIN planning_indicatortarget total
+    ON total.indicator_id = i.id AND total.year = y.year AND total.county_id IS NULL
+  WHERE c.level = 'county' AND i.active AND i.direction IN ('>=', '<=')),
+judged AS (
+  SELECT t.code, t.year, t.direction, t.target, v.value FROM targets t
+  LEFT JOIN planning_indicatorvalue v ON v.period_id = t.period_id AND v.division_id = t.county_id
+    AND v.indicator_id = t.indicator_id AND v.is_current AND v.state = 'value'
+  WHERE t.target IS NOT NULL)
+SELECT code, 'targeted', year::text, count(*) FROM judged GROUP BY 1, 3
+UNION ALL
+SELECT code, 'met', year::text,
+       count(*) FILTER (WHERE (direction = '>=' AND value >= target) OR (direction = '<=' AND value <= target))
+FROM judged GROUP BY 1, 3
+UNION ALL
+SELECT code, 'no_value', year::text, count(*) FILTER (WHERE value IS NULL) FROM judged GROUP BY 1, 3
+"""
+
 # figure key → the hand-written statement giving (county code, series, period, value) rows
 REFERENCES: dict[str, str] = {
     "monitoring": MONITORING,
@@ -194,6 +224,7 @@ REFERENCES: dict[str, str] = {
     "assets": ASSETS,
     "collective": COLLECTIVE,
     "funds": FUNDS,
+    "indicators": INDICATORS,
     "assessment": ASSESSMENT,
 }
 
