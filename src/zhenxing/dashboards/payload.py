@@ -28,6 +28,8 @@ def _row(figure_data: FigureData, place: PlaceValues, period: str = "") -> dict[
 def figure_payload(data: FigureData) -> dict[str, Any]:
     figure = data.figure
     over_time_link = data.place.code
+    # a by-place number of one period (a month's stock, a year's money) links to that period's records
+    single = data.window[-1] if figure.periodic and figure.place_periods == 1 and data.window else ""
     return {
         "key": figure.key,
         "title": figure.title,
@@ -42,8 +44,8 @@ def figure_payload(data: FigureData) -> dict[str, Any]:
             {"key": m.key, "label": m.label, "unit": m.unit, "drawn": m in figure.measures}
             for m in figure.all_measures
         ],
-        "rows": [_row(data, child) for child in data.children],
-        "total": _row(data, data.total),
+        "rows": [_row(data, child, single) for child in data.children],
+        "total": _row(data, data.total, single),
         "over_time": [
             {
                 "period": point.code,

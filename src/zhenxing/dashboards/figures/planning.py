@@ -28,9 +28,6 @@ TARGETED, MET, NO_VALUE, MET_RATE = "targeted", "met", "no_value", "met_rate"
 # frozen year → its Period's pk, for the drill links (a page's links are drawn without a query): a Period is never
 # deleted (its values protect it), so a pk once found stays right; each count refreshes the map
 _PERIOD_PKS: dict[int, int] = {}
-_LATEST_LOOKED = [
-    False
-]  # whether this process has counted or looked for the latest frozen year (none may exist)
 
 
 def frozen_years(as_of: datetime.date) -> list[Period]:
@@ -53,7 +50,6 @@ def indicator_counts(as_of: datetime.date) -> Iterator[Count]:
     periods = frozen_years(as_of)
     _PERIOD_PKS.clear()
     _PERIOD_PKS.update({period.year: period.pk for period in periods})
-    _LATEST_LOOKED[0] = True
     for period in periods:
         values = {
             (division, indicator): value
@@ -90,20 +86,9 @@ def _period_pk(year: int) -> int | None:
 
 
 def indicator_drill(code: str, measure: str, period: str) -> str:
-    """The frozen yearly period's table (indicator × the counties in scope, each value with its target); without
-    the period (a by-place number), the latest frozen year counted."""
-    if not period.isdigit() and not _LATEST_LOOKED[0]:  # once per process that has not counted
-        _LATEST_LOOKED[0] = True
-        latest = (
-            Period.objects.filter(kind=PeriodKind.YEAR, number=0, frozen_at__isnull=False)
-            .order_by("-year")
-            .values_list("year", "pk")
-            .first()
-        )
-        if latest is not None:
-            _PERIOD_PKS[latest[0]] = latest[1]
-    year = int(period) if period.isdigit() else max(_PERIOD_PKS, default=0)
-    pk = _period_pk(year) if year else None
+    """The frozen yearly period's table (indicator × the counties in scope, each value with its target); the
+    list of periods where no year is given."""
+    pk = _period_pk(int(period)) if period.isdigit() else None
     return reverse("planning:period", args=[pk]) if pk is not None else reverse("planning:periods")
 
 
