@@ -86,3 +86,13 @@ def test_a_second_refresh_replaces_the_first_and_a_county_sees_only_its_township
     )
     with pytest.raises(NotFound):
         dashboard_place_for_user(user=county, code="532901")
+    # and a periodic figure runs over the same months in the county as in the prefecture (a month with nothing
+    # in the county is a zero on its line, and its by-place window is the calendar's)
+    prefecture = make_user(Role.PREFECTURE, "5329", username="r2_zhou")
+    _, whole = dashboard_for_user(user=prefecture, place=dashboard_place_for_user(user=prefecture, code=""))
+    periods = {data.figure.key: (data.periods, data.window) for data in whole if data.figure.periodic}
+    assert periods["throughput"][0] and len(periods["throughput"][1]) == 12
+    for data in figures:
+        if data.figure.periodic:
+            assert (data.periods, data.window) == periods[data.figure.key], data.figure.key
+            assert len(data.over_time) == len(data.periods)

@@ -106,12 +106,22 @@ def breadcrumbs_for_user(*, user: User, place: Division) -> list[Division]:
     return list(Division.objects.filter(code__in=above).order_by("code"))
 
 
+def _periods_anywhere(run: AggregateRun) -> dict[str, set[str]]:
+    """Each periodic figure's periods in the run (the prefecture has a row for every one)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    rows = Aggregate.objects.filter(run=run, code=PREFECTURE_CODE).exclude(period="")
+    for key, period in rows.values_list("figure", "period").distinct():
+        found[key].add(period)
+    return found
+
+
 def figure_data(
     *,
     run: AggregateRun | None,
     figure: Figure,
     place: Division,
     children: list[tuple[str, str]] | None = None,
+    periods_anywhere: dict[str, set[str]] | None = None,
 ) -> FigureData:
     rows = (
         []
@@ -129,6 +139,11 @@ def figure_data(
         )
     )
     periods = sorted({period for _, _, period, _ in rows if period}) if figure.periodic else []
+    if figure.periodic and run is not None and place.code != PREFECTURE_CODE:
+        # every period the figure has anywhere (a month with nothing in this county is still a month on its line,
+        # and the by-place window is the calendar's last months, not this place's last months with records)
+        anywhere = (periods_anywhere or _periods_anywhere(run)).get(figure.key, set())
+        periods = sorted(set(periods) | anywhere)
     window = periods[-figure.place_periods :] if periods else []
     by_code: dict[str, Values] = defaultdict(lambda: defaultdict(Decimal))
     by_period: dict[str, Values] = defaultdict(lambda: defaultdict(Decimal))
@@ -155,8 +170,9 @@ def figure_data(
 def dashboard_for_user(*, user: User, place: Division) -> tuple[AggregateRun | None, list[FigureData]]:
     run = current_run()
     children = children_of(place)
+    anywhere = _periods_anywhere(run) if run is not None and place.code != PREFECTURE_CODE else {}
     return run, [
-        figure_data(run=run, figure=f, place=place, children=children)
+        figure_data(run=run, figure=f, place=place, children=children, periods_anywhere=anywhere)
         for f in figures_for_user(user=user, place=place)
     ]
 

@@ -153,7 +153,7 @@
         color: COLOURS,
         animation: false,
         textStyle: {fontSize: size},
-        grid: {left: 8, right: units.length > 1 ? 8 : 24, top: legendSpace + 32, bottom: 8, containLabel: true},
+        grid: {left: 28, right: units.length > 1 ? 28 : 24, top: legendSpace + 32, bottom: 8, containLabel: true},
         legend: lines.length > 1 ? legend(size, names) : undefined,
         tooltip: tooltip(size, "line"),
         graphic: empty(values) ? [noData(size)] : [],
