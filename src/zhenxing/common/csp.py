@@ -5,6 +5,9 @@ attributes, no javascript: links, no style attributes or <style> elements (htmx 
 indicator style). Should markup ever slip through escaping, a browser will not run it. Forms post only
 here, nothing may frame a page, and <base> cannot point elsewhere.
 
+The dashboards' charts (ECharts) draw on a canvas and size it through the CSSOM, which the policy allows; their
+tooltips are drawn on the canvas too, since ECharts' HTML tooltips would inject style="" markup.
+
 The API's documentation page (/api/v1/docs) works under the same policy: django-ninja serves Swagger UI's
 script and style sheet as static files, and its settings as a JSON data block (not run as script).
 """
