@@ -2,8 +2,9 @@
 
 Each figure counts at its finest level; the counts are rolled up here to the township, county and prefecture
 (a county-level figure only to the prefecture), so that any place's children are read as stored rows. The new
-run's rows land in one transaction together with its audit event and the removal of older runs: a page reads
-the previous run until the new one is complete, and a failed refresh leaves the database as it was."""
+run's rows land in one transaction together with its audit event and the removal of the runs before the
+previous one (kept for a page that has just read it): a page reads the previous run until the new one is
+complete, and a failed refresh leaves the database as it was."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhenxing.audit import services as audit
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from zhenxing.accounts.models import User
 
 BATCH = 5000
+REFRESH_LOCK = 2_100_021  # pg_advisory_xact_lock key of the dashboards' refresh (issue 21)
 Key = tuple[str, str, str]  # code, series, period
 
 
@@ -81,6 +83,11 @@ def aggregates_refresh(
                 f"{figure.title}：{len(computed[-1][1])} 个数，{time.perf_counter() - figure_start:.1f} 秒"
             )
     with transaction.atomic():
+        if (
+            connection.vendor == "postgresql"
+        ):  # two refreshes at once: the second waits, then replaces the first
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
         run = AggregateRun.objects.create(
             as_of=day, started_at=started, finished_at=started, seconds=0, row_count=0, actor=actor,
             versions={figure.key: figure.version for figure, _ in computed},
@@ -90,7 +97,9 @@ def aggregates_refresh(
             rows = list(_rows(run, figure, sums))
             Aggregate.objects.bulk_create(rows, batch_size=BATCH)
             total += len(rows)
-        AggregateRun.objects.exclude(pk=run.pk).delete()
+        # the run before this one stays until the next refresh: a page that read it a moment ago still finds it
+        previous = AggregateRun.objects.exclude(pk=run.pk).order_by("-finished_at", "-pk").first()
+        AggregateRun.objects.exclude(pk__in=[run.pk, previous.pk if previous else run.pk]).delete()
         run.finished_at = timezone.now()
         run.seconds = round(time.perf_counter() - clock_start, 3)
         run.row_count = total
@@ -101,4 +110,9 @@ def aggregates_refresh(
             target=run,
             new={"as_of": day.isoformat(), "rows": total, "seconds": run.seconds, "versions": run.versions},
         )
+    if connection.vendor == "postgresql":
+        # the new run's id is unknown to the planner's statistics until analysed: without this a place's children
+        # are read through the wrong index (52 ms instead of 0.6 for the monitoring figure at scale 1)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE dashboards_aggregate")
     return run

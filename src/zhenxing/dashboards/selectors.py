@@ -4,6 +4,7 @@ stored rows only."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +43,7 @@ class FigureData:
     periods: list[str]  # a periodic figure's periods, oldest first ([] otherwise)
     over_time: list[PlaceValues]  # the place's total per period (code = the period)
     window: list[str]  # the periods the by-place numbers cover ([] for a figure as of the run)
+    as_of: datetime.date | None = None  # the run's day (None: nothing counted yet)
 
 
 def require_dashboards(user: User) -> None:
@@ -64,7 +66,9 @@ def dashboard_place_for_user(*, user: User, code: str = "") -> Division:
         raise NotFound("没有这个区划")
     if chosen and not any(covers(prefix, chosen) for prefix in prefixes):
         raise NotFound("这个区划不在您的管辖范围内")
-    place = Division.objects.filter(code=chosen or prefixes[0]).first()
+    own = user.jurisdiction.code if user.jurisdiction is not None else ""
+    default = own if own and any(covers(prefix, own) for prefix in prefixes) else prefixes[0]
+    place = Division.objects.filter(code=chosen or default).first()
     if place is None:
         raise NotFound("没有这个区划")
     return place
@@ -142,7 +146,9 @@ def figure_data(
     if figure.periodic and run is not None and place.code != PREFECTURE_CODE:
         # every period the figure has anywhere (a month with nothing in this county is still a month on its line,
         # and the by-place window is the calendar's last months, not this place's last months with records)
-        anywhere = (periods_anywhere or _periods_anywhere(run)).get(figure.key, set())
+        anywhere = (_periods_anywhere(run) if periods_anywhere is None else periods_anywhere).get(
+            figure.key, set()
+        )
         periods = sorted(set(periods) | anywhere)
     window = periods[-figure.place_periods :] if periods else []
     by_code: dict[str, Values] = defaultdict(lambda: defaultdict(Decimal))
@@ -164,6 +170,7 @@ def figure_data(
         periods=periods,
         over_time=[_place_values(figure, p, p, dict(by_period.get(p, {}))) for p in periods],
         window=window,
+        as_of=run.as_of if run is not None else None,
     )
 
 
