@@ -255,7 +255,7 @@ def test_drill_links_open_the_county_records_for_the_prefecture(clock_at, shippe
     county = "532901"
     year = figures["funds"].window[-1]
     assert f"county={county}" in _link(figures["funds"], county, "progress")
-    link = figures["funds"].figure.drill(county, "progress", year)  # the link of the year's number
+    link = figures["funds"].figure.drill(county, "progress", year, TODAY)  # the link of the year's number
     response = client.get(link)
     # then the ledger lists that county's documents of the year, and another county's only document is not there
     assert response.status_code == 200, link

@@ -224,7 +224,7 @@ def test_a_countys_drill_down_lists_exactly_its_records(client, counted: User) -
     coverage = next(t for t in assistance.children if t.code == county.code)
     assert coverage.measures["development"]
     link = dict(zip([m.key for m in leads.figure.all_measures], [
-        leads.figure.drill(county.code, m.key, "") for m in leads.figure.all_measures
+        leads.figure.drill(county.code, m.key, "", TODAY) for m in leads.figure.all_measures
     ], strict=True))  # fmt: skip
     # when each number's link is opened, then the list shows as many records as the number
     for key in ("raised", "checked", "included", "overdue"):
@@ -237,16 +237,16 @@ def test_a_countys_drill_down_lists_exactly_its_records(client, counted: User) -
         ("eliminated", "eliminated_on", "('eliminated')"),
     ):
         months = _monthly_by_county(field, statuses)
-        response = client.get(throughput.figure.drill(county.code, key, ""))
+        response = client.get(throughput.figure.drill(county.code, key, "", TODAY))
         assert response.status_code == 200
         expected = sum(months[(county.code, m)] for m in CALENDAR_WINDOW)
         assert _listed_total(response.content.decode()) == expected, key
     # a month's bar opens that month only
     month = next(p for p in throughput.over_time if p.measures["eliminated"])
-    response = client.get(throughput.figure.drill("5329", "eliminated", month.code))
+    response = client.get(throughput.figure.drill("5329", "eliminated", month.code, TODAY))
     assert _listed_total(response.content.decode()) == month.measures["eliminated"]
     # the assistance links list the cases monitored now (the tab) of the county, and those with a measure
-    response = client.get(assistance.figure.drill(county.code, "development", ""))
+    response = client.get(assistance.figure.drill(county.code, "development", "", TODAY))
     assert response.status_code == 200
     listed = response.context["paged"].page.paginator.object_list
     assert {county_of(str(code)) for code in listed.values_list("village_id", flat=True)} == {county.code}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from zhenxing.common import clock
 from zhenxing.dashboards.selectors import FigureData, PlaceValues
 
 
@@ -17,17 +18,19 @@ def number(value: Decimal | None) -> float | int | None:
 
 def _row(figure_data: FigureData, place: PlaceValues, period: str = "") -> dict[str, Any]:
     figure = figure_data.figure
+    as_of = figure_data.as_of or clock.today()  # the run's day: the lists show what the number counted
     return {
         "code": place.code,
         "name": place.name,
         "values": [number(place.measures[m.key]) for m in figure.all_measures],
-        "links": [figure.drill(place.code, m.key, period) for m in figure.all_measures],
+        "links": [figure.drill(place.code, m.key, period, as_of) for m in figure.all_measures],
     }
 
 
 def figure_payload(data: FigureData) -> dict[str, Any]:
     figure = data.figure
     over_time_link = data.place.code
+    as_of = data.as_of or clock.today()
     # a by-place number of one period (a month's stock, a year's money) links to that period's records
     single = data.window[-1] if figure.periodic and figure.place_periods == 1 and data.window else ""
     return {
@@ -50,7 +53,9 @@ def figure_payload(data: FigureData) -> dict[str, Any]:
             {
                 "period": point.code,
                 "values": [number(point.measures[m.key]) for m in figure.all_measures],
-                "links": [figure.drill(over_time_link, m.key, point.code) for m in figure.all_measures],
+                "links": [
+                    figure.drill(over_time_link, m.key, point.code, as_of) for m in figure.all_measures
+                ],
             }
             for point in data.over_time
         ],

@@ -42,14 +42,17 @@ LEAD_STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 
 def lead_page_for_user(
     *, user: User, status: str, today: datetime.date, overdue: bool = False, place: str = "",
-    since: datetime.date | None = None,
+    since: datetime.date | None = None, until: datetime.date | None = None,
 ) -> QuerySet[Lead]:  # fmt: skip
     """A list page's leads, each with `is_overdue` by the kernel's one definition (the badge); `overdue` keeps
     only those the kernel counts overdue, `place` those under one division (a ranking row's drill-down),
-    `since` those raised on or after a day (a dashboard's twelve months)."""
+    `since` / `until` those raised on or after a day / on or before one (a dashboard's twelve months up to its
+    run's day)."""
     leads = lead_list_for_user(user=user).filter(status__in=LEAD_STATUS_GROUPS.get(status, (status,)))
     if since is not None:
         leads = leads.filter(created_at__gte=raised_from(since))
+    if until is not None:
+        leads = leads.filter(created_at__lt=raised_from(until + datetime.timedelta(days=1)))
     if overdue:
         leads = leads.filter(LEAD.overdue(today))
     if place:

@@ -35,10 +35,13 @@ STATUS_GROUP_LABELS = {selectors.ALL_LEADS: "全部状态", selectors.CHECKED_LE
 
 
 def _day(text: str) -> datetime.date | None:
+    """A filter's day 'YYYY-MM-DD'; anything else, or a year outside 2000–2100 (a day the database cannot
+    take a midnight of, e.g. 0001-01-01 on SQLite), filters nothing."""
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text[:10])
     except ValueError:
         return None
+    return day if 2000 <= day.year <= 2100 else None
 
 
 @login_required
@@ -49,10 +52,16 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     overdue = request.GET.get("overdue") == "1"
     place = request.GET.get("place", "")
     place = place if is_division_code(place) else ""
-    since = _day(request.GET.get("since", ""))
+    since, until = _day(request.GET.get("since", "")), _day(request.GET.get("until", ""))
     leads = (
         selectors.lead_page_for_user(
-            user=user, status=status, today=today, overdue=overdue, place=place, since=since
+            user=user,
+            status=status,
+            today=today,
+            overdue=overdue,
+            place=place,
+            since=since,
+            until=until,
         )
         .select_related("household__village")
         .prefetch_related("signals")
@@ -70,6 +79,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
                 *(["已逾期"] if overdue else []),
                 *([selectors.division_name(place)] if place else []),
                 *([f"{since:%Y-%m-%d}起生成"] if since else []),
+                *([f"{until:%Y-%m-%d}及以前生成"] if until else []),
                 *([STATUS_GROUP_LABELS[status]] if status in STATUS_GROUP_LABELS else []),
             ],
             "statuses": LeadStatus.choices,

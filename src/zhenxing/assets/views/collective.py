@@ -28,6 +28,7 @@ from zhenxing.assets.collective import collective_income_record
 from zhenxing.common import clock
 from zhenxing.common.errors import InvalidInput
 from zhenxing.common.http import xlsx_response
+from zhenxing.divisions.codes import covers, is_division_code
 from zhenxing.divisions.models import Division
 from zhenxing.policy.rules.assets import TIER_LABELS
 from zhenxing.policy.selectors import ParameterMissing
@@ -45,6 +46,26 @@ def _year(raw: str | None, user: User | None = None) -> int:
     if user is not None:
         latest = selectors.collective_income_list_for_user(user=user).aggregate(latest=Max("year"))["latest"]
     return int(latest or clock.today().year - 1)
+
+
+def _drilled(request: HttpRequest, rows: list[report.VillageRow]) -> tuple[list[report.VillageRow], str]:
+    """A dashboard's tier bar (?place=&tier=): the villages under the place with the year's figure, of the tier;
+    with neither, every row. Returns the rows shown and the filter as the page says it ('' for none)."""
+    place, tier = request.GET.get("place", ""), request.GET.get("tier", "")
+    place = place if is_division_code(place) else ""
+    level = int(tier) if tier.isdigit() and int(tier) < len(TIER_LABELS) else None
+    if not place and level is None:
+        return rows, ""
+    shown = [
+        r
+        for r in rows
+        if r.this is not None
+        and (not place or covers(place, r.village.code))
+        and (level is None or r.this.tier == level)
+    ]
+    name = Division.objects.filter(code=place).values_list("name", flat=True).first() if place else ""
+    said = " · ".join(part for part in (name or "", TIER_LABELS[level] if level is not None else "") if part)
+    return shown, said
 
 
 @dataclass
@@ -91,9 +112,10 @@ def _page(
     general: list[str] | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     rows = report.village_rows(user=user, year=year)
+    shown, drill = _drilled(request, rows)
     can_enter = has_capability(user, Capability.ENTER_COLLECTIVE_INCOME)
     context: dict[str, Any] = {
-        "rows": rows, "year": year, "years": list(range(clock.today().year, 2019, -1)), "can_enter": can_enter,
+        "rows": shown, "drill": drill, "year": year, "years": list(range(clock.today().year, 2019, -1)), "can_enter": can_enter,
         "entries": entries if entries is not None else (_entry_rows(rows) if can_enter else []),
         "general_errors": general or [], "tier_labels": TIER_LABELS,
     }  # fmt: skip

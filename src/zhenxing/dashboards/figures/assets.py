@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from urllib.parse import urlencode
 
 from django.db.models import Count as CountOf
-from django.urls import reverse
 
 from zhenxing.assets.enums import HELD_STATES, Condition
 from zhenxing.assets.models import Asset, CollectiveIncome
-from zhenxing.dashboards.figures.base import Count, Figure, Measure, register
+from zhenxing.dashboards.figures.base import Count, Figure, Measure, link, register
 from zhenxing.divisions.codes import PREFECTURE_CODE
 from zhenxing.policy.rules.assets import TIER_LABELS
 
@@ -34,7 +32,7 @@ def asset_counts(as_of: datetime.date) -> Iterator[Count]:
         yield Count(code, condition if condition in Condition.values else UNINSPECTED, n)
 
 
-def asset_drill(code: str, measure: str, period: str) -> str:
+def asset_drill(code: str, measure: str, period: str, as_of: datetime.date) -> str:
     """The register's held assets under the place, by condition."""
     query: dict[str, str] = {"status": "held"}
     if code != PREFECTURE_CODE:
@@ -43,7 +41,7 @@ def asset_drill(code: str, measure: str, period: str) -> str:
         query["condition"] = measure
     elif measure == UNINSPECTED:
         query["condition"] = "none"
-    return f"{reverse('assets:list')}?{urlencode(query)}"
+    return link("assets:list", query)
 
 
 register(
@@ -99,11 +97,18 @@ def collective_counts(as_of: datetime.date) -> Iterator[Count]:
         yield Count(code, tier_key(tier), n, str(year))
 
 
-def collective_drill(code: str, measure: str, period: str) -> str:
-    """The collective-income page of the year (it lists the villages in the reader's scope, no place filter);
-    without the period, the page's own default: the latest year with figures in the reader's scope."""
-    base = reverse("assets:collective")
-    return f"{base}?{urlencode({'year': period})}" if period.isdigit() else base
+def collective_drill(code: str, measure: str, period: str, as_of: datetime.date) -> str:
+    """The collective-income page of the year, its villages under the place, of the tier (a tier's bar; the
+    total: every tier); without the period, the page's own default year (the latest with figures in scope)."""
+    query: dict[str, str] = {}
+    if period.isdigit():
+        query["year"] = period
+    query["place"] = (
+        code  # the prefecture's too: the page then lists only the villages with the year's figure
+    )
+    if measure.startswith("tier") and measure[4:].isdigit():
+        query["tier"] = measure[4:]
+    return link("assets:collective", query)
 
 
 register(

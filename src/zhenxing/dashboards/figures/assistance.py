@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from urllib.parse import urlencode
 
 from django.db.models import Count as CountOf
-from django.urls import reverse
 
-from zhenxing.dashboards.figures.base import Count, Figure, Measure, register
+from zhenxing.dashboards.figures.base import Count, Figure, Measure, link, register
 from zhenxing.monitoring.identification.selectors import has_development_measure
-from zhenxing.planning.computed.common import cases_monitored_on
+from zhenxing.monitoring.on_day import cases_monitored_on
 
 MONITORED, DEVELOPMENT, RATE = "monitored", "development", "development_rate"
 
@@ -28,11 +26,12 @@ def assistance_counts(as_of: datetime.date) -> Iterator[Count]:
             yield Count(village, series, n)
 
 
-def assistance_drill(code: str, measure: str, period: str) -> str:
-    query = {"tab": "monitored", "place": code}
+def assistance_drill(code: str, measure: str, period: str, as_of: datetime.date) -> str:
+    """The households monitored on the run's day under the place; the development measure's: those with one."""
+    query = {"tab": "monitored", "on": as_of.isoformat(), "place": code}
     if measure == DEVELOPMENT:
         query["development"] = "1"
-    return f"{reverse('monitoring:list')}?{urlencode(query)}"
+    return link("monitoring:list", query)
 
 
 register(

@@ -8,10 +8,14 @@ that a rate at the county is computed from the county's sums, never averaged fro
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 Level = Literal["village", "county"]
 Chart = Literal["bar", "stack"]
@@ -57,8 +61,9 @@ class Figure:
     series: tuple[tuple[str, str], ...]  # (key, label) of the stored series
     measures: tuple[Measure, ...]  # what the chart draws per place, in order
     compute: Callable[[datetime.date], Iterable[Count]]
-    # (place code, measure key, period) → the URL of the list showing the records behind that number, or ''
-    drill: Callable[[str, str, str], str]
+    # (place code, measure key, period, the run's day) → the URL of the list showing exactly the records behind
+    # that number (the same count: a window counted up to the run's day is bounded by it), or ''
+    drill: Callable[[str, str, str, datetime.date], str]
     chart: Chart = "bar"  # measures side by side, or stacked (parts of one whole)
     periodic: bool = False  # rows carry 'YYYY-MM' periods: the by-place view shows `place_periods` of them
     place_periods: int = 1  # 1: the latest period (a stock on a day); 12: the last twelve summed (a flow)
@@ -118,3 +123,21 @@ def month_ends(as_of: datetime.date, months: int) -> list[datetime.date]:
         days.append(last)
         first = last.replace(day=1)
     return list(reversed(days))
+
+
+@functools.cache
+def route(name: str) -> str:
+    """A list page's path, reversed once per process: a data.json builds hundreds of drill links."""
+    return reverse(name)
+
+
+def link(name: str, query: Mapping[str, str] | None = None) -> str:
+    """The drill link: the route's path with its query (none → the bare path)."""
+    return f"{route(name)}?{urlencode(query)}" if query else route(name)
+
+
+def month_last_day(period: str, as_of: datetime.date) -> datetime.date:
+    """The day a month's stock is counted on (month_ends): the month's last day, or `as_of` in its own month."""
+    first = datetime.date.fromisoformat(f"{period}-01")
+    following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return min(following - datetime.timedelta(days=1), as_of)

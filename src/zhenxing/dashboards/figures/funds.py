@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from urllib.parse import urlencode
 
-from django.urls import reverse
-
-from zhenxing.dashboards.figures.base import Count, Figure, Measure, register
+from zhenxing.dashboards.figures.base import Count, Figure, Measure, link, register
 from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
@@ -51,7 +48,7 @@ def fund_counts(as_of: datetime.date) -> Iterator[Count]:
                 yield Count(codes[county], INDUSTRY_BASE, share.base_fen, period)
 
 
-def fund_drill(code: str, measure: str, period: str) -> str:
+def fund_drill(code: str, measure: str, period: str, as_of: datetime.date) -> str:
     """The ledger's documents of the county and budget year (funds:allocations takes ?county= and ?year=). No
     query: a link without its period (a by-place number) names the county only — every year of its documents."""
     query: dict[str, str] = {}
@@ -59,7 +56,7 @@ def fund_drill(code: str, measure: str, period: str) -> str:
         query["year"] = period
     if len(code) > 4:
         query["county"] = county_of(code)
-    return f"{reverse('funds:allocations')}?{urlencode(query)}" if query else reverse("funds:allocations")
+    return link("funds:allocations", query)
 
 
 register(

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from urllib.parse import urlencode
 
 from django.db.models import Count as CountOf
-from django.urls import reverse
 
-from zhenxing.common import clock
-from zhenxing.dashboards.figures.base import Count, Figure, Measure, register
+from zhenxing.dashboards.figures.base import Count, Figure, Measure, link, register
 from zhenxing.policy.rules.measures import add_months
 from zhenxing.screening.models import Lead, LeadStatus
 from zhenxing.screening.selectors import ALL_LEADS, CHECKED_LEADS, raised_from
@@ -49,10 +46,9 @@ def lead_counts(as_of: datetime.date) -> Iterator[Count]:
         yield Count(village, OVERDUE, n)
 
 
-def lead_drill(code: str, measure: str, period: str) -> str:
-    # the list reads today's statuses; the twelve months are counted back from today (the run's day when
-    # the dashboards were refreshed this morning)
-    since = {"since": window_start(clock.today()).isoformat()}
+def lead_drill(code: str, measure: str, period: str, as_of: datetime.date) -> str:
+    # the twelve months the figure counts, up to the run's day (the list reads today's statuses)
+    since = {"since": window_start(as_of).isoformat(), "until": as_of.isoformat()}
     query: dict[str, str] = {
         RAISED: {"status": ALL_LEADS, **since},
         RATE: {"status": CHECKED_LEADS, **since},
@@ -60,7 +56,7 @@ def lead_drill(code: str, measure: str, period: str) -> str:
         INCLUDED: {"status": LeadStatus.CONFIRMED, **since},
         OVERDUE: {"status": LeadStatus.OPEN, "overdue": "1"},
     }.get(measure, {"status": ALL_LEADS})
-    return f"{reverse('screening:list')}?{urlencode({**query, 'place': code})}"
+    return link("screening:list", {**query, "place": code})
 
 
 register(

@@ -1,18 +1,26 @@
 """Monitoring objects by place and type, month by month (P5, P8, P9): a household counts on a day when its case
 was confirmed (识别监测时间) on or before it and not risk-eliminated by it — the same rule the plan's indicators
-use (planning/computed/common.cases_monitored_on)."""
+use and the case list's `on=` filter (monitoring/on_day.py)."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from urllib.parse import urlencode
 
 from django.db.models import Count as CountOf
-from django.urls import reverse
 
-from zhenxing.dashboards.figures.base import Count, Figure, Measure, month_ends, month_key, register
-from zhenxing.planning.computed.common import cases_monitored_on
+from zhenxing.dashboards.figures.base import (
+    Count,
+    Figure,
+    Measure,
+    link,
+    month_ends,
+    month_key,
+    month_last_day,
+    register,
+)
+from zhenxing.monitoring.identification.selectors import OTHER_TYPE
+from zhenxing.monitoring.on_day import cases_monitored_on
 from zhenxing.policy.vocab import MONITORING_TYPES
 
 MONTHS = 24
@@ -31,11 +39,16 @@ def monitoring_counts(as_of: datetime.date) -> Iterator[Count]:
             yield Count(village, kind if kind in MONITORING_TYPES else OTHER, n, month_key(day))
 
 
-def monitoring_drill(code: str, measure: str, period: str) -> str:
-    query = {"tab": "monitored", "place": code}
+def monitoring_drill(code: str, measure: str, period: str, as_of: datetime.date) -> str:
+    """The households monitored on the day the number is counted on (a month's end, the run's day in its own
+    month) under the place, of the type (其他类型: every type outside the vocabulary, blank included)."""
+    day = month_last_day(period, as_of) if period else as_of
+    query = {"tab": "monitored", "on": day.isoformat(), "place": code}
     if measure in MONITORING_TYPES:
         query["type"] = measure
-    return f"{reverse('monitoring:list')}?{urlencode(query)}"
+    elif measure == OTHER:
+        query["type"] = OTHER_TYPE
+    return link("monitoring:list", query)
 
 
 register(

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Count as CountOf
 from django.urls import reverse
 
-from zhenxing.dashboards.figures.base import Count, Figure, Measure, register
+from zhenxing.dashboards.figures.base import Count, Figure, Measure, link, register
+from zhenxing.divisions.codes import county_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.planning.enums import Direction, Grade, PeriodKind, TaskStatus, ValueState
@@ -85,11 +85,11 @@ def _period_pk(year: int) -> int | None:
     return _PERIOD_PKS[year]
 
 
-def indicator_drill(code: str, measure: str, period: str) -> str:
+def indicator_drill(code: str, measure: str, period: str, as_of: datetime.date) -> str:
     """The frozen yearly period's table (indicator × the counties in scope, each value with its target); the
     list of periods where no year is given."""
     pk = _period_pk(int(period)) if period.isdigit() else None
-    return reverse("planning:period", args=[pk]) if pk is not None else reverse("planning:periods")
+    return reverse("planning:period", args=[pk]) if pk is not None else link("planning:periods")
 
 
 register(
@@ -154,13 +154,15 @@ def assessment_counts(as_of: datetime.date) -> Iterator[Count]:
         yield Count(code, OPEN_TASKS, n, str(max(years)))
 
 
-def assessment_drill(code: str, measure: str, period: str) -> str:
+def assessment_drill(code: str, measure: str, period: str, as_of: datetime.date) -> str:
     """The counties' assessments of the year (the page's default without it: the latest assessed); the open
-    tasks: the supervision list of every year."""
+    tasks: the supervision task list of every year, not 销号, of the county."""
     if measure == OPEN_TASKS:
-        return reverse("planning:supervisions")
-    base = reverse("planning:assessments")
-    return f"{base}?{urlencode({'year': period})}" if period.isdigit() else base
+        query = {"status": "open"}
+        if len(code) > 4:
+            query["county"] = county_of(code)
+        return link("planning:supervisions", query)
+    return link("planning:assessments", {"year": period} if period.isdigit() else None)
 
 
 register(

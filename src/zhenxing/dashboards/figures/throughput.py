@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from urllib.parse import urlencode
 
 from django.db.models import Count as CountOf
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 
-from zhenxing.common import clock
-from zhenxing.dashboards.figures.base import Count, Figure, Measure, month_ends, month_key, register
+from zhenxing.dashboards.figures.base import Count, Figure, Measure, link, month_ends, month_key, register
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.enums import CaseStatus
 from zhenxing.monitoring.models import Case
-from zhenxing.planning.computed.common import CONFIRMED_EVER
+from zhenxing.monitoring.on_day import CONFIRMED_EVER
 
 MONTHS = 24
 PLACE_MONTHS = 12
@@ -48,12 +45,13 @@ def throughput_counts(as_of: datetime.date) -> Iterator[Count]:
             yield Count(village, series, n, month_key(month))
 
 
-def throughput_drill(code: str, measure: str, period: str) -> str:
-    # a month's bar opens that month; a place's twelve-month sum opens the twelve months up to today's
-    since = month_key(month_ends(clock.today(), PLACE_MONTHS)[0])
+def throughput_drill(code: str, measure: str, period: str, as_of: datetime.date) -> str:
+    # a month's bar opens that month; a place's twelve-month sum the twelve calendar months up to the run's
+    # month; either counted up to the run's day (a record dated after it is not in the number)
+    since = month_key(month_ends(as_of, PLACE_MONTHS)[0])
     when = {"month": period} if period else {"since": since}
     tab = ELIMINATED if measure == ELIMINATED else IDENTIFIED
-    return f"{reverse('monitoring:list')}?{urlencode({'tab': tab, **when, 'place': code})}"
+    return link("monitoring:list", {"tab": tab, **when, "until": as_of.isoformat(), "place": code})
 
 
 register(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -13,15 +14,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from zhenxing.accounts.enums import Role
 from zhenxing.accounts.rollup import LEVEL_LABEL, rollup_function, rollup_level
 from zhenxing.common.errors import not_found
-from zhenxing.divisions.codes import county_of
+from zhenxing.divisions.codes import county_of, is_division_code
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.case_workflow import STEP_ROLE
 from zhenxing.monitoring.cases import case_list_for_user, monitored_for_user
 from zhenxing.monitoring.decisions import step_deadlines
 from zhenxing.monitoring.dynamic_exit import labelled_eliminated_q
-from zhenxing.monitoring.enums import CaseStatus
+from zhenxing.monitoring.enums import MONITORED_STATUSES, OPEN_STATUSES, CaseStatus
 from zhenxing.monitoring.identification.transitions import IDENTIFICATION
 from zhenxing.monitoring.models import Case, Measure
+from zhenxing.monitoring.on_day import CONFIRMED_EVER, monitored_on_filter
 from zhenxing.policy.regimes import RegimeNotConfigured, regime_for
 from zhenxing.policy.rules.procedure import application_settle_days
 from zhenxing.policy.vocab import (
@@ -66,14 +68,84 @@ def has_development_measure() -> Exists:
     )
 
 
-def in_month_filter(field: str, month: str, *, onwards: bool = False) -> Q:
-    """A date field in a month 'YYYY-MM' (or from it onwards); an unreadable month filters nothing."""
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # a filter's day outside these years is unreadable (no 500 on 9999-12)
+
+
+def filter_day(text: str) -> datetime.date | None:
+    """A filter's day 'YYYY-MM-DD' of a year 2000–2100; anything else is None (the filter is ignored)."""
     try:
-        first = datetime.date.fromisoformat(f"{month}-01")
+        day = datetime.date.fromisoformat(text[:10])
     except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def in_month_filter(field: str, month: str, *, onwards: bool = False) -> Q:
+    """A date field in a month 'YYYY-MM' (or from it onwards); an unreadable month, or one of a year outside
+    2000–2100, filters nothing."""
+    first = filter_day(f"{month[:7]}-01")
+    if first is None:
         return Q()
     after = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return Q(**{f"{field}__gte": first}) if onwards else Q(**{f"{field}__gte": first, f"{field}__lt": after})
+
+
+# the case list's tabs that are plain status sets (the dashboards' drill-downs among them); each set is defined
+# once: `identified` is every case confirmed ever, as the dashboards' 识别纳入 counts (on_day.CONFIRMED_EVER)
+TAB_STATUSES: dict[str, tuple[str, ...]] = {
+    "open": tuple(OPEN_STATUSES),
+    "confirmed": (CaseStatus.CONFIRMED,),
+    "monitored": tuple(MONITORED_STATUSES),  # monitored now (confirmed, or in an elimination step)
+    "rejected": (CaseStatus.REJECTED,),
+    "identified": CONFIRMED_EVER,
+    "eliminated": (CaseStatus.ELIMINATED,),
+}
+# the date a tab's month / since / until filters read: the tab's event, identification or elimination
+MONTH_FIELD = {"identified": "identified_on", "eliminated": "eliminated_on"}
+OTHER_TYPE = "other"  # `type=other`: a type outside today's vocabulary, blank included (the 其他类型 series)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """A case list's filters as read from its query (each unreadable one is empty, never an error)."""
+
+    place: str = ""
+    monitoring_type: str = ""
+    month: str = ""  # 'YYYY-MM': the tab's event in that month
+    since: str = ""  # 'YYYY-MM': the tab's event in that month or later
+    until: datetime.date | None = None  # the tab's event on or before the day
+    on: datetime.date | None = None  # tab=monitored: monitored on the day (on_day), not now
+    development: str = ""  # '1' / '0': with / without an implemented development-type measure
+
+
+def case_tab_for_user(*, user: User, tab: str, today: datetime.date, filters: CaseFilters) -> QuerySet[Case]:
+    """A list tab's cases under its filters; an unknown tab is the queue."""
+    if tab == "overdue":
+        cases = overdue_for_user(user=user, today=today)
+    elif tab == "monitored" and filters.on is not None:  # a dashboard's number of a day
+        cases = case_list_for_user(user=user).filter(monitored_on_filter(filters.on))
+    elif tab in TAB_STATUSES:
+        cases = case_list_for_user(user=user).filter(status__in=TAB_STATUSES[tab])
+    else:
+        cases = queue_for_user(user=user, today=today)
+    if is_division_code(filters.place):  # a ranking row's drill-down: the tab's cases under one division
+        cases = cases.filter(village__code__startswith=filters.place)
+    if filters.monitoring_type == OTHER_TYPE:
+        cases = cases.exclude(monitoring_type__in=MONITORING_TYPES)
+    elif filters.monitoring_type:  # a dashboard's bar of one type
+        cases = cases.filter(monitoring_type=filters.monitoring_type)
+    if tab in MONTH_FIELD:
+        field = MONTH_FIELD[tab]
+        if filters.month or filters.since:  # a dashboard's month, or its last twelve months
+            cases = cases.filter(
+                in_month_filter(field, filters.month or filters.since, onwards=not filters.month)
+            )
+        if filters.until is not None:  # ... counted up to the run's day
+            cases = cases.filter(**{f"{field}__lte": filters.until})
+    if filters.development in ("0", "1"):  # a dashboard's coverage: with or without a development measure
+        has = has_development_measure()
+        cases = cases.filter(has if filters.development == "1" else ~has)
+    return cases
 
 
 def unsettled_filter(today: datetime.date) -> Q:

@@ -21,7 +21,6 @@ from zhenxing.common.errors import not_found
 from zhenxing.common.http import xlsx_response
 from zhenxing.common.paging import paginate
 from zhenxing.common.uploads import stored_file_response
-from zhenxing.divisions.codes import is_division_code
 from zhenxing.divisions.models import Division
 from zhenxing.monitoring.assistance.selectors import plan_check_report
 from zhenxing.monitoring.case_workflow import STEP_ROLE
@@ -32,7 +31,7 @@ from zhenxing.monitoring.decisions import (
     case_suggestion,
     step_deadlines,
 )
-from zhenxing.monitoring.enums import MONITORED_STATUSES, OPEN_STATUSES, CaseStatus
+from zhenxing.monitoring.enums import OPEN_STATUSES, CaseStatus
 from zhenxing.monitoring.identification import applicant, selectors, services
 from zhenxing.monitoring.identification.applicant import ApplicantRevealForm, applicant_context
 from zhenxing.monitoring.identification.context import assistance_context
@@ -52,8 +51,6 @@ TABS = {
     "queue": "待办", "open": "办理中", "overdue": "超期", "confirmed": "已纳入", "monitored": "监测中",
     "rejected": "未纳入", "identified": "已识别纳入", "eliminated": "已消除",
 }  # fmt: skip
-# the dashboards' month filter reads the date of the tab's event: identification, or elimination
-MONTH_FIELD = {"identified": "identified_on", "eliminated": "eliminated_on"}
 
 
 @login_required
@@ -61,33 +58,28 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = require_view(request)
     today = clock.today()
     tab = request.GET.get("tab", "queue")
-    cases = {
-        "queue": selectors.queue_for_user(user=user, today=today),
-        "open": case_list_for_user(user=user).filter(status__in=OPEN_STATUSES),
-        "overdue": selectors.overdue_for_user(user=user, today=today),
-        "confirmed": case_list_for_user(user=user).filter(status=CaseStatus.CONFIRMED),
-        # the dashboards' drill-down: monitored now (confirmed, or in an elimination step)
-        "monitored": case_list_for_user(user=user).filter(status__in=MONITORED_STATUSES),
-        "rejected": case_list_for_user(user=user).filter(status=CaseStatus.REJECTED),
-        # ever confirmed (monitored, in elimination or eliminated since): the dashboards' 识别纳入 by month
-        "identified": case_list_for_user(user=user).filter(
-            status__in=(*MONITORED_STATUSES, CaseStatus.ELIMINATED)
-        ),
-        "eliminated": case_list_for_user(user=user).filter(status=CaseStatus.ELIMINATED),
-    }.get(tab, selectors.queue_for_user(user=user, today=today))
-    place = request.GET.get("place", "")
-    if is_division_code(place):  # a ranking row's drill-down: the tab's cases under one division
-        cases = cases.filter(village__code__startswith=place)
-    monitoring_type = request.GET.get("type", "").strip()[:10]
-    if monitoring_type:  # a dashboard's bar of one type
-        cases = cases.filter(monitoring_type=monitoring_type)
     month, since = request.GET.get("month", "")[:7], request.GET.get("since", "")[:7]
-    if tab in MONTH_FIELD and (month or since):  # a dashboard's month, or its last twelve months
-        cases = cases.filter(selectors.in_month_filter(MONTH_FIELD[tab], month or since, onwards=not month))
-    development = request.GET.get("development", "")
-    if development in ("0", "1"):  # a dashboard's coverage: with or without a development-type measure
-        has = selectors.has_development_measure()
-        cases = cases.filter(has if development == "1" else ~has)
+    filters = selectors.CaseFilters(
+        place=request.GET.get("place", ""),
+        monitoring_type=request.GET.get("type", "").strip()[:10],
+        month=month,
+        since=since,
+        until=selectors.filter_day(request.GET.get("until", "")),
+        on=selectors.filter_day(request.GET.get("on", "")) if tab == "monitored" else None,
+        development=request.GET.get("development", ""),
+    )
+    cases = selectors.case_tab_for_user(user=user, tab=tab, today=today, filters=filters)
+    place, monitoring_type, development = filters.place, filters.monitoring_type, filters.development
+    month_filter = ""
+    if tab in selectors.MONTH_FIELD:
+        month_filter = " ".join(
+            part
+            for part in (
+                f"{month}月" if month else (f"{since}月起" if since else ""),
+                f"截至{filters.until:%Y-%m-%d}" if filters.until else "",
+            )
+            if part
+        )
     ranking = selectors.overdue_ranking(user=user, today=today)
     plan_checks = {row["code"]: row for row in plan_check_report(user=user, today=today)}
     codes = {code for code, _ in ranking} | {code for code, row in plan_checks.items() if row["error"]}
@@ -111,8 +103,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "monitoring/identification/list.html",
         {
             "cases": paged.items, "paged": paged,
-            "tab": tab, "tabs": TABS, "today": today, "monitoring_type": monitoring_type,
-            "month_filter": (f"{month}月" if month else f"{since}月起") if tab in MONTH_FIELD and (month or since) else "",
+            "tab": tab, "tabs": TABS, "today": today,
+            "monitoring_type": "其他类型" if monitoring_type == selectors.OTHER_TYPE else monitoring_type,
+            "month_filter": month_filter,
+            "on_filter": f"{filters.on:%Y-%m-%d}监测中" if filters.on else "",
             "development_filter": {"1": "有已实施开发式措施", "0": "无已实施开发式措施"}.get(development, ""),
             "place_name": Division.objects.filter(code=place).values_list("name", flat=True).first() or "",
             "ranking": rows, "level": LEVEL_LABEL[rollup_level(user)],

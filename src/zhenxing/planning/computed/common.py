@@ -8,20 +8,12 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
-from zhenxing.monitoring.enums import MONITORED_STATUSES, CaseStatus
-from zhenxing.monitoring.models import Case, HousingLedgerEntry
+from zhenxing.monitoring.models import HousingLedgerEntry
+
+# the monitored-on-a-day rule lives with the cases (the case list's drill-down reads it too); re-exported here
+from zhenxing.monitoring.on_day import CONFIRMED_EVER as CONFIRMED_EVER
+from zhenxing.monitoring.on_day import cases_monitored_on as cases_monitored_on
 from zhenxing.registry.models import Membership
-
-# every status a confirmed case can be in afterwards: monitored, in elimination, eliminated
-CONFIRMED_EVER = (*MONITORED_STATUSES, CaseStatus.ELIMINATED)
-
-
-def cases_monitored_on(day: datetime.date) -> QuerySet[Case]:
-    """Cases whose household is a monitoring object on `day`: confirmed (识别监测时间) on or before it and not
-    risk-eliminated by it (eliminated on the day is no longer monitored)."""
-    return Case.objects.filter(status__in=CONFIRMED_EVER, identified_on__lte=day).filter(
-        Q(eliminated_on__isnull=True) | Q(eliminated_on__gt=day)
-    )
 
 
 def memberships_on(day: datetime.date) -> QuerySet[Membership]:

@@ -26,6 +26,7 @@ from zhenxing.accounts.requests import require_capability
 from zhenxing.common import clock
 from zhenxing.common.errors import Conflict, InvalidInput, NotFound
 from zhenxing.common.uploads import stored_file_response
+from zhenxing.divisions.codes import is_division_code
 from zhenxing.planning import selectors, services
 from zhenxing.planning.enums import Dimension, TaskStatus
 from zhenxing.planning.freeze import counties
@@ -251,6 +252,16 @@ def _supervisions_page(
     if waiting:
         tasks = selectors.tasks_waiting_for(user=user).filter(supervision__in=rows)
         rows = rows.filter(pk__in=tasks.values("supervision"))
+    # a dashboard's 未销号整改任务: the tasks not 销号, of one county (?status=open&county=)
+    open_only = request.GET.get("status") == "open"
+    county = request.GET.get("county", "")
+    county = county if is_division_code(county, lengths=(6,)) else ""
+    if open_only or county:
+        if open_only:
+            tasks = tasks.exclude(status=TaskStatus.CLOSED)
+        if county:
+            tasks = tasks.filter(county__code=county)
+        rows = rows.filter(pk__in=tasks.values("supervision"))
     tasks_of: dict[int, list[RectificationTask]] = {}
     for task in tasks.order_by("due_on", "pk"):
         tasks_of.setdefault(task.supervision_id, []).append(task)
@@ -268,7 +279,12 @@ def _supervisions_page(
     return render(
         request, "planning/supervision_list.html",
         {"rows": shown, "year": year, "years": year_choices(), "manage": has_capability(user, Capability.MANAGE_ASSESSMENT),
-         "general": general or [], "today": today, "waiting": waiting},
+         "general": general or [], "today": today, "waiting": waiting,
+         "task_filter": " · ".join(
+             [*([next((c.name for c in counties() if c.code == county), county)] if county else []),
+              *(["未销号"] if open_only else [])]
+         ),
+         "task_count": sum(len(t) for t in tasks_of.values())},
         status=status,
     )  # fmt: skip
 
