@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
-from zhenxing.audit import services as audit
 from zhenxing.common.xlsx import Workbook
+from zhenxing.dashboards.export import export_record
 from zhenxing.dashboards.payload import number
 from zhenxing.dashboards.selectors import MapCounty
 from zhenxing.divisions.codes import PREFECTURE_CODE
@@ -315,12 +314,10 @@ def county_map_export(
     """The map's numbers as .xlsx, audited as the figures' exports are (the place is the map)."""
     as_of = f"数据截至{run.as_of:%Y-%m-%d}" if run else "尚未统计"
     content = map_workbook(figure=figure, measure=measure, rows=map_rows(counties), as_of=as_of)
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            action="dashboards.export",
-            target=("dashboards.aggregaterun", str(run.pk) if run else "*"),
-            division=actor.jurisdiction,
-            new={"figure": figure.key, "place": "map", "measure": measure.key},
-        )
+    export_record(
+        actor=actor,
+        run=run,
+        division=actor.jurisdiction,
+        new={"figure": figure.key, "place": "map", "measure": measure.key},
+    )
     return content

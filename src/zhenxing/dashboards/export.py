@@ -16,6 +16,7 @@ from zhenxing.dashboards.selectors import FigureData
 if TYPE_CHECKING:
     from zhenxing.accounts.models import User
     from zhenxing.dashboards.models import AggregateRun
+    from zhenxing.divisions.models import Division
 
 
 def _header(payload: dict[str, Any], first: str) -> list[str]:
@@ -60,16 +61,25 @@ def figure_workbook(payload: dict[str, Any], *, as_of: str) -> bytes:
     return book.finish()
 
 
-def figure_export(*, actor: User, run: AggregateRun | None, data: FigureData) -> bytes:
-    """The figure's .xlsx for the reader, audited as dashboards.export (which figure, which place)."""
-    payload = figure_payload(data)
-    content = figure_workbook(payload, as_of=run.as_of.isoformat() if run else "")
+def export_record(
+    *, actor: User, run: AggregateRun | None, division: Division | None, new: dict[str, Any]
+) -> None:
+    """Audit a download of kept numbers (a figure's or the map's): which run, figure and place."""
     with transaction.atomic():
         audit.record(
             actor=actor,
             action="dashboards.export",
             target=("dashboards.aggregaterun", str(run.pk) if run else "*"),
-            division=data.place,
-            new={"figure": data.figure.key, "place": data.place.code},
+            division=division,
+            new=new,
         )
+
+
+def figure_export(*, actor: User, run: AggregateRun | None, data: FigureData) -> bytes:
+    """The figure's .xlsx for the reader, audited as dashboards.export (which figure, which place)."""
+    payload = figure_payload(data)
+    content = figure_workbook(payload, as_of=run.as_of.isoformat() if run else "")
+    export_record(
+        actor=actor, run=run, division=data.place, new={"figure": data.figure.key, "place": data.place.code}
+    )
     return content
