@@ -179,7 +179,7 @@ def read_all(user: Any, place: Any) -> list[dict[str, Any]]:
     return [figure_payload(data) for data in figures]
 
 
-def no_link(code: str, measure: str, period: str) -> str:
+def no_link(*place_measure_period_day: object) -> str:
     return ""
 
 
