@@ -58,7 +58,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = require_view(request)
     today = clock.today()
     tab = request.GET.get("tab", "queue")
-    month, since = request.GET.get("month", "")[:7], request.GET.get("since", "")[:7]
+    # a month outside 2000–2100 or unreadable is no filter, and the filter line does not name it
+    month, since = (
+        text if selectors.filter_day(f"{text}-01") else ""
+        for text in (request.GET.get("month", "")[:7], request.GET.get("since", "")[:7])
+    )
     filters = selectors.CaseFilters(
         place=request.GET.get("place", ""),
         monitoring_type=request.GET.get("type", "").strip()[:10],
