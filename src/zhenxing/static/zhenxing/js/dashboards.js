@@ -219,10 +219,12 @@
       var payload = byKey[element.getAttribute("data-figure")];
       if (payload) { draw(element, payload, data); }
     });
+    // redrawn at the next frame (not after a delay): a turned phone or a window moved to the meeting-room screen
+    // shows charts of the new width at once, at most once a frame while a window is being dragged
     var pending = null;
     window.addEventListener("resize", function () {
-      window.clearTimeout(pending);
-      pending = window.setTimeout(redraw, 150);
+      window.cancelAnimationFrame(pending);
+      pending = window.requestAnimationFrame(redraw);
     });
   }
 
