@@ -151,6 +151,8 @@ def test_the_data_key_is_nowhere_in_the_backup(source: Path, tmp_path: Path) -> 
         contents.append(subprocess.run([shutil.which("pg_restore") or "pg_restore", "--file=-", str(folder / "database.dump")], capture_output=True, check=True).stdout)  # fmt: skip
         assert b"registry_person" in contents[-1]
     assert all(form not in content for form in forms for content in contents)
+    # and only its owner may read it (it holds the registry)
+    assert all(path.stat().st_mode & 0o077 == 0 for path in [folder, *folder.rglob("*")])
     # and the manifest names the key by the fingerprint every ciphertext carries
     fingerprint = json.loads((folder / "manifest.json").read_text())["data_key"]["fingerprint"]
     assert fingerprint == key_fingerprint(key) == encrypt_id_number("532926197503080117")[1:5].hex()

@@ -114,6 +114,7 @@ def backup_create(
             shutil.copy2(source, copied)
         media_seconds = time.monotonic() - media_started
         progress("计算文件校验和……")
+        _private(working)
         files = {path.relative_to(working).as_posix(): _sha256(path) for path in _files_under(working)}
         seconds = {**described.pop("seconds"), "media": round(media_seconds, 1)}
         seconds["total"] = round(time.monotonic() - started, 1)
@@ -132,11 +133,19 @@ def backup_create(
         }
         manifest["seal"] = _seal(manifest, settings.ZHENXING_DATA_KEY)
         (working / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        (working / MANIFEST).chmod(0o600)
         working.rename(destination)
     except BaseException:
         shutil.rmtree(working, ignore_errors=True)
         raise
     return BackupReport(folder=destination, manifest=manifest, seconds=seconds)
+
+
+def _private(folder: Path) -> None:
+    """The backup holds the registry (names in clear, ciphertexts): readable by its owner only."""
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def _version() -> str:

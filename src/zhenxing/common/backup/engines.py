@@ -224,24 +224,31 @@ def sqlite_backup(settings_dict: dict[str, Any], target: Path, progress: Progres
 
 
 def sqlite_is_empty(settings_dict: dict[str, Any]) -> tuple[bool, str]:
-    path = Path(settings_dict["NAME"])
-    if not path.exists() or path.stat().st_size == 0:
+    name = str(settings_dict["NAME"])
+    if not name.startswith("file:") and (not Path(name).exists() or Path(name).stat().st_size == 0):
         return True, ""
-    connection = sqlite3.connect(path)
+    connection = _sqlite_connect(name)
     try:
         (tables,) = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
     finally:
         connection.close()
-    return tables == 0, f"数据库文件 {path} 已有 {tables} 张表"
+    return tables == 0, f"数据库 {name} 已有 {tables} 张表"
+
+
+def _sqlite_connect(name: str) -> sqlite3.Connection:
+    """The target as Django opens it: NAME may be a file: URI (the test suite's shared in-memory database)."""
+    return sqlite3.connect(name, uri=True)
 
 
 def sqlite_restore(settings_dict: dict[str, Any], source: Path, progress: Progress) -> float:
     """The backup file copied page by page into the target through the same API (it replaces whatever the
     target held: the caller has refused a non-empty target unless told to clean it)."""
     started = time.monotonic()
-    Path(settings_dict["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    name = str(settings_dict["NAME"])
+    if not name.startswith("file:"):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
     origin = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-    destination = sqlite3.connect(settings_dict["NAME"])
+    destination = _sqlite_connect(name)
     try:
         origin.backup(destination, pages=4096, progress=_pages_reporter("恢复数据库", progress))
         destination.execute("PRAGMA journal_mode=WAL")
@@ -252,7 +259,7 @@ def sqlite_restore(settings_dict: dict[str, Any], source: Path, progress: Progre
 
 
 def sqlite_describe(settings_dict: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    connection = sqlite3.connect(settings_dict["NAME"])
+    connection = _sqlite_connect(str(settings_dict["NAME"]))
     try:
         return {
             "schema": latest_migrations(connection.cursor()),
