@@ -51,7 +51,7 @@ def test_a_worker_killed_mid_import_fails_the_batch_which_can_be_confirmed_again
     # given a confirmed import of 300 households, whose job pauses after each step (a test-only setting)
     batch_id = int(site.shell(STAGE_AND_CONFIRM))
     staged = _count(site, "transfer_stagedrow", "WHERE batch_id = %s", (batch_id,))
-    assert staged == 1200
+    assert staged == 2  # 900 member rows and 300 year rows, a sealed chunk per sheet (issue 22)
     # and a worker of another queue, idle, sweeping every second
     site.start("db_worker", "--no-reload", "--queue-name", "other", ZHENXING_JOB_SWEEP_SECONDS="1")
     wait_until(lambda: _count(site, "common_workerlease") == 1, what="the idle worker's lease")
@@ -152,7 +152,9 @@ def test_a_lost_import_job_is_failed_by_the_sweep_and_the_page_offers_to_confirm
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.status == ImportStatus.QUEUED and batch.failure == "" and batch.reconfirm_until is None
-    assert StagedRow.objects.filter(batch=batch).count() == 12
+    # staged again: 9 member rows and 3 year rows, a chunk per sheet (issue 22: staged by the chunk)
+    assert len(services.staged_payloads(batch)) == 12
+    assert StagedRow.objects.filter(batch=batch).count() == 2
     assert AuditEvent.objects.filter(action="import.reconfirm", target_id=str(batch.pk)).count() == 1
     # then the new job commits it, and nothing of the upload is left behind
     assert services.import_commit(batch_id=batch.pk).status == ImportStatus.DONE

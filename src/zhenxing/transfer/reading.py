@@ -20,6 +20,7 @@ from zhenxing.registry.layout import MEMBER_SHEET, SHEETS, Column
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell ")
+_BLANK = frozenset((None, ""))
 
 
 class WorkbookError(ValueError):
@@ -61,9 +62,10 @@ def _refuse_formulas_and_merges(archive: zipfile.ZipFile, name: str) -> None:
     try:
         for chunk in iter_entry(archive, name):
             window = tail + chunk
-            if _FORMULA.search(window):
+            # the patterns run only where their fixed part occurs (a substring search is many times faster)
+            if (b"<f" in window or b":f" in window) and _FORMULA.search(window):
                 raise WorkbookError("工作表中含有公式，请先“选择性粘贴为数值”后再导入")
-            if _MERGE.search(window):
+            if b"mergeCell " in window and _MERGE.search(window):
                 raise WorkbookError("工作表中含有合并单元格，请取消合并并在每一行填写完整后再导入")
             tail = chunk[-64:]
     except ArchiveError as error:
@@ -100,10 +102,11 @@ def read_sheets(data: bytes) -> list[SheetRows]:
             )
             raise WorkbookError(f"工作表“{name}”表头不符合模板（{'；'.join(parts)}）")
         columns = [by_header.get(cell) for cell in header]
+        width = len(columns)
         rows = [
-            (index + 1, list(row[: len(columns)]))
-            for index, row in enumerate(values)
-            if index > 0 and any(cell not in (None, "") for cell in row)
+            (number, row[:width])
+            for number, row in enumerate(values[1:], start=2)
+            if not _BLANK.issuperset(row)  # a row of empty cells only is skipped
         ]
         result.append(SheetRows(name=name, columns=columns, rows=rows))
     if not result or not result[0].rows:

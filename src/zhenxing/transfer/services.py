@@ -22,13 +22,12 @@ from zhenxing.accounts.capabilities import Capability, has_capability
 from zhenxing.accounts.scoping import scope_prefixes
 from zhenxing.audit import services as audit
 from zhenxing.common import jobs
-from zhenxing.common.bulk import allocate_ids, insert_model_rows
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput, PermissionDenied
 from zhenxing.common.workflow import transition
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
 from zhenxing.registry.layout import MEMBER_SHEET
-from zhenxing.transfer import transitions, uploads
+from zhenxing.transfer import staging, transitions, uploads
 from zhenxing.transfer.apply import apply_import
 from zhenxing.transfer.models import ImportBatch, ImportStatus, ImportUpload, StagedRow
 from zhenxing.transfer.reading import WorkbookError, check_file, read_sheets
@@ -53,12 +52,6 @@ LOST_REASONS = {
 def progress_of(batch_id: int) -> dict[str, Any] | None:
     value: dict[str, Any] | None = cache.get(PROGRESS_KEY.format(batch_id))
     return value
-
-
-def _jsonable(cleaned: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in cleaned.items()
-    }
 
 
 def _read_and_validate(*, actor: User, data: bytes) -> tuple[int, int, Validated]:
@@ -86,26 +79,10 @@ def _problems(batch: ImportBatch, result: Validated) -> None:
 
 
 def _stage_rows(batch: ImportBatch, result: Validated) -> None:
-    staged = [("member", row, _jsonable(c)) for row, c in result.members]
-    staged += [("year", row, c) for row, c in result.years]
-    ids = allocate_ids(StagedRow._meta.db_table, len(staged))
-    insert_model_rows(
-        StagedRow,
-        [
-            (pk, batch.pk, sheet, row, uploads.seal_row(payload, batch_id=batch.pk, row_id=pk))
-            for pk, (sheet, row, payload) in zip(ids, staged, strict=True)
-        ],
-    )
+    staging.stage_rows(batch, result.members, result.years)
 
 
-def staged_payloads(batch: ImportBatch) -> list[tuple[str, dict[str, Any]]]:
-    """(sheet, row) of a batch's staged rows, unsealed, in sheet and row order."""
-    rows = (
-        StagedRow.objects.filter(batch=batch)
-        .order_by("sheet", "row_number")
-        .values_list("pk", "sheet", "sealed")
-    )
-    return [(sheet, uploads.unseal_row(sealed, batch_id=batch.pk, row_id=pk)) for pk, sheet, sealed in rows]
+staged_payloads = staging.staged_payloads
 
 
 def import_stage(*, actor: User, file_name: str, data: bytes) -> ImportBatch:
@@ -252,11 +229,7 @@ def import_commit(*, batch_id: int) -> ImportBatch:
     progress("准备", 0, batch.member_rows + batch.year_rows)
     try:
         with transaction.atomic():
-            rows = staged_payloads(batch)
-            members = [payload for sheet, payload in rows if sheet == "member"]
-            years = [payload for sheet, payload in rows if sheet == "year"]
-            for member in members:
-                member["birth_date"] = _date(member["birth_date"])
+            members, years = staging.staged_records(batch)
             summary = apply_import(
                 members=members,
                 years=years,
@@ -337,7 +310,3 @@ def import_expire(*, now: datetime.datetime | None = None) -> int:
             )
             expired += 1
     return expired
-
-
-def _date(value: str) -> datetime.date:
-    return datetime.date.fromisoformat(value)
