@@ -5,12 +5,13 @@ each figure with its ratio to the DuckDB time of the same size measured in the s
 and, from them, a projection for a province (12× Dali) and the nation (250× Dali).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhenxing_bench .venv/bin/python bench/spark_cluster.py
-        [--no-tenfold] [--repeat N]
+        [--no-tenfold] [--skip-feeds] [--repeat N]
 
 Needs a registry in that database (a scale-1 copy of Dali); feeds for 2025 are generated and ingested first
-if it has none (bench/screening.py's `ingest_feeds`). Every measurement runs in a process of its own (one
-Spark session, and so one master, per process): the rule set runs once to warm the JVM, the executors and the
-file cache, then `--repeat` times (default 1) timed; the fastest is reported. DuckDB is measured the same way.
+if it has fewer feed records than households (bench/screening.py's `ingest_feeds`), unless --skip-feeds.
+Every measurement runs in a process of its own (one Spark session, and so one master, per process): the rule
+set runs once on the 1x snapshot to warm the JVM, the executors and the code paths, then `--repeat` times
+(default 1) timed on the size measured; the fastest is reported. DuckDB is measured the same way.
 """
 
 from __future__ import annotations
@@ -31,26 +32,24 @@ LINE_FEN = 870_000
 CORES = 2  # local[2], two workers of one core, DuckDB on this two-core machine
 PROVINCE, NATION = 12, 250  # × Dali
 MEASURE_LIMIT = 1500.0  # seconds for one process (warm-up and timed runs) before it is killed
+WARM_UP: list[Path] = []  # the 1x snapshot, once taken: every measurement warms up on it
 
 
 def main() -> None:
     import django
 
     django.setup()
-    if "--measure" in sys.argv:
-        at = sys.argv.index("--measure")
-        master = (
-            sys.argv[at + 3]
-            if len(sys.argv) > at + 3 and sys.argv[at + 3].startswith(("local", "spark"))
-            else None
-        )
-        measure(sys.argv[at + 1], Path(sys.argv[at + 2]), master, repeat=_repeat())
+    if "--measure" in sys.argv:  # engine, folder, warm-up folder, master or "-"
+        engine, target, warm_up, master = sys.argv[sys.argv.index("--measure") + 1 :][:4]
+        measure(engine, Path(target), Path(warm_up), None if master == "-" else master, repeat=_repeat())
         return
 
     from zhenxing.feeds.models import FeedRecord
+    from zhenxing.registry.models import Household
     from zhenxing.screening.snapshot import snapshot_take
 
-    if not FeedRecord.objects.exists():
+    # a year of feeds is millions of rows at scale 1; a registry that holds only a demo's few has none yet
+    if "--skip-feeds" not in sys.argv and FeedRecord.objects.count() < Household.objects.count():
         from screening import ingest_feeds  # bench/screening.py
 
         ingest_feeds(YEAR)
@@ -59,14 +58,15 @@ def main() -> None:
     households = snapshot.rows["registry_household"]
     print(f"snapshot taken in {snapshot.seconds:.1f} s: {rows:,} rows, {snapshot.rows}", flush=True)
     sizes: list[tuple[str, Path, int, int]] = [("1x", snapshot.folder, rows, households)]
+    WARM_UP.append(snapshot.folder)
     if "--no-tenfold" not in sys.argv:
         from django.conf import settings
 
-        target = Path(settings.ZHENXING_VAR_DIR) / "snapshots-bench-10x-cluster"
+        tenfold = Path(settings.ZHENXING_VAR_DIR) / "snapshots-bench-10x-cluster"
         started = time.perf_counter()
-        ten_rows = tenfold_snapshot(snapshot.folder, target)
+        ten_rows = tenfold_snapshot(snapshot.folder, tenfold)
         print(f"10x snapshot built in {time.perf_counter() - started:.1f} s: {ten_rows}", flush=True)
-        sizes.append(("10x", target, sum(ten_rows.values()), ten_rows["registry_household"]))
+        sizes.append(("10x", tenfold, sum(ten_rows.values()), ten_rows["registry_household"]))
 
     from zhenxing.screening.spark_cluster import spark_cluster
 
@@ -94,31 +94,24 @@ def _repeat() -> int:
 def tenfold_snapshot(folder: Path, target: Path) -> dict[str, int]:
     """The snapshot ten times over, as bench/screening.py's `tenfold` builds it (ids shifted by 10⁸ per copy,
     village codes prefixed by the copy's number, so that no copy joins another), written as one Parquet file
-    per table like the snapshot the engines read. A table may be a file or a folder of county partitions."""
-    import duckdb
-
+    per table. Read through the engine's own views (`duckdb_over_snapshot`), so whatever the snapshot's layout
+    (one file per table, county partitions, a chain of deltas) the copy holds what the engines would read."""
+    from zhenxing.screening.engines import duckdb_over_snapshot
     from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS
 
     target.mkdir(parents=True, exist_ok=True)
     shift = {column: f"{column} + k * 100000000" for column in ("id", "household_id", "person_id")}
     village = "CASE WHEN k = 0 THEN village_code ELSE k || village_code END"
-    con = duckdb.connect()
+    con = duckdb_over_snapshot(folder)
     rows: dict[str, int] = {}
     for table, columns in SNAPSHOT_COLUMNS.items():
-        source = folder / f"{table}.parquet"
-        if not source.exists():
-            continue
-        pattern = str(source / "**" / "*.parquet") if source.is_dir() else str(source)
         select = ", ".join(
             (village if name == "village_code" else shift.get(name, name)) + f" AS {name}"
             for name, _ in columns
         )
         out = target / f"{table}.parquet"
-        # the snapshot's own files and the bench's own copy, never user input
-        con.execute(
-            f"COPY (SELECT {select} FROM read_parquet('{pattern}', union_by_name = true), range(10) t(k)) "
-            f"TO '{out}' (FORMAT parquet)"
-        )
+        # the snapshot's own tables and the bench's own folder, never user input
+        con.execute(f"COPY (SELECT {select} FROM {table}, range(10) t(k)) TO '{out}' (FORMAT parquet)")
         count = con.execute(f"SELECT COUNT(*) FROM read_parquet('{out}')").fetchone()
         rows[table] = int(count[0]) if count else 0
     con.close()
@@ -136,6 +129,9 @@ def _report(
 
 
 def _measure_in_subprocess(engine: str, folder: Path, master: str | None) -> tuple[float, str]:
+    """The measurement in a process of its own; the warm-up runs on the 1x snapshot (a 10x warm-up would
+    double the longest measurements and warm nothing more than the JVM, the executors and the code paths)."""
+    warm_folder = WARM_UP[0] if WARM_UP else folder
     command = [
         sys.executable,
         __file__,
@@ -143,9 +139,7 @@ def _measure_in_subprocess(engine: str, folder: Path, master: str | None) -> tup
         "duckdb" if engine == "duckdb" else "spark",
         str(folder),
     ]
-    if master:
-        command.append(master)
-    command += ["--repeat", str(_repeat())]
+    command += [str(warm_folder), master or "-", "--repeat", str(_repeat())]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=MEASURE_LIMIT, check=False)
     except subprocess.TimeoutExpired:
@@ -157,8 +151,9 @@ def _measure_in_subprocess(engine: str, folder: Path, master: str | None) -> tup
     return seconds, f"{signals:,} signals; first run {warm:.1f} s with start-up"
 
 
-def measure(engine: str, folder: Path, master: str | None, *, repeat: int) -> None:
-    """Run by the parent in a fresh process: the rule set once to warm up, then `repeat` timed runs."""
+def measure(engine: str, folder: Path, warm_folder: Path, master: str | None, *, repeat: int) -> None:
+    """Run by the parent in a fresh process: the rule set once on `warm_folder` to warm up, then `repeat`
+    timed runs on `folder`."""
     from zhenxing.screening.engines import evaluate_duckdb, evaluate_spark, round_parameters
     from zhenxing.screening.models import Rule, RuleSet
     from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS, Snapshot
@@ -167,10 +162,9 @@ def measure(engine: str, folder: Path, master: str | None, *, repeat: int) -> No
         Rule.objects.filter(rule_set=RuleSet.objects.get(is_current=True), enabled=True).order_by("code")
     )
     parameters = round_parameters(year=YEAR, line_fen=LINE_FEN)
-    present = {table: 0 for table in SNAPSHOT_COLUMNS if (folder / f"{table}.parquet").exists()}
-    snapshot = Snapshot(folder=folder, seconds=0, rows=present)
 
-    def once() -> int:
+    def once(folder: Path) -> int:
+        snapshot = Snapshot(folder=folder, seconds=0, rows=dict.fromkeys(SNAPSHOT_COLUMNS, 0))
         if engine == "duckdb":
             return len(evaluate_duckdb(rules, parameters, snapshot=snapshot))
         return len(evaluate_spark(rules, parameters, snapshot=snapshot, master=master))
@@ -180,12 +174,12 @@ def measure(engine: str, folder: Path, master: str | None, *, repeat: int) -> No
 
         os.environ["SPARK_LOCAL_IP"] = os.environ["SPARK_LOCAL_HOSTNAME"] = LOOPBACK  # the driver too
     started = time.perf_counter()
-    once()
+    once(warm_folder)
     warm = time.perf_counter() - started
     best, signals = float("inf"), 0
     for _ in range(repeat):
         started = time.perf_counter()
-        signals = once()
+        signals = once(folder)
         best = min(best, time.perf_counter() - started)
     print(f"measured: {best:.3f} {signals} {warm:.3f}", flush=True)
 
