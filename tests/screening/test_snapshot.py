@@ -46,7 +46,7 @@ def test_a_snapshot_records_its_time_rows_and_the_versions_current_when_taken() 
     assert manifest["versions"]["parameters"]["monitoring_line:2025"] >= 1
     assert datetime.datetime.fromisoformat(manifest["taken_at"]) == snapshot.taken_at
     # and no ID number or name left the database
-    for path in snapshot.folder.glob("*.parquet"):
+    for path in snapshot.folder.rglob("*.parquet"):
         assert b"id_number" not in path.read_bytes() and b"name" not in path.read_bytes()
 
 

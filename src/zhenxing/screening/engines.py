@@ -83,16 +83,17 @@ def round_of(day: datetime.date, *, cutoff_day: int) -> datetime.date:
 
 
 def duckdb_over_snapshot(folder: Path) -> Any:
-    """A DuckDB connection with one view per snapshot table present in the folder."""
+    """A DuckDB connection with one view per snapshot table present in the folder's chain (screening/chain.py:
+    the full copy and the deltas after it)."""
     import duckdb
 
+    from zhenxing.screening.chain import duckdb_relation, parts_of, tables_of, view_sql
     from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS
 
     con = duckdb.connect()
-    for table in SNAPSHOT_COLUMNS:
-        if not (folder / f"{table}.parquet").exists():
-            continue
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{folder / (table + '.parquet')}')")
+    for table in tables_of(folder, list(SNAPSHOT_COLUMNS)):
+        sql = view_sql(table, SNAPSHOT_COLUMNS[table], parts_of(folder, table), duckdb_relation)
+        con.execute(f"CREATE VIEW {table} AS {sql}")
     return con
 
 
@@ -167,8 +168,7 @@ def evaluate_spark(
     import sqlglot
 
     spark = spark_session(master)
-    for table in snapshot.rows:
-        spark.read.parquet(str(snapshot.folder / f"{table}.parquet")).createOrReplaceTempView(table)
+    spark_views_over_snapshot(spark, snapshot.folder, tables=list(snapshot.rows))
     signals: list[Signal] = []
     for index, rule in enumerate(rules, start=1):
         sql = sqlglot.transpile(rule.sql, read="postgres", write="spark")[0]
@@ -179,3 +179,24 @@ def evaluate_spark(
         if progress:
             progress(index, len(rules))
     return signals
+
+
+def spark_views_over_snapshot(spark: Any, folder: Path, *, tables: list[str]) -> None:
+    """One temporary view per table over the snapshot's chain, as DuckDB's (each file set a view of its own:
+    Spark SQL reads a glob through the DataFrame reader, not in a FROM clause)."""
+    from zhenxing.screening.chain import parts_of, view_sql
+    from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS
+
+    named: dict[str, str] = {}
+
+    def relation(files: str) -> str:
+        if files not in named:
+            named[files] = f"_part_{len(named)}"
+            spark.read.parquet(files).createOrReplaceTempView(named[files])
+        return named[files]
+
+    for table in tables:
+        parts = parts_of(folder, table)
+        spark.sql(
+            f"CREATE OR REPLACE TEMPORARY VIEW {table} AS {view_sql(table, SNAPSHOT_COLUMNS[table], parts, relation)}"
+        )

@@ -20,9 +20,7 @@ temporary folder a killed process left behind is removed by the next snapshot ta
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime
-import io
 import itertools
 import json
 import os
@@ -39,6 +37,9 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+from zhenxing.screening.chain import KEYS, MANIFEST, chain_of, counts_over, write_level
+from zhenxing.screening.delta import Changes, changes_since, csv_of, delta_csv, writers_in_flight
 
 # table → (column, DuckDB type); the rules may use nothing else
 SNAPSHOT_COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -58,7 +59,6 @@ SNAPSHOT_COLUMNS: dict[str, list[tuple[str, str]]] = {
 }  # fmt: skip
 
 
-MANIFEST = "manifest.json"
 WORKERS = 3  # parallel readers of PostgreSQL; more buys nothing on two cores
 CHUNK_ROWS = 1_000_000  # a table with more rows than this is read in id ranges by several readers
 KEEP = 3  # snapshots kept on disk; older ones are removed when a new one is taken
@@ -75,6 +75,11 @@ class Snapshot:
     versions: dict[str, Any] = field(default_factory=dict)
     data_mark: dict[str, int] = field(default_factory=dict)
     reused: bool = False
+    parents: tuple[str, ...] = ()  # the snapshots this one is a delta on, oldest (the full copy) first
+    delta: dict[str, int] | None = (
+        None  # a delta's size: households, people and feed records it replaced or added
+    )
+    in_flight: bool = False  # another transaction was writing when the marks were read: no delta on this one
 
     def describe(self) -> dict[str, Any]:
         """What a run records about the snapshot it read (P13: traceable years later)."""
@@ -85,6 +90,8 @@ class Snapshot:
             "rows": self.rows,
             "versions": self.versions,
             "reused": self.reused,
+            "kind": "delta" if self.parents else "full",
+            **({"parents": list(self.parents), "delta": self.delta} if self.parents else {}),
         }
 
 
@@ -127,9 +134,12 @@ def _arrow_from_postgresql(tables: list[str], marks: dict[str, int]) -> dict[str
         parts = max(1, min(WORKERS, highest // CHUNK_ROWS))
         bounds = [highest * i // parts for i in range(parts)] + [highest]
         for i, (low, high) in enumerate(itertools.pairwise(bounds)):
-            # the last range is open-ended: rows added after the mark was read still come (and agree)
-            upper = f" AND id <= {high}" if i < parts - 1 else ""
-            query = _select(table) if parts == 1 else f"{_select(table)} WHERE id > {low}{upper}"
+            # the last range is open-ended: rows added after the mark was read still come (and agree) — but for
+            # the append-only feed records, whose next delta starts above the mark, and so must not hold them twice
+            bounded = i < parts - 1 or KEYS[table] is None
+            where = [f"id > {low}"] if parts > 1 else []
+            where += [f"id <= {high}"] if bounded else []
+            query = f"{_select(table)} WHERE {' AND '.join(where)}" if where else _select(table)
             jobs.append((table, query, high - low))
     with adbc.connect(conninfo, autocommit=True) as exporter, exporter.cursor() as cursor:
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -156,24 +166,11 @@ def _arrow_from_postgresql(tables: list[str], marks: dict[str, int]) -> dict[str
     return arrows
 
 
-def _csv_through_django(table: str) -> bytes:
+def _csv_through_django(table: str, mark: dict[str, int]) -> bytes:
     """The table as CSV text through Django's own connection: for SQLite, and for PostgreSQL inside a
     transaction, whose uncommitted rows the parallel readers on their own connections could not see."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            with cursor.cursor.copy(f"COPY ({_select(table)}) TO STDOUT WITH (FORMAT csv, NULL '')") as copy:
-                for block in copy:
-                    buffer.write(block)
-            return buffer.getvalue()
-        cursor.execute(_select(table))
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        while rows := cursor.fetchmany(50_000):
-            writer.writerows(
-                ["" if v is None else int(v) if isinstance(v, bool) else v for v in row] for row in rows
-            )
-        return text.getvalue().encode("utf-8")
+    bound = f" WHERE id <= {int(mark.get(table, 0))}" if KEYS[table] is None else ""
+    return csv_of(_select(table) + bound)
 
 
 # changes to what a snapshot holds are audited under these apps' models (edits, imports, feed batches);
@@ -270,30 +267,45 @@ def _columns(tables: list[str]) -> dict[str, list[str]]:
 
 def _finish(snapshot: Snapshot, written: Path) -> None:
     """Write the manifest into the folder written, rename it to the snapshot's name (which makes it visible:
-    a rename within a directory is atomic), and prune the oldest beyond KEEP."""
+    a rename within a directory is atomic), and prune the oldest beyond KEEP — but never a snapshot a kept
+    delta reads."""
     columns = _columns(list(snapshot.rows))
     (written / MANIFEST).write_text(
         json.dumps(
-            {**snapshot.describe(), "data_mark": snapshot.data_mark, "columns": columns},
+            {
+                **snapshot.describe(), "data_mark": snapshot.data_mark, "columns": columns, "layout": LAYOUT,
+                "chain": [*snapshot.parents, snapshot.folder.name], "in_flight": snapshot.in_flight,
+            },
             ensure_ascii=False,
             indent=1,
         )
-    )
+    )  # fmt: skip
     written.rename(snapshot.folder)
     finished = _complete_snapshots()
-    # beyond the newest KEEP, remove only what no run can still be reading (a round takes minutes, not hours)
+    kept = {path.name for path in finished[-KEEP:]}
+    for path in finished[-KEEP:]:
+        kept.update(level.name for level in chain_of(path))
+    # beyond those, remove only what no run can still be reading (a round takes minutes, not hours)
     cutoff = time.time() - 3600
     for old in finished[:-KEEP]:
         with contextlib.suppress(FileNotFoundError):  # another writer pruned it first
-            if old.stat().st_mtime < cutoff:
+            if old.name not in kept and old.stat().st_mtime < cutoff:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def snapshot_take(*, tables: tuple[str, ...] | None = None) -> Snapshot:
-    """A new snapshot in its own folder under var/snapshots, with its manifest; the oldest beyond KEEP go."""
+LAYOUT = 2  # partitioned by county, with deltas (screening/chain.py); 1: a file per table
+MAX_CHAIN = 6  # deltas on one full copy (half a year of monthly rounds) before the next full copy
+MAX_DELTA_SHARE = 0.2  # a delta replacing more than this share of the households is taken whole instead
+
+
+def snapshot_take(*, tables: tuple[str, ...] | None = None, incremental: bool = True) -> Snapshot:
+    """A new snapshot in its own folder under var/snapshots, with its manifest; the oldest beyond KEEP go.
+    With `incremental`, a delta on the newest snapshot when one can be (see `_delta_parent`)."""
     final, written = _new_folder()
     try:
-        snapshot = replace(snapshot_create(folder=written, tables=tables), folder=final)
+        snapshot = replace(
+            snapshot_create(folder=written, tables=tables, incremental=incremental), folder=final
+        )
         _finish(snapshot, written)
     except BaseException:
         shutil.rmtree(written, ignore_errors=True)
@@ -305,23 +317,28 @@ def snapshot_take(*, tables: tuple[str, ...] | None = None) -> Snapshot:
 def snapshot_open(
     *, max_age: datetime.timedelta | None, tables: tuple[str, ...] | None = None, wait: bool = False
 ) -> Iterator[tuple[Snapshot, Any]]:
-    """A DuckDB connection over a snapshot of `tables`: a fresh-enough one reused, or a new one whose tables
-    are queried straight from memory while its Parquet files are written alongside (the what-if waits for the
-    data, not for the files). The new snapshot becomes reusable when its files are complete."""
+    """A DuckDB connection over a snapshot of `tables`: a fresh-enough one reused; else a delta on the newest
+    snapshot (small: written, then read); else a new full one whose tables are queried straight from memory
+    while its Parquet files are written alongside (the what-if waits for the data, not for the files). The
+    new snapshot becomes reusable when its files are complete."""
     import threading
 
     import duckdb
 
     from zhenxing.screening.engines import duckdb_over_snapshot
 
-    if max_age is not None and (reusable := snapshot_latest(max_age=max_age, tables=tables)) is not None:
+    reusable = snapshot_latest(max_age=max_age, tables=tables) if max_age is not None else None
+    if reusable is None:
+        wanted, taken_at, mark, versions, in_flight = _begin(tables)
+        if _delta_parent(wanted, mark) is not None:
+            reusable = snapshot_take(tables=tables)
+    if reusable is not None:
         con = duckdb_over_snapshot(reusable.folder)
         try:
             yield reusable, con
         finally:
             con.close()
         return
-    wanted, taken_at, mark, versions = _begin(tables)
     started = time.perf_counter()
     folder, written = _new_folder()
     try:
@@ -331,12 +348,12 @@ def snapshot_open(
         raise
     snapshot = Snapshot(
         folder=folder, seconds=time.perf_counter() - started, rows={t: a.num_rows for t, a in arrows.items()},
-        taken_at=taken_at, versions=versions, data_mark=mark,
+        taken_at=taken_at, versions=versions, data_mark=mark, in_flight=in_flight,
     )  # fmt: skip
 
     def persist() -> None:
         try:
-            _write_parquet(written, arrows)
+            write_level(written, arrows)
             _finish(snapshot, written)
         except BaseException:
             shutil.rmtree(written, ignore_errors=True)
@@ -368,29 +385,56 @@ def snapshot_wait() -> None:
         _PENDING.pop().join()
 
 
+def _manifest(folder: Path) -> dict[str, Any]:
+    return dict(json.loads((folder / MANIFEST).read_text()))
+
+
 def snapshot_latest(*, max_age: datetime.timedelta, tables: tuple[str, ...] | None = None) -> Snapshot | None:
     """The newest snapshot holding `tables` if it is younger than `max_age` and the data has not moved since
     (a what-if's three-table snapshot does not hide a full one taken a minute earlier)."""
     wanted = set(tables or SNAPSHOT_COLUMNS)
     for folder in reversed(_complete_snapshots()):
-        path = folder / MANIFEST
-        manifest = json.loads(path.read_text())
+        manifest = _manifest(folder)
         if not wanted <= set(manifest["rows"]) or manifest.get("columns") != _columns(list(manifest["rows"])):
             continue
         taken_at = datetime.datetime.fromisoformat(manifest["taken_at"])
         if timezone.now() - taken_at > max_age or data_mark(list(manifest["rows"])) != manifest["data_mark"]:
             return None
         return Snapshot(
-            folder=path.parent, seconds=manifest["seconds"], rows=manifest["rows"], taken_at=taken_at,
+            folder=folder, seconds=manifest["seconds"], rows=manifest["rows"], taken_at=taken_at,
             versions=manifest["versions"], data_mark=manifest["data_mark"], reused=True,
+            parents=tuple(manifest.get("parents", ())), delta=manifest.get("delta"),
         )  # fmt: skip
+    return None
+
+
+def _delta_parent(wanted: list[str], mark: dict[str, int]) -> Path | None:
+    """The snapshot a delta of `wanted` can be taken on: the newest complete one of this layout holding those
+    tables with today's columns, whose marks were exact (no writer in flight), whose chain is not too long,
+    and whose marks lie below today's (the database was not replaced by an older one underneath)."""
+    for folder in reversed(_complete_snapshots()):
+        manifest = _manifest(folder)
+        if not set(wanted) <= set(manifest["rows"]):
+            continue
+        columns = _columns(list(manifest["rows"]))
+        parent_mark = manifest.get("data_mark", {})
+        if (
+            manifest.get("layout") != LAYOUT
+            or manifest.get("columns") != columns
+            or manifest.get("in_flight", True)
+            or len(manifest.get("chain", ())) > MAX_CHAIN
+            or any(parent_mark.get(key, 0) > value for key, value in mark.items())
+            or not all(level.exists() for level in chain_of(folder))
+        ):
+            return None
+        return folder
     return None
 
 
 def snapshot_for_round(
     *, max_age: datetime.timedelta | None, tables: tuple[str, ...] | None = None
 ) -> Snapshot:
-    """Reuse a fresh snapshot when allowed (`max_age` given), else take one."""
+    """Reuse a fresh snapshot when allowed (`max_age` given), else take one (a delta when it can be)."""
     if max_age is not None and (reusable := snapshot_latest(max_age=max_age, tables=tables)) is not None:
         return reusable
     return snapshot_take(tables=tables)
@@ -398,15 +442,35 @@ def snapshot_for_round(
 
 def _begin(
     tables: tuple[str, ...] | None,
-) -> tuple[list[str], datetime.datetime, dict[str, int], dict[str, Any]]:
+) -> tuple[list[str], datetime.datetime, dict[str, int], dict[str, Any], bool]:
     wanted = [table for table in SNAPSHOT_COLUMNS if tables is None or table in tables]
-    # the mark is read before the copy: a write during the copy makes the snapshot stale, never falsely fresh
-    return wanted, timezone.now(), data_mark(wanted), current_versions()
+    # the mark is read before the copy: a write during the copy makes the snapshot stale, never falsely fresh;
+    # a writer still in flight after it may commit rows below it, which no delta would see
+    mark = data_mark(wanted)
+    return wanted, timezone.now(), mark, current_versions(), writers_in_flight()
 
 
 def _typed(table: str, source: str) -> str:
     """A SELECT giving `source` the declared column types of `table` (a view: no copy is made)."""
     return f"SELECT {', '.join(f'CAST({n} AS {k}) AS {n}' for n, k in SNAPSHOT_COLUMNS[table])} FROM {source}"
+
+
+def _typed_arrow(con: Any, table: str, data: bytes, folder: Path) -> Any:
+    """CSV rows of `table` as an Arrow table of its declared types."""
+    columns = SNAPSHOT_COLUMNS[table]
+    if not data:  # an empty table: nothing to sniff, so say its columns
+        typed = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in columns)
+        nulls = ", ".join(f"NULL AS {name}" for name, _ in columns)
+        return con.execute(f"SELECT {typed} FROM (SELECT {nulls}) WHERE false").to_arrow_table()
+    source = folder / f"{table}.csv"
+    source.write_bytes(data)
+    types = json.dumps(dict(columns)).replace('"', "'")
+    try:
+        return con.execute(
+            f"SELECT * FROM read_csv('{source}', header=false, columns={types}, nullstr='', quote='\"')"
+        ).to_arrow_table()
+    finally:
+        source.unlink(missing_ok=True)
 
 
 def _extract(wanted: list[str], mark: dict[str, int], folder: Path) -> dict[str, Any]:
@@ -417,48 +481,57 @@ def _extract(wanted: list[str], mark: dict[str, int], folder: Path) -> dict[str,
     parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
     raw = _arrow_from_postgresql(wanted, mark) if parallel else {}
     con = duckdb.connect()
-    typed_tables: dict[str, Any] = {}
-    for table in wanted:
-        columns = SNAPSHOT_COLUMNS[table]
-        typed = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in columns)
-        source = folder / f"{table}.csv"
-        if table in raw:
-            typed_tables[table] = raw.pop(table)
-            continue
-        if data := _csv_through_django(table):
-            source.write_bytes(data)
-            types = json.dumps(dict(columns)).replace('"', "'")
-            query = (
-                f"SELECT * FROM read_csv('{source}', header=false, columns={types}, nullstr='', quote='\"')"
-            )
-        else:  # an empty table: nothing to sniff, so say its columns
-            query = f"SELECT {typed} FROM (SELECT {', '.join(f'NULL AS {name}' for name, _ in columns)}) WHERE false"
-        typed_tables[table] = con.execute(query).to_arrow_table()
-        source.unlink(missing_ok=True)
-    con.close()
-    return typed_tables
+    try:
+        return {
+            table: raw.pop(table)
+            if table in raw
+            else _typed_arrow(con, table, _csv_through_django(table, mark), folder)
+            for table in wanted
+        }
+    finally:
+        con.close()
 
 
-def _write_parquet(folder: Path, arrows: dict[str, Any]) -> None:
+def _extract_delta(wanted: list[str], changes: Changes, folder: Path) -> dict[str, Any]:
+    """The changed rows of each table, typed (few: through Django's connection, as CSV)."""
     import duckdb
 
     con = duckdb.connect()
-    for table, arrow in arrows.items():
-        con.register("arrow_source", arrow)
-        con.execute(
-            f"COPY (SELECT * FROM arrow_source) TO '{folder / (table + '.parquet')}' (FORMAT parquet)"
-        )
-        con.unregister("arrow_source")
-    con.close()
+    try:
+        return {
+            table: _typed_arrow(con, table, delta_csv(table, _select(table), changes), folder)
+            for table in wanted
+        }
+    finally:
+        con.close()
 
 
-def snapshot_create(*, folder: Path, tables: tuple[str, ...] | None = None) -> Snapshot:
-    """Write the snapshot of `tables` (default: every table the rules may read) into `folder`."""
-    wanted, taken_at, mark, versions = _begin(tables)
+def snapshot_create(
+    *, folder: Path, tables: tuple[str, ...] | None = None, incremental: bool = False
+) -> Snapshot:
+    """Write the snapshot of `tables` (default: every table the rules may read) into `folder`: with
+    `incremental`, a delta on the newest snapshot when one can be taken, else the whole tables."""
+    wanted, taken_at, mark, versions, in_flight = _begin(tables)
     started = time.perf_counter()
+    parent = _delta_parent(wanted, mark) if incremental else None
+    if parent is not None:
+        manifest = _manifest(parent)
+        changes = changes_since(manifest["data_mark"], mark)
+        if len(changes.households) <= MAX_DELTA_SHARE * max(1, manifest["rows"].get("registry_household", 0)):
+            arrows = _extract_delta(wanted, changes, folder)
+            write_level(folder, arrows, {"households": changes.households, "people": changes.people})
+            levels = chain_of(parent)
+            return Snapshot(
+                folder=folder, seconds=time.perf_counter() - started,
+                rows=counts_over([*levels, folder], wanted, SNAPSHOT_COLUMNS), taken_at=taken_at,
+                versions=versions, data_mark=mark, in_flight=in_flight,
+                parents=tuple(level.name for level in levels),
+                delta={"households": len(changes.households), "people": len(changes.people),
+                       "feed_records": arrows["feeds_feedrecord"].num_rows if "feeds_feedrecord" in arrows else 0},
+            )  # fmt: skip
     arrows = _extract(wanted, mark, folder)
-    _write_parquet(folder, arrows)
+    write_level(folder, arrows)
     return Snapshot(
         folder=folder, seconds=time.perf_counter() - started, rows={t: a.num_rows for t, a in arrows.items()},
-        taken_at=taken_at, versions=versions, data_mark=mark,
+        taken_at=taken_at, versions=versions, data_mark=mark, in_flight=in_flight,
     )  # fmt: skip
