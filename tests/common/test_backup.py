@@ -177,3 +177,22 @@ def test_the_command_refuses_a_database_that_has_data(source: Path, tmp_path: Pa
     with pytest.raises(CommandError, match="目标数据库不是空的"):
         call_command("restore", str(folder), stderr=open("/dev/null", "w"))  # noqa: SIM115
     assert Person.objects.count() == 4
+
+
+def test_force_clean_restores_over_a_database_that_has_data(
+    source: Path, empty_target: dict[str, Any], tmp_path: Path
+) -> None:
+    # given a target that already holds a restore, and a media folder with a file of its own
+    folder = _backup(tmp_path, source)
+    restored_media = tmp_path / "restored_media"
+    backup_restore(source=folder, database=empty_target, media_root=restored_media)
+    (restored_media / "stray.txt").write_text("left over")
+    # when restored again, it is refused without force_clean
+    with pytest.raises(BackupError, match="目标数据库不是空的"):
+        backup_restore(source=folder, database=empty_target, media_root=restored_media)
+    # and with it the database is emptied and restored, checked again, and the old media folder kept aside
+    report = backup_restore(source=folder, database=empty_target, media_root=restored_media, force_clean=True)
+    assert _count(empty_target, "registry_person") == 4
+    assert sorted(path.name for path in restored_media.rglob("*") if path.is_file()) == ["house.jpg"]
+    assert any("before-restore" in warning for warning in report.warnings)
+    assert [path.name for path in tmp_path.glob("restored_media.before-restore-*/stray.txt")] == ["stray.txt"]
