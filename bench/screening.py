@@ -2,13 +2,15 @@
 against a hand-written query of the same rules on the same data in the same engine, measured in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhenxing_bench python bench/screening.py [--skip-feeds]
-        [--spark] [--tenfold]
+        [--spark] [--tenfold] [--incremental-only]
 
 Needs a registry in that database (bench/registry.py makes one at scale 1). Generates the year's feeds and
 ingests them (unless --skip-feeds), then times: the db engine's first round (creates leads), a second round
 (all unchanged) and the hand-written query (every rule in one statement, fetched, nothing written); a
 snapshot; the duckdb engine on it and with a fresh one; what-if; with --spark the spark engine (local[2]);
-with --tenfold the evaluation over the snapshot copied ten times, on DuckDB (and Spark with --spark).
+with --tenfold the evaluation over the snapshot copied ten times, on DuckDB (and Spark with --spark). Then
+issue 22's goals (bench/incremental.py): a round after 1% of households and a month of feeds changed, against
+a round over a whole new snapshot, and the what-if warm and fresh; `--incremental-only` runs these alone.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings")
+
+from bench.incremental import incremental_round, what_if_goals  # noqa: E402
 
 HAND_WRITTEN = """
 WITH members AS (SELECT household_id, COUNT(*) AS n FROM registry_membership
@@ -75,9 +79,15 @@ def main() -> None:
 
         tenfold(snapshot_take().folder, year, hand_parameters(year))
         return
+    if "--incremental-only" in sys.argv:  # issue 22's goals alone, on the database as it is
+        incremental_round(year)
+        what_if_goals(year)
+        return
     if "--skip-feeds" not in sys.argv:
         ingest_feeds(year)
     time_rounds(year)
+    incremental_round(year)
+    what_if_goals(year)
 
 
 def ingest_feeds(year: int) -> None:
@@ -264,11 +274,11 @@ def hand_written_spark(folder: Path, params: dict[str, object]) -> tuple[float, 
 
     import sqlglot
 
+    from zhenxing.screening.engines import spark_views_over_snapshot
     from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS
 
     spark = spark_session()
-    for table in SNAPSHOT_COLUMNS:
-        spark.read.parquet(str(folder / f"{table}.parquet")).createOrReplaceTempView(table)  # type: ignore[attr-defined]
+    spark_views_over_snapshot(spark, folder, tables=list(SNAPSHOT_COLUMNS))
     sql = sqlglot.transpile(re.sub(r"%\((\w+)\)s", r":\1", HAND_WRITTEN), read="postgres", write="spark")[0]
     started = time.perf_counter()
     rows = spark.sql(sql, args=params).collect()  # type: ignore[attr-defined]
@@ -281,6 +291,7 @@ def tenfold(folder: Path, year: int, params: dict[str, object]) -> None:
     import duckdb
     from django.conf import settings
 
+    from zhenxing.screening.chain import duckdb_relation, parts_of, view_sql
     from zhenxing.screening.snapshot import SNAPSHOT_COLUMNS
 
     print("\n== 10x ==")
@@ -305,8 +316,8 @@ def tenfold(folder: Path, year: int, params: dict[str, object]) -> None:
             for name in names
         )
         con.execute(
-            f"COPY (SELECT {select} FROM read_parquet('{folder / (table + '.parquet')}'), range(10) t(k)) "
-            f"TO '{target / (table + '.parquet')}' (FORMAT parquet)"
+            f"COPY (SELECT {select} FROM ({view_sql(table, columns, parts_of(folder, table), duckdb_relation)}),"
+            f" range(10) t(k)) TO '{target / (table + '.parquet')}' (FORMAT parquet)"
         )
         rows[table] = int(
             con.execute(f"SELECT COUNT(*) FROM read_parquet('{target / (table + '.parquet')}')").fetchone()[0]

@@ -103,27 +103,35 @@ def signals_merge(
     by_grade: dict[str, int] = defaultdict(int)
     start = round_of(day, cutoff_day=int(windows["round_cutoff_day"]))
     rule_set = run.rule_set
-    suppressions = defaultdict(list)
-    for s in Suppression.objects.filter(until__gte=day, household_id__in=list(by_household)):
-        suppressions[(s.household_id, s.rule_code)].append(s)
+    wanted = set(by_household)
+    suppressions: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for household_id, rule_code, value in _of_households(
+        Suppression.objects.filter(until__gte=day), wanted
+    ).values_list("household_id", "rule_code", "value"):
+        if household_id in wanted:
+            suppressions[(household_id, rule_code)].append(value)
     open_leads = {
-        lead.household_id: lead
-        for lead in Lead.objects.filter(status=LeadStatus.OPEN, household_id__in=list(by_household))
+        household_id: _OpenLead(pk, household_id, grade, risk_types)
+        for pk, household_id, grade, risk_types in _of_households(
+            Lead.objects.filter(status=LeadStatus.OPEN), wanted
+        ).values_list("pk", "household_id", "grade", "risk_types")
+        if household_id in wanted
     }
-    existing_signals: dict[int, dict[str, LeadSignal]] = defaultdict(dict)
-    for existing in LeadSignal.objects.filter(lead__in=open_leads.values()):
-        existing_signals[existing.lead_id][existing.rule_code] = existing
-    villages: dict[int, str] = {
-        pk: str(code)
-        for pk, code in Household.objects.filter(pk__in=list(by_household)).values_list("pk", "village_id")
-    }
-    divisions = {d.code: d for d in Division.objects.filter(code__in=set(villages.values()))}
+    lead_ids = {lead.pk for lead in open_leads.values()}
+    signals_of_open = LeadSignal.objects.filter(lead__status=LeadStatus.OPEN)
+    if len(wanted) < _FEW:
+        signals_of_open = signals_of_open.filter(lead_id__in=list(lead_ids))
+    existing_signals: dict[int, dict[str, Any]] = defaultdict(dict)
+    for lead_id, rule_code, evidence in signals_of_open.values_list("lead_id", "rule_code", "evidence"):
+        if lead_id in lead_ids:
+            existing_signals[lead_id][rule_code] = evidence
     fresh: list[tuple[int, str, list[Signal]]] = []
+    merging: list[tuple[_OpenLead, str, list[Signal], list[Signal]]] = []
     for household_id, household_signals in by_household.items():
         kept = []
         for signal in household_signals:
             quiet = suppressions.get((household_id, signal.rule.code), [])
-            if quiet and not any(_worse(signal.value, s.value) for s in quiet):
+            if quiet and not any(_worse(signal.value, value) for value in quiet):
                 counts["suppressed"] += 1
                 continue
             kept.append(signal)
@@ -139,31 +147,25 @@ def signals_merge(
             continue
         for signal in kept:
             leads[(household_id, signal.rule.code)] = lead.pk
-        changed = False
-        for signal in kept:
-            evidence = _evidence(signal)
-            previous = existing_signals[lead.pk].get(signal.rule.code)
-            if previous is not None and previous.evidence == evidence:
-                continue
-            changed = True
-            LeadSignal.objects.update_or_create(
-                lead=lead, rule_code=signal.rule.code,
-                defaults={"run": run, "rule_name": signal.rule.name, "rule_set_version": rule_set.version,
-                          "grade": signal.rule.grade, "risk_type": signal.rule.risk_type, "evidence": evidence},
-            )  # fmt: skip
+        changed = [s for s in kept if existing_signals[lead.pk].get(s.rule.code) != _evidence(s)]
         if changed:
-            old = {"grade": lead.grade, "risk_types": lead.risk_types}
-            lead.grade = min(lead.grade, grade, key=GRADE_RANK.__getitem__)
-            lead.risk_types = sorted(set(lead.risk_types) | {s.rule.risk_type for s in kept})
-            lead.save(update_fields=["grade", "risk_types", "updated_at"])
-            audit.record(
-                actor=actor, action="lead.merge", target=lead, division=divisions.get(villages.get(household_id, "")),
-                old=old, new={"grade": lead.grade, "risk_types": lead.risk_types, "rules": [s.rule.code for s in kept]},
-            )  # fmt: skip
+            merging.append((lead, grade, kept, changed))
             counts["merged"] += 1
+            by_grade[min(lead.grade, grade, key=GRADE_RANK.__getitem__)] += 1
         else:
             counts["unchanged"] += 1
-        by_grade[lead.grade] += 1
+            by_grade[lead.grade] += 1
+    # the households of new and merged leads only: their villages route the leads and scope the audit
+    villages: dict[int, str] = {
+        pk: str(code)
+        for pk, code in Household.objects.filter(
+            pk__in=[h for h, _, _ in fresh] + [lead.household_id for lead, _, _, _ in merging]
+        ).values_list("pk", "village_id")
+    }
+    divisions = {d.code: d for d in Division.objects.filter(code__in=set(villages.values()))}
+    for open_lead, grade, kept, changed in merging:
+        _merge_into(open_lead, grade=grade, kept=kept, changed=changed, run=run, rule_set=rule_set, actor=actor,
+                    division=divisions.get(villages.get(open_lead.household_id, "")))  # fmt: skip
     created = _create_leads(
         fresh,
         run=run,
@@ -178,6 +180,45 @@ def signals_merge(
         for signal in kept:
             leads[(household_id, signal.rule.code)] = lead_id
     return MergeResult(counts=counts, by_grade=dict(by_grade), signals=len(best), leads=leads)
+
+
+_FEW = 2_000  # below this many households, their rows are asked for by id; above, all open rows are read
+
+
+def _of_households(queryset: Any, wanted: set[int]) -> Any:
+    """A few households' rows by id; a round's thousands by reading the (open, unexpired) rows whole and
+    keeping theirs in Python — one plain scan instead of an IN list of every household."""
+    return queryset.filter(household_id__in=list(wanted)) if len(wanted) < _FEW else queryset
+
+
+@dataclass(frozen=True)
+class _OpenLead:
+    pk: int
+    household_id: int
+    grade: str
+    risk_types: list[str]
+
+
+def _merge_into(
+    open_lead: _OpenLead, *, grade: str, kept: list[Signal], changed: list[Signal], run: ScreeningRun,
+    rule_set: RuleSet, actor: User | None, division: Division | None,
+) -> None:  # fmt: skip
+    """New or changed evidence on an open lead: its signals updated, its grade and risk types widened, audited."""
+    lead = Lead.objects.get(pk=open_lead.pk)
+    for signal in changed:
+        LeadSignal.objects.update_or_create(
+            lead=lead, rule_code=signal.rule.code,
+            defaults={"run": run, "rule_name": signal.rule.name, "rule_set_version": rule_set.version,
+                      "grade": signal.rule.grade, "risk_type": signal.rule.risk_type, "evidence": _evidence(signal)},
+        )  # fmt: skip
+    old = {"grade": lead.grade, "risk_types": lead.risk_types}
+    lead.grade = min(lead.grade, grade, key=GRADE_RANK.__getitem__)
+    lead.risk_types = sorted(set(lead.risk_types) | {s.rule.risk_type for s in kept})
+    lead.save(update_fields=["grade", "risk_types", "updated_at"])
+    audit.record(
+        actor=actor, action="lead.merge", target=lead, division=division, old=old,
+        new={"grade": lead.grade, "risk_types": lead.risk_types, "rules": [s.rule.code for s in kept]},
+    )  # fmt: skip
 
 
 LEAD_COLUMNS = (
