@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -98,7 +99,15 @@ MAX_AMOUNT_YUAN = Decimal(100_000_000)
 MAX_TEXT = 200
 
 
+# plain amounts (digits, at most two decimals, under 1亿元): read without Decimal, the same value in fen
+_PLAIN_AMOUNT = re.compile(r"([0-9]{1,8})(?:\.([0-9]{1,2}))?")
+
+
 def _money_fen(text: str) -> int:
+    plain = _PLAIN_AMOUNT.fullmatch(text)
+    if plain is not None:
+        whole, cents = plain.groups()
+        return int(whole) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
     try:
         amount = Decimal(text)
     except (InvalidOperation, ValueError) as error:
@@ -178,19 +187,64 @@ def clean(field: Field, value: Any) -> Any:
 
 
 def clean_row(adapter: Adapter, row: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    values: dict[str, Any] = {}
-    problems: list[tuple[str, str]] = []
+    return clean_rows(adapter, [row])[0]
+
+
+def clean_rows(
+    adapter: Adapter, rows: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], list[tuple[str, str]]]]:
+    """`clean_row` of every row, judged column by column: each field's distinct values are checked once (a
+    date, a category, the ID of a person with twelve settlements recur), then the rows are put together.
+    Verdicts and messages are exactly `clean`'s and come out in the same order."""
+    names = [field.name for field in adapter.fields]
+    value_columns: list[list[Any]] = []
+    problem_columns: list[list[str | None]] = []
     for field in adapter.fields:
-        try:
-            values[field.name] = clean(field, row.get(field.name))
-        except ValueError as error:
-            problems.append((field.name, f"{field.label}：{error}"))
-    if not problems and not any(values.get(key) for key in adapter.keys):
-        problems.append(
-            (
-                "",
-                "缺少用于匹配的字段："
-                + " 或 ".join(f.label for f in adapter.fields if f.name in adapter.keys),
+        raw = [row.get(field.name) for row in rows]
+        verdicts: dict[Any, tuple[Any, str | None]] = {}
+        column: list[tuple[Any, str | None]] = []
+        for value in raw:
+            # text (every CSV cell) is its own key; anything else is keyed with its type, since True == 1 ==
+            # 1.0 to a dict but not to `clean`
+            key = value if value.__class__ is str else (value.__class__, value)
+            try:
+                verdict = verdicts.get(key)
+            except TypeError:  # unhashable (a list in a JSON record): judged, not kept
+                column.append(_verdict(field, value))
+                continue
+            if verdict is None:
+                verdict = verdicts[key] = _verdict(field, value)
+            column.append(verdict)
+        value_columns.append([value for value, _ in column])
+        problem_columns.append([problem for _, problem in column])
+    first_key, *other_keys = [names.index(key) for key in adapter.keys]
+    out: list[tuple[dict[str, Any], list[tuple[str, str]]]] = []
+    for values, problems in zip(
+        zip(*value_columns, strict=True), zip(*problem_columns, strict=True), strict=True
+    ):
+        if any(problems):
+            out.append(
+                (
+                    {n: v for n, v, p in zip(names, values, problems, strict=True) if p is None},
+                    [(n, p) for n, p in zip(names, problems, strict=True) if p is not None],
+                )
             )
-        )
-    return values, problems
+        elif not values[first_key] and not any(values[k] for k in other_keys):
+            out.append((dict(zip(names, values, strict=True)), [_missing_key(adapter)]))
+        else:
+            out.append((dict(zip(names, values, strict=True)), []))
+    return out
+
+
+def _verdict(field: Field, value: Any) -> tuple[Any, str | None]:
+    try:
+        return clean(field, value), None
+    except ValueError as error:
+        return None, f"{field.label}：{error}"
+
+
+def _missing_key(adapter: Adapter) -> tuple[str, str]:
+    return (
+        "",
+        "缺少用于匹配的字段：" + " 或 ".join(f.label for f in adapter.fields if f.name in adapter.keys),
+    )

@@ -4,20 +4,21 @@ match the rest to the rural registry by the ID's blind index, count what matches
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from zhenxing.audit import services as audit
 from zhenxing.common.bulk import allocate_ids, insert_rows
-from zhenxing.common.crypto import id_number_index
+from zhenxing.common.crypto import derived_key
 from zhenxing.common.enums import Department
 from zhenxing.common.errors import Conflict, ErrorDetail, InvalidInput
 from zhenxing.divisions.models import Division
 from zhenxing.feeds.adapters import ADAPTERS
 from zhenxing.feeds.models import FeedBatch, QuarantinedRow
-from zhenxing.feeds.parsing import canonical_bytes, clean_row
+from zhenxing.feeds.parsing import canonical_bytes, clean_rows
 from zhenxing.feeds.snapshots import (
     current_snapshot,
     refuse_roster_rows,
@@ -25,7 +26,7 @@ from zhenxing.feeds.snapshots import (
     snapshot_of,
     supersede,
 )
-from zhenxing.registry.models import Household, Membership, Person
+from zhenxing.registry.models import Household
 
 if TYPE_CHECKING:
     from zhenxing.accounts.models import DepartmentApiKey, User
@@ -37,6 +38,12 @@ RECORD_COLUMNS = (
 MAX_ROWS = 200_000
 
 
+_EMPTY_COLUMNS: dict[str, Any] = {
+    "amount_fen": None, "amount2_fen": None, "code": "", "number": None, "flag": None, "end_date": None,
+    "record_date": None,
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class IngestResult:
     batch: FeedBatch
@@ -45,6 +52,68 @@ class IngestResult:
 
 def _chunks(values: list[Any], size: int = 2000) -> list[list[Any]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+class _IdIndex:
+    """common/crypto.id_number_index of each number (already normalised by parse_id_number), with the keyed
+    HMAC state set up once per batch and each distinct number hashed once (a person has many settlements)."""
+
+    def __init__(self) -> None:
+        self.base = hmac.new(derived_key("id-index"), digestmod=hashlib.sha256)
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, number: str) -> str:
+        index = self.seen.get(number)
+        if index is None:
+            mac = self.base.copy()
+            mac.update(number.encode("utf-8"))
+            index = self.seen[number] = mac.hexdigest()
+        return index
+
+
+_PEOPLE_SQL = (
+    "SELECT p.id_number_index, p.id, m.household_id FROM registry_person p"
+    " LEFT JOIN registry_membership m ON m.person_id = p.id AND m.left_on IS NULL"
+    " WHERE p.id_number_index = ANY(%s)"
+)
+
+
+def _people_and_homes(indexes: list[str]) -> tuple[dict[str, int], dict[int, int]]:
+    """Blind index → person, and person → current household: on PostgreSQL one statement with the indexes
+    as one array parameter (not 2,000 bound values a query), elsewhere in chunks."""
+    people: dict[str, int] = {}
+    homes: dict[int, int] = {}
+    if not indexes:
+        return people, homes
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_PEOPLE_SQL, [indexes])
+            parts: list[list[tuple[Any, ...]]] = [cursor.fetchall()]
+        else:
+            parts = []
+            for part in _chunks(indexes):
+                marks = ", ".join(["%s"] * len(part))  # placeholders only; the values are bound
+                cursor.execute(_PEOPLE_SQL.replace("= ANY(%s)", f"IN ({marks})"), part)
+                parts.append(cursor.fetchall())
+    for part in parts:
+        for index, person_id, household_id in part:
+            people[index] = person_id
+            if household_id is not None:
+                homes[person_id] = household_id
+    return people, homes
+
+
+def _households(codes: list[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT code, id FROM registry_household WHERE code = ANY(%s)", [codes])
+            return dict(cursor.fetchall())
+    households: dict[str, int] = {}
+    for part in _chunks(codes):
+        households.update(Household.objects.filter(code__in=part).values_list("code", "id"))  # type: ignore[arg-type]
+    return households
 
 
 def feed_batch_ingest(
@@ -94,8 +163,7 @@ def feed_batch_ingest(
     cleaned: list[tuple[int, dict[str, Any]]] = []
     quarantine: list[tuple[int, str, str]] = []
     dated_by_roster: set[int] = set()
-    for number, row in enumerate(rows, start=first):
-        values, problems = clean_row(adapter, row)
+    for number, (values, problems) in enumerate(clean_rows(adapter, rows), start=first):
         if not problems and values.get(date_field.name) is None:
             if snapshot is not None:  # a roster row without its own start counts from the roster's date
                 values[date_field.name] = snapshot.on
@@ -112,27 +180,16 @@ def feed_batch_ingest(
         raise refuse_roster_rows(snapshot=snapshot, quarantine=quarantine)
 
     # match: ID (or disability certificate) → person → current household; 户编号 → household; village code
+    index_of = _IdIndex()
     indexes = {}
     for number, values in cleaned:
         id_value = values.get("id_number") or (
             values["certificate"].id_number.number if values.get("certificate") else None
         )
         if id_value:
-            indexes[number] = id_number_index(id_value)
-    people: dict[str, int] = {}
-    for part in _chunks(sorted(set(indexes.values()))):
-        people.update(Person.objects.filter(id_number_index__in=part).values_list("id_number_index", "id"))  # type: ignore[arg-type]
-    homes: dict[int, int] = {}
-    for part in _chunks(sorted(set(people.values()))):
-        homes.update(
-            Membership.objects.filter(person_id__in=part, left_on__isnull=True).values_list(
-                "person_id", "household_id"
-            )
-        )
-    codes = sorted({v["household_code"] for _, v in cleaned if v.get("household_code")})
-    households: dict[str, int] = {}
-    for part in _chunks(codes):
-        households.update(Household.objects.filter(code__in=part).values_list("code", "id"))  # type: ignore[arg-type]
+            indexes[number] = index_of(id_value)
+    people, homes = _people_and_homes(sorted(set(indexes.values())))
+    households = _households(sorted({v["household_code"] for _, v in cleaned if v.get("household_code")}))
     villages = set(
         Division.objects.filter(
             code__in={v["village_code"] for _, v in cleaned if v.get("village_code")}, level="village"
@@ -141,6 +198,8 @@ def feed_batch_ingest(
 
     records: list[tuple[Any, ...]] = []
     unmatched = 0
+    targets = [(field.name, field.target) for field in adapter.fields if field.target]
+    roster_flag = snapshot is not None and department == Department.CIVIL_AFFAIRS
     for number, values in cleaned:
         person_id = people.get(indexes.get(number, ""))
         household_id = households.get(values.get("household_code") or "") or (
@@ -150,22 +209,16 @@ def feed_batch_ingest(
         if household_id is None and not village_code:
             unmatched += 1  # counted back to the department; nothing else about it is kept
             continue
-        columns: dict[str, Any] = {
-            "amount_fen": None,
-            "amount2_fen": None,
-            "code": "",
-            "number": None,
-            "flag": None,
-            "end_date": None,
-        }
-        for field in adapter.fields:
-            if field.target and values.get(field.name) is not None:
-                columns[field.target] = values[field.name]
-        if snapshot is not None and department == Department.CIVIL_AFFAIRS:
+        columns: dict[str, Any] = dict(_EMPTY_COLUMNS)
+        for name, target in targets:
+            value = values.get(name)
+            if value is not None:
+                columns[target] = value
+        if roster_flag:
             # whether 民政 gave the start (P17): a row dated by the roster is no 新纳入 event (R12 skips it)
             columns["flag"] = number not in dated_by_roster
-        if values.get("certificate"):
-            certificate = values["certificate"]
+        certificate = values.get("certificate")
+        if certificate:
             columns["code"], columns["number"] = str(certificate.category), certificate.grade
         records.append(
             (number, person_id, household_id, village_code, columns["record_date"], columns["end_date"], columns["amount_fen"],

@@ -13,7 +13,8 @@ changed, the generator one per run)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
@@ -71,3 +72,52 @@ def reset_sequences() -> None:
     """After rows were numbered by `first_free_id` rather than the sequence (PostgreSQL only)."""
     for model in TABLES:
         reset_sequence(model._meta.db_table)
+
+
+@contextmanager
+def indexes_deferred(*, enabled: bool = True) -> Iterator[bool]:
+    """Inside the caller's transaction, on PostgreSQL, while the registry's tables are all empty: their
+    secondary indexes, unique and foreign-key constraints are dropped, and rebuilt on leaving, from their own
+    definitions. Building an index once over sorted rows costs a fraction of maintaining it row by row (the
+    ID's blind index is random, so at two million people every insert touches a page out of cache), and a
+    foreign key re-added is checked by one join instead of a queued trigger per row. Primary keys and CHECK
+    constraints stay. Anything that breaks a rebuilt constraint fails the transaction, as the row would have.
+    Yields whether it deferred (elsewhere the writes simply maintain the indexes as they go)."""
+    tables = [model._meta.db_table for model in TABLES]
+    if (
+        not enabled
+        or connection.vendor != "postgresql"
+        or any(model._default_manager.exists() for model in TABLES)
+    ):
+        yield False
+        return
+    with connection.cursor() as cursor:
+        # no foreign key elsewhere leans on one of these unique indexes (they all reference primary keys),
+        # so dropping them needs no CASCADE; without it PostgreSQL would refuse rather than drop more
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('u', 'f') ORDER BY conname",
+            [tables],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+            " ORDER BY indexname",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _ in constraints:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    # an error in the caller's block propagates from the yield: the transaction rolls back, the drops with it
+    yield True
+    with connection.cursor() as cursor:
+        # two million rows of the blind index sort in memory rather than in temporary files (this transaction only)
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute(f"ANALYZE {', '.join(tables)}")

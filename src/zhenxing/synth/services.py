@@ -12,8 +12,12 @@ from zhenxing.audit import services as audit
 from zhenxing.divisions.codes import county_of, township_of
 from zhenxing.divisions.enums import DivisionLevel
 from zhenxing.divisions.models import Division
+from zhenxing.registry import bulk
 from zhenxing.synth import loader
 from zhenxing.synth.generator import Generator, Settings, VillageRef
+
+# below this the drop and rebuild of the indexes costs more than it saves (tens of thousands of people)
+DEFER_INDEXES_FROM_SCALE = 0.02
 
 
 @dataclass(frozen=True)
@@ -54,12 +58,17 @@ def synthetic_registry_generate(
         generator = Generator(
             _villages(), settings, loader.start_ids(), key_counties=key, tuopin_counties=tuopin
         )
-        for batch, so_far, target in generator.batches():
-            loader.write_batch(batch)
-            households += len(batch.households)
-            people = so_far
-            if progress:
-                progress(so_far, target)
+        # a fresh registry of some size is loaded without its indexes and built them after (registry/bulk.py)
+        with (
+            bulk.indexes_deferred(enabled=settings.scale >= DEFER_INDEXES_FROM_SCALE),
+            loader.batch_writer() as write,
+        ):
+            for batch, so_far, target in generator.batches():
+                write(batch)
+                households += len(batch.households)
+                people = so_far
+                if progress:
+                    progress(so_far, target)
         loader.reset_sequences()
         audit.record(
             actor=None,
