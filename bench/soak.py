@@ -152,15 +152,15 @@ class Browser:
         return self.request(route, path, data=b"".join(parts), headers=headers, expect=(302, 303))
 
     def login(self, username: str) -> None:
-        page = self.opener.open(self.base + "/accounts/login/").read().decode()
+        page = self.opener.open(self.base + url("accounts:login")).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
         body = urllib.parse.urlencode(
             {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
         )
         request = urllib.request.Request(
-            self.base + "/accounts/login/",
+            self.base + url("accounts:login"),
             data=body.encode(),
-            headers={"Referer": self.base + "/accounts/login/"},
+            headers={"Referer": self.base + url("accounts:login")},
         )
         try:
             self.opener.open(request).read()
@@ -170,8 +170,23 @@ class Browser:
                 raise
 
 
-def _path_of(location: str) -> str:
-    return urllib.parse.urlparse(location).path
+def url(name: str, *args: object) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+def landed(answer: Answer | None, name: str) -> int | None:
+    """The key of the page a POST redirected to, when it is the page named (a case, a run, a batch)."""
+    from django.urls import Resolver404, resolve
+
+    if answer is None:
+        return None
+    try:
+        match = resolve(urllib.parse.urlparse(answer.location).path)
+    except Resolver404:
+        return None
+    return int(match.kwargs["pk"]) if match.view_name == name else None
 
 
 @dataclass
@@ -247,14 +262,17 @@ def browse_loop(browser: Browser, world: World, deadline: float, seed: int, pane
     time.sleep(rng.random())
     while time.monotonic() < deadline:
         if rng.random() < 0.5:
-            browser.get("search", "/households/?" + urllib.parse.urlencode({"name": rng.choice(SURNAMES)}))
+            browser.get(
+                "search",
+                url("registry:search") + "?" + urllib.parse.urlencode({"name": rng.choice(SURNAMES)}),
+            )
         else:
             pk = rng.choice(world.household_ids)
-            if browser.get("household", f"/households/{pk}/") and panels:
+            if browser.get("household", url("registry:household", pk)) and panels:
                 for route, path in (
-                    ("panel sector", f"/cases/sector/{pk}/"),
-                    ("panel continuing", f"/cases/continuing/{pk}/"),
-                    ("panel projects", f"/projects/households/{pk}/panel/"),
+                    ("panel sector", url("monitoring:sector", pk)),
+                    ("panel continuing", url("monitoring:continuing", pk)),
+                    ("panel projects", url("projects:household_panel", pk)),
                 ):
                     browser.get(route, path)
         time.sleep(1.0)
@@ -267,15 +285,21 @@ def case_loop(browser: Browser, world: World, deadline: float) -> None:
     for pk in candidates:
         if time.monotonic() >= deadline:
             return
-        opened = browser.post("case open", f"/cases/new/{pk}/", {"summary": "soak：入户排查发现因病支出较大"})
-        if opened is None or not re.fullmatch(r"/cases/\d+/", _path_of(opened.location)):
+        opened = browser.post(
+            "case open", url("monitoring:open", pk), {"summary": "soak：入户排查发现因病支出较大"}
+        )
+        case_pk = landed(opened, "monitoring:case")
+        if case_pk is None:
             browser.recorder.error("case open", f"household {pk}: no case page after opening")
             continue
-        case = _path_of(opened.location)
+        case = url("monitoring:case", case_pk)
         for to, findings in (("analysis", ""), ("rejected", "soak：经研判收入高于监测范围，不予纳入")):
             browser.get("case page", case)
             time.sleep(2.0)
-            if browser.post("case move", f"{case}move/", {"to": to, "findings": findings}) is None:
+            if (
+                browser.post("case move", url("monitoring:move", case_pk), {"to": to, "findings": findings})
+                is None
+            ):
                 break
         browser.get("case page", case)
         time.sleep(2.0)
@@ -283,7 +307,7 @@ def case_loop(browser: Browser, world: World, deadline: float) -> None:
 
 def feed_loop(base: str, recorder: Recorder, world: World, deadline: float, every: float, rows: int) -> None:
     """医保局's system: a batch of settlements every `every` seconds, with its key and no session."""
-    rng = random.Random(11)
+    rng = random.Random(time.time_ns())  # new records every run: the same batch again is a duplicate (200)
     url = f"{base}/api/v1/feeds/medical_insurance/batches"
     time.sleep(5.0)
     while time.monotonic() < deadline:
@@ -311,7 +335,7 @@ def feed_loop(base: str, recorder: Recorder, world: World, deadline: float, ever
         recorder.time("feed push", (time.perf_counter() - started) * 1000)
         if status != 201 or not isinstance(body, dict) or body.get("rows") != rows:
             recorder.error("feed push", f"HTTP {status}: {str(body)[:200]}")
-        time.sleep(max(0.0, every - (time.monotonic() - started_at)))
+        time.sleep(max(0.0, min(every - (time.monotonic() - started_at), deadline - time.monotonic())))
 
 
 def _wait_job(
@@ -334,20 +358,19 @@ def screening_loop(browser: Browser, deadline: float, year: int, every: float, f
     time.sleep(first)
     while time.monotonic() < deadline:
         started_at = time.monotonic()
-        answer = browser.post("screening start", "/screening/runs/", {"year": str(year), "engine": "db"})
-        found = re.fullmatch(r"/screening/runs/(\d+)/", _path_of(answer.location)) if answer else None
-        if found is None:
+        answer = browser.post("screening start", url("screening:runs"), {"year": str(year), "engine": "db"})
+        pk = landed(answer, "screening:run")
+        if pk is None:
             browser.recorder.error("screening start", "no run page after starting a round")
         else:
-            pk = int(found.group(1))
-            browser.get("screening run page", f"/screening/runs/{pk}/")
+            browser.get("screening run page", url("screening:run", pk))
 
             def ended(pk: int = pk) -> str | None:
                 status = ScreeningRun.objects.filter(pk=pk).values_list("status", flat=True).get()
                 return None if status == RunStatus.RUNNING else status
 
             status = _wait_job(
-                browser, "screening progress", f"/screening/runs/{pk}/progress/", ended, deadline + 600
+                browser, "screening progress", url("screening:run_progress", pk), ended, deadline + 600
             )
             rounds += 1
             if status != RunStatus.DONE:
@@ -358,7 +381,7 @@ def screening_loop(browser: Browser, deadline: float, year: int, every: float, f
                 )
                 if ended_at is not None:
                     browser.recorder.time("screening round (job)", (ended_at - began).total_seconds() * 1000)
-        time.sleep(max(0.0, every - (time.monotonic() - started_at)))
+        time.sleep(max(0.0, min(every - (time.monotonic() - started_at), deadline - time.monotonic())))
     return rounds
 
 
@@ -398,23 +421,26 @@ def import_loop(
         started_at = time.monotonic()
         imports += 1
         content = _workbook(world.import_village, households, imports)
-        answer = browser.upload("import upload", "/transfer/", "file", f"soak-{imports}.xlsx", content)
-        found = re.fullmatch(r"/transfer/(\d+)/", _path_of(answer.location)) if answer else None
-        if found is None:
+        answer = browser.upload(
+            "import upload", url("transfer:list"), "file", f"soak-{imports}.xlsx", content
+        )
+        pk = landed(answer, "transfer:batch")
+        if pk is None:
             browser.recorder.error("import upload", "no batch page after the upload")
         else:
-            pk = int(found.group(1))
-            browser.get("import batch page", f"/transfer/{pk}/")
-            browser.post("import confirm", f"/transfer/{pk}/confirm/", {})
+            browser.get("import batch page", url("transfer:batch", pk))
+            browser.post("import confirm", url("transfer:confirm", pk), {})
 
             def ended(pk: int = pk) -> str | None:
                 status = ImportBatch.objects.filter(pk=pk).values_list("status", flat=True).get()
                 return None if status in (ImportStatus.QUEUED, ImportStatus.RUNNING) else status
 
-            status = _wait_job(browser, "import progress", f"/transfer/{pk}/progress/", ended, deadline + 600)
+            status = _wait_job(
+                browser, "import progress", url("transfer:progress", pk), ended, deadline + 600
+            )
             if status != ImportStatus.DONE:
                 browser.recorder.error("import", f"batch {pk} ended {status}")
-        time.sleep(max(0.0, every - (time.monotonic() - started_at)))
+        time.sleep(max(0.0, min(every - (time.monotonic() - started_at), deadline - time.monotonic())))
     return imports
 
 
@@ -492,9 +518,11 @@ def reference(base: str, world: World, count: int) -> dict[str, float]:
     browser.login("bench_county")
     rng = random.Random(3)
     for _ in range(count):
-        browser.get("search", "/households/?" + urllib.parse.urlencode({"name": rng.choice(SURNAMES)}))
+        browser.get(
+            "search", url("registry:search") + "?" + urllib.parse.urlencode({"name": rng.choice(SURNAMES)})
+        )
         pk = rng.choice(world.household_ids)
-        browser.get("household", f"/households/{pk}/")
+        browser.get("household", url("registry:household", pk))
     return {route: percentile(values[count // 5 :], 0.5) for route, values in recorder.timings.items()}
 
 
@@ -529,8 +557,8 @@ def memory_report(samples: list[tuple[float, int, str, int]], seconds: float) ->
         for pid in pids:
             mine = [(t, rss) for t, p, _, rss in samples if p == pid]
             first = [rss for t, rss in mine if t < 60 + mine[0][0]]
-            last = [rss for t, rss in mine if t >= seconds - 60]
-            if not first or not last:
+            last = [rss for t, rss in mine if t >= mine[-1][0] - 60]
+            if mine[-1][0] - mine[0][0] < seconds - 90:
                 lines.append(f"  {kind} {pid}: {len(mine)} samples (did not live the whole run)")
                 continue
             a, b = sum(first) / len(first) / 1024, sum(last) / len(last) / 1024
@@ -642,7 +670,7 @@ def run(base: str, world: World, args: argparse.Namespace, serve: int, quiet: di
         for error in errors[:5]:
             print(f"    {route}: {error}")
     print("memory (RSS from /proc, every 5 s):")
-    for line in memory_report(samples, elapsed):
+    for line in memory_report(samples, seconds):
         print(line)
 
 
