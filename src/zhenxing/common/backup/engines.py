@@ -108,7 +108,7 @@ def pg_backup(settings_dict: dict[str, Any], target: Path, progress: Progress) -
             environment, "dumping contents of table", progress,
         )  # fmt: skip
         try:
-            tables = pg_checksums(raw, progress)
+            tables = pg_checksums(raw, progress, stop=lambda: process.poll() not in (None, 0))
             checksum_seconds = time.monotonic() - started
         finally:
             returncode = process.wait()

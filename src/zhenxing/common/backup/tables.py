@@ -82,9 +82,12 @@ def _pg_order(cursor: Any, table: str) -> str:
     return ", ".join(keys) or 'zx_row::text COLLATE "C"'
 
 
-def pg_checksums(connection: Any, progress: Progress) -> dict[str, dict[str, Any]]:
+def pg_checksums(
+    connection: Any, progress: Progress, stop: Callable[[], bool] = lambda: False
+) -> dict[str, dict[str, Any]]:
     """Checksums of every table, on a psycopg connection already inside the transaction (and snapshot) to
-    be described; the session settings are SET LOCAL, so they end with it."""
+    be described; the session settings are SET LOCAL, so they end with it. `stop` is asked between tables
+    (pg_dump has failed: the rest would be wasted)."""
     result: dict[str, dict[str, Any]] = {}
     with connection.cursor() as cursor:
         for statement in PG_SESSION:
@@ -92,6 +95,8 @@ def pg_checksums(connection: Any, progress: Progress) -> dict[str, dict[str, Any
         tables = pg_tables(cursor)
         orders = {table: _pg_order(cursor, table) for table in tables}
     for position, table in enumerate(tables, 1):
+        if stop():
+            break
         started = time.monotonic()
         with connection.cursor(name=f"zx_backup_{position}") as rows:
             rows.itersize = CHUNK

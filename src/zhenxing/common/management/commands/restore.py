@@ -58,10 +58,15 @@ class Command(BaseCommand):
             f"（数据库 {report.seconds['database']}，校验 {report.seconds['checksums']}）"
         )
         connection.close()
-        pending = MigrationExecutor(connection).migration_plan(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        )
-        if pending:
+        executor = MigrationExecutor(connection)
+        unknown = set(executor.loader.applied_migrations) - set(executor.loader.graph.nodes)
+        if unknown:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"警告：备份比本程序新（有 {len(unknown)} 个本程序没有的迁移）：请用备份时的版本运行"
+                )
+            )
+        elif pending := executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stderr.write(
                 self.style.WARNING(
                     f"提示：本程序比备份新 {len(pending)} 个迁移，启动前请运行 zhenxing migrate"
