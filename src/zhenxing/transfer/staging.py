@@ -13,7 +13,6 @@ import datetime
 import itertools
 import json
 import marshal
-from collections.abc import Iterator
 from typing import Any
 
 from zhenxing.common.bulk import allocate_ids, insert_model_rows
@@ -63,20 +62,18 @@ def _legacy(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _opened(pk: int, row_number: int, sealed: bytes, batch_id: int) -> Iterator[tuple[int, dict[str, Any]]]:
+def _opened(pk: int, row_number: int, sealed: bytes, batch_id: int) -> list[tuple[int, dict[str, Any]]]:
     text = uploads.unseal_staged(sealed, batch_id=batch_id, row_id=pk)
     if not text.startswith(_FORMAT):
-        yield row_number, _legacy(json.loads(text))
-        return
+        return [(row_number, _legacy(json.loads(text)))]
     # the tag was checked (unseal_staged): only what stage_rows sealed under our key reaches marshal
     numbers, fields, dates, columns = marshal.loads(text[len(_FORMAT) :])  # noqa: S302
     for position in dates:
         columns[position] = [
             datetime.date.fromordinal(value) if value is not None else None for value in columns[position]
         ]
-    yield from zip(
-        numbers, map(dict, map(zip, itertools.repeat(fields), zip(*columns, strict=True))), strict=True
-    )
+    records = map(dict, map(zip, itertools.repeat(fields), zip(*columns, strict=True)))
+    return list(zip(numbers, records, strict=True))
 
 
 def staged_records(batch: ImportBatch) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
