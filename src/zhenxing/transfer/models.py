@@ -50,9 +50,10 @@ class ImportBatch(models.Model):
 
 
 class StagedRow(models.Model):
-    """A validated row waiting for confirmation, sealed (transfer/uploads.seal_row): it holds health,
-    disability, 低保/特困 and income, which are never in plain text at rest. Purged when the batch is
-    committed or fails."""
+    """Validated rows of one sheet waiting for confirmation — a chunk of up to a few thousand, by column, from
+    `row_number` on (transfer/staging.py; before issue 22 one row each) — sealed (transfer/uploads.seal_staged):
+    they hold health, disability, 低保/特困 and income, which are never in plain text at rest. Purged when the
+    batch is committed or fails."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
     sheet = models.CharField(max_length=16)
