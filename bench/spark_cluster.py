@@ -36,8 +36,12 @@ WARM_UP: list[Path] = []  # the 1x snapshot, once taken: every measurement warms
 
 
 def main() -> None:
+    import signal
+
     import django
 
+    # killed (`timeout`, `kill`): leave through the cluster's `finally`, so that no daemon outlives the bench
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     django.setup()
     if "--measure" in sys.argv:  # engine, folder, warm-up folder, master or "-"
         engine, target, warm_up, master = sys.argv[sys.argv.index("--measure") + 1 :][:4]

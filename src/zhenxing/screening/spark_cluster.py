@@ -201,7 +201,9 @@ def spark_cluster(
     *, workers: int = 2, cores: int = 1, memory: str = "1g", keep_logs: bool = False
 ) -> Iterator[SparkCluster]:
     """A master and `workers` workers (`cores` cores and `memory` each) on 127.0.0.1, ready — every worker
-    registered — when this yields; stopped, their process groups and executors with them, on leaving."""
+    registered — when this yields; stopped, their process groups and executors with them, on leaving. The
+    daemons are in sessions of their own, so a caller that may be killed by SIGTERM should turn it into an
+    exception (as `main` does), or they outlive it."""
     java = _java()
     home = spark_home()
     if not (home / "bin" / "spark-class").exists():
@@ -258,6 +260,10 @@ def stop_active_session() -> None:
         session.stop()
 
 
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Start a Spark standalone cluster on 127.0.0.1 until Ctrl+C."
@@ -266,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cores", type=int, default=1, help="cores per worker")
     parser.add_argument("--memory", default="1g", help="memory per worker (executors get at most this)")
     options = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` or `timeout` stops the cluster as Ctrl+C does
     try:
         with spark_cluster(
             workers=options.workers, cores=options.cores, memory=options.memory, keep_logs=True
