@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, models
+from django.db import OperationalError, connection, models, transaction
 
 from zhenxing.common.bulk import (
     allocate_ids,
@@ -107,10 +107,21 @@ def indexes_deferred(*, enabled: bool = True) -> Iterator[bool]:
             [tables],
         )
         indexes = cursor.fetchall()
-        for table, name, _ in constraints:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
+        try:
+            with transaction.atomic():
+                for table, name, _ in constraints:
+                    cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                for name, _ in indexes:
+                    cursor.execute(f'DROP INDEX "{name}"')
+        except OperationalError:
+            # rows of these tables written and removed earlier in this transaction leave foreign-key checks
+            # pending, and PostgreSQL will not alter a table under them: the writes keep the indexes instead
+            deferred = False
+        else:
+            deferred = True
+    if not deferred:
+        yield False
+        return
     # an error in the caller's block propagates from the yield: the transaction rolls back, the drops with it
     yield True
     with connection.cursor() as cursor:
