@@ -210,7 +210,7 @@ def _rates_and_projection(
             core_seconds = dali * times / household_rate
             print(
                 f"{engine}, {name} ({times}x Dali, {dali * times / 1e6:.1f} M households): {core_seconds:,.0f} core-s"
-                f" = {core_seconds / 2 / 60:.1f} min on 2 cores, {core_seconds / 100 / 60:.1f} min on 100 cores",
+                f" = {core_seconds / 2 / 60:.1f} min on 2 cores, {core_seconds / 100:.0f} s on 100 cores",
                 flush=True,
             )
 
