@@ -97,8 +97,11 @@ def view_sql(
     which DuckDB and Spark both plan as a hash anti-join."""
     names = ", ".join(f"t.{name}" for name, _ in columns)
     if not parts:
-        empty = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in columns)
-        return f"SELECT {empty} WHERE 1 = 0"
+        # STRING, not VARCHAR: Spark wants a length on VARCHAR; DuckDB takes STRING as its alias
+        empty = ", ".join(
+            f"CAST(NULL AS {kind.replace('VARCHAR', 'STRING')}) AS {name}" for name, kind in columns
+        )
+        return f"SELECT * FROM (SELECT {empty}) AS no_rows WHERE 1 = 0"
     selects = []
     for part in parts:
         select = f"SELECT {names} FROM {relation(part.files)} t"
