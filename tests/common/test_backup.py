@@ -21,6 +21,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from zhenxing.audit.models import AuditEvent
 from zhenxing.common.backup import BackupError, backup_create, backup_restore, key_fingerprint
 from zhenxing.common.crypto import encrypt_id_number
 from zhenxing.registry.models import Person
@@ -173,6 +174,9 @@ def test_the_command_refuses_a_database_that_has_data(source: Path, tmp_path: Pa
     # given a backup, and the configured database (the test's), which holds the registry
     folder = tmp_path / "backup"
     call_command("backup", str(folder), stderr=open("/dev/null", "w"), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # (the backup is recorded in the audit log, as any export of every row is)
+    event = AuditEvent.objects.get(action="system.backup")
+    assert event.target_id == "backup" and event.new_values["rows"] > 0
     # when it is restored over it without --force-clean, then the command fails with the reason in Chinese
     with pytest.raises(CommandError, match="目标数据库不是空的"):
         call_command("restore", str(folder), stderr=open("/dev/null", "w"))  # noqa: SIM115

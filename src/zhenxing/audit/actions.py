@@ -24,6 +24,8 @@ ACTION_LABELS: dict[str, str] = {
     "admin.delete": "后台删除",
     # reference data and system jobs
     "calendar.load": "载入工作日历",
+    "system.backup": "备份数据库与上传文件",
+    "system.restore": "从备份恢复",
     "divisions.load": "载入行政区划",
     "data_key.rotate": "轮换数据密钥",
     "synth.generate": "生成模拟数据",

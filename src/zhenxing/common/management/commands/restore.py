@@ -5,9 +5,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from zhenxing.audit import services as audit
 from zhenxing.common.backup import BackupError, backup_restore, backup_verify
 
 
@@ -72,3 +73,10 @@ class Command(BaseCommand):
                     f"提示：本程序比备份新 {len(pending)} 个迁移，启动前请运行 zhenxing migrate"
                 )
             )
+        else:  # the restored log says it was restored (its schema is this program's: the event fits it)
+            with transaction.atomic():
+                audit.record(
+                    actor=None, actor_label="system", action="system.restore",
+                    target=("system.backup", Path(options["folder"]).name),
+                    new={"tables": len(manifest["tables"]), "rows": rows, "backup_created_at": manifest["created_at"]},
+                )  # fmt: skip
