@@ -176,10 +176,10 @@ def latency(zhenxing: list[str], household_ids: list[int], password: str, users:
             "serve",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            "2",
+            "--workers",  # docs/postgresql.md's recommendation for 2 cores
+            "3",
             "--threads",
-            "8",
+            "4",
             "--no-worker",
         ],
         stdout=subprocess.DEVNULL,

@@ -116,7 +116,12 @@ TEMPLATES = [
 DEFAULT_SQLITE = VAR_DIR / "zhenxing.sqlite3"
 DATABASES: dict[str, dict[str, Any]] = {
     "default": dict(
-        dj_database_url.config(env="DATABASE_URL", default=f"sqlite:///{DEFAULT_SQLITE}", conn_max_age=60)
+        dj_database_url.config(
+            env="DATABASE_URL",
+            default=f"sqlite:///{DEFAULT_SQLITE}",
+            conn_max_age=60,
+            conn_health_checks=True,
+        )
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
