@@ -3,7 +3,7 @@
 A full snapshot holds every row of each table, partitioned by county (`<table>/county=532901/*.parquet`), so
 that a cluster reads a county's households, members and feed rows as one task. A delta holds only what changed
 since the snapshot before it: the rows of the households (and people) that changed, under the same layout,
-and their ids in `_households.parquet` / `_people.parquet` ("tombstones": these households' rows in the
+and their ids in `replaced_households.parquet` / `replaced_people.parquet` ("tombstones": these households' rows in the
 earlier snapshots are replaced, or gone), and the feed records added since (feeds are append-only: nothing to
 replace). A round reads the chain — the full copy and every delta after it — as one view per table: each
 level's rows less those a later level replaced. The rules see the same tables as before.
@@ -28,7 +28,8 @@ KEYS: dict[str, tuple[str, str] | None] = {
     "registry_person": ("id", "people"),
     "feeds_feedrecord": None,
 }
-TOMBSTONES = {"households": "_households.parquet", "people": "_people.parquet"}
+# not "_…": Spark (Hadoop) skips files whose names begin with "_" or "."
+TOMBSTONES = {"households": "replaced_households.parquet", "people": "replaced_people.parquet"}
 NO_COUNTY = "000000"  # rows whose county is not known in their level (a person without a membership)
 
 
