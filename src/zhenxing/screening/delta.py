@@ -131,7 +131,9 @@ def csv_of(query: str) -> bytes:
 def writers_in_flight() -> bool:
     """Another transaction of this database is writing now: what it writes may land below the marks just
     read and so be missed by the next delta — the next snapshot is then taken whole (PostgreSQL; SQLite has
-    one writer, whose rows above a mark the next delta reads)."""
+    one writer, whose rows above a mark the next delta reads). pg_stat_activity shows another role's
+    transactions only to a superuser or pg_read_all_stats: grant that role to the site's, or an admin's hand
+    edits in psql while a snapshot is taken go unseen (they bypass the services and their audit anyway)."""
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
