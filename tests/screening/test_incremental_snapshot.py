@@ -34,7 +34,9 @@ from zhenxing.transfer import services as transfer
 from ..factories import make_user
 from ..transfer.workbook_builder import member_rows, workbook, year_rows
 
-pytestmark = pytest.mark.django_db
+# committed data, as a round's job sees it: a snapshot taken inside a transaction is never a delta's base;
+# the shipped data (divisions, rules, parameters) put back after each test's flush
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_data")]
 _IMPORTERS = itertools.count()
 YEAR = 2025
 DAY = datetime.date(2025, 11, 10)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from zhenxing.divisions.enums import CODE_LENGTH, DivisionLevel
+
 MANIFEST = "manifest.json"
 # a table's rows are replaced by the household (or person) they belong to; feed records are only ever added
 KEYS: dict[str, tuple[str, str] | None] = {
@@ -30,7 +32,10 @@ KEYS: dict[str, tuple[str, str] | None] = {
 }
 # not "_…": Spark (Hadoop) skips files whose names begin with "_" or "."
 TOMBSTONES = {"households": "replaced_households.parquet", "people": "replaced_people.parquet"}
-NO_COUNTY = "000000"  # rows whose county is not known in their level (a person without a membership)
+COUNTY_DIGITS = CODE_LENGTH[DivisionLevel.COUNTY]  # a village code begins with its county's
+NO_COUNTY = (
+    "0" * COUNTY_DIGITS
+)  # rows whose county is not known in their level (a person without a membership)
 
 
 def files_of(level: Path, table: str) -> str | None:
@@ -119,11 +124,11 @@ def duckdb_relation(files: str) -> str:
 
 # the county of each table's rows, from the level's own households (a delta's are its changed households)
 _COUNTY = {
-    "registry_household": "left(t.village_code, 6)",
+    "registry_household": f"left(t.village_code, {COUNTY_DIGITS})",
     "registry_householdyear": "c.county",
     "registry_membership": "c.county",
     "registry_person": "p.county",
-    "feeds_feedrecord": "coalesce(left(t.village_code, 6), c.county)",
+    "feeds_feedrecord": f"coalesce(left(t.village_code, {COUNTY_DIGITS}), c.county)",
 }
 _JOIN = {
     "registry_householdyear": "LEFT JOIN _county c ON c.id = t.household_id",
@@ -145,7 +150,8 @@ def write_level(
         con.register(f"arrow_{table}", arrow)
     if "registry_household" in arrows:
         con.execute(
-            "CREATE TEMP TABLE _county AS SELECT id, left(village_code, 6) AS county FROM arrow_registry_household"
+            f"CREATE TEMP TABLE _county AS SELECT id, left(village_code, {COUNTY_DIGITS}) AS county"
+            " FROM arrow_registry_household"
         )
     else:
         con.execute("CREATE TEMP TABLE _county (id BIGINT, county VARCHAR)")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import shutil
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             f"（备份于 {manifest['created_at']}）；用时 {report.seconds['total']} 秒"
             f"（数据库 {report.seconds['database']}，校验 {report.seconds['checksums']}）"
         )
+        # screening snapshots of the database that was replaced must not be a delta's base (nor be reused)
+        shutil.rmtree(Path(settings.ZHENXING_VAR_DIR) / "snapshots", ignore_errors=True)
         connection.close()
         executor = MigrationExecutor(connection)
         unknown = set(executor.loader.applied_migrations) - set(executor.loader.graph.nodes)
