@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenxing.settings")
 
-from bench.incremental import incremental_round, what_if_goals  # noqa: E402
+from bench.incremental import incremental_round, what_if_goals, what_if_timed  # noqa: E402
 
 HAND_WRITTEN = """
 WITH members AS (SELECT household_id, COUNT(*) AS n FROM registry_membership
@@ -171,22 +171,10 @@ def time_rounds(year: int) -> None:
         f"round end to end with a fresh snapshot: {time.perf_counter() - started:.1f} s, {_steps(fresh)} (goal <= 20 s)"
     )
 
-    from decimal import Decimal
-
-    from zhenxing.screening.whatif import what_if
-
     print("\n== what-if ==")
     for label, max_age in (("fresh snapshot", None), ("snapshot reused", reuse)):
-        started = time.perf_counter()
-        result = what_if(
-            year=year, lines_yuan=[Decimal(8700), Decimal(9500)], prefixes=["5329"], area_length=6, area_names={},
-            snapshot_max_age=max_age,
-        )  # fmt: skip
-        from zhenxing.screening.snapshot import snapshot_wait
-
-        elapsed = time.perf_counter() - started
-        snapshot_wait()  # the new snapshot's files are written after the answer; let them finish
-        before, after = (len(setting.households) for setting in result.settings)
+        elapsed, result = what_if_timed(year, max_age)
+        before, after = (len(setting.households) for setting in result.settings)  # type: ignore[attr-defined]
         print(
             f"8,700 → 9,500 for Dali, {label}: {elapsed:.1f} s, {before:,} → {after:,} households"
             " (goal <= 5 s fresh)"
